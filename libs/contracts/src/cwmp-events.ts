@@ -1,0 +1,57 @@
+import type { AcsRequest, CpeRequest, CpeResponse, CwmpFault, CwmpVersion, Inform } from '@acs/cwmp';
+
+/**
+ * The internal `cwmp.events` topic: what the gateway saw in CWMP sessions, keyed by device id. Consumed by
+ * provisioning, diagnostics and the other services; not a public contract (the `acs.*` topics are).
+ */
+export const CwmpEventType = {
+  inform: 'cwmp.inform',
+  cpeRequest: 'cwmp.cpe-request',
+  rpcResult: 'cwmp.rpc.result',
+  rpcFault: 'cwmp.rpc.fault',
+  sessionClosed: 'cwmp.session.closed',
+} as const;
+export type CwmpEventType = (typeof CwmpEventType)[keyof typeof CwmpEventType];
+
+interface SessionScoped {
+  sessionId: string;
+  deviceId: string;
+}
+
+export interface InformEventData extends SessionScoped {
+  cwmpVersion: CwmpVersion;
+  inform: Inform;
+  remoteAddress: string;
+}
+
+/** A CPE-initiated request other than Inform (TransferComplete, RequestDownload, Kicked…), already answered. */
+export interface CpeRequestEventData extends SessionScoped {
+  request: Exclude<CpeRequest, Inform>;
+}
+
+export interface RpcResultEventData extends SessionScoped {
+  itemId: string;
+  taskId?: string;
+  request: AcsRequest;
+  response: CpeResponse;
+}
+
+export interface RpcFaultEventData extends SessionScoped {
+  itemId: string;
+  taskId?: string;
+  request: AcsRequest;
+  fault: CwmpFault;
+}
+
+export type SessionCloseReason =
+  | 'completed'
+  | 'deadline'
+  | 'rpc-limit'
+  | 'superseded'
+  | 'protocol-error';
+
+export interface SessionClosedEventData extends SessionScoped {
+  reason: SessionCloseReason;
+  rpcCount: number;
+  durationMs: number;
+}

@@ -1,0 +1,46 @@
+/**
+ * A message on the bus. `key` orders messages: those with one key (a device id) are delivered in publish order.
+ * `id` is unique per message, so consumers can de-duplicate what at-least-once delivery repeats.
+ */
+export interface BusMessage<T = unknown> {
+  id: string;
+  topic: string;
+  key: string;
+  type: string;
+  /** ISO 8601 time of the fact the message reports. */
+  time: string;
+  data: T;
+}
+
+export type BusHandler = (message: BusMessage) => Promise<void>;
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Consumer group: each group gets every message once; members of one group share the messages. */
+  group: string;
+  /** Start from the beginning of the topic when the group has no position yet (default: only new messages). */
+  fromBeginning?: boolean;
+}
+
+/**
+ * Port: the event bus. `publish` resolves only when every message is durably accepted (acks=all on Kafka), so a
+ * caller may acknowledge its own input after it. A handler that throws gets the message again, with back-off;
+ * after the configured number of attempts the message goes to `<topic>.dlq` and the group moves on.
+ */
+export interface EventBus {
+  publish(messages: BusMessage[]): Promise<void>;
+  subscribe(topic: string, options: SubscribeOptions, handler: BusHandler): Promise<Subscription>;
+  /** Health: resolves when the bus can accept messages. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Topic names. `cwmp.events` is internal (gateway → services); `acs.*` are public. */
+export const Topics = {
+  cwmpEvents: 'cwmp.events',
+  acsDevice: 'acs.device',
+  acsTask: 'acs.task',
+} as const;

@@ -1,0 +1,3 @@
+export * from './device-queue.port';
+export * from './event-bus.port';
+export * from './session-store.port';
