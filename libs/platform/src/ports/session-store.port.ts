@@ -1,4 +1,4 @@
-import type { CwmpVersion } from '@acs/cwmp';
+import type { AcsRequest, CwmpVersion } from '@acs/cwmp';
 
 /**
  * A CWMP session as the gateway keeps it between HTTP requests. Any gateway pod may serve any request of a
@@ -38,7 +38,10 @@ export interface OutstandingRpc {
   rpcId: string;
   /** The work item it runs. */
   itemId: string;
-  method: string;
+  taskId?: string;
+  method: AcsRequest['kind'];
+  /** The request as sent, so the result can be published with it by whichever pod receives the answer. */
+  request: AcsRequest;
   sentAt: number;
 }
 
@@ -79,4 +82,20 @@ export interface SessionStore {
   isPlanned(deviceId: string, sessionId: string): Promise<boolean>;
   /** Health: resolves when the store answers, rejects otherwise. */
   ping(): Promise<void>;
+}
+
+/**
+ * Session ids carry their device id (base64url) before a random part, so a store can find a session's keys — which
+ * live under the device's `{deviceId}` hash tag — from the cookie alone, in one slot, without a global index.
+ */
+export function newSessionId(deviceId: string, random: string): string {
+  return `${Buffer.from(deviceId, 'utf8').toString('base64url')}.${random}`;
+}
+
+/** The device id a session id was made for, or null when the id is not one of ours. */
+export function deviceIdOfSession(sessionId: string): string | null {
+  const dot = sessionId.indexOf('.');
+  if (dot <= 0 || dot === sessionId.length - 1) return null;
+  const deviceId = Buffer.from(sessionId.slice(0, dot), 'base64url').toString('utf8');
+  return deviceId.length > 0 ? deviceId : null;
 }

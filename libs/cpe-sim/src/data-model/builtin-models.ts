@@ -1,0 +1,271 @@
+import type { XsdType } from '@acs/cwmp';
+import type { DataModelParameter } from './data-model';
+
+export type BuiltinModelKind = 'tr181' | 'tr098';
+
+// A row: name, type ('object' for objects), value, and W or A below.
+type Row = [name: string, type: XsdType | 'object', value?: string, flags?: '' | 'w' | 'a'];
+
+/** Writable leaf. */
+const W = 'w';
+/** Writable object: a table that accepts AddObject, or an instance that DeleteObject may remove. */
+const A = 'a';
+
+function managementServer(root: string): Row[] {
+  const ms = `${root}.ManagementServer.`;
+  return [
+    [ms, 'object'],
+    [`${ms}URL`, 'string', 'http://acs.example.net:7547/', W],
+    [`${ms}Username`, 'string', '', W],
+    [`${ms}Password`, 'string', '', W],
+    [`${ms}PeriodicInformEnable`, 'boolean', 'true', W],
+    [`${ms}PeriodicInformInterval`, 'unsignedInt', '3600', W],
+    [`${ms}PeriodicInformTime`, 'dateTime', '0001-01-01T00:00:00Z', W],
+    [`${ms}ParameterKey`, 'string', ''],
+    [`${ms}ConnectionRequestURL`, 'string', ''],
+    [`${ms}ConnectionRequestUsername`, 'string', '', W],
+    [`${ms}ConnectionRequestPassword`, 'string', '', W],
+    [`${ms}UpgradesManaged`, 'boolean', 'false', W],
+    [`${ms}CWMPRetryMinimumWaitInterval`, 'unsignedInt', '5', W],
+    [`${ms}CWMPRetryIntervalMultiplier`, 'unsignedInt', '2000', W],
+    [`${ms}DefaultActiveNotificationThrottle`, 'unsignedInt', '0', W],
+  ];
+}
+
+function deviceInfo(root: string, extra: Row[]): Row[] {
+  const di = `${root}.DeviceInfo.`;
+  return [
+    [di, 'object'],
+    [`${di}Manufacturer`, 'string', 'ACS Simulator'],
+    [`${di}ManufacturerOUI`, 'string', '001122'],
+    [`${di}ModelName`, 'string', 'SimGateway 1000'],
+    [`${di}Description`, 'string', 'Simulated residential gateway'],
+    [`${di}ProductClass`, 'string', 'SimGateway'],
+    [`${di}SerialNumber`, 'string', 'SIM000000'],
+    [`${di}HardwareVersion`, 'string', 'HW1.0'],
+    [`${di}SoftwareVersion`, 'string', '1.0.0'],
+    ...extra,
+    [`${di}ProvisioningCode`, 'string', '', W],
+    [`${di}UpTime`, 'unsignedInt', '0'],
+    [`${di}FirstUseDate`, 'dateTime', '0001-01-01T00:00:00Z'],
+  ];
+}
+
+function time(root: string, zoneParameter: string): Row[] {
+  const t = `${root}.Time.`;
+  return [
+    [t, 'object'],
+    [`${t}Enable`, 'boolean', 'true', W],
+    [`${t}Status`, 'string', 'Synchronized'],
+    [`${t}NTPServer1`, 'string', 'pool.ntp.org', W],
+    [`${t}NTPServer2`, 'string', '', W],
+    [`${t}CurrentLocalTime`, 'dateTime', '0001-01-01T00:00:00Z'],
+    [`${t}${zoneParameter}`, 'string', 'UTC', W],
+  ];
+}
+
+const TR181: Row[] = [
+  ['Device.', 'object'],
+  ['Device.RootDataModelVersion', 'string', '2.17'],
+  ...deviceInfo('Device', []),
+  ...managementServer('Device'),
+  ...time('Device', 'LocalTimeZone'),
+  ['Device.Ethernet.', 'object'],
+  ['Device.Ethernet.InterfaceNumberOfEntries', 'unsignedInt', '1'],
+  ['Device.Ethernet.Interface.', 'object'],
+  ['Device.Ethernet.Interface.1.', 'object'],
+  ['Device.Ethernet.Interface.1.Enable', 'boolean', 'true', W],
+  ['Device.Ethernet.Interface.1.Status', 'string', 'Up'],
+  ['Device.Ethernet.Interface.1.Name', 'string', 'eth0'],
+  ['Device.Ethernet.Interface.1.MACAddress', 'string', '02:00:00:00:00:01'],
+  ['Device.IP.', 'object'],
+  ['Device.IP.IPv4Enable', 'boolean', 'true', W],
+  ['Device.IP.InterfaceNumberOfEntries', 'unsignedInt', '2'],
+  ['Device.IP.Interface.', 'object', '', A],
+  ['Device.IP.Interface.1.', 'object', '', A],
+  ['Device.IP.Interface.1.Enable', 'boolean', 'true', W],
+  ['Device.IP.Interface.1.Status', 'string', 'Up'],
+  ['Device.IP.Interface.1.Alias', 'string', 'wan', W],
+  ['Device.IP.Interface.1.Name', 'string', 'wan0'],
+  ['Device.IP.Interface.1.LowerLayers', 'string', 'Device.Ethernet.Interface.1', W],
+  ['Device.IP.Interface.1.Type', 'string', 'Normal'],
+  ['Device.IP.Interface.1.IPv4AddressNumberOfEntries', 'unsignedInt', '1'],
+  ['Device.IP.Interface.1.IPv4Address.', 'object', '', A],
+  ['Device.IP.Interface.1.IPv4Address.1.', 'object', '', A],
+  ['Device.IP.Interface.1.IPv4Address.1.Enable', 'boolean', 'true', W],
+  ['Device.IP.Interface.1.IPv4Address.1.IPAddress', 'string', '100.64.0.1', W],
+  ['Device.IP.Interface.1.IPv4Address.1.SubnetMask', 'string', '255.192.0.0', W],
+  ['Device.IP.Interface.1.IPv4Address.1.AddressingType', 'string', 'DHCP'],
+  ['Device.IP.Interface.2.', 'object', '', A],
+  ['Device.IP.Interface.2.Enable', 'boolean', 'true', W],
+  ['Device.IP.Interface.2.Status', 'string', 'Up'],
+  ['Device.IP.Interface.2.Alias', 'string', 'lan', W],
+  ['Device.IP.Interface.2.Name', 'string', 'br0'],
+  ['Device.IP.Interface.2.LowerLayers', 'string', '', W],
+  ['Device.IP.Interface.2.Type', 'string', 'Normal'],
+  ['Device.IP.Interface.2.IPv4AddressNumberOfEntries', 'unsignedInt', '1'],
+  ['Device.IP.Interface.2.IPv4Address.', 'object', '', A],
+  ['Device.IP.Interface.2.IPv4Address.1.', 'object', '', A],
+  ['Device.IP.Interface.2.IPv4Address.1.Enable', 'boolean', 'true', W],
+  ['Device.IP.Interface.2.IPv4Address.1.IPAddress', 'string', '192.168.1.1', W],
+  ['Device.IP.Interface.2.IPv4Address.1.SubnetMask', 'string', '255.255.255.0', W],
+  ['Device.IP.Interface.2.IPv4Address.1.AddressingType', 'string', 'Static'],
+  ['Device.DHCPv4.', 'object'],
+  ['Device.DHCPv4.Server.', 'object'],
+  ['Device.DHCPv4.Server.Enable', 'boolean', 'true', W],
+  ['Device.DHCPv4.Server.Pool.', 'object', '', A],
+  ['Device.DHCPv4.Server.Pool.1.', 'object', '', A],
+  ['Device.DHCPv4.Server.Pool.1.Enable', 'boolean', 'true', W],
+  ['Device.DHCPv4.Server.Pool.1.MinAddress', 'string', '192.168.1.100', W],
+  ['Device.DHCPv4.Server.Pool.1.MaxAddress', 'string', '192.168.1.200', W],
+  ['Device.DHCPv4.Server.Pool.1.SubnetMask', 'string', '255.255.255.0', W],
+  ['Device.DHCPv4.Server.Pool.1.DNSServers', 'string', '192.168.1.1', W],
+  ['Device.DHCPv4.Server.Pool.1.LeaseTime', 'int', '86400', W],
+  ['Device.Hosts.', 'object'],
+  ['Device.Hosts.HostNumberOfEntries', 'unsignedInt', '2'],
+  ['Device.Hosts.Host.', 'object'],
+  ['Device.Hosts.Host.1.', 'object'],
+  ['Device.Hosts.Host.1.PhysAddress', 'string', '02:11:22:33:44:01'],
+  ['Device.Hosts.Host.1.IPAddress', 'string', '192.168.1.100'],
+  ['Device.Hosts.Host.1.HostName', 'string', 'laptop'],
+  ['Device.Hosts.Host.1.Active', 'boolean', 'true'],
+  ['Device.Hosts.Host.1.AddressSource', 'string', 'DHCP'],
+  ['Device.Hosts.Host.1.Layer3Interface', 'string', 'Device.IP.Interface.2'],
+  ['Device.Hosts.Host.2.', 'object'],
+  ['Device.Hosts.Host.2.PhysAddress', 'string', '02:11:22:33:44:02'],
+  ['Device.Hosts.Host.2.IPAddress', 'string', '192.168.1.101'],
+  ['Device.Hosts.Host.2.HostName', 'string', 'phone'],
+  ['Device.Hosts.Host.2.Active', 'boolean', 'false'],
+  ['Device.Hosts.Host.2.AddressSource', 'string', 'DHCP'],
+  ['Device.Hosts.Host.2.Layer3Interface', 'string', 'Device.IP.Interface.2'],
+  ['Device.WiFi.', 'object'],
+  ['Device.WiFi.SSIDNumberOfEntries', 'unsignedInt', '2'],
+  ['Device.WiFi.SSID.', 'object', '', A],
+  ['Device.WiFi.SSID.1.', 'object', '', A],
+  ['Device.WiFi.SSID.1.Enable', 'boolean', 'true', W],
+  ['Device.WiFi.SSID.1.Status', 'string', 'Up'],
+  ['Device.WiFi.SSID.1.Alias', 'string', 'cpe-ssid-1', W],
+  ['Device.WiFi.SSID.1.Name', 'string', 'wl0'],
+  ['Device.WiFi.SSID.1.SSID', 'string', 'Sim-2G', W],
+  ['Device.WiFi.SSID.1.BSSID', 'string', '02:00:00:00:10:01'],
+  ['Device.WiFi.SSID.1.LowerLayers', 'string', 'Device.WiFi.Radio.1', W],
+  ['Device.WiFi.SSID.2.', 'object', '', A],
+  ['Device.WiFi.SSID.2.Enable', 'boolean', 'true', W],
+  ['Device.WiFi.SSID.2.Status', 'string', 'Up'],
+  ['Device.WiFi.SSID.2.Alias', 'string', 'cpe-ssid-2', W],
+  ['Device.WiFi.SSID.2.Name', 'string', 'wl1'],
+  ['Device.WiFi.SSID.2.SSID', 'string', 'Sim-5G', W],
+  ['Device.WiFi.SSID.2.BSSID', 'string', '02:00:00:00:10:02'],
+  ['Device.WiFi.SSID.2.LowerLayers', 'string', 'Device.WiFi.Radio.2', W],
+  ['Device.WiFi.AccessPoint.', 'object', '', A],
+  ['Device.WiFi.AccessPoint.1.', 'object', '', A],
+  ['Device.WiFi.AccessPoint.1.Enable', 'boolean', 'true', W],
+  ['Device.WiFi.AccessPoint.1.SSIDReference', 'string', 'Device.WiFi.SSID.1', W],
+  ['Device.WiFi.AccessPoint.1.SSIDAdvertisementEnabled', 'boolean', 'true', W],
+  ['Device.WiFi.AccessPoint.1.Security.', 'object'],
+  ['Device.WiFi.AccessPoint.1.Security.ModeEnabled', 'string', 'WPA2-Personal', W],
+  ['Device.WiFi.AccessPoint.1.Security.KeyPassphrase', 'string', '', W],
+  ['Device.LANConfigSecurity.', 'object'],
+  ['Device.LANConfigSecurity.ConfigPassword', 'string', '', W],
+];
+
+const IGD = 'InternetGatewayDevice';
+const WAN_IP = `${IGD}.WANDevice.1.WANConnectionDevice.1.WANIPConnection.1.`;
+const LAN = `${IGD}.LANDevice.1.`;
+
+const TR098: Row[] = [
+  [`${IGD}.`, 'object'],
+  [`${IGD}.DeviceSummary`, 'string', 'InternetGatewayDevice:1.4[](Baseline:2, EthernetLAN:1, WiFiLAN:1, Time:1)'],
+  [`${IGD}.LANDeviceNumberOfEntries`, 'unsignedInt', '1'],
+  [`${IGD}.WANDeviceNumberOfEntries`, 'unsignedInt', '1'],
+  ...deviceInfo(IGD, [[`${IGD}.DeviceInfo.SpecVersion`, 'string', '1.0']]),
+  ...managementServer(IGD),
+  ...time(IGD, 'LocalTimeZoneName'),
+  [`${IGD}.WANDevice.`, 'object'],
+  [`${IGD}.WANDevice.1.`, 'object'],
+  [`${IGD}.WANDevice.1.WANConnectionNumberOfEntries`, 'unsignedInt', '1'],
+  [`${IGD}.WANDevice.1.WANConnectionDevice.`, 'object', '', A],
+  [`${IGD}.WANDevice.1.WANConnectionDevice.1.`, 'object', '', A],
+  [`${IGD}.WANDevice.1.WANConnectionDevice.1.WANIPConnectionNumberOfEntries`, 'unsignedInt', '1'],
+  [`${IGD}.WANDevice.1.WANConnectionDevice.1.WANPPPConnectionNumberOfEntries`, 'unsignedInt', '0'],
+  [`${IGD}.WANDevice.1.WANConnectionDevice.1.WANIPConnection.`, 'object', '', A],
+  [WAN_IP, 'object', '', A],
+  [`${WAN_IP}Enable`, 'boolean', 'true', W],
+  [`${WAN_IP}ConnectionStatus`, 'string', 'Connected'],
+  [`${WAN_IP}ConnectionType`, 'string', 'IP_Routed', W],
+  [`${WAN_IP}Name`, 'string', 'INTERNET', W],
+  [`${WAN_IP}NATEnabled`, 'boolean', 'true', W],
+  [`${WAN_IP}AddressingType`, 'string', 'DHCP', W],
+  [`${WAN_IP}ExternalIPAddress`, 'string', '100.64.0.1', W],
+  [`${WAN_IP}SubnetMask`, 'string', '255.192.0.0', W],
+  [`${WAN_IP}DefaultGateway`, 'string', '100.64.0.254', W],
+  [`${WAN_IP}DNSServers`, 'string', '1.1.1.1,8.8.8.8', W],
+  [`${WAN_IP}MACAddress`, 'string', '02:00:00:00:00:01'],
+  [`${WAN_IP}Uptime`, 'unsignedInt', '0'],
+  [`${IGD}.WANDevice.1.WANConnectionDevice.1.WANPPPConnection.`, 'object', '', A],
+  [`${IGD}.LANDevice.`, 'object'],
+  [LAN, 'object'],
+  [`${LAN}LANWLANConfigurationNumberOfEntries`, 'unsignedInt', '2'],
+  [`${LAN}LANHostConfigManagement.`, 'object'],
+  [`${LAN}LANHostConfigManagement.DHCPServerEnable`, 'boolean', 'true', W],
+  [`${LAN}LANHostConfigManagement.MinAddress`, 'string', '192.168.1.100', W],
+  [`${LAN}LANHostConfigManagement.MaxAddress`, 'string', '192.168.1.200', W],
+  [`${LAN}LANHostConfigManagement.SubnetMask`, 'string', '255.255.255.0', W],
+  [`${LAN}LANHostConfigManagement.DHCPLeaseTime`, 'int', '86400', W],
+  [`${LAN}LANHostConfigManagement.IPInterface.`, 'object', '', A],
+  [`${LAN}LANHostConfigManagement.IPInterface.1.`, 'object', '', A],
+  [`${LAN}LANHostConfigManagement.IPInterface.1.Enable`, 'boolean', 'true', W],
+  [`${LAN}LANHostConfigManagement.IPInterface.1.IPInterfaceIPAddress`, 'string', '192.168.1.1', W],
+  [`${LAN}LANHostConfigManagement.IPInterface.1.IPInterfaceSubnetMask`, 'string', '255.255.255.0', W],
+  [`${LAN}Hosts.`, 'object'],
+  [`${LAN}Hosts.HostNumberOfEntries`, 'unsignedInt', '2'],
+  [`${LAN}Hosts.Host.`, 'object'],
+  [`${LAN}Hosts.Host.1.`, 'object'],
+  [`${LAN}Hosts.Host.1.IPAddress`, 'string', '192.168.1.100'],
+  [`${LAN}Hosts.Host.1.MACAddress`, 'string', '02:11:22:33:44:01'],
+  [`${LAN}Hosts.Host.1.HostName`, 'string', 'laptop'],
+  [`${LAN}Hosts.Host.1.Active`, 'boolean', 'true'],
+  [`${LAN}Hosts.Host.1.InterfaceType`, 'string', 'Ethernet'],
+  [`${LAN}Hosts.Host.1.AddressSource`, 'string', 'DHCP'],
+  [`${LAN}Hosts.Host.2.`, 'object'],
+  [`${LAN}Hosts.Host.2.IPAddress`, 'string', '192.168.1.101'],
+  [`${LAN}Hosts.Host.2.MACAddress`, 'string', '02:11:22:33:44:02'],
+  [`${LAN}Hosts.Host.2.HostName`, 'string', 'phone'],
+  [`${LAN}Hosts.Host.2.Active`, 'boolean', 'false'],
+  [`${LAN}Hosts.Host.2.InterfaceType`, 'string', '802.11'],
+  [`${LAN}Hosts.Host.2.AddressSource`, 'string', 'DHCP'],
+  [`${LAN}WLANConfiguration.`, 'object', '', A],
+  ...[1, 2].flatMap((i): Row[] => {
+    const w = `${LAN}WLANConfiguration.${i}.`;
+    return [
+      [w, 'object', '', A],
+      [`${w}Enable`, 'boolean', 'true', W],
+      [`${w}Status`, 'string', 'Up'],
+      [`${w}BSSID`, 'string', `02:00:00:00:10:0${i}`],
+      [`${w}Channel`, 'unsignedInt', i === 1 ? '6' : '36', W],
+      [`${w}SSID`, 'string', i === 1 ? 'Sim-2G' : 'Sim-5G', W],
+      [`${w}BeaconType`, 'string', '11i', W],
+      [`${w}Standard`, 'string', i === 1 ? 'n' : 'ac'],
+      [`${w}SSIDAdvertisementEnabled`, 'boolean', 'true', W],
+      [`${w}PreSharedKey.`, 'object'],
+      [`${w}PreSharedKey.1.`, 'object'],
+      [`${w}PreSharedKey.1.KeyPassphrase`, 'string', '', W],
+    ];
+  }),
+];
+
+export function builtinParameters(kind: BuiltinModelKind): DataModelParameter[] {
+  const rows = kind === 'tr181' ? TR181 : TR098;
+  return rows.map(([name, type, value = '', flags = '']) => {
+    const object = type === 'object';
+    return {
+      name,
+      object,
+      writable: object ? flags === A : flags === W,
+      value: object ? '' : value,
+      type: object ? 'string' : type,
+      notification: 0,
+      accessList: [],
+    };
+  });
+}

@@ -1,0 +1,117 @@
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import {
+  DEVICE_QUEUE,
+  EVENT_BUS,
+  HEALTH_REGISTRY,
+  LOGGER,
+  METRICS_REGISTRY,
+  SESSION_STORE,
+  type DeviceQueue,
+  type EventBus,
+  type HealthRegistry,
+  type Logger,
+  type SessionStore,
+} from '@acs/platform';
+import { CpeAuthenticator } from './auth/cpe-authenticator';
+import { FileCpeCredentialStore, type CpeCredentialStore } from './auth/cpe-credentials';
+import { loadGatewayConfig, type GatewayConfig } from './gateway.config';
+import { GatewayMetrics } from './gateway.metrics';
+import { CwmpHttpServer } from './http/cwmp-http.server';
+import { SessionEngine } from './session/session-engine';
+
+export const GATEWAY_CONFIG = Symbol('GatewayConfig');
+export const CPE_CREDENTIALS = Symbol('CpeCredentialStore');
+
+/** Starts the CWMP listener once the whole application is wired, and drains it first on shutdown. */
+@Injectable()
+export class CwmpEndpointLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly server: CwmpHttpServer,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(HEALTH_REGISTRY) health: HealthRegistry,
+  ) {
+    health.register({
+      name: 'cwmp-endpoint',
+      check: async () => {
+        if (!server.listening) throw new Error('CWMP endpoint not listening');
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.auth.mode === 'none') this.logger.warn('CPE authentication is off (ACS_CPE_AUTH=none)');
+    if (this.config.auth.mode === 'digest' && this.config.auth.nonceSecretIsRandom) {
+      this.logger.warn('ACS_DIGEST_SECRET is not set: Digest nonces only verify on this pod');
+    }
+    await this.server.listen();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.server.close();
+  }
+}
+
+/** The CWMP gateway: endpoint, session engine, CPE authentication. Expects the ports from PlatformModule. */
+@Module({})
+export class GatewayModule {
+  static forRoot(options: { config?: GatewayConfig; credentials?: CpeCredentialStore } = {}): DynamicModule {
+    return {
+      module: GatewayModule,
+      providers: [
+        { provide: GATEWAY_CONFIG, useFactory: () => options.config ?? loadGatewayConfig() },
+        {
+          provide: CPE_CREDENTIALS,
+          useFactory: (config: GatewayConfig) => options.credentials ?? FileCpeCredentialStore.fromFile(config.auth.credentialsFile),
+          inject: [GATEWAY_CONFIG],
+        },
+        {
+          provide: CpeAuthenticator,
+          useFactory: (config: GatewayConfig, credentials: CpeCredentialStore) =>
+            new CpeAuthenticator(
+              {
+                mode: config.auth.mode,
+                realm: config.auth.realm,
+                defaultCredentials: config.auth.username && config.auth.password ? { username: config.auth.username, password: config.auth.password } : undefined,
+                acceptUnknown: config.auth.acceptUnknown,
+                nonceSecret: config.auth.nonceSecret,
+                nonceTtlMs: config.auth.nonceTtlMs,
+              },
+              credentials,
+            ),
+          inject: [GATEWAY_CONFIG, CPE_CREDENTIALS],
+        },
+        { provide: GatewayMetrics, useFactory: (registry: Registry) => new GatewayMetrics(registry), inject: [METRICS_REGISTRY] },
+        {
+          provide: SessionEngine,
+          useFactory: (
+            config: GatewayConfig,
+            store: SessionStore,
+            queue: DeviceQueue,
+            bus: EventBus,
+            authenticator: CpeAuthenticator,
+            metrics: GatewayMetrics,
+            logger: Logger,
+          ) => new SessionEngine({ config, store, queue, bus, authenticator, metrics, logger }),
+          inject: [GATEWAY_CONFIG, SESSION_STORE, DEVICE_QUEUE, EVENT_BUS, CpeAuthenticator, GatewayMetrics, LOGGER],
+        },
+        {
+          provide: CwmpHttpServer,
+          useFactory: (engine: SessionEngine, config: GatewayConfig, metrics: GatewayMetrics, logger: Logger) =>
+            new CwmpHttpServer(engine, config, metrics, logger),
+          inject: [SessionEngine, GATEWAY_CONFIG, GatewayMetrics, LOGGER],
+        },
+        CwmpEndpointLifecycle,
+      ],
+      exports: [SessionEngine, CwmpHttpServer, GATEWAY_CONFIG, CPE_CREDENTIALS],
+    };
+  }
+}

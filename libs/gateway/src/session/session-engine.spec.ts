@@ -1,0 +1,312 @@
+import { buildEnvelope, parseEnvelope, type CpeResponse, type CwmpMessage, type CwmpVersion, type Inform } from '@acs/cwmp';
+import { CwmpEventType } from '@acs/contracts';
+import {
+  InProcessDeviceQueue,
+  InProcessEventBus,
+  InProcessSessionStore,
+  Topics,
+  type BusMessage,
+  type EventBus,
+  type WorkItem,
+} from '@acs/platform';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { CpeAuthenticator } from '../auth/cpe-authenticator';
+import { FileCpeCredentialStore } from '../auth/cpe-credentials';
+import { loadGatewayConfig, type GatewayConfig } from '../gateway.config';
+import { GatewayMetrics } from '../gateway.metrics';
+import { SessionEngine, type CwmpHttpReply } from './session-engine';
+
+const DEVICE = { manufacturer: 'Acme', oui: '00AA11', productClass: 'Router', serialNumber: 'SN1' };
+const DEVICE_ID = '00AA11-Router-SN1';
+
+function inform(events = ['2 PERIODIC']): Inform {
+  return {
+    kind: 'Inform',
+    deviceId: DEVICE,
+    events: events.map((eventCode) => ({ eventCode, commandKey: '' })),
+    maxEnvelopes: 1,
+    currentTime: '2026-11-22T10:00:00Z',
+    retryCount: 0,
+    parameterList: [{ name: 'Device.DeviceInfo.SoftwareVersion', value: { type: 'string', value: '1.0' } }],
+  };
+}
+
+interface Harness {
+  engine: SessionEngine;
+  store: InProcessSessionStore;
+  queue: InProcessDeviceQueue;
+  bus: EventBus;
+  events: BusMessage[];
+  clock: { now: number };
+  config: GatewayConfig;
+}
+
+async function harness(env: Record<string, string> = {}, shared?: Partial<Harness>): Promise<Harness> {
+  const config = loadGatewayConfig({ ACS_POD_NAME: 'test', ...env });
+  const clock = shared?.clock ?? { now: Date.parse('2026-11-22T10:00:00Z') };
+  const store = shared?.store ?? new InProcessSessionStore(() => clock.now);
+  const queue = shared?.queue ?? new InProcessDeviceQueue();
+  const bus = shared?.bus ?? new InProcessEventBus();
+  const events = shared?.events ?? [];
+  if (!shared?.bus) await bus.subscribe(Topics.cwmpEvents, { group: 'test' }, async (m) => void events.push(m));
+  const authenticator = new CpeAuthenticator(
+    {
+      mode: config.auth.mode,
+      realm: config.auth.realm,
+      defaultCredentials: config.auth.username ? { username: config.auth.username, password: config.auth.password! } : undefined,
+      acceptUnknown: config.auth.acceptUnknown,
+      nonceSecret: Buffer.from('secret'),
+      nonceTtlMs: config.auth.nonceTtlMs,
+    },
+    new FileCpeCredentialStore(),
+    () => clock.now,
+  );
+  const engine = new SessionEngine({
+    config,
+    store,
+    queue,
+    bus,
+    authenticator,
+    metrics: new GatewayMetrics(new Registry()),
+    logger: pino({ level: 'silent' }),
+    now: () => clock.now,
+  });
+  return { engine, store, queue, bus, events, clock, config };
+}
+
+class FakeCpe {
+  cookie?: string;
+  constructor(
+    private readonly h: Harness,
+    private readonly version: CwmpVersion = '1.0',
+    readonly address = '127.0.0.1:40000',
+  ) {}
+
+  async post(message: CwmpMessage | null, id?: string, extra: { authorization?: string; engine?: SessionEngine } = {}): Promise<CwmpHttpReply> {
+    const body = message ? buildEnvelope(message, id === undefined ? {} : { id }, this.version) : '';
+    const reply = await (extra.engine ?? this.h.engine).handle({
+      body,
+      sessionId: this.cookie,
+      remoteAddress: this.address,
+      authorization: extra.authorization,
+      method: 'POST',
+    });
+    const setCookie = reply.headers['Set-Cookie'];
+    if (typeof setCookie === 'string') this.cookie = setCookie.split(';')[0].split('=')[1];
+    return reply;
+  }
+}
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
+
+function enqueue(h: Harness, rpc: WorkItem['rpc'], extra: Partial<WorkItem> = {}): Promise<void> {
+  return h.queue.enqueue({ id: `item-${Math.random().toString(36).slice(2)}`, deviceId: DEVICE_ID, rpc, enqueuedAt: h.clock.now, ...extra });
+}
+
+describe('SessionEngine', () => {
+  it('opens a session on Inform, answers with a cookie, publishes the inform and closes on the empty POST', async () => {
+    const h = await harness();
+    const cpe = new FakeCpe(h);
+    const first = await cpe.post(inform(), '42');
+    expect(first.status).toBe(200);
+    const parsed = parseEnvelope(first.body)!;
+    expect(parsed.body).toEqual({ kind: 'InformResponse', maxEnvelopes: 1 });
+    expect(parsed.header.id).toBe('42');
+    expect(cpe.cookie).toBeDefined();
+    const last = await cpe.post(null);
+    expect(last.status).toBe(204);
+    await flush();
+    expect(h.events.map((e) => e.type)).toEqual([CwmpEventType.inform, CwmpEventType.sessionClosed]);
+    expect(h.events.every((e) => e.key === DEVICE_ID)).toBe(true);
+    expect((h.events[1].data as { reason: string }).reason).toBe('completed');
+    expect(await h.store.byDevice(DEVICE_ID)).toBeNull();
+  });
+
+  it('runs queued work as RPCs, publishes each result before acknowledging it, then ends with 204', async () => {
+    const h = await harness();
+    await enqueue(h, { kind: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.'] }, { taskId: 'task-1' });
+    await enqueue(h, { kind: 'Reboot', commandKey: 'rb' });
+    const cpe = new FakeCpe(h);
+    await cpe.post(inform());
+    const rpc1 = await cpe.post(null);
+    const gpv = parseEnvelope(rpc1.body)!;
+    expect(gpv.body.kind).toBe('GetParameterValues');
+    expect(gpv.header.id).toBe('1');
+    const answer: CpeResponse = {
+      kind: 'GetParameterValuesResponse',
+      parameterList: [{ name: 'Device.DeviceInfo.UpTime', value: { type: 'unsignedInt', value: 5 } }],
+    };
+    const rpc2 = await cpe.post(answer, '1');
+    expect(parseEnvelope(rpc2.body)!.body).toEqual({ kind: 'Reboot', commandKey: 'rb' });
+    await flush();
+    const result = h.events.find((e) => e.type === CwmpEventType.rpcResult)!;
+    expect(result.data).toMatchObject({ taskId: 'task-1', request: { kind: 'GetParameterValues' }, response: answer });
+    expect(await h.queue.size(DEVICE_ID)).toBe(1);
+    const end = await cpe.post({ kind: 'RebootResponse' }, '2');
+    expect(end.status).toBe(204);
+    expect(await h.queue.size(DEVICE_ID)).toBe(0);
+  });
+
+  it('publishes a CPE fault as an rpc.fault event and acknowledges the item', async () => {
+    const h = await harness();
+    await enqueue(h, { kind: 'SetParameterValues', parameterKey: 'k', parameterList: [{ name: 'Device.X', value: { type: 'string', value: 'v' } }] });
+    const cpe = new FakeCpe(h);
+    await cpe.post(inform());
+    await cpe.post(null);
+    const fault = {
+      kind: 'Fault' as const,
+      soapFaultCode: 'Client' as const,
+      faultCode: 9003,
+      faultString: 'Invalid arguments',
+      setParameterValuesFault: [{ parameterName: 'Device.X', faultCode: 9005, faultString: 'Invalid parameter name' }],
+    };
+    expect((await cpe.post(fault, '1')).status).toBe(204);
+    await flush();
+    const event = h.events.find((e) => e.type === CwmpEventType.rpcFault)!;
+    expect(event.data).toMatchObject({ fault: { faultCode: 9003, setParameterValuesFault: [{ faultCode: 9005 }] } });
+    expect(await h.queue.size(DEVICE_ID)).toBe(0);
+  });
+
+  it('refuses an answer with the wrong cwmp:ID, ends the session and keeps the item for the next one', async () => {
+    const h = await harness();
+    await enqueue(h, { kind: 'GetParameterNames', parameterPath: 'Device.', nextLevel: true });
+    const cpe = new FakeCpe(h);
+    await cpe.post(inform());
+    await cpe.post(null);
+    const reply = await cpe.post({ kind: 'GetParameterNamesResponse', parameterList: [] }, '999');
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatch(/cwmp:ID 999/);
+    expect(await h.queue.size(DEVICE_ID)).toBe(1);
+    expect(await h.store.byDevice(DEVICE_ID)).toBeNull();
+    // The next session runs the same item again.
+    const next = new FakeCpe(h);
+    await next.post(inform());
+    expect(parseEnvelope((await next.post(null)).body)!.body.kind).toBe('GetParameterNames');
+  });
+
+  it('answers and publishes CPE-initiated requests', async () => {
+    const h = await harness();
+    const cpe = new FakeCpe(h);
+    await cpe.post(inform(['7 TRANSFER COMPLETE', 'M Download']));
+    const reply = await cpe.post(
+      { kind: 'TransferComplete', commandKey: 'fw', fault: { faultCode: 0, faultString: '' }, startTime: '2026-11-22T10:00:00Z', completeTime: '2026-11-22T10:01:00Z' },
+      '7',
+    );
+    expect(parseEnvelope(reply.body)!.body).toEqual({ kind: 'TransferCompleteResponse' });
+    const rpcs = await cpe.post({ kind: 'GetRPCMethods' }, '8');
+    expect(parseEnvelope(rpcs.body)!.body).toMatchObject({ kind: 'GetRPCMethodsResponse', methodList: expect.arrayContaining(['Inform', 'TransferComplete']) });
+    await flush();
+    expect(h.events.filter((e) => e.type === CwmpEventType.cpeRequest)).toHaveLength(1);
+  });
+
+  it('sends HoldRequests with work items that ask for it', async () => {
+    const h = await harness();
+    await enqueue(h, { kind: 'FactoryReset' }, { holdRequests: true });
+    const cpe = new FakeCpe(h);
+    await cpe.post(inform());
+    const rpc = parseEnvelope((await cpe.post(null)).body)!;
+    expect(rpc.header.holdRequests).toBe(true);
+  });
+
+  it('negotiates CWMP 1.4 with a CPE that offers it, and faults 8006 when nothing is common', async () => {
+    const h = await harness();
+    const reply = await h.engine.handle({
+      body: buildEnvelope(inform(), { id: '1', supportedCWMPVersions: '1.0,1.1,1.2,1.3,1.4' }, '1.4'),
+      remoteAddress: 'a:1',
+      method: 'POST',
+    });
+    expect(reply.status).toBe(200);
+    expect(parseEnvelope(reply.body)!.header.useCWMPVersion).toBe('1.4');
+
+    const old = await harness({ ACS_CWMP_VERSIONS: '1.0' });
+    const refused = await old.engine.handle({
+      body: buildEnvelope(inform(), { id: '1', supportedCWMPVersions: '1.3,1.4' }, '1.4'),
+      remoteAddress: 'a:1',
+      method: 'POST',
+    });
+    expect(refused.status).toBe(500);
+    expect(parseEnvelope(refused.body)!.body).toMatchObject({ kind: 'Fault', faultCode: 8006 });
+  });
+
+  it('ends the session at its deadline and at the RPC limit, leaving the rest queued', async () => {
+    const h = await harness({ ACS_SESSION_MAX_RPCS: '1', ACS_SESSION_DEADLINE_MS: '5000' });
+    for (let i = 0; i < 3; i++) await enqueue(h, { kind: 'GetRPCMethods' });
+    const cpe = new FakeCpe(h);
+    await cpe.post(inform());
+    await cpe.post(null);
+    expect((await cpe.post({ kind: 'GetRPCMethodsResponse', methodList: [] }, '1')).status).toBe(204);
+    expect(await h.queue.size(DEVICE_ID)).toBe(2);
+
+    const late = new FakeCpe(h);
+    await late.post(inform());
+    h.clock.now += 6000;
+    expect((await late.post(null)).status).toBe(204);
+    await flush();
+    expect(h.events.filter((e) => e.type === CwmpEventType.sessionClosed).map((e) => (e.data as { reason: string }).reason)).toEqual([
+      'rpc-limit',
+      'deadline',
+    ]);
+  });
+
+  it('serves one session from two engines sharing the store, requests alternating between them', async () => {
+    const a = await harness();
+    const b = await harness({}, { store: a.store, queue: a.queue, bus: a.bus, events: a.events, clock: a.clock });
+    await enqueue(a, { kind: 'GetParameterValues', parameterNames: ['Device.'] });
+    await enqueue(a, { kind: 'AddObject', objectName: 'Device.IP.Interface.', parameterKey: '' });
+    const cpe = new FakeCpe(a);
+    await cpe.post(inform(), '1', { engine: a.engine });
+    expect(parseEnvelope((await cpe.post(null, undefined, { engine: b.engine })).body)!.body.kind).toBe('GetParameterValues');
+    const add = await cpe.post({ kind: 'GetParameterValuesResponse', parameterList: [] }, '1', { engine: a.engine });
+    expect(parseEnvelope(add.body)!.body.kind).toBe('AddObject');
+    const end = await cpe.post({ kind: 'AddObjectResponse', instanceNumber: 2, status: 0 }, '2', { engine: b.engine });
+    expect(end.status).toBe(204);
+    expect(await a.queue.size(DEVICE_ID)).toBe(0);
+  });
+
+  it('finds the session by connection address when the CPE drops cookies', async () => {
+    const h = await harness();
+    await enqueue(h, { kind: 'GetRPCMethods' });
+    const cpe = new FakeCpe(h);
+    await cpe.post(inform());
+    cpe.cookie = undefined;
+    expect(parseEnvelope((await cpe.post(null)).body)!.body.kind).toBe('GetRPCMethods');
+  });
+
+  it('answers requests outside any session with 400, and an empty POST with 204', async () => {
+    const h = await harness();
+    const cpe = new FakeCpe(h, '1.0', '10.0.0.1:1');
+    expect((await cpe.post({ kind: 'RebootResponse' }, '1')).status).toBe(400);
+    expect((await cpe.post(null)).status).toBe(204);
+  });
+
+  it('supersedes a session the CPE abandoned when it informs again', async () => {
+    const h = await harness();
+    const first = new FakeCpe(h);
+    await first.post(inform());
+    const second = new FakeCpe(h, '1.0', '127.0.0.1:40001');
+    expect((await second.post(inform(['1 BOOT']))).status).toBe(200);
+    await flush();
+    expect(h.events.map((e) => e.type)).toEqual([CwmpEventType.inform, CwmpEventType.sessionClosed, CwmpEventType.inform]);
+    expect(await h.store.get(first.cookie!)).toBeNull();
+  });
+
+  it('keeps no session when the inform cannot be published', async () => {
+    const h = await harness();
+    jest.spyOn(h.bus, 'publish').mockRejectedValueOnce(new Error('bus down'));
+    await expect(new FakeCpe(h).post(inform())).rejects.toThrow('bus down');
+    expect(await h.store.byDevice(DEVICE_ID)).toBeNull();
+  });
+
+  it('challenges with Digest and refuses unknown devices when configured', async () => {
+    const h = await harness({ ACS_CPE_AUTH: 'digest', ACS_CPE_USERNAME: 'cpe', ACS_CPE_PASSWORD: 'pw' });
+    const challenge = await new FakeCpe(h).post(inform());
+    expect(challenge.status).toBe(401);
+    expect(challenge.headers['WWW-Authenticate']).toEqual([expect.stringMatching(/^Digest .*algorithm=SHA-256/), expect.stringMatching(/algorithm=MD5/)]);
+
+    const closed = await harness({ ACS_ACCEPT_UNKNOWN_DEVICES: 'false' });
+    expect((await new FakeCpe(closed).post(inform())).status).toBe(403);
+  });
+});

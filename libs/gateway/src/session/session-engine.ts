@@ -1,0 +1,427 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  buildEnvelope,
+  cwmpFault,
+  CwmpParseError,
+  deviceIdOf,
+  FaultCode,
+  negotiateVersion,
+  parseEnvelope,
+  type AcsResponse,
+  type CpeRequest,
+  type CwmpEnvelope,
+  type CwmpFault,
+  type CwmpHeader,
+  type CwmpMessage,
+  type CwmpVersion,
+  type Inform,
+} from '@acs/cwmp';
+import {
+  CwmpEventType,
+  type CpeRequestEventData,
+  type InformEventData,
+  type RpcFaultEventData,
+  type RpcResultEventData,
+  type SessionClosedEventData,
+  type SessionCloseReason,
+} from '@acs/contracts';
+import {
+  newSessionId,
+  Topics,
+  type BusMessage,
+  type DeviceQueue,
+  type EventBus,
+  type Logger,
+  type SessionRecord,
+  type SessionStore,
+} from '@acs/platform';
+import type { CpeAuthenticator } from '../auth/cpe-authenticator';
+import type { GatewayConfig } from '../gateway.config';
+import type { GatewayMetrics } from '../gateway.metrics';
+import { SessionsInFlight } from './sessions-in-flight';
+
+/** One HTTP request of a CWMP session, as the HTTP layer hands it over (body already decoded). */
+export interface CwmpHttpRequest {
+  body: string;
+  /** Session id from the session cookie, if the CPE sent it. */
+  sessionId?: string;
+  /** `ip:port` of the TCP connection: the fallback session key for CPEs that drop cookies. */
+  remoteAddress: string;
+  authorization?: string;
+  method: string;
+}
+
+export interface CwmpHttpReply {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+}
+
+/** Methods this ACS answers when a CPE asks GetRPCMethods. */
+export const ACS_METHODS = [
+  'Inform',
+  'GetRPCMethods',
+  'TransferComplete',
+  'AutonomousTransferComplete',
+  'RequestDownload',
+  'DUStateChangeComplete',
+  'AutonomousDUStateChangeComplete',
+  'Kicked',
+] as const;
+
+type CpeInitiated = Exclude<CpeRequest, Inform>;
+
+const CPE_REQUEST_KINDS: ReadonlySet<string> = new Set<CpeInitiated['kind']>([
+  'GetRPCMethods',
+  'TransferComplete',
+  'AutonomousTransferComplete',
+  'RequestDownload',
+  'DUStateChangeComplete',
+  'AutonomousDUStateChangeComplete',
+  'Kicked',
+]);
+
+const XML_HEADERS = { 'Content-Type': 'text/xml; charset="utf-8"' } as const;
+
+export interface SessionEngineDeps {
+  config: GatewayConfig;
+  store: SessionStore;
+  queue: DeviceQueue;
+  bus: EventBus;
+  authenticator: CpeAuthenticator;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * The CWMP session state machine, stateless between requests: everything it needs to go on is in the
+ * SessionStore, so any gateway pod can serve any request of a session.
+ *
+ *   Inform ──► InformResponse (cookie) ──► CPE requests ⇄ responses ──► empty POST
+ *          ──► ACS turn: lease work item ──► RPC ──► CPE response ──► publish result ──► ack ──► next item … ──► 204
+ *
+ * Ordering rule of the ACS turn: a result is published before its work item is acknowledged, so a pod that dies
+ * between the two leaves the item at the head of the device's queue and the next session runs it again.
+ */
+export class SessionEngine {
+  private readonly now: () => number;
+  readonly inFlight: SessionsInFlight;
+
+  constructor(private readonly deps: SessionEngineDeps) {
+    this.now = deps.now ?? Date.now;
+    this.inFlight = new SessionsInFlight(deps.config.session.ttlMs, this.now);
+  }
+
+  /** Whether this pod should shed a new session (a request without a session cookie) with 503. */
+  overloaded(): boolean {
+    return this.inFlight.size() >= this.deps.config.limits.maxSessionsInFlight;
+  }
+
+  async handle(req: CwmpHttpRequest): Promise<CwmpHttpReply> {
+    let envelope: CwmpEnvelope | null;
+    try {
+      envelope = parseEnvelope(req.body, { maxBytes: this.deps.config.limits.maxBodyBytes });
+    } catch (error) {
+      if (error instanceof CwmpParseError) return this.onParseError(req, error);
+      throw error;
+    }
+    if (envelope?.body.kind === 'Inform') return this.onInform(req, envelope as CwmpEnvelope<Inform>);
+    const session = await this.findSession(req);
+    if (!session) return this.withoutSession(req, envelope);
+    return this.inSession(session, envelope);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Opening a session.
+
+  private async onInform(req: CwmpHttpRequest, envelope: CwmpEnvelope<Inform>): Promise<CwmpHttpReply> {
+    const { config, metrics, store } = this.deps;
+    const inform = envelope.body;
+    const deviceId = deviceIdOf(inform.deviceId);
+    const auth = await this.deps.authenticator.authenticate(deviceId, req.authorization, req.method);
+    if (!auth.ok) {
+      metrics.rejected.labels(`auth-${auth.reason}`).inc();
+      // A missing Authorization header is the normal first leg of Digest; only real failures deserve a warning.
+      if (auth.reason !== 'missing') this.deps.logger.warn({ deviceId, remote: req.remoteAddress, reason: auth.reason }, 'CPE authentication failed');
+      return auth.status === 401
+        ? { status: 401, headers: { 'WWW-Authenticate': auth.challenge }, body: '' }
+        : { status: 403, headers: {}, body: '' };
+    }
+
+    const version = negotiateVersion(envelope.header.supportedCWMPVersions, envelope.version, config.versions);
+    if (!version) {
+      this.deps.logger.warn({ deviceId, offered: envelope.header.supportedCWMPVersions ?? envelope.version }, 'no common CWMP version');
+      return this.faultReply(envelope.version, envelope.header.id, cwmpFault(FaultCode.UnsupportedProtocolVersion));
+    }
+
+    const now = this.now();
+    const session: SessionRecord = {
+      id: newSessionId(deviceId, randomBytes(12).toString('base64url')),
+      deviceId,
+      cwmpVersion: version,
+      turn: 'cpe',
+      rpcCount: 0,
+      requestCount: 1,
+      startedAt: now,
+      deadline: now + config.session.deadlineMs,
+      events: inform.events.map((e) => e.eventCode),
+      holdRequests: false,
+      planWaitOver: config.session.planWaitMs === 0,
+      openedBy: config.podName,
+      revision: 1,
+    };
+    const opened = await store.open(session, config.session.ttlMs, config.session.supersedeAfterMs);
+    if (!opened.opened) {
+      metrics.rejected.labels('device-busy').inc();
+      return this.retryLater();
+    }
+
+    const events: BusMessage[] = [];
+    if (opened.superseded) {
+      this.inFlight.delete(opened.superseded.id);
+      metrics.sessionsFailed.labels('superseded').inc();
+      events.push(this.closedEvent(opened.superseded, 'superseded'));
+    }
+    const informData: InformEventData = { sessionId: session.id, deviceId, cwmpVersion: version, inform, remoteAddress: req.remoteAddress };
+    events.push(this.event(CwmpEventType.inform, deviceId, informData));
+    try {
+      await Promise.all([this.deps.bus.publish(events), store.bindAddress(req.remoteAddress, session.id, config.session.ttlMs)]);
+    } catch (error) {
+      // Nothing may be lost silently: without the inform published the session must not go on.
+      await store.close(session).catch(() => undefined);
+      throw error;
+    }
+    metrics.sessionsStarted.inc();
+    this.inFlight.add(session.id);
+    this.deps.logger.info({ deviceId, sessionId: session.id, events: session.events, cwmpVersion: version }, 'session opened');
+
+    const header: CwmpHeader = { id: envelope.header.id };
+    if (version === '1.4' && envelope.header.supportedCWMPVersions !== undefined) header.useCWMPVersion = version;
+    const body = buildEnvelope({ kind: 'InformResponse', maxEnvelopes: 1 }, header, version);
+    return {
+      status: 200,
+      headers: { ...XML_HEADERS, 'Set-Cookie': `${config.session.cookieName}=${session.id}; Path=/; HttpOnly` },
+      body,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Requests of a running session.
+
+  private async findSession(req: CwmpHttpRequest): Promise<SessionRecord | null> {
+    const id = req.sessionId ?? (await this.deps.store.sessionForAddress(req.remoteAddress));
+    return id ? this.deps.store.get(id) : null;
+  }
+
+  private withoutSession(req: CwmpHttpRequest, envelope: CwmpEnvelope | null): CwmpHttpReply {
+    // An empty POST for a session we no longer know (expired, or closed by a pod that died): end it for the CPE too.
+    if (envelope === null) return { status: 204, headers: {}, body: '' };
+    this.deps.metrics.rejected.labels('no-session').inc();
+    this.deps.logger.warn({ remote: req.remoteAddress, kind: envelope.body.kind }, 'request outside a session');
+    return textReply(400, `no CWMP session for this request: a session starts with an Inform (got ${envelope.body.kind})`);
+  }
+
+  private async inSession(session: SessionRecord, envelope: CwmpEnvelope | null): Promise<CwmpHttpReply> {
+    if (envelope === null) {
+      if (session.outstanding) {
+        return this.protocolError(session, `empty POST while ${session.outstanding.method} (cwmp:ID ${session.outstanding.rpcId}) awaits an answer`);
+      }
+      return this.acsTurn(session);
+    }
+    const message = envelope.body;
+    if (CPE_REQUEST_KINDS.has(message.kind)) return this.onCpeRequest(session, envelope as CwmpEnvelope<CpeInitiated>);
+    if (message.kind === 'Fault' || isCpeResponseKind(message.kind)) return this.onRpcAnswer(session, envelope);
+    // An ACS-side message sent by the CPE: it is no method the ACS implements.
+    this.deps.metrics.faults.labels(String(FaultCode.MethodNotSupported)).inc();
+    return this.faultReply(session.cwmpVersion, envelope.header.id, cwmpFault(FaultCode.MethodNotSupported, `${message.kind} is not an ACS method`));
+  }
+
+  private async onCpeRequest(session: SessionRecord, envelope: CwmpEnvelope<CpeInitiated>): Promise<CwmpHttpReply> {
+    const request = envelope.body;
+    this.deps.metrics.cpeRequests.labels(request.kind).inc();
+    // Publish before answering: the answer tells the CPE it may forget the request (TransferComplete above all).
+    if (request.kind !== 'GetRPCMethods') {
+      const data: CpeRequestEventData = { sessionId: session.id, deviceId: session.deviceId, request };
+      await this.deps.bus.publish([this.event(CwmpEventType.cpeRequest, session.deviceId, data)]);
+    }
+    const body = buildEnvelope(responseTo(request), { id: envelope.header.id }, session.cwmpVersion);
+    return { status: 200, headers: XML_HEADERS, body };
+  }
+
+  private async onRpcAnswer(session: SessionRecord, envelope: CwmpEnvelope): Promise<CwmpHttpReply> {
+    const outstanding = session.outstanding;
+    const answer = envelope.body;
+    if (!outstanding) return this.protocolError(session, `${answer.kind} received but no RPC is outstanding`);
+    if (envelope.header.id !== undefined && envelope.header.id !== outstanding.rpcId) {
+      this.deps.metrics.rejected.labels('wrong-cwmp-id').inc();
+      return this.protocolError(session, `cwmp:ID ${envelope.header.id} does not match the outstanding ${outstanding.method} (${outstanding.rpcId})`);
+    }
+    if (answer.kind !== 'Fault' && answer.kind !== `${outstanding.method}Response`) {
+      return this.protocolError(session, `${answer.kind} does not answer ${outstanding.method}`);
+    }
+    const { bus, queue, metrics } = this.deps;
+    const base = { sessionId: session.id, deviceId: session.deviceId, itemId: outstanding.itemId, taskId: outstanding.taskId, request: outstanding.request };
+    if (answer.kind === 'Fault') {
+      metrics.faults.labels(String(answer.faultCode)).inc();
+      const data: RpcFaultEventData = { ...base, fault: answer };
+      await bus.publish([this.event(CwmpEventType.rpcFault, session.deviceId, data)]);
+    } else {
+      const data: RpcResultEventData = { ...base, response: answer as RpcResultEventData['response'] };
+      await bus.publish([this.event(CwmpEventType.rpcResult, session.deviceId, data)]);
+    }
+    await queue.ack(session.deviceId, outstanding.itemId);
+    session.outstanding = undefined;
+    return this.acsTurn(session);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The ACS's turn: send the next work item, or end the session.
+
+  private async acsTurn(session: SessionRecord): Promise<CwmpHttpReply> {
+    const { config, queue, store, metrics } = this.deps;
+    if (this.now() >= session.deadline) return this.endSession(session, 'deadline');
+    if (session.rpcCount >= config.session.maxRpcs) return this.endSession(session, 'rpc-limit');
+    if (!session.planWaitOver) {
+      await this.waitForPlan(session);
+      session.planWaitOver = true;
+    }
+    const item = await queue.lease(session.deviceId);
+    if (!item) return this.endSession(session, 'completed');
+
+    session.rpcCount += 1;
+    session.turn = 'acs';
+    session.holdRequests = item.holdRequests === true;
+    session.outstanding = {
+      rpcId: `${session.rpcCount}`,
+      itemId: item.id,
+      taskId: item.taskId,
+      method: item.rpc.kind,
+      request: item.rpc,
+      sentAt: this.now(),
+    };
+    session.revision += 1;
+    if (!(await store.update(session, config.session.ttlMs))) {
+      // Another pod wrote this session since we read it: the CPE sent two requests at once, or a stale retry.
+      return this.protocolError(session, 'session changed under us (concurrent requests of one session)');
+    }
+    metrics.rpcs.labels(item.rpc.kind).inc();
+    const header: CwmpHeader = { id: session.outstanding.rpcId };
+    if (session.holdRequests) header.holdRequests = true;
+    return { status: 200, headers: XML_HEADERS, body: buildEnvelope(item.rpc, header, session.cwmpVersion) };
+  }
+
+  /** Provisioning marks a session "planned" once it has queued what the Inform calls for (bootstrap presets…). */
+  private async waitForPlan(session: SessionRecord): Promise<void> {
+    const until = session.startedAt + this.deps.config.session.planWaitMs;
+    while (this.now() < until) {
+      if (await this.deps.store.isPlanned(session.deviceId, session.id)) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private async endSession(session: SessionRecord, reason: SessionCloseReason, reply?: CwmpHttpReply): Promise<CwmpHttpReply> {
+    const { metrics, store, logger } = this.deps;
+    await store.close(session);
+    this.inFlight.delete(session.id);
+    const durationMs = this.now() - session.startedAt;
+    if (reason === 'protocol-error') metrics.sessionsFailed.labels(reason).inc();
+    else metrics.sessionsCompleted.labels(reason).inc();
+    metrics.sessionDuration.observe(durationMs / 1000);
+    try {
+      await this.deps.bus.publish([this.closedEvent(session, reason)]);
+    } catch (error) {
+      // The session is over either way; consumers learn it from the next inform of the device.
+      logger.error({ deviceId: session.deviceId, sessionId: session.id, err: error }, 'could not publish session-closed');
+    }
+    logger.info({ deviceId: session.deviceId, sessionId: session.id, reason, rpcs: session.rpcCount, durationMs }, 'session closed');
+    return reply ?? { status: 204, headers: {}, body: '' };
+  }
+
+  private protocolError(session: SessionRecord, problem: string): Promise<CwmpHttpReply> {
+    this.deps.logger.warn({ deviceId: session.deviceId, sessionId: session.id, problem }, 'CWMP protocol error; session ended');
+    return this.endSession(session, 'protocol-error', textReply(400, `CWMP protocol error: ${problem}`));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Bad input.
+
+  private async onParseError(req: CwmpHttpRequest, error: CwmpParseError): Promise<CwmpHttpReply> {
+    const { metrics, logger } = this.deps;
+    metrics.rejected.labels(`xml-${error.code}`).inc();
+    if (error.code === 'unknown-rpc') {
+      // A well-formed request for a method we do not implement gets the CWMP answer for it, fault 8000.
+      const session = await this.findSession(req);
+      metrics.faults.labels(String(FaultCode.MethodNotSupported)).inc();
+      logger.warn({ deviceId: session?.deviceId, sessionId: session?.id, rpc: error.rpcName }, 'unsupported RPC from CPE');
+      return this.faultReply(session?.cwmpVersion ?? '1.0', undefined, cwmpFault(FaultCode.MethodNotSupported, `${error.rpcName ?? 'this method'} is not supported`));
+    }
+    logger.warn({ remote: req.remoteAddress, code: error.code, problem: error.message }, 'rejected CWMP request');
+    return textReply(error.code === 'too-large' ? 413 : 400, `bad CWMP request (${error.code}): ${error.message}`);
+  }
+
+  private faultReply(version: CwmpVersion, id: string | undefined, fault: CwmpFault): CwmpHttpReply {
+    // SOAP 1.1 over HTTP: a response carrying a Fault uses status 500.
+    return { status: 500, headers: XML_HEADERS, body: buildEnvelope(fault, { id }, version) };
+  }
+
+  retryLater(): CwmpHttpReply {
+    return { status: 503, headers: { 'Retry-After': String(this.deps.config.limits.retryAfterSeconds) }, body: '' };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private closedEvent(session: SessionRecord, reason: SessionCloseReason): BusMessage {
+    const data: SessionClosedEventData = {
+      sessionId: session.id,
+      deviceId: session.deviceId,
+      reason,
+      rpcCount: session.rpcCount,
+      durationMs: this.now() - session.startedAt,
+    };
+    return this.event(CwmpEventType.sessionClosed, session.deviceId, data);
+  }
+
+  private event(type: CwmpEventType, deviceId: string, data: unknown): BusMessage {
+    return { id: randomUUID(), topic: Topics.cwmpEvents, key: deviceId, type, time: new Date(this.now()).toISOString(), data };
+  }
+}
+
+function responseTo(request: CpeInitiated): AcsResponse {
+  switch (request.kind) {
+    case 'GetRPCMethods':
+      return { kind: 'GetRPCMethodsResponse', methodList: [...ACS_METHODS] };
+    case 'TransferComplete':
+      return { kind: 'TransferCompleteResponse' };
+    case 'AutonomousTransferComplete':
+      return { kind: 'AutonomousTransferCompleteResponse' };
+    case 'RequestDownload':
+      return { kind: 'RequestDownloadResponse' };
+    case 'DUStateChangeComplete':
+      return { kind: 'DUStateChangeCompleteResponse' };
+    case 'AutonomousDUStateChangeComplete':
+      return { kind: 'AutonomousDUStateChangeCompleteResponse' };
+    case 'Kicked':
+      return { kind: 'KickedResponse', nextURL: request.next };
+  }
+}
+
+function isCpeResponseKind(kind: CwmpMessage['kind']): boolean {
+  // Every *Response a CPE sends answers one of our RPCs; InformResponse and the other ACS-side responses never
+  // come from a CPE and fall through to "not an ACS method".
+  return kind.endsWith('Response') && !ACS_RESPONSE_KINDS.has(kind);
+}
+
+const ACS_RESPONSE_KINDS: ReadonlySet<string> = new Set<AcsResponse['kind']>([
+  'InformResponse',
+  'TransferCompleteResponse',
+  'AutonomousTransferCompleteResponse',
+  'RequestDownloadResponse',
+  'DUStateChangeCompleteResponse',
+  'AutonomousDUStateChangeCompleteResponse',
+  'KickedResponse',
+]);
+
+function textReply(status: number, text: string): CwmpHttpReply {
+  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: `${text}\n` };
+}

@@ -1,0 +1,268 @@
+import { type Admin, type Consumer, Kafka, type LogEntry, Partitioners, type Producer } from 'kafkajs';
+import type { BusHandler, BusMessage, EventBus, SubscribeOptions, Subscription } from '@acs/platform';
+
+import { dlqTopic, encodeBusMessage } from './bus-message.codec';
+import { type KafkaLogLevel, type KafkaLogSink, kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
+import { KafkaSubscription, SubscriptionClosingError } from './kafka-subscription';
+
+export interface KafkaEventBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** Topics (and their `.dlq`) created by `start()`. Others are created on first publish or subscribe. */
+  topics?: string[];
+  /** Partitions of the topics this bus creates. Default 12. */
+  partitions?: number;
+  /** Replication factor of the topics this bus creates. Default: the broker's `default.replication.factor`. */
+  replicationFactor?: number;
+  /** Handler attempts per message before it goes to `<topic>.dlq`. Default 5. */
+  maxAttempts?: number;
+  /** First retry delay of a failing handler; doubles per attempt. Default 200 ms. */
+  retryBaseMs?: number;
+  /** Ceiling of the retry delay. Default 10 s. */
+  retryMaxMs?: number;
+  /** `ping()` fails after this long. Default 2 s. */
+  pingTimeoutMs?: number;
+  /** `subscribe()` fails if the consumer has not joined its group by then. Default 30 s. */
+  joinTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Consumer group session timeout. Default 30 s. */
+  sessionTimeoutMs?: number;
+  /** Consumer heartbeat interval. Default 3 s. */
+  heartbeatIntervalMs?: number;
+  /** How long a fetch waits for data when there is none: the latency floor of an idle consumer. Default 500 ms. */
+  fetchMaxWaitMs?: number;
+  /** kafkajs's own log level. Default warn. */
+  logLevel?: KafkaLogLevel;
+  /** Where kafkajs logs go; JSON lines on stderr when absent. */
+  logger?: KafkaLogSink;
+}
+
+export class EventBusClosedError extends Error {
+  constructor() {
+    super('event bus is closed');
+    this.name = 'EventBusClosedError';
+  }
+}
+
+export class KafkaUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KafkaUnavailableError';
+  }
+}
+
+/**
+ * EventBus on Kafka. Publishing goes through one idempotent producer (acks=all, one request in flight), so a
+ * resolved `publish` means every replica in sync has the messages, in order, without duplicates from producer
+ * retries. Each `subscribe` is its own consumer in the given group (see KafkaSubscription for retries and DLQ).
+ */
+export class KafkaEventBus implements EventBus {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private readonly topicsReady = new Map<string, Promise<void>>();
+  private producerConnected: Promise<void> | null = null;
+  private adminConnected: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly options: KafkaEventBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      logLevel: kafkaLogLevel(options.logLevel ?? 'warn'),
+      logCreator: kafkaLogCreator(options.logger, isExpectedNoise),
+    });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // The Java client's murmur2 partitioner: other clients put a key on the same partition as we do.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  /** Connects and creates the configured topics; call at start-up to fail fast on a bad broker list. */
+  async start(): Promise<void> {
+    this.assertOpen();
+    await this.connectProducer();
+    for (const topic of this.options.topics ?? []) {
+      await this.ensureTopic(topic);
+      await this.ensureTopic(dlqTopic(topic));
+    }
+  }
+
+  async publish(messages: BusMessage[]): Promise<void> {
+    this.assertOpen();
+    if (messages.length === 0) return;
+    await this.connectProducer();
+    const byTopic = new Map<string, BusMessage[]>();
+    for (const message of messages) {
+      const list = byTopic.get(message.topic);
+      if (list) list.push(message);
+      else byTopic.set(message.topic, [message]);
+    }
+    for (const topic of byTopic.keys()) await this.ensureTopic(topic);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map((m) => encodeBusMessage(m)) })),
+    });
+  }
+
+  async subscribe(topic: string, options: SubscribeOptions, handler: BusHandler): Promise<Subscription> {
+    this.assertOpen();
+    await this.connectProducer(); // dead letters go through it
+    await this.ensureTopic(topic);
+    const heartbeatInterval = this.options.heartbeatIntervalMs ?? 3_000;
+    const consumer = this.kafka.consumer({
+      groupId: options.group,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
+      allowAutoTopicCreation: false,
+    });
+    const subscription = new KafkaSubscription(
+      consumer,
+      this.producer,
+      handler,
+      {
+        maxAttempts: this.options.maxAttempts ?? 5,
+        baseDelayMs: this.options.retryBaseMs ?? 200,
+        maxDelayMs: this.options.retryMaxMs ?? 10_000,
+      },
+      heartbeatInterval,
+      (name) => this.ensureTopic(name),
+      (closed) => this.subscriptions.delete(closed),
+    );
+    this.subscriptions.add(subscription);
+    const joining = this.watchJoin(consumer, options.group, topic);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? false });
+      await consumer.run({ eachMessage: subscription.eachMessage });
+      await joining.joined;
+    } catch (error) {
+      joining.cancel();
+      await subscription.close().catch(() => undefined);
+      throw error;
+    }
+    return subscription;
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    const timeoutMs = this.options.pingTimeoutMs ?? 2_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new KafkaUnavailableError(`Kafka did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.connectAdmin().then(() => this.admin.describeCluster()), timeout]);
+    } catch (error) {
+      if (error instanceof KafkaUnavailableError) throw error;
+      throw new KafkaUnavailableError(`Kafka unavailable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes every subscription, then the producer and the admin client. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+      await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    })();
+    return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new EventBusClosedError();
+  }
+
+  private connectProducer(): Promise<void> {
+    this.producerConnected ??= this.producer.connect().catch((error: unknown) => {
+      this.producerConnected = null;
+      throw error;
+    });
+    return this.producerConnected;
+  }
+
+  private connectAdmin(): Promise<void> {
+    this.adminConnected ??= this.admin.connect().catch((error: unknown) => {
+      this.adminConnected = null;
+      throw error;
+    });
+    return this.adminConnected;
+  }
+
+  /** Creates the topic once per process; an existing topic is left as it is (Kafka answers "already exists"). */
+  private ensureTopic(topic: string): Promise<void> {
+    let ready = this.topicsReady.get(topic);
+    if (!ready) {
+      ready = (async () => {
+        await this.connectAdmin();
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: [{ topic, numPartitions: this.options.partitions ?? 12, replicationFactor: this.options.replicationFactor ?? -1 }],
+        });
+      })().catch((error: unknown) => {
+        this.topicsReady.delete(topic);
+        throw error;
+      });
+      this.topicsReady.set(topic, ready);
+    }
+    return ready;
+  }
+
+  /**
+   * `joined` resolves once the consumer has joined its group and finished its first fetch — by then the start offsets of
+   * its partitions are resolved, so a message published after `subscribe` resolves is not skipped by "latest".
+   * A member given no partitions (more members than partitions) resolves at the join.
+   */
+  private watchJoin(consumer: Consumer, group: string, topic: string): { joined: Promise<void>; cancel(): void } {
+    const timeoutMs = this.options.joinTimeoutMs ?? 30_000;
+    const removers: Array<() => void> = [];
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      clearTimeout(timer);
+      for (const remove of removers.splice(0)) remove();
+    };
+    const joined = new Promise<void>((resolve, reject) => {
+      const done = (error?: Error): void => {
+        stop();
+        if (error) reject(error);
+        else resolve();
+      };
+      timer = setTimeout(
+        () => done(new KafkaUnavailableError(`consumer of group "${group}" on "${topic}" did not join within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      let hasJoined = false;
+      removers.push(
+        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+          hasJoined = true;
+          const assigned = Object.values(payload.memberAssignment).some((partitions) => partitions.length > 0);
+          if (!assigned) done();
+        }),
+        consumer.on(consumer.events.FETCH, () => {
+          if (hasJoined) done();
+        }),
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          if (!payload.restart) done(new KafkaUnavailableError(`consumer of group "${group}" crashed: ${payload.error.message}`, { cause: payload.error }));
+        }),
+      );
+    });
+    // Nobody awaits it when connect() itself failed; cancel() then just stops the timer.
+    joined.catch(() => undefined);
+    return { joined, cancel: stop };
+  }
+}
+
+/** kafkajs logs every error thrown out of eachMessage; the one we throw to stop mid-retry on close is expected. */
+function isExpectedNoise(entry: LogEntry): boolean {
+  return entry.log.error instanceof SubscriptionClosingError;
+}

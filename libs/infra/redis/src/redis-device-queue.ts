@@ -1,0 +1,82 @@
+import type Redis from 'ioredis';
+import type { DeviceQueue, WorkItem } from '@acs/platform';
+
+import { LuaScript } from './lua-script';
+import { RedisKeys } from './redis-keys';
+import { guardRedis } from './redis-errors';
+
+/**
+ * Ack: pop the head only if it is the acknowledged item. Prevents an ack repeated after a retry (or sent by a pod
+ * that lost the session to another) from removing the next item, which has not run yet.
+ * KEYS: queue. ARGV: item id. Returns 1 removed, 0 not the head (already acknowledged).
+ */
+const ackScript = new LuaScript<number>(
+  'acsQueueAck',
+  1,
+  `
+local head = redis.call('LINDEX', KEYS[1], 0)
+if not head then return 0 end
+if cjson.decode(head).id ~= ARGV[1] then return 0 end
+redis.call('LPOP', KEYS[1])
+return 1
+`,
+);
+
+export interface RedisDeviceQueueOptions {
+  /** First segment of every key; tests use a unique one per run. */
+  keyPrefix?: string;
+  /**
+   * A queue nobody enqueues to for this long is dropped with its items (a device gone for good); refreshed on every
+   * enqueue. Default 30 days.
+   */
+  queueTtlMs?: number;
+}
+
+/** DeviceQueue on Redis: a list per device under the device's hash tag; lease peeks, ack pops the head. */
+export class RedisDeviceQueue implements DeviceQueue {
+  private readonly keys: RedisKeys;
+  private readonly queueTtlMs: number;
+
+  constructor(
+    private readonly client: Redis,
+    options: RedisDeviceQueueOptions = {},
+  ) {
+    this.keys = new RedisKeys(options.keyPrefix ?? 'acs');
+    this.queueTtlMs = Math.max(1, Math.ceil(options.queueTtlMs ?? 30 * 24 * 3_600_000));
+    ackScript.install(client);
+  }
+
+  async enqueue(item: WorkItem): Promise<void> {
+    const key = this.keys.queue(item.deviceId);
+    // One key, so MULTI is enough to make push and TTL refresh atomic.
+    const results = await guardRedis(() => this.client.multi().rpush(key, JSON.stringify(item)).pexpire(key, this.queueTtlMs).exec());
+    const failed = results?.find(([error]) => error !== null);
+    if (!results || failed) throw failed?.[0] ?? new Error(`enqueue on ${key} was aborted`);
+  }
+
+  async lease(deviceId: string): Promise<WorkItem | null> {
+    const head = await guardRedis(() => this.client.lindex(this.keys.queue(deviceId), 0));
+    return head === null ? null : parseItem(head);
+  }
+
+  async ack(deviceId: string, itemId: string): Promise<void> {
+    await guardRedis(() => ackScript.run(this.client, [this.keys.queue(deviceId)], [itemId]));
+  }
+
+  async size(deviceId: string): Promise<number> {
+    return guardRedis(() => this.client.llen(this.keys.queue(deviceId)));
+  }
+
+  async list(deviceId: string): Promise<WorkItem[]> {
+    const items = await guardRedis(() => this.client.lrange(this.keys.queue(deviceId), 0, -1));
+    return items.map(parseItem);
+  }
+
+  async clear(deviceId: string): Promise<void> {
+    await guardRedis(() => this.client.del(this.keys.queue(deviceId)));
+  }
+}
+
+function parseItem(json: string): WorkItem {
+  return JSON.parse(json) as WorkItem;
+}

@@ -1,0 +1,156 @@
+import type { BusHandler, BusMessage, EventBus, SubscribeOptions, Subscription } from '../ports';
+
+export interface InProcessEventBusOptions {
+  /** Lanes per topic; messages of one key always take the same lane, so they stay in order. */
+  partitions?: number;
+  /** Attempts per message before it goes to `<topic>.dlq`. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt. */
+  retryBaseMs?: number;
+  /** Messages kept per topic for groups that subscribe `fromBeginning`. */
+  retention?: number;
+}
+
+interface Member {
+  handler: BusHandler;
+}
+
+/** One consumer group's view of one topic: a FIFO lane per partition, each drained by one member at a time. */
+class GroupLanes {
+  readonly members: Member[] = [];
+  private readonly lanes: BusMessage[][];
+  private readonly busy: boolean[];
+
+  constructor(
+    partitions: number,
+    private readonly deliver: (group: GroupLanes, member: Member, message: BusMessage) => Promise<void>,
+  ) {
+    this.lanes = Array.from({ length: partitions }, () => []);
+    this.busy = new Array<boolean>(partitions).fill(false);
+  }
+
+  push(partition: number, message: BusMessage): void {
+    this.lanes[partition].push(message);
+    if (!this.busy[partition]) void this.drain(partition);
+  }
+
+  async drain(partition: number): Promise<void> {
+    this.busy[partition] = true;
+    const lane = this.lanes[partition];
+    try {
+      while (lane.length > 0 && this.members.length > 0) {
+        // Partitions are spread over the group's members the way Kafka assigns them.
+        const member = this.members[partition % this.members.length];
+        await this.deliver(this, member, lane[0]);
+        lane.shift();
+      }
+    } finally {
+      this.busy[partition] = false;
+    }
+  }
+
+  resume(): void {
+    for (let p = 0; p < this.lanes.length; p++) if (!this.busy[p] && this.lanes[p].length > 0) void this.drain(p);
+  }
+}
+
+/**
+ * EventBus for one process with Kafka's delivery contract: every group gets every message, members of a group
+ * share partitions, one key's messages arrive in order, a failing handler is retried with back-off and its message
+ * dead-lettered to `<topic>.dlq` after `maxAttempts`.
+ */
+export class InProcessEventBus implements EventBus {
+  private readonly partitions: number;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+  private readonly retention: number;
+  /** topic → group → lanes */
+  private readonly groups = new Map<string, Map<string, GroupLanes>>();
+  private readonly logs = new Map<string, BusMessage[]>();
+  private closed = false;
+
+  constructor(options: InProcessEventBusOptions = {}) {
+    this.partitions = options.partitions ?? 16;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryBaseMs = options.retryBaseMs ?? 100;
+    this.retention = options.retention ?? 10_000;
+  }
+
+  async publish(messages: BusMessage[]): Promise<void> {
+    if (this.closed) throw new Error('event bus is closed');
+    for (const message of messages) {
+      const frozen = structuredClone(message);
+      this.append(frozen);
+      const partition = partitionOf(frozen.key, this.partitions);
+      for (const lanes of this.groups.get(frozen.topic)?.values() ?? []) lanes.push(partition, frozen);
+    }
+  }
+
+  async subscribe(topic: string, options: SubscribeOptions, handler: BusHandler): Promise<Subscription> {
+    let byGroup = this.groups.get(topic);
+    if (!byGroup) this.groups.set(topic, (byGroup = new Map()));
+    let lanes = byGroup.get(options.group);
+    const isNewGroup = !lanes;
+    if (!lanes) byGroup.set(options.group, (lanes = new GroupLanes(this.partitions, (_group, m, msg) => this.deliver(topic, m, msg))));
+    const member: Member = { handler };
+    lanes.members.push(member);
+    if (isNewGroup && options.fromBeginning) {
+      for (const message of this.logs.get(topic) ?? []) lanes.push(partitionOf(message.key, this.partitions), message);
+    }
+    lanes.resume();
+    const group = lanes;
+    return {
+      close: async () => {
+        const index = group.members.indexOf(member);
+        if (index >= 0) group.members.splice(index, 1);
+        group.resume();
+      },
+    };
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('event bus is closed');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.groups.clear();
+  }
+
+  private append(message: BusMessage): void {
+    let log = this.logs.get(message.topic);
+    if (!log) this.logs.set(message.topic, (log = []));
+    log.push(message);
+    if (log.length > this.retention) log.splice(0, log.length - this.retention);
+  }
+
+  private async deliver(topic: string, member: Member, message: BusMessage): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await member.handler(structuredClone(message));
+        return;
+      } catch (error) {
+        if (this.closed) return;
+        if (attempt >= this.maxAttempts) {
+          await this.publish([{ ...message, topic: `${topic}.dlq`, data: { message, error: errorText(error) } }]);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.retryBaseMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+}
+
+/** FNV-1a: cheap, stable, spreads device ids evenly over partitions. */
+function partitionOf(key: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % partitions;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

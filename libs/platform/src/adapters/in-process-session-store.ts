@@ -1,0 +1,122 @@
+import type { OpenResult, SessionRecord, SessionStore } from '../ports';
+
+interface Expiring<T> {
+  value: T;
+  expiresAt: number;
+}
+
+/**
+ * SessionStore for one process. Same rules as the Redis adapter (lock + record taken together, revision
+ * compare-and-set, TTL on everything); records are copied in and out so callers cannot share state by reference,
+ * exactly as they could not through Redis.
+ */
+export class InProcessSessionStore implements SessionStore {
+  private readonly sessions = new Map<string, Expiring<SessionRecord>>();
+  /** deviceId → id of the session holding the device's lock */
+  private readonly locks = new Map<string, string>();
+  private readonly addresses = new Map<string, Expiring<string>>();
+  private readonly plans = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number = Date.now) {
+    // Lazy expiry alone would keep abandoned sessions in memory forever; sweep them once in a while.
+    this.sweeper = setInterval(() => this.sweep(), 10_000);
+    this.sweeper.unref();
+  }
+
+  async open(record: SessionRecord, ttlMs: number, supersedeAfterMs: number): Promise<OpenResult> {
+    const holder = this.live(this.locks.get(record.deviceId));
+    let superseded: SessionRecord | undefined;
+    if (holder) {
+      if (this.now() - holder.startedAt < supersedeAfterMs) return { opened: false, reason: 'busy', holder: copy(holder) };
+      superseded = holder;
+      this.sessions.delete(holder.id);
+      this.plans.delete(planKey(holder.deviceId, holder.id));
+    }
+    this.sessions.set(record.id, { value: copy(record), expiresAt: this.now() + ttlMs });
+    this.locks.set(record.deviceId, record.id);
+    return superseded ? { opened: true, superseded } : { opened: true };
+  }
+
+  async get(sessionId: string): Promise<SessionRecord | null> {
+    const record = this.live(sessionId);
+    return record ? copy(record) : null;
+  }
+
+  async update(record: SessionRecord, ttlMs: number): Promise<boolean> {
+    const current = this.live(record.id);
+    if (!current || current.revision !== record.revision - 1) return false;
+    this.sessions.set(record.id, { value: copy(record), expiresAt: this.now() + ttlMs });
+    return true;
+  }
+
+  async close(record: Pick<SessionRecord, 'id' | 'deviceId'>): Promise<void> {
+    this.sessions.delete(record.id);
+    this.plans.delete(planKey(record.deviceId, record.id));
+    if (this.locks.get(record.deviceId) === record.id) this.locks.delete(record.deviceId);
+  }
+
+  async byDevice(deviceId: string): Promise<SessionRecord | null> {
+    const record = this.live(this.locks.get(deviceId));
+    return record ? copy(record) : null;
+  }
+
+  async bindAddress(address: string, sessionId: string, ttlMs: number): Promise<void> {
+    this.addresses.set(address, { value: sessionId, expiresAt: this.now() + ttlMs });
+  }
+
+  async sessionForAddress(address: string): Promise<string | null> {
+    const entry = this.addresses.get(address);
+    if (!entry) return null;
+    if (entry.expiresAt <= this.now()) {
+      this.addresses.delete(address);
+      return null;
+    }
+    return entry.value;
+  }
+
+  async markPlanned(deviceId: string, sessionId: string, ttlMs: number): Promise<void> {
+    this.plans.set(planKey(deviceId, sessionId), this.now() + ttlMs);
+  }
+
+  async isPlanned(deviceId: string, sessionId: string): Promise<boolean> {
+    const expiresAt = this.plans.get(planKey(deviceId, sessionId));
+    return expiresAt !== undefined && expiresAt > this.now();
+  }
+
+  async ping(): Promise<void> {
+    // Always reachable: it is this process.
+  }
+
+  /** Stops the sweeper; the store keeps working (for tests and shutdown). */
+  dispose(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private live(sessionId: string | undefined): SessionRecord | undefined {
+    if (sessionId === undefined) return undefined;
+    const entry = this.sessions.get(sessionId);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.sessions.delete(sessionId);
+      if (this.locks.get(entry.value.deviceId) === sessionId) this.locks.delete(entry.value.deviceId);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const id of this.sessions.keys()) this.live(id);
+    for (const [address, entry] of this.addresses) if (entry.expiresAt <= now) this.addresses.delete(address);
+    for (const [key, expiresAt] of this.plans) if (expiresAt <= now) this.plans.delete(key);
+  }
+}
+
+function planKey(deviceId: string, sessionId: string): string {
+  return `${deviceId}\n${sessionId}`;
+}
+
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}

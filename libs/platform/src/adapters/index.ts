@@ -1,0 +1,3 @@
+export * from './in-process-device-queue';
+export * from './in-process-event-bus';
+export * from './in-process-session-store';

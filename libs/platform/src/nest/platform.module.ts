@@ -1,0 +1,47 @@
+import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { InProcessDeviceQueue, InProcessEventBus, InProcessSessionStore } from '../adapters';
+import { createLogger } from '../logging/logger';
+import { HealthRegistry } from '../observability/health';
+import { createMetricsRegistry } from '../observability/metrics';
+import type { DeviceQueue, EventBus, SessionStore } from '../ports';
+import { ObservabilityController } from './observability.controller';
+import { DEVICE_QUEUE, EVENT_BUS, HEALTH_REGISTRY, LOGGER, METRICS_REGISTRY, SESSION_STORE } from './tokens';
+
+export interface PlatformAdapters {
+  sessionStore: SessionStore;
+  deviceQueue: DeviceQueue;
+  eventBus: EventBus;
+}
+
+/**
+ * Ports, logger, metrics and health for one process. Which adapters back the ports is decided by the app at
+ * start-up: in-process for the standalone product, Redis and Kafka for the distributed pods.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: { service: string; adapters?: PlatformAdapters }): DynamicModule {
+    const adapters = options.adapters ?? inProcessAdapters();
+    const health = new HealthRegistry();
+    health.register({ name: 'session-store', check: () => adapters.sessionStore.ping() });
+    health.register({ name: 'event-bus', check: () => adapters.eventBus.ping() });
+    const providers: Provider[] = [
+      { provide: SESSION_STORE, useValue: adapters.sessionStore },
+      { provide: DEVICE_QUEUE, useValue: adapters.deviceQueue },
+      { provide: EVENT_BUS, useValue: adapters.eventBus },
+      { provide: LOGGER, useValue: createLogger({ service: options.service }) },
+      { provide: METRICS_REGISTRY, useValue: createMetricsRegistry() },
+      { provide: HEALTH_REGISTRY, useValue: health },
+    ];
+    return {
+      module: PlatformModule,
+      controllers: [ObservabilityController],
+      providers,
+      exports: providers,
+    };
+  }
+}
+
+export function inProcessAdapters(): PlatformAdapters {
+  return { sessionStore: new InProcessSessionStore(), deviceQueue: new InProcessDeviceQueue(), eventBus: new InProcessEventBus() };
+}

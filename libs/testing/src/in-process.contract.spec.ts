@@ -1,0 +1,21 @@
+import { InProcessDeviceQueue, InProcessEventBus, InProcessSessionStore } from '@acs/platform';
+
+import { describeDeviceQueueContract } from './device-queue.contract';
+import { describeEventBusContract } from './event-bus.contract';
+import { describeSessionStoreContract } from './session-store.contract';
+
+// The embedded adapters are the product on one machine, not mocks: they must pass the same suites as Redis/Kafka.
+
+describeSessionStoreContract('in-process', async () => {
+  const store = new InProcessSessionStore();
+  return { adapter: store, cleanup: async () => store.dispose() };
+});
+
+describeDeviceQueueContract('in-process', async () => ({ adapter: new InProcessDeviceQueue(), cleanup: async () => {} }));
+
+describeEventBusContract('in-process', async () => {
+  const maxAttempts = 3;
+  const retryBaseMs = 20;
+  const bus = new InProcessEventBus({ partitions: 8, maxAttempts, retryBaseMs });
+  return { adapter: bus, maxAttempts, retryBaseMs, cleanup: () => bus.close() };
+});

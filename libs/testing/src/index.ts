@@ -1,0 +1,4 @@
+export * from './contract-subject';
+export * from './device-queue.contract';
+export * from './event-bus.contract';
+export * from './session-store.contract';

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
+import { buildEnvelope, parseEnvelope } from '@acs/cwmp';
+import { metric, startApp, type RunningApp } from './support/processes';
+
+interface RawReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A POST with full control of the body stream, for bodies fetch would not send (100 MB, lying lengths). */
+function post(url: string, body: Buffer | ((write: (chunk: Buffer) => boolean) => Promise<void>), headers: Record<string, string | number> = {}): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'text/xml', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    if (Buffer.isBuffer(body)) {
+      req.end(body);
+    } else {
+      body((chunk) => req.write(chunk))
+        .then(() => req.end())
+        .catch(() => undefined);
+    }
+  });
+}
+
+const ENVELOPE_OPEN =
+  '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap:Header/><soap:Body>';
+
+/** Every kind of hostile input gets a 4xx or a CWMP fault quickly, and the next CPE is served as usual. */
+describe('hostile input against the standalone gateway', () => {
+  let app: RunningApp;
+  let serial = 0;
+
+  beforeAll(async () => {
+    app = await startApp('standalone', { ACS_MAX_BODY_BYTES: String(4 * 1024 * 1024) });
+  }, 30_000);
+
+  afterAll(async () => {
+    expect(await app?.stop()).toBe(0);
+  });
+
+  afterEach(async () => {
+    // The next CPE is served normally, whatever the previous request was.
+    const cpe = new SimulatedCpe({ acsUrl: app.cwmpUrl, model: DataModel.builtin('tr098'), oui: 'A1B2C3', productClass: 'Next', serialNumber: `N${serial++}` });
+    const report = await cpe.runSession(['2 PERIODIC']);
+    expect(report.error).toBeUndefined();
+    expect(report.httpStatuses).toEqual([200, 204]);
+    // Bounded memory: whatever was thrown at it, the process stays small.
+    expect(await metric(app.mgmtUrl, 'acs_process_resident_memory_bytes')).toBeLessThan(400 * 1024 * 1024);
+  });
+
+  it('refuses a billion-laughs document without expanding it', async () => {
+    const laughs = [
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">',
+      ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`),
+      ']>',
+      `${ENVELOPE_OPEN}<cwmp:Inform><DeviceId><OUI>&lol9;</OUI></DeviceId></cwmp:Inform></soap:Body></soap:Envelope>`,
+    ].join('');
+    const reply = await post(app.cwmpUrl, Buffer.from(laughs));
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatch(/forbidden-dtd/);
+  });
+
+  it('refuses a 100 MB body with 413 without reading it into memory', async () => {
+    const size = 100 * 1024 * 1024;
+    const chunk = Buffer.alloc(1024 * 1024, 'a');
+    const reply = await post(
+      app.cwmpUrl,
+      async (write) => {
+        for (let sent = 0; sent < size; sent += chunk.length) {
+          if (!write(chunk)) await new Promise((r) => setTimeout(r, 1));
+        }
+      },
+      { 'Content-Length': size },
+    ).catch((error: NodeJS.ErrnoException) => {
+      // The server may close the connection before the client finishes writing; that is a refusal too, but the
+      // answer must have been a 413: check it on a request that declares its size honestly and sends nothing more.
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') throw error;
+      return post(app.cwmpUrl, Buffer.alloc(0), { 'Content-Length': size });
+    });
+    expect(reply.status).toBe(413);
+  }, 30_000);
+
+  it('refuses a chunked body that grows past the limit, and a gzip bomb', async () => {
+    const chunked = await post(app.cwmpUrl, async (write) => {
+      for (let i = 0; i < 8; i++) write(Buffer.alloc(1024 * 1024, 'b'));
+    });
+    expect(chunked.status).toBe(413);
+    const bomb = gzipSync(Buffer.alloc(200 * 1024 * 1024, ' '));
+    const reply = await post(app.cwmpUrl, bomb, { 'Content-Encoding': 'gzip' });
+    expect(reply.status).toBe(413);
+  }, 30_000);
+
+  it('refuses 10,000-deep nesting', async () => {
+    const deep = `${ENVELOPE_OPEN}${'<a>'.repeat(10_000)}${'</a>'.repeat(10_000)}</soap:Body></soap:Envelope>`;
+    const reply = await post(app.cwmpUrl, Buffer.from(deep));
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatch(/too-deep/);
+  });
+
+  it('refuses random bytes', async () => {
+    for (let i = 0; i < 20; i++) {
+      const reply = await post(app.cwmpUrl, randomBytes(1 + Math.floor(Math.random() * 4096)));
+      expect(reply.status).toBeGreaterThanOrEqual(400);
+      expect(reply.status).toBeLessThan(500);
+    }
+  });
+
+  it('answers an unknown RPC with CWMP fault 8000', async () => {
+    const cpe = new SimulatedCpe({ acsUrl: app.cwmpUrl, model: DataModel.builtin('tr181'), oui: 'A1B2C3', productClass: 'Odd', serialNumber: 'U1' });
+    const open = await post(app.cwmpUrl, Buffer.from(informXml(cpe.deviceId)));
+    expect(open.status).toBe(200);
+    const cookie = String(open.headers['set-cookie']).split(';')[0];
+    const reply = await post(app.cwmpUrl, Buffer.from(`${ENVELOPE_OPEN}<cwmp:FrobnicateWidget/></soap:Body></soap:Envelope>`), { Cookie: cookie });
+    expect(reply.status).toBe(500);
+    expect(parseEnvelope(reply.body)!.body).toMatchObject({ kind: 'Fault', faultCode: 8000 });
+  });
+
+  it('ends the session on a wrong cwmp:ID and runs the item again in the next session', async () => {
+    const deviceId = 'A1B2C3-Odd-W1';
+    const enqueue = await fetch(`${app.mgmtUrl}/v0/devices/${deviceId}/work`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ rpc: { kind: 'GetRPCMethods' } }),
+    });
+    expect(enqueue.status).toBe(201);
+    const open = await post(app.cwmpUrl, Buffer.from(informXml(deviceId)));
+    const cookie = String(open.headers['set-cookie']).split(';')[0];
+    const rpc = await post(app.cwmpUrl, Buffer.alloc(0), { Cookie: cookie });
+    expect(parseEnvelope(rpc.body)!.body.kind).toBe('GetRPCMethods');
+    const wrong = await post(app.cwmpUrl, Buffer.from(buildEnvelope({ kind: 'GetRPCMethodsResponse', methodList: [] }, { id: 'not-it' }, '1.0')), { Cookie: cookie });
+    expect(wrong.status).toBe(400);
+    const queued = (await (await fetch(`${app.mgmtUrl}/v0/devices/${deviceId}/work`)).json()) as unknown[];
+    expect(queued).toHaveLength(1);
+  });
+});
+
+function informXml(deviceId: string): string {
+  const [oui, productClass, serialNumber] = deviceId.split('-');
+  return buildEnvelope(
+    {
+      kind: 'Inform',
+      deviceId: { manufacturer: 'Test', oui, productClass, serialNumber },
+      events: [{ eventCode: '2 PERIODIC', commandKey: '' }],
+      maxEnvelopes: 1,
+      currentTime: new Date().toISOString(),
+      retryCount: 0,
+      parameterList: [],
+    },
+    { id: '1' },
+    '1.0',
+  );
+}

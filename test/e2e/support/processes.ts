@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+/** A free TCP port on loopback (bound then released: good enough for tests that start right after). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningApp {
+  process: ChildProcess;
+  cwmpUrl: string;
+  mgmtUrl: string;
+  output: () => string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts a built app (`dist/apps/<name>/src/main.js`) on free loopback ports and waits until it is ready. */
+export async function startApp(name: string, env: Record<string, string> = {}): Promise<RunningApp> {
+  const main = join(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the test command does)`);
+  const cwmpPort = await freePort();
+  const mgmtPort = await freePort();
+  const child = spawn(process.execPath, [main], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ACS_CWMP_HOST: '127.0.0.1',
+      ACS_CWMP_PORT: String(cwmpPort),
+      ACS_MGMT_HOST: '127.0.0.1',
+      ACS_MGMT_PORT: String(mgmtPort),
+      ACS_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+  child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+  const mgmtUrl = `http://127.0.0.1:${mgmtPort}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} while starting:\n${output}`);
+    try {
+      const res = await fetch(`${mgmtUrl}/health/ready`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} not ready within 20 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    process: child,
+    cwmpUrl: `http://127.0.0.1:${cwmpPort}/`,
+    mgmtUrl,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Reads one Prometheus sample (summing over label sets that match `labels`). */
+export async function metric(mgmtUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${mgmtUrl}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const labelText = match[2] ?? '';
+    if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) total += Number(match[3]);
+  }
+  return total;
+}
