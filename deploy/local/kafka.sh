@@ -41,7 +41,7 @@ svc_install() {
   require_command java "install a JDK 17 (apt-get install -y openjdk-17-jdk-headless)"
   require_command mvn "install Maven (apt-get install -y maven)"
   infra_log "resolving org.apache.kafka:kafka_2.13:$KAFKA_VERSION and its runtime dependencies from Maven Central"
-  local staging="$KAFKA_HOME.staging"
+  local staging="$KAFKA_HOME.staging" started=$SECONDS
   rm -rf "$staging"
   mkdir -p "$staging"
   cat >"$staging/pom.xml" <<EOF
@@ -77,7 +77,7 @@ EOF
   touch "$staging/.complete"
   rm -rf "$KAFKA_HOME"
   mv "$staging" "$KAFKA_HOME"
-  infra_log "installed $(find "$KAFKA_LIB" -name '*.jar' | wc -l) jars into $KAFKA_LIB"
+  infra_log "installed $(find "$KAFKA_LIB" -name '*.jar' | wc -l) jars into $KAFKA_LIB in $((SECONDS - started))s"
 }
 
 write_config() {

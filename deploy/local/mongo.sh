@@ -40,7 +40,7 @@ svc_install() {
   fi
   require_command go "install Go 1.22+ (apt-get install -y golang, or the Go toolchain)"
   mkdir -p "$ACS_INFRA_CACHE/bin" "$ACS_INFRA_CACHE/src" "$ACS_INFRA_CACHE/logs"
-  local build_log="$ACS_INFRA_CACHE/logs/ferretdb-$FERRETDB_VERSION-build.log" module_dir commit
+  local build_log="$ACS_INFRA_CACHE/logs/ferretdb-$FERRETDB_VERSION-build.log" module_dir commit started=$SECONDS
   infra_log "downloading $FERRETDB_MODULE@$FERRETDB_VERSION from the Go module proxy"
   # `go install pkg@version` would also ask the proxy for the module's version list (to look for a deprecation
   # notice), and that request is refused here; downloading the exact version only needs the version's own files.
@@ -63,7 +63,7 @@ svc_install() {
     infra_die "FerretDB build failed; full log in $build_log"
   fi
   mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
-  infra_log "built $("$FERRETDB_BIN" --version 2>&1 | head -n 1)"
+  infra_log "built FerretDB $FERRETDB_VERSION in $((SECONDS - started))s"
 }
 
 svc_start() {

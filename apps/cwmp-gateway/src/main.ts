@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { EnvReader, inProcessAdapters, installShutdownTimer } from '@acs/platform';
+import { EnvReader, inProcessAdapters, closeOnSignals } from '@acs/platform';
 import { CwmpGatewayModule } from './cwmp-gateway.module';
 
 /**
@@ -10,8 +10,7 @@ import { CwmpGatewayModule } from './cwmp-gateway.module';
 async function main(): Promise<void> {
   const env = new EnvReader();
   const app = await NestFactory.create(CwmpGatewayModule.forRoot(inProcessAdapters()), { logger: ['error', 'warn'] });
-  app.enableShutdownHooks();
-  installShutdownTimer(env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }));
+  closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }));
   await app.listen(env.int('ACS_MGMT_PORT', 9464, { min: 0, max: 65535 }), env.string('ACS_MGMT_HOST', '0.0.0.0'));
 }
 

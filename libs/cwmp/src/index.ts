@@ -1,1 +1,33 @@
 export * from './messages';
+export { CwmpParseError, type CwmpParseErrorCode } from './cwmp-parse-error';
+export { DEFAULT_XML_LIMITS, type XmlLimits } from './xml-guard';
+export { parseEnvelope } from './envelope-parser';
+export { buildEnvelope } from './envelope-builder';
+export { decodeBody, type BodyDecodingOptions } from './body-decoder';
+export {
+  CWMP_NAMESPACES,
+  SUPPORTED_VERSIONS,
+  isCwmpVersion,
+  negotiateVersion,
+  parseSupportedVersions,
+  versionFromNamespace,
+} from './cwmp-versions';
+export {
+  EventCode,
+  STANDARD_METHODS,
+  parseEventCode,
+  type EventCodeValue,
+  type ParsedEventCode,
+  type StandardEventName,
+} from './cwmp-events';
+export {
+  FaultCode,
+  cwmpFault,
+  faultString,
+  isTransientFault,
+  soapFaultCodeOf,
+  type FaultCodeValue,
+} from './cwmp-faults';
+export { UNKNOWN_TIME, formatValue, isXsdType, parseValue } from './cwmp-values';
+export { deviceIdOf, escapeDeviceIdPart } from './device-id';
+export { isObjectPath, parentPath, pathSegments, rootObjectOf, type RootObject } from './parameter-path';

@@ -108,7 +108,7 @@ export function guardXml(xml: string, limits: XmlLimits): void {
       const end = nameEnd(xml, nameStart);
       let gt = end;
       while (gt < n && isSpace(xml.charCodeAt(gt))) gt++;
-      if (gt >= n) throw malformed('document ends inside a closing tag');
+      if (gt >= n) throw malformed('document truncated inside a closing tag');
       if (xml.charCodeAt(gt) !== GT || end === nameStart) throw malformed(`malformed closing tag at offset ${lt}`);
       if (depth === 0) throw malformed(`closing tag without an opening tag at offset ${lt}`);
       depth--;
@@ -144,7 +144,7 @@ export function guardXml(xml: string, limits: XmlLimits): void {
           k++;
         }
       }
-      if (gt === -1) throw malformed(`document ends inside the tag at offset ${lt}`);
+      if (gt === -1) throw malformed(`document truncated inside the tag at offset ${lt}`);
       if (depth === 0 && rootSeen) throw malformed(`more than one document element (offset ${lt})`);
       rootSeen = true;
       if (++elements > limits.maxElements) {

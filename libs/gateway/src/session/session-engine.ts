@@ -152,7 +152,7 @@ export class SessionEngine {
     const version = negotiateVersion(envelope.header.supportedCWMPVersions, envelope.version, config.versions);
     if (!version) {
       this.deps.logger.warn({ deviceId, offered: envelope.header.supportedCWMPVersions ?? envelope.version }, 'no common CWMP version');
-      return this.faultReply(envelope.version, envelope.header.id, cwmpFault(FaultCode.UnsupportedProtocolVersion));
+      return this.faultReply(envelope.version, envelope.header.id, cwmpFault(FaultCode.ACS_VERSION_INCOMPATIBLE));
     }
 
     const now = this.now();
@@ -233,8 +233,8 @@ export class SessionEngine {
     if (CPE_REQUEST_KINDS.has(message.kind)) return this.onCpeRequest(session, envelope as CwmpEnvelope<CpeInitiated>);
     if (message.kind === 'Fault' || isCpeResponseKind(message.kind)) return this.onRpcAnswer(session, envelope);
     // An ACS-side message sent by the CPE: it is no method the ACS implements.
-    this.deps.metrics.faults.labels(String(FaultCode.MethodNotSupported)).inc();
-    return this.faultReply(session.cwmpVersion, envelope.header.id, cwmpFault(FaultCode.MethodNotSupported, `${message.kind} is not an ACS method`));
+    this.deps.metrics.faults.labels(String(FaultCode.ACS_METHOD_NOT_SUPPORTED)).inc();
+    return this.faultReply(session.cwmpVersion, envelope.header.id, cwmpFault(FaultCode.ACS_METHOD_NOT_SUPPORTED, `${message.kind} is not an ACS method`));
   }
 
   private async onCpeRequest(session: SessionRecord, envelope: CwmpEnvelope<CpeInitiated>): Promise<CwmpHttpReply> {
@@ -352,9 +352,9 @@ export class SessionEngine {
     if (error.code === 'unknown-rpc') {
       // A well-formed request for a method we do not implement gets the CWMP answer for it, fault 8000.
       const session = await this.findSession(req);
-      metrics.faults.labels(String(FaultCode.MethodNotSupported)).inc();
+      metrics.faults.labels(String(FaultCode.ACS_METHOD_NOT_SUPPORTED)).inc();
       logger.warn({ deviceId: session?.deviceId, sessionId: session?.id, rpc: error.rpcName }, 'unsupported RPC from CPE');
-      return this.faultReply(session?.cwmpVersion ?? '1.0', undefined, cwmpFault(FaultCode.MethodNotSupported, `${error.rpcName ?? 'this method'} is not supported`));
+      return this.faultReply(session?.cwmpVersion ?? '1.0', undefined, cwmpFault(FaultCode.ACS_METHOD_NOT_SUPPORTED, `${error.rpcName ?? 'this method'} is not supported`));
     }
     logger.warn({ remote: req.remoteAddress, code: error.code, problem: error.message }, 'rejected CWMP request');
     return textReply(error.code === 'too-large' ? 413 : 400, `bad CWMP request (${error.code}): ${error.message}`);

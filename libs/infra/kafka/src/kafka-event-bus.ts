@@ -73,8 +73,9 @@ export class KafkaEventBus implements EventBus {
       brokers: options.brokers,
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
       requestTimeout: options.requestTimeoutMs ?? 30_000,
+      // kafkajs filters by this level first; the log creator then demotes the protocol errors kafkajs retries.
       logLevel: kafkaLogLevel(options.logLevel ?? 'warn'),
-      logCreator: kafkaLogCreator(options.logger, isExpectedNoise),
+      logCreator: kafkaLogCreator(options.logger, options.logLevel ?? 'warn', isExpectedNoise),
     });
     this.producer = this.kafka.producer({
       idempotent: true,

@@ -26,17 +26,21 @@ export function kafkaLogLevel(level: KafkaLogLevel): logLevel {
 }
 
 /**
- * Routes kafkajs's own logging to a pino-style sink (JSON lines on stderr when none is given). kafkajs filters by
- * the client's logLevel before calling this, so the sink sees only what was asked for (WARN and up by default).
- * `ignore` drops entries the caller knows to be expected noise.
+ * Routes kafkajs's own logging to a pino-style sink (JSON lines on stderr when none is given), at `level` and up
+ * (WARN by default). kafkajs logs every error response of the protocol at ERROR, even those it retries by itself
+ * (a rebalance in progress, a coordinator still loading); those are demoted to DEBUG — when retrying fails, kafkajs
+ * logs the failure again at a higher layer. `ignore` drops entries the caller knows to be expected.
  */
-export function kafkaLogCreator(sink: KafkaLogSink | undefined, ignore: (entry: LogEntry) => boolean): logCreator {
+export function kafkaLogCreator(sink: KafkaLogSink | undefined, level: KafkaLogLevel, ignore: (entry: LogEntry) => boolean): logCreator {
   const write = sink ?? stderrSink;
+  const threshold = kafkaLogLevel(level);
   return () => (entry) => {
     if (ignore(entry)) return;
     const { message, timestamp: _timestamp, logger: _logger, ...extra } = entry.log;
+    const effective = isProtocolResponse(entry) ? logLevel.DEBUG : entry.level;
+    if (effective > threshold) return;
     const context = { ...extra, kafkaNamespace: entry.namespace };
-    switch (entry.level) {
+    switch (effective) {
       case logLevel.ERROR:
         write.error(context, message);
         return;
@@ -53,6 +57,10 @@ export function kafkaLogCreator(sink: KafkaLogSink | undefined, ignore: (entry: 
         return;
     }
   };
+}
+
+function isProtocolResponse(entry: LogEntry): boolean {
+  return entry.namespace === 'Connection' && entry.log.message.startsWith('Response ');
 }
 
 const line = (level: string) => (object: object, message: string) =>

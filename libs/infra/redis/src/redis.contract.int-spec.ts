@@ -2,11 +2,11 @@ import type Redis from 'ioredis';
 // The contract suites live in @acs/testing; adapters may not depend on it in product code, but their contract runs
 // must. Proposed: an eslint override letting *.int-spec.ts of type:adapter depend on type:testing.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { describeDeviceQueueContract, describeSessionStoreContract, uniqueToken } from '@acs/testing';
+import { describeDeviceQueueContract, describeSessionStoreContract, sampleSession, sampleWorkItem, uniqueToken } from '@acs/testing';
 
-import { createRedisClient, waitForRedis } from './redis-client';
+import { createRedisClient, RedisUnavailableError, waitForRedis } from './redis-client';
 import { RedisDeviceQueue } from './redis-device-queue';
-import { RedisSessionStore } from './redis-session-store';
+import { RedisSessionStore, SessionIdMismatchError } from './redis-session-store';
 
 // Runs the port contracts against a real Redis: ACS_REDIS_URL, default redis://127.0.0.1:6379. A missing server
 // fails the run (these tests exist to prove the adapter against a server, skipping would prove nothing).
@@ -54,4 +54,76 @@ describeDeviceQueueContract('redis', async () => {
       await client.quit();
     },
   };
+});
+
+describe('Redis adapters beyond the contract', () => {
+  let client: Redis;
+
+  beforeEach(async () => {
+    client = await connect();
+  });
+  afterEach(async () => {
+    await deleteRunKeys(client);
+    client.disconnect();
+  });
+
+  async function runKeys(): Promise<string[]> {
+    const [, keys] = await client.scan('0', 'MATCH', `${keyPrefix}:*`, 'COUNT', 10_000);
+    return keys;
+  }
+
+  it('puts a TTL on every key it writes', async () => {
+    const store = new RedisSessionStore(client, { keyPrefix });
+    const queue = new RedisDeviceQueue(client, { keyPrefix, queueTtlMs: 60_000 });
+    const device = `ttl-${uniqueToken()}`;
+    const record = sampleSession(device);
+    await store.open(record, 30_000, 5_000);
+    await store.update({ ...record, revision: 1 }, 30_000);
+    await store.markPlanned(device, record.id, 30_000);
+    await store.bindAddress(`198.51.100.7:${device}`, record.id, 30_000);
+    await queue.enqueue(sampleWorkItem(device));
+    const keys = await runKeys();
+    expect(keys).toHaveLength(5);
+    for (const key of keys) expect(await client.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it("refreshes a queue's TTL on every enqueue", async () => {
+    const queue = new RedisDeviceQueue(client, { keyPrefix, queueTtlMs: 60_000 });
+    const device = `qttl-${uniqueToken()}`;
+    await queue.enqueue(sampleWorkItem(device));
+    const [key] = await runKeys();
+    await client.pexpire(key, 1_000);
+    await queue.enqueue(sampleWorkItem(device));
+    expect(await client.pttl(key)).toBeGreaterThan(30_000);
+  });
+
+  it('refuses to open a session whose id was not made for its device', async () => {
+    const store = new RedisSessionStore(client, { keyPrefix });
+    const record = { ...sampleSession(`dev-${uniqueToken()}`), id: 'random-id-without-device' };
+    await expect(store.open(record, 30_000, 5_000)).rejects.toBeInstanceOf(SessionIdMismatchError);
+    const foreign = { ...sampleSession(`dev-${uniqueToken()}`), id: sampleSession('another-device').id };
+    await expect(store.open(foreign, 30_000, 5_000)).rejects.toBeInstanceOf(SessionIdMismatchError);
+  });
+
+  it('fails fast with RedisUnavailableError while disconnected, and works again after reconnecting', async () => {
+    const store = new RedisSessionStore(client, { keyPrefix });
+    const queue = new RedisDeviceQueue(client, { keyPrefix });
+    client.disconnect(true); // drop the connection; ioredis reconnects by itself
+    await expect(store.ping()).rejects.toBeInstanceOf(RedisUnavailableError);
+    await expect(store.get(sampleSession('down').id)).rejects.toBeInstanceOf(RedisUnavailableError);
+    await expect(queue.lease('down')).rejects.toBeInstanceOf(RedisUnavailableError);
+    await waitForRedis(client, url, 2_000);
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('fails fast against a server that is not there', async () => {
+    const nowhere = createRedisClient('redis://127.0.0.1:1', { connectTimeoutMs: 200 });
+    try {
+      const store = new RedisSessionStore(nowhere, { keyPrefix });
+      await expect(store.ping()).rejects.toBeInstanceOf(RedisUnavailableError);
+      await expect(waitForRedis(nowhere, 'redis://127.0.0.1:1', 300)).rejects.toThrow('Redis not reachable at redis://127.0.0.1:1');
+    } finally {
+      nowhere.disconnect();
+    }
+  });
 });

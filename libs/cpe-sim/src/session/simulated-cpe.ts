@@ -1,0 +1,636 @@
+import {
+  buildEnvelope,
+  CwmpParseError,
+  deviceIdOf,
+  EventCode,
+  parseEnvelope,
+  type AcsRequest,
+  type CwmpEnvelope,
+  type CwmpHeader,
+  type CwmpMessage,
+  type CwmpVersion,
+  type DeviceIdStruct,
+  type EventStruct,
+  type FaultStruct,
+  type Inform,
+  type ParameterValueStruct,
+  type TransferComplete,
+} from '@acs/cwmp';
+import { DataModel, DataModelError } from '../data-model/data-model';
+import { cwmpValueOf } from '../data-model/parameter-value';
+import { ConnectionRequestListener } from '../http/connection-request-listener';
+import { CwmpHttpClient } from '../http/cwmp-http-client';
+import type { Credentials } from '../http/http-auth';
+import { DeviceFaultCode, deviceFault } from './device-fault';
+import { type DeviceAction, DeviceRpcHandler } from './device-rpc-handler';
+import { informParameterNames, wanAddressName } from './inform-parameters';
+import { CwmpSessionError, type SessionReport } from './session-report';
+
+export interface CpeOptions {
+  /** Several: requests go to them in turn, one per HTTP request (any gateway pod must serve any request). */
+  acsUrl: string | string[];
+  /** Each CPE gets its own clone. */
+  model: DataModel;
+  oui: string;
+  productClass: string;
+  serialNumber: string;
+  manufacturer?: string;
+  /** Default '1.0'; '1.4' sends SupportedCWMPVersions and follows UseCWMPVersion. */
+  cwmpVersion?: CwmpVersion;
+  /** Answers Basic or Digest (MD5, SHA-256, qop=auth) challenges from the ACS. */
+  auth?: Credentials;
+  /** Seconds (±10% jitter); default: the model's PeriodicInformInterval. Used once started. */
+  periodicInformInterval?: number;
+  /** A Digest-protected listener of this CPE's own, started by start(). */
+  connectionRequest?: { host: string; port: number; username: string; password: string };
+  /** A listener shared by a fleet (takes precedence over connectionRequest's host/port). */
+  connectionRequestListener?: ConnectionRequestListener;
+  /** Behave like CPEs that ignore Set-Cookie. */
+  dropCookies?: boolean;
+  /** Default true: one kept-alive connection per CPE for the requests of a session. */
+  keepAlive?: boolean;
+  /** Keep the connection open between sessions too (default false: a CPE closes it when the session ends). */
+  reuseConnection?: boolean;
+  /** Delay before the session that follows a Reboot or FactoryReset (started CPEs). Default 0. */
+  rebootDelayMs?: number;
+  /** Time a Download or Upload takes, on top of its DelaySeconds. Default 0. */
+  transferDelayMs?: number;
+  /** Per HTTP request. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Reports kept in `sessions` (oldest dropped first). Default 1000. */
+  sessionHistoryLimit?: number;
+}
+
+interface PendingTransfer {
+  message: TransferComplete;
+  direction: 'download' | 'upload';
+}
+
+const ACS_REQUEST_KINDS: ReadonlySet<string> = new Set<AcsRequest['kind']>([
+  'GetRPCMethods',
+  'SetParameterValues',
+  'GetParameterValues',
+  'GetParameterNames',
+  'SetParameterAttributes',
+  'GetParameterAttributes',
+  'AddObject',
+  'DeleteObject',
+  'Reboot',
+  'Download',
+  'Upload',
+  'FactoryReset',
+  'GetQueuedTransfers',
+  'GetAllQueuedTransfers',
+  'ScheduleInform',
+  'SetVouchers',
+  'GetOptions',
+  'ScheduleDownload',
+  'CancelTransfer',
+  'ChangeDUState',
+]);
+
+function isAcsRequest(message: CwmpMessage): message is AcsRequest {
+  return ACS_REQUEST_KINDS.has(message.kind);
+}
+
+const SUPPORTED_CWMP_VERSIONS = '1.0,1.1,1.2,1.3,1.4';
+const EMPTY_POST = '(empty)';
+/** A session that goes on longer than this is an ACS loop, not work. */
+const MAX_MESSAGES_PER_SESSION = 10_000;
+const FIRMWARE_FILE_TYPE = '1 Firmware Upgrade Image';
+
+interface AcsReply {
+  envelope: CwmpEnvelope | null;
+  /** An RPC the codec does not know (vendor method): answered with fault 9000. */
+  unknownRpc?: { name: string; id?: string };
+}
+
+/**
+ * One simulated TR-069 CPE. Driven two ways:
+ * - by hand: `runSession(events)` runs one session; whatever the ACS asked for (reboot, transfers, value changes)
+ *   becomes pending events for the next session you run;
+ * - as a device: `start()` bootstraps/boots, then informs periodically, answers connection requests, and runs the
+ *   follow-up sessions (after a reboot, a transfer, a ScheduleInform, an active value change) by itself.
+ * Sessions never overlap: a session asked for while one runs starts when it ends.
+ */
+export class SimulatedCpe {
+  readonly deviceId: string;
+  readonly model: DataModel;
+  readonly sessions: SessionReport[] = [];
+
+  private readonly deviceIdStruct: DeviceIdStruct;
+  private readonly handler: DeviceRpcHandler;
+  private readonly client: CwmpHttpClient;
+  private readonly version: CwmpVersion;
+  private pendingEvents: EventStruct[] = [];
+  private transfers: PendingTransfer[] = [];
+  private readonly changed = new Set<string>();
+  private retryCount = 0;
+  private bootstrapped = false;
+  private bootedAt = Date.now();
+  private sessionCount = 0;
+  private messageCount = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private automaticQueued = false;
+  private running = false;
+  private started = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private periodicTimer?: NodeJS.Timeout;
+  private ownListener?: ConnectionRequestListener;
+  private connectionRequestPath?: string;
+  private informNames?: { revision: number; names: string[] };
+  private readonly sessionListeners = new Set<(report: SessionReport) => void>();
+
+  constructor(private readonly options: CpeOptions) {
+    this.model = options.model.clone();
+    this.version = options.cwmpVersion ?? '1.0';
+    const urls = Array.isArray(options.acsUrl) ? options.acsUrl : [options.acsUrl];
+    this.client = new CwmpHttpClient({
+      urls,
+      auth: options.auth,
+      dropCookies: options.dropCookies,
+      keepAlive: options.keepAlive,
+      timeoutMs: options.requestTimeoutMs,
+    });
+    const root = this.model.root;
+    const info = `${root}.DeviceInfo.`;
+    this.setIfPresent(`${info}ManufacturerOUI`, options.oui);
+    this.setIfPresent(`${info}ProductClass`, options.productClass);
+    this.setIfPresent(`${info}SerialNumber`, options.serialNumber);
+    if (options.manufacturer) this.setIfPresent(`${info}Manufacturer`, options.manufacturer);
+    this.setIfPresent(`${root}.ManagementServer.URL`, urls[0]!);
+    if (options.periodicInformInterval !== undefined) {
+      this.setIfPresent(`${root}.ManagementServer.PeriodicInformInterval`, String(Math.round(options.periodicInformInterval)));
+    }
+    if (options.connectionRequest) {
+      this.setIfPresent(`${root}.ManagementServer.ConnectionRequestUsername`, options.connectionRequest.username);
+      this.setIfPresent(`${root}.ManagementServer.ConnectionRequestPassword`, options.connectionRequest.password);
+    }
+    const wan = wanAddressName(this.model);
+    if (wan) this.setIfPresent(wan, wanAddressFor(options.serialNumber));
+    if (this.model.has(`${info}UpTime`)) {
+      this.model.defineDynamicValue(`${info}UpTime`, () => String(Math.floor((Date.now() - this.bootedAt) / 1000)));
+    }
+    if (this.model.has(`${root}.Time.CurrentLocalTime`)) {
+      this.model.defineDynamicValue(`${root}.Time.CurrentLocalTime`, () => new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
+    }
+    this.model.markFactoryState();
+    this.deviceIdStruct = {
+      manufacturer: options.manufacturer ?? this.model.value(`${info}Manufacturer`) ?? 'ACS Simulator',
+      oui: options.oui,
+      productClass: options.productClass,
+      serialNumber: options.serialNumber,
+    };
+    this.deviceId = deviceIdOf(this.deviceIdStruct);
+    this.handler = new DeviceRpcHandler(this.model);
+    this.model.onChange((parameter, source) => {
+      // The ACS knows what it set itself; everything else with notification on is reported.
+      if (source === 'acs' || parameter.notification === 0) return;
+      this.changed.add(parameter.name);
+      if (isActiveNotification(parameter.notification)) this.requestSession();
+    });
+  }
+
+  /** True while a session is under way. */
+  get inSession(): boolean {
+    return this.running;
+  }
+
+  /** Events waiting for the next Inform (after a reboot, a transfer, a scheduled inform…). */
+  get pendingEventCodes(): string[] {
+    return this.eventsForInform(undefined).map((e) => e.eventCode);
+  }
+
+  /**
+   * Runs one full session: Inform (the given events plus pending ones; with none at all, '0 BOOTSTRAP' + '1 BOOT'
+   * for a CPE never bootstrapped, else '2 PERIODIC'), the CPE's own requests (TransferComplete), an empty POST,
+   * then the ACS's RPCs until it answers with an empty body. Never rejects: failures are in the report's `error`.
+   */
+  runSession(events?: Array<string | EventStruct>): Promise<SessionReport> {
+    const run = this.queue.then(() => this.session(events));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves when no session is running or queued. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const current = this.queue;
+      await current;
+      if (current === this.queue) return;
+    }
+  }
+
+  /** Called after every session, with its report. Returns the function that unsubscribes. */
+  onSession(listener: (report: SessionReport) => void): () => void {
+    this.sessionListeners.add(listener);
+    return () => this.sessionListeners.delete(listener);
+  }
+
+  /** The next session whose report matches (default: any), within `timeoutMs`. */
+  waitForSession(match: (report: SessionReport) => boolean = () => true, timeoutMs = 10_000): Promise<SessionReport> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`no matching session of ${this.deviceId} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const unsubscribe = this.onSession((report) => {
+        if (!match(report)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(report);
+      });
+    });
+  }
+
+  /**
+   * Behaves as a device from now on: opens the connection-request listener, runs the first session
+   * ('0 BOOTSTRAP' unless already bootstrapped, and '1 BOOT'), then informs periodically. Resolves after that first
+   * session (whatever its outcome; a failed one is retried with TR-069's back-off).
+   */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.openConnectionRequestListener();
+    if (!this.bootstrapped) this.addPendingEvent({ eventCode: EventCode.BOOTSTRAP, commandKey: '' });
+    this.addPendingEvent({ eventCode: EventCode.BOOT, commandKey: '' });
+    this.requestSession();
+    await this.idle();
+  }
+
+  /** Stops informing, waits for the session in progress, closes the listener. Safe to call when not started. */
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (this.periodicTimer) clearTimeout(this.periodicTimer);
+    this.periodicTimer = undefined;
+    await this.idle();
+    if (this.connectionRequestPath !== undefined) {
+      (this.options.connectionRequestListener ?? this.ownListener)?.unregister(this.connectionRequestPath);
+      this.connectionRequestPath = undefined;
+    }
+    await this.ownListener?.close();
+    this.ownListener = undefined;
+    this.client.endSession();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private async session(explicit: Array<string | EventStruct> | undefined): Promise<SessionReport> {
+    this.running = true;
+    const report: SessionReport = {
+      sessionIndex: this.sessionCount++,
+      deviceId: this.deviceId,
+      events: [],
+      rpcs: [],
+      cpeRequests: [],
+      httpStatuses: [],
+      startedAt: Date.now(),
+      durationMs: 0,
+    };
+    const actions: DeviceAction[] = [];
+    const events = this.eventsForInform(explicit);
+    report.events = events.map((e) => e.eventCode);
+    let informed = false;
+    try {
+      this.client.beginSession();
+      informed = await this.exchange(events, report, actions);
+    } catch (error) {
+      report.error = error instanceof Error ? error.message : String(error);
+      if (error instanceof CwmpSessionError && error.retryAfter !== undefined) report.retryAfter = error.retryAfter;
+    } finally {
+      if (!this.options.reuseConnection) this.client.endSession();
+      report.durationMs = Date.now() - report.startedAt;
+      this.running = false;
+    }
+    if (!informed) {
+      // Undelivered events wait for the next attempt (TR-069 3.7.1.5), and the attempt is counted.
+      this.retryCount++;
+      for (const event of events) {
+        if (event.eventCode !== EventCode.VALUE_CHANGE && event.eventCode !== EventCode.TRANSFER_COMPLETE && !isTransferEvent(event)) {
+          this.addPendingEvent(event);
+        }
+      }
+    }
+    for (const action of actions) this.apply(action);
+    this.sessions.push(report);
+    if (this.sessions.length > (this.options.sessionHistoryLimit ?? 1000)) this.sessions.shift();
+    for (const listener of this.sessionListeners) listener(report);
+    if (this.started) this.scheduleNext(report);
+    return report;
+  }
+
+  /** The session's HTTP exchanges; true once the Inform was accepted. */
+  private async exchange(events: EventStruct[], report: SessionReport, actions: DeviceAction[]): Promise<boolean> {
+    let version = this.version;
+    const reported = [...this.changed];
+    const delivered = new Set(this.pendingEvents);
+    const inform: Inform = {
+      kind: 'Inform',
+      deviceId: this.deviceIdStruct,
+      events,
+      maxEnvelopes: 1,
+      currentTime: new Date().toISOString(),
+      retryCount: this.retryCount,
+      parameterList: this.informParameterList(reported),
+    };
+    const informHeader: CwmpHeader = { id: this.nextMessageId() };
+    if (version === '1.4') informHeader.supportedCWMPVersions = SUPPORTED_CWMP_VERSIONS;
+    let reply = await this.post(buildEnvelope(inform, informHeader, version), 'Inform', report);
+    const answer = reply.envelope?.body;
+    if (answer?.kind !== 'InformResponse') {
+      throw new CwmpSessionError(
+        answer?.kind === 'Fault'
+          ? `the ACS answered the Inform with fault ${answer.faultCode} ${answer.faultString}`
+          : `the ACS answered the Inform with ${answer?.kind ?? 'an empty body'}`,
+      );
+    }
+    // Delivered: these events and value changes are not sent again.
+    this.retryCount = 0;
+    this.pendingEvents = this.pendingEvents.filter((e) => !delivered.has(e));
+    for (const name of reported) this.changed.delete(name);
+    if (events.some((e) => e.eventCode === EventCode.BOOTSTRAP)) this.bootstrapped = true;
+    const negotiated = reply.envelope!.header.useCWMPVersion;
+    if (version === '1.4' && negotiated && /^1\.[0-4]$/.test(negotiated)) version = negotiated as CwmpVersion;
+    let hold = reply.envelope!.header.holdRequests === true;
+
+    // The CPE's own requests, unless the ACS holds them back.
+    for (const transfer of [...this.transfers]) {
+      if (hold) break;
+      reply = await this.post(buildEnvelope(transfer.message, { id: this.nextMessageId() }, version), 'TransferComplete', report);
+      const body = reply.envelope?.body;
+      if (body?.kind === 'TransferCompleteResponse') {
+        this.transfers = this.transfers.filter((t) => t !== transfer);
+      } else if (body?.kind === 'Fault') {
+        // 8005 asks to retry later; any other fault is final for this request.
+        if (body.faultCode !== 8005) this.transfers = this.transfers.filter((t) => t !== transfer);
+        break;
+      } else {
+        throw new CwmpSessionError(`the ACS answered TransferComplete with ${body?.kind ?? 'an empty body'}`);
+      }
+      hold = reply.envelope!.header.holdRequests === true;
+    }
+
+    reply = await this.post('', EMPTY_POST, report);
+    for (let messages = 0; ; messages++) {
+      if (messages > MAX_MESSAGES_PER_SESSION) throw new CwmpSessionError('the ACS never ended the session');
+      if (reply.unknownRpc) {
+        report.rpcs.push({ method: reply.unknownRpc.name, faultCode: DeviceFaultCode.MethodNotSupported });
+        const fault = deviceFault(DeviceFaultCode.MethodNotSupported);
+        reply = await this.post(buildEnvelope(fault, { id: reply.unknownRpc.id }, version), 'Fault', report);
+        continue;
+      }
+      if (!reply.envelope) return true;
+      const request = reply.envelope.body;
+      if (!isAcsRequest(request)) throw new CwmpSessionError(`unexpected ${request.kind} from the ACS`);
+      const outcome = this.handler.handle(request);
+      report.rpcs.push(
+        outcome.response.kind === 'Fault'
+          ? { method: request.kind, faultCode: outcome.response.faultCode }
+          : { method: request.kind },
+      );
+      if (outcome.action) actions.push(outcome.action);
+      const header: CwmpHeader = reply.envelope.header.id !== undefined ? { id: reply.envelope.header.id } : {};
+      reply = await this.post(buildEnvelope(outcome.response, header, version), outcome.response.kind, report);
+    }
+  }
+
+  private async post(body: string, label: string, report: SessionReport): Promise<AcsReply> {
+    report.cpeRequests.push(label);
+    const response = await this.client.post(body, (status) => report.httpStatuses.push(status));
+    if (response.status === 503) {
+      const wait = response.retryAfter !== undefined ? `, Retry-After ${response.retryAfter} s` : '';
+      throw new CwmpSessionError(`the ACS is unavailable (HTTP 503${wait})`, response.retryAfter);
+    }
+    if (response.status !== 200 && response.status !== 204) {
+      throw new CwmpSessionError(`the ACS answered ${label} with HTTP ${response.status}`);
+    }
+    if (response.status === 204 || response.body.trim() === '') return { envelope: null };
+    try {
+      return { envelope: parseEnvelope(response.body) };
+    } catch (error) {
+      if (error instanceof CwmpParseError && error.code === 'unknown-rpc') {
+        return { envelope: null, unknownRpc: { name: error.rpcName ?? 'unknown', id: cwmpIdOf(response.body) } };
+      }
+      throw new CwmpSessionError(`cannot read the ACS's answer to ${label}: ${(error as Error).message}`);
+    }
+  }
+
+  private informParameterList(changed: string[]): ParameterValueStruct[] {
+    if (this.informNames?.revision !== this.model.revision) {
+      this.informNames = { revision: this.model.revision, names: informParameterNames(this.model) };
+    }
+    const names = [...this.informNames.names];
+    for (const name of changed) if (!names.includes(name)) names.push(name);
+    const list: ParameterValueStruct[] = [];
+    for (const name of names) {
+      const parameter = this.model.get(name);
+      if (parameter && !parameter.object) list.push({ name, value: cwmpValueOf(parameter.type, parameter.value) });
+    }
+    return list;
+  }
+
+  private eventsForInform(explicit: Array<string | EventStruct> | undefined): EventStruct[] {
+    const events: EventStruct[] = [];
+    const add = (event: EventStruct): void => {
+      const single = !event.eventCode.startsWith('M ');
+      if (events.some((e) => e.eventCode === event.eventCode && (single || e.commandKey === event.commandKey))) return;
+      events.push(event);
+    };
+    for (const event of explicit ?? []) add(typeof event === 'string' ? { eventCode: event, commandKey: '' } : event);
+    for (const event of this.pendingEvents) add(event);
+    for (const transfer of this.transfers) {
+      add({ eventCode: EventCode.TRANSFER_COMPLETE, commandKey: '' });
+      const method = transfer.direction === 'download' ? EventCode.M_DOWNLOAD : EventCode.M_UPLOAD;
+      add({ eventCode: method, commandKey: transfer.message.commandKey });
+    }
+    if (this.changed.size > 0) add({ eventCode: EventCode.VALUE_CHANGE, commandKey: '' });
+    if (events.length === 0) {
+      if (this.bootstrapped) add({ eventCode: EventCode.PERIODIC, commandKey: '' });
+      else {
+        add({ eventCode: EventCode.BOOTSTRAP, commandKey: '' });
+        add({ eventCode: EventCode.BOOT, commandKey: '' });
+      }
+    }
+    return events.sort((a, b) => eventRank(a.eventCode) - eventRank(b.eventCode));
+  }
+
+  private apply(action: DeviceAction): void {
+    switch (action.kind) {
+      case 'reboot':
+        this.reboot([
+          { eventCode: EventCode.BOOT, commandKey: '' },
+          { eventCode: EventCode.M_REBOOT, commandKey: action.commandKey },
+        ]);
+        return;
+      case 'factoryReset':
+        this.model.reset();
+        this.bootstrapped = false;
+        this.pendingEvents = [];
+        this.transfers = [];
+        this.changed.clear();
+        this.reboot([
+          { eventCode: EventCode.BOOTSTRAP, commandKey: '' },
+          { eventCode: EventCode.BOOT, commandKey: '' },
+        ]);
+        return;
+      case 'transfer': {
+        const startTime = new Date().toISOString();
+        const complete = (): void => {
+          const failed = action.url.startsWith('http://fail');
+          const fault: FaultStruct = failed
+            ? action.direction === 'download'
+              ? { faultCode: DeviceFaultCode.DownloadFailure, faultString: 'Download failure' }
+              : { faultCode: DeviceFaultCode.UploadFailure, faultString: 'Upload failure' }
+            : { faultCode: 0, faultString: '' };
+          this.transfers.push({
+            direction: action.direction,
+            message: { kind: 'TransferComplete', commandKey: action.commandKey, fault, startTime, completeTime: new Date().toISOString() },
+          });
+          // A new firmware image is applied by rebooting into it.
+          if (!failed && action.direction === 'download' && action.fileType === FIRMWARE_FILE_TYPE) {
+            this.bootedAt = Date.now();
+            this.addPendingEvent({ eventCode: EventCode.BOOT, commandKey: '' });
+          }
+          this.requestSession();
+        };
+        this.later((this.options.transferDelayMs ?? 0) + action.delaySeconds * 1000, complete);
+        return;
+      }
+      case 'scheduleInform':
+        this.later(action.delaySeconds * 1000, () => {
+          this.addPendingEvent({ eventCode: EventCode.SCHEDULED, commandKey: '' });
+          this.addPendingEvent({ eventCode: EventCode.M_SCHEDULE_INFORM, commandKey: action.commandKey });
+          this.requestSession();
+        });
+        return;
+    }
+  }
+
+  private reboot(events: EventStruct[]): void {
+    this.bootedAt = Date.now();
+    for (const event of events) this.addPendingEvent(event);
+    this.later(this.options.rebootDelayMs ?? 0, () => this.requestSession());
+  }
+
+  /** Runs `task` now when the delay is 0 (so a hand-driven CPE sees its effect in its next session), else later. */
+  private later(delayMs: number, task: () => void): void {
+    if (delayMs <= 0) return task();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      task();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private addPendingEvent(event: EventStruct): void {
+    const single = !event.eventCode.startsWith('M ');
+    const known = this.pendingEvents.some(
+      (e) => e.eventCode === event.eventCode && (single || e.commandKey === event.commandKey),
+    );
+    if (!known) this.pendingEvents.push(event);
+  }
+
+  /** A started CPE opens a session for its pending events (after the current one, if any). */
+  private requestSession(): void {
+    if (!this.started || this.automaticQueued) return;
+    this.automaticQueued = true;
+    const run = this.queue.then(() => {
+      this.automaticQueued = false;
+      return this.session(undefined);
+    });
+    this.queue = run.catch(() => undefined);
+  }
+
+  private scheduleNext(report: SessionReport): void {
+    if (this.periodicTimer) clearTimeout(this.periodicTimer);
+    const root = this.model.root;
+    let delayMs: number;
+    if (report.error) {
+      // TR-069 3.2.1.1: wait m·(k/1000)^(n-1) … m·(k/1000)^n seconds, or what the ACS asked for.
+      const m = Number(this.model.value(`${root}.ManagementServer.CWMPRetryMinimumWaitInterval`) ?? 5) || 5;
+      const k = (Number(this.model.value(`${root}.ManagementServer.CWMPRetryIntervalMultiplier`) ?? 2000) || 2000) / 1000;
+      const n = Math.min(this.retryCount, 10);
+      const low = m * k ** (n - 1);
+      delayMs = report.retryAfter !== undefined ? report.retryAfter * 1000 : (low + Math.random() * (m * k ** n - low)) * 1000;
+    } else {
+      if (this.model.value(`${root}.ManagementServer.PeriodicInformEnable`) === 'false') return;
+      const interval = Number(this.model.value(`${root}.ManagementServer.PeriodicInformInterval`) ?? 0) || 3600;
+      delayMs = interval * 1000 * (0.9 + Math.random() * 0.2);
+    }
+    this.periodicTimer = setTimeout(() => {
+      this.periodicTimer = undefined;
+      if (!report.error) this.addPendingEvent({ eventCode: EventCode.PERIODIC, commandKey: '' });
+      this.requestSession();
+    }, delayMs);
+  }
+
+  private async openConnectionRequestListener(): Promise<void> {
+    const shared = this.options.connectionRequestListener;
+    const own = this.options.connectionRequest;
+    if (!shared && !own) return;
+    let listener = shared;
+    if (!listener) {
+      listener = this.ownListener = new ConnectionRequestListener({ host: own!.host, port: own!.port });
+      await listener.listen();
+    }
+    this.connectionRequestPath = `/${this.deviceId}`;
+    listener.register(this.connectionRequestPath, {
+      credentials: () => this.connectionRequestCredentials(),
+      onConnectionRequest: () => {
+        this.addPendingEvent({ eventCode: EventCode.CONNECTION_REQUEST, commandKey: '' });
+        this.requestSession();
+      },
+    });
+    this.setIfPresent(`${this.model.root}.ManagementServer.ConnectionRequestURL`, listener.urlFor(this.connectionRequestPath));
+    this.model.markFactoryState();
+  }
+
+  private connectionRequestCredentials(): Credentials | undefined {
+    const ms = `${this.model.root}.ManagementServer.`;
+    const username = this.model.value(`${ms}ConnectionRequestUsername`) ?? this.options.connectionRequest?.username;
+    const password = this.model.value(`${ms}ConnectionRequestPassword`) ?? this.options.connectionRequest?.password;
+    return username ? { username, password: password ?? '' } : undefined;
+  }
+
+  private setIfPresent(name: string, value: string): void {
+    if (!this.model.has(name)) return;
+    try {
+      this.model.set(name, value);
+    } catch (error) {
+      if (!(error instanceof DataModelError)) throw error;
+    }
+  }
+
+  private nextMessageId(): string {
+    return String(++this.messageCount);
+  }
+}
+
+function isActiveNotification(notification: number): boolean {
+  // 2 active; 4 and 5 include active lightweight notification (TR-069 Amendment 5 / 6).
+  return notification === 2 || notification === 4 || notification === 5;
+}
+
+function isTransferEvent(event: EventStruct): boolean {
+  return event.eventCode === EventCode.M_DOWNLOAD || event.eventCode === EventCode.M_UPLOAD;
+}
+
+function eventRank(code: string): number {
+  const numeric = /^(\d+) /.exec(code);
+  if (numeric) return Number(numeric[1]);
+  return code.startsWith('M ') ? 100 : 200;
+}
+
+/** A distinct, stable, public-looking (CGNAT range) WAN address per serial number. */
+function wanAddressFor(serial: string): string {
+  let hash = 2166136261;
+  for (let i = 0; i < serial.length; i++) hash = Math.imul(hash ^ serial.charCodeAt(i), 16777619) >>> 0;
+  return `100.${64 + ((hash >>> 16) & 63)}.${(hash >>> 8) & 255}.${1 + ((hash & 255) % 254)}`;
+}
+
+/** The cwmp:ID of an envelope the codec could not read (to answer an unknown RPC with a fault). */
+function cwmpIdOf(xml: string): string | undefined {
+  return /<(?:[\w-]+:)?ID\b[^>]*>([^<]*)</.exec(xml)?.[1]?.trim();
+}
