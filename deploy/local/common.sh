@@ -12,9 +12,11 @@ ACS_INFRA_STATE="${ACS_INFRA_STATE:-$ACS_REPO_ROOT/.infra}"
 # Everything listens on loopback only; nothing here is meant to be reachable from another host.
 ACS_INFRA_HOST=127.0.0.1
 
-# Names the service in every log line of the calling script.
+# Names the service in every log line of the calling script, and gives a fragment of its server's command line so
+# that a pid file left behind (and the pid since reused by an unrelated process) is never mistaken for our server.
 infra_service() {
   INFRA_SERVICE=$1
+  INFRA_PROCESS_PATTERN=${2:-}
 }
 
 infra_log() {
@@ -38,14 +40,17 @@ require_port_number() {
   fi
 }
 
-# Prints the pid recorded in a pid file when that process is still alive; prints nothing otherwise.
+# Prints the pid recorded in a pid file when that process is still alive and is our server; prints nothing otherwise.
 live_pid() {
-  local pid_file=$1 pid
+  local pid_file=$1 pid command_line
   [[ -f $pid_file ]] || return 0
   pid="$(tr -dc '0-9' <"$pid_file")"
-  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-    printf '%s\n' "$pid"
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  if [[ -n ${INFRA_PROCESS_PATTERN:-} && -r /proc/$pid/cmdline ]]; then
+    command_line="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+    [[ $command_line == *"$INFRA_PROCESS_PATTERN"* ]] || return 0
   fi
+  printf '%s\n' "$pid"
 }
 
 port_accepts() {

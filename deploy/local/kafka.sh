@@ -10,7 +10,7 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-infra_service kafka
+infra_service kafka kafka.Kafka
 
 # 3.9.x is the last line that still speaks every protocol version kafkajs 2.2 uses (4.0 dropped the old ones),
 # and it runs on Java 17.
@@ -166,7 +166,7 @@ svc_start() {
     infra_die "Kafka did not start"
   local remaining=$((KAFKA_START_TIMEOUT - (SECONDS - started)))
   ((remaining > 5)) || remaining=5
-  run_node_health kafka-health.js "$KAFKA_BROKER" "$((remaining * 1000))" >&2 ||
+  run_node_health kafka-health.js "$KAFKA_BROKER" "$((remaining * 1000))" --warm >&2 ||
     infra_die "Kafka opened its port but metadata requests fail; see $KAFKA_LOGS/server.log"
   infra_log "healthy after $((SECONDS - started))s (pid $(live_pid "$KAFKA_PID"))"
 }

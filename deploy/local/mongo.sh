@@ -10,7 +10,7 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-infra_service mongo
+infra_service mongo ferretdb
 
 FERRETDB_VERSION=v1.24.0
 FERRETDB_MODULE=github.com/FerretDB/FerretDB

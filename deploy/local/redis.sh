@@ -9,7 +9,7 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-infra_service redis
+infra_service redis redis-server
 
 REDIS_PORT="${ACS_REDIS_PORT:-6379}"
 REDIS_START_TIMEOUT="${ACS_REDIS_START_TIMEOUT:-20}"

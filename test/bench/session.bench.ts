@@ -52,7 +52,7 @@ function parseArgs(argv: string[]): Options {
 /** Pins a process to one CPU when taskset exists (util-linux); the figures say whether it did. */
 function pin(pid: number, cpu: number): boolean {
   try {
-    execFileSync('taskset', ['-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
     return true;
   } catch {
     return false;

@@ -1,4 +1,3 @@
-import { TextDecoder } from 'node:util';
 import * as zlib from 'node:zlib';
 import { CwmpParseError } from './cwmp-parse-error';
 
@@ -58,23 +57,14 @@ function charsetFromDeclaration(raw: Buffer): string | undefined {
   return match?.[1]?.toLowerCase();
 }
 
-// windows-1252 differs from ISO-8859-1 only in 0x80–0x9F; this table fills those where TextDecoder lacks the
-// encoding (a Node built with small-icu). Unassigned bytes keep their C1 code point, as the WHATWG decoder does.
+// windows-1252 differs from ISO-8859-1 only in 0x80–0x9F. Mapped by hand: Node 20's TextDecoder('windows-1252')
+// decodes those bytes as ISO-8859-1 C1 controls ("\u0080" for 0x80, not "€"). Unassigned bytes keep their
+// C1 code point, as the WHATWG decoder does.
 const WINDOWS_1252_HIGH =
   '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
   '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
-let windows1252Decoder: TextDecoder | null | undefined;
-
 function decodeWindows1252(raw: Buffer): string {
-  if (windows1252Decoder === undefined) {
-    try {
-      windows1252Decoder = new TextDecoder('windows-1252');
-    } catch {
-      windows1252Decoder = null;
-    }
-  }
-  if (windows1252Decoder !== null) return windows1252Decoder.decode(raw);
   return raw.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80]!);
 }
 
@@ -117,8 +107,9 @@ function decodeText(raw: Buffer, charset: string | undefined): string {
       return decodeUtf16(raw, false);
     case 'utf-16be':
       return decodeUtf16(raw, true);
+    case undefined:
     default:
-      // utf-8, utf8, and anything unknown: UTF-8 is what nearly every CPE sends, and invalid sequences become U+FFFD.
+      // utf-8, utf8, no charset at all, and anything unknown: UTF-8 is what nearly every CPE sends, and invalid sequences become U+FFFD.
       return raw.toString('utf8');
   }
 }

@@ -89,14 +89,10 @@ export function parseValue(text: string, xsiType: string | undefined): CwmpValue
 
 /** The lexical form of a value, as it goes into a Value element (before XML escaping). */
 export function formatValue(v: CwmpValue): string {
-  switch (typeof v.value) {
-    case 'boolean':
-      return v.value ? 'true' : 'false';
-    case 'number':
-      return Number.isFinite(v.value) ? String(v.value) : '0';
-    default:
-      return v.value;
-  }
+  const value = v.value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '0';
+  return value;
 }
 
 /** The xsi:type a value is sent with: its declared type when the device gave one we keep verbatim. */

@@ -17,11 +17,11 @@ export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
 
 const LT = 60; // <
 const GT = 62; // >
+const DQUOTE = 34;
+const SQUOTE = 39;
 const SLASH = 47;
 const QUESTION = 63;
 const BANG = 33;
-const DQUOTE = 34;
-const SQUOTE = 39;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
@@ -48,6 +48,26 @@ function sameText(xml: string, a: number, b: number, length: number): boolean {
   return true;
 }
 
+/** The index of the '>' closing a start tag, skipping quoted attribute values (they may hold '>'); -1 if none. */
+function tagEnd(xml: string, from: number): number {
+  const n = xml.length;
+  let k = from;
+  while (k < n) {
+    const c = xml.charCodeAt(k);
+    if (c === GT) return k;
+    if (c === DQUOTE || c === SQUOTE) {
+      const close = xml.indexOf(c === DQUOTE ? '"' : "'", k + 1);
+      if (close === -1) return -1;
+      k = close + 1;
+    } else if (c === LT) {
+      throw malformed(`'<' inside a tag at offset ${k}`);
+    } else {
+      k++;
+    }
+  }
+  return -1;
+}
+
 function malformed(message: string): CwmpParseError {
   return new CwmpParseError('malformed', message);
 }
@@ -67,8 +87,9 @@ export function guardXml(xml: string, limits: XmlLimits): void {
   if (xml.length > limits.maxBytes) {
     throw new CwmpParseError('too-large', `XML of ${xml.length} characters exceeds the limit of ${limits.maxBytes}`);
   }
-  // Start and length of each open element's name, so closing tags are compared without allocating strings.
-  const openNames = new Int32Array(2 * (limits.maxDepth + 1));
+  // Start and length of each open element's name, so closing tags are compared without allocating strings. A
+  // plain array grows with the actual depth, whatever maxDepth a caller passes.
+  const openNames: number[] = [];
   let depth = 0;
   let elements = 0;
   let rootSeen = false;
@@ -125,25 +146,7 @@ export function guardXml(xml: string, limits: XmlLimits): void {
       const nameStart = lt + 1;
       if (nameStart >= n || !isNameStart(c1)) throw malformed(`invalid tag at offset ${lt}`);
       const end = nameEnd(xml, nameStart);
-      // Find the end of the tag, skipping quoted attribute values (they may hold '>').
-      let k = end;
-      let gt = -1;
-      while (k < n) {
-        const c = xml.charCodeAt(k);
-        if (c === GT) {
-          gt = k;
-          break;
-        }
-        if (c === DQUOTE || c === SQUOTE) {
-          const close = xml.indexOf(c === DQUOTE ? '"' : "'", k + 1);
-          if (close === -1) break;
-          k = close + 1;
-        } else if (c === LT) {
-          throw malformed(`'<' inside a tag at offset ${k}`);
-        } else {
-          k++;
-        }
-      }
+      const gt = tagEnd(xml, end);
       if (gt === -1) throw malformed(`document truncated inside the tag at offset ${lt}`);
       if (depth === 0 && rootSeen) throw malformed(`more than one document element (offset ${lt})`);
       rootSeen = true;

@@ -11,6 +11,8 @@ export class GatewayMetrics {
   readonly rejected: Counter<'reason'>;
   readonly sessionDuration: Histogram;
   readonly sessionsInFlight: Gauge;
+  /** Read at scrape time rather than updated per request. */
+  inFlightSource: () => number = () => 0;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -47,6 +49,14 @@ export class GatewayMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers,
     });
-    this.sessionsInFlight = new Gauge({ name: 'acs_cwmp_sessions_in_flight', help: 'Sessions this pod opened and has not seen end', registers });
+    const source = () => this.inFlightSource();
+    this.sessionsInFlight = new Gauge({
+      name: 'acs_cwmp_sessions_in_flight',
+      help: 'Sessions this pod opened and has not seen end',
+      registers,
+      collect() {
+        this.set(source());
+      },
+    });
   }
 }

@@ -28,6 +28,8 @@ export class CwmpTransportError extends Error {
   }
 }
 
+class StaleSocketError extends CwmpTransportError {}
+
 interface Target {
   url: URL;
   transport: typeof http | typeof https;
@@ -64,7 +66,7 @@ export class CwmpHttpClient {
     this.cookies.clear();
   }
 
-  /** Closes the session's connection, as a CPE does when the session ends. */
+  /** Closes the connection (a CPE that does not keep it between sessions; stop()). */
   endSession(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
@@ -76,7 +78,7 @@ export class CwmpHttpClient {
     for (;;) {
       const target = this.targets[this.next]!;
       this.next = (this.next + 1) % this.targets.length;
-      const response = await this.send(target, body);
+      const response = await this.sendRetryingStaleSocket(target, body);
       onStatus(response.status);
       if (response.status !== 401) return response;
       const challenges = response.wwwAuthenticate;
@@ -89,6 +91,19 @@ export class CwmpHttpClient {
         throw new AuthenticationError(`no supported challenge in WWW-Authenticate: ${challenges.join(' | ')}`);
       }
       answeredChallenge = true;
+    }
+  }
+
+  /**
+   * A kept-alive socket may be closed by the ACS just as we reuse it (its idle timeout): the request then fails
+   * with ECONNRESET/EPIPE before any answer, and is safe to send once more on a fresh connection.
+   */
+  private async sendRetryingStaleSocket(target: Target, body: string): Promise<CwmpHttpResponse & { wwwAuthenticate: string[] }> {
+    try {
+      return await this.send(target, body);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      return this.send(target, body);
     }
   }
 
@@ -133,9 +148,13 @@ export class CwmpHttpClient {
         },
       );
       request.on('timeout', () => request.destroy(new CwmpTransportError(`no answer from ${url.host} in time`)));
-      request.on('error', (error) =>
-        reject(error instanceof CwmpTransportError ? error : new CwmpTransportError(error.message, { cause: error })),
-      );
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        if (error instanceof CwmpTransportError) return reject(error);
+        if (request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+          return reject(new StaleSocketError(error.message, { cause: error }));
+        }
+        reject(new CwmpTransportError(error.message, { cause: error }));
+      });
       request.end(body);
     });
   }

@@ -139,6 +139,8 @@ export class HttpAuthenticator {
   private basic?: string;
   private digest?: { challenge: Record<string, string>; algorithm: DigestAlgorithm; count: number };
 
+  private readonly cnoncePrefix = randomBytes(6).toString('hex');
+
   constructor(private readonly credentials: Credentials) {}
 
   /** Chooses the strongest challenge we can answer; false when there is none. */
@@ -187,7 +189,8 @@ export class HttpAuthenticator {
     const nonce = challenge['nonce'] ?? '';
     const qop = challenge['qop'] ? ('auth' as const) : undefined;
     const nc = (++this.digest.count).toString(16).padStart(8, '0');
-    const cnonce = randomBytes(8).toString('hex');
+    // Unique per request without a CSPRNG call each time: a random per-CPE prefix and the nonce count.
+    const cnonce = `${this.cnoncePrefix}${nc}`;
     const response = digestResponse({ algorithm, ...this.credentials, realm, nonce, method, uri, qop, nc, cnonce });
     const parts = [
       `username="${quote(this.credentials.username)}"`,

@@ -1,21 +1,23 @@
-import type {
-  AcsRequest,
-  AddObject,
-  CpeResponse,
-  CwmpFault,
-  DeleteObject,
-  GetParameterAttributes,
-  GetParameterNames,
-  GetParameterValues,
-  ParameterAttributeStruct,
-  ParameterValueStruct,
-  SetParameterAttributes,
-  SetParameterValues,
-  SetParameterValuesFaultStruct,
+import {
+  cwmpFault,
+  FaultCode,
+  faultString,
+  type AcsRequest,
+  type AddObject,
+  type CpeResponse,
+  type CwmpFault,
+  type DeleteObject,
+  type GetParameterAttributes,
+  type GetParameterNames,
+  type GetParameterValues,
+  type ParameterAttributeStruct,
+  type ParameterValueStruct,
+  type SetParameterAttributes,
+  type SetParameterValues,
+  type SetParameterValuesFaultStruct,
 } from '@acs/cwmp';
 import { DataModel, DataModelError, type DataModelParameter } from '../data-model/data-model';
 import { cwmpValueOf, normaliseValue, textOfValue } from '../data-model/parameter-value';
-import { DeviceFaultCode, deviceFault, faultString } from './device-fault';
 
 /** What the device does once the session that asked for it is over. */
 export type DeviceAction =
@@ -68,7 +70,7 @@ export class DeviceRpcHandler {
     try {
       return this.dispatch(request);
     } catch (error) {
-      if (error instanceof DataModelError) return { response: deviceFault(error.faultCode, error.message) };
+      if (error instanceof DataModelError) return { response: cwmpFault(error.faultCode, error.message) };
       throw error;
     }
   }
@@ -97,7 +99,7 @@ export class DeviceRpcHandler {
         return { response: { kind: 'FactoryResetResponse' }, action: { kind: 'factoryReset' } };
       case 'Download':
       case 'Upload': {
-        if (!request.url) return { response: deviceFault(DeviceFaultCode.InvalidArguments, 'URL is empty') };
+        if (!request.url) return { response: cwmpFault(FaultCode.INVALID_ARGUMENTS, 'URL is empty') };
         const direction = request.kind === 'Download' ? 'download' : 'upload';
         const notYet = '0001-01-01T00:00:00Z';
         return {
@@ -119,7 +121,7 @@ export class DeviceRpcHandler {
       }
       case 'ScheduleInform':
         if (request.delaySeconds < 1) {
-          return { response: deviceFault(DeviceFaultCode.InvalidArguments, 'DelaySeconds must be at least 1') };
+          return { response: cwmpFault(FaultCode.INVALID_ARGUMENTS, 'DelaySeconds must be at least 1') };
         }
         return {
           response: { kind: 'ScheduleInformResponse' },
@@ -132,7 +134,7 @@ export class DeviceRpcHandler {
       case 'ScheduleDownload':
       case 'CancelTransfer':
       case 'ChangeDUState':
-        return { response: deviceFault(DeviceFaultCode.MethodNotSupported) };
+        return { response: cwmpFault(FaultCode.METHOD_NOT_SUPPORTED) };
     }
   }
 
@@ -153,7 +155,7 @@ export class DeviceRpcHandler {
       if (path !== '' && !path.endsWith('.')) {
         // NextLevel true asks for children, which a leaf does not have.
         this.model.select(path);
-        return deviceFault(DeviceFaultCode.InvalidArguments, 'NextLevel true with a parameter name');
+        return cwmpFault(FaultCode.INVALID_ARGUMENTS, 'NextLevel true with a parameter name');
       }
       found = this.model.children(path);
     } else {
@@ -173,22 +175,22 @@ export class DeviceRpcHandler {
       const parameter = this.model.get(name);
       let code: number | undefined;
       let canonical: string | undefined;
-      if (!parameter || parameter.object) code = DeviceFaultCode.InvalidParameterName;
-      else if (!parameter.writable) code = DeviceFaultCode.NonWritableParameter;
+      if (!parameter || parameter.object) code = FaultCode.INVALID_PARAMETER_NAME;
+      else if (!parameter.writable) code = FaultCode.NON_WRITABLE_PARAMETER;
       else if ((canonical = normaliseValue(parameter.type, textOfValue(value))) === undefined) {
-        code = DeviceFaultCode.InvalidParameterValue;
+        code = FaultCode.INVALID_PARAMETER_VALUE;
       }
       if (code !== undefined) {
         faults.push({ parameterName: name, faultCode: code, faultString: faultString(code) });
       } else if (seen.has(name)) {
-        return deviceFault(DeviceFaultCode.InvalidArguments, `${name} appears twice`);
+        return cwmpFault(FaultCode.INVALID_ARGUMENTS, `${name} appears twice`);
       } else {
         seen.add(name);
         changes.push([name, canonical!]);
       }
     }
     // Atomic: one bad parameter and nothing is applied.
-    if (faults.length > 0) return deviceFault(DeviceFaultCode.InvalidArguments, undefined, faults);
+    if (faults.length > 0) return cwmpFault(FaultCode.INVALID_ARGUMENTS, undefined, faults);
     for (const [name, value] of changes) this.model.set(name, value, 'acs');
     this.setParameterKey(request.parameterKey);
     return { kind: 'SetParameterValuesResponse', status: 0 };
@@ -210,7 +212,7 @@ export class DeviceRpcHandler {
     // Validate every entry before changing anything, as for SetParameterValues.
     const targets = request.parameterList.map((entry) => {
       if (entry.notificationChange && !(entry.notification >= 0 && entry.notification <= 6)) {
-        throw new DataModelError(DeviceFaultCode.InvalidArguments, `notification ${entry.notification} is not 0..6`);
+        throw new DataModelError(FaultCode.INVALID_ARGUMENTS, `notification ${entry.notification} is not 0..6`);
       }
       return { entry, leaves: this.model.select(entry.name).filter((p) => !p.object) };
     });

@@ -1,8 +1,11 @@
 import {
   buildEnvelope,
+  cwmpFault,
   CwmpParseError,
   deviceIdOf,
   EventCode,
+  FaultCode,
+  faultString,
   parseEnvelope,
   type AcsRequest,
   type CwmpEnvelope,
@@ -21,7 +24,6 @@ import { cwmpValueOf } from '../data-model/parameter-value';
 import { ConnectionRequestListener } from '../http/connection-request-listener';
 import { CwmpHttpClient } from '../http/cwmp-http-client';
 import type { Credentials } from '../http/http-auth';
-import { DeviceFaultCode, deviceFault } from './device-fault';
 import { type DeviceAction, DeviceRpcHandler } from './device-rpc-handler';
 import { informParameterNames, wanAddressName } from './inform-parameters';
 import { CwmpSessionError, type SessionReport } from './session-report';
@@ -47,9 +49,12 @@ export interface CpeOptions {
   connectionRequestListener?: ConnectionRequestListener;
   /** Behave like CPEs that ignore Set-Cookie. */
   dropCookies?: boolean;
-  /** Default true: one kept-alive connection per CPE for the requests of a session. */
+  /** Default true: one kept-alive connection per CPE (per ACS URL) for the requests of a session. */
   keepAlive?: boolean;
-  /** Keep the connection open between sessions too (default false: a CPE closes it when the session ends). */
+  /**
+   * Default true: the kept-alive connection also serves the next session. false: closed at the end of each
+   * session, as many real CPEs do (then every session costs the ACS a TCP accept).
+   */
   reuseConnection?: boolean;
   /** Delay before the session that follows a Reboot or FactoryReset (started CPEs). Default 0. */
   rebootDelayMs?: number;
@@ -203,7 +208,7 @@ export class SimulatedCpe {
 
   /**
    * Runs one full session: Inform (the given events plus pending ones; with none at all, '0 BOOTSTRAP' + '1 BOOT'
-   * for a CPE never bootstrapped, else '2 PERIODIC'), the CPE's own requests (TransferComplete), an empty POST,
+   * for a CPE that never informed successfully, else '2 PERIODIC'), the CPE's own requests (TransferComplete), an empty POST,
    * then the ACS's RPCs until it answers with an empty body. Never rejects: failures are in the report's `error`.
    */
   runSession(events?: Array<string | EventStruct>): Promise<SessionReport> {
@@ -292,19 +297,19 @@ export class SimulatedCpe {
     const actions: DeviceAction[] = [];
     const events = this.eventsForInform(explicit);
     report.events = events.map((e) => e.eventCode);
-    let informed = false;
+    const progress = { informed: false };
     try {
       this.client.beginSession();
-      informed = await this.exchange(events, report, actions);
+      await this.exchange(events, report, actions, progress);
     } catch (error) {
       report.error = error instanceof Error ? error.message : String(error);
       if (error instanceof CwmpSessionError && error.retryAfter !== undefined) report.retryAfter = error.retryAfter;
     } finally {
-      if (!this.options.reuseConnection) this.client.endSession();
+      if (this.options.reuseConnection === false) this.client.endSession();
       report.durationMs = Date.now() - report.startedAt;
       this.running = false;
     }
-    if (!informed) {
+    if (!progress.informed) {
       // Undelivered events wait for the next attempt (TR-069 3.7.1.5), and the attempt is counted.
       this.retryCount++;
       for (const event of events) {
@@ -321,8 +326,13 @@ export class SimulatedCpe {
     return report;
   }
 
-  /** The session's HTTP exchanges; true once the Inform was accepted. */
-  private async exchange(events: EventStruct[], report: SessionReport, actions: DeviceAction[]): Promise<boolean> {
+  /** The session's HTTP exchanges; `progress.informed` once the ACS accepted the Inform (even if a later step fails). */
+  private async exchange(
+    events: EventStruct[],
+    report: SessionReport,
+    actions: DeviceAction[],
+    progress: { informed: boolean },
+  ): Promise<void> {
     let version = this.version;
     const reported = [...this.changed];
     const delivered = new Set(this.pendingEvents);
@@ -347,10 +357,12 @@ export class SimulatedCpe {
       );
     }
     // Delivered: these events and value changes are not sent again.
+    progress.informed = true;
     this.retryCount = 0;
     this.pendingEvents = this.pendingEvents.filter((e) => !delivered.has(e));
     for (const name of reported) this.changed.delete(name);
-    if (events.some((e) => e.eventCode === EventCode.BOOTSTRAP)) this.bootstrapped = true;
+    // The ACS knows the device now: a later session without events is periodic, not a bootstrap.
+    this.bootstrapped = true;
     const negotiated = reply.envelope!.header.useCWMPVersion;
     if (version === '1.4' && negotiated && /^1\.[0-4]$/.test(negotiated)) version = negotiated as CwmpVersion;
     let hold = reply.envelope!.header.holdRequests === true;
@@ -376,12 +388,12 @@ export class SimulatedCpe {
     for (let messages = 0; ; messages++) {
       if (messages > MAX_MESSAGES_PER_SESSION) throw new CwmpSessionError('the ACS never ended the session');
       if (reply.unknownRpc) {
-        report.rpcs.push({ method: reply.unknownRpc.name, faultCode: DeviceFaultCode.MethodNotSupported });
-        const fault = deviceFault(DeviceFaultCode.MethodNotSupported);
+        report.rpcs.push({ method: reply.unknownRpc.name, faultCode: FaultCode.METHOD_NOT_SUPPORTED });
+        const fault = cwmpFault(FaultCode.METHOD_NOT_SUPPORTED);
         reply = await this.post(buildEnvelope(fault, { id: reply.unknownRpc.id }, version), 'Fault', report);
         continue;
       }
-      if (!reply.envelope) return true;
+      if (!reply.envelope) return;
       const request = reply.envelope.body;
       if (!isAcsRequest(request)) throw new CwmpSessionError(`unexpected ${request.kind} from the ACS`);
       const outcome = this.handler.handle(request);
@@ -479,11 +491,8 @@ export class SimulatedCpe {
         const startTime = new Date().toISOString();
         const complete = (): void => {
           const failed = action.url.startsWith('http://fail');
-          const fault: FaultStruct = failed
-            ? action.direction === 'download'
-              ? { faultCode: DeviceFaultCode.DownloadFailure, faultString: 'Download failure' }
-              : { faultCode: DeviceFaultCode.UploadFailure, faultString: 'Upload failure' }
-            : { faultCode: 0, faultString: '' };
+          const code = action.direction === 'download' ? FaultCode.FILE_TRANSFER_FAILURE : FaultCode.UPLOAD_FAILURE;
+          const fault: FaultStruct = failed ? { faultCode: code, faultString: faultString(code) } : { faultCode: 0, faultString: '' };
           this.transfers.push({
             direction: action.direction,
             message: { kind: 'TransferComplete', commandKey: action.commandKey, fault, startTime, completeTime: new Date().toISOString() },
@@ -538,6 +547,8 @@ export class SimulatedCpe {
     this.automaticQueued = true;
     const run = this.queue.then(() => {
       this.automaticQueued = false;
+      // What asked for this session may have gone out in one run by hand meanwhile.
+      if (this.pendingEvents.length === 0 && this.transfers.length === 0 && this.changed.size === 0) return undefined;
       return this.session(undefined);
     });
     this.queue = run.catch(() => undefined);

@@ -15,21 +15,27 @@ interface Member {
   handler: BusHandler;
 }
 
+/** A published message as it sits on the bus: its key for partitioning, and its JSON encoding. */
+interface Stored {
+  key: string;
+  json: string;
+}
+
 /** One consumer group's view of one topic: a FIFO lane per partition, each drained by one member at a time. */
 class GroupLanes {
   readonly members: Member[] = [];
-  private readonly lanes: BusMessage[][];
+  private readonly lanes: Stored[][];
   private readonly busy: boolean[];
 
   constructor(
     partitions: number,
-    private readonly deliver: (group: GroupLanes, member: Member, message: BusMessage) => Promise<void>,
+    private readonly deliver: (member: Member, message: Stored) => Promise<void>,
   ) {
     this.lanes = Array.from({ length: partitions }, () => []);
     this.busy = new Array<boolean>(partitions).fill(false);
   }
 
-  push(partition: number, message: BusMessage): void {
+  push(partition: number, message: Stored): void {
     this.lanes[partition].push(message);
     if (!this.busy[partition]) void this.drain(partition);
   }
@@ -41,7 +47,7 @@ class GroupLanes {
       while (lane.length > 0 && this.members.length > 0) {
         // Partitions are spread over the group's members the way Kafka assigns them.
         const member = this.members[partition % this.members.length];
-        await this.deliver(this, member, lane[0]);
+        await this.deliver(member, lane[0]);
         lane.shift();
       }
     } finally {
@@ -57,7 +63,9 @@ class GroupLanes {
 /**
  * EventBus for one process with Kafka's delivery contract: every group gets every message, members of a group
  * share partitions, one key's messages arrive in order, a failing handler is retried with back-off and its message
- * dead-lettered to `<topic>.dlq` after `maxAttempts`.
+ * dead-lettered to `<topic>.dlq` after `maxAttempts`. Messages travel as JSON, as they do on Kafka: consumers get
+ * their own copy, and what JSON cannot carry (undefined, Dates, class instances) is lost here exactly as it would be
+ * there.
  */
 export class InProcessEventBus implements EventBus {
   private readonly partitions: number;
@@ -66,7 +74,7 @@ export class InProcessEventBus implements EventBus {
   private readonly retention: number;
   /** topic → group → lanes */
   private readonly groups = new Map<string, Map<string, GroupLanes>>();
-  private readonly logs = new Map<string, BusMessage[]>();
+  private readonly logs = new Map<string, Stored[]>();
   private closed = false;
 
   constructor(options: InProcessEventBusOptions = {}) {
@@ -79,10 +87,10 @@ export class InProcessEventBus implements EventBus {
   async publish(messages: BusMessage[]): Promise<void> {
     if (this.closed) throw new Error('event bus is closed');
     for (const message of messages) {
-      const frozen = structuredClone(message);
-      this.append(frozen);
-      const partition = partitionOf(frozen.key, this.partitions);
-      for (const lanes of this.groups.get(frozen.topic)?.values() ?? []) lanes.push(partition, frozen);
+      const stored: Stored = { key: message.key, json: JSON.stringify(message) };
+      this.append(message.topic, stored);
+      const partition = partitionOf(message.key, this.partitions);
+      for (const lanes of this.groups.get(message.topic)?.values() ?? []) lanes.push(partition, stored);
     }
   }
 
@@ -91,7 +99,7 @@ export class InProcessEventBus implements EventBus {
     if (!byGroup) this.groups.set(topic, (byGroup = new Map()));
     let lanes = byGroup.get(options.group);
     const isNewGroup = !lanes;
-    if (!lanes) byGroup.set(options.group, (lanes = new GroupLanes(this.partitions, (_group, m, msg) => this.deliver(topic, m, msg))));
+    if (!lanes) byGroup.set(options.group, (lanes = new GroupLanes(this.partitions, (m, msg) => this.deliver(topic, m, msg))));
     const member: Member = { handler };
     lanes.members.push(member);
     if (isNewGroup && options.fromBeginning) {
@@ -117,21 +125,22 @@ export class InProcessEventBus implements EventBus {
     this.groups.clear();
   }
 
-  private append(message: BusMessage): void {
-    let log = this.logs.get(message.topic);
-    if (!log) this.logs.set(message.topic, (log = []));
+  private append(topic: string, message: Stored): void {
+    let log = this.logs.get(topic);
+    if (!log) this.logs.set(topic, (log = []));
     log.push(message);
     if (log.length > this.retention) log.splice(0, log.length - this.retention);
   }
 
-  private async deliver(topic: string, member: Member, message: BusMessage): Promise<void> {
+  private async deliver(topic: string, member: Member, stored: Stored): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await member.handler(structuredClone(message));
+        await member.handler(JSON.parse(stored.json) as BusMessage);
         return;
       } catch (error) {
         if (this.closed) return;
         if (attempt >= this.maxAttempts) {
+          const message = JSON.parse(stored.json) as BusMessage;
           await this.publish([{ ...message, topic: `${topic}.dlq`, data: { message, error: errorText(error) } }]);
           return;
         }

@@ -1,0 +1,182 @@
+import { isCwmpVersion, type CwmpVersion } from '@acs/cwmp';
+import { readFileSync } from 'node:fs';
+import { DataModel } from '../data-model/data-model';
+import { CpeFleet } from '../fleet/cpe-fleet';
+import { formatFleetReport, type FleetReport } from '../fleet/fleet-report';
+
+export interface SimulatorArguments {
+  acsUrls: string[];
+  count: number;
+  /** 'tr181', 'tr098' or a CSV path. */
+  model: string;
+  interval?: number;
+  cwmpVersion: CwmpVersion;
+  user?: string;
+  password?: string;
+  /** Run this many sessions per CPE, print the report and exit; absent: run as devices until stopped. */
+  sessions?: number;
+  crPort?: number;
+  crHost: string;
+  concurrency: number;
+  serialPrefix: string;
+  oui: string;
+  productClass: string;
+  dropCookies: boolean;
+  /** Close each CPE's connection at the end of every session instead of keeping it for the next. */
+  closeConnections: boolean;
+  json: boolean;
+}
+
+export const USAGE = `usage: cpe-sim --acs URL[,URL…] [options]
+  --acs URL[,URL…]        ACS URL(s); requests alternate between several
+  --count N               number of CPEs (default 1)
+  --model M               tr181 | tr098 | path to a device-model CSV (default tr181)
+  --interval S            periodic inform interval in seconds (default: the model's)
+  --cwmp-version V        1.0 … 1.4 (default 1.0)
+  --user U --password P   credentials for the ACS (Basic or Digest)
+  --sessions K            run K sessions per CPE, print the report and exit
+  --cr-port P             shared connection-request listener port (0: any free port)
+  --cr-host H             address the listener binds to and CPEs advertise (default 127.0.0.1)
+  --concurrency C         sessions at once (default 100)
+  --serial-prefix S       serial numbers S000000, S000001, … (default SIM)
+  --oui O --product-class P
+  --drop-cookies          ignore Set-Cookie, like some firmware
+  --close-connections     a new TCP connection per session (default: one kept-alive connection per CPE)
+  --json                  print the report as JSON`;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function parseSimulatorArguments(argv: string[]): SimulatorArguments {
+  const args: SimulatorArguments = {
+    acsUrls: [],
+    count: 1,
+    model: 'tr181',
+    cwmpVersion: '1.0',
+    crHost: '127.0.0.1',
+    concurrency: 100,
+    serialPrefix: 'SIM',
+    oui: '001122',
+    productClass: 'SimGateway',
+    dropCookies: false,
+    closeConnections: false,
+    json: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    const count = (min: number): number => {
+      const text = value();
+      const n = Number(text);
+      if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} wants an integer ≥ ${min}, not "${text}"`);
+      return n;
+    };
+    switch (flag) {
+      case '--acs':
+        args.acsUrls = value().split(',').map((u) => u.trim()).filter(Boolean);
+        break;
+      case '--count':
+        args.count = count(1);
+        break;
+      case '--model':
+        args.model = value();
+        break;
+      case '--interval':
+        args.interval = count(1);
+        break;
+      case '--cwmp-version': {
+        const version = value();
+        if (!isCwmpVersion(version)) throw new UsageError(`--cwmp-version must be 1.0 … 1.4, not "${version}"`);
+        args.cwmpVersion = version;
+        break;
+      }
+      case '--user':
+        args.user = value();
+        break;
+      case '--password':
+        args.password = value();
+        break;
+      case '--sessions':
+        args.sessions = count(1);
+        break;
+      case '--cr-port':
+        args.crPort = count(0);
+        break;
+      case '--cr-host':
+        args.crHost = value();
+        break;
+      case '--concurrency':
+        args.concurrency = count(1);
+        break;
+      case '--serial-prefix':
+        args.serialPrefix = value();
+        break;
+      case '--oui':
+        args.oui = value();
+        break;
+      case '--product-class':
+        args.productClass = value();
+        break;
+      case '--drop-cookies':
+        args.dropCookies = true;
+        break;
+      case '--close-connections':
+        args.closeConnections = true;
+        break;
+      case '--json':
+        args.json = true;
+        break;
+      default:
+        throw new UsageError(`unknown argument "${flag}"`);
+    }
+  }
+  if (args.acsUrls.length === 0) throw new UsageError('--acs is required');
+  for (const url of args.acsUrls) {
+    if (!/^https?:\/\//.test(url)) throw new UsageError(`--acs wants http(s) URLs, not "${url}"`);
+  }
+  if ((args.user === undefined) !== (args.password === undefined)) throw new UsageError('--user and --password go together');
+  return args;
+}
+
+export function loadModel(spec: string): DataModel {
+  if (spec === 'tr181' || spec === 'tr098') return DataModel.builtin(spec);
+  return DataModel.fromCsv(readFileSync(spec, 'utf8'));
+}
+
+export function fleetFor(args: SimulatorArguments): CpeFleet {
+  return new CpeFleet({
+    count: args.count,
+    acsUrl: args.acsUrls,
+    model: loadModel(args.model),
+    ouiPrefix: args.oui,
+    productClass: args.productClass,
+    serialPrefix: args.serialPrefix,
+    cwmpVersion: args.cwmpVersion,
+    auth: args.user !== undefined ? { username: args.user, password: args.password ?? '' } : undefined,
+    concurrency: args.concurrency,
+    periodicInformInterval: args.interval,
+    connectionRequestPort: args.crPort,
+    connectionRequestHost: args.crHost,
+    dropCookies: args.dropCookies,
+    reuseConnection: !args.closeConnections,
+  });
+}
+
+export function renderReport(report: FleetReport, json: boolean): string {
+  return json ? JSON.stringify(report) : formatFleetReport(report);
+}
+
+/** --sessions K: K rounds of one session per CPE (the first bootstraps), then the report. */
+export async function runSessionRounds(fleet: CpeFleet, rounds: number): Promise<FleetReport> {
+  for (let round = 0; round < rounds; round++) await fleet.runSessions();
+  await fleet.stop();
+  return fleet.report();
+}

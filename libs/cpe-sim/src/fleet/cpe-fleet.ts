@@ -1,0 +1,125 @@
+import type { CwmpVersion, EventStruct } from '@acs/cwmp';
+import type { DataModel } from '../data-model/data-model';
+import { ConnectionRequestListener } from '../http/connection-request-listener';
+import type { Credentials } from '../http/http-auth';
+import type { SessionReport } from '../session/session-report';
+import { type CpeOptions, SimulatedCpe } from '../session/simulated-cpe';
+import { type FleetReport, summariseSessions } from './fleet-report';
+
+export interface CpeFleetOptions {
+  count: number;
+  acsUrl: string | string[];
+  model: DataModel;
+  /** The OUI of every CPE. Default '001122'. */
+  ouiPrefix?: string;
+  /** Default 'SimGateway'. */
+  productClass?: string;
+  /** Serial numbers are the prefix plus the index, zero-padded to 6 digits. Default 'SIM'. */
+  serialPrefix?: string;
+  manufacturer?: string;
+  cwmpVersion?: CwmpVersion;
+  auth?: Credentials;
+  /** Sessions at once in runSessions() and start(). Default 100. */
+  concurrency?: number;
+  periodicInformInterval?: number;
+  /** One shared connection-request listener for the fleet (each CPE at its own path); 0 picks a free port. */
+  connectionRequestPort?: number;
+  /** Host the listener binds to and CPEs advertise. Default '127.0.0.1'. */
+  connectionRequestHost?: string;
+  /** Connection-request credentials of every CPE. Default cpe / cpe. */
+  connectionRequestAuth?: Credentials;
+  dropCookies?: boolean;
+  keepAlive?: boolean;
+  reuseConnection?: boolean;
+  rebootDelayMs?: number;
+  transferDelayMs?: number;
+  requestTimeoutMs?: number;
+  sessionHistoryLimit?: number;
+}
+
+/** Thousands of simulated CPEs in one process, sharing one data model tree and one connection-request port. */
+export class CpeFleet {
+  readonly cpes: SimulatedCpe[];
+  private readonly concurrency: number;
+  private readonly listener?: ConnectionRequestListener;
+
+  constructor(options: CpeFleetOptions) {
+    this.concurrency = Math.max(1, options.concurrency ?? 100);
+    if (options.connectionRequestPort !== undefined) {
+      this.listener = new ConnectionRequestListener({
+        host: options.connectionRequestHost ?? '127.0.0.1',
+        port: options.connectionRequestPort,
+      });
+    }
+    const auth = options.connectionRequestAuth ?? { username: 'cpe', password: 'cpe' };
+    this.cpes = Array.from({ length: options.count }, (_, index) => {
+      const cpeOptions: CpeOptions = {
+        acsUrl: options.acsUrl,
+        model: options.model,
+        oui: options.ouiPrefix ?? '001122',
+        productClass: options.productClass ?? 'SimGateway',
+        serialNumber: `${options.serialPrefix ?? 'SIM'}${String(index).padStart(6, '0')}`,
+        manufacturer: options.manufacturer,
+        cwmpVersion: options.cwmpVersion,
+        auth: options.auth,
+        periodicInformInterval: options.periodicInformInterval,
+        dropCookies: options.dropCookies,
+        keepAlive: options.keepAlive,
+        reuseConnection: options.reuseConnection,
+        rebootDelayMs: options.rebootDelayMs,
+        transferDelayMs: options.transferDelayMs,
+        requestTimeoutMs: options.requestTimeoutMs,
+        sessionHistoryLimit: options.sessionHistoryLimit,
+      };
+      if (this.listener) {
+        cpeOptions.connectionRequestListener = this.listener;
+        cpeOptions.connectionRequest = { host: options.connectionRequestHost ?? '127.0.0.1', port: 0, ...auth };
+      }
+      return new SimulatedCpe(cpeOptions);
+    });
+  }
+
+  /** The shared connection-request listener's port (after start()). */
+  get connectionRequestPort(): number | undefined {
+    return this.listener?.port;
+  }
+
+  /** One session per CPE, at most `concurrency` at once; the reports in CPE order. */
+  async runSessions(events?: Array<string | EventStruct>, concurrency = this.concurrency): Promise<SessionReport[]> {
+    const reports: SessionReport[] = new Array(this.cpes.length);
+    await this.eachCpe(concurrency, async (cpe, index) => {
+      reports[index] = await cpe.runSession(events);
+    });
+    return reports;
+  }
+
+  /** Starts every CPE (first sessions at most `concurrency` at once); each then informs on its own. */
+  async start(): Promise<void> {
+    await this.listener?.listen();
+    await this.eachCpe(this.concurrency, (cpe) => cpe.start());
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.cpes.map((cpe) => cpe.stop()));
+    await this.listener?.close();
+  }
+
+  /** Every session every CPE has run (as far as their history goes). */
+  report(): FleetReport {
+    return summariseSessions(
+      this.cpes.length,
+      this.cpes.flatMap((cpe) => cpe.sessions),
+    );
+  }
+
+  private async eachCpe(concurrency: number, task: (cpe: SimulatedCpe, index: number) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < this.cpes.length) {
+        const index = next++;
+        await task(this.cpes[index]!, index);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, this.cpes.length) }, worker));
+  }
+}

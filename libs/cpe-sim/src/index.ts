@@ -1,0 +1,20 @@
+export { DataModel, DataModelError, type ChangeListener, type ChangeSource, type DataModelParameter, type DataModelRoot } from './data-model/data-model';
+export type { BuiltinModelKind } from './data-model/builtin-models';
+export { CpeFleet, type CpeFleetOptions } from './fleet/cpe-fleet';
+export { formatFleetReport, summariseSessions, type FleetReport } from './fleet/fleet-report';
+export { ConnectionRequestListener, type ConnectionRequestListenerOptions } from './http/connection-request-listener';
+export { CwmpTransportError } from './http/cwmp-http-client';
+export { AuthenticationError, HttpAuthenticator, parseAuthChallenges, type Credentials } from './http/http-auth';
+export { DeviceRpcHandler, SUPPORTED_METHODS, type DeviceAction, type RpcOutcome } from './session/device-rpc-handler';
+export { CwmpSessionError, type SessionReport } from './session/session-report';
+export { SimulatedCpe, type CpeOptions } from './session/simulated-cpe';
+export {
+  USAGE,
+  UsageError,
+  fleetFor,
+  loadModel,
+  parseSimulatorArguments,
+  renderReport,
+  runSessionRounds,
+  type SimulatorArguments,
+} from './cli/simulator-cli';
