@@ -13,7 +13,7 @@ function* sources(dir) {
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) {
-      if (entry !== 'node_modules') yield* sources(path);
+      if (entry !== 'node_modules' && entry !== 'test-support') yield* sources(path);
     } else if (path.endsWith('.ts') && !path.endsWith('.d.ts') && !/\.(spec|int-spec|test)\.ts$/.test(path)) {
       yield path;
     }

@@ -15,7 +15,7 @@ interface Profile {
 }
 
 /** Where a .cpuprofile's self time goes: by area of the code (ours by lib, node internals, dependencies) and by function. */
-export function summarizeCpuProfile(path: string, top = 15): string {
+export function summarizeCpuProfile(path: string, top = 30): string {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();

@@ -117,7 +117,12 @@ function planKey(deviceId: string, sessionId: string): string {
   return `${deviceId}\n${sessionId}`;
 }
 
-/** Records cross the store as JSON, as they do through Redis (and JSON is the cheaper deep copy for them). */
-function copy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+/**
+ * Records are copied in and out, so no caller shares state with the store by reference, as none could through Redis.
+ * The copy is by shape rather than a generic deep clone (this is on every request's path): the record's own fields,
+ * its events array and its outstanding-RPC descriptor. The outstanding request itself is never mutated by anyone
+ * once sent, so it is shared.
+ */
+function copy(record: SessionRecord): SessionRecord {
+  return { ...record, events: [...record.events], outstanding: record.outstanding ? { ...record.outstanding } : undefined };
 }

@@ -1,11 +1,21 @@
-import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { InProcessDeviceQueue, InProcessEventBus, InProcessSessionStore } from '../adapters';
-import { createLogger } from '../logging/logger';
+import { createLogger, type Logger } from '../logging/logger';
 import { HealthRegistry } from '../observability/health';
 import { createMetricsRegistry } from '../observability/metrics';
 import type { DeviceQueue, EventBus, SessionStore } from '../ports';
 import { ObservabilityController } from './observability.controller';
 import { DEVICE_QUEUE, EVENT_BUS, HEALTH_REGISTRY, LOGGER, METRICS_REGISTRY, SESSION_STORE } from './tokens';
+
+/** Logs are written in batches; the last lines must reach their destination before the process exits. */
+@Injectable()
+export class LogFlusher implements OnApplicationShutdown {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return new Promise((resolve) => this.logger.flush(() => resolve()));
+  }
+}
 
 export interface PlatformAdapters {
   sessionStore: SessionStore;
@@ -36,7 +46,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       controllers: [ObservabilityController],
-      providers,
+      providers: [...providers, LogFlusher],
       exports: providers,
     };
   }
