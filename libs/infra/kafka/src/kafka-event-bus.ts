@@ -26,6 +26,8 @@ export interface KafkaEventBusOptions {
   joinTimeoutMs?: number;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Retries of a failed request or connect by kafkajs itself, with its exponential back-off. Default 5. */
+  retries?: number;
   /** Consumer group session timeout. Default 30 s. */
   sessionTimeoutMs?: number;
   /** Consumer heartbeat interval. Default 3 s. */
@@ -73,6 +75,7 @@ export class KafkaEventBus implements EventBus {
       brokers: options.brokers,
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
       requestTimeout: options.requestTimeoutMs ?? 30_000,
+      retry: { retries: options.retries ?? 5 },
       // kafkajs filters by this level first; the log creator then demotes the protocol errors kafkajs retries.
       logLevel: kafkaLogLevel(options.logLevel ?? 'warn'),
       logCreator: kafkaLogCreator(options.logger, options.logLevel ?? 'warn', isExpectedNoise),
@@ -80,6 +83,8 @@ export class KafkaEventBus implements EventBus {
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
+      // Idempotence is what makes producer retries safe; kafkajs refuses it without any.
+      retry: { retries: Math.max(1, options.retries ?? 5) },
       allowAutoTopicCreation: false,
       // The Java client's murmur2 partitioner: other clients put a key on the same partition as we do.
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -118,6 +123,8 @@ export class KafkaEventBus implements EventBus {
     this.assertOpen();
     await this.connectProducer(); // dead letters go through it
     await this.ensureTopic(topic);
+    // Created up front so it is there for operators (and alerting) before the first failure needs it.
+    if (!topic.endsWith('.dlq')) await this.ensureTopic(dlqTopic(topic));
     const heartbeatInterval = this.options.heartbeatIntervalMs ?? 3_000;
     const consumer = this.kafka.consumer({
       groupId: options.group,

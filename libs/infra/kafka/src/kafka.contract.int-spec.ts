@@ -2,9 +2,11 @@ import { Kafka, logLevel } from 'kafkajs';
 // The contract suites live in @acs/testing; adapters may not depend on it in product code, but their contract runs
 // must. Proposed: an eslint override letting *.int-spec.ts of type:adapter depend on type:testing.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { describeEventBusContract, uniqueToken } from '@acs/testing';
+import { describeEventBusContract, uniqueToken, waitFor } from '@acs/testing';
+import type { BusMessage } from '@acs/platform';
 
-import { KafkaEventBus } from './kafka-event-bus';
+import { Headers } from './bus-message.codec';
+import { KafkaEventBus, KafkaUnavailableError } from './kafka-event-bus';
 
 // Runs the EventBus contract against a real Kafka: ACS_KAFKA_BROKERS, default 127.0.0.1:9092. A missing broker
 // fails the run (skipping would prove nothing about the adapter).
@@ -14,7 +16,8 @@ const topicPrefix = `acs-test-${uniqueToken(4)}`;
 const maxAttempts = 3;
 const retryBaseMs = 50;
 
-const admin = new Kafka({ clientId: 'contract-test-admin', brokers, connectionTimeout: 2_000, logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+const kafka = new Kafka({ clientId: 'contract-test-raw', brokers, connectionTimeout: 2_000, logLevel: logLevel.NOTHING, retry: { retries: 1 } });
+const admin = kafka.admin();
 
 beforeAll(async () => {
   try {
@@ -34,22 +37,123 @@ afterAll(async () => {
   }
 }, 30_000);
 
+function testBus(): KafkaEventBus {
+  return new KafkaEventBus({
+    brokers,
+    clientId: 'contract-test',
+    partitions: 4,
+    maxAttempts,
+    retryBaseMs,
+    sessionTimeoutMs: 10_000,
+    heartbeatIntervalMs: 500,
+    fetchMaxWaitMs: 100,
+    joinTimeoutMs: 15_000,
+    logLevel: 'error',
+  });
+}
+
 describeEventBusContract(
   'kafka',
   async () => {
-    const bus = new KafkaEventBus({
-      brokers,
-      clientId: 'contract-test',
-      partitions: 4,
-      maxAttempts,
-      retryBaseMs,
-      sessionTimeoutMs: 10_000,
-      heartbeatIntervalMs: 500,
-      fetchMaxWaitMs: 100,
-      joinTimeoutMs: 15_000,
-      logLevel: 'error',
-    });
+    const bus = testBus();
     return { adapter: bus, maxAttempts, retryBaseMs, cleanup: () => bus.close() };
   },
   { topicPrefix, testTimeoutMs: 30_000, deliveryTimeoutMs: 15_000, quietMs: 1_000 },
 );
+
+describe('Kafka event bus beyond the contract', () => {
+  let bus: KafkaEventBus;
+  const topic = (): string => `${topicPrefix}.x${uniqueToken(4)}`;
+  const message = (t: string, key: string): BusMessage => ({
+    id: `msg-${uniqueToken(8)}`,
+    topic: t,
+    key,
+    type: 'contract.extra',
+    time: new Date().toISOString(),
+    data: { n: 1 },
+  });
+
+  beforeEach(() => {
+    bus = testBus();
+  });
+  afterEach(async () => {
+    await bus.close();
+  });
+
+  /** Reads a topic from the beginning with a plain kafkajs consumer, to see records as Kafka stores them. */
+  async function readRaw(t: string, count: number): Promise<Array<{ key: string; value: string; headers: Record<string, string> }>> {
+    const consumer = kafka.consumer({ groupId: `${topicPrefix}-raw-${uniqueToken(4)}`, maxWaitTimeInMs: 100 });
+    const records: Array<{ key: string; value: string; headers: Record<string, string> }> = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [t], fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message: m }) => {
+          const headers = Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)]));
+          records.push({ key: m.key?.toString() ?? '', value: m.value?.toString() ?? '', headers });
+        },
+      });
+      await waitFor(`${count} records on ${t}`, () => records.length >= count, 15_000);
+    } finally {
+      await consumer.disconnect();
+    }
+    return records;
+  }
+
+  it('creates topics with the configured partitions and writes records keyed, with id and type headers', async () => {
+    const t = topic();
+    const sent = message(t, 'device-7');
+    await bus.publish([sent]);
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [t] })).topics;
+    expect(metadata.partitions).toHaveLength(4);
+    const [record] = await readRaw(t, 1);
+    expect(record.key).toBe('device-7');
+    expect(JSON.parse(record.value)).toEqual(sent);
+    expect(record.headers).toMatchObject({ [Headers.id]: sent.id, [Headers.type]: sent.type });
+  }, 30_000);
+
+  it('puts the error, the attempts and the source position of a dead letter in its headers', async () => {
+    const t = topic();
+    const poison = message(t, 'device-8');
+    let attempts = 0;
+    await bus.subscribe(t, { group: `${topicPrefix}-g-${uniqueToken(4)}` }, async () => {
+      attempts++;
+      throw new Error('handler refuses');
+    });
+    await bus.publish([poison]);
+    const [record] = await readRaw(`${t}.dlq`, 1);
+    expect(attempts).toBe(maxAttempts);
+    expect(record.key).toBe('device-8');
+    expect(record.headers[Headers.dlqError]).toContain('handler refuses');
+    expect(record.headers[Headers.dlqAttempts]).toBe(String(maxAttempts));
+    expect(record.headers[Headers.dlqSource]).toMatch(new RegExp(`^${t.replace(/\./g, '\\.')}/\\d+/0$`));
+  }, 30_000);
+
+  it('dead-letters a record that is not a bus message without calling the handler, and moves on', async () => {
+    const t = topic();
+    const handled: string[] = [];
+    await bus.subscribe(t, { group: `${topicPrefix}-g-${uniqueToken(4)}` }, async (m) => void handled.push(m.id));
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: t, acks: -1, messages: [{ key: 'device-9', value: 'not json' }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const good = message(t, 'device-9');
+    await bus.publish([good]);
+    await waitFor('the good message', () => handled.includes(good.id), 15_000);
+    expect(handled).toEqual([good.id]);
+    const [record] = await readRaw(`${t}.dlq`, 1);
+    expect(JSON.parse(record.value)).toMatchObject({ type: 'undecodable', key: 'device-9', data: { raw: 'not json' } });
+  }, 30_000);
+
+  it('fails ping fast when no broker answers', async () => {
+    const lonely = new KafkaEventBus({ brokers: ['127.0.0.1:1'], clientId: 'contract-test-nowhere', pingTimeoutMs: 500, retries: 0, logLevel: 'nothing' });
+    try {
+      await expect(lonely.ping()).rejects.toBeInstanceOf(KafkaUnavailableError);
+    } finally {
+      await lonely.close();
+    }
+  }, 10_000);
+});

@@ -12,6 +12,8 @@ export interface RedisClientOptions {
    * gateway answers 503 and the CPE backs off, instead of the request hanging on a queue.
    */
   maxRetriesPerRequest?: number;
+  /** How long `disconnect()` waits for the socket to close before destroying it. Default 2 s (ioredis's). */
+  disconnectTimeoutMs?: number;
   /** Connection errors; ioredis reconnects by itself, this is for logs and metrics. */
   onError?: (error: Error) => void;
 }
@@ -33,6 +35,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   const redisOptions: RedisOptions = {
     connectionName: options.connectionName,
     connectTimeout: options.connectTimeoutMs ?? 2_000,
+    disconnectTimeout: options.disconnectTimeoutMs ?? 2_000,
     maxRetriesPerRequest: options.maxRetriesPerRequest ?? 1,
     enableOfflineQueue: false,
     enableReadyCheck: true,

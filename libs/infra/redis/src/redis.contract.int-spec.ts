@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+
 import type Redis from 'ioredis';
 // The contract suites live in @acs/testing; adapters may not depend on it in product code, but their contract runs
 // must. Proposed: an eslint override letting *.int-spec.ts of type:adapter depend on type:testing.
@@ -14,13 +16,18 @@ const url = process.env.ACS_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Every key of this run starts with it, so runs never collide and cleanup finds exactly ours. */
 const keyPrefix = `acs-test-${uniqueToken(4)}`;
 
+/** Set after the first failed connect, so every later test fails at once instead of waiting again. */
+let unreachable: Error | null = null;
+
 async function connect(): Promise<Redis> {
-  const client = createRedisClient(url, { connectionName: 'contract-test' });
+  if (unreachable) throw unreachable;
+  const client = createRedisClient(url, { connectionName: 'contract-test', disconnectTimeoutMs: 100 });
   try {
     await waitForRedis(client, url, 2_000);
   } catch {
     client.disconnect();
-    throw new Error(`Redis not reachable at ${url} — run \`npm run infra:up\` (or set ACS_REDIS_URL)`);
+    unreachable = new Error(`Redis not reachable at ${url} — run \`npm run infra:up\` (or set ACS_REDIS_URL)`);
+    throw unreachable;
   }
   return client;
 }
@@ -63,8 +70,11 @@ describe('Redis adapters beyond the contract', () => {
     client = await connect();
   });
   afterEach(async () => {
-    await deleteRunKeys(client);
-    client.disconnect();
+    try {
+      await deleteRunKeys(client);
+    } finally {
+      client.disconnect();
+    }
   });
 
   async function runKeys(): Promise<string[]> {
@@ -108,16 +118,17 @@ describe('Redis adapters beyond the contract', () => {
   it('fails fast with RedisUnavailableError while disconnected, and works again after reconnecting', async () => {
     const store = new RedisSessionStore(client, { keyPrefix });
     const queue = new RedisDeviceQueue(client, { keyPrefix });
+    const reconnected = once(client, 'ready');
     client.disconnect(true); // drop the connection; ioredis reconnects by itself
     await expect(store.ping()).rejects.toBeInstanceOf(RedisUnavailableError);
     await expect(store.get(sampleSession('down').id)).rejects.toBeInstanceOf(RedisUnavailableError);
     await expect(queue.lease('down')).rejects.toBeInstanceOf(RedisUnavailableError);
-    await waitForRedis(client, url, 2_000);
+    await reconnected;
     await expect(store.ping()).resolves.toBeUndefined();
   });
 
   it('fails fast against a server that is not there', async () => {
-    const nowhere = createRedisClient('redis://127.0.0.1:1', { connectTimeoutMs: 200 });
+    const nowhere = createRedisClient('redis://127.0.0.1:1', { connectTimeoutMs: 200, disconnectTimeoutMs: 100 });
     try {
       const store = new RedisSessionStore(nowhere, { keyPrefix });
       await expect(store.ping()).rejects.toBeInstanceOf(RedisUnavailableError);
