@@ -23,6 +23,8 @@ export default tseslint.config(
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:protocol'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
+            // Chooses adapters from configuration for the apps.
+            { sourceTag: 'type:wiring', onlyDependOnLibsWithTags: ['type:platform', 'type:adapter'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:contracts'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:protocol'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
@@ -33,6 +35,19 @@ export default tseslint.config(
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:sim', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared'] },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // An adapter's integration spec runs the port's contract suite (libs/testing) against the real server.
+    files: ['libs/infra/**/*.int-spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          depConstraints: [{ sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:testing'] }],
         },
       ],
     },

@@ -22,7 +22,7 @@ interface Options {
   cpes: number;
   duration: number;
   concurrency: number;
-  target: 'standalone' | 'bare';
+  target: 'standalone' | 'cwmp-gateway' | 'bare';
   logLevel: string;
   profile: boolean;
   port: number;
@@ -74,8 +74,8 @@ async function startTarget(options: Options, profileDir: string | undefined): Pr
   const args =
     options.target === 'bare'
       ? [join(__dirname, 'bare-server.js'), String(options.port)]
-      : [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(ROOT, 'dist/apps/standalone/src/main.js')];
-  if (options.target === 'standalone' && !existsSync(args[args.length - 1])) throw new Error('run `npm run build` first');
+      : [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(ROOT, `dist/apps/${options.target}/src/main.js`)];
+  if (options.target !== 'bare' && !existsSync(args[args.length - 1])) throw new Error('run `npm run build` first');
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   await new Promise((r) => target.once('exit', r));
 
   const lines = [
-    `target               ${options.target}${options.target === 'standalone' ? ` (ACS_LOG_LEVEL=${options.logLevel})` : ''}`,
+    `target               ${options.target}${options.target === 'bare' ? '' : ` (ACS_LOG_LEVEL=${options.logLevel}${Object.entries(options.env).map(([k, v]) => ` ${k}=${v}`).join('')})`}`,
     `pinned               target→cpu0 ${pinnedTarget ? 'yes' : 'NO'}, simulator→cpu1 ${pinnedSelf ? 'yes' : 'NO'}`,
     `cpes / concurrency   ${options.cpes} / ${options.concurrency}`,
     `sessions             ${sessions} in ${elapsed.toFixed(1)} s (${errors} failed, ${statusErrors} with unexpected statuses)`,

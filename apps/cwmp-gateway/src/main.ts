@@ -1,16 +1,17 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { EnvReader, inProcessAdapters, closeOnSignals } from '@acs/platform';
+import { adaptersFromEnv } from '@acs/infra-runtime';
+import { closeOnSignals, createLogger, EnvReader } from '@acs/platform';
 import { CwmpGatewayModule } from './cwmp-gateway.module';
 
-/**
- * A gateway pod. Until the Redis and Kafka adapters are wired here it runs on in-process adapters, which makes it a
- * single-pod gateway without the other services.
- */
+/** A gateway pod: adapters from ACS_SESSION_STORE / ACS_EVENT_BUS (Redis and Kafka in production). */
 async function main(): Promise<void> {
   const env = new EnvReader();
-  const app = await NestFactory.create(CwmpGatewayModule.forRoot(inProcessAdapters()), { logger: ['error', 'warn'] });
-  closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }));
+  const logger = createLogger({ service: 'acs-cwmp-gateway' });
+  const adapters = await adaptersFromEnv('acs-cwmp-gateway', logger);
+  logger.info({ adapters: adapters.describe }, 'adapters connected');
+  const app = await NestFactory.create(CwmpGatewayModule.forRoot(adapters, logger), { logger: ['error', 'warn'] });
+  closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), () => adapters.close());
   await app.listen(env.int('ACS_MGMT_PORT', 9464, { min: 0, max: 65535 }), env.string('ACS_MGMT_HOST', '0.0.0.0'));
 }
 

@@ -1,5 +1,5 @@
 import { type Admin, type Consumer, Kafka, type LogEntry, Partitioners, type Producer } from 'kafkajs';
-import type { BusHandler, BusMessage, EventBus, SubscribeOptions, Subscription } from '@acs/platform';
+import { UnavailableError, type BusHandler, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from '@acs/platform';
 
 import { dlqTopic, encodeBusMessage } from './bus-message.codec';
 import { type KafkaLogLevel, type KafkaLogSink, kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
@@ -40,6 +40,15 @@ export interface KafkaEventBusOptions {
   logger?: KafkaLogSink;
 }
 
+/** Messages per produce request at most, so one request stays well under the broker's size limit. */
+const MAX_BATCH_MESSAGES = 2_000;
+
+interface PendingPublish {
+  messages: BusMessage[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 export class EventBusClosedError extends Error {
   constructor() {
     super('event bus is closed');
@@ -47,9 +56,9 @@ export class EventBusClosedError extends Error {
   }
 }
 
-export class KafkaUnavailableError extends Error {
+export class KafkaUnavailableError extends UnavailableError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('kafka', message, options);
     this.name = 'KafkaUnavailableError';
   }
 }
@@ -60,6 +69,8 @@ export class KafkaUnavailableError extends Error {
  * retries. Each `subscribe` is its own consumer in the given group (see KafkaSubscription for retries and DLQ).
  */
 export class KafkaEventBus implements EventBus {
+  private readonly pending: PendingPublish[] = [];
+  private flushing = false;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly admin: Admin;
@@ -106,17 +117,49 @@ export class KafkaEventBus implements EventBus {
     this.assertOpen();
     if (messages.length === 0) return;
     await this.connectProducer();
-    const byTopic = new Map<string, BusMessage[]>();
-    for (const message of messages) {
-      const list = byTopic.get(message.topic);
-      if (list) list.push(message);
-      else byTopic.set(message.topic, [message]);
-    }
-    for (const topic of byTopic.keys()) await this.ensureTopic(topic);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map((m) => encodeBusMessage(m)) })),
+    for (const message of messages) await this.ensureTopic(message.topic);
+    // The idempotent producer allows one request in flight, so a request per publish would cap throughput at one
+    // Kafka round trip per call. Calls made while a request is in flight wait and go together in the next one,
+    // in call order: one key's messages keep their order, and each caller still resolves only once its own
+    // messages are acknowledged by all in-sync replicas.
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ messages, resolve, reject });
+      if (!this.flushing) void this.flush();
     });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch: PendingPublish[] = [];
+        let count = 0;
+        while (this.pending.length > 0 && (batch.length === 0 || count + this.pending[0].messages.length <= MAX_BATCH_MESSAGES)) {
+          const next = this.pending.shift()!;
+          batch.push(next);
+          count += next.messages.length;
+        }
+        const byTopic = new Map<string, BusMessage[]>();
+        for (const { messages } of batch) {
+          for (const message of messages) {
+            const list = byTopic.get(message.topic);
+            if (list) list.push(message);
+            else byTopic.set(message.topic, [message]);
+          }
+        }
+        try {
+          await this.producer.sendBatch({
+            acks: -1,
+            topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map((m) => encodeBusMessage(m)) })),
+          });
+          for (const entry of batch) entry.resolve();
+        } catch (error) {
+          for (const entry of batch) entry.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   async subscribe(topic: string, options: SubscribeOptions, handler: BusHandler): Promise<Subscription> {

@@ -1,7 +1,4 @@
 import { Kafka, logLevel } from 'kafkajs';
-// The contract suites live in @acs/testing; adapters may not depend on it in product code, but their contract runs
-// must. Proposed: an eslint override letting *.int-spec.ts of type:adapter depend on type:testing.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { describeEventBusContract, uniqueToken, waitFor } from '@acs/testing';
 import type { BusMessage } from '@acs/platform';
 

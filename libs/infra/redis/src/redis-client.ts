@@ -1,4 +1,5 @@
 import Redis, { type RedisOptions } from 'ioredis';
+import { UnavailableError } from '@acs/platform';
 
 export interface RedisClientOptions {
   /** Shown in CLIENT LIST, to tell pods apart. */
@@ -19,9 +20,9 @@ export interface RedisClientOptions {
 }
 
 /** Thrown when Redis cannot be reached in time; the caller maps it to "unavailable" (HTTP 503). */
-export class RedisUnavailableError extends Error {
+export class RedisUnavailableError extends UnavailableError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('redis', message, options);
     this.name = 'RedisUnavailableError';
   }
 }

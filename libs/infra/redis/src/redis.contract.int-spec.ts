@@ -1,9 +1,6 @@
 import { once } from 'node:events';
 
 import type Redis from 'ioredis';
-// The contract suites live in @acs/testing; adapters may not depend on it in product code, but their contract runs
-// must. Proposed: an eslint override letting *.int-spec.ts of type:adapter depend on type:testing.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { describeDeviceQueueContract, describeSessionStoreContract, sampleSession, sampleWorkItem, uniqueToken } from '@acs/testing';
 
 import { createRedisClient, RedisUnavailableError, waitForRedis } from './redis-client';

@@ -30,7 +30,7 @@ export interface PlatformAdapters {
 @Global()
 @Module({})
 export class PlatformModule {
-  static forRoot(options: { service: string; adapters?: PlatformAdapters }): DynamicModule {
+  static forRoot(options: { service: string; adapters?: PlatformAdapters; logger?: Logger }): DynamicModule {
     const adapters = options.adapters ?? inProcessAdapters();
     const health = new HealthRegistry();
     health.register({ name: 'session-store', check: () => adapters.sessionStore.ping() });
@@ -39,7 +39,7 @@ export class PlatformModule {
       { provide: SESSION_STORE, useValue: adapters.sessionStore },
       { provide: DEVICE_QUEUE, useValue: adapters.deviceQueue },
       { provide: EVENT_BUS, useValue: adapters.eventBus },
-      { provide: LOGGER, useValue: createLogger({ service: options.service }) },
+      { provide: LOGGER, useValue: options.logger ?? createLogger({ service: options.service }) },
       { provide: METRICS_REGISTRY, useValue: createMetricsRegistry() },
       { provide: HEALTH_REGISTRY, useValue: health },
     ];

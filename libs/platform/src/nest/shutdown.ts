@@ -3,10 +3,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 /**
  * Graceful shutdown: on SIGTERM/SIGINT close the app (Nest's shutdown hooks drain listeners and consumers), then exit
  * 0. A timer bounds the drain: a peer that never closes or a stuck consumer cannot keep the pod alive past
- * `timeoutMs`. We do not use `enableShutdownHooks`, which re-raises the signal after closing: the exit status would
+ * `timeoutMs`. `afterClose` disconnects what the app did not own (the adapters' clients). We do not use `enableShutdownHooks`, which re-raises the signal after closing: the exit status would
  * read as a crash, and V8's --cpu-prof would lose its profile.
  */
-export function closeOnSignals(app: INestApplicationContext, timeoutMs: number): void {
+export function closeOnSignals(app: INestApplicationContext, timeoutMs: number, afterClose: () => Promise<void> = async () => undefined): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) return;
@@ -16,7 +16,7 @@ export function closeOnSignals(app: INestApplicationContext, timeoutMs: number):
       process.exit(1);
     }, timeoutMs);
     timer.unref();
-    app.close().then(
+    app.close().then(afterClose).then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -28,7 +28,11 @@ export interface SubscribeOptions {
 /**
  * Port: the event bus. `publish` resolves only when every message is durably accepted (acks=all on Kafka), so a
  * caller may acknowledge its own input after it. A handler that throws gets the message again, with back-off;
- * after the configured number of attempts the message goes to `<topic>.dlq` and the group moves on.
+ * after the configured number of attempts the message goes to `<topic>.dlq` as
+ * `{ ...message, topic: '<topic>.dlq', data: { message, error } }` and the group moves on.
+ * Without `fromBeginning`, a new group gets the messages published after `subscribe` resolved. Durable service
+ * groups should subscribe `fromBeginning: true`: on Kafka, a fresh group that rebalances before its first commit
+ * could otherwise skip messages. `publish` and `ping` reject after `close()`.
  */
 export interface EventBus {
   publish(messages: BusMessage[]): Promise<void>;

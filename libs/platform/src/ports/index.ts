@@ -1,3 +1,4 @@
 export * from './device-queue.port';
 export * from './event-bus.port';
 export * from './session-store.port';
+export * from './unavailable.error';

@@ -5,7 +5,7 @@ import type { AcsRequest, CwmpVersion } from '@acs/cwmp';
  * session, so everything the session engine needs to go on lives here and nowhere in the pod.
  */
 export interface SessionRecord {
-  /** Opaque id, sent to the CPE in the session cookie. */
+  /** Made with `newSessionId(deviceId, random)`; sent to the CPE in the session cookie, opaque to it. */
   id: string;
   deviceId: string;
   cwmpVersion: CwmpVersion;
@@ -56,8 +56,10 @@ export type OpenResult =
 export interface SessionStore {
   /**
    * Takes the device's session lock and stores the new session, atomically. A session of the same device that is
-   * older than `supersedeAfterMs` (or whose TTL ran out) is replaced and returned as `superseded`: a CPE only ever
-   * runs one session, so a new Inform means it gave up on the old one. A younger one makes the open fail as busy.
+   * older than `supersedeAfterMs` (or whose TTL ran out) is replaced and returned as `superseded` (its record and
+   * planned mark deleted): a CPE only ever runs one session, so a new Inform means it gave up on the old one. A
+   * younger one makes the open fail as busy — including an open repeated with the holder's own id, which callers
+   * can recognise by `holder.id === record.id`.
    */
   open(record: SessionRecord, ttlMs: number, supersedeAfterMs: number): Promise<OpenResult>;
   /** The session by id, or null when unknown or expired. */
@@ -67,7 +69,7 @@ export interface SessionStore {
    * wrote first (the caller re-reads) or the session is gone. Refreshes the TTL.
    */
   update(record: SessionRecord, ttlMs: number): Promise<boolean>;
-  /** Deletes the session and releases the device lock if this session holds it. Idempotent. */
+  /** Deletes the session and its planned mark, and releases the device lock if this session holds it. Idempotent. */
   close(record: Pick<SessionRecord, 'id' | 'deviceId'>): Promise<void>;
   /** The session currently holding the device's lock, if any. */
   byDevice(deviceId: string): Promise<SessionRecord | null>;

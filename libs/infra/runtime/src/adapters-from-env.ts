@@ -1,0 +1,72 @@
+import { hostname } from 'node:os';
+import { createRedisClient, RedisDeviceQueue, RedisSessionStore, waitForRedis } from '@acs/infra-redis';
+import { KafkaEventBus } from '@acs/infra-kafka';
+import {
+  EnvReader,
+  InProcessDeviceQueue,
+  InProcessEventBus,
+  InProcessSessionStore,
+  Topics,
+  type Logger,
+  type PlatformAdapters,
+} from '@acs/platform';
+
+export interface RuntimeAdapters extends PlatformAdapters {
+  /** What backs each port, for the start-up log. */
+  describe: { sessions: string; queue: string; bus: string };
+  /** Disconnects what was connected; the app calls it after its own shutdown. */
+  close(): Promise<void>;
+}
+
+/**
+ * Chooses the adapters behind the ports from the environment, once, at start:
+ * - `ACS_SESSION_STORE=memory|redis` (sessions, locks and device queues; `ACS_REDIS_URL`),
+ * - `ACS_EVENT_BUS=memory|kafka` (`ACS_KAFKA_BROKERS`, `ACS_KAFKA_PARTITIONS`, `ACS_KAFKA_REPLICATION`).
+ * A server that is configured but unreachable fails the start with a message naming it, rather than a pod that
+ * starts and answers 503 forever.
+ */
+export async function adaptersFromEnv(service: string, logger: Logger, env: Record<string, string | undefined> = process.env): Promise<RuntimeAdapters> {
+  const e = new EnvReader(env);
+  const storeKind = e.oneOf('ACS_SESSION_STORE', ['memory', 'redis'], 'memory');
+  const busKind = e.oneOf('ACS_EVENT_BUS', ['memory', 'kafka'], 'memory');
+  const closers: Array<() => Promise<void>> = [];
+  const adapters: Partial<RuntimeAdapters> = {};
+
+  if (storeKind === 'redis') {
+    const url = e.string('ACS_REDIS_URL', 'redis://127.0.0.1:6379');
+    const client = createRedisClient(url, { connectionName: `${service}@${hostname()}` });
+    await waitForRedis(client, url, e.int('ACS_REDIS_CONNECT_TIMEOUT_MS', 10_000, { min: 100 }));
+    adapters.sessionStore = new RedisSessionStore(client);
+    adapters.deviceQueue = new RedisDeviceQueue(client);
+    closers.push(async () => void (await client.quit().catch(() => client.disconnect())));
+  } else {
+    adapters.sessionStore = new InProcessSessionStore();
+    adapters.deviceQueue = new InProcessDeviceQueue();
+  }
+
+  if (busKind === 'kafka') {
+    const bus = new KafkaEventBus({
+      brokers: e.list('ACS_KAFKA_BROKERS', ['127.0.0.1:9092']),
+      clientId: service,
+      topics: [Topics.cwmpEvents, Topics.acsDevice, Topics.acsTask],
+      partitions: e.int('ACS_KAFKA_PARTITIONS', 12, { min: 1 }),
+      replicationFactor: env.ACS_KAFKA_REPLICATION ? e.int('ACS_KAFKA_REPLICATION', 1, { min: 1 }) : undefined,
+      logger: logger.child({ component: 'kafkajs' }),
+    });
+    await bus.start();
+    adapters.eventBus = bus;
+  } else {
+    adapters.eventBus = new InProcessEventBus();
+  }
+  closers.push(() => adapters.eventBus!.close());
+
+  return {
+    sessionStore: adapters.sessionStore,
+    deviceQueue: adapters.deviceQueue,
+    eventBus: adapters.eventBus,
+    describe: { sessions: storeKind, queue: storeKind, bus: busKind },
+    close: async () => {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}
