@@ -42,6 +42,11 @@ export interface GatewayConfig {
     keepAliveTimeoutMs: number;
   };
   versions: CwmpVersion[];
+  events: {
+    /** A publish slower than this is deferred to the outbox, so a slow or dead bus never stalls a CPE. */
+    publishTimeoutMs: number;
+    relayIntervalMs: number;
+  };
 }
 
 const ALL_VERSIONS: CwmpVersion[] = ['1.0', '1.1', '1.2', '1.3', '1.4'];
@@ -93,5 +98,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       keepAliveTimeoutMs: e.int('ACS_KEEPALIVE_TIMEOUT_MS', 30_000, { min: 1000 }),
     },
     versions: versions as CwmpVersion[],
+    events: {
+      publishTimeoutMs: e.int('ACS_PUBLISH_TIMEOUT_MS', 2000, { min: 50 }),
+      relayIntervalMs: e.int('ACS_OUTBOX_RELAY_INTERVAL_MS', 1000, { min: 50 }),
+    },
   };
 }

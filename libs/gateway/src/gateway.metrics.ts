@@ -11,6 +11,8 @@ export class GatewayMetrics {
   readonly rejected: Counter<'reason'>;
   readonly sessionDuration: Histogram;
   readonly sessionsInFlight: Gauge;
+  readonly eventsDeferred: Counter;
+  readonly eventsRelayed: Counter;
   /** Read at scrape time rather than updated per request. */
   inFlightSource: () => number = () => 0;
 
@@ -49,6 +51,12 @@ export class GatewayMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers,
     });
+    this.eventsDeferred = new Counter({
+      name: 'acs_cwmp_events_deferred_total',
+      help: 'Events kept in the outbox because the bus did not take them in time',
+      registers,
+    });
+    this.eventsRelayed = new Counter({ name: 'acs_cwmp_events_relayed_total', help: 'Deferred events published by the outbox relay', registers });
     const source = () => this.inFlightSource();
     this.sessionsInFlight = new Gauge({
       name: 'acs_cwmp_sessions_in_flight',

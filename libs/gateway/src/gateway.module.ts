@@ -10,12 +10,14 @@ import type { Registry } from 'prom-client';
 import {
   DEVICE_QUEUE,
   EVENT_BUS,
+  EVENT_OUTBOX,
   HEALTH_REGISTRY,
   LOGGER,
   METRICS_REGISTRY,
   SESSION_STORE,
   type DeviceQueue,
   type EventBus,
+  type EventOutbox,
   type HealthRegistry,
   type Logger,
   type SessionStore,
@@ -24,6 +26,8 @@ import { CpeAuthenticator } from './auth/cpe-authenticator';
 import { FileCpeCredentialStore, type CpeCredentialStore } from './auth/cpe-credentials';
 import { loadGatewayConfig, type GatewayConfig } from './gateway.config';
 import { GatewayMetrics } from './gateway.metrics';
+import { EventPublisher } from './events/event-publisher';
+import { OutboxRelay } from './events/outbox-relay';
 import { CwmpHttpServer } from './http/cwmp-http.server';
 import { SessionEngine } from './session/session-engine';
 
@@ -35,6 +39,7 @@ export const CPE_CREDENTIALS = Symbol('CpeCredentialStore');
 export class CwmpEndpointLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly server: CwmpHttpServer,
+    private readonly relay: OutboxRelay,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
@@ -52,11 +57,13 @@ export class CwmpEndpointLifecycle implements OnApplicationBootstrap, BeforeAppl
     if (this.config.auth.mode === 'digest' && this.config.auth.nonceSecretIsRandom) {
       this.logger.warn('ACS_DIGEST_SECRET is not set: Digest nonces only verify on this pod');
     }
+    this.relay.start();
     await this.server.listen();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.server.close();
+    await this.relay.stop();
   }
 }
 
@@ -91,17 +98,35 @@ export class GatewayModule {
         },
         { provide: GatewayMetrics, useFactory: (registry: Registry) => new GatewayMetrics(registry), inject: [METRICS_REGISTRY] },
         {
+          provide: EventPublisher,
+          useFactory: (config: GatewayConfig, bus: EventBus, outbox: EventOutbox, queue: DeviceQueue, metrics: GatewayMetrics, logger: Logger) =>
+            new EventPublisher(bus, outbox, queue, metrics, logger, config.events.publishTimeoutMs),
+          inject: [GATEWAY_CONFIG, EVENT_BUS, EVENT_OUTBOX, DEVICE_QUEUE, GatewayMetrics, LOGGER],
+        },
+        {
+          provide: OutboxRelay,
+          useFactory: (config: GatewayConfig, outbox: EventOutbox, bus: EventBus, publisher: EventPublisher, metrics: GatewayMetrics, logger: Logger) =>
+            new OutboxRelay(outbox, bus, publisher, metrics, logger, {
+              owner: config.podName,
+              intervalMs: config.events.relayIntervalMs,
+              publishTimeoutMs: config.events.publishTimeoutMs,
+              devicesPerRound: 200,
+              batchesPerPublish: 100,
+            }),
+          inject: [GATEWAY_CONFIG, EVENT_OUTBOX, EVENT_BUS, EventPublisher, GatewayMetrics, LOGGER],
+        },
+        {
           provide: SessionEngine,
           useFactory: (
             config: GatewayConfig,
             store: SessionStore,
             queue: DeviceQueue,
-            bus: EventBus,
+            publisher: EventPublisher,
             authenticator: CpeAuthenticator,
             metrics: GatewayMetrics,
             logger: Logger,
-          ) => new SessionEngine({ config, store, queue, bus, authenticator, metrics, logger }),
-          inject: [GATEWAY_CONFIG, SESSION_STORE, DEVICE_QUEUE, EVENT_BUS, CpeAuthenticator, GatewayMetrics, LOGGER],
+          ) => new SessionEngine({ config, store, queue, publisher, authenticator, metrics, logger }),
+          inject: [GATEWAY_CONFIG, SESSION_STORE, DEVICE_QUEUE, EventPublisher, CpeAuthenticator, GatewayMetrics, LOGGER],
         },
         {
           provide: CwmpHttpServer,
@@ -111,7 +136,7 @@ export class GatewayModule {
         },
         CwmpEndpointLifecycle,
       ],
-      exports: [SessionEngine, CwmpHttpServer, GATEWAY_CONFIG, CPE_CREDENTIALS],
+      exports: [SessionEngine, CwmpHttpServer, OutboxRelay, GATEWAY_CONFIG, CPE_CREDENTIALS],
     };
   }
 }

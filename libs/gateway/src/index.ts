@@ -1,5 +1,7 @@
 export * from './auth/cpe-authenticator';
 export * from './auth/cpe-credentials';
+export * from './events/event-publisher';
+export * from './events/outbox-relay';
 export * from './gateway.config';
 export * from './gateway.metrics';
 export * from './gateway.module';

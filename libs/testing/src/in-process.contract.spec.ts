@@ -1,7 +1,8 @@
-import { InProcessDeviceQueue, InProcessEventBus, InProcessSessionStore } from '@acs/platform';
+import { InProcessDeviceQueue, InProcessEventBus, InProcessEventOutbox, InProcessSessionStore } from '@acs/platform';
 
 import { describeDeviceQueueContract } from './device-queue.contract';
 import { describeEventBusContract } from './event-bus.contract';
+import { describeEventOutboxContract } from './event-outbox.contract';
 import { describeSessionStoreContract } from './session-store.contract';
 
 // The embedded adapters are the product on one machine, not mocks: they must pass the same suites as Redis/Kafka.
@@ -18,4 +19,9 @@ describeEventBusContract('in-process', async () => {
   const retryBaseMs = 20;
   const bus = new InProcessEventBus({ partitions: 8, maxAttempts, retryBaseMs });
   return { adapter: bus, maxAttempts, retryBaseMs, cleanup: () => bus.close() };
+});
+
+describeEventOutboxContract('in-process', async () => {
+  const queue = new InProcessDeviceQueue();
+  return { adapter: { queue, outbox: new InProcessEventOutbox(queue) }, cleanup: async () => {} };
 });

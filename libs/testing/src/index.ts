@@ -2,3 +2,4 @@ export * from './contract-subject';
 export * from './device-queue.contract';
 export * from './event-bus.contract';
 export * from './session-store.contract';
+export * from './event-outbox.contract';

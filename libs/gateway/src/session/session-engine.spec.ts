@@ -3,6 +3,7 @@ import { CwmpEventType } from '@acs/contracts';
 import {
   InProcessDeviceQueue,
   InProcessEventBus,
+  InProcessEventOutbox,
   InProcessSessionStore,
   Topics,
   type BusMessage,
@@ -13,6 +14,8 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { CpeAuthenticator } from '../auth/cpe-authenticator';
 import { FileCpeCredentialStore } from '../auth/cpe-credentials';
+import { EventPublisher } from '../events/event-publisher';
+import { OutboxRelay } from '../events/outbox-relay';
 import { loadGatewayConfig, type GatewayConfig } from '../gateway.config';
 import { GatewayMetrics } from '../gateway.metrics';
 import { SessionEngine, type CwmpHttpReply } from './session-engine';
@@ -36,6 +39,8 @@ interface Harness {
   engine: SessionEngine;
   store: InProcessSessionStore;
   queue: InProcessDeviceQueue;
+  outbox: InProcessEventOutbox;
+  relay: OutboxRelay;
   bus: EventBus;
   events: BusMessage[];
   clock: { now: number };
@@ -47,6 +52,7 @@ async function harness(env: Record<string, string> = {}, shared?: Partial<Harnes
   const clock = shared?.clock ?? { now: Date.parse('2026-11-22T10:00:00Z') };
   const store = shared?.store ?? new InProcessSessionStore(() => clock.now);
   const queue = shared?.queue ?? new InProcessDeviceQueue();
+  const outbox = shared?.outbox ?? new InProcessEventOutbox(queue);
   const bus = shared?.bus ?? new InProcessEventBus();
   const events = shared?.events ?? [];
   if (!shared?.bus) await bus.subscribe(Topics.cwmpEvents, { group: 'test' }, async (m) => void events.push(m));
@@ -62,17 +68,18 @@ async function harness(env: Record<string, string> = {}, shared?: Partial<Harnes
     new FileCpeCredentialStore(),
     () => clock.now,
   );
-  const engine = new SessionEngine({
-    config,
-    store,
-    queue,
-    bus,
-    authenticator,
-    metrics: new GatewayMetrics(new Registry()),
-    logger: pino({ level: 'silent' }),
-    now: () => clock.now,
+  const metrics = new GatewayMetrics(new Registry());
+  const logger = pino({ level: 'silent' });
+  const publisher = new EventPublisher(bus, outbox, queue, metrics, logger, 200, () => clock.now);
+  const relay = new OutboxRelay(outbox, bus, publisher, metrics, logger, {
+    owner: 'test',
+    intervalMs: 1000,
+    publishTimeoutMs: 200,
+    devicesPerRound: 10,
+    batchesPerPublish: 10,
   });
-  return { engine, store, queue, bus, events, clock, config };
+  const engine = new SessionEngine({ config, store, queue, publisher, authenticator, metrics, logger, now: () => clock.now });
+  return { engine, store, queue, outbox, relay, bus, events, clock, config };
 }
 
 class FakeCpe {
@@ -253,7 +260,7 @@ describe('SessionEngine', () => {
 
   it('serves one session from two engines sharing the store, requests alternating between them', async () => {
     const a = await harness();
-    const b = await harness({}, { store: a.store, queue: a.queue, bus: a.bus, events: a.events, clock: a.clock });
+    const b = await harness({}, { store: a.store, queue: a.queue, outbox: a.outbox, bus: a.bus, events: a.events, clock: a.clock });
     await enqueue(a, { kind: 'GetParameterValues', parameterNames: ['Device.'] });
     await enqueue(a, { kind: 'AddObject', objectName: 'Device.IP.Interface.', parameterKey: '' });
     const cpe = new FakeCpe(a);
@@ -293,10 +300,42 @@ describe('SessionEngine', () => {
     expect(await h.store.get(first.cookie!)).toBeNull();
   });
 
-  it('keeps no session when the inform cannot be published', async () => {
+  it('goes on when the bus is down: defers events, parks results, and publishes them in order once it is back', async () => {
+    const h = await harness();
+    await enqueue(h, { kind: 'GetRPCMethods' }, { id: 'item-1' } as Partial<WorkItem>);
+    await enqueue(h, { kind: 'Reboot', commandKey: 'rb' }, { id: 'item-2' } as Partial<WorkItem>);
+    const publish = jest.spyOn(h.bus, 'publish').mockRejectedValue(new Error('bus down'));
+    const cpe = new FakeCpe(h);
+    expect((await cpe.post(inform())).status).toBe(200);
+    await cpe.post(null);
+    expect(parseEnvelope((await cpe.post({ kind: 'GetRPCMethodsResponse', methodList: ['Inform'] }, '1')).body)!.body.kind).toBe('Reboot');
+    expect((await cpe.post({ kind: 'RebootResponse' }, '2')).status).toBe(204);
+    // Nothing acknowledged, nothing lost: both items parked behind their deferred results.
+    expect(await h.queue.size(DEVICE_ID)).toBe(2);
+    expect(await h.queue.parked(DEVICE_ID)).toBe(2);
+    expect(await h.queue.lease(DEVICE_ID)).toBeNull();
+    expect(h.events).toEqual([]);
+
+    await h.relay.round();
+    expect(await h.outbox.hasPending(DEVICE_ID)).toBe(true);
+    publish.mockRestore();
+    await h.relay.round();
+    await flush();
+    expect(h.events.map((e) => e.type)).toEqual([
+      CwmpEventType.inform,
+      CwmpEventType.rpcResult,
+      CwmpEventType.rpcResult,
+      CwmpEventType.sessionClosed,
+    ]);
+    expect(await h.queue.size(DEVICE_ID)).toBe(0);
+    expect(await h.outbox.hasPending(DEVICE_ID)).toBe(false);
+  });
+
+  it('keeps no session when the inform can be neither published nor deferred', async () => {
     const h = await harness();
     jest.spyOn(h.bus, 'publish').mockRejectedValueOnce(new Error('bus down'));
-    await expect(new FakeCpe(h).post(inform())).rejects.toThrow('bus down');
+    jest.spyOn(h.outbox, 'defer').mockRejectedValueOnce(new Error('store down'));
+    await expect(new FakeCpe(h).post(inform())).rejects.toThrow('store down');
     expect(await h.store.byDevice(DEVICE_ID)).toBeNull();
   });
 

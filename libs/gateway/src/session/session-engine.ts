@@ -30,12 +30,12 @@ import {
   Topics,
   type BusMessage,
   type DeviceQueue,
-  type EventBus,
   type Logger,
   type SessionRecord,
   type SessionStore,
 } from '@acs/platform';
 import type { CpeAuthenticator } from '../auth/cpe-authenticator';
+import type { EventPublisher } from '../events/event-publisher';
 import type { GatewayConfig } from '../gateway.config';
 import type { GatewayMetrics } from '../gateway.metrics';
 import { SessionsInFlight } from './sessions-in-flight';
@@ -87,7 +87,7 @@ export interface SessionEngineDeps {
   config: GatewayConfig;
   store: SessionStore;
   queue: DeviceQueue;
-  bus: EventBus;
+  publisher: EventPublisher;
   authenticator: CpeAuthenticator;
   metrics: GatewayMetrics;
   logger: Logger;
@@ -102,7 +102,8 @@ export interface SessionEngineDeps {
  *          ──► ACS turn: lease work item ──► RPC ──► CPE response ──► publish result ──► ack ──► next item … ──► 204
  *
  * Ordering rule of the ACS turn: a result is published before its work item is acknowledged, so a pod that dies
- * between the two leaves the item at the head of the device's queue and the next session runs it again.
+ * between the two leaves the item at the head of the device's queue and the next session runs it again. When the
+ * bus is down the result is deferred to the outbox with its item parked, and the session goes on (EventPublisher).
  */
 export class SessionEngine {
   private readonly now: () => number;
@@ -188,9 +189,9 @@ export class SessionEngine {
     const informData: InformEventData = { sessionId: session.id, deviceId, cwmpVersion: version, inform, remoteAddress: req.remoteAddress };
     events.push(this.event(CwmpEventType.inform, deviceId, informData));
     try {
-      await Promise.all([this.deps.bus.publish(events), store.bindAddress(req.remoteAddress, session.id, config.session.ttlMs)]);
+      await Promise.all([this.deps.publisher.publish(deviceId, events), store.bindAddress(req.remoteAddress, session.id, config.session.ttlMs)]);
     } catch (error) {
-      // Nothing may be lost silently: without the inform published the session must not go on.
+      // Nothing may be lost silently: without the inform published or deferred, the session must not go on.
       await store.close(session).catch(() => undefined);
       throw error;
     }
@@ -245,7 +246,7 @@ export class SessionEngine {
     // Publish before answering: the answer tells the CPE it may forget the request (TransferComplete above all).
     if (request.kind !== 'GetRPCMethods') {
       const data: CpeRequestEventData = { sessionId: session.id, deviceId: session.deviceId, request };
-      await this.deps.bus.publish([this.event(CwmpEventType.cpeRequest, session.deviceId, data)]);
+      await this.deps.publisher.publish(session.deviceId, [this.event(CwmpEventType.cpeRequest, session.deviceId, data)]);
     }
     const body = buildEnvelope(responseTo(request), { id: envelope.header.id }, session.cwmpVersion);
     return { status: 200, headers: XML_HEADERS, body };
@@ -262,17 +263,16 @@ export class SessionEngine {
     if (answer.kind !== 'Fault' && answer.kind !== `${outstanding.method}Response`) {
       return this.protocolError(session, `${answer.kind} does not answer ${outstanding.method}`);
     }
-    const { bus, queue, metrics } = this.deps;
+    const { publisher, metrics } = this.deps;
     const base = { sessionId: session.id, deviceId: session.deviceId, itemId: outstanding.itemId, taskId: outstanding.taskId, request: outstanding.request };
     if (answer.kind === 'Fault') {
       metrics.faults.labels(String(answer.faultCode)).inc();
       const data: RpcFaultEventData = { ...base, fault: answer };
-      await bus.publish([this.event(CwmpEventType.rpcFault, session.deviceId, data)]);
+      await publisher.publish(session.deviceId, [this.event(CwmpEventType.rpcFault, session.deviceId, data)], outstanding.itemId);
     } else {
       const data: RpcResultEventData = { ...base, response: answer as RpcResultEventData['response'] };
-      await bus.publish([this.event(CwmpEventType.rpcResult, session.deviceId, data)]);
+      await publisher.publish(session.deviceId, [this.event(CwmpEventType.rpcResult, session.deviceId, data)], outstanding.itemId);
     }
-    await queue.ack(session.deviceId, outstanding.itemId);
     session.outstanding = undefined;
     return this.acsTurn(session);
   }
@@ -331,7 +331,7 @@ export class SessionEngine {
     else metrics.sessionsCompleted.labels(reason).inc();
     metrics.sessionDuration.observe(durationMs / 1000);
     try {
-      await this.deps.bus.publish([this.closedEvent(session, reason)]);
+      await this.deps.publisher.publish(session.deviceId, [this.closedEvent(session, reason)]);
     } catch (error) {
       // The session is over either way; consumers learn it from the next inform of the device.
       logger.error({ deviceId: session.deviceId, sessionId: session.id, err: error }, 'could not publish session-closed');

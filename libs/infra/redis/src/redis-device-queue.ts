@@ -6,19 +6,38 @@ import { RedisKeys } from './redis-keys';
 import { guardRedis } from './redis-errors';
 
 /**
- * Ack: pop the head only if it is the acknowledged item. Prevents an ack repeated after a retry (or sent by a pod
- * that lost the session to another) from removing the next item, which has not run yet.
- * KEYS: queue. ARGV: item id. Returns 1 removed, 0 not the head (already acknowledged).
+ * Ack: pop the head only if it is the acknowledged item, and if it was parked, count one parked item fewer. Prevents
+ * an ack repeated after a retry (or sent by a pod that lost the session to another) from removing the next item,
+ * which has not run yet, and keeps the parked count in step with the list.
+ * KEYS: queue, parked count. ARGV: item id. Returns 1 removed, 0 not the head (already acknowledged).
  */
-const ackScript = new LuaScript<number>(
+export const ackScript = new LuaScript<number>(
   'acsQueueAck',
-  1,
+  2,
   `
 local head = redis.call('LINDEX', KEYS[1], 0)
 if not head then return 0 end
 if cjson.decode(head).id ~= ARGV[1] then return 0 end
 redis.call('LPOP', KEYS[1])
+local parked = tonumber(redis.call('GET', KEYS[2]) or '0')
+if parked > 0 then
+  if parked == 1 then redis.call('DEL', KEYS[2]) else redis.call('DECR', KEYS[2]) end
+end
 return 1
+`,
+);
+
+/**
+ * Lease: the first item past the parked prefix. One script so the count and the list are read at one instant (a
+ * relay releasing parked items between two reads would make us skip an item).
+ * KEYS: queue, parked count. Returns the item JSON or nil.
+ */
+const leaseScript = new LuaScript<string | null>(
+  'acsQueueLease',
+  2,
+  `
+local parked = tonumber(redis.call('GET', KEYS[2]) or '0')
+return redis.call('LINDEX', KEYS[1], parked)
 `,
 );
 
@@ -44,6 +63,7 @@ export class RedisDeviceQueue implements DeviceQueue {
     this.keys = new RedisKeys(options.keyPrefix ?? 'acs');
     this.queueTtlMs = Math.max(1, Math.ceil(options.queueTtlMs ?? 30 * 24 * 3_600_000));
     ackScript.install(client);
+    leaseScript.install(client);
   }
 
   async enqueue(item: WorkItem): Promise<void> {
@@ -55,12 +75,16 @@ export class RedisDeviceQueue implements DeviceQueue {
   }
 
   async lease(deviceId: string): Promise<WorkItem | null> {
-    const head = await guardRedis(() => this.client.lindex(this.keys.queue(deviceId), 0));
-    return head === null ? null : parseItem(head);
+    const next = await guardRedis(() => leaseScript.run(this.client, [this.keys.queue(deviceId), this.keys.queueParked(deviceId)], []));
+    return next === null || next === undefined ? null : parseItem(next);
   }
 
   async ack(deviceId: string, itemId: string): Promise<void> {
-    await guardRedis(() => ackScript.run(this.client, [this.keys.queue(deviceId)], [itemId]));
+    await guardRedis(() => ackScript.run(this.client, [this.keys.queue(deviceId), this.keys.queueParked(deviceId)], [itemId]));
+  }
+
+  async parked(deviceId: string): Promise<number> {
+    return Number((await guardRedis(() => this.client.get(this.keys.queueParked(deviceId)))) ?? 0);
   }
 
   async size(deviceId: string): Promise<number> {
@@ -73,7 +97,7 @@ export class RedisDeviceQueue implements DeviceQueue {
   }
 
   async clear(deviceId: string): Promise<void> {
-    await guardRedis(() => this.client.del(this.keys.queue(deviceId)));
+    await guardRedis(() => this.client.del(this.keys.queue(deviceId), this.keys.queueParked(deviceId)));
   }
 }
 

@@ -8,6 +8,11 @@ import { deviceIdOfSession } from '@acs/platform';
  *   <prefix>:{<dev>}:session:<sessionId>   the SessionRecord as JSON (TTL = session TTL, refreshed on update)
  *   <prefix>:{<dev>}:plan:<sessionId>      provisioning's "planned" mark for that session (own TTL)
  *   <prefix>:{<dev>}:queue                 list of WorkItem JSON, head = next to run (long TTL, refreshed on enqueue)
+ *   <prefix>:{<dev>}:queue-parked          how many items at the queue's head are parked (same TTL as the queue)
+ *   <prefix>:{<dev>}:outbox                list of DeferredBatch JSON waiting for the bus (long TTL)
+ *   <prefix>:{<dev>}:outbox-claim          the relay draining the device's outbox (short TTL)
+ *   <prefix>:outbox-devices                set of devices with deferred batches: the relays' work list (a hint,
+ *                                          kept outside the device slots, so never touched by a device's script)
  *   <prefix>:addr:<address>                session id for a client address (cookie-less CPEs; own TTL, own slot)
  *
  * Session ids carry their device id (`newSessionId` in @acs/platform: base64url(deviceId) + '.' + random), so
@@ -45,6 +50,22 @@ export class RedisKeys {
 
   queue(deviceId: string): string {
     return `${this.device(deviceId)}:queue`;
+  }
+
+  queueParked(deviceId: string): string {
+    return `${this.device(deviceId)}:queue-parked`;
+  }
+
+  outbox(deviceId: string): string {
+    return `${this.device(deviceId)}:outbox`;
+  }
+
+  outboxClaim(deviceId: string): string {
+    return `${this.device(deviceId)}:outbox-claim`;
+  }
+
+  outboxDevices(): string {
+    return `${this.prefix}:outbox-devices`;
   }
 
   address(address: string): string {

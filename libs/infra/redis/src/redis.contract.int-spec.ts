@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 
 import type Redis from 'ioredis';
-import { describeDeviceQueueContract, describeSessionStoreContract, sampleSession, sampleWorkItem, uniqueToken } from '@acs/testing';
+import { describeDeviceQueueContract, describeEventOutboxContract, describeSessionStoreContract, sampleSession, sampleWorkItem, uniqueToken } from '@acs/testing';
 
 import { createRedisClient, RedisUnavailableError, waitForRedis } from './redis-client';
 import { RedisDeviceQueue } from './redis-device-queue';
+import { RedisEventOutbox } from './redis-event-outbox';
 import { RedisSessionStore, SessionIdMismatchError } from './redis-session-store';
 
 // Runs the port contracts against a real Redis: ACS_REDIS_URL, default redis://127.0.0.1:6379. A missing server
@@ -53,6 +54,17 @@ describeDeviceQueueContract('redis', async () => {
   const client = await connect();
   return {
     adapter: new RedisDeviceQueue(client, { keyPrefix }),
+    cleanup: async () => {
+      await deleteRunKeys(client);
+      await client.quit();
+    },
+  };
+});
+
+describeEventOutboxContract('redis', async () => {
+  const client = await connect();
+  return {
+    adapter: { queue: new RedisDeviceQueue(client, { keyPrefix }), outbox: new RedisEventOutbox(client, { keyPrefix }) },
     cleanup: async () => {
       await deleteRunKeys(client);
       await client.quit();

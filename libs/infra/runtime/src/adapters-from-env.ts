@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
-import { createRedisClient, RedisDeviceQueue, RedisSessionStore, waitForRedis } from '@acs/infra-redis';
+import { createRedisClient, RedisDeviceQueue, RedisEventOutbox, RedisSessionStore, waitForRedis } from '@acs/infra-redis';
 import { KafkaEventBus } from '@acs/infra-kafka';
 import {
   EnvReader,
   InProcessDeviceQueue,
   InProcessEventBus,
+  InProcessEventOutbox,
   InProcessSessionStore,
   Topics,
   type Logger,
@@ -38,10 +39,13 @@ export async function adaptersFromEnv(service: string, logger: Logger, env: Reco
     await waitForRedis(client, url, e.int('ACS_REDIS_CONNECT_TIMEOUT_MS', 10_000, { min: 100 }));
     adapters.sessionStore = new RedisSessionStore(client);
     adapters.deviceQueue = new RedisDeviceQueue(client);
+    adapters.outbox = new RedisEventOutbox(client);
     closers.push(async () => void (await client.quit().catch(() => client.disconnect())));
   } else {
+    const queue = new InProcessDeviceQueue();
     adapters.sessionStore = new InProcessSessionStore();
-    adapters.deviceQueue = new InProcessDeviceQueue();
+    adapters.deviceQueue = queue;
+    adapters.outbox = new InProcessEventOutbox(queue);
   }
 
   if (busKind === 'kafka') {
@@ -61,9 +65,10 @@ export async function adaptersFromEnv(service: string, logger: Logger, env: Reco
   closers.push(() => adapters.eventBus!.close());
 
   return {
-    sessionStore: adapters.sessionStore,
-    deviceQueue: adapters.deviceQueue,
-    eventBus: adapters.eventBus,
+    sessionStore: adapters.sessionStore!,
+    deviceQueue: adapters.deviceQueue!,
+    eventBus: adapters.eventBus!,
+    outbox: adapters.outbox!,
     describe: { sessions: storeKind, queue: storeKind, bus: busKind },
     close: async () => {
       for (const close of closers.reverse()) await close();

@@ -1,11 +1,11 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { InProcessDeviceQueue, InProcessEventBus, InProcessSessionStore } from '../adapters';
+import { InProcessDeviceQueue, InProcessEventBus, InProcessEventOutbox, InProcessSessionStore } from '../adapters';
 import { createLogger, type Logger } from '../logging/logger';
 import { HealthRegistry } from '../observability/health';
 import { createMetricsRegistry } from '../observability/metrics';
-import type { DeviceQueue, EventBus, SessionStore } from '../ports';
+import type { DeviceQueue, EventBus, EventOutbox, SessionStore } from '../ports';
 import { ObservabilityController } from './observability.controller';
-import { DEVICE_QUEUE, EVENT_BUS, HEALTH_REGISTRY, LOGGER, METRICS_REGISTRY, SESSION_STORE } from './tokens';
+import { DEVICE_QUEUE, EVENT_BUS, EVENT_OUTBOX, HEALTH_REGISTRY, LOGGER, METRICS_REGISTRY, SESSION_STORE } from './tokens';
 
 /** Logs are written in batches; the last lines must reach their destination before the process exits. */
 @Injectable()
@@ -21,6 +21,7 @@ export interface PlatformAdapters {
   sessionStore: SessionStore;
   deviceQueue: DeviceQueue;
   eventBus: EventBus;
+  outbox: EventOutbox;
 }
 
 /**
@@ -39,6 +40,7 @@ export class PlatformModule {
       { provide: SESSION_STORE, useValue: adapters.sessionStore },
       { provide: DEVICE_QUEUE, useValue: adapters.deviceQueue },
       { provide: EVENT_BUS, useValue: adapters.eventBus },
+      { provide: EVENT_OUTBOX, useValue: adapters.outbox },
       { provide: LOGGER, useValue: options.logger ?? createLogger({ service: options.service }) },
       { provide: METRICS_REGISTRY, useValue: createMetricsRegistry() },
       { provide: HEALTH_REGISTRY, useValue: health },
@@ -53,5 +55,6 @@ export class PlatformModule {
 }
 
 export function inProcessAdapters(): PlatformAdapters {
-  return { sessionStore: new InProcessSessionStore(), deviceQueue: new InProcessDeviceQueue(), eventBus: new InProcessEventBus() };
+  const deviceQueue = new InProcessDeviceQueue();
+  return { sessionStore: new InProcessSessionStore(), deviceQueue, eventBus: new InProcessEventBus(), outbox: new InProcessEventOutbox(deviceQueue) };
 }

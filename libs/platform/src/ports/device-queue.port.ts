@@ -17,17 +17,27 @@ export interface WorkItem {
  * Port: per-device FIFO of work items with at-least-once delivery. `lease` hands out the head without removing it;
  * only `ack` removes it, after the result has been published. A session that dies in between leaves the item at
  * the head, and the device's next session runs it again.
+ *
+ * Parked items: when a result cannot be published (the bus is down), the EventOutbox keeps it and parks its item —
+ * in the same atomic step. Parked items are always a prefix of the queue (once a device's results are deferred, all
+ * its later ones are too, to keep their order); `lease` skips them, and the outbox acknowledges them once their
+ * results are published. So a parked item is neither lost nor run twice.
  */
 export interface DeviceQueue {
   enqueue(item: WorkItem): Promise<void>;
-  /** The head of the device's queue, or null when empty. Does not remove it. */
+  /** The first item that is not parked, or null when there is none. Does not remove it. */
   lease(deviceId: string): Promise<WorkItem | null>;
-  /** Removes the item if it is the head; a no-op when already removed (an ack repeated after a retry). */
+  /**
+   * Removes the item if it is the head (parked or not); a no-op when already removed (an ack repeated after a
+   * retry) or when it is not the head.
+   */
   ack(deviceId: string, itemId: string): Promise<void>;
-  /** Items waiting, the leased head included. */
+  /** Items waiting, the leased and the parked ones included. */
   size(deviceId: string): Promise<number>;
   /** All items of a device in order, for inspection. */
   list(deviceId: string): Promise<WorkItem[]>;
+  /** How many items at the head are parked. */
+  parked(deviceId: string): Promise<number>;
   /** Removes every item of the device (device deleted). */
   clear(deviceId: string): Promise<void>;
 }

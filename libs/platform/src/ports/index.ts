@@ -1,4 +1,5 @@
 export * from './device-queue.port';
 export * from './event-bus.port';
+export * from './event-outbox.port';
 export * from './session-store.port';
 export * from './unavailable.error';
