@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # The ACS image: one image for every app, chosen by APP at build time (ACS_APP at run time).
 #   docker build -t acs .                                  # the standalone ACS
 #   docker build -t acs-gateway --build-arg APP=cwmp-gateway .

@@ -183,8 +183,9 @@ export class ServiceCollections {
     );
     const models = new Map<CollectionDefinition, Model<unknown>>();
     for (const definition of this.definitions) {
+      // Present when an earlier attach failed half-way (mongoose refuses to compile a model name twice).
       const existing = connection.connection.models[definition.modelName] as Model<unknown> | undefined;
-      models.set(definition, existing ?? connection.connection.model(definition.modelName, definition.schema, definition.collection));
+      models.set(definition, existing ?? (connection.connection.model(definition.modelName, definition.schema, definition.collection) as Model<unknown>));
     }
     await Promise.all([...models.values()].map((model) => guardMongo(() => model.init())));
     return new ServiceModels(this.service, models);

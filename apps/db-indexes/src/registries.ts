@@ -1,0 +1,8 @@
+import type { ServiceCollections } from '@acs/infra-mongo';
+
+/**
+ * The collections of every service, for `npm run db:indexes`. A service that owns Mongo collections exports its
+ * ServiceCollections from its lib and adds it here (e.g. `provisioningCollections` from @acs/provisioning); the
+ * command then builds its indexes with everyone else's. Empty until the first service declares collections.
+ */
+export const serviceCollections: readonly ServiceCollections[] = [];

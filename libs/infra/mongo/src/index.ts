@@ -1,0 +1,5 @@
+export * from './index-builder';
+export * from './mongo-config';
+export * from './mongo-connection';
+export * from './mongo-errors';
+export * from './service-collections';
