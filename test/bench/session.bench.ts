@@ -25,12 +25,13 @@ interface Options {
   target: 'standalone' | 'cwmp-gateway' | 'bare';
   logLevel: string;
   profile: boolean;
+  compare: boolean;
   port: number;
   env: Record<string, string>;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { cpes: 1000, duration: 15, concurrency: 64, target: 'standalone', logLevel: 'info', profile: false, port: 17547, env: {} };
+  const options: Options = { cpes: 1000, duration: 15, concurrency: 64, target: 'standalone', logLevel: 'info', profile: false, compare: false, port: 17547, env: {} };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => argv[++i];
@@ -40,6 +41,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--target') options.target = value() as Options['target'];
     else if (flag === '--log-level') options.logLevel = value();
     else if (flag === '--profile') options.profile = true;
+    else if (flag === '--compare') options.compare = true;
     else if (flag === '--port') options.port = Number(value());
     else if (flag === '--env') {
       const [k, ...v] = value().split('=');
@@ -107,8 +109,40 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+interface Measurement {
+  lines: Array<[string, string]>;
+  failed: boolean;
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  if (!options.compare) {
+    const result = await measure(options);
+    process.stdout.write(`${result.lines.map(([k, v]) => `${k.padEnd(21)}${v}`).join('\n')}\n`);
+    if (result.failed) process.exitCode = 1;
+    return;
+  }
+  // Side by side: the embedded product, then a gateway pod on Redis + Kafka (started by `npm run infra:test`).
+  const embedded = await measure({ ...options, target: 'standalone', env: {} });
+  const distributed = await measure({
+    ...options,
+    target: 'cwmp-gateway',
+    port: options.port + 10,
+    env: {
+      ACS_SESSION_STORE: 'redis',
+      ACS_EVENT_BUS: 'kafka',
+      ACS_REDIS_URL: process.env.ACS_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      ACS_KAFKA_BROKERS: process.env.ACS_KAFKA_BROKERS ?? '127.0.0.1:9092',
+      ...options.env,
+    },
+  });
+  const width = Math.max(...embedded.lines.map(([, v]) => v.length)) + 3;
+  process.stdout.write(`${''.padEnd(21)}${'embedded (standalone)'.padEnd(width)}Redis + Kafka (cwmp-gateway)\n`);
+  embedded.lines.forEach(([k, v], i) => process.stdout.write(`${k.padEnd(21)}${v.padEnd(width)}${distributed.lines[i][1]}\n`));
+  if (embedded.failed || distributed.failed) process.exitCode = 1;
+}
+
+async function measure(options: Options): Promise<Measurement> {
   const profileDir = options.profile ? mkdtempSync(join(tmpdir(), 'acs-prof-')) : undefined;
   const target = await startTarget(options, profileDir);
   const pinnedTarget = pin(target.pid!, 0);
@@ -156,23 +190,23 @@ async function main(): Promise<void> {
   target.kill('SIGTERM');
   await new Promise((r) => target.once('exit', r));
 
-  const lines = [
-    `target               ${options.target}${options.target === 'bare' ? '' : ` (ACS_LOG_LEVEL=${options.logLevel}${Object.entries(options.env).map(([k, v]) => ` ${k}=${v}`).join('')})`}`,
-    `pinned               target→cpu0 ${pinnedTarget ? 'yes' : 'NO'}, simulator→cpu1 ${pinnedSelf ? 'yes' : 'NO'}`,
-    `cpes / concurrency   ${options.cpes} / ${options.concurrency}`,
-    `sessions             ${sessions} in ${elapsed.toFixed(1)} s (${errors} failed, ${statusErrors} with unexpected statuses)`,
-    `sessions/s           ${(sessions / elapsed).toFixed(0)}`,
-    `latency p50 / p99    ${percentile(latencies, 50).toFixed(2)} ms / ${percentile(latencies, 99).toFixed(2)} ms`,
-    `target CPU           ${((100 * cpuUsed) / elapsed).toFixed(0)} % of one core, ${((cpuUsed * 1e6) / sessions).toFixed(0)} µs per session` +
-      ` (→ ${(sessions / cpuUsed).toFixed(0)} sessions/s per fully used core)`,
-    `target RSS           ${rss.toFixed(0)} MiB`,
+  const lines: Array<[string, string]> = [
+    ['target', `${options.target}${options.target === 'bare' ? '' : ` (ACS_LOG_LEVEL=${options.logLevel})`}`],
+    ['adapters', Object.entries(options.env).map(([k, v]) => `${k}=${v}`).join(' ') || 'in-process'],
+    ['pinned', `target→cpu0 ${pinnedTarget ? 'yes' : 'NO'}, simulator→cpu1 ${pinnedSelf ? 'yes' : 'NO'}`],
+    ['cpes / concurrency', `${options.cpes} / ${options.concurrency}`],
+    ['sessions', `${sessions} in ${elapsed.toFixed(1)} s (${errors} failed, ${statusErrors} odd statuses)`],
+    ['sessions/s', `${(sessions / elapsed).toFixed(0)}`],
+    ['latency p50 / p99', `${percentile(latencies, 50).toFixed(2)} ms / ${percentile(latencies, 99).toFixed(2)} ms`],
+    ['target CPU', `${((100 * cpuUsed) / elapsed).toFixed(0)} % of a core, ${((cpuUsed * 1e6) / sessions).toFixed(0)} µs/session`],
+    ['per full core', `${(sessions / cpuUsed).toFixed(0)} sessions/s`],
+    ['target RSS', `${rss.toFixed(0)} MiB`],
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
   if (profileDir) {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-    if (file) process.stdout.write(`\n${summarizeCpuProfile(join(profileDir, file))}\n(profile: ${join(profileDir, file)})\n`);
+    if (file) lines.push(['profile', `\n${summarizeCpuProfile(join(profileDir, file))}\n(profile: ${join(profileDir, file)})`]);
   }
-  if (errors > 0 || statusErrors > 0) process.exitCode = 1;
+  return { lines, failed: errors > 0 || statusErrors > 0 };
 }
 
 main().catch((error: unknown) => {
