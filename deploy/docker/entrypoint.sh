@@ -1,15 +1,17 @@
 #!/bin/sh
-# Starts the app named by ACS_APP and replaces this shell with node (exec), so node is PID 1 and the container's
-# SIGTERM reaches it directly. Arguments are passed on (cpe-sim takes command-line options).
+# Starts the app named by ACS_APP (any app under apps/ that the build compiled) and replaces this shell with node
+# (exec), so node is PID 1 and the container's SIGTERM reaches it directly. Arguments are passed on (cpe-sim and
+# db-indexes take command-line options).
 set -eu
 
 app="${ACS_APP:-standalone}"
+main="/app/dist/apps/$app/src/main.js"
 case "$app" in
-  standalone | cwmp-gateway | cpe-sim) ;;
-  *)
-    echo "acs-entrypoint: ACS_APP must be standalone, cwmp-gateway or cpe-sim (got \"$app\")" >&2
-    exit 64
-    ;;
+  */* | .* | '') main="" ;;
 esac
+if [ -z "$main" ] || [ ! -f "$main" ]; then
+  echo "acs-entrypoint: ACS_APP=\"$app\" is not an app of this image; one of: $(ls /app/dist/apps | tr '\n' ' ')" >&2
+  exit 64
+fi
 
-exec node "/app/dist/apps/$app/src/main.js" "$@"
+exec node "$main" "$@"

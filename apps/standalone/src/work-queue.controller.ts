@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import type { AcsRequest } from '@acs/cwmp';
+import { ACS_REQUEST_KINDS, type AcsRequest } from '@acs/cwmp';
 import { DEVICE_QUEUE, type BusMessage, type DeviceQueue, type WorkItem } from '@acs/platform';
 import { EventTap } from './event-tap';
-
-const ACS_REQUEST_KINDS: ReadonlySet<string> = new Set<AcsRequest['kind']>([
-  'GetRPCMethods', 'SetParameterValues', 'GetParameterValues', 'GetParameterNames', 'SetParameterAttributes',
-  'GetParameterAttributes', 'AddObject', 'DeleteObject', 'Reboot', 'Download', 'Upload', 'FactoryReset',
-  'GetQueuedTransfers', 'GetAllQueuedTransfers', 'ScheduleInform', 'SetVouchers', 'GetOptions', 'ScheduleDownload',
-  'CancelTransfer', 'ChangeDUState',
-]);
 
 interface QueueWorkBody {
   rpc?: AcsRequest;

@@ -31,3 +31,4 @@ export {
 export { UNKNOWN_TIME, formatValue, isXsdType, parseValue } from './cwmp-values';
 export { deviceIdOf, escapeDeviceIdPart } from './device-id';
 export { isObjectPath, parentPath, pathSegments, rootObjectOf, type RootObject } from './parameter-path';
+export { ACS_REQUEST_KINDS, ACS_RESPONSE_KINDS, CPE_REQUEST_KINDS, CPE_RESPONSE_KINDS, isAcsRequest } from './message-kinds';

@@ -1,4 +1,5 @@
 import {
+  ACS_REQUEST_KINDS,
   buildEnvelope,
   cwmpFault,
   CwmpParseError,
@@ -70,29 +71,6 @@ interface PendingTransfer {
   message: TransferComplete;
   direction: 'download' | 'upload';
 }
-
-const ACS_REQUEST_KINDS: ReadonlySet<string> = new Set<AcsRequest['kind']>([
-  'GetRPCMethods',
-  'SetParameterValues',
-  'GetParameterValues',
-  'GetParameterNames',
-  'SetParameterAttributes',
-  'GetParameterAttributes',
-  'AddObject',
-  'DeleteObject',
-  'Reboot',
-  'Download',
-  'Upload',
-  'FactoryReset',
-  'GetQueuedTransfers',
-  'GetAllQueuedTransfers',
-  'ScheduleInform',
-  'SetVouchers',
-  'GetOptions',
-  'ScheduleDownload',
-  'CancelTransfer',
-  'ChangeDUState',
-]);
 
 function isAcsRequest(message: CwmpMessage): message is AcsRequest {
   return ACS_REQUEST_KINDS.has(message.kind);

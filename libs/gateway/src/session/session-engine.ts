@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   buildEnvelope,
+  CPE_REQUEST_KINDS,
+  CPE_RESPONSE_KINDS,
   cwmpFault,
   CwmpParseError,
   deviceIdOf,
@@ -12,7 +14,6 @@ import {
   type CwmpEnvelope,
   type CwmpFault,
   type CwmpHeader,
-  type CwmpMessage,
   type CwmpVersion,
   type Inform,
 } from '@acs/cwmp';
@@ -70,16 +71,6 @@ export const ACS_METHODS = [
 ] as const;
 
 type CpeInitiated = Exclude<CpeRequest, Inform>;
-
-const CPE_REQUEST_KINDS: ReadonlySet<string> = new Set<CpeInitiated['kind']>([
-  'GetRPCMethods',
-  'TransferComplete',
-  'AutonomousTransferComplete',
-  'RequestDownload',
-  'DUStateChangeComplete',
-  'AutonomousDUStateChangeComplete',
-  'Kicked',
-]);
 
 const XML_HEADERS = { 'Content-Type': 'text/xml; charset="utf-8"' } as const;
 
@@ -233,8 +224,9 @@ export class SessionEngine {
       return this.acsTurn(session);
     }
     const message = envelope.body;
+    // Inform was handled before: a CPE request here is TransferComplete, Kicked, GetRPCMethods…
     if (CPE_REQUEST_KINDS.has(message.kind)) return this.onCpeRequest(session, envelope as CwmpEnvelope<CpeInitiated>);
-    if (message.kind === 'Fault' || isCpeResponseKind(message.kind)) return this.onRpcAnswer(session, envelope);
+    if (message.kind === 'Fault' || CPE_RESPONSE_KINDS.has(message.kind)) return this.onRpcAnswer(session, envelope);
     // An ACS-side message sent by the CPE: it is no method the ACS implements.
     this.deps.metrics.faults.labels(String(FaultCode.ACS_METHOD_NOT_SUPPORTED)).inc();
     return this.faultReply(session.cwmpVersion, envelope.header.id, cwmpFault(FaultCode.ACS_METHOD_NOT_SUPPORTED, `${message.kind} is not an ACS method`));
@@ -412,21 +404,7 @@ function responseTo(request: CpeInitiated): AcsResponse {
   }
 }
 
-function isCpeResponseKind(kind: CwmpMessage['kind']): boolean {
-  // Every *Response a CPE sends answers one of our RPCs; InformResponse and the other ACS-side responses never
-  // come from a CPE and fall through to "not an ACS method".
-  return kind.endsWith('Response') && !ACS_RESPONSE_KINDS.has(kind);
-}
 
-const ACS_RESPONSE_KINDS: ReadonlySet<string> = new Set<AcsResponse['kind']>([
-  'InformResponse',
-  'TransferCompleteResponse',
-  'AutonomousTransferCompleteResponse',
-  'RequestDownloadResponse',
-  'DUStateChangeCompleteResponse',
-  'AutonomousDUStateChangeCompleteResponse',
-  'KickedResponse',
-]);
 
 function textReply(status: number, text: string): CwmpHttpReply {
   return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: `${text}\n` };

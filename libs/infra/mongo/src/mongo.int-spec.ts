@@ -4,7 +4,7 @@ import { Schema } from 'mongoose';
 import { UnavailableError } from '@acs/platform';
 
 import { buildIndexes, type IndexBuildReport } from './index-builder';
-import { readMongoConfig } from './mongo-config';
+import { readMongoConfig, redactMongoUrl } from './mongo-config';
 import { CollectionOwnershipError, MongoConnection } from './mongo-connection';
 import { guardMongo, MongoUnavailableError } from './mongo-errors';
 import { CollectionDeclarationError, ServiceCollections, type IndexDeclaration } from './service-collections';
@@ -202,6 +202,9 @@ describe('buildIndexes', () => {
     await registry.attach(connection);
     expect(await indexNames(connection, 'prov-g.devices')).toEqual(['_id_', 'oui_1_lastInform_-1', 'serialNumber_1']);
     expect(await buildIndexes(connection, [registry])).toMatchObject({ created: 0, dropped: 0, kept: 2 });
+    // A restarted pod attaches again to collections and indexes that already exist.
+    const restarted = await connect({ autoIndex: true });
+    await expect(registry.attach(restarted)).resolves.toBeDefined();
   });
 });
 
