@@ -1,6 +1,6 @@
 import { CwmpEventType, type RpcResultEventData } from '@acs/contracts';
 import { CpeFleet, DataModel, type SessionReport, type SimulatedCpe } from '@acs/cpe-sim';
-import { createRedisClient, RedisDeviceQueue } from '@acs/infra-redis';
+import { createRedisClient, RedisDeviceQueue, waitForRedis } from '@acs/infra-redis';
 import type { WorkItem } from '@acs/platform';
 import type Redis from 'ioredis';
 import { metric } from '../support/processes';
@@ -13,8 +13,10 @@ const CPES = 100;
 const ITEMS_PER_CPE = 5;
 /** Inform, empty POST and one answer per item: the HTTP requests of one undisturbed session. */
 const REQUESTS_PER_SESSION = 2 + ITEMS_PER_CPE;
-/** The pod dies when the proxy has forwarded this many requests: about a third into the first round of sessions. */
+/** The pod dies when the proxy has forwarded this many requests: about a third into the first round of sessions… */
 const KILL_AFTER_REQUESTS = Math.round((CPES * REQUESTS_PER_SESSION) / 3);
+/** …and has at least this many of them unanswered, so the kill surely cuts requests in the middle. */
+const KILL_WITH_PENDING = 5;
 const MAX_ROUNDS = 6;
 
 /**
@@ -33,6 +35,7 @@ describe('a gateway process killed in the middle of sessions', () => {
   let queue: RedisDeviceQueue;
   let recorder: CwmpEventRecorder | undefined;
   let killed: Promise<void> | undefined;
+  let killedAt = 0;
 
   beforeAll(async () => {
     await requireInfrastructure({ redis: true, kafka: true });
@@ -41,11 +44,16 @@ describe('a gateway process killed in the middle of sessions', () => {
     proxy = new RoundRobinProxy(
       pods.map((pod) => new URL(pod.cwmpUrl)),
       (stats) => {
-        if (!killed && stats.forwarded >= KILL_AFTER_REQUESTS) killed = victim.kill();
+        if (!killed && stats.forwarded >= KILL_AFTER_REQUESTS && stats.pendingAt[1]! >= KILL_WITH_PENDING) {
+          killedAt = stats.forwarded;
+          killed = victim.kill();
+        }
       },
     );
     proxyUrl = await proxy.listen();
     redis = createRedisClient(sharedRedisUrl);
+    // No offline queue on these clients (fail fast): commands wait for nothing, so wait for the connection here.
+    await waitForRedis(redis, sharedRedisUrl, 5_000);
     queue = new RedisDeviceQueue(redis);
     recorder = new CwmpEventRecorder(kafkaBrokers, `001122-SimGateway-${serialPrefix}`);
     await recorder.start();
@@ -119,7 +127,7 @@ describe('a gateway process killed in the middle of sessions', () => {
 
     const duplicates = [...resultsByItem].filter(([, count]) => count > 1);
     process.stdout.write(
-      `gateway-killed: ${CPES} CPEs × ${ITEMS_PER_CPE} items; victim killed after ${KILL_AFTER_REQUESTS} forwarded requests; ` +
+      `gateway-killed: ${CPES} CPEs × ${ITEMS_PER_CPE} items; victim killed after ${killedAt} forwarded requests; ` +
         `${broken.length} sessions broken in round 1, ${proxy!.stats.cut} requests answered 502, ${proxy!.stats.rerouted} rerouted from the dead pod; ` +
         `queues empty after ${rounds - 1} retry round(s); ${duplicates.length} item(s) ran twice (at-least-once)` +
         `${duplicates.length ? `: ${duplicates.map(([id, n]) => `${id} ×${n}`).join(', ')}` : ''}\n`,

@@ -85,7 +85,9 @@ describe('Redis outage under a gateway process', () => {
     expect(notReady.status).toBe(503);
     const health = (await notReady.json()) as { status: string; checks: Record<string, { status: string }> };
     expect(health.status).toBe('error');
-    expect(Object.values(health.checks).some((check) => check.status === 'error')).toBe(true);
+    // The store is what is down; the bus (Kafka) is still fine and the report says so.
+    expect(health.checks['session-store']?.status).toBe('error');
+    expect(health.checks['event-bus']?.status).toBe('ok');
     expect(pod.process.exitCode).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - outageStartedAt))));
     // Still refusing, still alive, at the end of the outage.
@@ -98,7 +100,7 @@ describe('Redis outage under a gateway process', () => {
     const restartedAt = Date.now();
     await redis!.resume();
     let recoveredAfterMs = -1;
-    while (Date.now() - restartedAt < 15_000) {
+    while (Date.now() - restartedAt < 10_000) {
       if ((await fetch(`${pod.mgmtUrl}/health/ready`)).status === 200) {
         recoveredAfterMs = Date.now() - restartedAt;
         break;

@@ -1,6 +1,6 @@
 import { CwmpEventType, type RpcResultEventData, type SessionClosedEventData } from '@acs/contracts';
 import { CpeFleet, DataModel } from '@acs/cpe-sim';
-import { createRedisClient, RedisDeviceQueue } from '@acs/infra-redis';
+import { createRedisClient, RedisDeviceQueue, waitForRedis } from '@acs/infra-redis';
 import type { WorkItem } from '@acs/platform';
 import type Redis from 'ioredis';
 import { metric } from '../support/processes';
@@ -30,6 +30,8 @@ describe('two gateway processes on Redis and Kafka', () => {
     const auth = { ACS_CPE_AUTH: 'digest', ACS_CPE_USERNAME: CPE_USER, ACS_CPE_PASSWORD: CPE_PASSWORD };
     pods.push(...(await Promise.all([startGatewayPod('gw-a', auth), startGatewayPod('gw-b', auth)])));
     redis = createRedisClient(sharedRedisUrl);
+    // No offline queue on these clients (fail fast): commands wait for nothing, so wait for the connection here.
+    await waitForRedis(redis, sharedRedisUrl, 5_000);
     queue = new RedisDeviceQueue(redis);
     // Device ids are OUI-ProductClass-Serial; the serials (alphanumeric, so not escaped) carry this run's token.
     recorder = new CwmpEventRecorder(kafkaBrokers, `001122-SimGateway-${serialPrefix}`);

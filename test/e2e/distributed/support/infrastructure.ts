@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createRedisClient, waitForRedis } from '@acs/infra-redis';
+import { createRedisClient, RedisUnavailableError, waitForRedis } from '@acs/infra-redis';
 import { Kafka, logLevel } from 'kafkajs';
 
 /** The shared test servers `npm run infra:test` starts (or what ACS_REDIS_URL / ACS_KAFKA_BROKERS point at). */
@@ -25,7 +25,8 @@ export async function requireInfrastructure(needs: { redis?: boolean; kafka?: bo
       await waitForRedis(client, sharedRedisUrl, 2_000);
       await client.ping();
     } catch (error) {
-      problems.push(`Redis is not reachable at ${sharedRedisUrl} (${errorText(error)})`);
+      // waitForRedis's own message already names the server.
+      problems.push(error instanceof RedisUnavailableError ? error.message : `Redis is not reachable at ${sharedRedisUrl} (${errorText(error)})`);
     } finally {
       client.disconnect();
     }

@@ -8,9 +8,11 @@ export interface ProxyStats {
   /** Requests handed to a backend (a rerouted request counts once, at the backend that took it). */
   forwarded: number;
   forwardedTo: number[];
+  /** Requests each backend has and has not answered yet. */
+  pendingAt: number[];
   /** Requests that found a backend's port closed and went to the next one. */
   rerouted: number;
-  /** Requests whose backend connection broke before the whole answer came back: answered 502. */
+  /** Requests answered 502: the backend connection broke before the whole answer came back, or every backend refused. */
   cut: number;
 }
 
@@ -32,7 +34,7 @@ export class RoundRobinProxy {
     private readonly backends: URL[],
     private readonly onForward?: (stats: ProxyStats) => void,
   ) {
-    this.stats = { forwarded: 0, forwardedTo: backends.map(() => 0), rerouted: 0, cut: 0 };
+    this.stats = { forwarded: 0, forwardedTo: backends.map(() => 0), pendingAt: backends.map(() => 0), rerouted: 0, cut: 0 };
     this.server = createServer((req, res) => this.receive(req, res));
     this.server.keepAliveTimeout = 30_000;
   }
@@ -60,6 +62,12 @@ export class RoundRobinProxy {
   private forward(req: IncomingMessage, res: ServerResponse, body: Buffer, backend: number, refusals: number): void {
     const target = this.backends[backend]!;
     let answered = false;
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      this.stats.pendingAt[backend]! -= 1;
+    };
     const upstream = httpRequest(
       {
         hostname: target.hostname,
@@ -74,15 +82,23 @@ export class RoundRobinProxy {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
+          settle();
           if (!answer.complete) return this.cut(res);
           res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
           res.end(Buffer.concat(chunks));
         });
-        answer.on('aborted', () => this.cut(res));
-        answer.on('error', () => this.cut(res));
+        answer.on('aborted', () => {
+          settle();
+          this.cut(res);
+        });
+        answer.on('error', () => {
+          settle();
+          this.cut(res);
+        });
       },
     );
     upstream.on('error', (error: NodeJS.ErrnoException) => {
+      settle();
       if (answered) return this.cut(res);
       if (error.code === 'ECONNREFUSED' && refusals + 1 < this.backends.length) {
         this.stats.rerouted += 1;
@@ -94,6 +110,7 @@ export class RoundRobinProxy {
     });
     this.stats.forwarded += 1;
     this.stats.forwardedTo[backend]! += 1;
+    this.stats.pendingAt[backend]! += 1;
     upstream.end(body);
     this.onForward?.(this.stats);
   }
