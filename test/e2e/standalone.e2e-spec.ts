@@ -59,7 +59,11 @@ describe('standalone ACS with 200 simulated CPEs', () => {
         parameterKey: 'e2e-1',
         parameterList: [{ name: `${root}.ManagementServer.PeriodicInformInterval`, value: { type: 'unsignedInt', value: 600 } }],
       },
-      { kind: 'AddObject', objectName: root === 'Device' ? 'Device.IP.Interface.' : 'InternetGatewayDevice.LANDevice.', parameterKey: 'e2e-2' },
+      {
+        kind: 'AddObject',
+        objectName: root === 'Device' ? 'Device.IP.Interface.' : 'InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1.WANPPPConnection.',
+        parameterKey: 'e2e-2',
+      },
       { kind: 'Reboot', commandKey: 'e2e-reboot' },
       {
         kind: 'Download',

@@ -60,7 +60,7 @@ export class GatewayMetrics {
     const source = () => this.inFlightSource();
     this.sessionsInFlight = new Gauge({
       name: 'acs_cwmp_sessions_in_flight',
-      help: 'Sessions this pod opened and has not seen end',
+      help: 'Sessions this pod opened that no pod has ended yet (as last read from the session store)',
       registers,
       collect() {
         this.set(source());

@@ -7,4 +7,3 @@ export * from './gateway.metrics';
 export * from './gateway.module';
 export * from './http/cwmp-http.server';
 export * from './session/session-engine';
-export * from './session/sessions-in-flight';

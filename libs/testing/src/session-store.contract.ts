@@ -207,5 +207,22 @@ export function describeSessionStoreContract(name: string, factory: ContractFact
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
+
+    it('counts a pod’s sessions in flight until any pod ends them or they expire', async () => {
+      const pod = `pod-${uniqueToken()}`;
+      const now = Date.now();
+      await store.trackOpened(pod, 's1', now + 60_000);
+      await store.trackOpened(pod, 's2', now + 60_000);
+      await store.trackOpened(pod, 's3', now + 150);
+      await store.trackOpened(`${pod}-other`, 's4', now + 60_000);
+      expect(await store.openedCount(pod)).toBe(3);
+      await store.trackClosed(pod, 's1');
+      await store.trackClosed(pod, 's1');
+      expect(await store.openedCount(pod)).toBe(2);
+      await new Promise((r) => setTimeout(r, 250));
+      expect(await store.openedCount(pod)).toBe(1);
+      expect(await store.openedCount(`${pod}-other`)).toBe(1);
+      expect(await store.openedCount(`${pod}-never`)).toBe(0);
+    });
   });
 }

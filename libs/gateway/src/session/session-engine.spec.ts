@@ -260,7 +260,7 @@ describe('SessionEngine', () => {
 
   it('serves one session from two engines sharing the store, requests alternating between them', async () => {
     const a = await harness();
-    const b = await harness({}, { store: a.store, queue: a.queue, outbox: a.outbox, bus: a.bus, events: a.events, clock: a.clock });
+    const b = await harness({ ACS_POD_NAME: 'pod-b' }, { store: a.store, queue: a.queue, outbox: a.outbox, bus: a.bus, events: a.events, clock: a.clock });
     await enqueue(a, { kind: 'GetParameterValues', parameterNames: ['Device.'] });
     await enqueue(a, { kind: 'AddObject', objectName: 'Device.IP.Interface.', parameterKey: '' });
     const cpe = new FakeCpe(a);
@@ -271,6 +271,17 @@ describe('SessionEngine', () => {
     const end = await cpe.post({ kind: 'AddObjectResponse', instanceNumber: 2, status: 0 }, '2', { engine: b.engine });
     expect(end.status).toBe(204);
     expect(await a.queue.size(DEVICE_ID)).toBe(0);
+    // Opened on a, ended on b: it no longer counts against a's shedding budget.
+    expect(await a.store.openedCount('test')).toBe(0);
+  });
+
+  it('sheds new sessions beyond the per-pod budget of sessions in flight', async () => {
+    const h = await harness({ ACS_MAX_SESSIONS_IN_FLIGHT: '2' });
+    for (const serial of ['A', 'B']) {
+      await h.engine.handle({ body: buildEnvelope({ ...inform(), deviceId: { ...DEVICE, serialNumber: serial } }, {}, '1.0'), remoteAddress: serial, method: 'POST' });
+    }
+    expect(h.engine.overloaded()).toBe(true);
+    expect(await h.store.openedCount('test')).toBe(2);
   });
 
   it('finds the session by connection address when the CPE drops cookies', async () => {

@@ -39,7 +39,6 @@ import type { CpeAuthenticator } from '../auth/cpe-authenticator';
 import type { EventPublisher } from '../events/event-publisher';
 import type { GatewayConfig } from '../gateway.config';
 import type { GatewayMetrics } from '../gateway.metrics';
-import { SessionsInFlight } from './sessions-in-flight';
 
 /** One HTTP request of a CWMP session, as the HTTP layer hands it over (body already decoded). */
 export interface CwmpHttpRequest {
@@ -98,17 +97,37 @@ export interface SessionEngineDeps {
  */
 export class SessionEngine {
   private readonly now: () => number;
-  readonly inFlight: SessionsInFlight;
+  /** This pod's sessions in flight, as last read from the store (plus the ones opened since). */
+  private inFlight = 0;
+  private inFlightReadAt = 0;
+  private inFlightReading = false;
 
   constructor(private readonly deps: SessionEngineDeps) {
     this.now = deps.now ?? Date.now;
-    this.inFlight = new SessionsInFlight(deps.config.session.ttlMs, this.now);
-    deps.metrics.inFlightSource = () => this.inFlight.size();
+    deps.metrics.inFlightSource = () => this.inFlight;
   }
 
-  /** Whether this pod should shed a new session (a request without a session cookie) with 503. */
+  /**
+   * Whether this pod should shed a new session (a request without a session cookie) with 503. Synchronous, on the
+   * figure last read from the store: the read is refreshed in the background at most every 250 ms, so shedding costs
+   * no store round trip per request. The count lives in the store because a session opened here may end on another
+   * pod (ADR 3).
+   */
   overloaded(): boolean {
-    return this.inFlight.size() >= this.deps.config.limits.maxSessionsInFlight;
+    if (!this.inFlightReading && this.now() - this.inFlightReadAt >= 250) void this.readInFlight();
+    return this.inFlight >= this.deps.config.limits.maxSessionsInFlight;
+  }
+
+  private async readInFlight(): Promise<void> {
+    this.inFlightReading = true;
+    try {
+      this.inFlight = await this.deps.store.openedCount(this.deps.config.podName);
+    } catch {
+      // Store unreachable: requests will get 503 from the store calls themselves; keep the last figure.
+    } finally {
+      this.inFlightReadAt = this.now();
+      this.inFlightReading = false;
+    }
   }
 
   async handle(req: CwmpHttpRequest): Promise<CwmpHttpReply> {
@@ -172,22 +191,27 @@ export class SessionEngine {
     }
 
     const events: BusMessage[] = [];
+    const accounting: Array<Promise<void>> = [store.trackOpened(config.podName, session.id, session.startedAt + config.session.ttlMs)];
     if (opened.superseded) {
-      this.inFlight.delete(opened.superseded.id);
+      accounting.push(store.trackClosed(opened.superseded.openedBy, opened.superseded.id));
       metrics.sessionsFailed.labels('superseded').inc();
       events.push(this.closedEvent(opened.superseded, 'superseded'));
     }
     const informData: InformEventData = { sessionId: session.id, deviceId, cwmpVersion: version, inform, remoteAddress: req.remoteAddress };
     events.push(this.event(CwmpEventType.inform, deviceId, informData));
     try {
-      await Promise.all([this.deps.publisher.publish(deviceId, events), store.bindAddress(req.remoteAddress, session.id, config.session.ttlMs)]);
+      await Promise.all([
+        this.deps.publisher.publish(deviceId, events),
+        store.bindAddress(req.remoteAddress, session.id, config.session.ttlMs),
+        ...accounting,
+      ]);
     } catch (error) {
       // Nothing may be lost silently: without the inform published or deferred, the session must not go on.
-      await store.close(session).catch(() => undefined);
+      await Promise.all([store.close(session), store.trackClosed(config.podName, session.id)]).catch(() => undefined);
       throw error;
     }
     metrics.sessionsStarted.inc();
-    this.inFlight.add(session.id);
+    this.inFlight += 1;
     this.deps.logger.debug({ deviceId, sessionId: session.id, events: session.events, cwmpVersion: version }, 'session opened');
 
     const header: CwmpHeader = { id: envelope.header.id };
@@ -316,8 +340,8 @@ export class SessionEngine {
 
   private async endSession(session: SessionRecord, reason: SessionCloseReason, reply?: CwmpHttpReply): Promise<CwmpHttpReply> {
     const { metrics, store, logger } = this.deps;
-    await store.close(session);
-    this.inFlight.delete(session.id);
+    await Promise.all([store.close(session), store.trackClosed(session.openedBy, session.id)]);
+    if (session.openedBy === this.deps.config.podName) this.inFlight = Math.max(0, this.inFlight - 1);
     const durationMs = this.now() - session.startedAt;
     if (reason === 'protocol-error') metrics.sessionsFailed.labels(reason).inc();
     else metrics.sessionsCompleted.labels(reason).inc();

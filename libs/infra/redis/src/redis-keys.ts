@@ -14,6 +14,7 @@ import { deviceIdOfSession } from '@acs/platform';
  *   <prefix>:outbox-devices                set of devices with deferred batches: the relays' work list (a hint,
  *                                          kept outside the device slots, so never touched by a device's script)
  *   <prefix>:addr:<address>                session id for a client address (cookie-less CPEs; own TTL, own slot)
+ *   <prefix>:inflight:{pod:<pod>}          sorted set of the sessions a pod opened, scored by expiry (shedding)
  *
  * Session ids carry their device id (`newSessionId` in @acs/platform: base64url(deviceId) + '.' + random), so
  * `get(sessionId)` finds the record's key from the cookie alone.
@@ -66,6 +67,10 @@ export class RedisKeys {
 
   outboxDevices(): string {
     return `${this.prefix}:outbox-devices`;
+  }
+
+  inFlight(pod: string): string {
+    return `${this.prefix}:inflight:{pod:${hashTag(pod)}}`;
   }
 
   address(address: string): string {

@@ -177,6 +177,22 @@ export class RedisSessionStore implements SessionStore {
     return (await guardRedis(() => this.client.exists(this.keys.plan(deviceId, sessionId)))) === 1;
   }
 
+  async trackOpened(pod: string, sessionId: string, expiresAt: number): Promise<void> {
+    const key = this.keys.inFlight(pod);
+    // The set outlives its last entry by a day at most: a pod that is gone for good leaves nothing behind.
+    await guardRedis(() => this.client.multi().zadd(key, expiresAt, sessionId).pexpire(key, 24 * 3_600_000).exec());
+  }
+
+  async trackClosed(pod: string, sessionId: string): Promise<void> {
+    await guardRedis(() => this.client.zrem(this.keys.inFlight(pod), sessionId));
+  }
+
+  async openedCount(pod: string): Promise<number> {
+    const key = this.keys.inFlight(pod);
+    const results = await guardRedis(() => this.client.multi().zremrangebyscore(key, '-inf', this.now()).zcard(key).exec());
+    return Number(results?.[1]?.[1] ?? 0);
+  }
+
   async ping(): Promise<void> {
     await guardRedis(() => this.client.ping());
   }

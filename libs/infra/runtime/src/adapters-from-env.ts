@@ -37,9 +37,11 @@ export async function adaptersFromEnv(service: string, logger: Logger, env: Reco
     const url = e.string('ACS_REDIS_URL', 'redis://127.0.0.1:6379');
     const client = createRedisClient(url, { connectionName: `${service}@${hostname()}` });
     await waitForRedis(client, url, e.int('ACS_REDIS_CONNECT_TIMEOUT_MS', 10_000, { min: 100 }));
-    adapters.sessionStore = new RedisSessionStore(client);
-    adapters.deviceQueue = new RedisDeviceQueue(client);
-    adapters.outbox = new RedisEventOutbox(client);
+    // One prefix for every key, so several ACS installations (or test runs) can share a Redis.
+    const keyPrefix = e.string('ACS_REDIS_KEY_PREFIX', 'acs');
+    adapters.sessionStore = new RedisSessionStore(client, { keyPrefix });
+    adapters.deviceQueue = new RedisDeviceQueue(client, { keyPrefix });
+    adapters.outbox = new RedisEventOutbox(client, { keyPrefix });
     closers.push(async () => void (await client.quit().catch(() => client.disconnect())));
   } else {
     const queue = new InProcessDeviceQueue();

@@ -16,6 +16,8 @@ export class InProcessSessionStore implements SessionStore {
   private readonly locks = new Map<string, string>();
   private readonly addresses = new Map<string, Expiring<string>>();
   private readonly plans = new Map<string, number>();
+  /** pod → session id → expiry */
+  private readonly inFlight = new Map<string, Map<string, number>>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -82,6 +84,24 @@ export class InProcessSessionStore implements SessionStore {
   async isPlanned(deviceId: string, sessionId: string): Promise<boolean> {
     const expiresAt = this.plans.get(planKey(deviceId, sessionId));
     return expiresAt !== undefined && expiresAt > this.now();
+  }
+
+  async trackOpened(pod: string, sessionId: string, expiresAt: number): Promise<void> {
+    let sessions = this.inFlight.get(pod);
+    if (!sessions) this.inFlight.set(pod, (sessions = new Map()));
+    sessions.set(sessionId, expiresAt);
+  }
+
+  async trackClosed(pod: string, sessionId: string): Promise<void> {
+    this.inFlight.get(pod)?.delete(sessionId);
+  }
+
+  async openedCount(pod: string): Promise<number> {
+    const sessions = this.inFlight.get(pod);
+    if (!sessions) return 0;
+    const now = this.now();
+    for (const [id, expiresAt] of sessions) if (expiresAt <= now) sessions.delete(id);
+    return sessions.size;
   }
 
   async ping(): Promise<void> {

@@ -82,6 +82,14 @@ export interface SessionStore {
   /** Provisioning's "planned" mark: set when it has queued everything an Inform calls for. */
   markPlanned(deviceId: string, sessionId: string, ttlMs: number): Promise<void>;
   isPlanned(deviceId: string, sessionId: string): Promise<boolean>;
+  /**
+   * Per-pod accounting of sessions in flight, for load shedding: a session counts against the pod that opened it
+   * until any pod ends it (sessions of one CPE may hop between pods) or `expiresAt` passes (a CPE that vanished).
+   */
+  trackOpened(pod: string, sessionId: string, expiresAt: number): Promise<void>;
+  trackClosed(pod: string, sessionId: string): Promise<void>;
+  /** Sessions opened by `pod` and not yet ended or expired. */
+  openedCount(pod: string): Promise<number>;
   /** Health: resolves when the store answers, rejects otherwise. */
   ping(): Promise<void>;
 }
