@@ -7,10 +7,12 @@ set -eu
 app="${ACS_APP:-standalone}"
 main="/app/dist/apps/$app/src/main.js"
 case "$app" in
-  */* | .* | '') main="" ;;
+  */* | .*) main="" ;;
 esac
 if [ -z "$main" ] || [ ! -f "$main" ]; then
-  echo "acs-entrypoint: ACS_APP=\"$app\" is not an app of this image; one of: $(ls /app/dist/apps | tr '\n' ' ')" >&2
+  known=""
+  for dir in /app/dist/apps/*/; do known="$known $(basename "$dir")"; done
+  echo "acs-entrypoint: ACS_APP=\"$app\" is not an app of this image; one of:$known" >&2
   exit 64
 fi
 

@@ -256,10 +256,21 @@ export class KafkaEventBus implements EventBus {
     if (!ready) {
       ready = (async () => {
         await this.connectAdmin();
-        await this.admin.createTopics({
-          waitForLeaders: true,
-          topics: [{ topic, numPartitions: this.options.partitions ?? 12, replicationFactor: this.options.replicationFactor ?? -1 }],
-        });
+        // A broker that has just started may answer "does not host this topic-partition" (or "leader not
+        // available") while its metadata settles after creating the topic: retriable, so retry a few times.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await this.admin.createTopics({
+              waitForLeaders: true,
+              topics: [{ topic, numPartitions: this.options.partitions ?? 12, replicationFactor: this.options.replicationFactor ?? -1 }],
+            });
+            return;
+          } catch (error) {
+            const retriable = (error as { retriable?: boolean }).retriable === true || /does not host this topic-partition|leader/i.test(String(error));
+            if (!retriable || attempt >= 5) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+          }
+        }
       })().catch((error: unknown) => {
         this.topicsReady.delete(topic);
         throw error;
