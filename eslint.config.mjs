@@ -25,7 +25,7 @@ export default tseslint.config(
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
             // Chooses adapters from configuration for the apps.
             { sourceTag: 'type:wiring', onlyDependOnLibsWithTags: ['type:platform', 'type:adapter'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:contracts'] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:contracts', 'type:adapter'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:protocol'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
             // Apps compose libs; tests drive whole apps.
@@ -34,6 +34,7 @@ export default tseslint.config(
             // A service's domain lib never imports another service's lib; services meet through contracts.
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:sim', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared'] },
+            { sourceTag: 'scope:provisioning', onlyDependOnLibsWithTags: ['scope:provisioning', 'scope:shared'] },
           ],
         },
       ],

@@ -1,0 +1,66 @@
+import type { AcsRequest } from '@acs/cwmp';
+
+/** What an operator (or a preset) asks of a device. Each becomes one or more work items (RPCs). */
+export type TaskSpec =
+  | { kind: 'getParameterValues'; parameterNames: string[] }
+  | { kind: 'setParameterValues'; values: Array<{ path: string; value: string | number | boolean; type?: string }> }
+  /** GetParameterNames (next level false) of the subtree, then GetParameterValues of what it returned. */
+  | { kind: 'refreshObject'; path: string }
+  | { kind: 'getParameterNames'; path: string; nextLevel: boolean }
+  | { kind: 'addObject'; path: string; values?: Array<{ name: string; value: string | number | boolean; type?: string }> }
+  | { kind: 'deleteObject'; path: string }
+  | { kind: 'getParameterAttributes'; parameterNames: string[] }
+  | { kind: 'setParameterAttributes'; attributes: Array<{ path: string; notification: number; accessList?: string[] }> }
+  | { kind: 'reboot' }
+  | { kind: 'factoryReset' }
+  | { kind: 'download'; fileType: string; url: string; username?: string; password?: string; fileSize?: number; targetFileName?: string; delaySeconds?: number }
+  | { kind: 'upload'; fileType: string; url: string; username?: string; password?: string; delaySeconds?: number }
+  | { kind: 'scheduleInform'; delaySeconds: number };
+
+export type TaskKind = TaskSpec['kind'];
+
+export type TaskStatus = 'pending' | 'dispatched' | 'done' | 'faulted' | 'expired' | 'cancelled';
+
+export interface TaskFault {
+  /** CPE fault code (9xxx), or an ACS-side reason code: `cr-unreachable`, `cr-auth-failed`, `timeout`, `expired`… */
+  code: string;
+  message: string;
+  /** For SetParameterValues faults: the parameters and their own fault codes. */
+  parameters?: Array<{ path: string; code: number; message: string }>;
+  /** Whether a retry may succeed (transient CPE faults, unreachable devices). */
+  transient: boolean;
+}
+
+export interface Task {
+  id: string;
+  deviceId: string;
+  spec: TaskSpec;
+  status: TaskStatus;
+  /** `api`, or `preset:<name>` for work a preset created. */
+  source: string;
+  /** Preset channel, for faults; `default` for API tasks. */
+  channel: string;
+  attempts: number;
+  maxAttempts: number;
+  createdAt: number;
+  updatedAt: number;
+  /** Pending tasks whose time has not come wait for this (retry back-off). */
+  notBefore?: number;
+  /** A task not done by then is expired. */
+  expiresAt?: number;
+  dispatchedAt?: number;
+  completedAt?: number;
+  /** Work items queued for the current attempt, in order. */
+  workItemIds: string[];
+  /** What the device answered (e.g. the values read), when done. */
+  result?: unknown;
+  fault?: TaskFault;
+  /** Bumped on every write; repositories refuse stale writes. */
+  revision: number;
+}
+
+/** A work item's RPC and the task it belongs to, as provisioning plans it. */
+export interface PlannedRpc {
+  rpc: AcsRequest;
+  taskId: string;
+}
