@@ -121,5 +121,13 @@ export function describeDeviceQueueContract(name: string, factory: ContractFacto
       (await queue.list(device))[0].taskId = 'changed';
       expect(await queue.lease(device)).toEqual(first);
     });
+
+    it('withdraws an item by id wherever it is, and reports whether it did', async () => {
+      const items = await enqueueThree();
+      expect(await queue.remove(device, items[1].id)).toBe(true);
+      expect(await queue.remove(device, items[1].id)).toBe(false);
+      expect(await queue.remove(device, 'no-such-item')).toBe(false);
+      expect((await queue.list(device)).map((i) => i.id)).toEqual([items[0].id, items[2].id]);
+    });
   });
 }

@@ -113,5 +113,14 @@ export function describeEventOutboxContract(name: string, factory: ContractFacto
       await new Promise((r) => setTimeout(r, 150));
       expect(await outbox.claim(device, 'pod-c', 100)).toBe(true);
     });
+
+    it('never withdraws a parked item', async () => {
+      const items = [sampleWorkItem(device), sampleWorkItem(device)];
+      for (const item of items) await queue.enqueue(item);
+      await outbox.defer(batch(device, ['cwmp.rpc.result'], items[0].id));
+      expect(await queue.remove(device, items[0].id)).toBe(false);
+      expect(await queue.remove(device, items[1].id)).toBe(true);
+      expect(await queue.size(device)).toBe(1);
+    });
   });
 }

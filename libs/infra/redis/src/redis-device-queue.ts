@@ -41,6 +41,27 @@ return redis.call('LINDEX', KEYS[1], parked)
 `,
 );
 
+/**
+ * Remove: withdraw an unparked item by id, wherever it sits. One script so the parked count and the list are read at
+ * one instant (a parked item must never be withdrawn: its result waits in the outbox).
+ * KEYS: queue, parked count. ARGV: item id. Returns 1 removed, 0 not found or parked.
+ */
+const removeScript = new LuaScript<number>(
+  'acsQueueRemove',
+  2,
+  `
+local parked = tonumber(redis.call('GET', KEYS[2]) or '0')
+local items = redis.call('LRANGE', KEYS[1], parked, -1)
+for _, json in ipairs(items) do
+  if cjson.decode(json).id == ARGV[1] then
+    redis.call('LREM', KEYS[1], 1, json)
+    return 1
+  end
+end
+return 0
+`,
+);
+
 export interface RedisDeviceQueueOptions {
   /** First segment of every key; tests use a unique one per run. */
   keyPrefix?: string;
@@ -64,6 +85,7 @@ export class RedisDeviceQueue implements DeviceQueue {
     this.queueTtlMs = Math.max(1, Math.ceil(options.queueTtlMs ?? 30 * 24 * 3_600_000));
     ackScript.install(client);
     leaseScript.install(client);
+    removeScript.install(client);
   }
 
   async enqueue(item: WorkItem): Promise<void> {
@@ -81,6 +103,10 @@ export class RedisDeviceQueue implements DeviceQueue {
 
   async ack(deviceId: string, itemId: string): Promise<void> {
     await guardRedis(() => ackScript.run(this.client, [this.keys.queue(deviceId), this.keys.queueParked(deviceId)], [itemId]));
+  }
+
+  async remove(deviceId: string, itemId: string): Promise<boolean> {
+    return (await guardRedis(() => removeScript.run(this.client, [this.keys.queue(deviceId), this.keys.queueParked(deviceId)], [itemId]))) === 1;
   }
 
   async parked(deviceId: string): Promise<number> {

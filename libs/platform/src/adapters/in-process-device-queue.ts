@@ -26,6 +26,16 @@ export class InProcessDeviceQueue implements DeviceQueue {
     this.ackNow(deviceId, itemId);
   }
 
+  async remove(deviceId: string, itemId: string): Promise<boolean> {
+    const fifo = this.queues.get(deviceId);
+    if (!fifo) return false;
+    const index = fifo.items.findIndex((item, i) => i >= fifo.parked && item.id === itemId);
+    if (index < 0) return false;
+    fifo.items.splice(index, 1);
+    if (fifo.items.length === 0) this.queues.delete(deviceId);
+    return true;
+  }
+
   async size(deviceId: string): Promise<number> {
     return this.queues.get(deviceId)?.items.length ?? 0;
   }

@@ -36,6 +36,11 @@ export interface DeviceQueue {
   size(deviceId: string): Promise<number>;
   /** All items of a device in order, for inspection. */
   list(deviceId: string): Promise<WorkItem[]>;
+  /**
+   * Withdraws an item that has not run (a cancelled or failed task): removes it wherever it is, unless it is parked
+   * (its result is already waiting in the outbox). Returns whether it was removed.
+   */
+  remove(deviceId: string, itemId: string): Promise<boolean>;
   /** How many items at the head are parked. */
   parked(deviceId: string): Promise<number>;
   /** Removes every item of the device (device deleted). */
