@@ -10,6 +10,8 @@ export const CwmpEventType = {
   rpcResult: 'cwmp.rpc.result',
   rpcFault: 'cwmp.rpc.fault',
   sessionClosed: 'cwmp.session.closed',
+  /** The outcome of a connection request the gateway pool sent. */
+  connectionRequest: 'cwmp.connection-request',
 } as const;
 export type CwmpEventType = (typeof CwmpEventType)[keyof typeof CwmpEventType];
 
@@ -54,4 +56,35 @@ export interface SessionClosedEventData extends SessionScoped {
   reason: SessionCloseReason;
   rpcCount: number;
   durationMs: number;
+}
+
+/** Outcome of a connection request: `woke` (HTTP 2xx), `sent` (UDP, unacknowledged by design), or why not. */
+export type ConnectionRequestResult = 'woke' | 'sent' | 'auth-failed' | 'unreachable' | 'timeout' | 'rate-limited' | 'no-address';
+
+export interface ConnectionRequestEventData {
+  deviceId: string;
+  /** The tasks that asked for it. */
+  taskIds: string[];
+  result: ConnectionRequestResult;
+  via: 'http' | 'udp' | 'none';
+  status?: number;
+  durationMs: number;
+  message: string;
+}
+
+/**
+ * The internal `cwmp.commands` topic: work for the gateway pool. Connection-request credentials travel in it, so the
+ * topic must be protected like the rest of the internal topics (Kafka ACLs, TLS).
+ */
+export const CwmpCommandType = {
+  connectionRequest: 'cwmp.command.connection-request',
+} as const;
+
+export interface ConnectionRequestCommand {
+  deviceId: string;
+  taskIds: string[];
+  url?: string;
+  udpAddress?: string;
+  username?: string;
+  password?: string;
 }

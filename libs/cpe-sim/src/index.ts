@@ -4,6 +4,12 @@ export { CpeFleet, type CpeFleetOptions } from './fleet/cpe-fleet';
 export { formatFleetReport, summariseSessions, type FleetReport } from './fleet/fleet-report';
 export { ConnectionRequestListener, type ConnectionRequestListenerOptions } from './http/connection-request-listener';
 export { CwmpTransportError } from './http/cwmp-http-client';
+export {
+  UdpConnectionRequestListener,
+  type UdpConnectionRequestListenerOptions,
+  type UdpConnectionRequestTarget,
+  type UdpRejection,
+} from './http/udp-connection-request-listener';
 export { AuthenticationError, HttpAuthenticator, parseAuthChallenges, type Credentials } from './http/http-auth';
 export { DeviceRpcHandler, SUPPORTED_METHODS, type DeviceAction, type RpcOutcome } from './session/device-rpc-handler';
 export { CwmpSessionError, type SessionReport } from './session/session-report';

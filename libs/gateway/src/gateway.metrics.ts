@@ -13,6 +13,7 @@ export class GatewayMetrics {
   readonly sessionsInFlight: Gauge;
   readonly eventsDeferred: Counter;
   readonly eventsRelayed: Counter;
+  readonly connectionRequests: Counter<'result'>;
   /** Read at scrape time rather than updated per request. */
   inFlightSource: () => number = () => 0;
 
@@ -57,6 +58,12 @@ export class GatewayMetrics {
       registers,
     });
     this.eventsRelayed = new Counter({ name: 'acs_cwmp_events_relayed_total', help: 'Deferred events published by the outbox relay', registers });
+    this.connectionRequests = new Counter({
+      name: 'acs_cwmp_connection_requests_total',
+      help: 'Connection requests sent to CPEs, by outcome (woke, sent, auth-failed, unreachable, timeout, rate-limited, no-address)',
+      labelNames: ['result'],
+      registers,
+    });
     const source = () => this.inFlightSource();
     this.sessionsInFlight = new Gauge({
       name: 'acs_cwmp_sessions_in_flight',

@@ -26,6 +26,8 @@ import { CpeAuthenticator } from './auth/cpe-authenticator';
 import { FileCpeCredentialStore, type CpeCredentialStore } from './auth/cpe-credentials';
 import { loadGatewayConfig, type GatewayConfig } from './gateway.config';
 import { GatewayMetrics } from './gateway.metrics';
+import { ConnectionRequester, loadConnectionRequestConfig } from './connection-request';
+import { ConnectionRequestConsumer } from './events/connection-request.consumer';
 import { EventPublisher } from './events/event-publisher';
 import { OutboxRelay } from './events/outbox-relay';
 import { CwmpHttpServer } from './http/cwmp-http.server';
@@ -40,6 +42,8 @@ export class CwmpEndpointLifecycle implements OnApplicationBootstrap, BeforeAppl
   constructor(
     private readonly server: CwmpHttpServer,
     private readonly relay: OutboxRelay,
+    private readonly connectionRequests: ConnectionRequestConsumer,
+    private readonly requester: ConnectionRequester,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
@@ -58,11 +62,14 @@ export class CwmpEndpointLifecycle implements OnApplicationBootstrap, BeforeAppl
       this.logger.warn('ACS_DIGEST_SECRET is not set: Digest nonces only verify on this pod');
     }
     this.relay.start();
+    await this.connectionRequests.start();
     await this.server.listen();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.server.close();
+    await this.connectionRequests.stop();
+    this.requester.close();
     await this.relay.stop();
   }
 }
@@ -114,6 +121,13 @@ export class GatewayModule {
               batchesPerPublish: 100,
             }),
           inject: [GATEWAY_CONFIG, EVENT_OUTBOX, EVENT_BUS, EventPublisher, GatewayMetrics, LOGGER],
+        },
+        { provide: ConnectionRequester, useFactory: () => new ConnectionRequester(loadConnectionRequestConfig()) },
+        {
+          provide: ConnectionRequestConsumer,
+          useFactory: (bus: EventBus, requester: ConnectionRequester, metrics: GatewayMetrics, logger: Logger) =>
+            new ConnectionRequestConsumer(bus, requester, metrics.connectionRequests, logger),
+          inject: [EVENT_BUS, ConnectionRequester, GatewayMetrics, LOGGER],
         },
         {
           provide: SessionEngine,

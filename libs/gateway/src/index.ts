@@ -7,3 +7,5 @@ export * from './gateway.metrics';
 export * from './gateway.module';
 export * from './http/cwmp-http.server';
 export * from './session/session-engine';
+export * from './connection-request';
+export * from './events/connection-request.consumer';

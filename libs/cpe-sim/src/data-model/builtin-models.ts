@@ -25,6 +25,7 @@ function managementServer(root: string): Row[] {
     [`${ms}ConnectionRequestURL`, 'string', ''],
     [`${ms}ConnectionRequestUsername`, 'string', '', W],
     [`${ms}ConnectionRequestPassword`, 'string', '', W],
+    [`${ms}UDPConnectionRequestAddress`, 'string', ''],
     [`${ms}UpgradesManaged`, 'boolean', 'false', W],
     [`${ms}CWMPRetryMinimumWaitInterval`, 'unsignedInt', '5', W],
     [`${ms}CWMPRetryIntervalMultiplier`, 'unsignedInt', '2000', W],

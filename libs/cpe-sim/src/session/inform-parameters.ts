@@ -6,8 +6,9 @@ const TR098_WAN_ADDRESS =
 
 /**
  * The parameters a CPE puts in every Inform (TR-098 / TR-181 "forced inform" parameters): device summary and
- * versions, provisioning code, ManagementServer.ConnectionRequestURL and ParameterKey, and the WAN address the
- * ACS reaches it at. Only those present in the model; the WAN address is the first non-empty one found.
+ * versions, provisioning code, ManagementServer.ConnectionRequestURL and ParameterKey, UDPConnectionRequestAddress
+ * once set, and the WAN address the ACS reaches it at. Only those present in the model; the WAN address is the first
+ * non-empty one found.
  */
 export function informParameterNames(model: DataModel): string[] {
   const root = model.root;
@@ -33,6 +34,9 @@ export function informParameterNames(model: DataModel): string[] {
           'InternetGatewayDevice.ManagementServer.ParameterKey',
         ];
   const names = candidates.filter((name) => model.value(name) !== undefined);
+  // Reported once the CPE has a UDP connection-request address (TR-111), so the ACS can reach it behind NAT.
+  const udpAddress = `${root}.ManagementServer.UDPConnectionRequestAddress`;
+  if (model.value(udpAddress)) names.push(udpAddress);
   const wan = wanAddressName(model);
   if (wan) names.push(wan);
   return names;

@@ -25,6 +25,7 @@ import { cwmpValueOf } from '../data-model/parameter-value';
 import { ConnectionRequestListener } from '../http/connection-request-listener';
 import { CwmpHttpClient } from '../http/cwmp-http-client';
 import type { Credentials } from '../http/http-auth';
+import { UdpConnectionRequestListener } from '../http/udp-connection-request-listener';
 import { type DeviceAction, DeviceRpcHandler } from './device-rpc-handler';
 import { informParameterNames, wanAddressName } from './inform-parameters';
 import { CwmpSessionError, type SessionReport } from './session-report';
@@ -46,6 +47,12 @@ export interface CpeOptions {
   periodicInformInterval?: number;
   /** A Digest-protected listener of this CPE's own, started by start(). */
   connectionRequest?: { host: string; port: number; username: string; password: string };
+  /**
+   * A UDP connection-request listener of this CPE's own (TR-111 Part 2), started by start(); its address is
+   * reported as ManagementServer.UDPConnectionRequestAddress. Signatures are checked with the same live
+   * ConnectionRequestUsername/Password as the HTTP listener.
+   */
+  udpConnectionRequest?: { host: string; port: number };
   /** A listener shared by a fleet (takes precedence over connectionRequest's host/port). */
   connectionRequestListener?: ConnectionRequestListener;
   /** Behave like CPEs that ignore Set-Cookie. */
@@ -121,6 +128,7 @@ export class SimulatedCpe {
   private periodicTimer?: NodeJS.Timeout;
   private ownListener?: ConnectionRequestListener;
   private connectionRequestPath?: string;
+  private udpListener?: UdpConnectionRequestListener;
   private informNames?: { revision: number; names: string[] };
   private readonly sessionListeners = new Set<(report: SessionReport) => void>();
 
@@ -179,6 +187,11 @@ export class SimulatedCpe {
     return this.running;
   }
 
+  /** The CPE's UDP connection-request listener, once started with `udpConnectionRequest`. */
+  get udpConnectionRequestListener(): UdpConnectionRequestListener | undefined {
+    return this.udpListener;
+  }
+
   /** Events waiting for the next Inform (after a reboot, a transfer, a scheduled inform…). */
   get pendingEventCodes(): string[] {
     return this.eventsForInform(undefined).map((e) => e.eventCode);
@@ -235,6 +248,7 @@ export class SimulatedCpe {
     if (this.started) return;
     this.started = true;
     await this.openConnectionRequestListener();
+    await this.openUdpConnectionRequestListener();
     if (!this.bootstrapped) this.addPendingEvent({ eventCode: EventCode.BOOTSTRAP, commandKey: '' });
     this.addPendingEvent({ eventCode: EventCode.BOOT, commandKey: '' });
     this.requestSession();
@@ -255,6 +269,8 @@ export class SimulatedCpe {
     }
     await this.ownListener?.close();
     this.ownListener = undefined;
+    await this.udpListener?.close();
+    this.udpListener = undefined;
     this.client.endSession();
   }
 
@@ -573,6 +589,23 @@ export class SimulatedCpe {
       },
     });
     this.setIfPresent(`${this.model.root}.ManagementServer.ConnectionRequestURL`, listener.urlFor(this.connectionRequestPath));
+    this.model.markFactoryState();
+  }
+
+  private async openUdpConnectionRequestListener(): Promise<void> {
+    const options = this.options.udpConnectionRequest;
+    if (!options) return;
+    const listener = new UdpConnectionRequestListener({ host: options.host, port: options.port });
+    await listener.listen();
+    this.udpListener = listener;
+    listener.register({
+      credentials: () => this.connectionRequestCredentials(),
+      onConnectionRequest: () => {
+        this.addPendingEvent({ eventCode: EventCode.CONNECTION_REQUEST, commandKey: '' });
+        this.requestSession();
+      },
+    });
+    this.setIfPresent(`${this.model.root}.ManagementServer.UDPConnectionRequestAddress`, listener.address);
     this.model.markFactoryState();
   }
 

@@ -45,6 +45,8 @@ export interface EventBus {
 /** Topic names. `cwmp.events` is internal (gateway → services); `acs.*` are public. */
 export const Topics = {
   cwmpEvents: 'cwmp.events',
+  /** Commands for the gateway pool (connection requests), keyed by device id. */
+  cwmpCommands: 'cwmp.commands',
   acsDevice: 'acs.device',
   acsTask: 'acs.task',
 } as const;

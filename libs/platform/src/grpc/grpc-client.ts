@@ -1,0 +1,40 @@
+import { credentials as grpcCredentials, InterceptingCall, type ChannelCredentials, type Client, type ClientOptions, type Interceptor } from '@grpc/grpc-js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './grpc-server.host';
+
+/** What ts-proto generates as `…Client` for a service: a constructor of a grpc-js Client. */
+export type GrpcClientConstructor<C extends Client> = new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>) => C;
+
+export interface GrpcClientOptions {
+  /** Default: plaintext, for the internal network. */
+  credentials?: ChannelCredentials;
+  /**
+   * Deadline given to every unary call that does not set one, in ms. Default 10 s: a call without a deadline can
+   * hang forever on a peer that accepted it and died. Streams (watches) get none unless the call sets one.
+   */
+  defaultDeadlineMs?: number;
+  maxReceiveMessageBytes?: number;
+  maxSendMessageBytes?: number;
+  /** Further grpc-js channel options. */
+  channelOptions?: Partial<ClientOptions>;
+}
+
+/**
+ * A client of a generated service with our defaults: a deadline on every unary call, the same message size limits
+ * as GrpcServerHost, plaintext unless told otherwise.
+ *
+ *   const provisioning = grpcClient(ProvisioningServiceClient, 'provisioning:50051');
+ */
+export function grpcClient<C extends Client>(Constructor: GrpcClientConstructor<C>, address: string, options: GrpcClientOptions = {}): C {
+  const deadlineMs = options.defaultDeadlineMs ?? 10_000;
+  const defaultDeadline: Interceptor = (callOptions, nextCall) => {
+    const unaryResponse = !callOptions.method_definition.responseStream;
+    const deadline = callOptions.deadline ?? (unaryResponse ? new Date(Date.now() + deadlineMs) : undefined);
+    return new InterceptingCall(nextCall({ ...callOptions, ...(deadline !== undefined ? { deadline } : {}) }));
+  };
+  return new Constructor(address, options.credentials ?? grpcCredentials.createInsecure(), {
+    'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': options.maxSendMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    ...options.channelOptions,
+    interceptors: [defaultDeadline, ...(options.channelOptions?.interceptors ?? [])],
+  });
+}
