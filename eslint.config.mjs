@@ -2,7 +2,7 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', 'coverage/**', '.infra/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['**/node_modules/**', 'dist/**', 'coverage/**', '.infra/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'libs/contracts/src/generated/**', 'libs/platform/src/grpc/generated/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -37,6 +37,16 @@ export default tseslint.config(
             { sourceTag: 'scope:provisioning', onlyDependOnLibsWithTags: ['scope:provisioning', 'scope:shared'] },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The gRPC host's spec hosts a real generated service to test reflection and error mapping end to end.
+    files: ['libs/platform/src/grpc/**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, depConstraints: [{ sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:contracts'] }] },
       ],
     },
   },

@@ -1,1 +1,3 @@
 export * from './cwmp-events';
+export * as provisioningV1 from './generated/acs/internal/provisioning/v1/provisioning';
+export { acsDescriptorSet } from './generated/descriptor-set';

@@ -5,3 +5,5 @@ export * from './nest';
 export * from './observability/health';
 export * from './observability/metrics';
 export * from './ports';
+export * from './errors';
+export * from './grpc';

@@ -1,7 +1,3 @@
-// The host is exercised with the real provisioning contract: that is what it will serve, and it proves the generated
-// service definitions, the descriptor set and reflection fit together. Platform code itself never imports contracts;
-// only this spec does.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { acsDescriptorSet, provisioningV1 as pb } from '@acs/contracts';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
 import {
