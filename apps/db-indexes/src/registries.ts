@@ -1,8 +1,9 @@
 import type { ServiceCollections } from '@acs/infra-mongo';
+import { provisioningCollections } from '@acs/provisioning';
 
 /**
  * The collections of every service, for `npm run db:indexes`. A service that owns Mongo collections exports its
  * ServiceCollections from its lib and adds it here (e.g. `provisioningCollections` from @acs/provisioning); the
- * command then builds its indexes with everyone else's. Empty until the first service declares collections.
+ * command then builds its indexes with everyone else's.
  */
-export const serviceCollections: readonly ServiceCollections[] = [];
+export const serviceCollections: readonly ServiceCollections[] = [provisioningCollections];

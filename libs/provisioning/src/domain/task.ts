@@ -50,6 +50,8 @@ export interface Task {
   expiresAt?: number;
   dispatchedAt?: number;
   completedAt?: number;
+  /** Wake the device with a connection request when the task is dispatched (and on each retry). */
+  connectionRequest?: boolean;
   /** Work items queued for the current attempt, in order. */
   workItemIds: string[];
   /** What the device answered (e.g. the values read), when done. */

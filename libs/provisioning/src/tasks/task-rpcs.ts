@@ -168,8 +168,9 @@ function normaliseType(declared: string | undefined): XsdType | undefined {
   return known.find((t) => t.toLowerCase() === bare.toLowerCase());
 }
 
+/** `Device.IP.Interface` → `Device.IP.Interface.`; the empty path (the whole tree in CWMP) stays empty. */
 export function objectPath(path: string): string {
-  return path.endsWith('.') ? path : `${path}.`;
+  return path === '' || path.endsWith('.') ? path : `${path}.`;
 }
 
 export function stripDot(path: string): string {

@@ -1,0 +1,4 @@
+export * from './page-token';
+export * from './provisioning-grpc.service';
+export * from './provisioning.mappers';
+export * from './task-spec.validator';

@@ -1,0 +1,41 @@
+import { ValidationError } from '@acs/platform';
+
+/** Page size when the request says 0. */
+export const DEFAULT_PAGE_SIZE = 100;
+/** Larger requested pages are cut to this (the proto's rule, so one answer stays well under the message limit). */
+export const MAX_PAGE_SIZE = 1000;
+
+const TOKEN_PREFIX = 'o:';
+
+/** The page size a request asks for, with the proto's defaults applied: 0 → 100, more than 1000 → 1000. */
+export function pageSizeOf(requested: number): number {
+  if (!Number.isFinite(requested) || requested <= 0) return DEFAULT_PAGE_SIZE;
+  return Math.min(Math.floor(requested), MAX_PAGE_SIZE);
+}
+
+/**
+ * A page token: the offset of the next page, base64url-encoded so clients treat it as opaque. Offsets (rather than
+ * keys of the last item) keep one scheme for every listing; a listing that changes between pages may then skip or
+ * repeat an item, which these administrative listings accept.
+ */
+export function encodePageToken(offset: number): string {
+  return Buffer.from(`${TOKEN_PREFIX}${offset}`, 'utf8').toString('base64url');
+}
+
+/** The offset a request's page token stands for; 0 for none. ValidationError on `page_token` when it is not ours. */
+export function decodePageToken(token: string, field = 'page_token'): number {
+  if (token === '') return 0;
+  const text = /^[A-Za-z0-9_-]+={0,2}$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
+  const digits = text.startsWith(TOKEN_PREFIX) ? text.slice(TOKEN_PREFIX.length) : '';
+  const offset = /^\d{1,15}$/.test(digits) ? Number(digits) : NaN;
+  if (!Number.isSafeInteger(offset)) {
+    throw ValidationError.forField(field, 'not a page token of this listing: pass the previous response\'s next_page_token', 'BAD_FORMAT');
+  }
+  return offset;
+}
+
+/** The token of the page after `offset + returned` items, or '' when `total` says there is none. */
+export function nextPageToken(offset: number, returned: number, total: number): string {
+  const next = offset + returned;
+  return returned > 0 && next < total ? encodePageToken(next) : '';
+}

@@ -1,0 +1,100 @@
+// The parsed form of a device filter (docs/filter-language.md). Produced by parseFilter, consumed by evaluateFilter
+// and compileFilterToMongo, which must agree on every node's meaning.
+
+/** Device record fields a filter can name directly (besides `tag` and parameter paths). */
+export const DEVICE_FIELDS = [
+  'id',
+  'oui',
+  'productClass',
+  'serialNumber',
+  'manufacturer',
+  'rootObject',
+  'softwareVersion',
+  'hardwareVersion',
+  'ip',
+  'registeredAt',
+  'lastInform',
+  'lastBoot',
+  'lastBootstrap',
+] as const;
+
+export type DeviceField = (typeof DEVICE_FIELDS)[number];
+
+/** Fields holding epoch milliseconds; a filter may compare them with ISO 8601 timestamps. */
+export const TIME_FIELDS: ReadonlySet<DeviceField> = new Set<DeviceField>(['registeredAt', 'lastInform', 'lastBoot', 'lastBootstrap']);
+
+export type FieldRef =
+  | { kind: 'device'; name: DeviceField }
+  /** The device's tag set: `tag = "x"` is membership. */
+  | { kind: 'tag' }
+  /** A parameter's value, by full path without a trailing dot. */
+  | { kind: 'parameter'; path: string };
+
+export type Literal = string | number | boolean;
+
+export type ComparisonOperator = '=' | '!=' | '<' | '<=' | '>' | '>=';
+
+export type FilterExpr =
+  /** The empty filter: every device. */
+  | { kind: 'all' }
+  | { kind: 'and'; operands: FilterExpr[] }
+  | { kind: 'or'; operands: FilterExpr[] }
+  | { kind: 'not'; operand: FilterExpr }
+  | { kind: 'compare'; field: FieldRef; operator: ComparisonOperator; value: Literal }
+  | { kind: 'in'; field: FieldRef; values: Literal[]; negated: boolean }
+  /** `pattern` is the glob as written (`*` any run, `?` one character, `\` escapes the next character). */
+  | { kind: 'like'; field: FieldRef; pattern: string; negated: boolean }
+  | { kind: 'null'; field: FieldRef; negated: boolean };
+
+export function isTimeField(field: FieldRef): boolean {
+  return field.kind === 'device' && TIME_FIELDS.has(field.name);
+}
+
+/**
+ * The values a literal is equal to. Devices report the same value as a number (xsd:int) or a string (xsd:string)
+ * depending on the model, so `=`, `!=` and `IN` accept both spellings of an integer and of a boolean. Ordering
+ * (`<`, `>`…) does not: it compares numbers with numbers and strings with strings only, as MongoDB does.
+ */
+export function equalityForms(value: Literal): Literal[] {
+  if (typeof value === 'number') return [value, String(value)];
+  if (typeof value === 'boolean') return [value, String(value)];
+  // CWMP numbers are integers (int, unsignedInt, long, unsignedLong): only an integer string has a numeric twin, so a
+  // version such as "1.2" stays a string.
+  const n = Number(value);
+  return /^-?\d+$/.test(value) && Number.isSafeInteger(n) && String(n) === value ? [value, n] : [value];
+}
+
+/** The glob of a LIKE as an anchored regular expression that MongoDB (PCRE), FerretDB (RE2) and JavaScript agree on. */
+export function globToRegExp(pattern: string): RegExp {
+  let source = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      source += escapeRegExpChar(pattern[++i]);
+    } else if (c === '*') {
+      // [\s\S] rather than `.` with the `s` flag: the MongoDB driver does not carry the dotAll flag into BSON.
+      source += '[\\s\\S]*';
+    } else if (c === '?') {
+      source += '[\\s\\S]';
+    } else {
+      source += escapeRegExpChar(c);
+    }
+  }
+  return new RegExp(`${source}$`);
+}
+
+function escapeRegExpChar(c: string): string {
+  return /[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
+}
+
+/** A human-readable name of a field, for messages. */
+export function fieldName(field: FieldRef): string {
+  switch (field.kind) {
+    case 'device':
+      return field.name;
+    case 'tag':
+      return 'tag';
+    case 'parameter':
+      return field.path;
+  }
+}

@@ -1,0 +1,197 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { rootObjectOf, type Inform } from '@acs/cwmp';
+import type { InformEventData } from '@acs/contracts';
+import { Topics, type BusMessage, type EventBus, type Logger, type SessionStore } from '@acs/platform';
+import type { DeviceRecord, InformFacts, ParameterUpdate, RootObject } from '../domain/device';
+import type { Preset } from '../domain/preset';
+import { planPresets, presetsTriggeredBy, detectPresetLoop } from '../presets';
+import type { DeviceRepository, FaultRepository, TaskRepository } from '../repositories/ports';
+import type { TaskManager } from '../tasks/task-manager';
+
+/** Where presets come from: the repository, reloaded when it changes (see PresetCatalog). */
+export interface PresetSource {
+  current(): Promise<Preset[]>;
+}
+
+export interface InformHandlerDeps {
+  devices: DeviceRepository;
+  tasks: TaskRepository;
+  faults: FaultRepository;
+  taskManager: TaskManager;
+  presets: PresetSource;
+  sessions: SessionStore;
+  bus: EventBus;
+  logger: Logger;
+  /** How long the "planned" mark lives: longer than the gateway's wait for it. */
+  planMarkTtlMs: number;
+  /** Set connection-request credentials of the ACS's own on devices that have none on record. */
+  manageConnectionRequestCredentials: boolean;
+  now?: () => number;
+}
+
+/** Published on `acs.device`. */
+export interface DeviceEventData {
+  deviceId: string;
+  oui: string;
+  productClass: string;
+  serialNumber: string;
+  softwareVersion?: string;
+  eventCodes?: string[];
+  parameters?: Array<{ path: string; value: unknown }>;
+}
+
+const CREDENTIALS_SOURCE = 'acs:connection-request-credentials';
+
+/** How many recent plans per device loop detection looks at. */
+const PLAN_HISTORY = 5;
+
+/**
+ * Everything an Inform causes in provisioning, in order: the inventory learns the device (registering it on first
+ * contact, starting it afresh on BOOTSTRAP), `acs.device` tells the world, triggered presets are planned against
+ * what is known and their work queued, and finally the session is marked "planned" so the gateway's ACS turn — which
+ * waits a bounded time for that mark — runs the new work in the same session.
+ */
+export class InformHandler {
+  private readonly now: () => number;
+  /**
+   * Recent plan digests per device, for loop detection. Per pod: a device's informs go to one partition, so to one
+   * pod, as long as the group does not rebalance (after one, a loop takes a few more sessions to be noticed).
+   */
+  private readonly planHistory = new Map<string, Array<{ at: number; specsDigest: string }>>();
+  /** When each device's presets were last evaluated, for cron triggers. Per pod, like the history. */
+  private readonly lastEvaluated = new Map<string, number>();
+
+  constructor(private readonly deps: InformHandlerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async handle(event: InformEventData): Promise<void> {
+    const { devices, sessions } = this.deps;
+    const codes = event.inform.events.map((e) => normaliseCode(e.eventCode));
+    const facts = informFacts(event, this.now());
+    const { created, device } = await devices.applyInform(facts);
+    await this.publishDeviceEvents(device, created, codes, event.inform);
+    try {
+      await this.plan(device, codes);
+      await this.ensureConnectionRequestCredentials(device);
+    } finally {
+      // Even when planning failed, say so quickly: the gateway then goes on with what is queued instead of waiting.
+      await sessions.markPlanned(device.id, event.sessionId, this.deps.planMarkTtlMs);
+    }
+  }
+
+  private async plan(device: DeviceRecord, eventCodes: string[]): Promise<void> {
+    const { taskManager, tasks, logger } = this.deps;
+    const now = this.now();
+    const presets = await this.deps.presets.current();
+    // Cron triggers fire at the first Inform after a tick: the ACS cannot reach a CPE except through its sessions.
+    const lastEvaluatedAt = this.lastEvaluated.get(device.id);
+    this.lastEvaluated.set(device.id, now);
+    const triggered = presetsTriggeredBy(presets, { eventCodes, now, lastEvaluatedAt });
+    if (triggered.length === 0) return;
+    // Work a preset queued earlier that has not run yet already expresses the desired state: do not pile more on.
+    const active = await tasks.activeForDevice(device.id);
+    if (active.some((t) => t.source.startsWith('preset:'))) return;
+
+    const plan = planPresets(triggered, device, { now });
+    if (plan.tags.add.length > 0 || plan.tags.remove.length > 0) await this.deps.devices.setTags(device.id, plan.tags.add, plan.tags.remove);
+    const history = this.remember(device.id, plan.digest);
+    const loop = detectPresetLoop(history);
+    if (loop) {
+      const channel = plan.tasks[0]?.channel ?? triggered[0].channel;
+      logger.warn({ deviceId: device.id, presets: plan.presetsApplied }, 'preset loop: the device keeps undoing the same change');
+      await this.deps.faults.raise({
+        deviceId: device.id,
+        channel,
+        code: 'preset-loop',
+        message: `presets ${plan.presetsApplied.join(', ')} keep asking for the same changes: the device does not keep them`,
+        detail: { loop, tasks: plan.tasks.map((t) => t.spec) },
+        at: now,
+      });
+      return;
+    }
+    for (const planned of plan.tasks) {
+      await taskManager.create({ deviceId: device.id, spec: planned.spec, source: `preset:${planned.presets.join('+')}`, channel: planned.channel });
+    }
+  }
+
+  /**
+   * Connection requests need credentials the ACS knows, and a CPE reads its password back empty: so the ACS sets a
+   * random one of its own on each device (once; again after a BOOTSTRAP, which forgets what was known) and
+   * TaskManager remembers it when the device accepts.
+   */
+  private async ensureConnectionRequestCredentials(device: DeviceRecord): Promise<void> {
+    if (!this.deps.manageConnectionRequestCredentials || device.connectionRequestPassword) return;
+    const active = await this.deps.tasks.activeForDevice(device.id);
+    if (active.some((t) => t.source === CREDENTIALS_SOURCE)) return;
+    const prefix = `${device.rootObject}.ManagementServer.`;
+    await this.deps.taskManager.create({
+      deviceId: device.id,
+      source: CREDENTIALS_SOURCE,
+      channel: 'connection-request',
+      spec: {
+        kind: 'setParameterValues',
+        values: [
+          { path: `${prefix}ConnectionRequestUsername`, value: `acs-${randomBytes(6).toString('hex')}`, type: 'string' },
+          { path: `${prefix}ConnectionRequestPassword`, value: randomBytes(15).toString('base64url'), type: 'string' },
+        ],
+      },
+    });
+  }
+
+  private remember(deviceId: string, specsDigest: string): Array<{ at: number; specsDigest: string }> {
+    const history = [...(this.planHistory.get(deviceId) ?? []), { at: this.now(), specsDigest }].slice(-PLAN_HISTORY);
+    this.planHistory.set(deviceId, history);
+    return history;
+  }
+
+  private async publishDeviceEvents(device: DeviceRecord, created: boolean, codes: string[], inform: Inform): Promise<void> {
+    const base: DeviceEventData = {
+      deviceId: device.id,
+      oui: device.oui,
+      productClass: device.productClass,
+      serialNumber: device.serialNumber,
+      softwareVersion: device.softwareVersion,
+      eventCodes: codes,
+    };
+    const types: Array<[string, DeviceEventData]> = [];
+    if (created) types.push(['acs.device.registered', base]);
+    if (codes.includes('0 BOOTSTRAP')) types.push(['acs.device.bootstrapped', base]);
+    if (codes.includes('1 BOOT')) types.push(['acs.device.booted', base]);
+    if (codes.includes('4 VALUE CHANGE')) {
+      types.push(['acs.device.parameters-changed', { ...base, parameters: inform.parameterList.map((p) => ({ path: p.name, value: p.value.value })) }]);
+    }
+    if (types.length === 0) return;
+    const time = new Date(this.now()).toISOString();
+    const messages: BusMessage[] = types.map(([type, data]) => ({ id: randomUUID(), topic: Topics.acsDevice, key: device.id, type, time, data }));
+    await this.deps.bus.publish(messages);
+  }
+}
+
+/** The device facts an Inform carries. */
+export function informFacts(event: InformEventData, at: number): InformFacts {
+  const { inform } = event;
+  const parameters: ParameterUpdate[] = inform.parameterList.map((p) => ({ path: p.name, value: p.value.value, type: p.value.type }));
+  const root: RootObject = (inform.parameterList.map((p) => rootObjectOf(p.name)).find((r) => r !== null) as RootObject | undefined) ?? 'Device';
+  return {
+    id: event.deviceId,
+    oui: inform.deviceId.oui,
+    productClass: inform.deviceId.productClass,
+    serialNumber: inform.deviceId.serialNumber,
+    manufacturer: inform.deviceId.manufacturer,
+    rootObject: root,
+    at,
+    eventCodes: inform.events.map((e) => normaliseCode(e.eventCode)),
+    remoteAddress: event.remoteAddress.replace(/:\d+$/, ''),
+    parameters,
+  };
+}
+
+/**
+ * `4  VALUE CHANGE` and `4 value change` are the same event: devices are not careful about spaces or case. Standard
+ * codes are upper-cased; `M <Method>` and vendor codes keep their case (method names are case-sensitive).
+ */
+function normaliseCode(code: string): string {
+  const spaced = code.trim().replace(/\s+/g, ' ');
+  return /^\d+ /.test(spaced) ? spaced.toUpperCase() : spaced.replace(/^m /, 'M ');
+}

@@ -1,0 +1,90 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_BUS, HEALTH_REGISTRY, LOGGER, DEVICE_QUEUE, SESSION_STORE, type DeviceQueue, type EventBus, type HealthRegistry, type Logger, type SessionStore } from '@acs/platform';
+import { InformHandler } from './inform/inform-handler';
+import { loadProvisioningConfig, type ProvisioningConfig } from './provisioning.config';
+import type { ProvisioningStore } from './repositories/ports';
+import { PresetCatalog } from './service/preset-catalog';
+import { ProvisioningConsumer } from './service/provisioning-consumer';
+import { TaskManager } from './tasks/task-manager';
+
+export const PROVISIONING_STORE = Symbol('ProvisioningStore');
+export const PROVISIONING_CONFIG = Symbol('ProvisioningConfig');
+
+/** Starts the consumer, the preset catalog and the task clock once everything is wired; stops them first on shutdown. */
+@Injectable()
+export class ProvisioningLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+
+  constructor(
+    private readonly consumer: ProvisioningConsumer,
+    private readonly catalog: PresetCatalog,
+    private readonly tasks: TaskManager,
+    @Inject(PROVISIONING_STORE) private readonly store: ProvisioningStore,
+    @Inject(PROVISIONING_CONFIG) private readonly config: ProvisioningConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(HEALTH_REGISTRY) health: HealthRegistry,
+  ) {
+    health.register({ name: 'provisioning-store', check: async () => void (await store.presets.list()) });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.catalog.start();
+    await this.consumer.start();
+    this.timer = setInterval(() => {
+      if (this.ticking) return;
+      this.ticking = this.tasks
+        .tick()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'task tick failed'))
+        .finally(() => (this.ticking = undefined));
+    }, this.config.tickMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.ticking;
+    await this.consumer.stop();
+    this.catalog.stop();
+    await this.store.close();
+  }
+}
+
+/** The provisioning service: inventory, tasks, presets, faults. Expects the ports from PlatformModule. */
+@Module({})
+export class ProvisioningModule {
+  static forRoot(options: { store: ProvisioningStore; config?: ProvisioningConfig }): DynamicModule {
+    return {
+      module: ProvisioningModule,
+      providers: [
+        { provide: PROVISIONING_STORE, useValue: options.store },
+        { provide: PROVISIONING_CONFIG, useFactory: () => options.config ?? loadProvisioningConfig() },
+        {
+          provide: TaskManager,
+          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, queue: DeviceQueue, bus: EventBus, logger: Logger) =>
+            new TaskManager({ tasks: store.tasks, devices: store.devices, faults: store.faults, queue, bus, logger, config: config.tasks }),
+          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, DEVICE_QUEUE, EVENT_BUS, LOGGER],
+        },
+        {
+          provide: PresetCatalog,
+          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, logger: Logger) =>
+            new PresetCatalog(store.presets, logger, { directory: config.presetsDir, pollMs: config.presetPollMs }),
+          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, LOGGER],
+        },
+        {
+          provide: InformHandler,
+          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, taskManager: TaskManager, catalog: PresetCatalog, sessions: SessionStore, bus: EventBus, logger: Logger) =>
+            new InformHandler({ devices: store.devices, tasks: store.tasks, faults: store.faults, taskManager, presets: catalog, sessions, bus, logger, planMarkTtlMs: config.planMarkTtlMs, manageConnectionRequestCredentials: config.manageConnectionRequestCredentials }),
+          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, TaskManager, PresetCatalog, SESSION_STORE, EVENT_BUS, LOGGER],
+        },
+        {
+          provide: ProvisioningConsumer,
+          useFactory: (bus: EventBus, informs: InformHandler, tasks: TaskManager, logger: Logger) => new ProvisioningConsumer(bus, informs, tasks, logger),
+          inject: [EVENT_BUS, InformHandler, TaskManager, LOGGER],
+        },
+        ProvisioningLifecycle,
+      ],
+      exports: [TaskManager, PresetCatalog, PROVISIONING_STORE, PROVISIONING_CONFIG],
+    };
+  }
+}

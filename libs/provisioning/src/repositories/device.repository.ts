@@ -1,0 +1,317 @@
+import type { DeviceRecord, InformFacts, ParameterUpdate } from '../domain';
+import { DuplicateKeyError, type DocumentCollection, type StoredDocument } from './document-collection';
+import {
+  ConcurrentWriteError,
+  DeviceNotFoundError,
+  InvalidParameterPathError,
+  InvalidQueryError,
+  type DeviceFilter,
+  type DeviceQuery,
+  type DeviceRepository,
+  type Paged,
+  type ProjectedDevice,
+} from './ports';
+import {
+  PARAMETERS_FIELD,
+  NODE_META_KEYS,
+  fromStoredDevice,
+  isDeviceField,
+  mergeParameterUpdates,
+  normalizeParameterPath,
+  parameterUpdateFields,
+  storedNodeFields,
+  storedParameterField,
+  subtreeAt,
+  toStoredDevice,
+  treeOf,
+  type StoredTree,
+} from './stored-device';
+
+/** recentEvents keeps this many Informs, newest first. */
+export const RECENT_EVENTS_KEPT = 20;
+
+/** The largest page a device query returns; a full TR-181 device is several hundred kB. */
+export const MAX_DEVICE_PAGE = 10_000;
+
+/** Parameters per write of setParameters (about 4 stored fields each); see setParameters for the why. */
+export const PARAMETER_WRITE_BATCH = 400;
+
+/** Attempts of the Inform's compare-and-set before giving up (only concurrent Informs of one device collide). */
+const INFORM_ATTEMPTS = 5;
+
+/** Parameters (below the root object) that are also kept as top-level device fields, for indexes and filters. */
+const PROMOTED_PARAMETERS: ReadonlyArray<[string, 'softwareVersion' | 'hardwareVersion' | 'connectionRequestUrl' | 'udpConnectionRequestAddress']> = [
+  ['DeviceInfo.SoftwareVersion', 'softwareVersion'],
+  ['DeviceInfo.HardwareVersion', 'hardwareVersion'],
+  ['ManagementServer.ConnectionRequestURL', 'connectionRequestUrl'],
+  ['ManagementServer.UDPConnectionRequestAddress', 'udpConnectionRequestAddress'],
+];
+const ROOT_OBJECTS = ['Device', 'InternetGatewayDevice'];
+
+/**
+ * The device inventory over a DocumentCollection (MongoDB or the embedded store). Every parameter write is a
+ * targeted `$set`/`$unset` of `p.<path>` fields: a 5,000-parameter document is never rewritten for an Inform.
+ */
+export class StoredDeviceRepository implements DeviceRepository {
+  constructor(private readonly devices: DocumentCollection) {}
+
+  async get(id: string): Promise<DeviceRecord | null> {
+    const doc = await this.devices.findOne({ _id: id });
+    return doc ? fromStoredDevice(doc) : null;
+  }
+
+  async applyInform(facts: InformFacts): Promise<{ created: boolean; device: DeviceRecord }> {
+    const updates = mergeParameterUpdates(facts.parameters);
+    const fields = informFields(facts, updates);
+    const event = { at: facts.at, codes: [...facts.eventCodes] };
+    const bootstrap = facts.eventCodes.includes('0 BOOTSTRAP');
+
+    for (let attempt = 0; attempt < INFORM_ATTEMPTS; attempt++) {
+      const existing = await this.devices.findOne({ _id: facts.id }, ['lastInform', 'recentEvents', 'connectionRequestUrl']);
+      if (!existing) {
+        const device: DeviceRecord = {
+          id: facts.id,
+          ...fields,
+          ...(fields.ip === undefined && facts.remoteAddress !== undefined ? { ip: facts.remoteAddress } : {}),
+          registeredAt: facts.at,
+          recentEvents: [event],
+          tags: [],
+          parameters: Object.fromEntries(updates.map((u) => [u.path, { ...nodeOf(u), learnedAt: facts.at }])),
+        };
+        const stored = toStoredDevice(device);
+        try {
+          await this.devices.insertOne(stored as unknown as StoredDocument);
+          return { created: true, device: fromStoredDevice(stored as unknown as StoredDocument) };
+        } catch (error) {
+          // Another consumer created it between our read and insert: update it instead.
+          if (error instanceof DuplicateKeyError) continue;
+          throw error;
+        }
+      }
+
+      // The cap is computed here and written whole: FerretDB ignores `$push` with `$slice`/`$position`, so the
+      // store cannot trim the list itself. The guard on lastInform makes the read-modify-write a compare-and-set.
+      const recentEvents = withEvent(existing.recentEvents, event);
+      const set: Record<string, unknown> = { ...fields, recentEvents };
+      // The ConnectionRequestURL's host is the better address; the source address stands in while none is known.
+      if (set.ip === undefined && typeof existing.connectionRequestUrl !== 'string' && facts.remoteAddress !== undefined) set.ip = facts.remoteAddress;
+      if (bootstrap) {
+        // One `$set` of `p` clears the known tree and applies the Inform's parameters at once.
+        set[PARAMETERS_FIELD] = treeOf(updates.map((u) => [u.path, u, facts.at]));
+      } else {
+        for (const update of updates) Object.assign(set, parameterUpdateFields(update, facts.at));
+      }
+      const guard = typeof existing.lastInform === 'number' ? { lastInform: existing.lastInform } : { lastInform: { $exists: false } };
+      const after = await this.devices.findOneAndUpdate({ _id: facts.id, ...guard }, { set });
+      if (after) return { created: false, device: fromStoredDevice(after) };
+    }
+    throw new ConcurrentWriteError(`device ${facts.id}`);
+  }
+
+  async setParameters(id: string, updates: ParameterUpdate[], at: number): Promise<void> {
+    const merged = mergeParameterUpdates(updates);
+    // In batches: FerretDB 1.24 takes time quadratic in the fields of one `$set` (4,000 fields ≈ 4 s; all values
+    // of the TP-Link EX220 in one write ≈ 60 s, in batches of 400 ≈ 9 s). Each batch is a targeted, idempotent
+    // write; MongoDB does not care either way.
+    for (let start = 0; start < merged.length; start += PARAMETER_WRITE_BATCH) {
+      const batch = merged.slice(start, start + PARAMETER_WRITE_BATCH);
+      const set: Record<string, unknown> = promotedFields(batch);
+      for (const update of batch) Object.assign(set, parameterUpdateFields(update, at));
+      if (!(await this.devices.updateOne({ _id: id }, { set }))) throw new DeviceNotFoundError(id);
+    }
+  }
+
+  async replaceSubtree(id: string, path: string, updates: ParameterUpdate[], at: number): Promise<void> {
+    const root = normalizeParameterPath(path);
+    const merged = mergeParameterUpdates(updates);
+    const kept = new Set<string>([root]);
+    for (const update of merged) {
+      if (update.path !== root && !update.path.startsWith(`${root}.`)) throw new InvalidParameterPathError(update.path, `not under the replaced subtree ${root}`);
+      // The update's node and every object between it and the subtree's root stay.
+      const segments = update.path.split('.');
+      for (let length = root.split('.').length; length <= segments.length; length++) kept.add(segments.slice(0, length).join('.'));
+    }
+
+    const doc = await this.devices.findOne({ _id: id }, [storedParameterField(root)]);
+    if (!doc) throw new DeviceNotFoundError(id);
+    // The refreshed subtree is rebuilt here and written as one `$set` of `p.<path>`: the CPE just listed all of it,
+    // so it is rewritten anyway, and one field is what every store writes fast (thousands of `$set`/`$unset` paths
+    // are not, on FerretDB). Values known before survive for the nodes the refresh kept.
+    const subtree = keptCopy(subtreeAt(doc[PARAMETERS_FIELD], root), root, kept);
+    const depth = root.split('.').length;
+    for (const update of merged) {
+      let node = subtree;
+      for (const segment of update.path.split('.').slice(depth)) {
+        if (node[segment] === undefined) node[segment] = {};
+        node = node[segment] as StoredTree;
+      }
+      Object.assign(node, storedNodeFields(update, at));
+    }
+    const set: Record<string, unknown> = { ...promotedFields(merged), [storedParameterField(root)]: subtree };
+    if (!(await this.devices.updateOne({ _id: id }, { set }))) throw new DeviceNotFoundError(id);
+  }
+
+  async deleteSubtree(id: string, path: string): Promise<void> {
+    if (!(await this.devices.updateOne({ _id: id }, { unset: [storedParameterField(path)] }))) throw new DeviceNotFoundError(id);
+  }
+
+  async setTags(id: string, add: string[], remove: string[]): Promise<string[]> {
+    for (const tag of [...add, ...remove]) {
+      if (typeof tag !== 'string' || tag.trim() === '') throw new InvalidQueryError(`tags are non-empty strings, got ${JSON.stringify(tag)}`);
+    }
+    const removing = [...new Set(remove)];
+    const adding = [...new Set(add)].filter((tag) => !removing.includes(tag));
+    // Two writes: MongoDB refuses $addToSet and $pullAll on the same field in one update.
+    if (adding.length > 0 && !(await this.devices.updateOne({ _id: id }, { addToSet: { tags: adding } }))) throw new DeviceNotFoundError(id);
+    if (removing.length > 0 && !(await this.devices.updateOne({ _id: id }, { pullAll: { tags: removing } }))) throw new DeviceNotFoundError(id);
+    const doc = await this.devices.findOne({ _id: id }, ['tags']);
+    if (!doc) throw new DeviceNotFoundError(id);
+    return Array.isArray(doc.tags) ? (doc.tags as string[]) : [];
+  }
+
+  async setConnectionRequestCredentials(id: string, username: string, password: string): Promise<void> {
+    const set = { connectionRequestUsername: username, connectionRequestPassword: password };
+    if (!(await this.devices.updateOne({ _id: id }, { set }))) throw new DeviceNotFoundError(id);
+  }
+
+  async query(query: DeviceQuery): Promise<Paged<ProjectedDevice>> {
+    const { skip, limit } = query;
+    if (!Number.isInteger(skip) || skip < 0) throw new InvalidQueryError(`skip must be a non-negative integer, got ${skip}`);
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_DEVICE_PAGE) throw new InvalidQueryError(`limit must be an integer from 0 to ${MAX_DEVICE_PAGE}, got ${limit}`);
+    const projection = query.projection === undefined ? undefined : storedProjection(query.projection);
+    const sort = storedSort(query.sort ?? []);
+    refuseServerCode(query.filter);
+    const [total, docs] = await Promise.all([
+      this.devices.count(query.filter),
+      limit === 0 ? Promise.resolve([]) : this.devices.find(query.filter, { projection, sort, skip, limit }),
+    ]);
+    return { items: docs.map((doc) => fromStoredDevice(doc)), total };
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.devices.deleteOne({ _id: id });
+  }
+
+  async count(filter: DeviceFilter): Promise<number> {
+    refuseServerCode(filter);
+    return this.devices.count(filter);
+  }
+}
+
+function nodeOf(update: ParameterUpdate): Omit<DeviceRecord['parameters'][string], 'learnedAt'> {
+  const node: Omit<DeviceRecord['parameters'][string], 'learnedAt'> = {};
+  if (update.value !== undefined) node.value = update.value;
+  if (update.type !== undefined) node.type = update.type;
+  if (update.writable !== undefined) node.writable = update.writable;
+  if (update.object !== undefined) node.object = update.object;
+  return node;
+}
+
+/** The top-level fields an Inform sets (everything but registeredAt, recentEvents, tags and parameters). */
+function informFields(facts: InformFacts, updates: readonly ParameterUpdate[]) {
+  const promoted = promotedFields(updates) as Partial<Pick<DeviceRecord, 'ip'>>;
+  return {
+    oui: facts.oui,
+    productClass: facts.productClass,
+    serialNumber: facts.serialNumber,
+    manufacturer: facts.manufacturer,
+    rootObject: facts.rootObject,
+    ...(promoted as Pick<DeviceRecord, 'softwareVersion' | 'hardwareVersion' | 'connectionRequestUrl' | 'udpConnectionRequestAddress'>),
+    ...(promoted.ip === undefined ? {} : { ip: promoted.ip }),
+    lastInform: facts.at,
+    ...(facts.eventCodes.includes('1 BOOT') ? { lastBoot: facts.at } : {}),
+    ...(facts.eventCodes.includes('0 BOOTSTRAP') ? { lastBootstrap: facts.at } : {}),
+  };
+}
+
+/** Top-level fields mirrored from parameters among the updates; `ip` follows the ConnectionRequestURL's host. */
+function promotedFields(updates: readonly ParameterUpdate[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const update of updates) {
+    if (update.value === undefined) continue;
+    const [root, ...rest] = update.path.split('.');
+    if (!ROOT_OBJECTS.includes(root)) continue;
+    const relative = rest.join('.');
+    const promoted = PROMOTED_PARAMETERS.find(([path]) => path === relative);
+    if (!promoted) continue;
+    fields[promoted[1]] = String(update.value);
+    if (promoted[1] === 'connectionRequestUrl') {
+      const host = hostOf(String(update.value));
+      if (host !== undefined) fields.ip = host;
+    }
+  }
+  return fields;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    const host = new URL(url).hostname;
+    return host === '' ? undefined : host.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The event prepended, capped; a redelivered Inform (same time and codes as one kept) is not counted twice. */
+function withEvent(current: unknown, event: { at: number; codes: string[] }): Array<{ at: number; codes: string[] }> {
+  const events = Array.isArray(current) ? (current as Array<{ at: number; codes: string[] }>) : [];
+  const seen = events.some((e) => e.at === event.at && e.codes.length === event.codes.length && e.codes.every((code, i) => code === event.codes[i]));
+  return (seen ? events : [event, ...events]).slice(0, RECENT_EVENTS_KEPT);
+}
+
+/** A copy of the stored subtree at `root` with only the kept nodes (and their meta fields). */
+function keptCopy(tree: unknown, root: string, kept: ReadonlySet<string>): StoredTree {
+  const copy = (node: unknown, path: string): StoredTree => {
+    const result: StoredTree = {};
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return result;
+    for (const [key, child] of Object.entries(node as StoredTree)) {
+      if (NODE_META_KEYS.has(key)) result[key] = child;
+      else if (kept.has(`${path}.${key}`)) result[key] = copy(child, `${path}.${key}`);
+    }
+    return result;
+  };
+  return copy(tree, root);
+}
+
+/** Stored fields to read for a projection; a path inside another projected path is dropped (MongoDB refuses both). */
+function storedProjection(fields: readonly string[]): string[] {
+  const stored = new Set<string>(['_id']);
+  for (const field of fields) {
+    if (field === 'id' || field === '_id') continue;
+    if (isDeviceField(field)) stored.add(field);
+    else if (field === 'parameters') stored.add(PARAMETERS_FIELD);
+    else stored.add(storedParameterField(field));
+  }
+  const all = [...stored];
+  return all.filter((field) => !all.some((other) => other !== field && field.startsWith(`${other}.`)));
+}
+
+/** Sort keys in the stored shape; a parameter path sorts by its value; the id breaks ties for stable pages. */
+function storedSort(sort: ReadonlyArray<readonly [string, number]>): Array<[string, 1 | -1]> {
+  const stored: Array<[string, 1 | -1]> = [];
+  for (const [field, direction] of sort) {
+    if (direction !== 1 && direction !== -1) throw new InvalidQueryError(`sort direction of ${field} must be 1 or -1, got ${direction}`);
+    let key: string;
+    if (field === 'id' || field === '_id') key = '_id';
+    else if (isDeviceField(field)) key = field;
+    else key = `${storedParameterField(field)}._v`;
+    if (!stored.some(([existing]) => existing === key)) stored.push([key, direction]);
+  }
+  if (!stored.some(([key]) => key === '_id')) stored.push(['_id', 1]);
+  return stored;
+}
+
+/** Operators that run code or need server features: never from a device filter, whoever built it. */
+const REFUSED_OPERATORS = new Set(['$where', '$expr', '$function', '$accumulator', '$jsonSchema', '$text']);
+
+function refuseServerCode(filter: unknown): void {
+  if (filter === null || typeof filter !== 'object' || filter instanceof RegExp || filter instanceof Date) return;
+  if (Array.isArray(filter)) {
+    for (const item of filter) refuseServerCode(item);
+    return;
+  }
+  for (const [key, value] of Object.entries(filter)) {
+    if (REFUSED_OPERATORS.has(key)) throw new InvalidQueryError(`${key} is not accepted in a device filter`);
+    refuseServerCode(value);
+  }
+}

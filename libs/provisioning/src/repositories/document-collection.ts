@@ -1,0 +1,83 @@
+/**
+ * The few document operations provisioning's repositories need, in the subset MongoDB, FerretDB 1.24 and nedb all
+ * perform the same way. Each repository is written once against this; an adapter (Mongo, nedb) translates it. That
+ * keeps the semantics that matter (compare-and-set, targeted parameter writes, the recentEvents cap) in one place
+ * instead of two copies that drift.
+ *
+ * Deliberately missing, because one of the three stores gets it wrong (deploy/local/README.md): `$push` with
+ * `$slice`/`$position` (FerretDB ignores them), `$pull` with a condition (FerretDB removes nothing; nedb has no
+ * `$pullAll`, so `pullAll` is translated per store), `$setOnInsert` (nedb has none), transactions, `$expr`.
+ */
+export type StoredDocument = { _id: string } & Record<string, unknown>;
+
+export type DocumentFilter = Record<string, unknown>;
+
+export type DocumentSort = ReadonlyArray<readonly [string, 1 | -1]>;
+
+/** Inclusion projection: stored field paths to read (`_id` always comes back). */
+export type DocumentProjection = readonly string[];
+
+export interface FindOptions {
+  projection?: DocumentProjection;
+  sort?: DocumentSort;
+  skip?: number;
+  limit?: number;
+}
+
+/** A store-neutral update. Fields named in two parts must not overlap (MongoDB refuses conflicting paths). */
+export interface DocumentUpdate {
+  set?: Record<string, unknown>;
+  unset?: readonly string[];
+  inc?: Record<string, number>;
+  /** Add each value unless already present. */
+  addToSet?: Record<string, readonly unknown[]>;
+  /** Remove every occurrence of each value. */
+  pullAll?: Record<string, readonly unknown[]>;
+}
+
+export interface DocumentCollection {
+  readonly name: string;
+  findOne(filter: DocumentFilter, projection?: DocumentProjection): Promise<StoredDocument | null>;
+  find(filter: DocumentFilter, options?: FindOptions): Promise<StoredDocument[]>;
+  count(filter: DocumentFilter): Promise<number>;
+  /** DuplicateKeyError when the `_id` (or a unique index) is taken. */
+  insertOne(doc: StoredDocument): Promise<void>;
+  /** Updates the first match; whether one matched. */
+  updateOne(filter: DocumentFilter, update: DocumentUpdate): Promise<boolean>;
+  /** Updates the first match and returns it as it is after the update, or null when none matched. */
+  findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate): Promise<StoredDocument | null>;
+  /** Replaces the first match (its `_id` stays); with `upsert`, inserts `doc` when none matches. */
+  replaceOne(filter: DocumentFilter, doc: StoredDocument, options?: { upsert?: boolean }): Promise<boolean>;
+  deleteOne(filter: DocumentFilter): Promise<boolean>;
+}
+
+export class DuplicateKeyError extends Error {
+  constructor(collection: string, cause?: unknown) {
+    super(`duplicate key in ${collection}`, { cause });
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+export function isEmptyUpdate(update: DocumentUpdate): boolean {
+  return (
+    Object.keys(update.set ?? {}).length === 0 &&
+    (update.unset ?? []).length === 0 &&
+    Object.keys(update.inc ?? {}).length === 0 &&
+    Object.values(update.addToSet ?? {}).every((values) => values.length === 0) &&
+    Object.values(update.pullAll ?? {}).every((values) => values.length === 0)
+  );
+}
+
+/**
+ * A copy without `undefined` values: the MongoDB driver would store them as null (which `$exists: false` then
+ * misses), nedb drops them; neither is what a domain object with an absent optional field means.
+ */
+export function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item) => withoutUndefined(item)) as T;
+  if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof RegExp) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item !== undefined) copy[key] = withoutUndefined(item);
+  }
+  return copy as T;
+}

@@ -1,0 +1,75 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+import Datastore from '@seald-io/nedb';
+
+import type { StoredDocument } from './document-collection';
+import { StoredDeviceRepository } from './device.repository';
+import { StoredFaultRepository } from './fault.repository';
+import { NedbCollection } from './nedb-collection';
+import type { ProvisioningStore } from './ports';
+import { StoredPresetRepository } from './preset.repository';
+import { StoredTaskRepository } from './task.repository';
+
+export interface EmbeddedStoreOptions {
+  /** Where the data files live (the app passes ACS_DATA_DIR, default `./data`); created if missing. */
+  dataDir: string;
+  /**
+   * How often each data file is compacted. nedb appends every write (the whole updated document) to its file and
+   * only rewrites it on load or compaction, so without this the devices file grows by a device per Inform.
+   * Minimum 5,000 (nedb's own floor).
+   */
+  autocompactionIntervalMs?: number;
+}
+
+export const DEFAULT_AUTOCOMPACTION_INTERVAL_MS = 60_000;
+
+/**
+ * nedb indexes: nedb uses one index per query, and only for equality, `$in` and ranges on a single field (a
+ * compound index only for equality on all its fields), so the embedded store declares the selective single fields
+ * its hot queries start with. `_id` is always indexed.
+ */
+const EMBEDDED_INDEXES: Record<string, Array<{ fieldName: string; sparse?: boolean }>> = {
+  devices: [{ fieldName: 'tags' }, { fieldName: 'serialNumber' }, { fieldName: 'productClass' }, { fieldName: 'lastInform' }],
+  // activeForDevice and list by device; due/expire start from the status.
+  tasks: [{ fieldName: 'deviceId' }, { fieldName: 'status' }],
+  presets: [],
+  faults: [{ fieldName: 'deviceId' }],
+};
+
+/**
+ * Provisioning's repositories on local disk, for the one-process product: one nedb Datastore (file) per collection
+ * under `dataDir`, everything loaded in memory at open. One process per directory: nedb does not lock its files.
+ */
+export async function openEmbeddedProvisioningStore(options: EmbeddedStoreOptions): Promise<ProvisioningStore> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const interval = Math.max(5_000, options.autocompactionIntervalMs ?? DEFAULT_AUTOCOMPACTION_INTERVAL_MS);
+
+  const stores = new Map<string, Datastore<StoredDocument>>();
+  for (const [name, indexes] of Object.entries(EMBEDDED_INDEXES)) {
+    const store = new Datastore<StoredDocument>({ filename: join(dataDir, `provisioning.${name}.db`) });
+    await store.loadDatabaseAsync();
+    for (const index of indexes) await store.ensureIndexAsync(index);
+    store.setAutocompactionInterval(interval);
+    stores.set(name, store);
+  }
+  const collectionOf = (name: string) => new NedbCollection(`provisioning.${name}`, stores.get(name)!);
+
+  let closed = false;
+  return {
+    devices: new StoredDeviceRepository(collectionOf('devices')),
+    tasks: new StoredTaskRepository(collectionOf('tasks')),
+    presets: new StoredPresetRepository(collectionOf('presets')),
+    faults: new StoredFaultRepository(collectionOf('faults')),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const store of stores.values()) {
+        store.stopAutocompaction();
+        // Every write is already on disk; compacting now makes the next open read one line per document.
+        await store.compactDatafileAsync();
+      }
+    },
+  };
+}

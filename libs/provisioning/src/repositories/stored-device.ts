@@ -1,0 +1,181 @@
+import type { DeviceRecord, ParameterNode, ParameterUpdate } from '../domain';
+import {
+  fromStoredDevice as fromStoredDeviceShape,
+  isStorableParameterPath,
+  toStoredDevice as toStoredDeviceShape,
+  type StoredDevice,
+} from '../filter/storedDeviceShape';
+import { InvalidParameterPathError } from './ports';
+
+/**
+ * How a device is stored, in MongoDB and in the embedded store alike. The shape and its converters are defined once,
+ * beside the filter compiler that queries it (filter/storedDeviceShape.ts); this module adds what the repositories
+ * need to write it piecemeal:
+ *
+ * ```
+ * { _id: 'OUI-Class-Serial', oui, productClass, serialNumber, manufacturer, rootObject, softwareVersion, …,
+ *   registeredAt, lastInform, lastBoot, lastBootstrap, recentEvents: [{ at, codes }], tags: [],
+ *   p: { Device: { _o: true, _w: false, _at: 1700000000000,
+ *          DeviceInfo: { _o: true, _at: …, SoftwareVersion: { _v: '1.2', _t: 'string', _w: false, _at: … } } } } }
+ * ```
+ *
+ * Parameters sit under `p`, one nested key per path segment, so a change to one parameter is a `$set` of
+ * `p.<path>._v` and a subtree is one `$unset`, and a filter on a parameter is a plain dotted field
+ * (`p.Device.DeviceInfo.SoftwareVersion._v`). A node is a key holding `_at` (learnedAt); the other meta keys are
+ * `_v` value, `_t` xsd type, `_w` writable, `_o` object. Objects the ACS only knows as a path prefix (no `_at`) are
+ * not nodes.
+ */
+export type { StoredDevice };
+
+export type StoredTree = { [key: string]: unknown };
+
+/** The parameter tree's field in the stored document. */
+export const PARAMETERS_FIELD = 'p';
+
+/** Meta keys of a stored node (`_`-prefixed: never a storable path segment). */
+export const NODE_META_KEYS: ReadonlySet<string> = new Set(['_v', '_t', '_w', '_o', '_at']);
+
+/** Device fields stored as top-level fields under the same name (`id` is `_id`). */
+export const DEVICE_FIELDS = [
+  'oui',
+  'productClass',
+  'serialNumber',
+  'manufacturer',
+  'rootObject',
+  'softwareVersion',
+  'hardwareVersion',
+  'ip',
+  'connectionRequestUrl',
+  'udpConnectionRequestAddress',
+  'connectionRequestUsername',
+  'connectionRequestPassword',
+  'registeredAt',
+  'lastInform',
+  'lastBoot',
+  'lastBootstrap',
+  'recentEvents',
+  'tags',
+] as const satisfies ReadonlyArray<Exclude<keyof DeviceRecord, 'id' | 'parameters'>>;
+
+const DEVICE_FIELD_SET: ReadonlySet<string> = new Set(DEVICE_FIELDS);
+
+export function isDeviceField(name: string): name is (typeof DEVICE_FIELDS)[number] {
+  return DEVICE_FIELD_SET.has(name);
+}
+
+/** Names nedb's dotted-path walk would resolve on the prototype chain (the shared rule lets them through). */
+const OBJECT_BUILTINS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The path's segments, or InvalidParameterPathError. A trailing dot (CWMP object notation) is accepted. A path is
+ * storable exactly when the filter language can address it (isStorableParameterPath: TR-106 names and instance
+ * numbers), so nothing is stored that a filter cannot find.
+ */
+export function parameterSegments(path: string): string[] {
+  const trimmed = path.endsWith('.') ? path.slice(0, -1) : path;
+  if (trimmed === '') throw new InvalidParameterPathError(path, 'empty path');
+  const segments = trimmed.split('.');
+  for (const segment of segments) {
+    if (segment === '') throw new InvalidParameterPathError(path, 'empty segment');
+    if (segment.includes('$')) throw new InvalidParameterPathError(path, 'contains "$"');
+    // nedb walks dotted paths with plain property access: these would write into Object.prototype or Object.
+    if (OBJECT_BUILTINS.has(segment)) throw new InvalidParameterPathError(path, `segment "${segment}" is not a TR-069 name`);
+  }
+  if (!isStorableParameterPath(trimmed)) {
+    throw new InvalidParameterPathError(path, 'each segment must be a TR-106 name (a letter first, then letters, digits, "_", "-") or an instance number');
+  }
+  return segments;
+}
+
+/** `Device.IP.` → `Device.IP` after validation. */
+export function normalizeParameterPath(path: string): string {
+  return parameterSegments(path).join('.');
+}
+
+/** The stored field of a parameter node: `p.Device.IP`. */
+export function storedParameterField(path: string): string {
+  return `${PARAMETERS_FIELD}.${normalizeParameterPath(path)}`;
+}
+
+/** `$set` entries (stored field → value) for one update: only the fields the update carries, plus learnedAt. */
+export function parameterUpdateFields(update: ParameterUpdate, at: number): Record<string, unknown> {
+  const base = storedParameterField(update.path);
+  const fields: Record<string, unknown> = {};
+  if (update.value !== undefined) fields[`${base}._v`] = update.value;
+  if (update.type !== undefined) fields[`${base}._t`] = update.type;
+  if (update.writable !== undefined) fields[`${base}._w`] = update.writable;
+  if (update.object !== undefined) fields[`${base}._o`] = update.object;
+  fields[`${base}._at`] = at;
+  return fields;
+}
+
+/**
+ * Several updates of one path in a batch folded into one (later fields win), paths normalized: a single `$set`
+ * may not name the same field twice.
+ */
+export function mergeParameterUpdates(updates: readonly ParameterUpdate[]): ParameterUpdate[] {
+  const byPath = new Map<string, ParameterUpdate>();
+  for (const update of updates) {
+    const path = normalizeParameterPath(update.path);
+    const merged: ParameterUpdate = { ...byPath.get(path), path };
+    if (update.value !== undefined) merged.value = update.value;
+    if (update.type !== undefined) merged.type = update.type;
+    if (update.writable !== undefined) merged.writable = update.writable;
+    if (update.object !== undefined) merged.object = update.object;
+    byPath.set(path, merged);
+  }
+  return [...byPath.values()];
+}
+
+/** The meta fields of a node: only the fields it carries, plus learnedAt. */
+export function storedNodeFields(node: ParameterNode | ParameterUpdate, at: number): StoredTree {
+  const stored: StoredTree = {};
+  if (node.value !== undefined) stored._v = node.value;
+  if (node.type !== undefined) stored._t = node.type;
+  if (node.writable !== undefined) stored._w = node.writable;
+  if (node.object !== undefined) stored._o = node.object;
+  stored._at = at;
+  return stored;
+}
+
+/** Builds the nested tree for a set of nodes (a new device, or the tree a bootstrap starts from). */
+export function treeOf(nodes: Iterable<[string, ParameterNode | ParameterUpdate, number]>): StoredTree {
+  const root: StoredTree = {};
+  for (const [path, node, at] of nodes) {
+    let current = root;
+    for (const segment of parameterSegments(path)) {
+      const child = current[segment];
+      if (child === undefined) current[segment] = {};
+      current = current[segment] as StoredTree;
+    }
+    Object.assign(current, storedNodeFields(node, at));
+  }
+  return root;
+}
+
+/** The subtree at `path` of a stored tree (a document read with a projection on it), or undefined. */
+export function subtreeAt(tree: unknown, path: string): unknown {
+  let current: unknown = tree;
+  for (const segment of parameterSegments(path)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as StoredTree)[segment];
+  }
+  return current;
+}
+
+/** The stored document of a device (the filter helper's converter: one definition of the shape). */
+export function toStoredDevice(device: DeviceRecord): StoredDevice {
+  return toStoredDeviceShape(device);
+}
+
+/**
+ * A stored document back to a device. A projected document gives only what was read: fields it lacks are left out
+ * (and `parameters` is empty when no parameter was read), rather than shown as empty.
+ */
+export function fromStoredDevice(doc: Record<string, unknown>): DeviceRecord {
+  const device = fromStoredDeviceShape(doc as unknown as StoredDevice) as unknown as Record<string, unknown>;
+  for (const field of DEVICE_FIELDS) {
+    if (doc[field] === undefined || doc[field] === null) delete device[field];
+  }
+  return device as unknown as DeviceRecord;
+}

@@ -1,0 +1,58 @@
+import {
+  CwmpEventType,
+  type ConnectionRequestEventData,
+  type CpeRequestEventData,
+  type InformEventData,
+  type RpcFaultEventData,
+  type RpcResultEventData,
+} from '@acs/contracts';
+import { Topics, type BusMessage, type EventBus, type Logger, type Subscription } from '@acs/platform';
+import type { InformHandler } from '../inform/inform-handler';
+import type { TaskManager } from '../tasks/task-manager';
+
+/**
+ * Provisioning's reading of `cwmp.events`, in one consumer group: every provisioning pod shares the partitions, and
+ * one device's events (one key) go to one pod in order. A handler that throws (the database is down) makes the bus
+ * redeliver with back-off; nothing is committed past it.
+ */
+export class ProvisioningConsumer {
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly informs: InformHandler,
+    private readonly tasks: TaskManager,
+    private readonly logger: Logger,
+    private readonly group = 'provisioning',
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscription = await this.bus.subscribe(Topics.cwmpEvents, { group: this.group, fromBeginning: true }, (message) => this.handle(message));
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  async handle(message: BusMessage): Promise<void> {
+    switch (message.type) {
+      case CwmpEventType.inform:
+        return this.informs.handle(message.data as InformEventData);
+      case CwmpEventType.rpcResult:
+        return this.tasks.onRpcResult(message.data as RpcResultEventData);
+      case CwmpEventType.rpcFault:
+        return this.tasks.onRpcFault(message.data as RpcFaultEventData);
+      case CwmpEventType.cpeRequest: {
+        const { deviceId, request } = message.data as CpeRequestEventData;
+        if (request.kind === 'TransferComplete') await this.tasks.onTransferComplete(deviceId, request);
+        return;
+      }
+      case CwmpEventType.connectionRequest:
+        return this.tasks.onConnectionRequest(message.data as ConnectionRequestEventData);
+      case CwmpEventType.sessionClosed:
+        return;
+      default:
+        this.logger.debug({ type: message.type }, 'event type provisioning does not handle');
+    }
+  }
+}

@@ -1,0 +1,374 @@
+import { randomUUID } from 'node:crypto';
+import { isTransientFault, type AcsRequest, type CpeResponse, type TransferComplete } from '@acs/cwmp';
+import {
+  CwmpCommandType,
+  type ConnectionRequestCommand,
+  type ConnectionRequestEventData,
+  type RpcFaultEventData,
+  type RpcResultEventData,
+} from '@acs/contracts';
+import { Topics, type BusMessage, type DeviceQueue, type EventBus, type Logger, type WorkItem } from '@acs/platform';
+import type { DeviceRecord, ParameterUpdate } from '../domain/device';
+import type { Task, TaskFault, TaskSpec, TaskStatus } from '../domain/task';
+import type { DeviceRepository, FaultRepository, TaskRepository } from '../repositories/ports';
+import { firstRpcs, nextStep, stripDot } from './task-rpcs';
+
+export const FINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['done', 'faulted', 'expired', 'cancelled']);
+
+export interface TaskManagerConfig {
+  /** Attempts before a task with transient faults is given up. */
+  maxAttempts: number;
+  /** First retry delay; doubles per attempt up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A task not done after this long is expired (its queued work withdrawn). */
+  defaultExpiryMs: number;
+}
+
+export interface CreateTaskInput {
+  deviceId: string;
+  spec: TaskSpec;
+  source?: string;
+  channel?: string;
+  connectionRequest?: boolean;
+  expiresInMs?: number;
+  maxAttempts?: number;
+}
+
+export interface TaskManagerDeps {
+  tasks: TaskRepository;
+  devices: DeviceRepository;
+  faults: FaultRepository;
+  queue: DeviceQueue;
+  bus: EventBus;
+  logger: Logger;
+  config: TaskManagerConfig;
+  now?: () => number;
+}
+
+/** A task's identity and state as published on `acs.task`. */
+export interface TaskEventData {
+  taskId: string;
+  deviceId: string;
+  kind: Task['spec']['kind'];
+  status: TaskStatus;
+  source: string;
+  attempts: number;
+  fault?: TaskFault;
+  result?: unknown;
+}
+
+export class TaskNotFoundError extends Error {
+  constructor(readonly taskId: string) {
+    super(`task ${taskId} not found`);
+    this.name = 'TaskNotFoundError';
+  }
+}
+
+export class TaskStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskStateError';
+  }
+}
+
+/** Another writer kept changing the task while we tried to: the caller may try again. */
+export class TaskConflictError extends Error {
+  constructor(readonly taskId: string) {
+    super(`task ${taskId} keeps changing under us`);
+    this.name = 'TaskConflictError';
+  }
+}
+
+/**
+ * The lifecycle of tasks: pending → dispatched → done / faulted / expired / cancelled. Dispatching turns the task's
+ * spec into work items on the device queue (and asks the gateway pool to wake the device); the gateway's results and
+ * faults move the task on, multi-step tasks queue their next RPCs, transient faults retry with back-off.
+ * Every write is a compare-and-set on the task's revision, so two provisioning pods racing on one task cannot both
+ * advance it; the loser re-reads and re-applies.
+ */
+export class TaskManager {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: TaskManagerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async create(input: CreateTaskInput): Promise<Task> {
+    const now = this.now();
+    const task: Task = {
+      id: randomUUID(),
+      deviceId: input.deviceId,
+      spec: input.spec,
+      status: 'pending',
+      source: input.source ?? 'api',
+      channel: input.channel ?? 'default',
+      attempts: 0,
+      maxAttempts: input.maxAttempts ?? this.deps.config.maxAttempts,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + (input.expiresInMs ?? this.deps.config.defaultExpiryMs),
+      connectionRequest: input.connectionRequest,
+      workItemIds: [],
+      revision: 1,
+    };
+    await this.deps.tasks.create(task);
+    return this.dispatch(task);
+  }
+
+  async get(taskId: string): Promise<Task> {
+    const task = await this.deps.tasks.get(taskId);
+    if (!task) throw new TaskNotFoundError(taskId);
+    return task;
+  }
+
+  /** Queues the task's first RPCs and wakes the device if the task asks for it. */
+  async dispatch(task: Task): Promise<Task> {
+    const device = await this.deps.devices.get(task.deviceId);
+    const items = this.workItems(task, firstRpcs(task.spec, task.id, device));
+    const dispatched = await this.write(task, { status: 'dispatched', attempts: task.attempts + 1, dispatchedAt: this.now(), workItemIds: items.map((i) => i.id), notBefore: undefined });
+    // The task is saved before its items are queued, so a result can never arrive for a task we do not know.
+    for (const item of items) await this.deps.queue.enqueue(item);
+    await this.publish(dispatched, 'dispatched');
+    if (task.connectionRequest) await this.wake(device ?? { id: task.deviceId }, [task.id]);
+    return dispatched;
+  }
+
+  async onRpcResult(data: RpcResultEventData): Promise<void> {
+    const task = await this.active(data.taskId);
+    const device = await this.learn(data.deviceId, data.request, data.response);
+    if (!task) return;
+    const remaining = task.workItemIds.filter((id) => id !== data.itemId);
+    const step = nextStep(task.spec, task.id, data.request, data.response, device);
+    if ('next' in step) {
+      const items = this.workItems(task, step.next);
+      await this.write(task, { workItemIds: [...remaining, ...items.map((i) => i.id)] });
+      for (const item of items) await this.deps.queue.enqueue(item);
+    } else if ('awaitTransfer' in step || remaining.length > 0) {
+      await this.write(task, { workItemIds: remaining });
+    } else {
+      await this.complete(task, step.done);
+    }
+  }
+
+  async onRpcFault(data: RpcFaultEventData): Promise<void> {
+    const task = await this.active(data.taskId);
+    if (!task) return;
+    const { fault } = data;
+    await this.fail(task, {
+      code: String(fault.faultCode),
+      message: fault.faultString,
+      parameters: fault.setParameterValuesFault.length
+        ? fault.setParameterValuesFault.map((f) => ({ path: f.parameterName, code: f.faultCode, message: f.faultString }))
+        : undefined,
+      transient: isTransientFault(fault.faultCode),
+    });
+  }
+
+  /** A Download or Upload ended: TransferComplete names its task by CommandKey. */
+  async onTransferComplete(deviceId: string, request: TransferComplete): Promise<void> {
+    const task = await this.active(request.commandKey);
+    if (!task || task.deviceId !== deviceId) return;
+    if (request.fault.faultCode === 0) {
+      await this.complete(task, { startTime: request.startTime, completeTime: request.completeTime });
+    } else {
+      await this.fail(task, { code: String(request.fault.faultCode), message: request.fault.faultString, transient: isTransientFault(request.fault.faultCode) });
+    }
+  }
+
+  /** A connection request that did not wake the device fails the tasks that asked for it, saying why. */
+  async onConnectionRequest(data: ConnectionRequestEventData): Promise<void> {
+    if (data.result === 'woke' || data.result === 'sent' || data.result === 'rate-limited') return;
+    const reasons: Record<string, string> = {
+      'auth-failed': 'the device refused the connection request credentials',
+      unreachable: 'the device could not be reached for a connection request',
+      timeout: 'the device did not answer the connection request in time',
+      'no-address': 'the device has reported no connection request URL',
+    };
+    for (const taskId of data.taskIds) {
+      const task = await this.active(taskId);
+      // Only tasks still waiting for their first RPC to run: a task the device already started stays.
+      if (!task || task.status !== 'dispatched') continue;
+      await this.fail(task, { code: `cr-${data.result}`, message: `${reasons[data.result] ?? data.result}: ${data.message}`, transient: true }, { final: true });
+    }
+  }
+
+  async cancel(taskId: string): Promise<Task> {
+    const task = await this.get(taskId);
+    if (FINAL_STATUSES.has(task.status)) throw new TaskStateError(`task ${taskId} is already ${task.status}`);
+    await this.withdraw(task);
+    return this.finish(task, 'cancelled', {});
+  }
+
+  /**
+   * Runs a faulted, expired or cancelled task again, from the start. `connectionRequest`, when given, replaces the
+   * task's own choice of waking the device (the API's RetryTask carries one).
+   */
+  async retry(taskId: string, options: { connectionRequest?: boolean } = {}): Promise<Task> {
+    const task = await this.get(taskId);
+    if (!FINAL_STATUSES.has(task.status) || task.status === 'done') throw new TaskStateError(`task ${taskId} is ${task.status}: only faulted, expired or cancelled tasks can be retried`);
+    const reset = await this.write(task, {
+      status: 'pending',
+      attempts: 0,
+      fault: undefined,
+      completedAt: undefined,
+      expiresAt: this.now() + this.deps.config.defaultExpiryMs,
+      ...(options.connectionRequest !== undefined ? { connectionRequest: options.connectionRequest } : {}),
+    });
+    return this.dispatch(reset);
+  }
+
+  /** Periodic work: dispatch retries that are due, expire what is overdue. */
+  async tick(): Promise<void> {
+    for (const task of await this.deps.tasks.due(this.now(), 200)) {
+      try {
+        await this.dispatch(task);
+      } catch (error) {
+        this.deps.logger.warn({ taskId: task.id, err: error }, 'could not dispatch a due task');
+      }
+    }
+    for (const task of await this.deps.tasks.expire(this.now())) {
+      await this.withdraw(task);
+      await this.publish(task, 'expired');
+    }
+  }
+
+  /** Resolves with the task once it is final, or as it is when `timeoutMs` runs out. */
+  async waitForFinal(taskId: string, timeoutMs: number, signal?: AbortSignal): Promise<Task> {
+    const until = this.now() + timeoutMs;
+    for (;;) {
+      const task = await this.get(taskId);
+      if (FINAL_STATUSES.has(task.status) || this.now() >= until || signal?.aborted) return task;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(1, until - this.now()))));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private async active(taskId: string | undefined): Promise<Task | null> {
+    if (!taskId) return null;
+    const task = await this.deps.tasks.get(taskId);
+    return task && !FINAL_STATUSES.has(task.status) ? task : null;
+  }
+
+  private workItems(task: Task, rpcs: AcsRequest[]): WorkItem[] {
+    return rpcs.map((rpc) => ({ id: randomUUID(), deviceId: task.deviceId, rpc, taskId: task.id, enqueuedAt: this.now() }));
+  }
+
+  private async complete(task: Task, result: unknown): Promise<void> {
+    await this.finish(task, 'done', { result });
+    await this.deps.faults.clear(task.deviceId, task.channel);
+  }
+
+  private async fail(task: Task, fault: TaskFault, options: { final?: boolean } = {}): Promise<void> {
+    await this.withdraw(task);
+    if (fault.transient && !options.final && task.attempts < task.maxAttempts) {
+      const delay = Math.min(this.deps.config.retryMaxMs, this.deps.config.retryBaseMs * 2 ** (task.attempts - 1));
+      const retrying = await this.write(task, { status: 'pending', fault, notBefore: this.now() + delay, workItemIds: [] });
+      await this.publish(retrying, 'retrying');
+      return;
+    }
+    await this.finish(task, 'faulted', { fault });
+    await this.deps.faults.raise({ deviceId: task.deviceId, channel: task.channel, code: fault.code, message: fault.message, detail: { taskId: task.id, parameters: fault.parameters }, at: this.now() });
+  }
+
+  private async finish(task: Task, status: TaskStatus, changes: Partial<Task>): Promise<Task> {
+    const final = await this.write(task, { ...changes, status, completedAt: this.now(), workItemIds: [] });
+    await this.publish(final, status);
+    return final;
+  }
+
+  /** Withdraws the task's items that have not run yet. */
+  private async withdraw(task: Task): Promise<void> {
+    for (const itemId of task.workItemIds) await this.deps.queue.remove(task.deviceId, itemId);
+  }
+
+  private async write(task: Task, changes: Partial<Task>): Promise<Task> {
+    let current = task;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const next: Task = { ...current, ...changes, updatedAt: this.now(), revision: current.revision + 1 };
+      if (await this.deps.tasks.update(next)) return next;
+      const fresh = await this.deps.tasks.get(task.id);
+      if (!fresh) throw new TaskNotFoundError(task.id);
+      current = fresh;
+    }
+    throw new TaskConflictError(task.id);
+  }
+
+  private async wake(device: Pick<DeviceRecord, 'id'> & Partial<DeviceRecord>, taskIds: string[]): Promise<void> {
+    const command: ConnectionRequestCommand = {
+      deviceId: device.id,
+      taskIds,
+      url: device.connectionRequestUrl,
+      udpAddress: device.udpConnectionRequestAddress,
+      username: device.connectionRequestUsername,
+      password: device.connectionRequestPassword,
+    };
+    await this.deps.bus.publish([
+      { id: randomUUID(), topic: Topics.cwmpCommands, key: device.id, type: CwmpCommandType.connectionRequest, time: new Date(this.now()).toISOString(), data: command },
+    ]);
+  }
+
+  private async publish(task: Task, what: string): Promise<void> {
+    const data: TaskEventData = {
+      taskId: task.id,
+      deviceId: task.deviceId,
+      kind: task.spec.kind,
+      status: task.status,
+      source: task.source,
+      attempts: task.attempts,
+      fault: task.fault,
+      result: task.status === 'done' ? task.result : undefined,
+    };
+    const message: BusMessage = { id: randomUUID(), topic: Topics.acsTask, key: task.deviceId, type: `acs.task.${what}`, time: new Date(this.now()).toISOString(), data };
+    await this.deps.bus.publish([message]);
+  }
+
+  /** When an SPV the device accepted set its connection-request credentials, remember them for waking it later. */
+  private async rememberCredentials(deviceId: string, values: Array<{ name: string; value: { value: string | number | boolean } }>): Promise<void> {
+    const find = (suffix: string) => values.find((v) => v.name.endsWith(`ManagementServer.${suffix}`))?.value.value;
+    const password = find('ConnectionRequestPassword');
+    if (password === undefined) return;
+    const username = find('ConnectionRequestUsername') ?? (await this.deps.devices.get(deviceId))?.connectionRequestUsername ?? '';
+    await this.deps.devices.setConnectionRequestCredentials(deviceId, String(username), String(password));
+  }
+
+  /** What an answer teaches about the device's data model; returns the device as now known. */
+  private async learn(deviceId: string, request: AcsRequest, response: CpeResponse): Promise<DeviceRecord | null> {
+    const { devices } = this.deps;
+    const at = this.now();
+    switch (response.kind) {
+      case 'GetParameterValuesResponse':
+        await devices.setParameters(deviceId, response.parameterList.map((p) => ({ path: p.name, value: p.value.value, type: p.value.type })), at);
+        break;
+      case 'GetParameterNamesResponse': {
+        const updates: ParameterUpdate[] = response.parameterList.map((p) => ({ path: stripDot(p.name), object: p.name.endsWith('.'), writable: p.writable }));
+        if (request.kind === 'GetParameterNames' && !request.nextLevel) {
+          // The empty path is the whole tree: replace each root object the answer names.
+          const roots = request.parameterPath === '' ? [...new Set(updates.map((u) => u.path.split('.')[0]))] : [stripDot(request.parameterPath)];
+          for (const root of roots) {
+            await devices.replaceSubtree(deviceId, root, updates.filter((u) => u.path === root || u.path.startsWith(`${root}.`)), at);
+          }
+        } else {
+          await devices.setParameters(deviceId, updates, at);
+        }
+        break;
+      }
+      case 'SetParameterValuesResponse':
+        if (request.kind === 'SetParameterValues') {
+          await devices.setParameters(deviceId, request.parameterList.map((p) => ({ path: p.name, value: p.value.value, type: p.value.type })), at);
+          await this.rememberCredentials(deviceId, request.parameterList);
+        }
+        break;
+      case 'AddObjectResponse':
+        if (request.kind === 'AddObject') await devices.setParameters(deviceId, [{ path: `${request.objectName}${response.instanceNumber}`, object: true }], at);
+        break;
+      case 'DeleteObjectResponse':
+        if (request.kind === 'DeleteObject') await devices.deleteSubtree(deviceId, stripDot(request.objectName));
+        break;
+      default:
+        break;
+    }
+    return devices.get(deviceId);
+  }
+}
