@@ -39,7 +39,8 @@ describe('hostile input against the standalone gateway', () => {
   let serial = 0;
 
   beforeAll(async () => {
-    app = await startApp('standalone', { ACS_MAX_BODY_BYTES: String(4 * 1024 * 1024) });
+    // No provisioning work for new devices: the "next CPE" must see the plain Inform / 204 exchange.
+    app = await startApp('standalone', { ACS_MAX_BODY_BYTES: String(4 * 1024 * 1024), ACS_MANAGE_CR_CREDENTIALS: 'false' });
   }, 30_000);
 
   afterAll(async () => {

@@ -1,5 +1,19 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_BUS, HEALTH_REGISTRY, LOGGER, DEVICE_QUEUE, SESSION_STORE, type DeviceQueue, type EventBus, type HealthRegistry, type Logger, type SessionStore } from '@acs/platform';
+import { acsDescriptorSet, provisioningV1 } from '@acs/contracts';
+import {
+  DEVICE_QUEUE,
+  EVENT_BUS,
+  GrpcServerHost,
+  HEALTH_REGISTRY,
+  LOGGER,
+  SESSION_STORE,
+  type DeviceQueue,
+  type EventBus,
+  type HealthRegistry,
+  type Logger,
+  type SessionStore,
+} from '@acs/platform';
+import { ProvisioningGrpcService } from './api/provisioning-grpc.service';
 import { InformHandler } from './inform/inform-handler';
 import { loadProvisioningConfig, type ProvisioningConfig } from './provisioning.config';
 import type { ProvisioningStore } from './repositories/ports';
@@ -20,12 +34,14 @@ export class ProvisioningLifecycle implements OnApplicationBootstrap, OnApplicat
     private readonly consumer: ProvisioningConsumer,
     private readonly catalog: PresetCatalog,
     private readonly tasks: TaskManager,
+    private readonly grpc: GrpcServerHost,
     @Inject(PROVISIONING_STORE) private readonly store: ProvisioningStore,
     @Inject(PROVISIONING_CONFIG) private readonly config: ProvisioningConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
   ) {
     health.register({ name: 'provisioning-store', check: async () => void (await store.presets.list()) });
+    health.register(grpc.healthCheck('provisioning-grpc'));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,9 +55,12 @@ export class ProvisioningLifecycle implements OnApplicationBootstrap, OnApplicat
         .finally(() => (this.ticking = undefined));
     }, this.config.tickMs);
     this.timer.unref();
+    const port = await this.grpc.start();
+    this.logger.info({ host: this.config.grpc.host, port }, 'provisioning gRPC API listening');
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.grpc.stop();
     clearInterval(this.timer);
     await this.ticking;
     await this.consumer.stop();
@@ -82,9 +101,18 @@ export class ProvisioningModule {
           useFactory: (bus: EventBus, informs: InformHandler, tasks: TaskManager, logger: Logger) => new ProvisioningConsumer(bus, informs, tasks, logger),
           inject: [EVENT_BUS, InformHandler, TaskManager, LOGGER],
         },
+        {
+          provide: GrpcServerHost,
+          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, tasks: TaskManager, logger: Logger) => {
+            const host = new GrpcServerHost({ host: config.grpc.host, port: config.grpc.port, descriptorSets: [acsDescriptorSet], logger });
+            host.addService(provisioningV1.ProvisioningServiceService, new ProvisioningGrpcService({ store, tasks, logger }).implementation);
+            return host;
+          },
+          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, TaskManager, LOGGER],
+        },
         ProvisioningLifecycle,
       ],
-      exports: [TaskManager, PresetCatalog, PROVISIONING_STORE, PROVISIONING_CONFIG],
+      exports: [TaskManager, PresetCatalog, GrpcServerHost, PROVISIONING_STORE, PROVISIONING_CONFIG],
     };
   }
 }

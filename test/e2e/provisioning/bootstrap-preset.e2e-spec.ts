@@ -29,7 +29,7 @@ describe('bootstrap preset (standalone)', () => {
     const presets = join(dir, 'presets');
     mkdirSync(presets);
     writeFileSync(join(presets, 'wan.yaml'), PRESET);
-    app = await startApp('standalone', { ACS_DATA_DIR: join(dir, 'data'), ACS_PRESETS_DIR: presets, ACS_GRPC_PORT: '0' });
+    app = await startApp('standalone', { ACS_DATA_DIR: join(dir, 'data'), ACS_PRESETS_DIR: presets });
   }, 30_000);
 
   afterAll(async () => {

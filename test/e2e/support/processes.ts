@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -21,6 +22,8 @@ export interface RunningApp {
   process: ChildProcess;
   cwmpUrl: string;
   mgmtUrl: string;
+  /** The provisioning gRPC API (standalone and provisioning apps). */
+  grpcAddress: string;
   output: () => string;
   stop(): Promise<number | null>;
 }
@@ -31,6 +34,7 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the test command does)`);
   const cwmpPort = await freePort();
   const mgmtPort = await freePort();
+  const grpcPort = await freePort();
   const child = spawn(process.execPath, [main], {
     cwd: REPO_ROOT,
     env: {
@@ -39,7 +43,11 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
       ACS_CWMP_PORT: String(cwmpPort),
       ACS_MGMT_HOST: '127.0.0.1',
       ACS_MGMT_PORT: String(mgmtPort),
+      ACS_GRPC_HOST: '127.0.0.1',
+      ACS_GRPC_PORT: String(grpcPort),
       ACS_LOG_LEVEL: 'warn',
+      // A fresh embedded store per process: no state carried over between tests or runs.
+      ACS_DATA_DIR: mkdtempSync(join(tmpdir(), `acs-${name}-data-`)),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +75,7 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
     process: child,
     cwmpUrl: `http://127.0.0.1:${cwmpPort}/`,
     mgmtUrl,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
     output: () => output,
     stop: () =>
       new Promise((resolve) => {
