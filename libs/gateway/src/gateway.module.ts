@@ -126,7 +126,7 @@ export class GatewayModule {
         {
           provide: ConnectionRequestConsumer,
           useFactory: (bus: EventBus, requester: ConnectionRequester, metrics: GatewayMetrics, logger: Logger) =>
-            new ConnectionRequestConsumer(bus, requester, metrics.connectionRequests, logger),
+            new ConnectionRequestConsumer(bus, requester, metrics.connectionRequests, logger, loadConnectionRequestConfig().perDeviceIntervalMs + 100),
           inject: [EVENT_BUS, ConnectionRequester, GatewayMetrics, LOGGER],
         },
         {

@@ -12,11 +12,15 @@ import type { ConnectionRequestOutcome, ConnectionRequester } from '../connectio
 export class ConnectionRequestConsumer {
   private subscription?: Subscription;
 
+  private readonly deferred = new Set<NodeJS.Timeout>();
+
   constructor(
     private readonly bus: EventBus,
     private readonly requester: Pick<ConnectionRequester, 'request'>,
     private readonly outcomes: Counter<'result'>,
     private readonly logger: Logger,
+    /** A rate-limited request is tried again once after this long: the work it is for still waits. */
+    private readonly deferMs = 5000,
   ) {}
 
   async start(): Promise<void> {
@@ -25,11 +29,16 @@ export class ConnectionRequestConsumer {
 
   async stop(): Promise<void> {
     await this.subscription?.close();
+    for (const timer of this.deferred) clearTimeout(timer);
+    this.deferred.clear();
   }
 
   async handle(message: BusMessage): Promise<void> {
     if (message.type !== CwmpCommandType.connectionRequest) return;
-    const command = message.data as ConnectionRequestCommand;
+    await this.send(message.data as ConnectionRequestCommand, true);
+  }
+
+  private async send(command: ConnectionRequestCommand, mayDefer: boolean): Promise<void> {
     const outcome: ConnectionRequestOutcome = await this.requester.request({
       deviceId: command.deviceId,
       url: command.url,
@@ -38,6 +47,18 @@ export class ConnectionRequestConsumer {
       password: command.password,
     });
     this.outcomes.labels(outcome.result).inc();
+    if (outcome.result === 'rate-limited' && mayDefer) {
+      // The device was woken moments ago (or many are being woken at once): wake it again once the window has
+      // passed rather than leave the new work waiting for its next periodic Inform. Per pod, in memory: a restart
+      // loses the deferral, and the work then runs at the next Inform.
+      const timer = setTimeout(() => {
+        this.deferred.delete(timer);
+        this.send(command, false).catch((error: unknown) => this.logger.warn({ deviceId: command.deviceId, err: error }, 'deferred connection request failed'));
+      }, this.deferMs);
+      timer.unref();
+      this.deferred.add(timer);
+      return;
+    }
     this.logger.info({ deviceId: command.deviceId, result: outcome.result, via: outcome.via, durationMs: outcome.durationMs }, 'connection request');
     const data: ConnectionRequestEventData = {
       deviceId: command.deviceId,

@@ -7,6 +7,7 @@ import {
   InProcessEventBus,
   InProcessEventOutbox,
   InProcessSessionStore,
+  PrefixedEventBus,
   Topics,
   type Logger,
   type PlatformAdapters,
@@ -51,16 +52,18 @@ export async function adaptersFromEnv(service: string, logger: Logger, env: Reco
   }
 
   if (busKind === 'kafka') {
+    // Installations (or test runs) sharing a Kafka cluster keep apart by a topic prefix.
+    const topicPrefix = e.string('ACS_KAFKA_TOPIC_PREFIX', '');
     const bus = new KafkaEventBus({
       brokers: e.list('ACS_KAFKA_BROKERS', ['127.0.0.1:9092']),
       clientId: service,
-      topics: [Topics.cwmpEvents, Topics.acsDevice, Topics.acsTask],
+      topics: Object.values(Topics).map((t) => topicPrefix + t),
       partitions: e.int('ACS_KAFKA_PARTITIONS', 12, { min: 1 }),
       replicationFactor: env.ACS_KAFKA_REPLICATION ? e.int('ACS_KAFKA_REPLICATION', 1, { min: 1 }) : undefined,
       logger: logger.child({ component: 'kafkajs' }),
     });
     await bus.start();
-    adapters.eventBus = bus;
+    adapters.eventBus = topicPrefix ? new PrefixedEventBus(bus, topicPrefix) : bus;
   } else {
     adapters.eventBus = new InProcessEventBus();
   }

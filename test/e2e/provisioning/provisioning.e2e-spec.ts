@@ -1,0 +1,166 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { provisioningV1 as pb } from '@acs/contracts';
+import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
+import { freePort, REPO_ROOT } from '../support/processes';
+import { MODES, startAcs, type AcsUnderTest } from './support/acs-under-test';
+
+const { TaskStatus } = pb;
+const DUMPS = join(REPO_ROOT, '..', 'shared', 'vectors', 'device-models');
+
+const PRESETS = `
+- name: zero-touch-wan
+  channel: wan
+  precondition: 'productClass = "ZeroTouch"'
+  triggers: [0 BOOTSTRAP]
+  actions:
+    - setValues:
+        Device.ManagementServer.PeriodicInformInterval: { value: 1234, type: unsignedInt }
+        Device.DeviceInfo.ProvisioningCode: "zt-{{lower serialNumber}}"
+`;
+
+let serial = 0;
+function nextSerial(prefix: string): string {
+  return `${prefix}${Date.now().toString(36).toUpperCase()}${serial++}`;
+}
+
+/** Issue 4's acceptance, against the one-process product and against the pods on Redis, Kafka and FerretDB. */
+describe.each(MODES)('provisioning (%s)', (mode) => {
+  const dir = mkdtempSync(join(tmpdir(), `acs-prov-${mode}-`));
+  let acs: AcsUnderTest;
+  const cpes: SimulatedCpe[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(join(dir, 'presets'));
+    writeFileSync(join(dir, 'presets', 'wan.yaml'), PRESETS);
+    acs = await startAcs(mode, {
+      ACS_PRESETS_DIR: join(dir, 'presets'),
+      // Short back-off so the transient-fault retry happens within the test.
+      ACS_TASK_RETRY_BASE_MS: '300',
+      ACS_CONNECTION_REQUEST_TIMEOUT_MS: '1500',
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const cpe of cpes) await cpe.stop();
+    await acs?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  /** A started CPE (bootstrap session done) with a Digest connection-request listener. */
+  async function device(productClass = 'Router', model = DataModel.builtin('tr181')): Promise<SimulatedCpe> {
+    const cpe = new SimulatedCpe({
+      acsUrl: acs.cwmpUrl,
+      model,
+      oui: 'E2E0A1',
+      productClass,
+      serialNumber: nextSerial('P'),
+      periodicInformInterval: 3600,
+      connectionRequest: { host: '127.0.0.1', port: await freePort(), username: 'cpe', password: 'cpe' },
+    });
+    cpes.push(cpe);
+    await cpe.start(); // resolves after the bootstrap session
+    await cpe.idle();
+    expect(cpe.sessions[0]).toMatchObject({ events: expect.arrayContaining(['0 BOOTSTRAP']) });
+    expect(cpe.sessions[0].error).toBeUndefined();
+    return cpe;
+  }
+
+  async function createTask(deviceId: string, spec: pb.TaskSpec['kind'], waitTimeoutMs = 20_000, maxAttempts = 0): Promise<pb.Task> {
+    const response = await acs.call<pb.CreateTaskResponse>(
+      'createTask',
+      pb.CreateTaskRequest.fromPartial({ deviceId, spec: { kind: spec }, connectionRequest: true, waitTimeoutMs, maxAttempts }),
+      waitTimeoutMs + 10_000,
+    );
+    if (response.task && !response.finished) {
+      throw new Error(`task ${response.task.id} not final after ${waitTimeoutMs} ms: ${JSON.stringify(response.task)}\n${acs.output().slice(-4000)}`);
+    }
+    return response.task!;
+  }
+
+  it('a new CPE bootstrapping with a matching preset has its values when the first session closes', async () => {
+    const cpe = await device('ZeroTouch');
+    expect(cpe.model.get('Device.ManagementServer.PeriodicInformInterval')?.value).toBe('1234');
+    expect(cpe.model.get('Device.DeviceInfo.ProvisioningCode')?.value).toMatch(/^zt-p/);
+    expect(cpe.sessions[0].events).toContain('0 BOOTSTRAP');
+    expect(cpe.sessions[0].rpcs.map((r) => r.method)).toContain('SetParameterValues');
+  }, 60_000);
+
+  it('runs an API task on a device not in session by waking it with a connection request', async () => {
+    const cpe = await device();
+    const started = Date.now();
+    const task = await createTask(cpe.deviceId, {
+      $case: 'getParameterValues',
+      getParameterValues: { parameterNames: ['Device.DeviceInfo.SoftwareVersion', 'Device.ManagementServer.PeriodicInformInterval'] },
+    });
+    expect(task.status).toBe(TaskStatus.TASK_STATUS_DONE);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(JSON.stringify(task.result)).toContain('Device.DeviceInfo.SoftwareVersion');
+    expect(cpe.sessions.some((s) => s.events.includes('6 CONNECTION REQUEST'))).toBe(true);
+  }, 60_000);
+
+  it('faults a task for a device that does not answer, saying why', async () => {
+    const cpe = await device();
+    await cpe.stop(); // its connection-request listener goes away with it
+    const task = await createTask(cpe.deviceId, { $case: 'reboot', reboot: {} });
+    expect(task.status).toBe(TaskStatus.TASK_STATUS_FAULTED);
+    expect(task.fault?.code).toMatch(/^cr-(unreachable|timeout)$/);
+    expect(task.fault?.message).toMatch(/connection request/);
+  }, 60_000);
+
+  it('faults an SPV the CPE refuses with its fault code and parameter, without retrying a permanent fault', async () => {
+    const cpe = await device();
+    const task = await createTask(cpe.deviceId, {
+      $case: 'setParameterValues',
+      setParameterValues: { values: [{ path: 'Device.DeviceInfo.SerialNumber', value: 'HACKED', type: 'xsd:string' }] },
+    });
+    expect(task.status).toBe(TaskStatus.TASK_STATUS_FAULTED);
+    expect(task.fault?.code).toBe('9003');
+    expect(task.fault?.parameters).toEqual([expect.objectContaining({ path: 'Device.DeviceInfo.SerialNumber', code: 9008 })]);
+    expect(task.fault?.transient).toBe(false);
+    expect(task.attempts).toBe(1);
+    const faults = await acs.call<pb.ListFaultsResponse>('listFaults', pb.ListFaultsRequest.fromPartial({ deviceId: cpe.deviceId, pageSize: 10 }));
+    expect(faults.faults.map((f) => f.code)).toContain('9003');
+  }, 60_000);
+
+  it('retries a transient fault with back-off, then faults it when the attempts are used up', async () => {
+    const cpe = await device();
+    const task = await createTask(
+      cpe.deviceId,
+      { $case: 'download', download: { fileType: '1 Firmware Upgrade Image', url: 'http://fail.invalid/fw.bin', username: '', password: '', fileSize: 0, targetFileName: '', delaySeconds: 0 } },
+      30_000,
+      2,
+    );
+    expect(task.status).toBe(TaskStatus.TASK_STATUS_FAULTED);
+    expect(task.fault?.code).toBe('9010');
+    expect(task.fault?.transient).toBe(true);
+    expect(task.attempts).toBe(2);
+  }, 60_000);
+
+  const dumps = [
+    ['TR-181', 'tplink-ex220-tr181.csv'],
+    ['TR-098', 'huawei-eg8145v5-tr098.csv'],
+  ] as const;
+  for (const [kind, file] of dumps) {
+    const run = existsSync(join(DUMPS, file)) ? it : it.skip;
+    if (!existsSync(join(DUMPS, file))) console.warn(`skipped: ${join(DUMPS, file)} is absent (shared test vectors not checked out)`);
+    run(`has the complete inventory of a ${kind} device dump after a refresh task`, async () => {
+      const model = DataModel.fromCsv(readFileSync(join(DUMPS, file), 'utf8'));
+      const cpe = await device(`Dump${kind.replace('-', '')}`, model);
+      const task = await createTask(cpe.deviceId, { $case: 'refreshObject', refreshObject: { path: '' } }, 90_000);
+      expect(task.status).toBe(TaskStatus.TASK_STATUS_DONE);
+      const known = await acs.call<pb.GetParametersResponse>('getParameters', pb.GetParametersRequest.fromPartial({ deviceId: cpe.deviceId, path: model.root }), 60_000);
+      const byPath = new Map(known.parameters.map((p) => [p.path, p]));
+      const expected = model.select(`${model.root}.`).filter((p) => !p.object);
+      expect(expected.length).toBeGreaterThan(1000);
+      const missing = expected.filter((p) => !byPath.has(p.name)).map((p) => p.name);
+      expect(missing).toEqual([]);
+      const wrong = expected
+        .filter((p) => byPath.get(p.name)?.value !== cpe.model.value(p.name) || byPath.get(p.name)?.type !== `xsd:${p.type}`)
+        .slice(0, 5)
+        .map((p) => ({ path: p.name, expected: [cpe.model.value(p.name), p.type], got: [byPath.get(p.name)?.value, byPath.get(p.name)?.type] }));
+      expect(wrong).toEqual([]);
+    }, 180_000);
+  }
+});

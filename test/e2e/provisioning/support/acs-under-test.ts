@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { provisioningV1 } from '@acs/contracts';
+import { startApp, type RunningApp } from '../../support/processes';
+
+export type Mode = 'embedded' | 'distributed';
+export const MODES: Mode[] = ['embedded', 'distributed'];
+
+type Client = InstanceType<typeof provisioningV1.ProvisioningServiceClient>;
+
+/** An ACS for a test: the standalone process, or provisioning + gateway pods on Redis, Kafka and FerretDB. */
+export interface AcsUnderTest {
+  mode: Mode;
+  cwmpUrl: string;
+  client: Client;
+  /** Calls a unary RPC of the provisioning API (by its method name on the generated client) with a deadline. */
+  call<Res = any>(method: string, request: object, deadlineMs?: number): Promise<Res>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startAcs(mode: Mode, env: Record<string, string> = {}): Promise<AcsUnderTest> {
+  const apps: RunningApp[] = [];
+  let cwmpUrl: string;
+  let grpcAddress: string;
+  if (mode === 'embedded') {
+    const app = await startApp('standalone', env);
+    apps.push(app);
+    cwmpUrl = app.cwmpUrl;
+    grpcAddress = app.grpcAddress;
+  } else {
+    // Everything of this run under its own names on the shared servers (`npm run infra:test`).
+    const token = randomBytes(4).toString('hex');
+    const shared = {
+      ACS_SESSION_STORE: 'redis',
+      ACS_REDIS_URL: process.env.ACS_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      ACS_REDIS_KEY_PREFIX: `acs-e2e-${token}`,
+      ACS_EVENT_BUS: 'kafka',
+      ACS_KAFKA_BROKERS: process.env.ACS_KAFKA_BROKERS ?? '127.0.0.1:9092',
+      ACS_KAFKA_TOPIC_PREFIX: `e2e-${token}.`,
+      ACS_KAFKA_PARTITIONS: '4',
+      ACS_MONGO_URL: `mongodb://127.0.0.1:27017/acs_e2e_${token}`,
+      ...env,
+    };
+    const provisioning = await startApp('provisioning', shared).catch((error: Error) => {
+      throw new Error(`${error.message}\n(the distributed mode needs Redis, Kafka and FerretDB: run \`npm run infra:test\`)`);
+    });
+    apps.push(provisioning);
+    const gateway = await startApp('cwmp-gateway', { ACS_PLAN_WAIT_MS: '3000', ...shared });
+    apps.push(gateway);
+    cwmpUrl = gateway.cwmpUrl;
+    grpcAddress = provisioning.grpcAddress;
+  }
+  const client = new provisioningV1.ProvisioningServiceClient(grpcAddress, credentials.createInsecure());
+  return {
+    mode,
+    cwmpUrl,
+    client,
+    call: (method, request, deadlineMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const fn = (client as any)[method] as (r: object, m: Metadata, o: object, cb: (e: ServiceError | null, res: any) => void) => void;
+        fn.call(client, request, new Metadata(), { deadline: Date.now() + deadlineMs }, (error, response) => (error ? reject(error) : resolve(response)));
+      }),
+    output: () => apps.map((a) => a.output()).join('\n'),
+    stop: async () => {
+      client.close();
+      for (const app of apps.reverse()) await app.stop();
+    },
+  };
+}
