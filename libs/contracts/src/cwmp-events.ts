@@ -88,3 +88,11 @@ export interface ConnectionRequestCommand {
   username?: string;
   password?: string;
 }
+
+/**
+ * Provisioning marks each answer it has processed (in the session store's planned-mark space) so the gateway, when
+ * a task's answer left the queue empty, can wait briefly for the task's next step before ending the session.
+ */
+export function answerProcessedMark(sessionId: string, itemId: string): string {
+  return `${sessionId}:answer:${itemId}`;
+}

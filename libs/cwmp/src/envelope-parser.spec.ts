@@ -210,7 +210,7 @@ describe('parseEnvelope: values as devices send them', () => {
         pvs('d', '<Value>x <![CDATA[<y>]]> z</Value>'),
       'cwmp:ParameterValueStruct[4]',
     ).parameterList.map((p) => p.value.value);
-    expect(list).toEqual(['<b> & "c" \'d\' AB😀', '<raw> &amp; kept', 'a &custom; b &#0; c & d', 'x<y>z']);
+    expect(list).toEqual(['<b> & "c" \'d\' AB😀', '<raw> &amp; kept', 'a &custom; b &#0; c & d', 'x <y> z']);
   });
 
   it('tolerates whitespace and newlines around values and names', () => {

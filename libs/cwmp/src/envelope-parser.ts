@@ -30,7 +30,8 @@ const parser = new XMLParser({
   cdataPropName: '__cdata',
   ignoreDeclaration: true,
   ignorePiTags: true,
-  trimValues: true,
+  // Not trimmed: a parameter value keeps its spaces (an SSID may end in one); structural fields trim themselves.
+  trimValues: false,
   // The guard enforces the real depth limit before; this is a second fence.
   maxNestedTags: 64,
   jPath: false,

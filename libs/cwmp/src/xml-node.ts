@@ -49,6 +49,18 @@ export function attributeByLocalName(attributes: XmlAttributes | undefined, name
 
 /** The text content of an element: text nodes entity-decoded, CDATA verbatim, child elements ignored. */
 export function textOf(children: XmlNode[] | undefined): string {
+  return withoutLayout(rawTextOf(children));
+}
+
+/**
+ * Text is kept exactly (a value's leading or trailing spaces are data: an SSID may end in one), except whitespace
+ * that spans a line break with nothing else: that is the indentation of a pretty-printed empty element.
+ */
+function withoutLayout(text: string): string {
+  return text.length > 0 && (text.includes('\n') || text.includes('\r')) && text.trim() === '' ? '' : text;
+}
+
+function rawTextOf(children: XmlNode[] | undefined): string {
   if (children === undefined || children.length === 0) return '';
   if (children.length === 1) {
     const only = children[0]![TEXT_KEY];

@@ -98,8 +98,9 @@ export class ProvisioningModule {
         },
         {
           provide: ProvisioningConsumer,
-          useFactory: (bus: EventBus, informs: InformHandler, tasks: TaskManager, logger: Logger) => new ProvisioningConsumer(bus, informs, tasks, logger),
-          inject: [EVENT_BUS, InformHandler, TaskManager, LOGGER],
+          useFactory: (bus: EventBus, informs: InformHandler, tasks: TaskManager, sessions: SessionStore, logger: Logger, config: ProvisioningConfig) =>
+            new ProvisioningConsumer(bus, informs, tasks, sessions, logger, config.planMarkTtlMs),
+          inject: [EVENT_BUS, InformHandler, TaskManager, SESSION_STORE, LOGGER, PROVISIONING_CONFIG],
         },
         {
           provide: GrpcServerHost,

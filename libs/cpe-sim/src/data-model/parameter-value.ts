@@ -83,19 +83,21 @@ export function cwmpValueOf(type: XsdType, text: string): CwmpValue {
     case 'int':
     case 'unsignedInt': {
       const n = Number(text);
-      return Number.isFinite(n) && text.trim() !== '' ? { type, value: n } : { type: 'string', value: text };
+      // Firmware sends what its data model says (an empty `unsignedInt` is common in real dumps): keep the declared
+      // type on the wire even when the text does not fit it.
+      return Number.isFinite(n) && text.trim() !== '' ? { type, value: n } : { type: 'string', value: text, declaredType: type };
     }
     case 'long':
     case 'unsignedLong': {
       const n = Number(text);
-      if (text.trim() === '' || !Number.isFinite(n)) return { type: 'string', value: text };
+      if (text.trim() === '' || !Number.isFinite(n)) return { type: 'string', value: text, declaredType: type };
       return { type, value: Number.isSafeInteger(n) ? n : text.trim() };
     }
     case 'boolean': {
       const lower = text.trim().toLowerCase();
       if (lower === 'true' || lower === '1') return { type, value: true };
       if (lower === 'false' || lower === '0') return { type, value: false };
-      return { type: 'string', value: text };
+      return { type: 'string', value: text, declaredType: type };
     }
     case 'string':
     case 'dateTime':

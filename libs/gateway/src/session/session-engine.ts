@@ -18,6 +18,7 @@ import {
   type Inform,
 } from '@acs/cwmp';
 import {
+  answerProcessedMark,
   CwmpEventType,
   type CpeRequestEventData,
   type InformEventData,
@@ -290,13 +291,18 @@ export class SessionEngine {
       await publisher.publish(session.deviceId, [this.event(CwmpEventType.rpcResult, session.deviceId, data)], outstanding.itemId);
     }
     session.outstanding = undefined;
-    return this.acsTurn(session);
+    return this.acsTurn(session, { itemId: outstanding.itemId, taskId: outstanding.taskId });
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // The ACS's turn: send the next work item, or end the session.
 
-  private async acsTurn(session: SessionRecord): Promise<CwmpHttpReply> {
+  /**
+   * `answered`: the work item whose answer was just published. When it belongs to a task and the queue is empty,
+   * provisioning may be about to queue the task's next step (a refresh's GetParameterValues after its
+   * GetParameterNames): wait, bounded by the plan wait, for its mark that it has processed that answer.
+   */
+  private async acsTurn(session: SessionRecord, answered?: { itemId: string; taskId?: string }): Promise<CwmpHttpReply> {
     const { config, queue, store, metrics } = this.deps;
     if (this.now() >= session.deadline) return this.endSession(session, 'deadline');
     if (session.rpcCount >= config.session.maxRpcs) return this.endSession(session, 'rpc-limit');
@@ -304,7 +310,11 @@ export class SessionEngine {
       await this.waitForPlan(session);
       session.planWaitOver = true;
     }
-    const item = await queue.lease(session.deviceId);
+    let item = await queue.lease(session.deviceId);
+    if (!item && answered?.taskId && config.session.planWaitMs > 0) {
+      await this.waitForMark(session, answerProcessedMark(session.id, answered.itemId), this.now() + config.session.planWaitMs);
+      item = await queue.lease(session.deviceId);
+    }
     if (!item) return this.endSession(session, 'completed');
 
     session.rpcCount += 1;
@@ -330,10 +340,13 @@ export class SessionEngine {
   }
 
   /** Provisioning marks a session "planned" once it has queued what the Inform calls for (bootstrap presets…). */
-  private async waitForPlan(session: SessionRecord): Promise<void> {
-    const until = session.startedAt + this.deps.config.session.planWaitMs;
+  private waitForPlan(session: SessionRecord): Promise<void> {
+    return this.waitForMark(session, session.id, session.startedAt + this.deps.config.session.planWaitMs);
+  }
+
+  private async waitForMark(session: SessionRecord, mark: string, until: number): Promise<void> {
     while (this.now() < until) {
-      if (await this.deps.store.isPlanned(session.deviceId, session.id)) return;
+      if (await this.deps.store.isPlanned(session.deviceId, mark)) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

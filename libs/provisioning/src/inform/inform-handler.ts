@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { rootObjectOf, type Inform } from '@acs/cwmp';
+import { isXsdType, rootObjectOf, type Inform } from '@acs/cwmp';
 import type { InformEventData } from '@acs/contracts';
 import { Topics, type BusMessage, type EventBus, type Logger, type SessionStore } from '@acs/platform';
 import type { DeviceRecord, InformFacts, ParameterUpdate, RootObject } from '../domain/device';
@@ -171,7 +171,11 @@ export class InformHandler {
 /** The device facts an Inform carries. */
 export function informFacts(event: InformEventData, at: number): InformFacts {
   const { inform } = event;
-  const parameters: ParameterUpdate[] = inform.parameterList.map((p) => ({ path: p.name, value: p.value.value, type: p.value.type }));
+  const parameters: ParameterUpdate[] = inform.parameterList.map((p) => ({
+    path: p.name,
+    value: p.value.value,
+    type: p.value.declaredType && isXsdType(p.value.declaredType) ? p.value.declaredType : p.value.type,
+  }));
   const root: RootObject = (inform.parameterList.map((p) => rootObjectOf(p.name)).find((r) => r !== null) as RootObject | undefined) ?? 'Device';
   return {
     id: event.deviceId,

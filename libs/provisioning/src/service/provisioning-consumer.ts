@@ -1,4 +1,5 @@
 import {
+  answerProcessedMark,
   CwmpEventType,
   type ConnectionRequestEventData,
   type CpeRequestEventData,
@@ -6,7 +7,7 @@ import {
   type RpcFaultEventData,
   type RpcResultEventData,
 } from '@acs/contracts';
-import { Topics, type BusMessage, type EventBus, type Logger, type Subscription } from '@acs/platform';
+import { Topics, type BusMessage, type EventBus, type Logger, type SessionStore, type Subscription } from '@acs/platform';
 import type { InformHandler } from '../inform/inform-handler';
 import type { TaskManager } from '../tasks/task-manager';
 
@@ -22,7 +23,9 @@ export class ProvisioningConsumer {
     private readonly bus: EventBus,
     private readonly informs: InformHandler,
     private readonly tasks: TaskManager,
+    private readonly sessions: SessionStore,
     private readonly logger: Logger,
+    private readonly markTtlMs = 60_000,
     private readonly group = 'provisioning',
   ) {}
 
@@ -38,10 +41,16 @@ export class ProvisioningConsumer {
     switch (message.type) {
       case CwmpEventType.inform:
         return this.informs.handle(message.data as InformEventData);
-      case CwmpEventType.rpcResult:
-        return this.tasks.onRpcResult(message.data as RpcResultEventData);
-      case CwmpEventType.rpcFault:
-        return this.tasks.onRpcFault(message.data as RpcFaultEventData);
+      case CwmpEventType.rpcResult: {
+        const data = message.data as RpcResultEventData;
+        await this.tasks.onRpcResult(data);
+        return this.markProcessed(data);
+      }
+      case CwmpEventType.rpcFault: {
+        const data = message.data as RpcFaultEventData;
+        await this.tasks.onRpcFault(data);
+        return this.markProcessed(data);
+      }
       case CwmpEventType.cpeRequest: {
         const { deviceId, request } = message.data as CpeRequestEventData;
         if (request.kind === 'TransferComplete') await this.tasks.onTransferComplete(deviceId, request);
@@ -54,5 +63,10 @@ export class ProvisioningConsumer {
       default:
         this.logger.debug({ type: message.type }, 'event type provisioning does not handle');
     }
+  }
+
+  /** Tells a gateway waiting at the end of the session that this answer's consequences are queued. */
+  private async markProcessed(data: { deviceId: string; sessionId: string; itemId: string; taskId?: string }): Promise<void> {
+    if (data.taskId) await this.sessions.markPlanned(data.deviceId, answerProcessedMark(data.sessionId, data.itemId), this.markTtlMs);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isTransientFault, type AcsRequest, type CpeResponse, type TransferComplete } from '@acs/cwmp';
+import { isTransientFault, isXsdType, type AcsRequest, type CpeResponse, type CwmpValue, type TransferComplete, type XsdType } from '@acs/cwmp';
 import {
   CwmpCommandType,
   type ConnectionRequestCommand,
@@ -56,6 +56,15 @@ export interface TaskEventData {
   attempts: number;
   fault?: TaskFault;
   result?: unknown;
+}
+
+/**
+ * The type the device declared for a value. The codec keeps a value whose text does not fit its declared xsd type
+ * (an `unsignedInt` sent empty, as real dumps have) as a string and notes the declared type; the inventory records
+ * what the device declared.
+ */
+function reportedType(value: CwmpValue): XsdType {
+  return value.declaredType && isXsdType(value.declaredType) ? value.declaredType : value.type;
 }
 
 export class TaskNotFoundError extends Error {
@@ -339,7 +348,7 @@ export class TaskManager {
     const at = this.now();
     switch (response.kind) {
       case 'GetParameterValuesResponse':
-        await devices.setParameters(deviceId, response.parameterList.map((p) => ({ path: p.name, value: p.value.value, type: p.value.type })), at);
+        await devices.setParameters(deviceId, response.parameterList.map((p) => ({ path: p.name, value: p.value.value, type: reportedType(p.value) })), at);
         break;
       case 'GetParameterNamesResponse': {
         const updates: ParameterUpdate[] = response.parameterList.map((p) => ({ path: stripDot(p.name), object: p.name.endsWith('.'), writable: p.writable }));
