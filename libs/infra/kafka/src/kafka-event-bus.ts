@@ -28,6 +28,11 @@ export interface KafkaEventBusOptions {
   requestTimeoutMs?: number;
   /** Retries of a failed request or connect by kafkajs itself, with its exponential back-off. Default 5. */
   retries?: number;
+  /**
+   * Partitions one subscriber works on at once. Order holds within a partition (one key's messages), so partitions
+   * can be handled concurrently: a slow handler (a database write) then does not hold up every device. Default 8.
+   */
+  partitionsConsumedConcurrently?: number;
   /** Consumer group session timeout. Default 30 s. */
   sessionTimeoutMs?: number;
   /** Consumer heartbeat interval. Default 3 s. */
@@ -194,7 +199,7 @@ export class KafkaEventBus implements EventBus {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? false });
-      await consumer.run({ eachMessage: subscription.eachMessage });
+      await consumer.run({ eachMessage: subscription.eachMessage, partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 8 });
       await joining.joined;
     } catch (error) {
       joining.cancel();
