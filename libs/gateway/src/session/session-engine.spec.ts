@@ -1,5 +1,5 @@
 import { buildEnvelope, parseEnvelope, type CpeResponse, type CwmpMessage, type CwmpVersion, type Inform } from '@acs/cwmp';
-import { CwmpEventType } from '@acs/contracts';
+import { answerProcessedMark, CwmpEventType } from '@acs/contracts';
 import {
   InProcessDeviceQueue,
   InProcessEventBus,
@@ -207,6 +207,26 @@ describe('SessionEngine', () => {
     expect(parseEnvelope(rpcs.body)!.body).toMatchObject({ kind: 'GetRPCMethodsResponse', methodList: expect.arrayContaining(['Inform', 'TransferComplete']) });
     await flush();
     expect(h.events.filter((e) => e.type === CwmpEventType.cpeRequest)).toHaveLength(1);
+  });
+
+  it('waits briefly after a task’s answer for its next step, and runs it in the same session', async () => {
+    const h = await harness({ ACS_PLAN_WAIT_MS: '2000' });
+    await enqueue(h, { kind: 'GetParameterNames', parameterPath: 'Device.', nextLevel: false }, { taskId: 'refresh' });
+    // Stand-in for provisioning: after the answer is published, it queues the next step and marks the answer done.
+    await h.bus.subscribe(Topics.cwmpEvents, { group: 'provisioning' }, async (m) => {
+      if (m.type === CwmpEventType.inform) await h.store.markPlanned(DEVICE_ID, (m.data as { sessionId: string }).sessionId, 60_000);
+      if (m.type !== CwmpEventType.rpcResult) return;
+      const { sessionId, itemId } = m.data as { sessionId: string; itemId: string };
+      await new Promise((r) => setTimeout(r, 30));
+      await enqueue(h, { kind: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.UpTime'] }, { taskId: 'refresh' });
+      await h.store.markPlanned(DEVICE_ID, answerProcessedMark(sessionId, itemId), 60_000);
+    });
+    const cpe = new FakeCpe(h);
+    await cpe.post(inform());
+    await cpe.post(null);
+    h.clock.now = Date.now();
+    const next = await cpe.post({ kind: 'GetParameterNamesResponse', parameterList: [{ name: 'Device.DeviceInfo.UpTime', writable: false }] }, '1');
+    expect(parseEnvelope(next.body)!.body.kind).toBe('GetParameterValues');
   });
 
   it('sends HoldRequests with work items that ask for it', async () => {
