@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { acsDescriptorSet, provisioningV1 } from '@acs/contracts';
 import {
@@ -7,6 +8,7 @@ import {
   HEALTH_REGISTRY,
   LOGGER,
   SESSION_STORE,
+  Topics,
   type DeviceQueue,
   type EventBus,
   type HealthRegistry,
@@ -104,12 +106,23 @@ export class ProvisioningModule {
         },
         {
           provide: GrpcServerHost,
-          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, tasks: TaskManager, logger: Logger) => {
+          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, tasks: TaskManager, bus: EventBus, logger: Logger) => {
             const host = new GrpcServerHost({ host: config.grpc.host, port: config.grpc.port, descriptorSets: [acsDescriptorSet], logger });
-            host.addService(provisioningV1.ProvisioningServiceService, new ProvisioningGrpcService({ store, tasks, logger }).implementation);
+            const onDeviceDeleted = (device: { id: string; oui: string; productClass: string; serialNumber: string }) =>
+              bus.publish([
+                {
+                  id: randomUUID(),
+                  topic: Topics.acsDevice,
+                  key: device.id,
+                  type: 'acs.device.deleted',
+                  time: new Date().toISOString(),
+                  data: { deviceId: device.id, oui: device.oui, productClass: device.productClass, serialNumber: device.serialNumber },
+                },
+              ]);
+            host.addService(provisioningV1.ProvisioningServiceService, new ProvisioningGrpcService({ store, tasks, logger, onDeviceDeleted }).implementation);
             return host;
           },
-          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, TaskManager, LOGGER],
+          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, TaskManager, EVENT_BUS, LOGGER],
         },
         ProvisioningLifecycle,
       ],

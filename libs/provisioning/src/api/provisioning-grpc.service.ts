@@ -70,6 +70,8 @@ export interface ProvisioningGrpcServiceDeps {
   tasks: TaskManager;
   presets?: PresetRules;
   logger: Logger;
+  /** Publishes `acs.device.deleted` (the device's last event on the public topic). */
+  onDeviceDeleted?: (device: { id: string; oui: string; productClass: string; serialNumber: string }) => Promise<void>;
   now?: () => number;
 }
 
@@ -117,8 +119,10 @@ export class ProvisioningGrpcService {
   private readonly presetRules: PresetRules;
   private readonly logger: Logger;
   private readonly now: () => number;
+  private readonly onDeviceDeleted: NonNullable<ProvisioningGrpcServiceDeps['onDeviceDeleted']>;
 
   constructor(deps: ProvisioningGrpcServiceDeps) {
+    this.onDeviceDeleted = deps.onDeviceDeleted ?? (async () => undefined);
     this.store = deps.store;
     this.tasks = deps.tasks;
     this.presetRules = deps.presets ?? DEFAULT_PRESET_RULES;
@@ -367,7 +371,8 @@ export class ProvisioningGrpcService {
    */
   async deleteDevice(request: pb.DeleteDeviceRequest): Promise<pb.DeleteDeviceResponse> {
     const deviceId = requireField(request.deviceId, 'device_id');
-    if (!(await this.store.devices.get(deviceId))) throw new NotFoundError('device', deviceId);
+    const device = await this.store.devices.get(deviceId);
+    if (!device) throw new NotFoundError('device', deviceId);
     for (const task of await this.store.tasks.activeForDevice(deviceId)) {
       try {
         await this.tasks.cancel(task.id);
@@ -383,6 +388,7 @@ export class ProvisioningGrpcService {
       if (items.length === 0 || cleared === 0) break;
     }
     if (!(await this.store.devices.delete(deviceId))) throw new NotFoundError('device', deviceId);
+    await this.onDeviceDeleted(device);
     this.logger.info({ deviceId }, 'device deleted through the API');
     return {};
   }
