@@ -3,7 +3,7 @@
  * POST → 204) against the standalone gateway in a separate process, pinned to one core, the simulator on the other.
  *
  *   npm run build && node test/bench/run.js session [--cpes 1000] [--duration 15] [--concurrency 64]
- *                                                   [--target standalone|bare] [--log-level info] [--profile]
+ *       [--target standalone|cwmp-gateway|bare] [--log-level info] [--profile] [--compare] [--env NAME=VALUE]
  *
  * Prints sessions/s, p50/p99 session latency as the CPE sees it, the gateway's CPU per session and its RSS.
  * `--target bare` runs the same load against test/bench/bare-server.js (parse the Inform, answer, nothing else).
@@ -122,8 +122,8 @@ async function main(): Promise<void> {
     if (result.failed) process.exitCode = 1;
     return;
   }
-  // Side by side: the embedded product, then a gateway pod on Redis + Kafka (started by `npm run infra:test`).
-  const embedded = await measure({ ...options, target: 'standalone', env: {} });
+  // Side by side: a gateway pod on in-process adapters, then the same pod on Redis + Kafka (`npm run infra:test`).
+  const embedded = await measure({ ...options, target: 'cwmp-gateway', env: {} });
   const distributed = await measure({
     ...options,
     target: 'cwmp-gateway',
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     },
   });
   const width = Math.max(...embedded.lines.map(([, v]) => v.length)) + 3;
-  process.stdout.write(`${''.padEnd(21)}${'embedded (standalone)'.padEnd(width)}Redis + Kafka (cwmp-gateway)\n`);
+  process.stdout.write(`${''.padEnd(21)}${'in-process adapters'.padEnd(width)}Redis + Kafka\n`);
   embedded.lines.forEach(([k, v], i) => process.stdout.write(`${k.padEnd(21)}${v.padEnd(width)}${distributed.lines[i][1]}\n`));
   if (embedded.failed || distributed.failed) process.exitCode = 1;
 }
