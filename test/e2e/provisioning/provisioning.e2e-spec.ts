@@ -97,6 +97,8 @@ describe.each(MODES)('provisioning (%s)', (mode) => {
     expect(task.status).toBe(TaskStatus.TASK_STATUS_DONE);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(JSON.stringify(task.result)).toContain('Device.DeviceInfo.SoftwareVersion');
+    // The task is done as soon as its answer is processed; the CPE records its session when the session ends.
+    await cpe.idle();
     expect(cpe.sessions.some((s) => s.events.includes('6 CONNECTION REQUEST'))).toBe(true);
   }, 60_000);
 

@@ -265,8 +265,9 @@ export class TaskManager {
   }
 
   private async complete(task: Task, result: unknown): Promise<void> {
-    await this.finish(task, 'done', { result });
+    // Cleared first, for the same reason the fault is raised first.
     await this.deps.faults.clear(task.deviceId, task.channel);
+    await this.finish(task, 'done', { result });
   }
 
   private async fail(task: Task, fault: TaskFault, options: { final?: boolean } = {}): Promise<void> {
@@ -277,8 +278,9 @@ export class TaskManager {
       await this.publish(retrying, 'retrying');
       return;
     }
-    await this.finish(task, 'faulted', { fault });
+    // The device fault first: whoever sees the task faulted finds the fault on record.
     await this.deps.faults.raise({ deviceId: task.deviceId, channel: task.channel, code: fault.code, message: fault.message, detail: { taskId: task.id, parameters: fault.parameters }, at: this.now() });
+    await this.finish(task, 'faulted', { fault });
   }
 
   private async finish(task: Task, status: TaskStatus, changes: Partial<Task>): Promise<Task> {
