@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { describeEventBusContract, uniqueToken, waitFor } from '@acs/testing';
 import type { BusMessage } from '@acs/platform';
 
-import { Headers } from './bus-message.codec';
+import { CLOUDEVENTS_JSON, Headers, toCloudEvent } from './bus-message.codec';
 import { KafkaEventBus, KafkaUnavailableError } from './kafka-event-bus';
 
 // Runs the EventBus contract against a real Kafka: ACS_KAFKA_BROKERS, default 127.0.0.1:9092. A missing broker
@@ -105,8 +105,8 @@ describe('Kafka event bus beyond the contract', () => {
     expect(metadata.partitions).toHaveLength(4);
     const [record] = await readRaw(t, 1);
     expect(record.key).toBe('device-7');
-    expect(JSON.parse(record.value)).toEqual(sent);
-    expect(record.headers).toMatchObject({ [Headers.id]: sent.id, [Headers.type]: sent.type });
+    expect(JSON.parse(record.value)).toEqual(toCloudEvent(sent));
+    expect(record.headers).toMatchObject({ [Headers.contentType]: CLOUDEVENTS_JSON, [Headers.ceId]: sent.id, [Headers.id]: sent.id, [Headers.type]: sent.type });
   }, 30_000);
 
   it('puts the error, the attempts and the source position of a dead letter in its headers', async () => {
@@ -142,7 +142,7 @@ describe('Kafka event bus beyond the contract', () => {
     await waitFor('the good message', () => handled.includes(good.id), 15_000);
     expect(handled).toEqual([good.id]);
     const [record] = await readRaw(`${t}.dlq`, 1);
-    expect(JSON.parse(record.value)).toMatchObject({ type: 'undecodable', key: 'device-9', data: { raw: 'not json' } });
+    expect(JSON.parse(record.value)).toMatchObject({ type: 'undecodable', subject: 'device-9', data: { raw: 'not json' } });
   }, 30_000);
 
   it('fails ping fast when no broker answers', async () => {

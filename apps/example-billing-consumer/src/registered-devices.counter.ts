@@ -1,0 +1,99 @@
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+
+/** What this consumer reads of an `acs.device` CloudEvent (structured mode, see docs/events.md). */
+export interface DeviceEvent {
+  id: string;
+  type: string;
+  /** The device id. */
+  subject: string;
+}
+
+/**
+ * Counts the devices registered and not deleted. Delivery is at-least-once, so the same event may arrive twice:
+ * it is recognised by its CloudEvent `id`. A device may also be registered twice under different event ids
+ * (deleted in between, or re-created after a lost delete), so devices are kept as a set of device ids.
+ * Everything is in memory: a real billing system would keep both sets in its own store, next to its invoices.
+ */
+export class RegisteredDevicesCounter {
+  private readonly seenEventIds = new Set<string>();
+  private readonly devices = new Set<string>();
+  private applied = 0;
+
+  /** Applies one event; true when the count changed. */
+  apply(event: DeviceEvent): boolean {
+    this.applied++;
+    if (this.seenEventIds.has(event.id)) return false;
+    this.seenEventIds.add(event.id);
+    const before = this.devices.size;
+    if (event.type === 'acs.device.registered') this.devices.add(event.subject);
+    else if (event.type === 'acs.device.deleted') this.devices.delete(event.subject);
+    return this.devices.size !== before;
+  }
+
+  get count(): number {
+    return this.devices.size;
+  }
+
+  /** Events applied, duplicates included: lets a caller tell when it has read what it expects. */
+  get eventsApplied(): number {
+    return this.applied;
+  }
+}
+
+/** A record's value as a device event, or null for anything else on the topic (it is skipped, not fatal). */
+export function parseDeviceEvent(value: Buffer | null): DeviceEvent | null {
+  if (!value) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const { specversion, id, type, subject } = parsed as Record<string, unknown>;
+  if (specversion !== '1.0' || typeof id !== 'string' || typeof type !== 'string' || typeof subject !== 'string') return null;
+  return { id, type, subject };
+}
+
+export interface RegisteredDevicesConsumerOptions {
+  brokers: string[];
+  /** The installation's `ACS_KAFKA_TOPIC_PREFIX` ('' for none). */
+  topicPrefix: string;
+  group: string;
+  counter: RegisteredDevicesCounter;
+  /** Called after each event that changed the count. */
+  onCount: (count: number) => void;
+}
+
+/**
+ * Reads `acs.device` with kafkajs, as any consumer outside the ACS would. Offsets are never committed: the count
+ * lives in memory, so each start rebuilds it by reading the topic from its beginning.
+ */
+export class RegisteredDevicesConsumer {
+  private readonly consumer: Consumer;
+
+  constructor(private readonly options: RegisteredDevicesConsumerOptions) {
+    const kafka = new Kafka({ clientId: 'billing-example', brokers: options.brokers, logLevel: logLevel.WARN });
+    this.consumer = kafka.consumer({ groupId: options.group, maxWaitTimeInMs: 200 });
+  }
+
+  get topic(): string {
+    return `${this.options.topicPrefix}acs.device`;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        const event = parseDeviceEvent(message.value);
+        if (event && this.options.counter.apply(event)) this.options.onCount(this.options.counter.count);
+      },
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}

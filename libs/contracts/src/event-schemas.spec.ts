@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import type { CwmpValue } from '@acs/cwmp';
+
+// The data shapes provisioning publishes (DeviceEventData in libs/provisioning/src/inform/inform-handler.ts,
+// TaskEventData in libs/provisioning/src/tasks/task-manager.ts). Contracts may not import a service's lib (module
+// boundaries, and provisioning already imports contracts), so the shapes are restated here, field for field.
+interface DeviceEventData {
+  deviceId: string;
+  oui: string;
+  productClass: string;
+  serialNumber: string;
+  softwareVersion?: string;
+  eventCodes?: string[];
+  parameters?: Array<{ path: string; value: CwmpValue['value'] }>;
+}
+
+interface TaskEventData {
+  taskId: string;
+  deviceId: string;
+  kind: string;
+  status: 'pending' | 'dispatched' | 'done' | 'faulted' | 'expired' | 'cancelled';
+  source: string;
+  attempts: number;
+  fault?: { code: string; message: string; parameters?: Array<{ path: string; code: number; message: string }>; transient: boolean };
+  result?: unknown;
+}
+
+interface AcsCloudEvent<T> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: T;
+}
+
+const DEVICE_TYPES = ['acs.device.registered', 'acs.device.bootstrapped', 'acs.device.booted', 'acs.device.parameters-changed', 'acs.device.deleted'];
+const TASK_TYPES = ['acs.task.dispatched', 'acs.task.retrying', 'acs.task.done', 'acs.task.faulted', 'acs.task.cancelled', 'acs.task.expired'];
+
+function loadSchema(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'schemas', name), 'utf8')) as Record<string, unknown>;
+}
+
+const deviceSchema = loadSchema('acs-device.v1.schema.json');
+const taskSchema = loadSchema('acs-task.v1.schema.json');
+
+// Ajv 6 (the one installed) knows draft-07, not 2020-12: the schemas use only keywords both drafts read alike
+// (type, const, enum, required, properties, allOf, if/then, $ref to a JSON pointer), so the meta-schema check is off.
+const ajv = new Ajv({ allErrors: true, validateSchema: false, format: 'full' });
+const validateDevice = ajv.compile(deviceSchema);
+const validateTask = ajv.compile(taskSchema);
+
+const deviceId = '00259E-HG8245H-48575443A1B2C3D4';
+const identity = { deviceId, oui: '00259E', productClass: 'HG8245H', serialNumber: '48575443A1B2C3D4' };
+
+function event<T>(topic: string, type: string, data: T, id = `${type}-1`): AcsCloudEvent<T> {
+  return {
+    specversion: '1.0',
+    id,
+    source: `/acs/${topic}`,
+    type,
+    subject: deviceId,
+    time: '2026-11-22T03:00:00.000Z',
+    datacontenttype: 'application/json',
+    data,
+  };
+}
+
+function deviceEvent(type: string, data: DeviceEventData | Omit<DeviceEventData, 'eventCodes'>): AcsCloudEvent<DeviceEventData> {
+  return event('acs.device', type, data);
+}
+
+const informed: DeviceEventData = { ...identity, softwareVersion: 'V5R019C10S115', eventCodes: ['0 BOOTSTRAP', '1 BOOT'] };
+const task: TaskEventData = { taskId: 't-1', deviceId, kind: 'getParameterValues', status: 'dispatched', source: 'api', attempts: 1 };
+
+function errorsOf(validate: typeof validateDevice, value: unknown): string {
+  return validate(value) ? '' : ajv.errorsText(validate.errors);
+}
+
+describe('acs.device v1 schema', () => {
+  it('names every acs.device type provisioning publishes', () => {
+    expect(deviceSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect((deviceSchema.properties as { type: { enum: string[] } }).type.enum).toEqual(DEVICE_TYPES);
+  });
+
+  it.each([
+    ['acs.device.registered', informed],
+    ['acs.device.bootstrapped', informed],
+    ['acs.device.booted', { ...identity, eventCodes: ['1 BOOT'] }],
+    ['acs.device.parameters-changed', { ...informed, parameters: [{ path: 'Device.DeviceInfo.UpTime', value: 42 }, { path: 'Device.WiFi.SSID.1.SSID', value: 'home' }] }],
+    ['acs.device.deleted', identity],
+  ])('accepts %s', (type, data) => {
+    expect(errorsOf(validateDevice, deviceEvent(type, data))).toBe('');
+  });
+
+  it('accepts a prefixed topic in source, extension attributes and new data fields (additive changes)', () => {
+    const sample = { ...event('prod-eu.acs.device', 'acs.device.booted', { ...informed, firstSeen: '2026-01-01' }), traceparent: '00-abc-def-01' };
+    expect(errorsOf(validateDevice, sample)).toBe('');
+  });
+
+  it.each<[string, (e: AcsCloudEvent<DeviceEventData>) => unknown]>([
+    ['another specversion', (e) => ({ ...e, specversion: '0.3' })],
+    ['no subject', ({ subject: _, ...e }) => e],
+    ['no id', ({ id: _, ...e }) => e],
+    ['a time that is not a date-time', (e) => ({ ...e, time: 'yesterday' })],
+    ['a type it does not define', (e) => ({ ...e, type: 'acs.device.exploded' })],
+    ['the acs.task source', (e) => ({ ...e, source: '/acs/acs.task' })],
+    ['data without serialNumber', (e) => ({ ...e, data: { ...e.data, serialNumber: undefined } })],
+    ['parameters-changed without parameters', (e) => ({ ...e, type: 'acs.device.parameters-changed' })],
+    ['a parameter value that is an object', (e) => ({ ...e, type: 'acs.device.parameters-changed', data: { ...e.data, parameters: [{ path: 'A.B', value: {} }] } })],
+  ])('refuses %s', (_, spoil) => {
+    const spoiled = JSON.parse(JSON.stringify(spoil(deviceEvent('acs.device.registered', informed)))) as unknown;
+    expect(validateDevice(spoiled)).toBe(false);
+  });
+});
+
+describe('acs.task v1 schema', () => {
+  it('names every acs.task type provisioning publishes', () => {
+    expect(taskSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect((taskSchema.properties as { type: { enum: string[] } }).type.enum).toEqual(TASK_TYPES);
+  });
+
+  it.each<[string, TaskEventData]>([
+    ['acs.task.dispatched', task],
+    ['acs.task.retrying', { ...task, status: 'pending', fault: { code: 'cr-unreachable', message: 'no answer', transient: true } }],
+    ['acs.task.done', { ...task, status: 'done', result: { 'Device.DeviceInfo.UpTime': 42 } }],
+    [
+      'acs.task.faulted',
+      { ...task, kind: 'setParameterValues', status: 'faulted', fault: { code: '9003', message: 'Invalid arguments', transient: false, parameters: [{ path: 'Device.X', code: 9007, message: 'Invalid value' }] } },
+    ],
+    ['acs.task.cancelled', { ...task, status: 'cancelled' }],
+    ['acs.task.expired', { ...task, status: 'expired', fault: { code: 'expired', message: 'not done in time', transient: false } }],
+  ])('accepts %s', (type, data) => {
+    expect(errorsOf(validateTask, event('acs.task', type, data))).toBe('');
+  });
+
+  it.each<[string, AcsCloudEvent<unknown>]>([
+    ['a faulted task without its fault', event('acs.task', 'acs.task.faulted', { ...task, status: 'faulted' })],
+    ['a done event whose task is not done', event('acs.task', 'acs.task.done', { ...task, status: 'dispatched' })],
+    ['attempts that are not an integer', event('acs.task', 'acs.task.dispatched', { ...task, attempts: 1.5 })],
+    ['an unknown status', event('acs.task', 'acs.task.dispatched', { ...task, status: 'running' })],
+    ['a fault without transient', event('acs.task', 'acs.task.faulted', { ...task, status: 'faulted', fault: { code: '9002', message: 'x' } })],
+    ['a device event', event('acs.device', 'acs.device.registered', informed)],
+  ])('refuses %s', (_, sample) => {
+    expect(validateTask(sample)).toBe(false);
+  });
+});
