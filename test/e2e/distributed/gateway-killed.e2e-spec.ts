@@ -57,7 +57,7 @@ describe('a gateway process killed in the middle of sessions', () => {
     queue = new RedisDeviceQueue(redis);
     recorder = new CwmpEventRecorder(kafkaBrokers, `001122-SimGateway-${serialPrefix}`);
     await recorder.start();
-  }, 40_000);
+  }, 90_000);
 
   afterAll(async () => {
     await recorder?.stop();

@@ -41,7 +41,7 @@ describe('Redis outage under a gateway process', () => {
     queue = new RedisDeviceQueue(client);
     recorder = new CwmpEventRecorder(kafkaBrokers, `001122-SimGateway-${serialPrefix}`);
     await recorder.start();
-  }, 40_000);
+  }, 90_000);
 
   afterAll(async () => {
     await recorder?.stop();

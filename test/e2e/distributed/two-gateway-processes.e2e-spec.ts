@@ -36,7 +36,7 @@ describe('two gateway processes on Redis and Kafka', () => {
     // Device ids are OUI-ProductClass-Serial; the serials (alphanumeric, so not escaped) carry this run's token.
     recorder = new CwmpEventRecorder(kafkaBrokers, `001122-SimGateway-${serialPrefix}`);
     await recorder.start();
-  }, 40_000);
+  }, 90_000);
 
   afterAll(async () => {
     await recorder?.stop();

@@ -56,7 +56,9 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
   child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
   child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
   const mgmtUrl = `http://127.0.0.1:${mgmtPort}`;
-  const deadline = Date.now() + 20_000;
+  // Pods on Kafka join consumer groups at start; two joining one group at once wait for a rebalance.
+  const readyWithinMs = 60_000;
+  const deadline = Date.now() + readyWithinMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} while starting:\n${output}`);
     try {
@@ -67,7 +69,7 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${name} not ready within 20 s:\n${output}`);
+      throw new Error(`${name} not ready within ${readyWithinMs / 1000} s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
