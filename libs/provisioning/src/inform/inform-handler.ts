@@ -4,6 +4,7 @@ import type { InformEventData } from '@acs/contracts';
 import { Topics, type BusMessage, type EventBus, type Logger, type SessionStore } from '@acs/platform';
 import type { DeviceRecord, InformFacts, ParameterUpdate, RootObject } from '../domain/device';
 import type { Preset } from '../domain/preset';
+import type { Task } from '../domain/task';
 import { planPresets, presetsTriggeredBy, detectPresetLoop } from '../presets';
 import type { DeviceRepository, FaultRepository, TaskRepository } from '../repositories/ports';
 import type { TaskManager } from '../tasks/task-manager';
@@ -71,17 +72,21 @@ export class InformHandler {
     const facts = informFacts(event, this.now());
     const { created, device } = await devices.applyInform(facts);
     await this.publishDeviceEvents(device, created, codes, event.inform);
+    // Read at most once per Inform, and only if a step needs it. Tasks plan() creates are preset tasks, which the
+    // credentials step does not look for, so one read serves both.
+    let active: Promise<Task[]> | undefined;
+    const activeTasks = () => (active ??= this.deps.tasks.activeForDevice(device.id));
     try {
-      await this.plan(device, codes);
-      await this.ensureConnectionRequestCredentials(device);
+      await this.plan(device, codes, activeTasks);
+      await this.ensureConnectionRequestCredentials(device, activeTasks);
     } finally {
       // Even when planning failed, say so quickly: the gateway then goes on with what is queued instead of waiting.
       await sessions.markPlanned(device.id, event.sessionId, this.deps.planMarkTtlMs);
     }
   }
 
-  private async plan(device: DeviceRecord, eventCodes: string[]): Promise<void> {
-    const { taskManager, tasks, logger } = this.deps;
+  private async plan(device: DeviceRecord, eventCodes: string[], activeTasks: () => Promise<Task[]>): Promise<void> {
+    const { taskManager, logger } = this.deps;
     const now = this.now();
     const presets = await this.deps.presets.current();
     // Cron triggers fire at the first Inform after a tick: the ACS cannot reach a CPE except through its sessions.
@@ -90,8 +95,7 @@ export class InformHandler {
     const triggered = presetsTriggeredBy(presets, { eventCodes, now, lastEvaluatedAt });
     if (triggered.length === 0) return;
     // Work a preset queued earlier that has not run yet already expresses the desired state: do not pile more on.
-    const active = await tasks.activeForDevice(device.id);
-    if (active.some((t) => t.source.startsWith('preset:'))) return;
+    if ((await activeTasks()).some((t) => t.source.startsWith('preset:'))) return;
 
     const plan = planPresets(triggered, device, { now });
     if (plan.tags.add.length > 0 || plan.tags.remove.length > 0) await this.deps.devices.setTags(device.id, plan.tags.add, plan.tags.remove);
@@ -120,10 +124,9 @@ export class InformHandler {
    * random one of its own on each device (once; again after a BOOTSTRAP, which forgets what was known) and
    * TaskManager remembers it when the device accepts.
    */
-  private async ensureConnectionRequestCredentials(device: DeviceRecord): Promise<void> {
+  private async ensureConnectionRequestCredentials(device: DeviceRecord, activeTasks: () => Promise<Task[]>): Promise<void> {
     if (!this.deps.manageConnectionRequestCredentials || device.connectionRequestPassword) return;
-    const active = await this.deps.tasks.activeForDevice(device.id);
-    if (active.some((t) => t.source === CREDENTIALS_SOURCE)) return;
+    if ((await activeTasks()).some((t) => t.source === CREDENTIALS_SOURCE)) return;
     const prefix = `${device.rootObject}.ManagementServer.`;
     await this.deps.taskManager.create({
       deviceId: device.id,

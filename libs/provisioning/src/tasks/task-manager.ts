@@ -145,9 +145,11 @@ export class TaskManager {
 
   async onRpcResult(data: RpcResultEventData): Promise<void> {
     const task = await this.active(data.taskId);
-    const device = await this.learn(data.deviceId, data.request, data.response);
+    await this.learn(data.deviceId, data.request, data.response);
     if (!task) return;
     const remaining = task.workItemIds.filter((id) => id !== data.itemId);
+    // Only an AddObject's follow-up SPV reads the device (for known value types): no whole-document read per answer.
+    const device = task.spec.kind === 'addObject' ? await this.deps.devices.get(task.deviceId) : null;
     const step = nextStep(task.spec, task.id, data.request, data.response, device);
     if ('next' in step) {
       const items = this.workItems(task, step.next);
@@ -344,8 +346,8 @@ export class TaskManager {
     await this.deps.devices.setConnectionRequestCredentials(deviceId, String(username), String(password));
   }
 
-  /** What an answer teaches about the device's data model; returns the device as now known. */
-  private async learn(deviceId: string, request: AcsRequest, response: CpeResponse): Promise<DeviceRecord | null> {
+  /** What an answer teaches about the device's data model. */
+  private async learn(deviceId: string, request: AcsRequest, response: CpeResponse): Promise<void> {
     const { devices } = this.deps;
     const at = this.now();
     switch (response.kind) {
@@ -380,6 +382,5 @@ export class TaskManager {
       default:
         break;
     }
-    return devices.get(deviceId);
   }
 }
