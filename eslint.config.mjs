@@ -35,6 +35,7 @@ export default tseslint.config(
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:sim', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared'] },
             { sourceTag: 'scope:provisioning', onlyDependOnLibsWithTags: ['scope:provisioning', 'scope:shared'] },
+            { sourceTag: 'scope:nbi', onlyDependOnLibsWithTags: ['scope:nbi', 'scope:shared'] },
           ],
         },
       ],

@@ -24,6 +24,10 @@ export interface RunningApp {
   mgmtUrl: string;
   /** The provisioning gRPC API (standalone and provisioning apps). */
   grpcAddress: string;
+  /** The public gRPC API `acs.v1` (standalone and nbi apps). */
+  nbiAddress: string;
+  /** The process's ACS_DATA_DIR (the standalone keeps its bootstrap admin token under nbi/). */
+  dataDir: string;
   output: () => string;
   stop(): Promise<number | null>;
 }
@@ -35,6 +39,8 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
   const cwmpPort = await freePort();
   const mgmtPort = await freePort();
   const grpcPort = await freePort();
+  const nbiPort = await freePort();
+  const dataDir = env.ACS_DATA_DIR ?? mkdtempSync(join(tmpdir(), `acs-${name}-data-`));
   const child = spawn(process.execPath, [main], {
     cwd: REPO_ROOT,
     env: {
@@ -45,9 +51,11 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
       ACS_MGMT_PORT: String(mgmtPort),
       ACS_GRPC_HOST: '127.0.0.1',
       ACS_GRPC_PORT: String(grpcPort),
+      ACS_NBI_HOST: '127.0.0.1',
+      ACS_NBI_PORT: String(nbiPort),
       ACS_LOG_LEVEL: 'warn',
       // A fresh embedded store per process: no state carried over between tests or runs.
-      ACS_DATA_DIR: mkdtempSync(join(tmpdir(), `acs-${name}-data-`)),
+      ACS_DATA_DIR: dataDir,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,6 +86,8 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
     cwmpUrl: `http://127.0.0.1:${cwmpPort}/`,
     mgmtUrl,
     grpcAddress: `127.0.0.1:${grpcPort}`,
+    nbiAddress: `127.0.0.1:${nbiPort}`,
+    dataDir,
     output: () => output,
     stop: () =>
       new Promise((resolve) => {

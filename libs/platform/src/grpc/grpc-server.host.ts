@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerInterceptor, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -33,6 +33,11 @@ export interface GrpcServerHostOptions {
   logger?: { error(context: object, message: string): void };
   /** Further grpc-js server options (keepalive, connection age…). */
   channelOptions?: Record<string, string | number>;
+  /**
+   * Server interceptors run around every call, health and reflection included (e.g. the NBI's authentication,
+   * authorization, rate limit and audit, which lets those two through unauthenticated).
+   */
+  interceptors?: ServerInterceptor[];
 }
 
 /**
@@ -52,6 +57,7 @@ export class GrpcServerHost {
       ...options.channelOptions,
       'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': options.maxSendMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      interceptors: options.interceptors,
     });
     this.server.addService(HealthService, this.health.implementation);
     const logger = options.logger;

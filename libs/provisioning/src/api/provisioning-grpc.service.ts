@@ -142,6 +142,7 @@ export class ProvisioningGrpcService {
       listPresets: u(this.listPresets),
       updatePreset: u(this.updatePreset),
       deletePreset: u(this.deletePreset),
+      validatePreset: u(this.validatePreset),
       queryDevices: u(this.queryDevices),
       getDevice: u(this.getDevice),
       getParameters: u(this.getParameters),
@@ -270,6 +271,10 @@ export class ProvisioningGrpcService {
     await this.store.presets.put(preset);
     this.logger.info({ preset: preset.name }, 'preset created through the API');
     return { preset: presetToProto(preset) };
+  }
+
+  async validatePreset(request: pb.ValidatePresetRequest): Promise<pb.ValidatePresetResponse> {
+    return { preset: presetToProto(this.presetOf(request.source)) };
   }
 
   async getPreset(request: pb.GetPresetRequest): Promise<pb.GetPresetResponse> {

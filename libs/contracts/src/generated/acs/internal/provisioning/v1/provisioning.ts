@@ -536,6 +536,14 @@ export interface DeletePresetRequest {
 export interface DeletePresetResponse {
 }
 
+export interface ValidatePresetRequest {
+  source?: { $case: "preset"; preset: Preset } | { $case: "yaml"; yaml: string } | undefined;
+}
+
+export interface ValidatePresetResponse {
+  preset?: Preset | undefined;
+}
+
 /** What the ACS knows of one parameter or object of a device. */
 export interface Parameter {
   /** Full path without a trailing dot, e.g. `Device.DeviceInfo.SoftwareVersion` or `Device.IP.Interface.1`. */
@@ -6109,6 +6117,176 @@ export const DeletePresetResponse: MessageFns<DeletePresetResponse> = {
   },
 };
 
+function createBaseValidatePresetRequest(): ValidatePresetRequest {
+  return { source: undefined };
+}
+
+export const ValidatePresetRequest: MessageFns<ValidatePresetRequest> = {
+  encode(message: ValidatePresetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.source?.$case) {
+      case "preset":
+        Preset.encode(message.source.preset, writer.uint32(10).fork()).join();
+        break;
+      case "yaml":
+        writer.uint32(18).string(message.source.yaml);
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValidatePresetRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValidatePresetRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.source = { $case: "preset", preset: Preset.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.source = { $case: "yaml", yaml: reader.string() };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ValidatePresetRequest {
+    return {
+      source: isSet(object.preset)
+        ? { $case: "preset", preset: Preset.fromJSON(object.preset) }
+        : isSet(object.yaml)
+        ? { $case: "yaml", yaml: globalThis.String(object.yaml) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: ValidatePresetRequest): unknown {
+    const obj: any = {};
+    if (message.source?.$case === "preset") {
+      obj.preset = Preset.toJSON(message.source.preset);
+    } else if (message.source?.$case === "yaml") {
+      obj.yaml = message.source.yaml;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ValidatePresetRequest>, I>>(base?: I): ValidatePresetRequest {
+    return ValidatePresetRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ValidatePresetRequest>, I>>(object: I): ValidatePresetRequest {
+    const message = createBaseValidatePresetRequest();
+    switch (object.source?.$case) {
+      case "preset": {
+        if (object.source?.preset !== undefined && object.source?.preset !== null) {
+          message.source = { $case: "preset", preset: Preset.fromPartial(object.source.preset) };
+        }
+        break;
+      }
+      case "yaml": {
+        if (object.source?.yaml !== undefined && object.source?.yaml !== null) {
+          message.source = { $case: "yaml", yaml: object.source.yaml };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseValidatePresetResponse(): ValidatePresetResponse {
+  return { preset: undefined };
+}
+
+export const ValidatePresetResponse: MessageFns<ValidatePresetResponse> = {
+  encode(message: ValidatePresetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.preset !== undefined) {
+      Preset.encode(message.preset, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValidatePresetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValidatePresetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.preset = Preset.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ValidatePresetResponse {
+    return { preset: isSet(object.preset) ? Preset.fromJSON(object.preset) : undefined };
+  },
+
+  toJSON(message: ValidatePresetResponse): unknown {
+    const obj: any = {};
+    if (message.preset !== undefined) {
+      obj.preset = Preset.toJSON(message.preset);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ValidatePresetResponse>, I>>(base?: I): ValidatePresetResponse {
+    return ValidatePresetResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ValidatePresetResponse>, I>>(object: I): ValidatePresetResponse {
+    const message = createBaseValidatePresetResponse();
+    message.preset = (object.preset !== undefined && object.preset !== null)
+      ? Preset.fromPartial(object.preset)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseParameter(): Parameter {
   return { path: "", value: undefined, type: "", writable: undefined, object: false, learnTime: undefined };
 }
@@ -8535,6 +8713,18 @@ export const ProvisioningServiceService = {
       Buffer.from(DeletePresetResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeletePresetResponse => DeletePresetResponse.decode(value),
   },
+  /** Checks a preset without storing it: the preset as it would be stored, or INVALID_ARGUMENT with the problems. */
+  validatePreset: {
+    path: "/acs.internal.provisioning.v1.ProvisioningService/ValidatePreset" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ValidatePresetRequest): Buffer =>
+      Buffer.from(ValidatePresetRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ValidatePresetRequest => ValidatePresetRequest.decode(value),
+    responseSerialize: (value: ValidatePresetResponse): Buffer =>
+      Buffer.from(ValidatePresetResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ValidatePresetResponse => ValidatePresetResponse.decode(value),
+  },
   /** Devices matching a filter expression (docs/filter-language.md), with a projection of their parameters. */
   queryDevices: {
     path: "/acs.internal.provisioning.v1.ProvisioningService/QueryDevices" as const,
@@ -8647,6 +8837,8 @@ export interface ProvisioningServiceServer extends UntypedServiceImplementation 
   /** Replaces a preset (identified by its name). NOT_FOUND when it does not exist. */
   updatePreset: handleUnaryCall<UpdatePresetRequest, UpdatePresetResponse>;
   deletePreset: handleUnaryCall<DeletePresetRequest, DeletePresetResponse>;
+  /** Checks a preset without storing it: the preset as it would be stored, or INVALID_ARGUMENT with the problems. */
+  validatePreset: handleUnaryCall<ValidatePresetRequest, ValidatePresetResponse>;
   /** Devices matching a filter expression (docs/filter-language.md), with a projection of their parameters. */
   queryDevices: handleUnaryCall<QueryDevicesRequest, QueryDevicesResponse>;
   /** One device with its parameters (all, or one subtree). */
@@ -8836,6 +9028,22 @@ export interface ProvisioningServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeletePresetResponse) => void,
+  ): ClientUnaryCall;
+  /** Checks a preset without storing it: the preset as it would be stored, or INVALID_ARGUMENT with the problems. */
+  validatePreset(
+    request: ValidatePresetRequest,
+    callback: (error: ServiceError | null, response: ValidatePresetResponse) => void,
+  ): ClientUnaryCall;
+  validatePreset(
+    request: ValidatePresetRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ValidatePresetResponse) => void,
+  ): ClientUnaryCall;
+  validatePreset(
+    request: ValidatePresetRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ValidatePresetResponse) => void,
   ): ClientUnaryCall;
   /** Devices matching a filter expression (docs/filter-language.md), with a projection of their parameters. */
   queryDevices(

@@ -1,0 +1,8 @@
+// The public gRPC API `acs.v1` (libs/contracts/proto/acs/v1), one namespace for operators' code and our NBI.
+export * from './generated/acs/v1/audit';
+export * from './generated/acs/v1/devices';
+export * from './generated/acs/v1/events';
+export * from './generated/acs/v1/faults';
+export * from './generated/acs/v1/presets';
+export * from './generated/acs/v1/tasks';
+export * from './generated/acs/v1/values';
