@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { join } from 'node:path';
 import { loadGatewayConfig } from '@acs/gateway';
+import { ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, FileAuditLog, loadNbiConfig, loadNbiSecurityConfig } from '@acs/nbi';
 import { closeOnSignals, EnvReader } from '@acs/platform';
 import { loadProvisioningConfig, openEmbeddedProvisioningStore } from '@acs/provisioning';
 import { StandaloneModule } from './standalone.module';
@@ -12,12 +14,32 @@ async function main(): Promise<void> {
   const store = await openEmbeddedProvisioningStore({ dataDir: provisioning.dataDir });
   // Provisioning runs in this process, so the gateway waits for its plan (bootstrap presets apply in the same session).
   const gateway = loadGatewayConfig({ ...process.env, ACS_PLAN_WAIT_MS: process.env.ACS_PLAN_WAIT_MS ?? '1000' });
-  const app = await NestFactory.create(StandaloneModule.forRoot({ store, gateway, provisioning }), { logger: ['error', 'warn'] });
+  // The public API: clients from ACS_NBI_CLIENTS_FILE, else a file of this installation with one admin client whose
+  // token is written beside it on first start; the audit log as JSON lines in the data directory.
+  const security = loadNbiSecurityConfig();
+  const nbiDir = join(provisioning.dataDir, 'nbi');
+  const bootstrap = security.clientsFile ? undefined : await ensureBootstrapClients(nbiDir);
+  const clients = await ClientRegistryFile.open(security.clientsFile ?? bootstrap!.clientsFile);
+  const provisioningHost = ['0.0.0.0', '::'].includes(provisioning.grpc.host) ? '127.0.0.1' : provisioning.grpc.host;
+  const nbi = {
+    config: loadNbiConfig(process.env, { host: '127.0.0.1', provisioningAddress: `${provisioningHost}:${provisioning.grpc.port}` }),
+    auditLog: await FileAuditLog.open(nbiDir),
+    clients,
+    rateLimit: security.rateLimit,
+    credentials: await createNbiServerCredentials(security.tls),
+    onShutdown: () => clients.close(),
+  };
+  const app = await NestFactory.create(StandaloneModule.forRoot({ store, gateway, provisioning, nbi }), { logger: ['error', 'warn'] });
   closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }));
   const host = env.string('ACS_MGMT_HOST', '127.0.0.1');
   const port = env.int('ACS_MGMT_PORT', 9464, { min: 0, max: 65535 });
   await app.listen(port, host);
   process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'management endpoint listening', host, port })}\n`);
+  if (bootstrap?.created) {
+    process.stdout.write(
+      `${JSON.stringify({ level: 'info', msg: 'first start: API client "admin" created; its token is in the file below (keep it safe)', clientsFile: bootstrap.clientsFile, tokenFile: bootstrap.adminTokenFile })}\n`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GatewayModule, type GatewayConfig } from '@acs/gateway';
 import { PlatformModule, type PlatformAdapters } from '@acs/platform';
+import { NbiModule, type NbiOptions } from '@acs/nbi';
 import { ProvisioningModule, type ProvisioningConfig, type ProvisioningStore } from '@acs/provisioning';
 import { EventTap } from './event-tap';
 import { WorkQueueController } from './work-queue.controller';
@@ -8,13 +9,21 @@ import { WorkQueueController } from './work-queue.controller';
 /** Every module of the ACS in one process, on in-process adapters and the embedded store. */
 @Module({})
 export class StandaloneModule {
-  static forRoot(options: { store: ProvisioningStore; adapters?: PlatformAdapters; gateway?: GatewayConfig; provisioning?: ProvisioningConfig }): DynamicModule {
+  static forRoot(options: {
+    store: ProvisioningStore;
+    adapters?: PlatformAdapters;
+    gateway?: GatewayConfig;
+    provisioning?: ProvisioningConfig;
+    /** The public API; absent in tests that need only the CWMP side. */
+    nbi?: NbiOptions;
+  }): DynamicModule {
     return {
       module: StandaloneModule,
       imports: [
         PlatformModule.forRoot({ service: 'acs-standalone', adapters: options.adapters }),
         GatewayModule.forRoot({ config: options.gateway }),
         ProvisioningModule.forRoot({ store: options.store, config: options.provisioning }),
+        ...(options.nbi ? [NbiModule.forRoot(options.nbi)] : []),
       ],
       controllers: [WorkQueueController],
       providers: [EventTap],

@@ -1,4 +1,4 @@
 export * from './cwmp-events';
 export * as provisioningV1 from './generated/acs/internal/provisioning/v1/provisioning';
-export { acsDescriptorSet } from './generated/descriptor-set';
+export { acsDescriptorSet, acsV1DescriptorSet } from './generated/descriptor-set';
 export * as acsV1 from './acs-v1';

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { MongoConnection, readMongoConfig } from '@acs/infra-mongo';
+import { adaptersFromEnv } from '@acs/infra-runtime';
+import { ClientRegistryFile, createNbiServerCredentials, loadNbiConfig, loadNbiSecurityConfig, MongoAuditLog } from '@acs/nbi';
+import { closeOnSignals, ConfigError, createLogger, EnvReader } from '@acs/platform';
+import { NbiAppModule } from './nbi-app.module';
+
+/**
+ * An nbi pod: the public gRPC API `acs.v1` on ACS_NBI_HOST:ACS_NBI_PORT, relayed to the provisioning service
+ * (ACS_NBI_PROVISIONING_ADDRESS); clients from ACS_NBI_CLIENTS_FILE; the audit log in MongoDB (ACS_MONGO_URL); live
+ * events from Kafka (ACS_EVENT_BUS=kafka).
+ */
+async function main(): Promise<void> {
+  const env = new EnvReader();
+  const logger = createLogger({ service: 'acs-nbi' });
+  const security = loadNbiSecurityConfig();
+  if (!security.clientsFile) throw new ConfigError('ACS_NBI_CLIENTS_FILE', 'is required: the YAML file of API clients and their roles (docs/nbi-security.md)');
+  const config = loadNbiConfig(process.env, { host: '0.0.0.0', provisioningAddress: '127.0.0.1:50051' });
+  const clients = await ClientRegistryFile.open(security.clientsFile, { logger });
+  const credentials = await createNbiServerCredentials(security.tls);
+  const adapters = await adaptersFromEnv('acs-nbi', logger);
+  const mongo = await MongoConnection.open(readMongoConfig(process.env, 'acs-nbi'));
+  const auditLog = await MongoAuditLog.open(mongo);
+  logger.info({ adapters: adapters.describe, mongo: mongo.displayUrl, tls: security.tls ? (security.tls.clientCaFile ? 'mtls' : 'tls') : 'off' }, 'adapters connected');
+  const app = await NestFactory.create(
+    NbiAppModule.forRoot(adapters, logger, { config, auditLog, clients, rateLimit: security.rateLimit, credentials, onShutdown: () => clients.close() }),
+    { logger: ['error', 'warn'] },
+  );
+  closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), async () => {
+    await adapters.close();
+    await mongo.close();
+  });
+  await app.listen(env.int('ACS_MGMT_PORT', 9466, { min: 0, max: 65535 }), env.string('ACS_MGMT_HOST', '0.0.0.0'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`acs-nbi failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import { acsV1 } from '@acs/contracts';
+import { abortSignalOf, serverStream, ValidationError, type BusMessage, type FieldViolation } from '@acs/platform';
+import type { EventHub } from './event-hub';
+
+/** Events a slow client may have waiting in its stream's buffer before it is cut off. */
+export const MAX_PENDING_EVENTS = 10_000;
+const MAX_FILTER_ENTRIES = 100;
+const TYPE_PATTERN = /^acs\.[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.?$/;
+
+type Call = ServerWritableStream<acsV1.WatchEventsRequest, acsV1.WatchEventsResponse>;
+
+/** EventService: the live `acs.*` events, filtered per stream. */
+export function eventServiceOf(hub: EventHub): acsV1.EventServiceServer {
+  return {
+    watchEvents: serverStream<acsV1.WatchEventsRequest, acsV1.WatchEventsResponse>((request, call) => watchEvents(hub, request, call)),
+  };
+}
+
+function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Call): Promise<void> {
+  validate(request);
+  const signal = abortSignalOf(call);
+  return new Promise<void>((resolve, reject) => {
+    let pending = 0;
+    const unwatch = hub.watch({
+      filter: { types: request.types, deviceIds: request.deviceIds },
+      deliver: (message) => {
+        // A client that does not read would make this pod buffer without bound; past the limit its stream ends
+        // with RESOURCE_EXHAUSTED and it reconnects (the events it missed are on Kafka).
+        if (pending >= MAX_PENDING_EVENTS) {
+          unwatch();
+          reject({ code: status.RESOURCE_EXHAUSTED, details: `the client read too slowly: more than ${MAX_PENDING_EVENTS} events waiting` });
+          return;
+        }
+        pending += 1;
+        call.write({ event: eventOf(message) }, () => (pending -= 1));
+      },
+    });
+    signal.addEventListener(
+      'abort',
+      () => {
+        unwatch();
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+function validate(request: acsV1.WatchEventsRequest): void {
+  const violations: FieldViolation[] = [];
+  if (request.types.length > MAX_FILTER_ENTRIES) violations.push({ field: 'types', description: `at most ${MAX_FILTER_ENTRIES} entries`, reason: 'TOO_MANY' });
+  request.types.forEach((type, i) => {
+    if (!TYPE_PATTERN.test(type)) {
+      violations.push({ field: `types[${i}]`, description: `"${type}" is not an acs.* event type or a prefix ending with "."`, reason: 'BAD_VALUE' });
+    }
+  });
+  if (request.deviceIds.length > MAX_FILTER_ENTRIES) violations.push({ field: 'device_ids', description: `at most ${MAX_FILTER_ENTRIES} entries`, reason: 'TOO_MANY' });
+  request.deviceIds.forEach((id, i) => {
+    if (id === '') violations.push({ field: `device_ids[${i}]`, description: 'empty device id', reason: 'REQUIRED' });
+  });
+  if (violations.length > 0) throw new ValidationError('invalid event filter', violations);
+}
+
+/** The bus message as the public Event: the CloudEvents attributes it is published with (docs/events.md). */
+export function eventOf(message: BusMessage): acsV1.Event {
+  return {
+    id: message.id,
+    source: `/acs/${message.topic}`,
+    type: message.type,
+    subject: message.key,
+    time: validDate(message.time),
+    topic: message.topic,
+    data: isRecord(message.data) ? message.data : { value: message.data },
+  };
+}
+
+function validDate(iso: string): Date | undefined {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

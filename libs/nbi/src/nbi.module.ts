@@ -1,0 +1,149 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ServerCredentials } from '@grpc/grpc-js';
+import type { Registry } from 'prom-client';
+import { acsV1, acsV1DescriptorSet, provisioningV1 } from '@acs/contracts';
+import {
+  EVENT_BUS,
+  GrpcServerHost,
+  grpcClient,
+  HEALTH_REGISTRY,
+  HealthClient,
+  LOGGER,
+  METRICS_REGISTRY,
+  serviceNameOf,
+  type EventBus,
+  type HealthRegistry,
+  type Logger,
+} from '@acs/platform';
+import { auditServiceOf } from './api/audit.service';
+import { DependencyMonitor, grpcHealthDependency } from './api/dependency-monitor';
+import { EventHub } from './api/event-hub';
+import { eventServiceOf } from './api/event.service';
+import { ProvisioningBackend } from './api/provisioning-backend';
+import { deviceServiceOf, faultServiceOf, presetServiceOf, taskServiceOf } from './api/provisioning-relays';
+import type { AuditLog } from './audit/audit-log.port';
+import type { NbiConfig } from './nbi.config';
+import { ClientRateLimiter, type RateLimit } from './security/client-rate-limiter';
+import type { ClientRegistryProvider } from './security/client-registry';
+import { createNbiSecurityInterceptor } from './security/nbi-security.interceptor';
+
+export const NBI_OPTIONS = Symbol('NbiOptions');
+
+export interface NbiOptions {
+  config: NbiConfig;
+  auditLog: AuditLog;
+  /** Who may call, with which roles (the clients file). */
+  clients: ClientRegistryProvider;
+  /** Per client and per pod, unless the client's entry says otherwise. */
+  rateLimit: RateLimit;
+  /** TLS / mTLS; plaintext when absent. */
+  credentials?: ServerCredentials;
+  /** Closed with the module (registry file watchers and the like). */
+  onShutdown?: () => Promise<void> | void;
+}
+
+const INTERNAL_PROVISIONING_SERVICE = serviceNameOf(provisioningV1.ProvisioningServiceService);
+
+/** The public API's server: services, dependencies behind the health statuses, the event hub. */
+@Injectable()
+export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly host: GrpcServerHost;
+  private readonly backend: ProvisioningBackend;
+  private readonly healthClient: HealthClient;
+  private readonly hub: EventHub;
+  private readonly monitor: DependencyMonitor;
+
+  constructor(
+    @Inject(NBI_OPTIONS) private readonly options: NbiOptions,
+    @Inject(EVENT_BUS) bus: EventBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(HEALTH_REGISTRY) health: HealthRegistry,
+    @Inject(METRICS_REGISTRY) metrics: Registry,
+  ) {
+    const { config } = options;
+    // Authentication, roles, rate limit and audit around every call (health and reflection pass untouched).
+    const security = createNbiSecurityInterceptor({
+      clients: options.clients,
+      auditLog: options.auditLog,
+      rateLimiter: new ClientRateLimiter(options.rateLimit),
+      logger,
+      metrics,
+    });
+    this.host = new GrpcServerHost({
+      host: config.host,
+      port: config.port,
+      credentials: options.credentials,
+      interceptors: [security],
+      maxReceiveMessageBytes: config.maxMessageBytes,
+      maxSendMessageBytes: config.maxMessageBytes,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      descriptorSets: [acsV1DescriptorSet],
+      logger,
+    });
+    this.backend = new ProvisioningBackend(
+      grpcClient(provisioningV1.ProvisioningServiceClient, config.provisioningAddress, { maxReceiveMessageBytes: config.maxMessageBytes, maxSendMessageBytes: config.maxMessageBytes }),
+    );
+    this.healthClient = grpcClient(HealthClient, config.provisioningAddress);
+    this.hub = new EventHub(bus, logger);
+    this.host
+      .addService(acsV1.DeviceServiceService, deviceServiceOf(this.backend))
+      .addService(acsV1.TaskServiceService, taskServiceOf(this.backend))
+      .addService(acsV1.PresetServiceService, presetServiceOf(this.backend))
+      .addService(acsV1.FaultServiceService, faultServiceOf(this.backend))
+      .addService(acsV1.EventServiceService, eventServiceOf(this.hub))
+      .addService(acsV1.AuditServiceService, auditServiceOf(options.auditLog));
+
+    const provisioning = grpcHealthDependency('provisioning', this.healthClient, INTERNAL_PROVISIONING_SERVICE);
+    const dependencies = [provisioning, { name: 'event-bus', check: () => bus.ping() }, { name: 'audit-log', check: () => options.auditLog.ping() }];
+    const byProvisioning = ['provisioning', 'audit-log'];
+    this.monitor = new DependencyMonitor(
+      this.host.health,
+      dependencies,
+      {
+        '': dependencies.map((d) => d.name),
+        [serviceNameOf(acsV1.DeviceServiceService)]: byProvisioning,
+        [serviceNameOf(acsV1.TaskServiceService)]: byProvisioning,
+        [serviceNameOf(acsV1.PresetServiceService)]: byProvisioning,
+        [serviceNameOf(acsV1.FaultServiceService)]: byProvisioning,
+        [serviceNameOf(acsV1.EventServiceService)]: ['event-bus', 'audit-log'],
+        [serviceNameOf(acsV1.AuditServiceService)]: ['audit-log'],
+      },
+      logger,
+      { intervalMs: config.healthIntervalMs, checkTimeoutMs: Math.min(1500, config.healthIntervalMs) },
+    );
+    health.register(this.host.healthCheck('nbi-grpc'));
+    health.register({ name: 'nbi-dependencies', check: async () => {
+      if (this.monitor.failing.size > 0) throw new Error(`down: ${[...this.monitor.failing.keys()].join(', ')}`);
+    } });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.hub.start();
+    // Before listening: the host marks every service SERVING as it is added; the first check puts that right.
+    await this.monitor.start();
+    const port = await this.host.start();
+    this.logger.info({ host: this.options.config.host, port, provisioning: this.options.config.provisioningAddress }, 'public gRPC API (acs.v1) listening');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.monitor.stop();
+    await this.host.stop();
+    await this.hub.stop();
+    this.backend.close();
+    this.healthClient.close();
+    await this.options.onShutdown?.();
+    await this.options.auditLog.close();
+  }
+}
+
+/** The public gRPC API `acs.v1`. Expects the ports from PlatformModule (the event bus for WatchEvents). */
+@Module({})
+export class NbiModule {
+  static forRoot(options: NbiOptions): DynamicModule {
+    return {
+      module: NbiModule,
+      providers: [{ provide: NBI_OPTIONS, useValue: options }, NbiServer],
+      exports: [NbiServer],
+    };
+  }
+}
