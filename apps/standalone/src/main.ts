@@ -3,13 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { loadGatewayConfig } from '@acs/gateway';
 import { ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, FileAuditLog, loadNbiConfig, loadNbiSecurityConfig } from '@acs/nbi';
-import { closeOnSignals, EnvReader } from '@acs/platform';
+import { closeOnSignals, createLogger, EnvReader } from '@acs/platform';
 import { loadProvisioningConfig, openEmbeddedProvisioningStore } from '@acs/provisioning';
 import { StandaloneModule } from './standalone.module';
 
 /** `npm start`: the whole ACS in one process, nothing to install. Data lives under ACS_DATA_DIR (./data). */
 async function main(): Promise<void> {
   const env = new EnvReader();
+  const logger = createLogger({ service: 'acs-standalone' });
   const provisioning = loadProvisioningConfig();
   const store = await openEmbeddedProvisioningStore({ dataDir: provisioning.dataDir });
   // Provisioning runs in this process, so the gateway waits for its plan (bootstrap presets apply in the same session).
@@ -19,17 +20,17 @@ async function main(): Promise<void> {
   const security = loadNbiSecurityConfig();
   const nbiDir = join(provisioning.dataDir, 'nbi');
   const bootstrap = security.clientsFile ? undefined : await ensureBootstrapClients(nbiDir);
-  const clients = await ClientRegistryFile.open(security.clientsFile ?? bootstrap!.clientsFile);
+  const clients = await ClientRegistryFile.open(security.clientsFile ?? bootstrap!.clientsFile, { logger });
   const provisioningHost = ['0.0.0.0', '::'].includes(provisioning.grpc.host) ? '127.0.0.1' : provisioning.grpc.host;
   const nbi = {
     config: loadNbiConfig(process.env, { host: '127.0.0.1', provisioningAddress: `${provisioningHost}:${provisioning.grpc.port}` }),
-    auditLog: await FileAuditLog.open(nbiDir),
+    auditLog: await FileAuditLog.open(nbiDir, { logger }),
     clients,
     rateLimit: security.rateLimit,
     credentials: await createNbiServerCredentials(security.tls),
     onShutdown: () => clients.close(),
   };
-  const app = await NestFactory.create(StandaloneModule.forRoot({ store, gateway, provisioning, nbi }), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(StandaloneModule.forRoot({ store, gateway, provisioning, nbi, logger }), { logger: ['error', 'warn'] });
   closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }));
   const host = env.string('ACS_MGMT_HOST', '127.0.0.1');
   const port = env.int('ACS_MGMT_PORT', 9464, { min: 0, max: 65535 });

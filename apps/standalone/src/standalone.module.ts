@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GatewayModule, type GatewayConfig } from '@acs/gateway';
-import { PlatformModule, type PlatformAdapters } from '@acs/platform';
+import { PlatformModule, type Logger, type PlatformAdapters } from '@acs/platform';
 import { NbiModule, type NbiOptions } from '@acs/nbi';
 import { ProvisioningModule, type ProvisioningConfig, type ProvisioningStore } from '@acs/provisioning';
 import { EventTap } from './event-tap';
@@ -12,6 +12,7 @@ export class StandaloneModule {
   static forRoot(options: {
     store: ProvisioningStore;
     adapters?: PlatformAdapters;
+    logger?: Logger;
     gateway?: GatewayConfig;
     provisioning?: ProvisioningConfig;
     /** The public API; absent in tests that need only the CWMP side. */
@@ -20,7 +21,7 @@ export class StandaloneModule {
     return {
       module: StandaloneModule,
       imports: [
-        PlatformModule.forRoot({ service: 'acs-standalone', adapters: options.adapters }),
+        PlatformModule.forRoot({ service: 'acs-standalone', adapters: options.adapters, logger: options.logger }),
         GatewayModule.forRoot({ config: options.gateway }),
         ProvisioningModule.forRoot({ store: options.store, config: options.provisioning }),
         ...(options.nbi ? [NbiModule.forRoot(options.nbi)] : []),

@@ -1,0 +1,4 @@
+export * from './audit-log.port';
+export * from './file-audit-log';
+export * from './mongo-audit-log';
+export * from './nbi-collections.schema';

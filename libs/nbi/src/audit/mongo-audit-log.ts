@@ -1,0 +1,63 @@
+import { guardMongo, type MongoConnection } from '@acs/infra-mongo';
+import type { mongo } from 'mongoose';
+
+import type { AuditEntry, AuditLog, AuditQuery } from './audit-log.port';
+import { auditCollection, nbiCollections } from './nbi-collections.schema';
+
+/** An entry as stored: the entry with its id as `_id`. */
+type AuditDocument = Omit<AuditEntry, 'id'> & { _id: string };
+
+/**
+ * The audit log in the `nbi.audit` collection, shared by every NBI pod. Writes go straight to the driver's collection
+ * (no mongoose document per entry: the schema documents the shape and carries the indexes). `close()` leaves the
+ * process's connection open: the app owns it.
+ *
+ * Nothing expires entries here: TTL indexes are outside what FerretDB supports. An operator who wants a retention
+ * period deletes old entries on a schedule (`deleteMany({ time: { $lt: cutoff } })`, served by the time index).
+ */
+export class MongoAuditLog implements AuditLog {
+  private constructor(
+    private readonly connection: MongoConnection,
+    private readonly collection: mongo.Collection<AuditDocument>,
+  ) {}
+
+  /** Registers the NBI's collections on the connection (building indexes when autoIndex is on). */
+  static async open(connection: MongoConnection): Promise<MongoAuditLog> {
+    const models = await nbiCollections.attach(connection);
+    const collection = models.model(auditCollection).collection as unknown as mongo.Collection<AuditDocument>;
+    return new MongoAuditLog(connection, collection);
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    const { id, ...rest } = entry;
+    await guardMongo(() => this.collection.insertOne({ _id: id, ...rest }));
+  }
+
+  async list(query: AuditQuery): Promise<AuditEntry[]> {
+    if (query.limit <= 0) return [];
+    const filter: mongo.Filter<AuditDocument> = {};
+    if (query.client) filter.client = query.client;
+    if (query.resourceType) filter.resourceType = query.resourceType;
+    if (query.outcome) filter.outcome = query.outcome;
+    if (query.before) {
+      const { time, id } = query.before;
+      filter.$or = [{ time: { $lt: time } }, { time, _id: { $lt: id } }];
+    }
+    const documents = await guardMongo(() =>
+      this.collection
+        .find(filter)
+        .sort({ time: -1, _id: -1 })
+        .limit(query.limit)
+        .toArray(),
+    );
+    return documents.map(({ _id, ...rest }) => ({ ...rest, id: _id }) as AuditEntry);
+  }
+
+  ping(): Promise<void> {
+    return this.connection.ping();
+  }
+
+  async close(): Promise<void> {
+    // The connection is the app's; nothing of our own to release.
+  }
+}

@@ -1,0 +1,174 @@
+import { API_TOKEN_PREFIX, generateApiToken, hashApiToken } from './api-token';
+import { ClientRegistryError, parseClientRegistry, parseCertificateSubject } from './client-registry';
+import { allows, RESOURCE_TYPES, ACTIONS } from './permissions';
+
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
+
+function problemsOf(text: string): readonly string[] {
+  try {
+    parseClientRegistry(text, 'clients.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ClientRegistryError);
+    return (error as ClientRegistryError).problems;
+  }
+  throw new Error('expected the file to be refused');
+}
+
+describe('API tokens', () => {
+  it('are acs_ and 32 random bytes in base64url, stored as their SHA-256', () => {
+    const { token, sha256 } = generateApiToken();
+    expect(token).toMatch(/^acs_[A-Za-z0-9_-]{43}$/);
+    expect(token.startsWith(API_TOKEN_PREFIX)).toBe(true);
+    expect(sha256).toBe(hashApiToken(token));
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(generateApiToken().token).not.toBe(token);
+    // Known answer: SHA-256 of "abc".
+    expect(hashApiToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('parseClientRegistry', () => {
+  const file = `
+roles:
+  support: { devices: [view], tasks: [view, add], faults: [view] }
+  everything-read: { '*': [view] }
+  task-admin: { tasks: ['*'] }
+clients:
+  - name: oss
+    roles: [operator]
+    tokens:
+      - sha256: ${HASH_A}
+        label: rotated 2024-05
+    certificateSubjects: ['CN=oss.example.net']
+    rateLimit: { perSecond: 5, burst: 10 }
+  - name: helpdesk
+    roles: [support, viewer]
+    tokens: [{ sha256: ${HASH_B.toUpperCase()} }]
+  - name: root
+    roles: [admin]
+  - name: reader
+    roles: [everything-read, task-admin]
+`;
+
+  it('reads clients with their roles, token digests, certificate subjects and rate limits', () => {
+    const registry = parseClientRegistry(file, 'clients.yaml');
+    expect(registry.clients.map((client) => client.name)).toEqual(['oss', 'helpdesk', 'root', 'reader']);
+    expect(registry.byTokenDigest(HASH_A)?.name).toBe('oss');
+    expect(registry.byTokenDigest(HASH_B)?.name).toBe('helpdesk'); // digests are compared lower-case
+    expect(registry.byTokenDigest('c'.repeat(64))).toBeUndefined();
+    expect(registry.client('oss')?.rateLimit).toEqual({ perSecond: 5, burst: 10 });
+    expect(registry.client('root')?.rateLimit).toBeUndefined();
+  });
+
+  it('grants the built-in roles as documented', () => {
+    const registry = parseClientRegistry(file, 'clients.yaml');
+    const grants = (name: string) =>
+      Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, ACTIONS.filter((action) => allows(registry.client(name)!.permissions, resource, action))]));
+    expect(grants('oss')).toEqual({
+      devices: ['view', 'change'],
+      tasks: ['view', 'add', 'change', 'delete'],
+      presets: ['view'],
+      faults: ['view', 'delete'],
+      events: ['view'],
+      audit: [],
+    });
+    expect(grants('root')).toEqual(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, [...ACTIONS]])));
+    // viewer ∪ support: everything but audit read, plus adding tasks.
+    expect(grants('helpdesk')).toEqual({ devices: ['view'], tasks: ['view', 'add'], presets: ['view'], faults: ['view'], events: ['view'], audit: [] });
+    // '*' as resource type and as action.
+    expect(grants('reader')).toEqual({ devices: ['view'], tasks: [...ACTIONS], presets: ['view'], faults: ['view'], events: ['view'], audit: ['view'] });
+  });
+
+  it('accepts an empty file as no clients', () => {
+    expect(parseClientRegistry('', 'clients.yaml').clients).toEqual([]);
+    expect(parseClientRegistry('clients: []', 'clients.yaml').clients).toEqual([]);
+  });
+
+  it('names every problem of a file, with its place', () => {
+    const problems = problemsOf(`
+roles:
+  viewer: { devices: [view] }
+  Bad Name: { devices: [view] }
+  broken: { gadgets: [view], devices: [view, explode] }
+clients:
+  - name: oss
+    roles: [operator, superuser]
+    tokens: [{ sha256: nothex }, { sha256: ${HASH_A} }]
+  - name: oss
+    roles: []
+    tokens: [{ sha256: ${HASH_A} }]
+    token: oops
+  - roles: [viewer]
+    rateLimit: { perSecond: 0, burst: 1.5 }
+    certificateSubjects: ['no-equals-sign']
+`);
+    expect(problems).toEqual([
+      'roles.viewer: "viewer" is a built-in role and cannot be redefined; choose another name',
+      'roles.Bad Name: role names are lower-case letters, digits, _ and - and start with a letter',
+      'roles.broken.gadgets: unknown resource type (known: devices, tasks, presets, faults, events, audit, or \'*\' for all)',
+      'roles.broken.devices: unknown action "explode" (known: view, add, change, delete, or \'*\')',
+      'clients[0] (oss).roles[1]: unknown role "superuser" (known: viewer, operator, admin, broken)',
+      'clients[0] (oss).tokens[0].sha256: must be the SHA-256 of the token, 64 hex digits (`printf %s "$TOKEN" | sha256sum` prints it)',
+      'clients[1].token: unknown key (expected name, roles, tokens, certificateSubjects, rateLimit)',
+      'clients[1].name: "oss" is used by another client',
+      'clients[1] (oss).roles: a list of at least one role (viewer, operator, admin, broken)',
+      'clients[1] (oss).tokens[0].sha256: the same token is already listed for client "oss"',
+      'clients[2].name: required; letters, digits and . _ @ - (up to 128), got null',
+      'clients[2].certificateSubjects[0]: must be a subject such as "CN=oss.example.net" or "CN=oss.example.net,O=Example", got "no-equals-sign"',
+      'clients[2].rateLimit.perSecond: a number of calls per second, > 0 and <= 1000000',
+      'clients[2].rateLimit.burst: an integer number of calls, >= 1 and <= 1000000',
+    ]);
+  });
+
+  it('refuses YAML it cannot read, and duplicate keys', () => {
+    expect(problemsOf('clients: [')[0]).toMatch(/^not valid YAML: /);
+    expect(problemsOf('clients: []\nclients: []')[0]).toMatch(/^not valid YAML: Map keys must be unique/);
+    expect(problemsOf('- just a list')).toEqual(['the file must be a map with `clients:` (and optionally `roles:`)']);
+  });
+
+  it('refuses one certificate subject listed for two clients', () => {
+    expect(
+      problemsOf(`
+clients:
+  - { name: a, roles: [viewer], certificateSubjects: ['CN=x,O=y'] }
+  - { name: b, roles: [viewer], certificateSubjects: ['o=y, cn=x'] }
+`),
+    ).toEqual(['clients[1] (b).certificateSubjects[0]: the subject CN=x,O=y is already listed for client "a"']);
+  });
+
+  it('says the file name in the error message', () => {
+    expect(() => parseClientRegistry('clients: 3', '/etc/acs/clients.yaml')).toThrow('/etc/acs/clients.yaml: clients: must be a list');
+  });
+});
+
+describe('certificate subjects', () => {
+  const registry = parseClientRegistry(
+    `
+clients:
+  - { name: oss, roles: [viewer], certificateSubjects: ['CN=oss.example.net'] }
+  - { name: billing, roles: [viewer], certificateSubjects: ['CN=billing.example.net,O=Example,OU=Finance'] }
+  - { name: twin-a, roles: [viewer], certificateSubjects: ['O=Twins'] }
+  - { name: twin-b, roles: [viewer], certificateSubjects: ['OU=Twins'] }
+`,
+    'clients.yaml',
+  );
+  const match = (subject: Record<string, string | string[]>) => registry.byCertificate({ subject: subject as never });
+
+  it('parses CN=…,O=… with escaped commas, attribute names in any case', () => {
+    expect(parseCertificateSubject('cn=a\\, b , O=Example')).toEqual(new Map([['CN', 'a, b'], ['O', 'Example']]));
+    expect(parseCertificateSubject('CN=')).toBeUndefined();
+    expect(parseCertificateSubject('CN=a,CN=b')).toBeUndefined();
+  });
+
+  it('matches a certificate carrying every listed attribute, whatever else it carries', () => {
+    expect(match({ CN: 'oss.example.net', O: 'Anything' })).toEqual({ kind: 'client', client: registry.client('oss') });
+    expect(match({ CN: 'billing.example.net', O: 'Example', OU: ['Ops', 'Finance'] })).toMatchObject({ kind: 'client', client: { name: 'billing' } });
+    expect(match({ CN: 'billing.example.net', O: 'Example', OU: 'Ops' })).toEqual({ kind: 'none' });
+    expect(match({ CN: 'OSS.example.net' })).toEqual({ kind: 'none' });
+  });
+
+  it('reports a certificate that matches two clients instead of picking one', () => {
+    expect(match({ CN: 'x', O: 'Twins', OU: 'Twins' })).toEqual({ kind: 'ambiguous', clients: ['twin-a', 'twin-b'] });
+  });
+});

@@ -1,0 +1,94 @@
+import { acsV1 } from '@acs/contracts';
+
+import { ACS_V1_METHOD_POLICIES, isOpenMethod } from './method-policy';
+
+/** Every service definition acs.v1 exports: found by shape, so a service added to the protos is found too. */
+const services = Object.entries(acsV1).filter(
+  ([name, value]) => name.endsWith('Service') && typeof value === 'object' && value !== null && Object.values(value).every((method) => typeof method === 'object' && 'path' in method),
+) as Array<[string, Record<string, { path: string }>]>;
+
+describe('acs.v1 method policies', () => {
+  it('finds the six services of acs.v1', () => {
+    expect(services.map(([name]) => name).sort()).toEqual([
+      'AuditServiceService',
+      'DeviceServiceService',
+      'EventServiceService',
+      'FaultServiceService',
+      'PresetServiceService',
+      'TaskServiceService',
+    ]);
+  });
+
+  it.each(services)('has an entry for every method of %s', (_name, service) => {
+    const missing = Object.values(service)
+      .map((method) => method.path)
+      .filter((path) => !ACS_V1_METHOD_POLICIES.has(path));
+    expect(missing).toEqual([]);
+  });
+
+  it('has no entry for a method that does not exist', () => {
+    const paths = new Set(services.flatMap(([, service]) => Object.values(service).map((method) => method.path)));
+    expect([...ACS_V1_METHOD_POLICIES.keys()].filter((path) => !paths.has(path))).toEqual([]);
+  });
+
+  it('asks for the actions the service comments in the protos name', () => {
+    const table = Object.fromEntries([...ACS_V1_METHOD_POLICIES].map(([path, policy]) => [path.replace('/acs.v1.', ''), `${policy.resourceType}:${policy.action}`]));
+    expect(table).toEqual({
+      'DeviceService/ListDevices': 'devices:view',
+      'DeviceService/GetDevice': 'devices:view',
+      'DeviceService/GetDeviceParameters': 'devices:view',
+      'DeviceService/TagDevice': 'devices:change',
+      'DeviceService/UntagDevice': 'devices:change',
+      'DeviceService/DeleteDevice': 'devices:delete',
+      'TaskService/CreateTask': 'tasks:add',
+      'TaskService/GetTask': 'tasks:view',
+      'TaskService/ListTasks': 'tasks:view',
+      'TaskService/CancelTask': 'tasks:delete',
+      'TaskService/RetryTask': 'tasks:change',
+      'TaskService/WatchTask': 'tasks:view',
+      'PresetService/CreatePreset': 'presets:add',
+      'PresetService/GetPreset': 'presets:view',
+      'PresetService/ListPresets': 'presets:view',
+      'PresetService/UpdatePreset': 'presets:change',
+      'PresetService/DeletePreset': 'presets:delete',
+      'PresetService/ValidatePreset': 'presets:view',
+      'FaultService/ListFaults': 'faults:view',
+      'FaultService/ClearFault': 'faults:delete',
+      'EventService/WatchEvents': 'events:view',
+      'AuditService/ListAuditRecords': 'audit:view',
+    });
+    for (const policy of ACS_V1_METHOD_POLICIES.values()) expect(policy.mutating).toBe(policy.action !== 'view');
+  });
+
+  it('names the target of a call from its request', () => {
+    const target = (path: string, request: unknown) => ACS_V1_METHOD_POLICIES.get(`/acs.v1.${path}`)!.target(request);
+    expect(target('DeviceService/DeleteDevice', { deviceId: '00259E-HG8245-X1' })).toBe('00259E-HG8245-X1');
+    expect(target('TaskService/CancelTask', { taskId: 'task-9' })).toBe('task-9');
+    expect(target('FaultService/ClearFault', { deviceId: 'dev-1', channel: 'wifi' })).toBe('dev-1/wifi');
+    expect(target('FaultService/ListFaults', { deviceId: '', channel: '' })).toBe('');
+    expect(target('PresetService/DeletePreset', { name: 'wifi-defaults' })).toBe('wifi-defaults');
+    expect(target('PresetService/CreatePreset', { source: { $case: 'preset', preset: { name: 'from-message' } } })).toBe('from-message');
+    expect(target('PresetService/UpdatePreset', { source: { $case: 'yaml', yaml: 'name: from-yaml\nweight: 1\n' } })).toBe('from-yaml');
+    expect(target('PresetService/CreatePreset', { source: { $case: 'yaml', yaml: '- name: a\n- name: b\n---\nname: c\n' } })).toBe('a,b,c');
+    expect(target('PresetService/CreatePreset', { source: { $case: 'yaml', yaml: 'name: [unclosed' } })).toBe('');
+    expect(target('PresetService/CreatePreset', { source: undefined })).toBe('');
+    expect(target('EventService/WatchEvents', { types: [], deviceIds: ['a', 'b'] })).toBe('a,b');
+    expect(target('AuditService/ListAuditRecords', { client: 'oss' })).toBe('oss');
+  });
+
+  it('never throws on a request it does not expect, and bounds what it keeps', () => {
+    const policy = ACS_V1_METHOD_POLICIES.get('/acs.v1.EventService/WatchEvents')!;
+    expect(policy.target(undefined)).toBe('');
+    expect(policy.target({})).toBe('');
+    expect(ACS_V1_METHOD_POLICIES.get('/acs.v1.DeviceService/GetDevice')!.target({ deviceId: 'x'.repeat(10_000) })).toHaveLength(257);
+  });
+
+  it('leaves health checks and reflection open, nothing else', () => {
+    expect(isOpenMethod('/grpc.health.v1.Health/Check')).toBe(true);
+    expect(isOpenMethod('/grpc.health.v1.Health/Watch')).toBe(true);
+    expect(isOpenMethod('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo')).toBe(true);
+    expect(isOpenMethod('/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo')).toBe(true);
+    expect(isOpenMethod('/acs.v1.TaskService/CreateTask')).toBe(false);
+    expect(isOpenMethod('/grpc.healthy.Evil/Do')).toBe(false);
+  });
+});

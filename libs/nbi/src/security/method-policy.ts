@@ -1,0 +1,124 @@
+import { acsV1 } from '@acs/contracts';
+import { parseAllDocuments } from 'yaml';
+
+import { isMutating, type Action, type ResourceType } from './permissions';
+
+/** What a method of the public API needs, and what a call of it is about (for the audit log). */
+export interface MethodPolicy {
+  resourceType: ResourceType;
+  action: Action;
+  /** True when the action is not `view`: such calls are audited whatever their outcome. */
+  mutating: boolean;
+  /** The device id, task id, preset name… the request names; '' when none. Never throws. */
+  target(request: unknown): string;
+}
+
+/** Audit targets are for people reading the log; a request stuffing megabytes into an id does not get them stored. */
+const MAX_TARGET_LENGTH = 256;
+
+interface MethodDefinition<Request> {
+  path: string;
+  requestDeserialize(bytes: Buffer): Request;
+}
+
+function rule<Request>(
+  method: MethodDefinition<Request>,
+  resourceType: ResourceType,
+  action: Action,
+  target: (request: Request) => string = () => '',
+): [string, MethodPolicy] {
+  return [
+    method.path,
+    {
+      resourceType,
+      action,
+      mutating: isMutating(action),
+      target: (request) => {
+        try {
+          const value = request === null || request === undefined ? '' : target(request as Request);
+          return value.length > MAX_TARGET_LENGTH ? `${value.slice(0, MAX_TARGET_LENGTH)}…` : value;
+        } catch {
+          return '';
+        }
+      },
+    },
+  ];
+}
+
+const { AuditServiceService: audit, DeviceServiceService: devices, EventServiceService: events } = acsV1;
+const { FaultServiceService: faults, PresetServiceService: presets, TaskServiceService: tasks } = acsV1;
+
+/**
+ * Every method of acs.v1 → the permission it needs (as each service's comment in libs/contracts/proto/acs/v1 says).
+ * A method missing here is refused for everyone (the interceptor fails closed), and method-policy.spec.ts fails
+ * when a method of a generated service definition has no entry, so a new RPC cannot ship unprotected.
+ */
+export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map([
+  rule(devices.listDevices, 'devices', 'view'),
+  rule(devices.getDevice, 'devices', 'view', (r) => r.deviceId),
+  rule(devices.getDeviceParameters, 'devices', 'view', (r) => r.deviceId),
+  rule(devices.tagDevice, 'devices', 'change', (r) => r.deviceId),
+  rule(devices.untagDevice, 'devices', 'change', (r) => r.deviceId),
+  rule(devices.deleteDevice, 'devices', 'delete', (r) => r.deviceId),
+
+  rule(tasks.createTask, 'tasks', 'add', (r) => r.deviceId),
+  rule(tasks.getTask, 'tasks', 'view', (r) => r.taskId),
+  rule(tasks.listTasks, 'tasks', 'view', (r) => r.deviceId),
+  rule(tasks.cancelTask, 'tasks', 'delete', (r) => r.taskId),
+  rule(tasks.retryTask, 'tasks', 'change', (r) => r.taskId),
+  rule(tasks.watchTask, 'tasks', 'view', (r) => r.taskId),
+
+  rule(presets.createPreset, 'presets', 'add', (r) => presetSourceName(r.source)),
+  rule(presets.getPreset, 'presets', 'view', (r) => r.name),
+  rule(presets.listPresets, 'presets', 'view'),
+  rule(presets.updatePreset, 'presets', 'change', (r) => presetSourceName(r.source)),
+  rule(presets.deletePreset, 'presets', 'delete', (r) => r.name),
+  rule(presets.validatePreset, 'presets', 'view', (r) => presetSourceName(r.source)),
+
+  rule(faults.listFaults, 'faults', 'view', (r) => channelTarget(r.deviceId, r.channel)),
+  rule(faults.clearFault, 'faults', 'delete', (r) => channelTarget(r.deviceId, r.channel)),
+
+  rule(events.watchEvents, 'events', 'view', (r) => r.deviceIds.join(',')),
+
+  rule(audit.listAuditRecords, 'audit', 'view', (r) => r.client),
+]);
+
+/** Methods any caller may use without credentials: load balancer probes and grpcurl's service listing. */
+export function isOpenMethod(path: string): boolean {
+  return path.startsWith('/grpc.health.v1.Health/') || path.startsWith('/grpc.reflection.');
+}
+
+/** `device/channel` of a fault; either part may be empty in a list filter. */
+function channelTarget(deviceId: string, channel: string): string {
+  if (deviceId === '' && channel === '') return '';
+  return `${deviceId}/${channel}`;
+}
+
+type PresetSource = acsV1.CreatePresetRequest['source'];
+
+/** The preset's name, from the message or from its YAML (a document may list several presets). */
+function presetSourceName(source: PresetSource): string {
+  switch (source?.$case) {
+    case undefined:
+      return '';
+    case 'preset':
+      return source.preset.name;
+    case 'yaml':
+      return namesInYaml(source.yaml);
+  }
+}
+
+function namesInYaml(text: string): string {
+  const parsed = parseAllDocuments(text, { prettyErrors: false });
+  const documents = Array.isArray(parsed) ? parsed : [];
+  const entries = documents
+    .filter((document) => document.errors.length === 0)
+    .flatMap((document) => {
+      const content: unknown = document.toJS({ maxAliasCount: 50 });
+      return Array.isArray(content) ? content : [content];
+    });
+  return entries
+    .map((entry) => (typeof entry === 'object' && entry !== null && typeof (entry as { name?: unknown }).name === 'string' ? (entry as { name: string }).name : ''))
+    .filter((name) => name !== '')
+    .join(',');
+}

@@ -1,0 +1,296 @@
+import { acsV1 } from '@acs/contracts';
+import { errorDetailsOf, HealthClient } from '@acs/platform';
+import { credentials, Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+
+import { generateApiToken } from './api-token';
+import { parseClientRegistry } from './client-registry';
+import { ACS_V1_METHOD_POLICIES, type MethodPolicy } from './method-policy';
+import { eventually, startSecuredServer, type SecuredServer } from './testing/secured-server.fixture';
+
+const oss = generateApiToken();
+const viewer = generateApiToken();
+const auditor = generateApiToken();
+const throttled = generateApiToken();
+const revoked = generateApiToken();
+
+const registry = parseClientRegistry(
+  `
+roles:
+  auditor: { audit: [view] }
+clients:
+  - name: oss
+    roles: [operator]
+    tokens: [{ sha256: ${oss.sha256} }]
+  - name: dashboard
+    roles: [viewer]
+    tokens: [{ sha256: ${viewer.sha256} }]
+  - name: compliance
+    roles: [auditor]
+    tokens: [{ sha256: ${auditor.sha256} }]
+  - name: batch
+    roles: [operator]
+    tokens: [{ sha256: ${throttled.sha256} }]
+    rateLimit: { perSecond: 1, burst: 2 }
+`,
+  'test clients',
+);
+
+function bearer(token: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  return metadata;
+}
+
+type Unary<Req, Res> = (request: Req, metadata: Metadata, callback: (error: ServiceError | null, response: Res) => void) => unknown;
+
+function unary<Req, Res>(method: Unary<Req, Res>, client: object, request: Req, metadata = new Metadata()): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    method.call(client, request, metadata, (error, response) => (error ? reject(error) : resolve(response)));
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ServiceError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+function collect<T>(stream: ClientReadableStream<T>): Promise<{ messages: T[]; error?: ServiceError }> {
+  const messages: T[] = [];
+  return new Promise((resolve) => {
+    stream.on('data', (message: T) => messages.push(message));
+    stream.on('error', (error: ServiceError) => resolve({ messages, error }));
+    stream.on('end', () => resolve({ messages }));
+  });
+}
+
+describe('NBI security interceptor', () => {
+  let server: SecuredServer;
+  let tasks: acsV1.TaskServiceClient;
+  let auditClient: acsV1.AuditServiceClient;
+  const createTask = (token: string | undefined, deviceId = 'dev-1', metadata = token ? bearer(token) : new Metadata()) =>
+    unary<acsV1.CreateTaskRequest, acsV1.CreateTaskResponse>(tasks.createTask, tasks, { deviceId, connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0 }, metadata);
+
+  beforeAll(async () => {
+    server = await startSecuredServer({ clients: { current: registry }, now: () => 0 });
+    tasks = new acsV1.TaskServiceClient(server.address, credentials.createInsecure());
+    auditClient = new acsV1.AuditServiceClient(server.address, credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    tasks.close();
+    auditClient.close();
+    await server.stop();
+  });
+
+  beforeEach(() => {
+    server.audit.entries.length = 0;
+    server.audit.failing = false;
+    server.handlers.calls.length = 0;
+    server.logger.lines.length = 0;
+  });
+
+  it('passes a call with a known token to the handler, naming the client and hiding the token', async () => {
+    const metadata = bearer(oss.token);
+    metadata.set('x-acs-client', 'admin'); // a caller cannot name itself
+    const response = await createTask(undefined, 'dev-42', metadata);
+    expect(response.task?.deviceId).toBe('dev-42');
+    expect(server.handlers.calls).toEqual([{ method: 'CreateTask', client: ['oss'], authorization: 0 }]);
+  });
+
+  it('audits a mutating call once it ends: who, what, when, outcome', async () => {
+    const before = Date.now();
+    await createTask(oss.token, 'dev-42');
+    await eventually(() => server.audit.entries.length === 1, 'the audit entry');
+    const [entry] = server.audit.entries;
+    expect(entry).toEqual({
+      id: expect.any(String),
+      time: expect.any(Number),
+      client: 'oss',
+      authentication: 'token',
+      method: '/acs.v1.TaskService/CreateTask',
+      resourceType: 'tasks',
+      action: 'add',
+      target: 'dev-42',
+      outcome: 'OK',
+      message: '',
+      peer: expect.stringContaining('127.0.0.1'),
+      durationMs: expect.any(Number),
+    });
+    expect(entry.time).toBeGreaterThanOrEqual(before);
+    expect(entry.time).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("audits a mutating call that the handler refused with the handler's status and message", async () => {
+    const error = await failure(createTask(oss.token, 'bad'));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    await eventually(() => server.audit.entries.length === 1, 'the audit entry');
+    expect(server.audit.entries[0]).toMatchObject({ outcome: 'INVALID_ARGUMENT', message: 'device_id: bad is not a device id', target: 'bad' });
+  });
+
+  it('does not audit a permitted read', async () => {
+    await unary(tasks.getTask, tasks, { taskId: 't-9' }, bearer(viewer.token));
+    await unary(tasks.createTask, tasks, { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0 }, bearer(oss.token));
+    await eventually(() => server.audit.entries.length === 1, 'the CreateTask entry');
+    expect(server.audit.entries.map((entry) => entry.method)).toEqual(['/acs.v1.TaskService/CreateTask']);
+  });
+
+  it.each([
+    ['no credentials', new Metadata()],
+    ['an unknown token', bearer(revoked.token)],
+    ['a malformed authorization header', (() => {
+      const metadata = new Metadata();
+      metadata.set('authorization', `Basic ${Buffer.from('a:b').toString('base64')}`);
+      return metadata;
+    })()],
+  ])('refuses a call with %s as UNAUTHENTICATED, before any handler, logged without the token and not audited', async (_label, metadata) => {
+    const error = await failure(createTask(undefined, 'dev-1', metadata));
+    expect(error.code).toBe(status.UNAUTHENTICATED);
+    expect(server.handlers.calls).toEqual([]);
+    expect(server.logger.lines).toEqual([
+      { level: 'warn', context: { method: '/acs.v1.TaskService/CreateTask', peer: expect.any(String), reason: expect.any(String) }, message: 'NBI call refused: not authenticated' },
+    ]);
+    expect(JSON.stringify(server.logger.lines)).not.toContain(revoked.token);
+    // Give a wrongly queued audit write its chance to show up.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.audit.entries).toEqual([]);
+  });
+
+  it('refuses a call without the role as PERMISSION_DENIED and audits the refusal with its target', async () => {
+    const error = await failure(createTask(viewer.token, 'dev-7'));
+    expect(error.code).toBe(status.PERMISSION_DENIED);
+    expect(error.details).toBe('client "dashboard" may not add tasks (roles: viewer)');
+    expect(server.handlers.calls).toEqual([]);
+    await eventually(() => server.audit.entries.length === 1, 'the refusal entry');
+    expect(server.audit.entries[0]).toMatchObject({
+      client: 'dashboard',
+      method: '/acs.v1.TaskService/CreateTask',
+      resourceType: 'tasks',
+      action: 'add',
+      target: 'dev-7',
+      outcome: 'PERMISSION_DENIED',
+      message: 'client "dashboard" may not add tasks (roles: viewer)',
+    });
+  });
+
+  it('audits a refused read too (a viewer asking for the audit log)', async () => {
+    const error = await failure(unary(auditClient.listAuditRecords, auditClient, { client: 'oss', resourceType: '', outcome: '', pageSize: 10, pageToken: '' }, bearer(viewer.token)));
+    expect(error.code).toBe(status.PERMISSION_DENIED);
+    await eventually(() => server.audit.entries.length === 1, 'the refusal entry');
+    expect(server.audit.entries[0]).toMatchObject({ resourceType: 'audit', action: 'view', target: 'oss', outcome: 'PERMISSION_DENIED' });
+  });
+
+  it('lets a custom role do what it grants and nothing else', async () => {
+    await unary(auditClient.listAuditRecords, auditClient, { client: '', resourceType: '', outcome: '', pageSize: 10, pageToken: '' }, bearer(auditor.token));
+    expect((await failure(unary(tasks.getTask, tasks, { taskId: 't-1' }, bearer(auditor.token)))).code).toBe(status.PERMISSION_DENIED);
+  });
+
+  it('refuses calls over the client rate limit as RESOURCE_EXHAUSTED with RetryInfo, auditing mutating ones', async () => {
+    // burst 2, and the test clock does not move: the third call finds the bucket empty.
+    await unary(tasks.getTask, tasks, { taskId: 't-1' }, bearer(throttled.token));
+    await createTask(throttled.token, 'dev-1');
+    const refusedRead = await failure(unary(tasks.getTask, tasks, { taskId: 't-2' }, bearer(throttled.token)));
+    const refusedWrite = await failure(createTask(throttled.token, 'dev-3'));
+    for (const error of [refusedRead, refusedWrite]) {
+      expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(error.details).toBe('rate limit of client "batch" exceeded (1/s, burst 2); retry in 1000 ms');
+      const details = errorDetailsOf(error);
+      expect(details.retryInfo?.retryDelay).toEqual({ seconds: 1, nanos: 0 });
+      expect(details.errorInfo).toMatchObject({ reason: 'RATE_LIMITED', domain: 'acs', metadata: { client: 'batch' } });
+    }
+    await eventually(() => server.audit.entries.length === 2, 'the entries of the two mutating calls');
+    expect(server.audit.entries.map((entry) => [entry.target, entry.outcome])).toEqual([
+      ['dev-1', 'OK'],
+      ['dev-3', 'RESOURCE_EXHAUSTED'],
+    ]);
+    // Other clients have buckets of their own.
+    await createTask(oss.token);
+  });
+
+  it('gates server-streaming calls on their request too', async () => {
+    const allowed = await collect(tasks.watchTask({ taskId: 't-5' }, bearer(viewer.token)));
+    expect(allowed.error).toBeUndefined();
+    expect(allowed.messages.map((message) => message.task?.status)).toEqual([acsV1.TaskStatus.TASK_STATUS_PENDING, acsV1.TaskStatus.TASK_STATUS_DONE]);
+    const refused = await collect(tasks.watchTask({ taskId: 't-5' }, bearer(auditor.token)));
+    expect(refused.error?.code).toBe(status.PERMISSION_DENIED);
+    expect(refused.messages).toEqual([]);
+    const anonymous = await collect(tasks.watchTask({ taskId: 't-5' }, new Metadata()));
+    expect(anonymous.error?.code).toBe(status.UNAUTHENTICATED);
+    await eventually(() => server.audit.entries.length === 1, 'the refusal entry');
+    expect(server.audit.entries[0]).toMatchObject({ client: 'compliance', method: '/acs.v1.TaskService/WatchTask', target: 't-5', outcome: 'PERMISSION_DENIED' });
+  });
+
+  it('lets health checks through without credentials', async () => {
+    const health = new HealthClient(server.address, credentials.createInsecure());
+    try {
+      const response = await new Promise<{ status: number }>((resolve, reject) =>
+        health.check({ service: '' }, (error, value) => (error ? reject(error) : resolve(value))),
+      );
+      expect(response.status).toBe(1); // SERVING
+    } finally {
+      health.close();
+    }
+  });
+
+  it('keeps the call going when the audit write fails, and logs the failure', async () => {
+    server.audit.failing = true;
+    const response = await createTask(oss.token, 'dev-8');
+    expect(response.task?.deviceId).toBe('dev-8');
+    await eventually(() => server.logger.lines.some((line) => line.level === 'error'), 'the audit failure log line');
+    expect(server.logger.lines.find((line) => line.level === 'error')).toMatchObject({
+      context: { method: '/acs.v1.TaskService/CreateTask', client: 'oss', outcome: 'OK' },
+      message: 'NBI audit entry could not be written',
+    });
+  });
+});
+
+describe('NBI security interceptor, call endings without a status from the handler', () => {
+  // WatchTask made mutating for this test: a stream the client cancels must still be audited.
+  const watchPolicy = ACS_V1_METHOD_POLICIES.get('/acs.v1.TaskService/WatchTask')!;
+  const policies = new Map<string, MethodPolicy>(ACS_V1_METHOD_POLICIES);
+  policies.set('/acs.v1.TaskService/WatchTask', { ...watchPolicy, action: 'change', mutating: true });
+  policies.delete('/acs.v1.TaskService/GetTask');
+
+  let server: SecuredServer;
+  let tasks: acsV1.TaskServiceClient;
+
+  beforeAll(async () => {
+    server = await startSecuredServer({ clients: { current: registry }, policies });
+    tasks = new acsV1.TaskServiceClient(server.address, credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    tasks.close();
+    await server.stop();
+  });
+
+  it('audits a stream the client cancelled as CANCELLED', async () => {
+    const stream = tasks.watchTask({ taskId: 'forever' }, bearer(oss.token));
+    await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+    stream.on('error', () => undefined);
+    stream.cancel();
+    await eventually(() => server.audit.entries.length === 1, 'the audit entry');
+    expect(server.audit.entries[0]).toMatchObject({ method: '/acs.v1.TaskService/WatchTask', target: 'forever', outcome: 'CANCELLED' });
+    await eventually(() => server.handlers.cancelled.length === 1, 'the handler to see the cancellation');
+  });
+
+  it('audits a stream cut by its deadline as DEADLINE_EXCEEDED', async () => {
+    server.audit.entries.length = 0;
+    const result = await collect(tasks.watchTask({ taskId: 'forever' }, bearer(oss.token), { deadline: Date.now() + 100 }));
+    expect(result.error?.code).toBe(status.DEADLINE_EXCEEDED);
+    await eventually(() => server.audit.entries.length === 1, 'the audit entry');
+    expect(server.audit.entries[0]).toMatchObject({ target: 'forever', outcome: 'DEADLINE_EXCEEDED' });
+  });
+
+  it('refuses a method without a policy entry to every client, and says so in the logs', async () => {
+    server.audit.entries.length = 0;
+    const error = await failure(unary(tasks.getTask, tasks, { taskId: 't-1' }, bearer(oss.token)));
+    expect(error.code).toBe(status.PERMISSION_DENIED);
+    expect(server.logger.lines).toContainEqual({ level: 'error', context: { method: '/acs.v1.TaskService/GetTask' }, message: 'NBI method has no access policy; refusing it' });
+    await eventually(() => server.audit.entries.length === 1, 'the refusal entry');
+    expect(server.audit.entries[0]).toMatchObject({ outcome: 'PERMISSION_DENIED', resourceType: '', action: '' });
+  });
+});

@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  Metadata,
+  ResponderBuilder,
+  ServerInterceptingCall,
+  ServerListenerBuilder,
+  status,
+  type ServerInterceptingCallInterface,
+  type ServerInterceptor,
+  type StatusObject,
+} from '@grpc/grpc-js';
+import { ERROR_DOMAIN, ErrorInfo, RetryInfo, RpcStatus, STATUS_DETAILS_TRAILER } from '@acs/platform';
+import { Counter, type Registry } from 'prom-client';
+
+import type { AuditEntry, AuditLog } from '../audit/audit-log.port';
+import type { ClientRateLimiter, RateDecision } from './client-rate-limiter';
+import type { AuthenticationMethod, ClientRegistry, ClientRegistryProvider, NbiClient } from './client-registry';
+import { hashApiToken } from './api-token';
+import { ACS_V1_METHOD_POLICIES, isOpenMethod, type MethodPolicy } from './method-policy';
+import { allows } from './permissions';
+
+/** Request metadata carrying the authenticated client's name to the handlers. Whatever a caller sends under it is dropped. */
+export const CLIENT_METADATA_KEY = 'x-acs-client';
+
+/** Audit messages are for people; a handler's error text is cut here. */
+const MAX_AUDIT_MESSAGE_LENGTH = 1024;
+
+export interface NbiSecurityLogger {
+  warn(context: object, message: string): void;
+  error(context: object, message: string): void;
+}
+
+export interface NbiSecurityDeps {
+  clients: ClientRegistryProvider;
+  auditLog: AuditLog;
+  rateLimiter: ClientRateLimiter;
+  logger: NbiSecurityLogger;
+  /** Method path → permission needed. Default: every acs.v1 method. */
+  policies?: ReadonlyMap<string, MethodPolicy>;
+  /** Where the refusal and audit-failure counters go (`acs_nbi_calls_refused_total`, `acs_nbi_audit_write_failures_total`). */
+  metrics?: Registry;
+}
+
+interface Caller {
+  client: NbiClient;
+  authentication: AuthenticationMethod;
+}
+
+type Authentication = { ok: true; caller: Caller } | { ok: false; reason: string; message: string };
+
+type PartialStatus = Pick<StatusObject, 'code' | 'details'> & { metadata?: Metadata | null };
+
+/**
+ * The NBI's gate, a grpc-js server interceptor run before every handler:
+ *
+ * 1. health and reflection pass untouched (probes, grpcurl);
+ * 2. authentication, when the request headers arrive: `authorization: Bearer <token>` (looked up by digest), else a
+ *    verified client certificate (mTLS) looked up by subject; neither → UNAUTHENTICATED, logged, not audited (an
+ *    unknown caller has no name to audit under, and an anonymous flood must not fill the audit log);
+ * 3. when the request message arrives (so the audit knows the target): rate limit, then role → RESOURCE_EXHAUSTED or
+ *    PERMISSION_DENIED, the handler never runs;
+ * 4. the client's name goes to the handler in `x-acs-client`; the `authorization` header does not go at all;
+ * 5. mutating calls, and every call refused for want of a role, are audited once they end (final status, duration).
+ *    A failed audit write is logged and counted; it never changes the call's outcome.
+ *
+ * Unary and server-streaming methods (acs.v1 has no client streaming) are both gated on their one request message.
+ */
+export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInterceptor {
+  const policies = deps.policies ?? ACS_V1_METHOD_POLICIES;
+  const metrics = deps.metrics ? securityMetrics(deps.metrics) : undefined;
+  let lastRegistry: ClientRegistry | undefined;
+
+  return (methodDescriptor, call) => {
+    const method = methodDescriptor.path;
+    if (isOpenMethod(method)) return new ServerInterceptingCall(call);
+
+    const startedAt = Date.now();
+    const peer = call.getPeer();
+    const policy = policies.get(method);
+    let caller: Caller | undefined;
+    let gated = false;
+    /** Set once the call is known to need an audit entry; written when the call ends. */
+    let pending: Omit<AuditEntry, 'outcome' | 'message' | 'durationMs'> | undefined;
+
+    const audit = (code: status, message: string): void => {
+      const entry = pending;
+      if (!entry) return;
+      pending = undefined;
+      const record: AuditEntry = {
+        ...entry,
+        outcome: status[code] ?? String(code),
+        message: code === status.OK ? '' : truncate(message, MAX_AUDIT_MESSAGE_LENGTH),
+        durationMs: Math.max(0, Date.now() - startedAt),
+      };
+      // Through a promise even if record() throws at once: a broken audit log must not break the call.
+      Promise.resolve()
+        .then(() => deps.auditLog.record(record))
+        .catch((error: unknown) => {
+          metrics?.auditFailures.inc();
+          deps.logger.error({ err: error, method, client: record.client, outcome: record.outcome }, 'NBI audit entry could not be written');
+        });
+    };
+
+    const refuse = (reason: string, refusal: PartialStatus): void => {
+      metrics?.refused.inc({ reason });
+      intercepting.sendStatus({ metadata: new Metadata(), ...refusal });
+    };
+
+    const listener = new ServerListenerBuilder()
+      .withOnReceiveMetadata((metadata, next) => {
+        const registry = deps.clients.current;
+        if (registry !== lastRegistry) {
+          lastRegistry = registry;
+          deps.rateLimiter.retain(registry.clients.map((client) => client.name));
+        }
+        const result = authenticate(registry, metadata, call);
+        if (!result.ok) {
+          deps.logger.warn({ method, peer, reason: result.reason }, 'NBI call refused: not authenticated');
+          refuse('unauthenticated', { code: status.UNAUTHENTICATED, details: result.message });
+          return;
+        }
+        caller = result.caller;
+        metadata.remove('authorization');
+        metadata.set(CLIENT_METADATA_KEY, caller.client.name);
+        next(metadata);
+      })
+      .withOnReceiveMessage((message, next) => {
+        // No caller: the call was refused at its headers and its message has no one to go to.
+        if (!caller) return;
+        if (gated) {
+          next(message);
+          return;
+        }
+        gated = true;
+        const { client, authentication } = caller;
+        const base = {
+          id: randomUUID(),
+          time: startedAt,
+          client: client.name,
+          authentication,
+          method,
+          resourceType: policy?.resourceType ?? '',
+          action: policy?.action ?? '',
+          target: policy?.target(message) ?? '',
+          peer,
+        };
+        if (!policy) {
+          // Fail closed: a method served here without a policy entry is refused to everyone, and the refusal audited.
+          pending = base;
+          deps.logger.error({ method }, 'NBI method has no access policy; refusing it');
+          refuse('permission_denied', { code: status.PERMISSION_DENIED, details: `${method} is not open to any client` });
+          return;
+        }
+        const decision = deps.rateLimiter.take(client.name, client.rateLimit);
+        if (!decision.allowed) {
+          if (policy.mutating) pending = base;
+          refuse('rate_limited', rateLimitedStatus(client.name, decision));
+          return;
+        }
+        if (!allows(client.permissions, policy.resourceType, policy.action)) {
+          pending = base;
+          refuse('permission_denied', {
+            code: status.PERMISSION_DENIED,
+            details: `client "${client.name}" may not ${policy.action} ${policy.resourceType} (roles: ${client.roles.join(', ')})`,
+          });
+          return;
+        }
+        if (policy.mutating) pending = base;
+        next(message);
+      })
+      .withOnCancel(() => {
+        // Also called after every status is sent; only a call that ended without one (client cancelled, deadline
+        // passed: grpc-js answers those itself, past the interceptors) still has its entry pending here.
+        const deadline = call.getDeadline();
+        const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+        if (Date.now() >= deadlineMs) audit(status.DEADLINE_EXCEEDED, 'deadline exceeded');
+        else audit(status.CANCELLED, 'cancelled by the client');
+      })
+      .build();
+
+    const intercepting = new ServerInterceptingCall(
+      call,
+      new ResponderBuilder()
+        .withStart((next) => next(listener))
+        .withSendStatus((outcome, next) => {
+          audit(outcome.code, outcome.details ?? '');
+          next(outcome);
+        })
+        .build(),
+    );
+    return intercepting;
+  };
+}
+
+function authenticate(registry: ClientRegistry, metadata: Metadata, call: ServerInterceptingCallInterface): Authentication {
+  const headers = metadata.get('authorization');
+  if (headers.length > 0) {
+    const [header] = headers;
+    const match = headers.length === 1 && typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) return { ok: false, reason: 'malformed authorization header', message: 'authorization must be "Bearer <token>"' };
+    const client = registry.byTokenDigest(hashApiToken(match[1]));
+    if (!client) return { ok: false, reason: 'unknown token', message: 'unknown or revoked API token' };
+    return { ok: true, caller: { client, authentication: 'token' } };
+  }
+  const certificate = call.getAuthContext().sslPeerCertificate;
+  if (certificate) {
+    const found = registry.byCertificate(certificate);
+    switch (found.kind) {
+      case 'client':
+        return { ok: true, caller: { client: found.client, authentication: 'certificate' } };
+      case 'none':
+        return {
+          ok: false,
+          reason: `certificate subject not registered: ${describeSubject(certificate.subject)}`,
+          message: 'the client certificate is not registered for any client',
+        };
+      case 'ambiguous':
+        return {
+          ok: false,
+          reason: `certificate subject ${describeSubject(certificate.subject)} matches several clients: ${found.clients.join(', ')}`,
+          message: 'the client certificate matches several clients; ask the operator to pin it (e.g. CN and O)',
+        };
+    }
+  }
+  return { ok: false, reason: 'no credentials', message: 'credentials required: an "authorization: Bearer <token>" header or a client certificate' };
+}
+
+/** RESOURCE_EXHAUSTED with google.rpc.RetryInfo (when to try again) and ErrorInfo, encoded as grpc-error.mapper does. */
+function rateLimitedStatus(client: string, decision: Extract<RateDecision, { allowed: false }>): PartialStatus {
+  const message = `rate limit of client "${client}" exceeded (${decision.limit.perSecond}/s, burst ${decision.limit.burst}); retry in ${decision.retryAfterMs} ms`;
+  const retryInfo = RetryInfo.encode({
+    retryDelay: { seconds: Math.floor(decision.retryAfterMs / 1000), nanos: (decision.retryAfterMs % 1000) * 1_000_000 },
+  }).finish();
+  const errorInfo = ErrorInfo.encode({ reason: 'RATE_LIMITED', domain: ERROR_DOMAIN, metadata: { client } }).finish();
+  const details = RpcStatus.encode({
+    code: status.RESOURCE_EXHAUSTED,
+    message,
+    details: [
+      { typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo', value: Buffer.from(errorInfo) },
+      { typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: Buffer.from(retryInfo) },
+    ],
+  }).finish();
+  const metadata = new Metadata();
+  metadata.set(STATUS_DETAILS_TRAILER, Buffer.from(details));
+  return { code: status.RESOURCE_EXHAUSTED, details: message, metadata };
+}
+
+function describeSubject(subject: Record<string, string | string[] | undefined> | undefined): string {
+  return Object.entries(subject ?? {})
+    .map(([attribute, value]) => `${attribute}=${Array.isArray(value) ? value.join('+') : String(value)}`)
+    .join(',');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function securityMetrics(registry: Registry): { refused: Counter<'reason'>; auditFailures: Counter } {
+  const existing = (name: string) => registry.getSingleMetric(name);
+  const refused =
+    (existing('acs_nbi_calls_refused_total') as Counter<'reason'> | undefined) ??
+    new Counter({
+      name: 'acs_nbi_calls_refused_total',
+      help: 'NBI calls refused before reaching a handler, by reason (unauthenticated, permission_denied, rate_limited)',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+  const auditFailures =
+    (existing('acs_nbi_audit_write_failures_total') as Counter | undefined) ??
+    new Counter({
+      name: 'acs_nbi_audit_write_failures_total',
+      help: 'Audit entries that could not be written (the calls themselves went on)',
+      registers: [registry],
+    });
+  return { refused, auditFailures };
+}

@@ -1,0 +1,69 @@
+/** What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`). */
+export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit'] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+/** `view` reads; the other three change something and are audited. */
+export const ACTIONS = ['view', 'add', 'change', 'delete'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export function isResourceType(value: string): value is ResourceType {
+  return (RESOURCE_TYPES as readonly string[]).includes(value);
+}
+
+export function isAction(value: string): value is Action {
+  return (ACTIONS as readonly string[]).includes(value);
+}
+
+export function isMutating(action: Action): boolean {
+  return action !== 'view';
+}
+
+/** The actions a role (or a client, the union of its roles) may perform, per resource type. */
+export type Permissions = ReadonlyMap<ResourceType, ReadonlySet<Action>>;
+
+export function permissionsOf(grants: Partial<Record<ResourceType, readonly Action[]>>): Permissions {
+  const result = new Map<ResourceType, ReadonlySet<Action>>();
+  for (const resource of RESOURCE_TYPES) {
+    const actions = grants[resource];
+    if (actions && actions.length > 0) result.set(resource, new Set(actions));
+  }
+  return result;
+}
+
+export function mergePermissions(all: readonly Permissions[]): Permissions {
+  const result = new Map<ResourceType, Set<Action>>();
+  for (const permissions of all) {
+    for (const [resource, actions] of permissions) {
+      const merged = result.get(resource) ?? new Set<Action>();
+      for (const action of actions) merged.add(action);
+      result.set(resource, merged);
+    }
+  }
+  return result;
+}
+
+export function allows(permissions: Permissions, resource: ResourceType, action: Action): boolean {
+  return permissions.get(resource)?.has(action) ?? false;
+}
+
+const EVERY_ACTION: readonly Action[] = ACTIONS;
+
+/**
+ * Roles every registry knows. `viewer` reads everything but the audit log (who did what is for administrators);
+ * `operator` runs day-to-day work: tags devices (deleting them is not theirs), manages tasks, clears faults, and reads
+ * presets (a preset changes the whole fleet, so editing one is an administrator's job).
+ */
+export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
+  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'] })],
+  [
+    'operator',
+    permissionsOf({
+      devices: ['view', 'change'],
+      tasks: EVERY_ACTION,
+      presets: ['view'],
+      faults: ['view', 'delete'],
+      events: ['view'],
+    }),
+  ],
+  ['admin', permissionsOf(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, EVERY_ACTION])))],
+]);
