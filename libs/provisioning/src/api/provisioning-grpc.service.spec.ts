@@ -413,6 +413,15 @@ describe('ProvisioningGrpcService over gRPC', () => {
       expect((await failure(call(client.createPreset.bind(client), { source: undefined }))).code).toBe(status.INVALID_ARGUMENT);
     });
 
+    it('validates a preset without storing it', async () => {
+      const checked = await call(client.validatePreset.bind(client), { source: { $case: 'yaml', yaml: 'name: only-checked\ntriggers: ["1 BOOT"]\nactions:\n  - reboot: true\n' } });
+      expect(checked.preset).toMatchObject({ name: 'only-checked', enabled: true });
+      expect((await failure(call(client.getPreset.bind(client), { name: 'only-checked' }))).code).toBe(status.NOT_FOUND);
+      const bad = await failure(call(client.validatePreset.bind(client), { source: { $case: 'preset', preset: structured('bad', { precondition: 'productClass = ' }) } }));
+      expect(bad.code).toBe(status.INVALID_ARGUMENT);
+      expect(fieldsOf(bad)).toContain('preset.precondition');
+    });
+
     it('lists presets by name across pages', async () => {
       for (const name of ['page-c', 'page-a', 'page-b']) await call(client.createPreset.bind(client), { source: { $case: 'preset', preset: structured(name) } });
       const names: string[] = [];
