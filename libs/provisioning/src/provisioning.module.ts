@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import { acsDescriptorSet, provisioningV1 } from '@acs/contracts';
 import {
   DEVICE_QUEUE,
   EVENT_BUS,
   GrpcServerHost,
+  grpcMetricsInterceptor,
   HEALTH_REGISTRY,
+  METRICS_REGISTRY,
   LOGGER,
   SESSION_STORE,
   Topics,
@@ -106,8 +109,14 @@ export class ProvisioningModule {
         },
         {
           provide: GrpcServerHost,
-          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, tasks: TaskManager, bus: EventBus, logger: Logger) => {
-            const host = new GrpcServerHost({ host: config.grpc.host, port: config.grpc.port, descriptorSets: [acsDescriptorSet], logger });
+          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, tasks: TaskManager, bus: EventBus, logger: Logger, metrics: Registry) => {
+            const host = new GrpcServerHost({
+              host: config.grpc.host,
+              port: config.grpc.port,
+              descriptorSets: [acsDescriptorSet],
+              interceptors: [grpcMetricsInterceptor(metrics)],
+              logger,
+            });
             const onDeviceDeleted = (device: { id: string; oui: string; productClass: string; serialNumber: string }) =>
               bus.publish([
                 {
@@ -122,7 +131,7 @@ export class ProvisioningModule {
             host.addService(provisioningV1.ProvisioningServiceService, new ProvisioningGrpcService({ store, tasks, logger, onDeviceDeleted }).implementation);
             return host;
           },
-          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, TaskManager, EVENT_BUS, LOGGER],
+          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, TaskManager, EVENT_BUS, LOGGER, METRICS_REGISTRY],
         },
         ProvisioningLifecycle,
       ],
