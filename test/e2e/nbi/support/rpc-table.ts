@@ -1,0 +1,207 @@
+import { acsV1 } from '@acs/contracts';
+
+import type { RpcMethod } from './nbi-client';
+
+/** What the table's requests may name: things that exist in the ACS under test, or plausible names when not needed. */
+export interface Fixtures {
+  deviceId: string;
+  taskId: string;
+  presetName: string;
+}
+
+/** The resource types and actions of the NBI's roles (docs/nbi-security.md). */
+export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit';
+export type Action = 'view' | 'add' | 'change' | 'delete';
+
+/** One method of acs.v1 as the acceptance matrix drives it. */
+export interface RpcCase {
+  method: RpcMethod<unknown, unknown>;
+  resourceType: ResourceType;
+  action: Action;
+  /** A well-formed request: refused for who sends it, never for what it says. */
+  valid(fixtures: Fixtures): unknown;
+  /** A request the API must answer with INVALID_ARGUMENT … */
+  invalid(fixtures: Fixtures): unknown;
+  /** … and a google.rpc.BadRequest violation on this field (the proto's snake_case path). */
+  invalidField: string;
+  /** What the audit log records as the valid request's target. */
+  target(fixtures: Fixtures): string;
+}
+
+function rpc<Req>(
+  method: RpcMethod<Req, unknown>,
+  resourceType: ResourceType,
+  action: Action,
+  spec: { valid(f: Fixtures): Req; invalid(f: Fixtures): Req; invalidField: string; target?(f: Fixtures): string },
+): RpcCase {
+  return {
+    method: method as RpcMethod<unknown, unknown>,
+    resourceType,
+    action,
+    valid: spec.valid,
+    invalid: spec.invalid,
+    invalidField: spec.invalidField,
+    target: spec.target ?? (() => ''),
+  };
+}
+
+/** A preset that never applies (its precondition matches no device), valid in every other respect. */
+export function inertPreset(name: string, weight = 0): acsV1.Preset {
+  return acsV1.Preset.fromPartial({
+    name,
+    weight,
+    precondition: 'productClass = "NoSuchProductClass"',
+    triggers: [{ kind: { $case: 'event', event: '1 BOOT' } }],
+    actions: [{ kind: { $case: 'addTags', addTags: { tags: ['e2e-inert'] } } }],
+    enabled: true,
+  });
+}
+
+const { DeviceServiceService: D, TaskServiceService: T, PresetServiceService: P } = acsV1;
+const { FaultServiceService: F, EventServiceService: E, AuditServiceService: A } = acsV1;
+
+/**
+ * Every method of acs.v1, one line each: a new RPC gets its refusal, audit and validation cases by adding a row
+ * (and the coverage test fails until it has one).
+ */
+export const RPC_TABLE: readonly RpcCase[] = [
+  rpc(D.listDevices, 'devices', 'view', {
+    valid: () => acsV1.ListDevicesRequest.fromPartial({ pageSize: 10 }),
+    invalid: () => acsV1.ListDevicesRequest.fromPartial({ filter: 'productClass = = (' }),
+    invalidField: 'filter',
+  }),
+  rpc(D.getDevice, 'devices', 'view', {
+    valid: (f) => acsV1.GetDeviceRequest.fromPartial({ deviceId: f.deviceId }),
+    invalid: () => acsV1.GetDeviceRequest.fromPartial({ deviceId: '' }),
+    invalidField: 'device_id',
+    target: (f) => f.deviceId,
+  }),
+  rpc(D.getDeviceParameters, 'devices', 'view', {
+    valid: (f) => acsV1.GetDeviceParametersRequest.fromPartial({ deviceId: f.deviceId, path: 'Device.DeviceInfo.' }),
+    invalid: (f) => acsV1.GetDeviceParametersRequest.fromPartial({ deviceId: f.deviceId, path: 'Device..Info' }),
+    invalidField: 'path',
+    target: (f) => f.deviceId,
+  }),
+  rpc(D.tagDevice, 'devices', 'change', {
+    valid: (f) => acsV1.TagDeviceRequest.fromPartial({ deviceId: f.deviceId, tags: ['e2e'] }),
+    invalid: (f) => acsV1.TagDeviceRequest.fromPartial({ deviceId: f.deviceId, tags: ['two words'] }),
+    invalidField: 'tags[0]',
+    target: (f) => f.deviceId,
+  }),
+  rpc(D.untagDevice, 'devices', 'change', {
+    valid: (f) => acsV1.UntagDeviceRequest.fromPartial({ deviceId: f.deviceId, tags: ['e2e'] }),
+    invalid: (f) => acsV1.UntagDeviceRequest.fromPartial({ deviceId: f.deviceId, tags: [] }),
+    invalidField: 'tags',
+    target: (f) => f.deviceId,
+  }),
+  rpc(D.deleteDevice, 'devices', 'delete', {
+    valid: (f) => acsV1.DeleteDeviceRequest.fromPartial({ deviceId: f.deviceId }),
+    invalid: () => acsV1.DeleteDeviceRequest.fromPartial({ deviceId: '' }),
+    invalidField: 'device_id',
+    target: (f) => f.deviceId,
+  }),
+
+  rpc(T.createTask, 'tasks', 'add', {
+    valid: (f) =>
+      acsV1.CreateTaskRequest.fromPartial({
+        deviceId: f.deviceId,
+        spec: { kind: { $case: 'getParameterValues', getParameterValues: { parameterNames: ['Device.DeviceInfo.SoftwareVersion'] } } },
+      }),
+    invalid: () => acsV1.CreateTaskRequest.fromPartial({ deviceId: '' }),
+    invalidField: 'device_id',
+    target: (f) => f.deviceId,
+  }),
+  rpc(T.getTask, 'tasks', 'view', {
+    valid: (f) => acsV1.GetTaskRequest.fromPartial({ taskId: f.taskId }),
+    invalid: () => acsV1.GetTaskRequest.fromPartial({ taskId: '' }),
+    invalidField: 'task_id',
+    target: (f) => f.taskId,
+  }),
+  rpc(T.listTasks, 'tasks', 'view', {
+    valid: (f) => acsV1.ListTasksRequest.fromPartial({ deviceId: f.deviceId, pageSize: 10 }),
+    invalid: (f) => acsV1.ListTasksRequest.fromPartial({ deviceId: f.deviceId, statuses: [acsV1.TaskStatus.TASK_STATUS_UNSPECIFIED] }),
+    invalidField: 'statuses[0]',
+    target: (f) => f.deviceId,
+  }),
+  rpc(T.cancelTask, 'tasks', 'delete', {
+    valid: (f) => acsV1.CancelTaskRequest.fromPartial({ taskId: f.taskId }),
+    invalid: () => acsV1.CancelTaskRequest.fromPartial({ taskId: '' }),
+    invalidField: 'task_id',
+    target: (f) => f.taskId,
+  }),
+  rpc(T.retryTask, 'tasks', 'change', {
+    valid: (f) => acsV1.RetryTaskRequest.fromPartial({ taskId: f.taskId }),
+    invalid: () => acsV1.RetryTaskRequest.fromPartial({ taskId: '' }),
+    invalidField: 'task_id',
+    target: (f) => f.taskId,
+  }),
+  rpc(T.watchTask, 'tasks', 'view', {
+    valid: (f) => acsV1.WatchTaskRequest.fromPartial({ taskId: f.taskId }),
+    invalid: () => acsV1.WatchTaskRequest.fromPartial({ taskId: '' }),
+    invalidField: 'task_id',
+    target: (f) => f.taskId,
+  }),
+
+  rpc(P.createPreset, 'presets', 'add', {
+    valid: (f) => acsV1.CreatePresetRequest.fromPartial({ source: { $case: 'preset', preset: inertPreset(f.presetName) } }),
+    invalid: () => acsV1.CreatePresetRequest.fromPartial({}),
+    invalidField: 'preset',
+    target: (f) => f.presetName,
+  }),
+  rpc(P.getPreset, 'presets', 'view', {
+    valid: (f) => acsV1.GetPresetRequest.fromPartial({ name: f.presetName }),
+    invalid: () => acsV1.GetPresetRequest.fromPartial({ name: '' }),
+    invalidField: 'name',
+    target: (f) => f.presetName,
+  }),
+  rpc(P.listPresets, 'presets', 'view', {
+    valid: () => acsV1.ListPresetsRequest.fromPartial({ pageSize: 10 }),
+    invalid: () => acsV1.ListPresetsRequest.fromPartial({ pageToken: 'not-a-page-token' }),
+    invalidField: 'page_token',
+  }),
+  rpc(P.updatePreset, 'presets', 'change', {
+    valid: (f) => acsV1.UpdatePresetRequest.fromPartial({ source: { $case: 'preset', preset: inertPreset(f.presetName, 5) } }),
+    invalid: () => acsV1.UpdatePresetRequest.fromPartial({}),
+    invalidField: 'preset',
+    target: (f) => f.presetName,
+  }),
+  rpc(P.deletePreset, 'presets', 'delete', {
+    valid: (f) => acsV1.DeletePresetRequest.fromPartial({ name: f.presetName }),
+    invalid: () => acsV1.DeletePresetRequest.fromPartial({ name: '' }),
+    invalidField: 'name',
+    target: (f) => f.presetName,
+  }),
+  rpc(P.validatePreset, 'presets', 'view', {
+    valid: (f) => acsV1.ValidatePresetRequest.fromPartial({ source: { $case: 'preset', preset: inertPreset(f.presetName) } }),
+    invalid: (f) => acsV1.ValidatePresetRequest.fromPartial({ source: { $case: 'preset', preset: { ...inertPreset(f.presetName), precondition: 'productClass = = (' } } }),
+    invalidField: 'precondition',
+    target: (f) => f.presetName,
+  }),
+
+  rpc(F.listFaults, 'faults', 'view', {
+    valid: (f) => acsV1.ListFaultsRequest.fromPartial({ deviceId: f.deviceId, channel: 'default', pageSize: 10 }),
+    invalid: () => acsV1.ListFaultsRequest.fromPartial({ pageToken: 'not-a-page-token' }),
+    invalidField: 'page_token',
+    target: (f) => `${f.deviceId}/default`,
+  }),
+  rpc(F.clearFault, 'faults', 'delete', {
+    valid: (f) => acsV1.ClearFaultRequest.fromPartial({ deviceId: f.deviceId, channel: 'default' }),
+    invalid: () => acsV1.ClearFaultRequest.fromPartial({ deviceId: '', channel: 'default' }),
+    invalidField: 'device_id',
+    target: (f) => `${f.deviceId}/default`,
+  }),
+
+  rpc(E.watchEvents, 'events', 'view', {
+    valid: (f) => acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.'], deviceIds: [f.deviceId] }),
+    invalid: () => acsV1.WatchEventsRequest.fromPartial({ types: ['device registered'] }),
+    invalidField: 'types[0]',
+    target: (f) => f.deviceId,
+  }),
+
+  rpc(A.listAuditRecords, 'audit', 'view', {
+    valid: () => acsV1.ListAuditRecordsRequest.fromPartial({ client: 'admin', pageSize: 10 }),
+    invalid: () => acsV1.ListAuditRecordsRequest.fromPartial({ pageToken: 'not-a-page-token' }),
+    invalidField: 'page_token',
+    target: () => 'admin',
+  }),
+];
