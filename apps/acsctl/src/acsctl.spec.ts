@@ -1,0 +1,308 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { acsV1 } from '@acs/contracts';
+import { run } from './acsctl';
+import { FAKE_TOKEN, FakeAcs } from './test-support/fake-acs.server';
+
+/** The CLI run in-process against a real grpc-js server on loopback that plays the acs.v1 services. */
+describe('acsctl against an acs.v1 server', () => {
+  const acs = new FakeAcs();
+  const dir = mkdtempSync(join(tmpdir(), 'acsctl-spec-'));
+  let server: string;
+
+  beforeAll(async () => {
+    server = await acs.start();
+    for (const id of ['OUI-PC-OK', 'OUI-PC-FAULT', 'OUI-PC-STUCK']) {
+      acs.devices.push(
+        acsV1.Device.fromPartial({
+          id,
+          productClass: 'PC',
+          softwareVersion: '1.0',
+          tags: ['lab'],
+          parameters: [{ path: 'Device.DeviceInfo.SoftwareVersion', value: '1.0', type: 'xsd:string', object: false }],
+        }),
+      );
+    }
+  });
+
+  afterAll(() => {
+    acs.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs a command line with the server and token in the environment, as an operator's shell would have them. */
+  async function acsctl(argv: string[], env: Record<string, string | undefined> = {}, signal?: AbortSignal) {
+    let stdout = '';
+    let stderr = '';
+    const code = await run(argv, {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      env: { ACSCTL_SERVER: server, ACSCTL_TOKEN: FAKE_TOKEN, ...env },
+      cwd: dir,
+      ...(signal ? { signal } : {}),
+    });
+    return { code, stdout, stderr };
+  }
+
+  describe('devices', () => {
+    it('lists every device across pages as one JSON document, sending the bearer token', async () => {
+      const before = acs.calls.length;
+      const result = await acsctl(['devices', 'list', '--all', '--output', 'json', '--filter', 'tag = "lab"', '--projection', 'Device.DeviceInfo.', '--sort', 'last_inform_time:desc,id']);
+      expect(result.code).toBe(0);
+      const doc = JSON.parse(result.stdout);
+      expect(doc.devices.map((d: { id: string }) => d.id)).toEqual(['OUI-PC-OK', 'OUI-PC-FAULT', 'OUI-PC-STUCK']);
+      expect(doc.totalSize).toBe(3);
+      const calls = acs.calls.slice(before);
+      expect(calls.map((c) => c.method)).toEqual(['ListDevices', 'ListDevices']);
+      expect(calls.every((c) => c.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
+      expect(calls[0].request).toMatchObject({
+        filter: 'tag = "lab"',
+        projection: ['Device.DeviceInfo.'],
+        sort: [
+          { field: 'last_inform_time', descending: true },
+          { field: 'id', descending: false },
+        ],
+        pageToken: '',
+      });
+      expect(calls[1].request).toMatchObject({ pageToken: '2' });
+    });
+
+    it('prints a table with a column per projected parameter, and says when there are more', async () => {
+      const result = await acsctl(['devices', 'list', '--limit', '1']);
+      expect(result.code).toBe(0);
+      const [header, row, extra] = result.stdout.trimEnd().split('\n');
+      expect(header).toMatch(/^ID\s+PRODUCT CLASS\s+SOFTWARE\s+IP\s+LAST INFORM\s+TAGS\s+Device\.DeviceInfo\.SoftwareVersion$/);
+      expect(row).toMatch(/^OUI-PC-OK\s+PC\s+1\.0\s+lab\s+1\.0$/);
+      expect(extra).toBeUndefined();
+      expect(result.stderr).toContain('1 of 3 device(s); --all or --limit N for more');
+    });
+
+    it('tags and untags a device', async () => {
+      expect((await acsctl(['devices', 'tag', 'OUI-PC-OK', 'vip', 'north'])).stdout).toBe('OUI-PC-OK tags: lab, vip, north\n');
+      expect((await acsctl(['devices', 'untag', 'OUI-PC-OK', 'vip', 'north'])).stdout).toBe('OUI-PC-OK tags: lab\n');
+    });
+
+    it('prints a gRPC error with its decoded details and exits 1', async () => {
+      const result = await acsctl(['devices', 'get', 'NOPE-X-1']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('error: NOT_FOUND: device NOPE-X-1 not found\n  resource: device NOPE-X-1\n');
+      expect(result.stdout).toBe('');
+    });
+  });
+
+  describe('authentication', () => {
+    it('takes the token from --token-file, and says what to do when the server refuses the call', async () => {
+      writeFileSync(join(dir, 'admin.token'), `${FAKE_TOKEN}\n`);
+      expect((await acsctl(['devices', 'params', 'OUI-PC-OK', '--token-file', 'admin.token'], { ACSCTL_TOKEN: undefined })).code).toBe(0);
+      expect(acs.calls.at(-1)?.authorization).toBe(`Bearer ${FAKE_TOKEN}`);
+      const refused = await acsctl(['devices', 'list'], { ACSCTL_TOKEN: undefined });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('error: UNAUTHENTICATED: missing or unknown API token');
+      expect(refused.stderr).toContain('hint: give a token');
+      expect(acs.calls.at(-1)?.authorization).toBeUndefined();
+    });
+
+    it('refuses a token given twice and an unreadable token file before calling', async () => {
+      const calls = acs.calls.length;
+      const both = await acsctl(['devices', 'list', '--token', 'a', '--token-file', 'admin.token']);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain('give --token or --token-file, not both');
+      const missing = await acsctl(['devices', 'list', '--token-file', 'nope.token']);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe('error: cannot read the token file nope.token: ENOENT\n');
+      expect(acs.calls.length).toBe(calls);
+    });
+  });
+
+  describe('tasks create --wait', () => {
+    it('prints progress on stderr, then the task and its result, and exits 0 when DONE', async () => {
+      const result = await acsctl(['tasks', 'create', 'OUI-PC-OK', 'get', 'Device.DeviceInfo.SoftwareVersion', '--connection-request', '--wait']);
+      expect(result.code).toBe(0);
+      expect(result.stderr.trimEnd().split('\n')).toEqual([
+        expect.stringMatching(/^task task-\d+: PENDING, attempt 0\/3$/),
+        expect.stringMatching(/^task task-\d+: DISPATCHED, attempt 1\/3$/),
+        expect.stringMatching(/^task task-\d+: DONE, attempt 1\/3$/),
+      ]);
+      expect(result.stdout).toMatch(/^status:\s+DONE$/m);
+      expect(result.stdout).toMatch(/Device\.DeviceInfo\.SoftwareVersion\s+2\.0\.1\s+xsd:string/);
+      const create = acs.callsOf('CreateTask').at(-1)!;
+      expect(create.request).toMatchObject({
+        deviceId: 'OUI-PC-OK',
+        connectionRequest: true,
+        spec: { kind: { $case: 'getParameterValues', getParameterValues: { parameterNames: ['Device.DeviceInfo.SoftwareVersion'] } } },
+      });
+      expect(acs.callsOf('WatchTask').at(-1)!.authorization).toBe(`Bearer ${FAKE_TOKEN}`);
+    });
+
+    it('exits 3 with the fault when the task ends FAULTED', async () => {
+      const result = await acsctl(['tasks', 'create', 'OUI-PC-FAULT', 'set', 'Device.X=1:int', '--wait']);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(/FAULTED, attempt 1\/3, fault 9002: Internal error/);
+      expect(result.stdout).toMatch(/^fault:\s+9002: Internal error$/m);
+      expect((acs.callsOf('CreateTask').at(-1)!.request as any).spec.kind.setParameterValues.values).toEqual([{ path: 'Device.X', value: '1', type: 'xsd:int' }]);
+    });
+
+    it('exits 4 when the wait ends before the task does', async () => {
+      const result = await acsctl(['tasks', 'create', 'OUI-PC-STUCK', 'reboot', '--wait', '--timeout', '300ms']);
+      expect(result.code).toBe(4);
+      expect(result.stdout).toMatch(/^status:\s+DISPATCHED$/m);
+      expect(result.stderr).toMatch(/wait timed out after 300ms; the task goes on: acsctl tasks watch task-\d+/);
+    });
+
+    it('prints one JSON document and no progress with --output json', async () => {
+      const result = await acsctl(['tasks', 'create', 'OUI-PC-OK', 'refresh', 'Device.WiFi.', '--wait', '-o', 'json']);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      const doc = JSON.parse(result.stdout);
+      expect(doc).toMatchObject({ finished: true, task: { deviceId: 'OUI-PC-OK', status: 'TASK_STATUS_DONE', spec: { refreshObject: { path: 'Device.WiFi.' } } } });
+    });
+
+    it('exits 2 with the usage of tasks create for a bad task', async () => {
+      const result = await acsctl(['tasks', 'create', 'OUI-PC-OK', 'set', 'Device.X']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error: "Device.X" is not PATH=VALUE\[:TYPE\]\n\nusage: acsctl tasks create DEVICE_ID KIND/);
+    });
+  });
+
+  describe('tasks', () => {
+    it('lists tasks by status, watches one, and cancels', async () => {
+      const listed = await acsctl(['tasks', 'list', '--status', 'done,faulted', '--device', 'OUI-PC-OK', '--all']);
+      expect(listed.code).toBe(0);
+      expect(acs.callsOf('ListTasks').at(-1)!.request).toMatchObject({ deviceId: 'OUI-PC-OK', statuses: [acsV1.TaskStatus.TASK_STATUS_DONE, acsV1.TaskStatus.TASK_STATUS_FAULTED] });
+      expect(listed.stdout).toContain('DONE');
+      const created = JSON.parse((await acsctl(['tasks', 'create', 'OUI-PC-OK', 'factory-reset', '-o', 'json'])).stdout);
+      const watched = await acsctl(['tasks', 'watch', created.task.id, '-o', 'json']);
+      expect(watched.code).toBe(0);
+      const statuses = watched.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).task.status);
+      expect(statuses).toEqual(['TASK_STATUS_PENDING', 'TASK_STATUS_DISPATCHED', 'TASK_STATUS_DONE']);
+      const stuck = JSON.parse((await acsctl(['tasks', 'create', 'OUI-PC-STUCK', 'reboot', '-o', 'json'])).stdout);
+      const cancelled = await acsctl(['tasks', 'cancel', stuck.task.id]);
+      expect(cancelled.stdout).toMatch(/^status:\s+CANCELLED$/m);
+      const refused = await acsctl(['tasks', 'cancel', created.task.id]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(`error: FAILED_PRECONDITION: task ${created.task.id} is already final\n`);
+    });
+  });
+
+  describe('presets apply', () => {
+    const files = join(dir, 'presets');
+
+    function writePresets(text: string): void {
+      rmSync(files, { recursive: true, force: true });
+      mkdirSync(files);
+      writeFileSync(join(files, 'site.yaml'), text);
+    }
+
+    it('creates, leaves unchanged, updates, prunes, and changes nothing on a dry run', async () => {
+      acs.presets.set('legacy', acsV1.Preset.fromPartial({ name: 'legacy', channel: 'default', enabled: true, triggers: [{ kind: { $case: 'event', event: '1 BOOT' } }] }));
+      writePresets('- name: boot-tag\n  triggers: [1 BOOT]\n  actions: [{ addTags: [booted] }]\n---\nname: wan\nweight: 5\ntriggers: [0 BOOTSTRAP]\n');
+      const first = await acsctl(['presets', 'apply', '-f', 'presets']);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toBe('created      boot-tag (presets/site.yaml:1)\ncreated      wan (presets/site.yaml:5)\n');
+      expect(first.stderr).toBe('2 created, 0 updated, 0 unchanged, 0 deleted\n');
+      expect(acs.callsOf('CreatePreset').map((c) => (c.request as any).source.$case)).toEqual(['yaml', 'yaml']);
+
+      const again = await acsctl(['presets', 'apply', '-f', 'presets']);
+      expect(again.stdout).toBe('unchanged    boot-tag (presets/site.yaml:1)\nunchanged    wan (presets/site.yaml:5)\n');
+
+      writePresets('- name: boot-tag\n  triggers: [1 BOOT]\n  actions: [{ addTags: [booted] }]\n---\nname: wan\nweight: 7\ntriggers: [0 BOOTSTRAP]\n');
+      const dry = await acsctl(['presets', 'apply', '-f', 'presets', '--prune', '--dry-run']);
+      expect(dry.stdout).toBe('unchanged    boot-tag (presets/site.yaml:1)\nwould update wan [weight] (presets/site.yaml:5)\nwould delete legacy\n');
+      expect(dry.stderr).toBe('0 would create, 1 would update, 1 unchanged, 1 would delete (dry run)\n');
+      expect(acs.presets.get('wan')?.weight).toBe(5);
+      expect(acs.presets.has('legacy')).toBe(true);
+
+      const applied = await acsctl(['presets', 'apply', '-f', 'presets', '--prune', '-o', 'json']);
+      expect(applied.code).toBe(0);
+      expect(JSON.parse(applied.stdout)).toEqual({
+        dryRun: false,
+        changes: [
+          { name: 'boot-tag', action: 'unchanged', source: 'presets/site.yaml:1' },
+          { name: 'wan', action: 'updated', source: 'presets/site.yaml:5', fields: ['weight'] },
+          { name: 'legacy', action: 'deleted' },
+        ],
+        summary: { created: 0, updated: 1, unchanged: 1, deleted: 1, failed: 0 },
+      });
+      expect(acs.presets.get('wan')?.weight).toBe(7);
+      expect(acs.presets.has('legacy')).toBe(false);
+    });
+
+    it('applies nothing when a preset is invalid, printing each violation', async () => {
+      writePresets('- name: fresh\n  triggers: [1 BOOT]\n- name: broken\n  actions: []\n');
+      const result = await acsctl(['presets', 'apply', '-f', 'presets']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        // The server's line of the YAML it was sent, told as the line of the file.
+        'invalid  broken (presets/site.yaml:3): INVALID_ARGUMENT\n  triggers: presets/site.yaml:4: at least one trigger [REQUIRED]\nnothing applied: fix the presets above first\n',
+      );
+      expect(acs.presets.has('fresh')).toBe(false);
+    });
+
+    it('validates files, and prints a stored preset back in the file format', async () => {
+      writePresets('name: ok-one\ntriggers: [1 BOOT]\n');
+      const validated = await acsctl(['presets', 'validate', '-f', 'presets/site.yaml']);
+      expect(validated).toMatchObject({ code: 0, stdout: 'ok       ok-one (presets/site.yaml:1)\n' });
+      const shown = await acsctl(['presets', 'get', 'boot-tag']);
+      expect(shown.stdout).toBe('name: boot-tag\ntriggers:\n  - 1 BOOT\nactions:\n  - addTags:\n      - booted\n');
+    });
+  });
+
+  describe('events tail', () => {
+    beforeAll(() => {
+      const event = (type: string, subject: string): acsV1.Event => acsV1.Event.fromPartial({ id: `${type}-${subject}`, type, subject, source: '/acs/provisioning', data: { ok: true } });
+      acs.events.push(event('acs.device.booted', 'OUI-PC-OK'), event('acs.task.done', 'OUI-PC-OK'), event('acs.task.faulted', 'OUI-PC-FAULT'));
+    });
+
+    it('streams NDJSON of the chosen types and stops after --count', async () => {
+      const result = await acsctl(['events', 'tail', '--type', 'acs.task.', '--count', '2', '-o', 'json']);
+      expect(result.code).toBe(0);
+      expect(result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).event.type)).toEqual(['acs.task.done', 'acs.task.faulted']);
+      expect(acs.callsOf('WatchEvents').at(-1)!.request).toEqual({ types: ['acs.task.'], deviceIds: [] });
+    });
+
+    it('ends cleanly on Ctrl-C', async () => {
+      const interrupt = new AbortController();
+      const tail = acsctl(['events', 'tail', '--device', 'OUI-PC-FAULT'], {}, interrupt.signal);
+      // The one matching event is printed; then the stream stays open until the operator stops it.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      interrupt.abort();
+      const result = await tail;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/acs\.task\.faulted\s+OUI-PC-FAULT\s+\{"ok":true\}/);
+    });
+  });
+
+  describe('faults, audit, token, help', () => {
+    it('lists and clears faults, lists the audit log', async () => {
+      expect((await acsctl(['faults', 'list', '--device', 'OUI-PC-FAULT'])).stdout).toMatch(/OUI-PC-FAULT\s+wan\s+9002\s+2/);
+      expect(await acsctl(['faults', 'clear', 'OUI-PC-FAULT', 'wan'])).toMatchObject({ code: 0, stdout: 'cleared OUI-PC-FAULT wan\n' });
+      expect(acs.callsOf('ClearFault').at(-1)!.request).toEqual({ deviceId: 'OUI-PC-FAULT', channel: 'wan' });
+      const audit = await acsctl(['audit', 'list', '--outcome', 'ok']);
+      expect(acs.callsOf('ListAuditRecords').at(-1)!.request).toMatchObject({ outcome: 'OK' });
+      expect(audit.stdout.split('\n')[0]).toMatch(/^TIME\s+CLIENT\s+METHOD/);
+    });
+
+    it('makes tokens in the API format without a server', async () => {
+      const result = await acsctl(['token', 'new', '-o', 'json'], { ACSCTL_SERVER: '127.0.0.1:1' });
+      const { token, sha256 } = JSON.parse(result.stdout);
+      expect(token).toMatch(/^acs_[A-Za-z0-9_-]{43}$/);
+      expect(sha256).toBe(createHash('sha256').update(token).digest('hex'));
+    });
+
+    it('prints help on request (exit 0) and usage on a wrong command line (exit 2)', async () => {
+      const help = await acsctl(['presets', 'apply', '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('usage: acsctl presets apply [options]');
+      expect(help.stdout).toContain('--prune');
+      const none = await acsctl([]);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('usage: acsctl [global options] COMMAND');
+      const wrong = await acsctl(['devices', 'list', '--bogus']);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(/^error: Unknown option '--bogus'/);
+      expect(wrong.stderr).toContain('usage: acsctl devices list');
+    });
+  });
+});

@@ -1,0 +1,19 @@
+import { UsageError } from './cli-errors';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds, as milliseconds. */
+export function parseDuration(text: string, option: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`${option}: "${text}" is not a duration (e.g. 30s, 500ms, 2m)`);
+  const ms = Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 's']);
+  if (ms <= 0) throw new UsageError(`${option}: the duration must be positive`);
+  return ms;
+}
+
+/** The inverse of parseDuration for messages: `60s`, `1.5s`, `2m`. */
+export function formatDuration(ms: number): string {
+  if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000}m`;
+  if (ms >= 1000) return `${Number((ms / 1000).toFixed(1))}s`;
+  return `${ms}ms`;
+}

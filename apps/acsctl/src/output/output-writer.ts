@@ -1,0 +1,78 @@
+import type { CliIo } from '../cli/cli-io';
+import { UsageError } from '../cli/cli-errors';
+
+export type OutputFormat = 'table' | 'json';
+
+export function parseOutputFormat(text: string | undefined): OutputFormat {
+  if (text === undefined || text === 'table') return 'table';
+  if (text === 'json') return 'json';
+  throw new UsageError(`--output: "${text}" is neither table nor json`);
+}
+
+/** One column of a table: its header and how a row shows in it. */
+export interface Column<T> {
+  header: string;
+  cell(row: T): string;
+}
+
+// Past this a cell is cut: tables are for reading; --output json has everything.
+const MAX_CELL = 80;
+
+/** Writes results in the chosen format: tables and notes for people, JSON documents (or NDJSON) for scripts. */
+export class OutputWriter {
+  constructor(
+    private readonly io: CliIo,
+    readonly format: OutputFormat,
+  ) {}
+
+  get json(): boolean {
+    return this.format === 'json';
+  }
+
+  line(text = ''): void {
+    this.io.stdout(`${text}\n`);
+  }
+
+  /** Progress and remarks: standard error, so standard output stays the result. */
+  note(text: string): void {
+    this.io.stderr(`${text}\n`);
+  }
+
+  /** One JSON document, indented. */
+  document(value: unknown): void {
+    this.io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** One line of an NDJSON stream. */
+  ndjson(value: unknown): void {
+    this.io.stdout(`${JSON.stringify(value)}\n`);
+  }
+
+  table<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>): void {
+    for (const line of formatTable(rows, columns)) this.line(line);
+  }
+
+  /** A `label: value` block for one resource; empty values are left out. */
+  fields(pairs: ReadonlyArray<readonly [string, string | undefined]>): void {
+    const shown = pairs.filter(([, value]) => value !== undefined && value !== '');
+    const width = Math.max(0, ...shown.map(([label]) => label.length + 1));
+    for (const [label, value] of shown) this.line(`${`${label}:`.padEnd(width)} ${value}`);
+  }
+}
+
+export function formatTable<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>): string[] {
+  const cells = rows.map((row) => columns.map((c) => cleanCell(c.cell(row))));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
+  const render = (values: string[]): string => values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]))).join('  ').trimEnd();
+  return [render(columns.map((c) => c.header)), ...cells.map(render)];
+}
+
+function cleanCell(text: string): string {
+  const flat = text.replace(/[\r\n\t]+/g, ' ');
+  return flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
+}
+
+/** Times in tables: ISO 8601 to the second, UTC; empty when unset. */
+export function formatTime(time: Date | undefined): string {
+  return time === undefined ? '' : time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,189 @@
+import { acsV1 } from '@acs/contracts';
+import { formatTime, type Column } from './output-writer';
+
+/** `TASK_STATUS_DONE` → `DONE`. */
+export function taskStatusLabel(status: acsV1.TaskStatus): string {
+  return acsV1.taskStatusToJSON(status).replace(/^TASK_STATUS_/, '');
+}
+
+/** `pending`, `DONE` or `TASK_STATUS_FAULTED` → the enum value; undefined when it names no status. */
+export function parseTaskStatus(text: string): acsV1.TaskStatus | undefined {
+  const upper = text.trim().toUpperCase();
+  const status = acsV1.taskStatusFromJSON(upper.startsWith('TASK_STATUS_') ? upper : `TASK_STATUS_${upper}`);
+  return status === acsV1.TaskStatus.UNRECOGNIZED || status === acsV1.TaskStatus.TASK_STATUS_UNSPECIFIED ? undefined : status;
+}
+
+const FINAL_STATUSES: ReadonlySet<acsV1.TaskStatus> = new Set([
+  acsV1.TaskStatus.TASK_STATUS_DONE,
+  acsV1.TaskStatus.TASK_STATUS_FAULTED,
+  acsV1.TaskStatus.TASK_STATUS_EXPIRED,
+  acsV1.TaskStatus.TASK_STATUS_CANCELLED,
+]);
+
+export function isFinalStatus(status: acsV1.TaskStatus): boolean {
+  return FINAL_STATUSES.has(status);
+}
+
+/** What a task asks, in the words of `tasks create`: `get Device.X Device.Y`, `set Device.X=1`, `reboot`. */
+export function describeTaskSpec(spec: acsV1.TaskSpec | undefined): string {
+  const kind = spec?.kind;
+  if (!kind) return '';
+  switch (kind.$case) {
+    case 'getParameterValues':
+      return `get ${kind.getParameterValues.parameterNames.join(' ')}`;
+    case 'setParameterValues':
+      return `set ${kind.setParameterValues.values.map((v) => `${v.path}=${v.value}`).join(' ')}`;
+    case 'refreshObject':
+      return `refresh ${kind.refreshObject.path}`;
+    case 'getParameterNames':
+      return `names ${kind.getParameterNames.path}${kind.getParameterNames.nextLevel ? ' (next level)' : ''}`;
+    case 'addObject':
+      return `add-object ${kind.addObject.path}`;
+    case 'deleteObject':
+      return `delete-object ${kind.deleteObject.path}`;
+    case 'getParameterAttributes':
+      return `get-attributes ${kind.getParameterAttributes.parameterNames.join(' ')}`;
+    case 'setParameterAttributes':
+      return `set-attributes ${kind.setParameterAttributes.attributes.map((a) => `${a.path}=${a.notification}`).join(' ')}`;
+    case 'reboot':
+      return 'reboot';
+    case 'factoryReset':
+      return 'factory-reset';
+    case 'download':
+      return `download ${kind.download.fileType} ${kind.download.url}`;
+    case 'upload':
+      return `upload ${kind.upload.fileType} ${kind.upload.url}`;
+    case 'scheduleInform':
+      return `schedule-inform ${kind.scheduleInform.delaySeconds}`;
+  }
+}
+
+export function describeFault(fault: acsV1.TaskFault | undefined): string {
+  if (!fault) return '';
+  const parameters = fault.parameters.map((p) => `; ${p.path}: ${p.code} ${p.message}`.trimEnd()).join('');
+  return `${fault.code}: ${fault.message}${parameters}${fault.transient ? ' (transient)' : ''}`;
+}
+
+export const TASK_COLUMNS: ReadonlyArray<Column<acsV1.Task>> = [
+  { header: 'ID', cell: (t) => t.id },
+  { header: 'DEVICE', cell: (t) => t.deviceId },
+  { header: 'STATUS', cell: (t) => taskStatusLabel(t.status) },
+  { header: 'ATTEMPTS', cell: (t) => `${t.attempts}/${t.maxAttempts}` },
+  { header: 'SOURCE', cell: (t) => t.source },
+  { header: 'CREATED', cell: (t) => formatTime(t.createTime) },
+  { header: 'WORK', cell: (t) => describeTaskSpec(t.spec) },
+  { header: 'FAULT', cell: (t) => describeFault(t.fault) },
+];
+
+export function taskFields(task: acsV1.Task): Array<readonly [string, string | undefined]> {
+  return [
+    ['id', task.id],
+    ['device', task.deviceId],
+    ['work', describeTaskSpec(task.spec)],
+    ['status', taskStatusLabel(task.status)],
+    ['attempts', `${task.attempts}/${task.maxAttempts}`],
+    ['source', task.source],
+    ['channel', task.channel],
+    ['created', formatTime(task.createTime)],
+    ['updated', formatTime(task.updateTime)],
+    ['not before', formatTime(task.notBeforeTime)],
+    ['dispatched', formatTime(task.dispatchTime)],
+    ['completed', formatTime(task.completeTime)],
+    ['expires', formatTime(task.expireTime)],
+    ['fault', describeFault(task.fault)],
+  ];
+}
+
+/** The device columns, then one per parameter the projection returned (objects have no value to show). */
+export function deviceColumns(devices: readonly acsV1.Device[]): Array<Column<acsV1.Device>> {
+  const paths = [...new Set(devices.flatMap((d) => d.parameters.filter((p) => !p.object).map((p) => p.path)))].sort();
+  return [
+    { header: 'ID', cell: (d) => d.id },
+    { header: 'PRODUCT CLASS', cell: (d) => d.productClass },
+    { header: 'SOFTWARE', cell: (d) => d.softwareVersion },
+    { header: 'IP', cell: (d) => d.ip },
+    { header: 'LAST INFORM', cell: (d) => formatTime(d.lastInformTime) },
+    { header: 'TAGS', cell: (d) => d.tags.join(',') },
+    ...paths.map((path) => ({ header: path, cell: (d: acsV1.Device) => d.parameters.find((p) => p.path === path)?.value ?? '' })),
+  ];
+}
+
+export function deviceFields(device: acsV1.Device): Array<readonly [string, string | undefined]> {
+  return [
+    ['id', device.id],
+    ['manufacturer', device.manufacturer],
+    ['oui', device.oui],
+    ['product class', device.productClass],
+    ['serial number', device.serialNumber],
+    ['root object', device.rootObject === acsV1.RootObject.ROOT_OBJECT_UNSPECIFIED ? '' : acsV1.rootObjectToJSON(device.rootObject).replace(/^ROOT_OBJECT_/, '')],
+    ['software', device.softwareVersion],
+    ['hardware', device.hardwareVersion],
+    ['ip', device.ip],
+    ['connection request url', device.connectionRequestUrl],
+    ['udp connection request', device.udpConnectionRequestAddress],
+    ['registered', formatTime(device.registerTime)],
+    ['last inform', formatTime(device.lastInformTime)],
+    ['last boot', formatTime(device.lastBootTime)],
+    ['last bootstrap', formatTime(device.lastBootstrapTime)],
+    ['recent events', device.recentEvents.map((e) => `${formatTime(e.time)} ${e.codes.join(', ')}`).join(' | ')],
+    ['tags', device.tags.join(', ')],
+  ];
+}
+
+export const PARAMETER_COLUMNS: ReadonlyArray<Column<acsV1.Parameter>> = [
+  { header: 'PATH', cell: (p) => (p.object ? `${p.path}.` : p.path) },
+  { header: 'VALUE', cell: (p) => p.value ?? '' },
+  { header: 'TYPE', cell: (p) => p.type },
+  { header: 'WRITABLE', cell: (p) => (p.writable === undefined ? '' : p.writable ? 'yes' : 'no') },
+  { header: 'LEARNED', cell: (p) => formatTime(p.learnTime) },
+];
+
+export const PRESET_COLUMNS: ReadonlyArray<Column<acsV1.Preset>> = [
+  { header: 'NAME', cell: (p) => p.name },
+  { header: 'WEIGHT', cell: (p) => String(p.weight) },
+  { header: 'CHANNEL', cell: (p) => p.channel },
+  { header: 'ENABLED', cell: (p) => (p.enabled ? 'yes' : 'no') },
+  { header: 'TRIGGERS', cell: (p) => p.triggers.map(describeTrigger).join(', ') },
+  { header: 'ACTIONS', cell: (p) => p.actions.map((a) => a.kind?.$case ?? '?').join(', ') },
+  { header: 'UPDATED', cell: (p) => formatTime(p.updateTime) },
+  { header: 'PRECONDITION', cell: (p) => p.precondition },
+];
+
+export function describeTrigger(trigger: acsV1.PresetTrigger): string {
+  const kind = trigger.kind;
+  if (!kind) return '?';
+  switch (kind.$case) {
+    case 'event':
+      return kind.event;
+    case 'anyInform':
+      return 'any inform';
+    case 'cron':
+      return `cron ${kind.cron}`;
+  }
+}
+
+export const FAULT_COLUMNS: ReadonlyArray<Column<acsV1.Fault>> = [
+  { header: 'DEVICE', cell: (f) => f.deviceId },
+  { header: 'CHANNEL', cell: (f) => f.channel },
+  { header: 'CODE', cell: (f) => f.code },
+  { header: 'RETRIES', cell: (f) => String(f.retries) },
+  { header: 'FIRST', cell: (f) => formatTime(f.firstTime) },
+  { header: 'LAST', cell: (f) => formatTime(f.lastTime) },
+  { header: 'MESSAGE', cell: (f) => f.message },
+];
+
+export const AUDIT_COLUMNS: ReadonlyArray<Column<acsV1.AuditRecord>> = [
+  { header: 'TIME', cell: (r) => formatTime(r.time) },
+  { header: 'CLIENT', cell: (r) => r.client },
+  { header: 'METHOD', cell: (r) => r.method.replace(/^\/acs\.v1\./, '') },
+  { header: 'TARGET', cell: (r) => r.target },
+  { header: 'OUTCOME', cell: (r) => r.outcome },
+  { header: 'MS', cell: (r) => String(r.durationMs) },
+  { header: 'PEER', cell: (r) => r.peer },
+  { header: 'MESSAGE', cell: (r) => r.message },
+];
+
+/** One line per event in a tail: time, type, device, then the data as compact JSON. */
+export function eventLine(event: acsV1.Event): string {
+  return [formatTime(event.time), event.type, event.subject, event.data === undefined ? '' : JSON.stringify(event.data)].join('  ').trimEnd();
+}
