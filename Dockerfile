@@ -30,8 +30,12 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
 ARG APP=standalone
+# NODE_ENV=production turns Mongo's autoIndex off: indexes are built by the one-shot db-indexes app instead.
+# ACS_DATA_DIR: the standalone's embedded store and NBI clients. /app is read-only for the app's user, and the base
+# image's node home is the one directory that user owns, which a volume mounted on /home/node inherits on first use.
 ENV NODE_ENV=production \
-    ACS_APP=${APP}
+    ACS_APP=${APP} \
+    ACS_DATA_DIR=/home/node/data
 WORKDIR /app
 # Everything under /app stays owned by root: the node user can read and run the code but not change it.
 COPY package.json ./
@@ -42,10 +46,12 @@ COPY deploy/docker/healthcheck.js /usr/local/lib/acs/healthcheck.js
 # The official image's unprivileged `node` user, by number: Kubernetes' runAsNonRoot can only verify a numeric user.
 # Every port is above 1024, so no capability is needed.
 USER 1000:1000
-# 7547 CWMP over HTTP, 7548 CWMP over HTTPS (when ACS_CWMP_TLS_CERT/KEY are set), 9464 metrics and health.
-EXPOSE 7547 7548 9464
-# /health/ready checks the session store, the event bus and the CWMP listener. The standalone binds its management
-# port to loopback by default, which is where the probe looks.
+# 7547 CWMP over HTTP, 7548 CWMP over HTTPS (when ACS_CWMP_TLS_CERT/KEY are set), 9464 metrics and health of the
+# gateway and the standalone (9465 provisioning, 9466 nbi), 50051 provisioning's internal gRPC API, 50052 the public
+# gRPC API (nbi, standalone).
+EXPOSE 7547 7548 9464 9465 9466 50051 50052
+# /health/ready checks what the app depends on (session store, event bus, CWMP listener, provisioning's API…). The
+# probe knows each app's default management port and asks loopback, where the standalone binds it by default.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["node", "/usr/local/lib/acs/healthcheck.js"]
 # The entrypoint execs node, so node is PID 1 and receives SIGTERM itself: the apps drain on SIGTERM

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { ClientRegistryError, generateApiToken, parseClientRegistry } from '@acs/nbi';
 
 // Keeps the Docker files honest without a Docker engine: the invariants a reader of deploy/README.md relies on,
 // checked on the files as text. A real `docker build` / `docker compose up` is not possible in CI.
@@ -15,6 +16,7 @@ interface Healthcheck {
 interface Service {
   image?: string;
   build?: unknown;
+  restart?: string;
   profiles?: string[];
   environment?: Record<string, string | number | boolean>;
   depends_on?: Record<string, { condition?: string }>;
@@ -36,6 +38,10 @@ const INFRA = ['mongo', 'kafka', 'redis'];
 const compose = parse(read('deploy/docker-compose.yml'), { merge: true }) as ComposeFile;
 const services = Object.entries(compose.services);
 const appServices = services.filter(([, s]) => s.build !== undefined);
+/** Jobs that run once and exit (db-indexes): never restarted, no health to probe, waited for by their exit code. */
+const isJob = (service: Service): boolean => service.restart === 'no';
+const serverApps = appServices.filter(([, s]) => !isJob(s));
+const env = (name: string): Record<string, string | number | boolean> => compose.services[name].environment ?? {};
 
 /** `ACS_*` names in the table rows of a Markdown file. */
 function documentedVariables(markdown: string): Set<string> {
@@ -72,18 +78,40 @@ function seconds(duration: string): number {
 }
 
 describe('deploy/docker-compose.yml', () => {
-  it('has the infrastructure, two gateways and the standalone as a profile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['gateway-1', 'gateway-2', 'kafka', 'mongo', 'redis', 'standalone']);
+  it('has the infrastructure, two gateways, provisioning, the NBI, the index job, and the standalone as a profile', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'db-indexes',
+      'gateway-1',
+      'gateway-2',
+      'kafka',
+      'mongo',
+      'nbi',
+      'provisioning',
+      'redis',
+      'standalone',
+    ]);
     expect(compose.services.standalone.profiles).toEqual(['standalone']);
-    for (const name of ['gateway-1', 'gateway-2', ...INFRA]) expect(compose.services[name].profiles).toBeUndefined();
-    expect(compose.services['gateway-1'].environment?.ACS_APP).toBe('cwmp-gateway');
-    expect(compose.services['gateway-2'].environment?.ACS_APP).toBe('cwmp-gateway');
-    expect(compose.services.standalone.environment?.ACS_APP).toBe('standalone');
+    for (const name of ['gateway-1', 'gateway-2', 'provisioning', 'nbi', 'db-indexes', ...INFRA]) {
+      expect(compose.services[name].profiles).toBeUndefined();
+    }
+    expect(env('gateway-1').ACS_APP).toBe('cwmp-gateway');
+    expect(env('gateway-2').ACS_APP).toBe('cwmp-gateway');
+    expect(env('provisioning').ACS_APP).toBe('provisioning');
+    expect(env('nbi').ACS_APP).toBe('nbi');
+    expect(env('db-indexes').ACS_APP).toBe('db-indexes');
+    expect(env('standalone').ACS_APP).toBe('standalone');
+    // Every app the file runs is one the image builds (the entrypoint refuses any other name).
+    for (const [, service] of appServices) expect(statSync(join(ROOT, 'apps', String(service.environment?.ACS_APP), 'src/main.ts')).isFile()).toBe(true);
+    expect(appServices.filter(([, s]) => isJob(s)).map(([name]) => name)).toEqual(['db-indexes']);
   });
 
-  it.each(services)('%s has a healthcheck and resource limits', (_name, service) => {
-    expect(service.healthcheck?.disable).not.toBe(true);
-    expect(Array.isArray(service.healthcheck?.test) ? service.healthcheck?.test.length : 0).toBeGreaterThan(1);
+  it.each(services)('%s has a healthcheck (a job: its exit code instead) and resource limits', (_name, service) => {
+    if (isJob(service)) {
+      expect(service.healthcheck).toEqual({ disable: true });
+    } else {
+      expect(service.healthcheck?.disable).not.toBe(true);
+      expect(Array.isArray(service.healthcheck?.test) ? service.healthcheck?.test.length : 0).toBeGreaterThan(1);
+    }
     expect(service.deploy?.resources?.limits?.cpus).toBeDefined();
     expect(service.deploy?.resources?.limits?.memory).toMatch(/^\d+[MG]$/);
   });
@@ -92,27 +120,62 @@ describe('deploy/docker-compose.yml', () => {
     for (const name of INFRA) expect(compose.services[name].image).toMatch(/^[\w./-]+:\d[\w.-]*$/);
   });
 
-  it('starts the gateways only once Redis and Kafka are healthy; the standalone needs nothing', () => {
+  it('starts each app once what it opens at start is healthy, and after the index job has succeeded; the standalone needs nothing', () => {
     for (const [name, service] of appServices) {
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
-        expect(`${name} → ${dependency}: ${condition}`).toBe(`${name} → ${dependency}: service_healthy`);
         expect(compose.services[dependency]).toBeDefined();
+        const expected = isJob(compose.services[dependency]) ? 'service_completed_successfully' : 'service_healthy';
+        expect(`${name} → ${dependency}: ${condition}`).toBe(`${name} → ${dependency}: ${expected}`);
       }
     }
-    for (const name of ['gateway-1', 'gateway-2']) {
-      expect(Object.keys(compose.services[name].depends_on ?? {}).sort()).toEqual(['kafka', 'redis']);
-    }
+    const dependencies = (name: string): string[] => Object.keys(compose.services[name].depends_on ?? {}).sort();
+    for (const name of ['gateway-1', 'gateway-2']) expect(dependencies(name)).toEqual(['kafka', 'redis']);
+    expect(dependencies('db-indexes')).toEqual(['mongo']);
+    expect(dependencies('provisioning')).toEqual(['db-indexes', 'kafka', 'mongo', 'redis']);
+    expect(dependencies('nbi')).toEqual(['db-indexes', 'kafka', 'mongo', 'provisioning']);
     expect(compose.services.standalone.depends_on).toBeUndefined();
   });
 
-  it('probes the apps with the script the image ships, and lets them drain before a kill', () => {
-    const dockerfile = read('Dockerfile');
+  it('runs the index job once: never restarted, on the MongoDB database the services use', () => {
+    const job = compose.services['db-indexes'];
+    expect(job.ports).toBeUndefined();
+    const mongoUrls = new Set(appServices.map(([, s]) => s.environment?.ACS_MONGO_URL).filter((url) => url !== undefined));
+    expect([...mongoUrls]).toEqual([env('db-indexes').ACS_MONGO_URL]);
+    // Services built with autoIndex off rely on the job; the image turns it off with NODE_ENV=production.
     for (const [name, service] of appServices) {
+      expect(`${name}: ${service.environment?.NODE_ENV ?? 'production'} ${service.environment?.ACS_MONGO_AUTO_INDEX ?? '-'}`).toBe(`${name}: production -`);
+    }
+  });
+
+  it('probes the servers with the script the image ships, on the port each app listens on, and lets them drain before a kill', () => {
+    const dockerfile = read('Dockerfile');
+    const probeDefaults = probeDefaultPorts();
+    for (const [name, service] of serverApps) {
       const probe = (service.healthcheck?.test as string[]).slice(1);
       expect(`${name}: ${probe.join(' ')}`).toBe(`${name}: node /usr/local/lib/acs/healthcheck.js`);
       expect(dockerfile).toContain(`deploy/docker/healthcheck.js ${probe[1]}`);
       const drainMs = Number(service.environment?.ACS_SHUTDOWN_TIMEOUT_MS ?? 20_000);
       expect(seconds(service.stop_grace_period ?? '10s') * 1000).toBeGreaterThan(drainMs);
+      const app = String(service.environment?.ACS_APP);
+      const managementPort = String(service.environment?.ACS_MGMT_PORT ?? probeDefaults.get(app));
+      expect(`${name}: ${managementPort}`).toMatch(/^[\w-]+: \d+$/);
+      // Published, like every app's metrics and health, on the same number inside and outside.
+      expect((service.ports ?? []).map((p) => p.split(':')[2])).toContain(managementPort);
+    }
+  });
+
+  it("knows each app's default management port in the probe, as the app's main.ts declares it", () => {
+    const probeDefaults = probeDefaultPorts();
+    for (const app of readdirSync(join(ROOT, 'apps'))) {
+      const main = join('apps', app, 'src/main.ts');
+      let source: string;
+      try {
+        source = read(main);
+      } catch {
+        continue;
+      }
+      const declared = /'ACS_MGMT_PORT',\s*(\d+)/.exec(source)?.[1];
+      expect(`${app}: ${probeDefaults.get(app)}`).toBe(`${app}: ${declared}`);
     }
   });
 
@@ -124,7 +187,7 @@ describe('deploy/docker-compose.yml', () => {
   });
 
   it('keeps data in named volumes that are declared', () => {
-    for (const name of INFRA) {
+    for (const name of [...INFRA, 'standalone']) {
       const volumes = compose.services[name].volumes ?? [];
       expect(volumes.length).toBeGreaterThan(0);
       for (const volume of volumes) {
@@ -133,6 +196,17 @@ describe('deploy/docker-compose.yml', () => {
         expect(compose.volumes).toHaveProperty(source);
       }
     }
+    // The standalone's store lives under the image's ACS_DATA_DIR, which must be on its volume: the root is read-only.
+    const dataDir = /\bACS_DATA_DIR=(\S+)/.exec(read('Dockerfile'))?.[1] ?? '';
+    const target = (compose.services.standalone.volumes ?? [])[0]?.split(':')[1] ?? '';
+    expect(`${dataDir}/`.startsWith(`${target}/`) && target !== '').toBe(true);
+    expect(env('standalone').ACS_DATA_DIR).toBeUndefined();
+  });
+
+  it('mounts only the NBI clients directory from the host, read-only, holding the file ACS_NBI_CLIENTS_FILE names', () => {
+    const binds = services.flatMap(([name, s]) => (s.volumes ?? []).filter((v) => /^[./]/.test(v)).map((v) => `${name} ${v}`));
+    expect(binds).toEqual(['nbi ./nbi:/etc/acs/nbi:ro']);
+    expect(env('nbi').ACS_NBI_CLIENTS_FILE).toBe('/etc/acs/nbi/clients.yaml');
   });
 
   it('gives the gateways one shared digest secret, required rather than defaulted', () => {
@@ -141,14 +215,33 @@ describe('deploy/docker-compose.yml', () => {
     expect(secrets[1]).toBe(secrets[0]);
   });
 
-  it('points the gateways at hosts that are services of the file', () => {
-    for (const name of ['gateway-1', 'gateway-2']) {
-      const env = compose.services[name].environment ?? {};
-      expect(env.ACS_SESSION_STORE).toBe('redis');
-      expect(env.ACS_EVENT_BUS).toBe('kafka');
-      expect(compose.services[new URL(String(env.ACS_REDIS_URL)).hostname]).toBeDefined();
-      for (const broker of String(env.ACS_KAFKA_BROKERS).split(',')) expect(compose.services[broker.split(':')[0]]).toBeDefined();
+  it('points the apps at hosts that are services of the file, and starts them after those', () => {
+    for (const name of ['gateway-1', 'gateway-2', 'provisioning']) {
+      expect(env(name).ACS_SESSION_STORE).toBe('redis');
+      expect(env(name).ACS_EVENT_BUS).toBe('kafka');
     }
+    expect(env('nbi').ACS_EVENT_BUS).toBe('kafka');
+    for (const [name, service] of appServices.filter(([, s]) => !s.profiles)) {
+      const e = service.environment ?? {};
+      const hosts = [
+        ...(e.ACS_REDIS_URL ? [new URL(String(e.ACS_REDIS_URL)).hostname] : []),
+        ...(e.ACS_MONGO_URL ? [new URL(String(e.ACS_MONGO_URL)).hostname] : []),
+        ...(e.ACS_KAFKA_BROKERS ? String(e.ACS_KAFKA_BROKERS).split(',').map((broker) => broker.split(':')[0]) : []),
+        ...(e.ACS_NBI_PROVISIONING_ADDRESS ? [String(e.ACS_NBI_PROVISIONING_ADDRESS).split(':')[0]] : []),
+      ];
+      for (const host of hosts) {
+        expect(compose.services[host]).toBeDefined();
+        expect(`${name} → ${host}: ${host in (service.depends_on ?? {})}`).toBe(`${name} → ${host}: true`);
+      }
+    }
+  });
+
+  it("gives the NBI provisioning's internal API where provisioning listens on the compose network, and publishes only the NBI's", () => {
+    expect(env('provisioning').ACS_GRPC_HOST).toBe('0.0.0.0');
+    expect(env('nbi').ACS_NBI_PROVISIONING_ADDRESS).toBe(`provisioning:${env('provisioning').ACS_GRPC_PORT}`);
+    // The internal API has no authentication: reachable from the compose network only.
+    expect((compose.services.provisioning.ports ?? []).map((p) => p.split(':')[2])).not.toContain(String(env('provisioning').ACS_GRPC_PORT));
+    expect(compose.services.nbi.ports).toContain(`127.0.0.1:${env('nbi').ACS_NBI_PORT ?? 50052}:${env('nbi').ACS_NBI_PORT ?? 50052}`);
   });
 
   it('passes the apps only ACS_* settings that are documented and read by the code', () => {
@@ -162,6 +255,31 @@ describe('deploy/docker-compose.yml', () => {
     expect({ undocumented, unread }).toEqual({ undocumented: [], unread: [] });
   });
 });
+
+describe('deploy/nbi/clients.example.yaml', () => {
+  const example = read('deploy/nbi/clients.example.yaml');
+  const placeholders = [...example.matchAll(/^\s+- sha256: (\S+)$/gm)].map((m) => m[1]);
+
+  it('has one placeholder digest, which an unedited copy refuses at start rather than letting anyone in', () => {
+    expect(placeholders).toHaveLength(1);
+    expect(() => parseClientRegistry(example, 'clients.yaml')).toThrow(ClientRegistryError);
+    expect(() => parseClientRegistry(example, 'clients.yaml')).toThrow(/sha256/);
+  });
+
+  it('once the placeholder is replaced by a token\'s digest, lets that token in as an admin', () => {
+    const { token, sha256 } = generateApiToken();
+    const registry = parseClientRegistry(example.replace(placeholders[0], sha256), 'clients.yaml');
+    expect(token.startsWith('acs_')).toBe(true);
+    expect(registry.byTokenDigest(sha256)?.name).toBe('admin');
+    expect(registry.byTokenDigest(sha256)?.roles).toEqual(['admin']);
+  });
+});
+
+/** The probe's table of default management ports per app (deploy/docker/healthcheck.js). */
+function probeDefaultPorts(): Map<string, string> {
+  const table = /const DEFAULT_MGMT_PORTS = \{([^}]*)\}/.exec(read('deploy/docker/healthcheck.js'))?.[1] ?? '';
+  return new Map([...table.matchAll(/'?([\w-]+)'?:\s*(\d+)/g)].map((m) => [m[1], m[2]]));
+}
 
 interface Instruction {
   keyword: string;
