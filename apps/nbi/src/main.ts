@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { MongoConnection, readMongoConfig } from '@acs/infra-mongo';
 import { adaptersFromEnv } from '@acs/infra-runtime';
-import { ClientRegistryFile, createNbiServerCredentials, loadNbiConfig, loadNbiSecurityConfig, MongoAuditLog } from '@acs/nbi';
+import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, loadNbiConfig, loadNbiSecurityConfig, MongoAuditLog } from '@acs/nbi';
 import { closeOnSignals, ConfigError, createLogger, EnvReader } from '@acs/platform';
 import { NbiAppModule } from './nbi-app.module';
 
@@ -22,15 +22,20 @@ async function main(): Promise<void> {
   const adapters = await adaptersFromEnv('acs-nbi', logger);
   const mongo = await MongoConnection.open(readMongoConfig(process.env, 'acs-nbi'));
   const auditLog = await MongoAuditLog.open(mongo);
+  // FerretDB has no TTL indexes: old audit entries are deleted on a schedule (0 keeps them for ever).
+  const retentionDays = env.int('ACS_NBI_AUDIT_RETENTION_DAYS', 365, { min: 0 });
+  const retention = retentionDays > 0 ? new AuditRetention(auditLog, retentionDays * 86_400_000, logger) : undefined;
   logger.info({ adapters: adapters.describe, mongo: mongo.displayUrl, tls: security.tls ? (security.tls.clientCaFile ? 'mtls' : 'tls') : 'off' }, 'adapters connected');
   const app = await NestFactory.create(
     NbiAppModule.forRoot(adapters, logger, { config, auditLog, clients, rateLimit: security.rateLimit, credentials, onShutdown: () => clients.close() }),
     { logger: ['error', 'warn'] },
   );
   closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), async () => {
+    await retention?.stop();
     await adapters.close();
     await mongo.close();
   });
+  retention?.start();
   await app.listen(env.int('ACS_MGMT_PORT', 9466, { min: 0, max: 65535 }), env.string('ACS_MGMT_HOST', '0.0.0.0'));
 }
 

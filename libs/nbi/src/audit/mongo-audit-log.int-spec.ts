@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { buildIndexes, MongoConnection, MongoUnavailableError, readMongoConfig, redactMongoUrl } from '@acs/infra-mongo';
 
+import { AuditRetention } from './audit-retention';
 import { MongoAuditLog } from './mongo-audit-log';
 import { auditCollection, nbiCollections } from './nbi-collections.schema';
 import { describeAuditLogContract } from './testing/audit-log.contract';
@@ -51,6 +52,24 @@ describeAuditLogContract('MongoDB', async () => {
     },
     cleanup: () => log.close(),
   };
+});
+
+describe('nbi.audit retention', () => {
+  it('deletes the entries older than the cut-off and keeps the rest', async () => {
+    shared ??= await connect();
+    await shared.connection.db!.collection(auditCollection.collection).deleteMany({});
+    const log = await MongoAuditLog.open(shared);
+    const entry = (id: string, time: number) => ({
+      id, time, client: 'oss', authentication: 'token' as const, method: '/acs.v1.TaskService/CreateTask', resourceType: 'tasks',
+      action: 'add', target: 'dev-1', outcome: 'OK', message: '', peer: '127.0.0.1:1', durationMs: 1,
+    });
+    for (const [id, time] of [['a', 1000], ['b', 2000], ['c', 3000]] as const) await log.record(entry(id, time));
+    const retention = new AuditRetention(log, 1500, { info: () => undefined, warn: () => undefined }, 60_000, () => 3500);
+    await retention.runOnce();
+    expect((await log.list({ limit: 10 })).map((e) => e.id)).toEqual(['c', 'b']);
+    expect(await log.deleteOlderThan(2500)).toBe(1);
+    expect((await log.list({ limit: 10 })).map((e) => e.id)).toEqual(['c']);
+  });
 });
 
 describe('nbi.audit indexes', () => {

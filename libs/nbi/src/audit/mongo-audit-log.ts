@@ -12,8 +12,9 @@ type AuditDocument = Omit<AuditEntry, 'id'> & { _id: string };
  * (no mongoose document per entry: the schema documents the shape and carries the indexes). `close()` leaves the
  * process's connection open: the app owns it.
  *
- * Nothing expires entries here: TTL indexes are outside what FerretDB supports. An operator who wants a retention
- * period deletes old entries on a schedule (`deleteMany({ time: { $lt: cutoff } })`, served by the time index).
+ * Entries do not expire by themselves: TTL indexes are outside what FerretDB supports. The nbi pod deletes entries
+ * older than its retention period on a schedule instead (`deleteOlderThan`, served by the time index; see
+ * AuditRetention).
  */
 export class MongoAuditLog implements AuditLog {
   private constructor(
@@ -51,6 +52,12 @@ export class MongoAuditLog implements AuditLog {
         .toArray(),
     );
     return documents.map(({ _id, ...rest }) => ({ ...rest, id: _id }) as AuditEntry);
+  }
+
+  /** Deletes the entries recorded before `time` (epoch ms); how many went. Idempotent, so every pod may run it. */
+  async deleteOlderThan(time: number): Promise<number> {
+    const result = await guardMongo(() => this.collection.deleteMany({ time: { $lt: time } }));
+    return result.deletedCount;
   }
 
   ping(): Promise<void> {
