@@ -211,7 +211,7 @@ describe('public API acs.v1 (standalone)', () => {
 
     it('TaskService.GetTask and ListTasks return the task', async () => {
       const { task } = await call(api.tasks.getTask.bind(api.tasks), acsV1.GetTaskRequest.fromPartial({ taskId: doneTask.id }));
-      expect(task).toMatchObject({ id: doneTask.id, deviceId: awake.deviceId, status: TaskStatus.TASK_STATUS_DONE, source: 'api' });
+      expect(task).toMatchObject({ id: doneTask.id, deviceId: awake.deviceId, status: TaskStatus.TASK_STATUS_DONE, source: 'api:admin' });
       const listed = await call(
         api.tasks.listTasks.bind(api.tasks),
         acsV1.ListTasksRequest.fromPartial({ deviceId: awake.deviceId, statuses: [TaskStatus.TASK_STATUS_DONE], pageSize: 10 }),

@@ -115,7 +115,7 @@ export const TASK_COMMANDS: CommandSpec[] = [
     options: {
       device: { type: 'string', valueName: 'ID', description: 'only this device\'s tasks' },
       status: { type: 'string', multiple: true, valueName: 'S,...', description: 'only these statuses: pending, dispatched, done, faulted, expired, cancelled' },
-      source: { type: 'string', valueName: 'SOURCE', description: 'only tasks of this source: api, preset:NAME' },
+      source: { type: 'string', valueName: 'SOURCE', description: 'only tasks of this source: api:CLIENT, preset:NAME' },
       ...PAGE_OPTIONS,
     },
     async run({ options, out, connection }) {

@@ -2,6 +2,7 @@ import type { ServerUnaryCall, ServerWritableStream, ServiceError } from '@grpc/
 import { acsV1, provisioningV1 as internal } from '@acs/contracts';
 import { abortSignalOf, serverStream, unary } from '@acs/platform';
 import { backendError as backendErrorOf, type ProvisioningBackend } from './provisioning-backend';
+import { CLIENT_METADATA_KEY } from '../security/nbi-security.interceptor';
 import { relayMessage, type MessageCodec } from './wire-relay';
 
 type InternalMethod = keyof InstanceType<typeof internal.ProvisioningServiceClient>;
@@ -12,20 +13,41 @@ function pair<P, I>(publicCodec: MessageCodec<P>, internalCodec: MessageCodec<I>
 }
 
 /**
- * A public unary RPC answered by one internal RPC: request and response converted by their wire form, the caller's
- * deadline passed on. `extraMs` widens the default deadline of calls that wait on purpose (CreateTask with a wait).
+ * Fields of internal requests that only the NBI sets, from what it knows of the caller (the client's name the
+ * security interceptor put in `x-acs-client`), never from the public request. The wire-compatibility spec accepts
+ * them as the only internal fields without a public counterpart.
  */
+export const NBI_SET_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'acs.internal.provisioning.v1.CreateTaskRequest': ['requested_by'],
+};
+
+interface RelayOptions<PReq, IReq> {
+  /** Widens the default deadline of calls that wait on purpose (CreateTask with a wait). */
+  extraMs?: (request: PReq) => number;
+  /** Sets the NBI_SET_FIELDS of the internal request. */
+  enrich?: (request: IReq, client: string) => IReq;
+}
+
+/** A public unary RPC answered by one internal RPC: messages converted by their wire form, the deadline passed on. */
 function relay<PReq, IReq, IRes, PRes>(
   backend: ProvisioningBackend,
   method: InternalMethod,
   request: { publicCodec: MessageCodec<PReq>; internalCodec: MessageCodec<IReq> },
   response: { publicCodec: MessageCodec<PRes>; internalCodec: MessageCodec<IRes> },
-  extraMs: (request: PReq) => number = () => 0,
+  options: RelayOptions<PReq, IReq> = {},
 ) {
   return unary<PReq, PRes>(async (message: PReq, call: ServerUnaryCall<PReq, PRes>) => {
-    const answer = await backend.unary<IReq, IRes>(method, relayMessage(request.publicCodec, request.internalCodec, message), call, extraMs(message));
+    let internalRequest = relayMessage(request.publicCodec, request.internalCodec, message);
+    if (options.enrich) internalRequest = options.enrich(internalRequest, clientOf(call));
+    const answer = await backend.unary<IReq, IRes>(method, internalRequest, call, options.extraMs?.(message) ?? 0);
     return relayMessage(response.internalCodec, response.publicCodec, answer);
   });
+}
+
+/** The authenticated client's name (set by the security interceptor; '' on a server without it, e.g. in tests). */
+function clientOf(call: Pick<ServerUnaryCall<unknown, unknown>, 'metadata'>): string {
+  const [value] = call.metadata.get(CLIENT_METADATA_KEY);
+  return typeof value === 'string' ? value : '';
 }
 
 const m = {
@@ -93,7 +115,10 @@ export function deviceServiceOf(backend: ProvisioningBackend): acsV1.DeviceServi
 
 export function taskServiceOf(backend: ProvisioningBackend): acsV1.TaskServiceServer {
   return {
-    createTask: relay(backend, 'createTask', m.createTaskRequest, m.createTaskResponse, (request) => request.waitTimeoutMs),
+    createTask: relay(backend, 'createTask', m.createTaskRequest, m.createTaskResponse, {
+      extraMs: (request) => request.waitTimeoutMs,
+      enrich: (request, client) => ({ ...request, requestedBy: client }),
+    }),
     getTask: relay(backend, 'getTask', m.getTaskRequest, m.getTaskResponse),
     listTasks: relay(backend, 'listTasks', m.listTasksRequest, m.listTasksResponse),
     cancelTask: relay(backend, 'cancelTask', m.cancelTaskRequest, m.cancelTaskResponse),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadSync } from '@grpc/proto-loader';
-import { RELAYED_MESSAGES } from './provisioning-relays';
+import { NBI_SET_FIELDS, RELAYED_MESSAGES } from './provisioning-relays';
 
 interface FieldShape {
   name: string;
@@ -15,6 +15,7 @@ interface FieldShape {
 const protoRoot = join(__dirname, '../../../contracts/proto');
 const definitions = loadSync(['acs/v1/devices.proto', 'acs/v1/tasks.proto', 'acs/v1/presets.proto', 'acs/v1/faults.proto', 'acs/internal/provisioning/v1/provisioning.proto'], {
   includeDirs: [protoRoot],
+  keepCase: true,
 });
 
 interface TypeShape {
@@ -85,6 +86,7 @@ function differences(publicName: string, internalName: string, seen = new Set<st
     }
   }
   for (const other of internalFields.values()) {
+    if (NBI_SET_FIELDS[internalName]?.includes(other.name)) continue;
     if (!fieldsOf(publicName).some((f) => f.number === other.number)) {
       problems.push(`${internalName}.${other.name} (#${other.number}) is not in ${publicName} (the NBI would drop it)`);
     }
@@ -99,6 +101,19 @@ describe('acs.v1 messages relayed to the provisioning API', () => {
 
   it.each(RELAYED_MESSAGES.map(([p, i]) => [p, i]))('%s is wire-compatible with %s', (publicName, internalName) => {
     expect(differences(publicName, internalName)).toEqual([]);
+  });
+
+  it('lets only the NBI-set fields be internal-only, and none of them collides with a public field', () => {
+    for (const [internalName, names] of Object.entries(NBI_SET_FIELDS)) {
+      const pair = RELAYED_MESSAGES.find(([, i]) => i === internalName);
+      expect(pair).toBeDefined();
+      const publicNumbers = new Set(fieldsOf(pair![0]).map((f) => f.number));
+      for (const name of names) {
+        const field = fieldsOf(internalName).find((f) => f.name === name);
+        expect(field).toBeDefined();
+        expect(publicNumbers.has(field!.number)).toBe(false);
+      }
+    }
   });
 
   it('notices a field that does not match', () => {

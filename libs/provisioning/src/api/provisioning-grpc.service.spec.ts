@@ -122,6 +122,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
     connectionRequest: false,
     waitTimeoutMs: 0,
     maxAttempts: 0,
+    requestedBy: '',
     ...extra,
   });
 
@@ -139,6 +140,16 @@ describe('ProvisioningGrpcService over gRPC', () => {
 
       const got = await call(client.getTask.bind(client), { taskId: created.task!.id });
       expect(got.task).toEqual(created.task);
+    });
+
+    it('attributes a task to the client the NBI names, and refuses a malformed name', async () => {
+      const deviceId = await registerDevice();
+      const created = await call(client.createTask.bind(client), createRequest(deviceId, reboot, { requestedBy: 'oss-eu' }));
+      expect(created.task?.source).toBe('api:oss-eu');
+      const listed = await call(client.listTasks.bind(client), { deviceId: '', statuses: [], source: 'api:oss-eu', pageSize: 0, pageToken: '' });
+      expect(listed.tasks.map((t) => t.id)).toEqual([created.task!.id]);
+      const bad = await failure(call(client.createTask.bind(client), createRequest(deviceId, reboot, { requestedBy: 'two words' })));
+      expect(fieldsOf(bad)).toEqual(['requested_by']);
     });
 
     it('refuses an invalid request with a violation per field', async () => {

@@ -75,6 +75,9 @@ export interface ProvisioningGrpcServiceDeps {
   now?: () => number;
 }
 
+/** A requesting client's name as the NBI passes it (the names of its clients file). */
+const REQUESTER_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
 const DEFAULT_PRESET_RULES: PresetRules = {
   validate: validatePreset,
   parseYaml: (text, sourceName) => parsePresetYaml(text, sourceName),
@@ -167,6 +170,9 @@ export class ProvisioningGrpcService {
       violations.push({ field: 'wait_timeout_ms', description: `at most ${MAX_WAIT_TIMEOUT_MS} (watch the task for longer)`, reason: 'OUT_OF_RANGE' });
     }
     if (request.maxAttempts > MAX_TASK_ATTEMPTS) violations.push({ field: 'max_attempts', description: `at most ${MAX_TASK_ATTEMPTS}`, reason: 'OUT_OF_RANGE' });
+    if (request.requestedBy !== '' && !REQUESTER_PATTERN.test(request.requestedBy)) {
+      violations.push({ field: 'requested_by', description: 'a client name: 1–128 printable characters without spaces', reason: 'BAD_FORMAT' });
+    }
     let expiresInMs: number | undefined;
     if (request.expireTime !== undefined) {
       expiresInMs = request.expireTime.getTime() - this.now();
@@ -179,7 +185,7 @@ export class ProvisioningGrpcService {
     let task = await this.tasks.create({
       deviceId: request.deviceId,
       spec: wholeTreeAsRoot(spec, device.rootObject),
-      source: 'api',
+      source: request.requestedBy === '' ? 'api' : `api:${request.requestedBy}`,
       connectionRequest: request.connectionRequest,
       ...(request.maxAttempts > 0 ? { maxAttempts: request.maxAttempts } : {}),
       ...(expiresInMs !== undefined ? { expiresInMs } : {}),

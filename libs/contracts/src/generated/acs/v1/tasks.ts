@@ -225,7 +225,10 @@ export interface Task {
   deviceId: string;
   spec?: TaskSpec | undefined;
   status: TaskStatus;
-  /** `api`, or `preset:<name>` for work a preset created. */
+  /**
+   * `api:<client>` for work an API client asked for (the client's name in the NBI's clients file), `preset:<name>`
+   * for work a preset created.
+   */
   source: string;
   /** Preset channel the task's faults are filed under; `default` for API tasks. */
   channel: string;
@@ -302,7 +305,7 @@ export interface ListTasksRequest {
   deviceId: string;
   /** Only tasks in one of these statuses; empty = any. */
   statuses: TaskStatus[];
-  /** Only tasks of this source (`api`, `preset:<name>`); "" = any. */
+  /** Only tasks of this source (`api:<client>`, `preset:<name>`); "" = any. */
   source: string;
   pageSize: number;
   pageToken: string;

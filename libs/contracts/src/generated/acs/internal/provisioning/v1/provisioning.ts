@@ -298,7 +298,10 @@ export interface Task {
   deviceId: string;
   spec?: TaskSpec | undefined;
   status: TaskStatus;
-  /** `api`, or `preset:<name>` for work a preset created. */
+  /**
+   * `api:<client>` for work an API client asked for (`api` when the caller is not known), `preset:<name>` for work a
+   * preset created.
+   */
   source: string;
   /** Preset channel the task's faults are filed under; `default` for API tasks. */
   channel: string;
@@ -347,7 +350,14 @@ export interface CreateTaskRequest {
   /** Attempts before the task is FAULTED; 0 = server default. */
   maxAttempts: number;
   /** When the task expires if not final; unset = server default. */
-  expireTime?: Date | undefined;
+  expireTime?:
+    | Date
+    | undefined;
+  /**
+   * Who asked: set by the NBI to its authenticated client's name, not by that client. The task's source becomes
+   * `api:<requested_by>`; empty leaves it `api`.
+   */
+  requestedBy: string;
 }
 
 export interface CreateTaskResponse {
@@ -375,7 +385,7 @@ export interface ListTasksRequest {
   deviceId: string;
   /** Only tasks in one of these statuses; empty = any. */
   statuses: TaskStatus[];
-  /** Only tasks of this source (`api`, `preset:<name>`); "" = any. */
+  /** Only tasks of this source (`api:<client>`, `preset:<name>`); "" = any. */
   source: string;
   pageSize: number;
   pageToken: string;
@@ -3258,6 +3268,7 @@ function createBaseCreateTaskRequest(): CreateTaskRequest {
     waitTimeoutMs: 0,
     maxAttempts: 0,
     expireTime: undefined,
+    requestedBy: "",
   };
 }
 
@@ -3280,6 +3291,9 @@ export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
     }
     if (message.expireTime !== undefined) {
       Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(50).fork()).join();
+    }
+    if (message.requestedBy !== "") {
+      writer.uint32(58).string(message.requestedBy);
     }
     return writer;
   },
@@ -3345,6 +3359,14 @@ export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
             message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.requestedBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3385,6 +3407,11 @@ export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
         : isSet(object.expire_time)
         ? fromJsonTimestamp(object.expire_time)
         : undefined,
+      requestedBy: isSet(object.requestedBy)
+        ? globalThis.String(object.requestedBy)
+        : isSet(object.requested_by)
+        ? globalThis.String(object.requested_by)
+        : "",
     };
   },
 
@@ -3408,6 +3435,9 @@ export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
     if (message.expireTime !== undefined) {
       obj.expireTime = message.expireTime.toISOString();
     }
+    if (message.requestedBy !== "") {
+      obj.requestedBy = message.requestedBy;
+    }
     return obj;
   },
 
@@ -3422,6 +3452,7 @@ export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
     message.waitTimeoutMs = object.waitTimeoutMs ?? 0;
     message.maxAttempts = object.maxAttempts ?? 0;
     message.expireTime = object.expireTime ?? undefined;
+    message.requestedBy = object.requestedBy ?? "";
     return message;
   },
 };
