@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { acsV1 } from '@acs/contracts';
+import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
+
+import { freePort, startApp, type RunningApp } from '../support/processes';
+import { call, collect, eventually, NbiChannel, type AcsV1Clients } from './support/nbi-client';
+import { writeTestClients, type TestClients } from './support/nbi-clients-file';
+import { startNbiProcess, type NbiProcess } from './support/nbi-process';
+
+const { TaskStatus } = acsV1;
+
+/**
+ * The production path of the public API: an nbi pod relaying to a provisioning pod, live events from real Kafka,
+ * the audit log in FerretDB, a gateway pod serving a simulated CPE (all on the shared servers of
+ * `npm run infra:test`, under names of their own).
+ */
+describe('public API on the distributed ACS (nbi + provisioning + gateway pods)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'acs-nbi-distributed-'));
+  const run = randomBytes(4).toString('hex');
+  const shared = {
+    ACS_SESSION_STORE: 'redis',
+    ACS_REDIS_URL: process.env.ACS_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ACS_REDIS_KEY_PREFIX: `acs-e2e-${run}`,
+    ACS_EVENT_BUS: 'kafka',
+    ACS_KAFKA_BROKERS: process.env.ACS_KAFKA_BROKERS ?? '127.0.0.1:9092',
+    ACS_KAFKA_TOPIC_PREFIX: `e2e-${run}.`,
+    ACS_KAFKA_PARTITIONS: '4',
+    ACS_MONGO_URL: `mongodb://127.0.0.1:27017/acs_e2e_${run}`,
+  };
+  const cpes: SimulatedCpe[] = [];
+  let clients: TestClients;
+  let provisioning: RunningApp;
+  let gateway: RunningApp;
+  let nbi: NbiProcess;
+  let channel: NbiChannel;
+  let api: AcsV1Clients;
+
+  beforeAll(async () => {
+    clients = writeTestClients(dir);
+    provisioning = await startApp('provisioning', shared).catch((error: Error) => {
+      throw new Error(`${error.message}\n(the distributed mode needs Redis, Kafka and FerretDB: run \`npm run infra:test\`)`);
+    });
+    gateway = await startApp('cwmp-gateway', { ...shared, ACS_PLAN_WAIT_MS: '3000', ACS_CONNECTION_REQUEST_DEVICE_INTERVAL_MS: '0' });
+    nbi = await startNbiProcess({ ...shared, ACS_NBI_CLIENTS_FILE: clients.file, ACS_NBI_PROVISIONING_ADDRESS: provisioning.grpcAddress });
+    channel = new NbiChannel(nbi.nbiAddress);
+    api = channel.clients(clients.admin);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const cpe of cpes) await cpe.stop();
+    channel?.close();
+    await nbi?.stop();
+    await gateway?.stop();
+    await provisioning?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('streams a new device\'s registration from Kafka, runs a task on it and audits the call in MongoDB', async () => {
+    const serialNumber = `D${run.toUpperCase()}`;
+    const deviceId = `E2E0A2-NbiPodRouter-${serialNumber}`;
+    // WatchEvents is a live view: open it before the device exists. The pod's consumer group joined at start.
+    const stream = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.registered'], deviceIds: [deviceId] }), {
+      deadline: Date.now() + 60_000,
+    });
+    const registered = collect(stream, (message) => message.event?.subject === deviceId, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const cpe = new SimulatedCpe({
+      acsUrl: gateway.cwmpUrl,
+      model: DataModel.builtin('tr181'),
+      oui: 'E2E0A2',
+      productClass: 'NbiPodRouter',
+      serialNumber,
+      periodicInformInterval: 3600,
+      connectionRequest: { host: '127.0.0.1', port: await freePort(), username: 'cpe', password: 'cpe' },
+    });
+    cpes.push(cpe);
+    await cpe.start();
+    await cpe.idle();
+    const events = await registered;
+    expect(events[events.length - 1].event).toMatchObject({ type: 'acs.device.registered', subject: deviceId, topic: 'acs.device' });
+    stream.cancel();
+
+    // Provisioning learns the device from Kafka too; the task waits until it knows it.
+    const created = await call(
+      api.tasks.createTask.bind(api.tasks),
+      acsV1.CreateTaskRequest.fromPartial({
+        deviceId,
+        spec: { kind: { $case: 'getParameterValues', getParameterValues: { parameterNames: ['Device.DeviceInfo.SoftwareVersion'] } } },
+        connectionRequest: true,
+        waitTimeoutMs: 30_000,
+      }),
+      40_000,
+    );
+    expect(created.finished).toBe(true);
+    expect(created.task).toMatchObject({ status: TaskStatus.TASK_STATUS_DONE, source: 'api:admin' });
+    const { parameters } = await call(
+      api.devices.getDeviceParameters.bind(api.devices),
+      acsV1.GetDeviceParametersRequest.fromPartial({ deviceId, path: 'Device.DeviceInfo.SoftwareVersion' }),
+    );
+    expect(parameters[0]?.value).toBe(cpe.model.value('Device.DeviceInfo.SoftwareVersion'));
+
+    // The entry is written as the call ends, beside the answer: look until it is there.
+    const { records } = await eventually(
+      () => call(api.audit.listAuditRecords.bind(api.audit), acsV1.ListAuditRecordsRequest.fromPartial({ client: 'admin', resourceType: 'tasks' })),
+      (page) => page.records.length > 0,
+      5_000,
+    );
+    expect(records[0]).toMatchObject({ client: 'admin', authentication: 'token', method: '/acs.v1.TaskService/CreateTask', action: 'add', target: deviceId, outcome: 'OK' });
+  }, 120_000);
+});
