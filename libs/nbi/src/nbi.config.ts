@@ -12,6 +12,14 @@ export interface NbiConfig {
   healthIntervalMs: number;
   /** How long a stop lets calls in flight finish (watch streams are ended at once). */
   shutdownTimeoutMs: number;
+  /**
+   * Connections are closed (GOAWAY) after this long, so clients behind an L4 balancer spread again over pods added
+   * since they connected; open calls get `maxConnectionAgeGraceMs` more, then long watches end and clients reconnect.
+   */
+  maxConnectionAgeMs: number;
+  maxConnectionAgeGraceMs: number;
+  /** HTTP/2 pings on idle connections, so balancers and NATs keep long watches open and dead peers are noticed. */
+  keepaliveMs: number;
 }
 
 /**
@@ -27,5 +35,8 @@ export function loadNbiConfig(env: Record<string, string | undefined> = process.
     maxMessageBytes: e.int('ACS_NBI_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 * 1024 }),
     healthIntervalMs: e.int('ACS_NBI_HEALTH_INTERVAL_MS', 2000, { min: 100 }),
     shutdownTimeoutMs: e.int('ACS_NBI_SHUTDOWN_TIMEOUT_MS', 5000, { min: 0 }),
+    maxConnectionAgeMs: e.int('ACS_NBI_MAX_CONNECTION_AGE_MS', 30 * 60_000, { min: 1000 }),
+    maxConnectionAgeGraceMs: e.int('ACS_NBI_MAX_CONNECTION_AGE_GRACE_MS', 60 * 60_000, { min: 0 }),
+    keepaliveMs: e.int('ACS_NBI_KEEPALIVE_MS', 60_000, { min: 10_000 }),
   };
 }

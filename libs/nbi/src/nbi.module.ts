@@ -78,6 +78,15 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
       maxReceiveMessageBytes: config.maxMessageBytes,
       maxSendMessageBytes: config.maxMessageBytes,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
+      channelOptions: {
+        'grpc.max_connection_age_ms': config.maxConnectionAgeMs,
+        'grpc.max_connection_age_grace_ms': config.maxConnectionAgeGraceMs,
+        'grpc.keepalive_time_ms': config.keepaliveMs,
+        'grpc.keepalive_timeout_ms': 20_000,
+        // Clients' own keepalive pings (acsctl events tail, operators' watchers) are welcome down to 10 s apart.
+        'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+        'grpc.keepalive_permit_without_calls': 1,
+      },
       descriptorSets: [acsV1DescriptorSet],
       logger,
     });
