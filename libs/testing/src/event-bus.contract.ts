@@ -1,4 +1,4 @@
-import type { BusHandler, BusMessage, EventBus } from '@acs/platform';
+import { GroupTopicConflictError, type BusHandler, type BusMessage, type EventBus } from '@acs/platform';
 
 import { type ContractFactory, type ContractSubject, sleep, uniqueToken, waitFor } from './contract-subject';
 
@@ -120,6 +120,16 @@ export function describeEventBusContract(
         const ids = sent.map((m) => m.id).sort();
         expect(dedupe(first.ids()).sort()).toEqual(ids);
         expect(dedupe(second.ids()).sort()).toEqual(ids);
+      },
+      testTimeout,
+    );
+
+    it(
+      'refuses a group that already follows another topic',
+      async () => {
+        const shared = group('one-topic');
+        await bus.subscribe(topic, { group: shared }, new Inbox().handler);
+        await expect(bus.subscribe(`${topic}-other`, { group: shared }, new Inbox().handler)).rejects.toBeInstanceOf(GroupTopicConflictError);
       },
       testTimeout,
     );

@@ -59,31 +59,39 @@ describe('public API on the distributed ACS (nbi + provisioning + gateway pods)'
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  it('streams a new device\'s registration from Kafka, runs a task on it and audits the call in MongoDB', async () => {
-    const serialNumber = `D${run.toUpperCase()}`;
-    const deviceId = `E2E0A2-NbiPodRouter-${serialNumber}`;
-    // WatchEvents is a live view: open it before the device exists. The pod's consumer group joined at start.
-    const stream = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.registered'], deviceIds: [deviceId] }), {
+  it('streams new devices\' registrations from Kafka, runs a task on one and audits the call in MongoDB', async () => {
+    // Several devices, so their keys spread over every partition of acs.device: a pod reading only some partitions
+    // (a consumer group shared across topics did) misses some of them.
+    const serials = Array.from({ length: 8 }, (_, i) => `D${run.toUpperCase()}${i}`);
+    const ids = serials.map((serial) => `E2E0A2-NbiPodRouter-${serial}`);
+    // WatchEvents is a live view: open it before the devices exist. The pod's consumer groups joined at start.
+    const stream = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.registered'], deviceIds: ids }), {
       deadline: Date.now() + 60_000,
     });
-    const registered = collect(stream, (message) => message.event?.subject === deviceId, 60_000);
+    const seen = new Set<string>();
+    const registered = collect(stream, (message) => (seen.add(message.event!.subject), seen.size === ids.length), 60_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
 
-    const cpe = new SimulatedCpe({
-      acsUrl: gateway.cwmpUrl,
-      model: DataModel.builtin('tr181'),
-      oui: 'E2E0A2',
-      productClass: 'NbiPodRouter',
-      serialNumber,
-      periodicInformInterval: 3600,
-      connectionRequest: { host: '127.0.0.1', port: await freePort(), username: 'cpe', password: 'cpe' },
-    });
-    cpes.push(cpe);
-    await cpe.start();
-    await cpe.idle();
+    for (const serialNumber of serials) {
+      const cpe = new SimulatedCpe({
+        acsUrl: gateway.cwmpUrl,
+        model: DataModel.builtin('tr181'),
+        oui: 'E2E0A2',
+        productClass: 'NbiPodRouter',
+        serialNumber,
+        periodicInformInterval: 3600,
+        connectionRequest: { host: '127.0.0.1', port: await freePort(), username: 'cpe', password: 'cpe' },
+      });
+      cpes.push(cpe);
+      await cpe.start();
+    }
+    for (const started of cpes) await started.idle();
     const events = await registered;
-    expect(events[events.length - 1].event).toMatchObject({ type: 'acs.device.registered', subject: deviceId, topic: 'acs.device' });
+    expect([...seen].sort()).toEqual([...ids].sort());
+    expect(events.every((m) => m.event?.type === 'acs.device.registered' && m.event.topic === 'acs.device')).toBe(true);
     stream.cancel();
+    const cpe = cpes[0];
+    const deviceId = ids[0];
 
     // Provisioning learns the device from Kafka too; the task waits until it knows it.
     const created = await call(

@@ -1,5 +1,5 @@
 import { type Admin, type Consumer, Kafka, type LogEntry, Partitioners, type Producer } from 'kafkajs';
-import { UnavailableError, type BusHandler, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from '@acs/platform';
+import { GroupTopicConflictError, UnavailableError, type BusHandler, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from '@acs/platform';
 
 import { dlqTopic, encodeBusMessage } from './bus-message.codec';
 import { type KafkaLogLevel, type KafkaLogSink, kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
@@ -80,6 +80,8 @@ export class KafkaEventBus implements EventBus {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly subscriptions = new Set<KafkaSubscription>();
+  /** group → the topic it follows (a group across topics would leave partitions unread; see SubscribeOptions). */
+  private readonly groupTopics = new Map<string, string>();
   private readonly topicsReady = new Map<string, Promise<void>>();
   private producerConnected: Promise<void> | null = null;
   private adminConnected: Promise<void> | null = null;
@@ -169,6 +171,9 @@ export class KafkaEventBus implements EventBus {
 
   async subscribe(topic: string, options: SubscribeOptions, handler: BusHandler): Promise<Subscription> {
     this.assertOpen();
+    const followed = this.groupTopics.get(options.group);
+    if (followed !== undefined && followed !== topic) throw new GroupTopicConflictError(options.group, topic, followed);
+    this.groupTopics.set(options.group, topic);
     await this.connectProducer(); // dead letters go through it
     await this.ensureTopic(topic);
     // Created up front so it is there for operators (and alerting) before the first failure needs it.

@@ -16,14 +16,15 @@ export interface EventWatcher {
 }
 
 /**
- * Fans the public topics out to the open WatchEvents streams of this pod. The pod reads each topic once, in a
- * consumer group of its own (every NBI pod must see every event, so pods do not share a group), from the events
- * published after it started: a watch is a live view, not a replay (Kafka is the replay log).
+ * Fans the public topics out to the open WatchEvents streams of this pod. The pod reads each topic once, in
+ * consumer groups of its own (every NBI pod must see every event, so pods do not share groups; one group per topic,
+ * as the bus requires), from the events published after it started: a watch is a live view, not a replay (Kafka is
+ * the replay log).
  */
 export class EventHub {
   private readonly watchers = new Set<EventWatcher>();
   private subscriptions: Subscription[] = [];
-  private readonly group = `acs-nbi-${randomUUID()}`;
+  private readonly instance = `acs-nbi-${randomUUID()}`;
 
   constructor(
     private readonly bus: EventBus,
@@ -33,14 +34,14 @@ export class EventHub {
   async start(): Promise<void> {
     for (const topic of PUBLIC_TOPICS) {
       this.subscriptions.push(
-        await this.bus.subscribe(topic, { group: this.group }, async (message) => {
+        await this.bus.subscribe(topic, { group: `${this.instance}.${topic}` }, async (message) => {
           for (const watcher of this.watchers) {
             if (matches(watcher.filter, message)) watcher.deliver(message);
           }
         }),
       );
     }
-    this.logger.info({ group: this.group, topics: PUBLIC_TOPICS }, 'event hub following the public topics');
+    this.logger.info({ groups: `${this.instance}.<topic>`, topics: PUBLIC_TOPICS }, 'event hub following the public topics');
   }
 
   watch(watcher: EventWatcher): () => void {

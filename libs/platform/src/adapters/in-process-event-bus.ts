@@ -1,4 +1,4 @@
-import type { BusHandler, BusMessage, EventBus, SubscribeOptions, Subscription } from '../ports';
+import { GroupTopicConflictError, type BusHandler, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from '../ports';
 
 export interface InProcessEventBusOptions {
   /** Lanes per topic; messages of one key always take the same lane, so they stay in order. */
@@ -95,6 +95,9 @@ export class InProcessEventBus implements EventBus {
   }
 
   async subscribe(topic: string, options: SubscribeOptions, handler: BusHandler): Promise<Subscription> {
+    for (const [other, groups] of this.groups) {
+      if (other !== topic && groups.has(options.group)) throw new GroupTopicConflictError(options.group, topic, other);
+    }
     let byGroup = this.groups.get(topic);
     if (!byGroup) this.groups.set(topic, (byGroup = new Map()));
     let lanes = byGroup.get(options.group);

@@ -19,7 +19,12 @@ export interface Subscription {
 }
 
 export interface SubscribeOptions {
-  /** Consumer group: each group gets every message once; members of one group share the messages. */
+  /**
+   * Consumer group: each group gets every message once; members of one group share the messages. A group follows
+   * one topic: subscribing it to a second topic is refused (GroupTopicConflictError). On Kafka, members of one group
+   * with different topics get partitions assigned across all of them, and a member never reads partitions of a topic
+   * it did not subscribe to — those messages would silently go unread.
+   */
   group: string;
   /** Start from the beginning of the topic when the group has no position yet (default: only new messages). */
   fromBeginning?: boolean;
@@ -40,6 +45,18 @@ export interface EventBus {
   /** Health: resolves when the bus can accept messages. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A consumer group was subscribed to a second topic (see SubscribeOptions.group). */
+export class GroupTopicConflictError extends Error {
+  constructor(
+    readonly group: string,
+    readonly topic: string,
+    readonly existingTopic: string,
+  ) {
+    super(`consumer group "${group}" already follows topic "${existingTopic}"; use another group for "${topic}"`);
+    this.name = 'GroupTopicConflictError';
+  }
 }
 
 /** Topic names. `cwmp.events` is internal (gateway → services); `acs.*` are public. */
