@@ -1,12 +1,8 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { AcsDeviceEventType, type AcsCloudEvent } from '@acs/contracts';
 
-/** What this consumer reads of an `acs.device` CloudEvent (structured mode, see docs/events.md). */
-export interface DeviceEvent {
-  id: string;
-  type: string;
-  /** The device id. */
-  subject: string;
-}
+/** What this consumer reads of an `acs.device` CloudEvent (structured mode, see docs/events.md): id, type, device. */
+export type DeviceEvent = Pick<AcsCloudEvent, 'id' | 'type' | 'subject'>;
 
 /**
  * Counts the devices registered and not deleted. Delivery is at-least-once, so the same event may arrive twice:
@@ -25,8 +21,8 @@ export class RegisteredDevicesCounter {
     if (this.seenEventIds.has(event.id)) return false;
     this.seenEventIds.add(event.id);
     const before = this.devices.size;
-    if (event.type === 'acs.device.registered') this.devices.add(event.subject);
-    else if (event.type === 'acs.device.deleted') this.devices.delete(event.subject);
+    if (event.type === AcsDeviceEventType.registered) this.devices.add(event.subject);
+    else if (event.type === AcsDeviceEventType.deleted) this.devices.delete(event.subject);
     return this.devices.size !== before;
   }
 

@@ -1,45 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import type { CwmpValue } from '@acs/cwmp';
+import { AcsDeviceEventType, AcsTaskEventType, type AcsCloudEvent, type AcsDeviceEventData as DeviceEventData, type AcsTaskEventData as TaskEventData } from './acs-events';
 
-// The data shapes provisioning publishes (DeviceEventData in libs/provisioning/src/inform/inform-handler.ts,
-// TaskEventData in libs/provisioning/src/tasks/task-manager.ts). Contracts may not import a service's lib (module
-// boundaries, and provisioning already imports contracts), so the shapes are restated here, field for field.
-interface DeviceEventData {
-  deviceId: string;
-  oui: string;
-  productClass: string;
-  serialNumber: string;
-  softwareVersion?: string;
-  eventCodes?: string[];
-  parameters?: Array<{ path: string; value: CwmpValue['value'] }>;
-}
-
-interface TaskEventData {
-  taskId: string;
-  deviceId: string;
-  kind: string;
-  status: 'pending' | 'dispatched' | 'done' | 'faulted' | 'expired' | 'cancelled';
-  source: string;
-  attempts: number;
-  fault?: { code: string; message: string; parameters?: Array<{ path: string; code: number; message: string }>; transient: boolean };
-  result?: unknown;
-}
-
-interface AcsCloudEvent<T> {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  subject: string;
-  time: string;
-  datacontenttype: 'application/json';
-  data: T;
-}
-
-const DEVICE_TYPES = ['acs.device.registered', 'acs.device.bootstrapped', 'acs.device.booted', 'acs.device.parameters-changed', 'acs.device.deleted'];
-const TASK_TYPES = ['acs.task.dispatched', 'acs.task.retrying', 'acs.task.done', 'acs.task.faulted', 'acs.task.cancelled', 'acs.task.expired'];
+// The TypeScript shapes of libs/contracts/src/acs-events.ts (what provisioning publishes) checked against the JSON
+// Schemas other languages read: every type of the contract, with data as the types allow.
+const DEVICE_TYPES: string[] = Object.values(AcsDeviceEventType);
+const TASK_TYPES: string[] = Object.values(AcsTaskEventType);
 
 function loadSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(__dirname, '..', 'schemas', name), 'utf8')) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { acsDescriptorSet, provisioningV1 } from '@acs/contracts';
+import { AcsDeviceEventType, acsDescriptorSet, provisioningV1, type AcsDeviceEventData } from '@acs/contracts';
 import {
   DEVICE_QUEUE,
   EVENT_BUS,
@@ -123,9 +123,9 @@ export class ProvisioningModule {
                   id: randomUUID(),
                   topic: Topics.acsDevice,
                   key: device.id,
-                  type: 'acs.device.deleted',
+                  type: AcsDeviceEventType.deleted,
                   time: new Date().toISOString(),
-                  data: { deviceId: device.id, oui: device.oui, productClass: device.productClass, serialNumber: device.serialNumber },
+                  data: { deviceId: device.id, oui: device.oui, productClass: device.productClass, serialNumber: device.serialNumber } satisfies AcsDeviceEventData,
                 },
               ]);
             host.addService(provisioningV1.ProvisioningServiceService, new ProvisioningGrpcService({ store, tasks, logger, onDeviceDeleted }).implementation);

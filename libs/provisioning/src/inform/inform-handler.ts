@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isXsdType, rootObjectOf, type Inform } from '@acs/cwmp';
-import type { InformEventData } from '@acs/contracts';
+import { AcsDeviceEventType, type AcsDeviceEventData, type InformEventData } from '@acs/contracts';
 import { Topics, type BusMessage, type EventBus, type Logger, type SessionStore } from '@acs/platform';
 import type { DeviceRecord, InformFacts, ParameterUpdate, RootObject } from '../domain/device';
 import type { Preset } from '../domain/preset';
@@ -30,16 +30,8 @@ export interface InformHandlerDeps {
   now?: () => number;
 }
 
-/** Published on `acs.device`. */
-export interface DeviceEventData {
-  deviceId: string;
-  oui: string;
-  productClass: string;
-  serialNumber: string;
-  softwareVersion?: string;
-  eventCodes?: string[];
-  parameters?: Array<{ path: string; value: unknown }>;
-}
+/** Published on `acs.device` (the public contract, libs/contracts). */
+export type DeviceEventData = AcsDeviceEventData;
 
 const CREDENTIALS_SOURCE = 'acs:connection-request-credentials';
 
@@ -157,12 +149,12 @@ export class InformHandler {
       softwareVersion: device.softwareVersion,
       eventCodes: codes,
     };
-    const types: Array<[string, DeviceEventData]> = [];
-    if (created) types.push(['acs.device.registered', base]);
-    if (codes.includes('0 BOOTSTRAP')) types.push(['acs.device.bootstrapped', base]);
-    if (codes.includes('1 BOOT')) types.push(['acs.device.booted', base]);
+    const types: Array<[AcsDeviceEventType, DeviceEventData]> = [];
+    if (created) types.push([AcsDeviceEventType.registered, base]);
+    if (codes.includes('0 BOOTSTRAP')) types.push([AcsDeviceEventType.bootstrapped, base]);
+    if (codes.includes('1 BOOT')) types.push([AcsDeviceEventType.booted, base]);
     if (codes.includes('4 VALUE CHANGE')) {
-      types.push(['acs.device.parameters-changed', { ...base, parameters: inform.parameterList.map((p) => ({ path: p.name, value: p.value.value })) }]);
+      types.push([AcsDeviceEventType.parametersChanged, { ...base, parameters: inform.parameterList.map((p) => ({ path: p.name, value: p.value.value })) }]);
     }
     if (types.length === 0) return;
     const time = new Date(this.now()).toISOString();

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isTransientFault, isXsdType, type AcsRequest, type CpeResponse, type CwmpValue, type TransferComplete, type XsdType } from '@acs/cwmp';
 import {
+  AcsTaskEventType,
   CwmpCommandType,
+  type AcsTaskEventData,
   type ConnectionRequestCommand,
   type ConnectionRequestEventData,
   type RpcFaultEventData,
@@ -46,17 +48,8 @@ export interface TaskManagerDeps {
   now?: () => number;
 }
 
-/** A task's identity and state as published on `acs.task`. */
-export interface TaskEventData {
-  taskId: string;
-  deviceId: string;
-  kind: Task['spec']['kind'];
-  status: TaskStatus;
-  source: string;
-  attempts: number;
-  fault?: TaskFault;
-  result?: unknown;
-}
+/** A task's identity and state as published on `acs.task` (the public contract, libs/contracts). */
+export type TaskEventData = AcsTaskEventData;
 
 /**
  * The type the device declared for a value. The codec keeps a value whose text does not fit its declared xsd type
@@ -285,7 +278,7 @@ export class TaskManager {
     await this.finish(task, 'faulted', { fault });
   }
 
-  private async finish(task: Task, status: TaskStatus, changes: Partial<Task>): Promise<Task> {
+  private async finish(task: Task, status: Extract<TaskStatus, 'done' | 'faulted' | 'cancelled' | 'expired'>, changes: Partial<Task>): Promise<Task> {
     const final = await this.write(task, { ...changes, status, completedAt: this.now(), workItemIds: [] });
     await this.publish(final, status);
     return final;
@@ -322,7 +315,7 @@ export class TaskManager {
     ]);
   }
 
-  private async publish(task: Task, what: string): Promise<void> {
+  private async publish(task: Task, what: keyof typeof AcsTaskEventType): Promise<void> {
     const data: TaskEventData = {
       taskId: task.id,
       deviceId: task.deviceId,
@@ -333,7 +326,7 @@ export class TaskManager {
       fault: task.fault,
       result: task.status === 'done' ? task.result : undefined,
     };
-    const message: BusMessage = { id: randomUUID(), topic: Topics.acsTask, key: task.deviceId, type: `acs.task.${what}`, time: new Date(this.now()).toISOString(), data };
+    const message: BusMessage = { id: randomUUID(), topic: Topics.acsTask, key: task.deviceId, type: AcsTaskEventType[what], time: new Date(this.now()).toISOString(), data };
     await this.deps.bus.publish([message]);
   }
 

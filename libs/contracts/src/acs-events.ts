@@ -1,0 +1,98 @@
+/**
+ * The public events on `acs.device` and `acs.task` (docs/events.md, JSON Schemas in libs/contracts/schemas): the one
+ * definition of their types and data, used by provisioning (which publishes them), the NBI (which streams them) and
+ * consumers written in TypeScript (the example billing consumer). The schemas say the same for other languages;
+ * libs/contracts/src/event-schemas.spec.ts checks that these shapes validate against them.
+ */
+
+export const AcsDeviceEventType = {
+  /** First Inform of a device the ACS did not know. */
+  registered: 'acs.device.registered',
+  /** Inform with `0 BOOTSTRAP` (new or factory-reset device). */
+  bootstrapped: 'acs.device.bootstrapped',
+  /** Inform with `1 BOOT`. */
+  booted: 'acs.device.booted',
+  /** Inform with `4 VALUE CHANGE`: the changed parameters. */
+  parametersChanged: 'acs.device.parameters-changed',
+  /** Deleted through the API. */
+  deleted: 'acs.device.deleted',
+} as const;
+export type AcsDeviceEventType = (typeof AcsDeviceEventType)[keyof typeof AcsDeviceEventType];
+
+export const AcsTaskEventType = {
+  dispatched: 'acs.task.dispatched',
+  retrying: 'acs.task.retrying',
+  done: 'acs.task.done',
+  faulted: 'acs.task.faulted',
+  cancelled: 'acs.task.cancelled',
+  expired: 'acs.task.expired',
+} as const;
+export type AcsTaskEventType = (typeof AcsTaskEventType)[keyof typeof AcsTaskEventType];
+
+/** `data` of every `acs.device` event (`eventCodes` on Inform-caused ones, `parameters` on parameters-changed). */
+export interface AcsDeviceEventData {
+  deviceId: string;
+  oui: string;
+  productClass: string;
+  serialNumber: string;
+  softwareVersion?: string;
+  eventCodes?: string[];
+  /** Parameter values as the device reported them (string, number or boolean). */
+  parameters?: Array<{ path: string; value: string | number | boolean }>;
+}
+
+/** What a task does; one per task kind of the API's TaskSpec. */
+export type AcsTaskKind =
+  | 'getParameterValues'
+  | 'setParameterValues'
+  | 'refreshObject'
+  | 'getParameterNames'
+  | 'addObject'
+  | 'deleteObject'
+  | 'getParameterAttributes'
+  | 'setParameterAttributes'
+  | 'reboot'
+  | 'factoryReset'
+  | 'download'
+  | 'upload'
+  | 'scheduleInform';
+
+export type AcsTaskStatus = 'pending' | 'dispatched' | 'done' | 'faulted' | 'expired' | 'cancelled';
+
+export interface AcsTaskFault {
+  /** CPE fault code (9xxx), or an ACS reason code: `cr-unreachable`, `cr-auth-failed`, `timeout`, `expired`… */
+  code: string;
+  message: string;
+  /** For SetParameterValues faults: each refused parameter with its own fault code. */
+  parameters?: Array<{ path: string; code: number; message: string }>;
+  /** Whether a retry may succeed. */
+  transient: boolean;
+}
+
+/** `data` of every `acs.task` event. */
+export interface AcsTaskEventData {
+  taskId: string;
+  deviceId: string;
+  kind: AcsTaskKind;
+  status: AcsTaskStatus;
+  /** `api:<client>` (`api` when the caller is not known) or `preset:<name>`. */
+  source: string;
+  attempts: number;
+  fault?: AcsTaskFault;
+  /** What the device answered, on `acs.task.done` (e.g. the values read). */
+  result?: unknown;
+}
+
+/** A public event as a Kafka record carries it: CloudEvents 1.0, structured mode, JSON. */
+export interface AcsCloudEvent<T = AcsDeviceEventData | AcsTaskEventData> {
+  specversion: '1.0';
+  id: string;
+  /** `/acs/` + the topic, with the installation's topic prefix if any. */
+  source: string;
+  type: string;
+  /** The device id (also the record key). */
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: T;
+}
