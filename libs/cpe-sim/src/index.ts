@@ -10,7 +10,7 @@ export {
   type UdpConnectionRequestTarget,
   type UdpRejection,
 } from './http/udp-connection-request-listener';
-export { AuthenticationError, HttpAuthenticator, parseAuthChallenges, type Credentials } from './http/http-auth';
+export { AuthenticationError, HttpAuthenticator, type Credentials } from './http/http-auth';
 export { DeviceRpcHandler, SUPPORTED_METHODS, type DeviceAction, type RpcOutcome } from './session/device-rpc-handler';
 export { CwmpSessionError, type SessionReport } from './session/session-report';
 export { SimulatedCpe, type CpeOptions } from './session/simulated-cpe';

@@ -32,3 +32,27 @@ export { UNKNOWN_TIME, formatValue, isXsdType, parseValue } from './cwmp-values'
 export { deviceIdOf, escapeDeviceIdPart } from './device-id';
 export { isObjectPath, parentPath, pathSegments, rootObjectOf, type RootObject } from './parameter-path';
 export { ACS_REQUEST_KINDS, ACS_RESPONSE_KINDS, CPE_REQUEST_KINDS, CPE_RESPONSE_KINDS, isAcsRequest } from './message-kinds';
+export {
+  basicAuthorization,
+  basicCredentialsMatch,
+  chooseDigestChallenge,
+  constantTimeEqual,
+  digestAlgorithmOf,
+  digestAuthorization,
+  digestChallenge,
+  digestCredentialsMatch,
+  digestHash,
+  digestResponse,
+  formatNonceCount,
+  isStaleDigestChallenge,
+  parseAuthChallenges,
+  parseDigestAuthorization,
+  type AuthChallenge,
+  type DigestAlgorithm,
+  type DigestChoice,
+  type DigestCredentials,
+  type DigestRequest,
+  type DigestResponseInput,
+  type HttpCredentials,
+} from './http/http-digest';
+export { StatelessDigestNonces, type NonceVerdict } from './http/digest-nonces';

@@ -1,7 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Credentials, type DigestAlgorithm, digestAlgorithmOf, digestResponse, parseAuthChallenges } from './http-auth';
+import { digestChallenge, digestCredentialsMatch, parseDigestAuthorization, StatelessDigestNonces } from '@acs/cwmp';
+import type { Credentials } from './http-auth';
 
 export interface ConnectionRequestTarget {
   /** The credentials the ACS must use now (ManagementServer.ConnectionRequestUsername/Password); none: open. */
@@ -29,7 +30,7 @@ const NONCE_LIFETIME_MS = 5 * 60_000;
 export class ConnectionRequestListener {
   private readonly server: http.Server;
   private readonly targets = new Map<string, ConnectionRequestTarget>();
-  private readonly secret = randomBytes(16);
+  private readonly nonces = new StatelessDigestNonces(randomBytes(16), NONCE_LIFETIME_MS);
   private readonly realm: string;
   private boundPort?: number;
 
@@ -87,10 +88,12 @@ export class ConnectionRequestListener {
     if (credentials && credentials.username !== '') {
       const verdict = this.verify(request, credentials);
       if (verdict !== 'ok') {
-        const algorithm = this.options.algorithm ?? 'MD5';
-        const challenge =
-          `Digest realm="${this.realm}", qop="auth", algorithm=${algorithm}, nonce="${this.nonce()}"` +
-          (verdict === 'stale' ? ', stale=true' : '');
+        const challenge = digestChallenge({
+          realm: this.realm,
+          algorithm: this.options.algorithm ?? 'MD5',
+          nonce: this.nonces.issue(),
+          stale: verdict === 'stale',
+        });
         return void response.writeHead(401, { 'www-authenticate': challenge, 'content-length': 0 }).end();
       }
     }
@@ -100,40 +103,16 @@ export class ConnectionRequestListener {
 
   private verify(request: http.IncomingMessage, credentials: Credentials): 'ok' | 'stale' | 'refused' {
     const header = request.headers.authorization;
-    if (!header) return 'refused';
-    const [given] = parseAuthChallenges([header]);
-    if (given?.scheme !== 'digest') return 'refused';
-    const p = given.params;
-    const algorithm: DigestAlgorithm | undefined = digestAlgorithmOf(p['algorithm']);
-    const nonce = p['nonce'] ?? '';
-    if (!algorithm || p['username'] !== credentials.username || p['realm'] !== this.realm) return 'refused';
-    if (p['uri'] !== request.url) return 'refused';
-    const expected = digestResponse({
-      algorithm,
-      username: credentials.username,
-      password: credentials.password,
-      realm: this.realm,
-      nonce,
-      method: request.method ?? 'GET',
-      uri: p['uri'] ?? '',
-      qop: p['qop'] ? 'auth' : undefined,
-      nc: p['nc'],
-      cnonce: p['cnonce'],
-    });
-    const response = Buffer.from(p['response'] ?? '');
-    const wanted = Buffer.from(expected);
-    if (response.length !== wanted.length || !timingSafeEqual(response, wanted)) return 'refused';
-    return this.nonceIsFresh(nonce) ? 'ok' : 'stale';
-  }
-
-  private nonce(now = Date.now()): string {
-    const time = now.toString(16);
-    return `${time}.${createHmac('sha256', this.secret).update(time).digest('base64url').slice(0, 22)}`;
-  }
-
-  private nonceIsFresh(nonce: string): boolean {
-    const [time = ''] = nonce.split('.');
-    const issued = parseInt(time, 16);
-    return this.nonce(issued) === nonce && Date.now() - issued < NONCE_LIFETIME_MS;
+    const given = header === undefined ? undefined : parseDigestAuthorization(header);
+    if (!given || given.realm !== this.realm || given.uri !== request.url) return 'refused';
+    if (!digestCredentialsMatch(given, credentials, request.method ?? 'GET')) return 'refused';
+    switch (this.nonces.check(given.nonce)) {
+      case 'fresh':
+        return 'ok';
+      case 'expired':
+        return 'stale';
+      case 'forged':
+        return 'refused';
+    }
   }
 }

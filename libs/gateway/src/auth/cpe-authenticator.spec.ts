@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { CpeAuthenticator, parseAuthParams, type CpeAuthOptions } from './cpe-authenticator';
+import { chooseDigestChallenge, digestAuthorization, parseAuthChallenges } from '@acs/cwmp';
+import { CpeAuthenticator, type CpeAuthOptions } from './cpe-authenticator';
 import { FileCpeCredentialStore } from './cpe-credentials';
 
 const BASE: CpeAuthOptions = { mode: 'digest', realm: 'acs', acceptUnknown: true, nonceSecret: Buffer.from('k'), nonceTtlMs: 60_000 };
 
 function digestAnswer(challenge: string, user: string, password: string, algorithm: 'MD5' | 'SHA-256', uri = '/'): string {
-  const { nonce, realm } = parseAuthParams(challenge.replace(/^Digest /, ''));
+  const { nonce, realm } = parseAuthChallenges([challenge])[0]!.params;
   const h = (s: string) => createHash(algorithm === 'MD5' ? 'md5' : 'sha256').update(s).digest('hex');
   const nc = '00000001';
   const cnonce = 'abcdef';
@@ -53,5 +54,21 @@ describe('CpeAuthenticator', () => {
     const strict = new CpeAuthenticator({ ...BASE, acceptUnknown: false, defaultCredentials: { username: 'cpe', password: 'pw' } }, store);
     expect(await strict.authenticate('OUI-PC-NEW', undefined, 'POST')).toEqual({ ok: false, status: 403, reason: 'unknown-device' });
     expect(await strict.authenticate('OUI-PC-SN2', undefined, 'POST')).toMatchObject({ status: 401 });
+  });
+
+  it.each(['MD5', 'SHA-256', 'MD5-sess', 'SHA-256-sess'])('accepts the shared Digest client answering a %s challenge', async (algorithm) => {
+    const strict = new CpeAuthenticator(
+      { mode: 'digest', realm: 'cpe', acceptUnknown: false, nonceSecret: Buffer.from('k'), nonceTtlMs: 60_000 },
+      new FileCpeCredentialStore({ dev: { username: 'acs', password: 's3cret' } }),
+    );
+    const challenge = await strict.authenticate('dev', undefined, 'GET');
+    if (challenge.ok || challenge.status !== 401) throw new Error('expected a challenge');
+    // The server offers SHA-256 and MD5; rewrite the offer to test each variant.
+    const offered = challenge.challenge[1]!.replace('algorithm=MD5', `algorithm=${algorithm}`);
+    const choice = chooseDigestChallenge(parseAuthChallenges([offered]))!;
+    const header = digestAuthorization(choice, { username: 'acs', password: 's3cret' }, { method: 'GET', uri: '/cr?x=1' });
+    expect(await strict.authenticate('dev', header, 'GET')).toEqual({ ok: true });
+    const wrong = digestAuthorization(choice, { username: 'acs', password: 'nope' }, { method: 'GET', uri: '/cr?x=1' });
+    expect(await strict.authenticate('dev', wrong, 'GET')).toMatchObject({ ok: false, reason: 'invalid' });
   });
 });

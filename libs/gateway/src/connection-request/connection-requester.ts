@@ -1,7 +1,7 @@
 import * as dgram from 'node:dgram';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { basicAuthorization, chooseDigest, digestAuthorization, parseChallenges } from './digest-client';
+import { basicAuthorization, chooseDigestChallenge, digestAuthorization, isStaleDigestChallenge, parseAuthChallenges } from '@acs/cwmp';
 import { PerDeviceLimiter, TokenBucket } from './rate-limiter';
 import {
   buildUdpConnectionRequest,
@@ -194,11 +194,12 @@ export class ConnectionRequester {
     const credentials = { username: target.username, password: target.password ?? '' };
     // One more round when the CPE says our nonce went stale (right password, old nonce).
     for (let round = 0; round < 2; round++) {
-      const challenges = parseChallenges(reply.wwwAuthenticate);
-      const digest = chooseDigest(challenges);
+      const challenges = parseAuthChallenges(reply.wwwAuthenticate);
+      const digest = chooseDigestChallenge(challenges);
       let authorization: string;
       if (digest) {
-        authorization = digestAuthorization(digest, credentials, 'GET', pathOf(url));
+        // A fresh exchange each time, so the nonce count is 1 and the cnonce random.
+        authorization = digestAuthorization(digest, credentials, { method: 'GET', uri: pathOf(url) });
       } else if (challenges.some((c) => c.scheme === 'basic')) {
         if (!this.options.allowBasic) {
           return { result: 'auth-failed', via: 'http', status: 401, message: 'the CPE offers only Basic authentication, which this ACS does not send' };
@@ -213,8 +214,7 @@ export class ConnectionRequester {
         return fail(error);
       }
       if (reply.status !== 401) return this.verdict(reply, digest ? `with Digest ${digest.algorithm}` : 'with Basic');
-      const stale = parseChallenges(reply.wwwAuthenticate).some((c) => c.scheme === 'digest' && c.params['stale']?.toLowerCase() === 'true');
-      if (!digest || !stale) break;
+      if (!digest || !isStaleDigestChallenge(parseAuthChallenges(reply.wwwAuthenticate))) break;
     }
     return { result: 'auth-failed', via: 'http', status: 401, message: 'the CPE refused the credentials' };
   }
