@@ -56,3 +56,11 @@ export {
   type HttpCredentials,
 } from './http/http-digest';
 export { StatelessDigestNonces, type NonceVerdict } from './http/digest-nonces';
+export {
+  formatUdpConnectionRequest,
+  parseUdpConnectionRequest,
+  udpConnectionRequestSignature,
+  udpConnectionRequestSignatureMatches,
+  type ParsedUdpConnectionRequest,
+  type UdpConnectionRequestFields,
+} from './http/udp-connection-request';

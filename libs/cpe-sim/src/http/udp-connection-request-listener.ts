@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as dgram from 'node:dgram';
 import { isIP } from 'node:net';
+import { parseUdpConnectionRequest, udpConnectionRequestSignatureMatches } from '@acs/cwmp';
 import type { Credentials } from './http-auth';
 
 export interface UdpConnectionRequestTarget {
@@ -114,15 +114,13 @@ export class UdpConnectionRequestListener {
   }
 
   private check(text: string): 'accepted' | UdpRejection {
-    const request = parseRequest(text);
+    const request = parseUdpConnectionRequest(text);
     if (!request) return 'malformed';
-    const { ts, id, un, cn, sig } = request;
+    const { ts, id, username } = request.fields;
     const credentials = this.target?.credentials();
     if (credentials && credentials.username !== '') {
-      if (un !== credentials.username) return 'wrong-username';
-      const expected = createHmac('sha1', credentials.password).update(`${ts}${id}${un}${cn}`, 'utf8').digest('hex');
-      const given = Buffer.from(sig.toLowerCase());
-      if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) return 'bad-signature';
+      if (username !== credentials.username) return 'wrong-username';
+      if (!udpConnectionRequestSignatureMatches(request.fields, credentials.password, request.sig)) return 'bad-signature';
     }
     const nowSeconds = Math.floor(this.now() / 1000);
     if (Math.abs(nowSeconds - Number(ts)) > this.windowSeconds) return 'stale-timestamp';
@@ -136,35 +134,4 @@ export class UdpConnectionRequestListener {
   private forgetOldIds(nowSeconds: number): void {
     for (const [id, at] of this.seen) if (nowSeconds - at > 2 * this.windowSeconds) this.seen.delete(id);
   }
-}
-
-interface UdpRequestFields {
-  ts: string;
-  id: string;
-  un: string;
-  cn: string;
-  sig: string;
-}
-
-/**
- * Reads the request line: `GET http://host[:port]?ts=…&id=…&un=…&cn=…&sig=… HTTP/1.1`, absolute URI with an empty
- * path; headers are tolerated, a body is not (Content-Length must be 0 when present).
- */
-function parseRequest(text: string): UdpRequestFields | undefined {
-  const [head = '', body = ''] = text.split('\r\n\r\n', 2);
-  if (body.length > 0) return undefined;
-  const lines = head.split(/\r?\n/);
-  const line = /^GET (\S+) HTTP\/1\.1$/.exec(lines[0] ?? '');
-  if (!line) return undefined;
-  for (const header of lines.slice(1)) {
-    const length = /^content-length:\s*(\d+)\s*$/i.exec(header);
-    if (length && Number(length[1]) !== 0) return undefined;
-  }
-  const uri = /^http:\/\/[^/?#]+\?([^#]*)$/i.exec(line[1]!);
-  if (!uri) return undefined;
-  const query = new URLSearchParams(uri[1]);
-  const fields = { ts: query.get('ts'), id: query.get('id'), un: query.get('un'), cn: query.get('cn'), sig: query.get('sig') };
-  if (fields.ts === null || fields.id === null || fields.un === null || fields.cn === null || fields.sig === null) return undefined;
-  if (!/^\d{1,12}$/.test(fields.ts) || !/^\d{1,20}$/.test(fields.id) || !/^[0-9a-fA-F]{40}$/.test(fields.sig)) return undefined;
-  return fields as UdpRequestFields;
 }

@@ -10,7 +10,5 @@ export {
   buildUdpConnectionRequest,
   InvalidUdpAddressError,
   parseUdpAddress,
-  udpConnectionRequestSignature,
-  type UdpConnectionRequestFields,
   type UdpDestination,
 } from './udp-connection-request';

@@ -1,5 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { formatUdpConnectionRequest, type UdpConnectionRequestFields } from '@acs/cwmp';
 
 // The UDP Connection Request of TR-111 Part 2, carried into TR-069 as Annex G ("Connection Request via NAT
 // Gateway"), section G.2.2.3. What this relies on, as the requirements read:
@@ -54,20 +55,6 @@ export function parseUdpAddress(address: string): UdpDestination {
   return { host, port, authority: parsed.host, family: isIP(host) === 6 ? 6 : 4 };
 }
 
-export interface UdpConnectionRequestFields {
-  ts: number;
-  id: number;
-  username: string;
-  cnonce: string;
-}
-
-/** HMAC-SHA1(key = password, text = ts + id + un + cn), lower-case hex. */
-export function udpConnectionRequestSignature(fields: UdpConnectionRequestFields, password: string): string {
-  return createHmac('sha1', password)
-    .update(`${fields.ts}${fields.id}${fields.username}${fields.cnonce}`, 'utf8')
-    .digest('hex');
-}
-
 /** Fresh fields for one request; its retransmissions reuse them (same id). */
 export function newUdpConnectionRequestFields(username: string, nowMs: number): UdpConnectionRequestFields {
   return {
@@ -78,13 +65,7 @@ export function newUdpConnectionRequestFields(username: string, nowMs: number): 
   };
 }
 
-/** The datagram: request line, Host, zero Content-Length, blank line. */
+/** The datagram for a destination (the message itself: libs/cwmp's formatUdpConnectionRequest). */
 export function buildUdpConnectionRequest(destination: UdpDestination, fields: UdpConnectionRequestFields, password: string): Buffer {
-  const sig = udpConnectionRequestSignature(fields, password);
-  const query =
-    `ts=${fields.ts}&id=${fields.id}&un=${encodeURIComponent(fields.username)}` +
-    `&cn=${encodeURIComponent(fields.cnonce)}&sig=${sig}`;
-  const text =
-    `GET http://${destination.authority}?${query} HTTP/1.1\r\n` + `Host: ${destination.authority}\r\n` + 'Content-Length: 0\r\n\r\n';
-  return Buffer.from(text, 'utf8');
+  return formatUdpConnectionRequest(destination.authority, fields, password);
 }
