@@ -135,6 +135,24 @@ export function describeEventBusContract(
     );
 
     it(
+      'frees an ephemeral group when its subscription closes: the name may then follow another topic',
+      async () => {
+        const live = group('live');
+        const first = new Inbox();
+        const subscription = await bus.subscribe(topic, { group: live, ephemeral: true }, first.handler);
+        await bus.publish([message('device-1')]);
+        await arrived('the message', () => first.messages.length >= 1);
+        await subscription.close();
+        const other = `${topic}-other`;
+        const second = new Inbox();
+        await bus.subscribe(other, { group: live, ephemeral: true, fromBeginning: true }, second.handler);
+        await bus.publish([{ ...message('device-2'), topic: other }]);
+        await arrived('the message on the other topic', () => second.messages.length >= 1);
+      },
+      testTimeout,
+    );
+
+    it(
       'shares the messages of one group between its members',
       async () => {
         const shared = group('shared');

@@ -82,6 +82,8 @@ export class KafkaEventBus implements EventBus {
   private readonly subscriptions = new Set<KafkaSubscription>();
   /** group → the topic it follows (a group across topics would leave partitions unread; see SubscribeOptions). */
   private readonly groupTopics = new Map<string, string>();
+  /** Deletions of ephemeral groups under way; close() waits for them before disconnecting the admin client. */
+  private readonly groupDeletions = new Set<Promise<void>>();
   private readonly topicsReady = new Map<string, Promise<void>>();
   private producerConnected: Promise<void> | null = null;
   private adminConnected: Promise<void> | null = null;
@@ -197,7 +199,10 @@ export class KafkaEventBus implements EventBus {
       },
       heartbeatInterval,
       (name) => this.ensureTopic(name),
-      (closed) => this.subscriptions.delete(closed),
+      (closed) => {
+        this.subscriptions.delete(closed);
+        if (options.ephemeral) this.deleteGroup(options.group);
+      },
     );
     this.subscriptions.add(subscription);
     const joining = this.watchJoin(consumer, options.group, topic);
@@ -235,9 +240,26 @@ export class KafkaEventBus implements EventBus {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+      await Promise.allSettled([...this.groupDeletions]);
       await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
     })();
     return this.closing;
+  }
+
+  /**
+   * Removes an ephemeral group once its only member has left. Best effort: a broker that refuses (down, or the group
+   * not empty yet) leaves it to Kafka's own expiry of idle groups.
+   */
+  private deleteGroup(group: string): void {
+    this.groupTopics.delete(group);
+    const deletion = this.connectAdmin()
+      .then(() => this.admin.deleteGroups([group]))
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => this.groupDeletions.delete(deletion));
+    this.groupDeletions.add(deletion);
   }
 
   private assertOpen(): void {

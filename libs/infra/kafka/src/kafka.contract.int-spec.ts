@@ -109,6 +109,23 @@ describe('Kafka event bus beyond the contract', () => {
     expect(record.headers).toMatchObject({ [Headers.contentType]: CLOUDEVENTS_JSON, [Headers.ceId]: sent.id, [Headers.id]: sent.id, [Headers.type]: sent.type });
   }, 30_000);
 
+  it('deletes an ephemeral group from the broker when its subscription closes, and keeps a durable one', async () => {
+    const t = topic();
+    const ephemeral = `${topicPrefix}-live-${uniqueToken(4)}`;
+    const durable = `${topicPrefix}-kept-${uniqueToken(4)}`;
+    const live = await bus.subscribe(t, { group: ephemeral, ephemeral: true }, async () => undefined);
+    const kept = await bus.subscribe(t, { group: durable }, async () => undefined);
+    const groups = async () => (await admin.listGroups()).groups.map((g) => g.groupId);
+    expect(await groups()).toEqual(expect.arrayContaining([ephemeral, durable]));
+    await live.close();
+    await kept.close();
+    await bus.close(); // waits for the deletion
+    const after = await groups();
+    expect(after).not.toContain(ephemeral);
+    expect(after).toContain(durable);
+    await admin.deleteGroups([durable]);
+  }, 30_000);
+
   it('puts the error, the attempts and the source position of a dead letter in its headers', async () => {
     const t = topic();
     const poison = message(t, 'device-8');

@@ -34,7 +34,7 @@ export class EventHub {
   async start(): Promise<void> {
     for (const topic of PUBLIC_TOPICS) {
       this.subscriptions.push(
-        await this.bus.subscribe(topic, { group: `${this.instance}.${topic}` }, async (message) => {
+        await this.bus.subscribe(topic, { group: `${this.instance}.${topic}`, ephemeral: true }, async (message) => {
           for (const watcher of this.watchers) {
             if (matches(watcher.filter, message)) watcher.deliver(message);
           }

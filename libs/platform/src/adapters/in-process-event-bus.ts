@@ -110,11 +110,14 @@ export class InProcessEventBus implements EventBus {
     }
     lanes.resume();
     const group = lanes;
+    const groups = byGroup;
     return {
       close: async () => {
         const index = group.members.indexOf(member);
         if (index >= 0) group.members.splice(index, 1);
-        group.resume();
+        // An ephemeral group goes with its member: its queued messages and its name are free again.
+        if (options.ephemeral && group.members.length === 0) groups.delete(options.group);
+        else group.resume();
       },
     };
   }

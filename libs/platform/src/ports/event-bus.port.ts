@@ -28,6 +28,12 @@ export interface SubscribeOptions {
   group: string;
   /** Start from the beginning of the topic when the group has no position yet (default: only new messages). */
   fromBeginning?: boolean;
+  /**
+   * The group belongs to this one subscription, for live views (the NBI's event hub): it is removed when the
+   * subscription closes, so nothing is left on the broker by processes that come and go. Its position does not
+   * survive; use it only with a group name of its own.
+   */
+  ephemeral?: boolean;
 }
 
 /**
