@@ -21,9 +21,10 @@ async function main(): Promise<void> {
   const nbiDir = join(provisioning.dataDir, 'nbi');
   const bootstrap = security.clientsFile ? undefined : await ensureBootstrapClients(nbiDir);
   const clients = await ClientRegistryFile.open(security.clientsFile ?? bootstrap!.clientsFile, { logger });
-  const provisioningHost = ['0.0.0.0', '::'].includes(provisioning.grpc.host) ? '127.0.0.1' : provisioning.grpc.host;
   const nbi = {
-    config: loadNbiConfig(process.env, { host: '127.0.0.1', provisioningAddress: `${provisioningHost}:${provisioning.grpc.port}` }),
+    // Provisioning runs in this process: the NBI calls it directly, through the same client interface as between pods.
+    config: loadNbiConfig(process.env, { host: '127.0.0.1', provisioningAddress: 'in-process' }),
+    provisioning: 'in-process' as const,
     auditLog: await FileAuditLog.open(nbiDir, { logger }),
     clients,
     rateLimit: security.rateLimit,

@@ -1,4 +1,5 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { ServerCredentials } from '@grpc/grpc-js';
 import type { Registry } from 'prom-client';
 import { acsV1, acsV1DescriptorSet, provisioningV1 } from '@acs/contracts';
@@ -9,9 +10,11 @@ import {
   grpcMetricsInterceptor,
   HEALTH_REGISTRY,
   HealthClient,
+  HealthService,
   LOGGER,
   METRICS_REGISTRY,
   serviceNameOf,
+  UnavailableError,
   type EventBus,
   type HealthRegistry,
   type Logger,
@@ -41,16 +44,25 @@ export interface NbiOptions {
   credentials?: ServerCredentials;
   /** Closed with the module (registry file watchers and the like). */
   onShutdown?: () => Promise<void> | void;
+  /**
+   * How the provisioning service is reached: `grpc` (default) at config.provisioningAddress, between pods;
+   * `in-process` through the provisioning module's GrpcServerHost in this same process (the standalone), by direct
+   * calls behind the same client interface.
+   */
+  provisioning?: 'grpc' | 'in-process';
 }
+
+type ProvisioningClient = InstanceType<typeof provisioningV1.ProvisioningServiceClient>;
 
 const INTERNAL_PROVISIONING_SERVICE = serviceNameOf(provisioningV1.ProvisioningServiceService);
 
 /** The public API's server: services, dependencies behind the health statuses, the event hub. */
 @Injectable()
-export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   readonly host: GrpcServerHost;
   private readonly backend: ProvisioningBackend;
-  private readonly healthClient: HealthClient;
+  private provisioningClient?: ProvisioningClient;
+  private healthClient?: HealthClient;
   private readonly hub: EventHub;
   private readonly monitor: DependencyMonitor;
 
@@ -60,6 +72,7 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
     @Inject(METRICS_REGISTRY) metrics: Registry,
+    private readonly moduleRef: ModuleRef,
   ) {
     const { config } = options;
     // Authentication, roles, rate limit and audit around every call (health and reflection pass untouched).
@@ -90,10 +103,14 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
       descriptorSets: [acsV1DescriptorSet],
       logger,
     });
-    this.backend = new ProvisioningBackend(
-      grpcClient(provisioningV1.ProvisioningServiceClient, config.provisioningAddress, { maxReceiveMessageBytes: config.maxMessageBytes, maxSendMessageBytes: config.maxMessageBytes }),
-    );
-    this.healthClient = grpcClient(HealthClient, config.provisioningAddress);
+    if ((options.provisioning ?? 'grpc') === 'grpc') {
+      this.provisioningClient = grpcClient(provisioningV1.ProvisioningServiceClient, config.provisioningAddress, {
+        maxReceiveMessageBytes: config.maxMessageBytes,
+        maxSendMessageBytes: config.maxMessageBytes,
+      });
+      this.healthClient = grpcClient(HealthClient, config.provisioningAddress);
+    }
+    this.backend = new ProvisioningBackend(() => this.connected(this.provisioningClient));
     this.hub = new EventHub(bus, logger);
     this.host
       .addService(acsV1.DeviceServiceService, deviceServiceOf(this.backend))
@@ -103,7 +120,7 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
       .addService(acsV1.EventServiceService, eventServiceOf(this.hub))
       .addService(acsV1.AuditServiceService, auditServiceOf(options.auditLog));
 
-    const provisioning = grpcHealthDependency('provisioning', this.healthClient, INTERNAL_PROVISIONING_SERVICE);
+    const provisioning = grpcHealthDependency('provisioning', () => this.connected(this.healthClient), INTERNAL_PROVISIONING_SERVICE);
     const dependencies = [provisioning, { name: 'event-bus', check: () => bus.ping() }, { name: 'audit-log', check: () => options.auditLog.ping() }];
     const byProvisioning = ['provisioning', 'audit-log'];
     this.monitor = new DependencyMonitor(
@@ -127,20 +144,34 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
     } });
   }
 
+  /** In one process: the provisioning module's server, reached by direct calls (its providers exist by now). */
+  onModuleInit(): void {
+    if (this.options.provisioning !== 'in-process') return;
+    const provisioningHost = this.moduleRef.get(GrpcServerHost, { strict: false });
+    this.provisioningClient = provisioningHost.inProcessClient<ProvisioningClient>(provisioningV1.ProvisioningServiceService);
+    this.healthClient = provisioningHost.inProcessClient<HealthClient>(HealthService);
+  }
+
+  private connected<C>(client: C | undefined): C {
+    if (!client) throw new UnavailableError('provisioning', 'not connected yet');
+    return client;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.hub.start();
     // Before listening: the host marks every service SERVING as it is added; the first check puts that right.
     await this.monitor.start();
     const port = await this.host.start();
-    this.logger.info({ host: this.options.config.host, port, provisioning: this.options.config.provisioningAddress }, 'public gRPC API (acs.v1) listening');
+    const provisioning = this.options.provisioning === 'in-process' ? 'in-process' : this.options.config.provisioningAddress;
+    this.logger.info({ host: this.options.config.host, port, provisioning }, 'public gRPC API (acs.v1) listening');
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.monitor.stop();
     await this.host.stop();
     await this.hub.stop();
-    this.backend.close();
-    this.healthClient.close();
+    this.provisioningClient?.close();
+    this.healthClient?.close();
     await this.options.onShutdown?.();
     await this.options.auditLog.close();
   }

@@ -74,12 +74,12 @@ export class DependencyMonitor {
 }
 
 /** A dependency that is up when a gRPC server reports `service` SERVING on grpc.health.v1. */
-export function grpcHealthDependency(name: string, client: HealthClient, service: string, timeoutMs = 1500): Dependency {
+export function grpcHealthDependency(name: string, clientOf: () => HealthClient, service: string, timeoutMs = 1500): Dependency {
   return {
     name,
     check: () =>
       new Promise<void>((resolve, reject) => {
-        client.check({ service }, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+        clientOf().check({ service }, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
           if (error) reject(new Error(`${name}: ${error.details || error.message}`));
           else if (response.status !== ServingStatus.SERVING) reject(new Error(`${name}: ${ServingStatus[response.status]}`));
           else resolve();

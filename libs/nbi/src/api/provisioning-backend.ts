@@ -20,7 +20,8 @@ const DEFAULT_CALL_MS = 30_000;
  * naming the dependency, never its address.
  */
 export class ProvisioningBackend {
-  constructor(private readonly client: Client) {}
+  /** `clientOf` gives the client at each call: a gRPC one, or an in-process one connected once the app is wired. */
+  constructor(private readonly clientOf: () => Client) {}
 
   unary<Req, Res>(
     method: keyof Client,
@@ -30,25 +31,17 @@ export class ProvisioningBackend {
   ): Promise<Res> {
     const left = remainingMs(call);
     const deadline = Date.now() + (Number.isFinite(left) ? left : DEFAULT_CALL_MS + extraMs);
-    const fn = this.client[method] as unknown as UnaryMethod<Req, Res>;
+    const client = this.clientOf();
+    const fn = client[method] as unknown as UnaryMethod<Req, Res>;
     return new Promise<Res>((resolve, reject) => {
-      fn.call(this.client, request, new Metadata(), { deadline }, (error, response) => (error ? reject(backendError(error)) : resolve(response)));
+      fn.call(client, request, new Metadata(), { deadline }, (error, response) => (error ? reject(backendError(error)) : resolve(response)));
     });
   }
 
   /** WatchTask with the caller's deadline (none when it set none: watches may be long). */
   watchTask(request: provisioningV1.WatchTaskRequest, call: { getDeadline(): Date | number }): ClientReadableStream<provisioningV1.WatchTaskResponse> {
     const left = remainingMs(call);
-    return this.client.watchTask(request, new Metadata(), Number.isFinite(left) ? { deadline: Date.now() + left } : {});
-  }
-
-  /** Health: the provisioning service answers grpc.health.v1 for its API (checked by the dependency monitor). */
-  get channelClient(): Client {
-    return this.client;
-  }
-
-  close(): void {
-    this.client.close();
+    return this.clientOf().watchTask(request, new Metadata(), Number.isFinite(left) ? { deadline: Date.now() + left } : {});
   }
 }
 

@@ -6,6 +6,7 @@ import type { HealthCheck } from '../observability/health';
 import { platformDescriptorSet } from './generated/descriptor-set';
 import { HealthService } from './generated/grpc/health/v1/health';
 import { setUnexpectedErrorSink } from './grpc-handler';
+import { inProcessClient } from './in-process-client';
 import { GrpcHealthService, ServingStatus } from './grpc-health.service';
 
 /** 4 MiB, gRPC's usual default: a device with a large parameter tree fits; a runaway page does not. */
@@ -49,6 +50,7 @@ export class GrpcServerHost {
   readonly health = new GrpcHealthService();
   private readonly server: Server;
   private readonly serviceNames: string[] = [];
+  private readonly implementations = new Map<ServiceDefinition, UntypedServiceImplementation>();
   private boundPort: number | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -60,6 +62,7 @@ export class GrpcServerHost {
       interceptors: options.interceptors,
     });
     this.server.addService(HealthService, this.health.implementation);
+    this.implementations.set(HealthService, this.health.implementation as unknown as UntypedServiceImplementation);
     const logger = options.logger;
     if (logger) setUnexpectedErrorSink((error, method) => logger.error({ err: error, method }, 'grpc handler failed'));
   }
@@ -72,9 +75,21 @@ export class GrpcServerHost {
     if (this.boundPort !== undefined) throw new Error('GrpcServerHost: add services before start()');
     const name = serviceNameOf(definition);
     this.server.addService(definition, implementation);
+    this.implementations.set(definition, implementation);
     this.serviceNames.push(name);
     this.health.setStatus(name, ServingStatus.SERVING);
     return this;
+  }
+
+  /**
+   * A client of one of this host's services (or its health service) that calls the handlers in this process, with
+   * the generated client's surface (see inProcessClient): how the standalone's modules call each other. Server
+   * interceptors and message size limits do not apply.
+   */
+  inProcessClient<C>(definition: ServiceDefinition): C {
+    const implementation = this.implementations.get(definition);
+    if (!implementation) throw new Error(`GrpcServerHost: ${serviceNameOf(definition)} is not served here`);
+    return inProcessClient<C>(definition, implementation);
   }
 
   /** Binds and starts serving; resolves with the port (the chosen one when configured as 0). */

@@ -7,3 +7,4 @@ export { HealthClient, HealthService, HealthCheckRequest, HealthCheckResponse } 
 export { BadRequest, ErrorInfo, PreconditionFailure, ResourceInfo, RetryInfo } from './generated/google/rpc/error_details';
 export { Status as RpcStatus } from './generated/google/rpc/status';
 export * from './grpc-metrics.interceptor';
+export * from './in-process-client';

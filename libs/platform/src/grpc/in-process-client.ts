@@ -1,0 +1,202 @@
+import { EventEmitter } from 'node:events';
+import { Metadata, status, type ServiceDefinition, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js';
+
+type Callback = (error: ServiceError | null, response?: unknown) => void;
+interface CallOptions {
+  deadline?: Date | number;
+}
+interface StatusLike {
+  code?: number;
+  details?: string;
+  metadata?: Metadata;
+}
+
+/**
+ * A client of a service served in this same process, with the surface of the generated grpc-js client (the methods
+ * our code calls: unary with metadata, options and a callback; server streams returning a readable with `cancel()`),
+ * calling the service's handlers directly. The architecture's rule for the standalone: internal calls are direct
+ * in-process calls behind the same interface as between pods.
+ *
+ * What a real channel does and this keeps: requests and responses go through the definition's serializers (no object
+ * is shared between caller and handler, and a message that cannot be encoded fails as it would on the wire); a
+ * deadline cancels the call and fails it with DEADLINE_EXCEEDED; `cancel()` cancels a stream; errors reach the
+ * caller as ServiceErrors with code, details and metadata; stream messages arrive asynchronously and in order.
+ * What it leaves out: the network, HTTP/2, message size limits and server interceptors.
+ */
+export function inProcessClient<C>(definition: ServiceDefinition, implementation: UntypedServiceImplementation): C {
+  const client: Record<string, unknown> = { close: () => undefined };
+  for (const [name, method] of Object.entries(definition)) {
+    const handler = implementation[name] as ((call: unknown, callback?: (error: StatusLike | null, value?: unknown) => void) => void) | undefined;
+    if (!handler) throw new Error(`in-process client: ${method.path} has no handler`);
+    if (method.requestStream) {
+      client[name] = () => {
+        throw new Error(`in-process client: ${method.path} streams requests, which no service of ours does`);
+      };
+      continue;
+    }
+    const copyRequest = (request: unknown) => method.requestDeserialize(method.requestSerialize(request));
+    const copyResponse = (response: unknown) => method.responseDeserialize(method.responseSerialize(response));
+    if (!method.responseStream) {
+      client[name] = (request: unknown, ...rest: unknown[]) => {
+        const callback = rest.find((r): r is Callback => typeof r === 'function');
+        if (!callback) throw new Error(`in-process client: ${method.path} needs a callback`);
+        const { metadata, options } = metadataAndOptions(rest);
+        const call = new ServerSideCall(method.path, copyRequest(request), metadata, options.deadline);
+        let settled = false;
+        const settle = (error: ServiceError | null, response?: unknown) => {
+          if (settled) return;
+          settled = true;
+          call.stopDeadline();
+          callback(error, response);
+        };
+        call.onDeadline(() => settle(serviceError({ code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' })));
+        // Asynchronous like a real call: the caller's code after the call runs first.
+        setImmediate(() => {
+          try {
+            handler(call, (error, response) => {
+              if (error) settle(serviceError(error));
+              else {
+                let copy: unknown;
+                try {
+                  copy = copyResponse(response);
+                } catch (encodeError) {
+                  settle(serviceError({ code: status.INTERNAL, details: `response not serializable: ${String(encodeError)}` }));
+                  return;
+                }
+                settle(null, copy);
+              }
+            });
+          } catch (thrown) {
+            settle(serviceError({ code: status.UNKNOWN, details: String(thrown) }));
+          }
+        });
+        return { cancel: () => call.cancel() };
+      };
+      continue;
+    }
+    client[name] = (request: unknown, ...rest: unknown[]) => {
+      const { metadata, options } = metadataAndOptions(rest);
+      const stream = new ClientSideStream();
+      const call = new ServerSideCall(method.path, copyRequest(request), metadata, options.deadline);
+      let ended = false;
+      // Everything the handler does reaches the caller in order, each in its own turn of the event loop.
+      const deliver = (emit: () => void) => setImmediate(emit);
+      const finish = (emit: () => void) => {
+        if (ended) return;
+        ended = true;
+        call.stopDeadline();
+        deliver(emit);
+      };
+      call.writeHandler = (message) => {
+        if (ended) return;
+        const copy = copyResponse(message);
+        deliver(() => stream.emit('data', copy));
+      };
+      call.endHandler = () => finish(() => stream.emit('end'));
+      call.on('error', (error: StatusLike) => finish(() => stream.emit('error', serviceError(error))));
+      call.onDeadline(() => finish(() => stream.emit('error', serviceError({ code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' }))));
+      stream.cancelHandler = () => {
+        call.cancel();
+        finish(() => stream.emit('error', serviceError({ code: status.CANCELLED, details: 'Cancelled on client' })));
+      };
+      setImmediate(() => {
+        try {
+          handler(call);
+        } catch (thrown) {
+          finish(() => stream.emit('error', serviceError({ code: status.UNKNOWN, details: String(thrown) })));
+        }
+      });
+      return stream;
+    };
+  }
+  return client as C;
+}
+
+function metadataAndOptions(rest: unknown[]): { metadata: Metadata; options: CallOptions } {
+  const metadata = rest.find((r): r is Metadata => r instanceof Metadata) ?? new Metadata();
+  const options = (rest.find((r) => typeof r === 'object' && r !== null && !(r instanceof Metadata)) as CallOptions | undefined) ?? {};
+  return { metadata, options };
+}
+
+function serviceError(error: StatusLike): ServiceError {
+  const code = error.code ?? status.UNKNOWN;
+  const details = error.details ?? '';
+  return Object.assign(new Error(`${code} ${status[code] ?? 'UNKNOWN'}: ${details}`), { code, details, metadata: error.metadata ?? new Metadata() });
+}
+
+/** The server side of an in-process call: what handlers read (request, metadata, deadline, cancellation) and write. */
+class ServerSideCall extends EventEmitter {
+  cancelled = false;
+  writeHandler: (message: unknown) => void = () => undefined;
+  endHandler: () => void = () => undefined;
+  private deadlineTimer?: NodeJS.Timeout;
+  private readonly deadlineAt: number;
+
+  constructor(
+    private readonly path: string,
+    readonly request: unknown,
+    readonly metadata: Metadata,
+    deadline: Date | number | undefined,
+  ) {
+    super();
+    this.deadlineAt = deadline instanceof Date ? deadline.getTime() : (deadline ?? Infinity);
+  }
+
+  onDeadline(expired: () => void): void {
+    if (!Number.isFinite(this.deadlineAt)) return;
+    this.deadlineTimer = setTimeout(() => {
+      this.cancel();
+      expired();
+    }, Math.max(0, this.deadlineAt - Date.now()));
+  }
+
+  stopDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.stopDeadline();
+    this.emit('cancelled', 'cancelled');
+  }
+
+  getDeadline(): number {
+    return this.deadlineAt;
+  }
+
+  getPath(): string {
+    return this.path;
+  }
+
+  getPeer(): string {
+    return 'in-process';
+  }
+
+  getHost(): string {
+    return 'in-process';
+  }
+
+  sendMetadata(): void {
+    // Nothing travels: there are no response headers in process.
+  }
+
+  write(message: unknown, callback?: () => void): boolean {
+    if (!this.cancelled) this.writeHandler(message);
+    callback?.();
+    return true;
+  }
+
+  end(): void {
+    this.endHandler();
+  }
+}
+
+/** The caller's side of an in-process server stream: 'data', 'end', 'error' events and cancel(). */
+class ClientSideStream extends EventEmitter {
+  cancelHandler: () => void = () => undefined;
+
+  cancel(): void {
+    this.cancelHandler();
+  }
+}
