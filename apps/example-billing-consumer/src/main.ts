@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     group: process.env.BILLING_CONSUMER_GROUP || DEFAULT_GROUP,
     counter,
     onCount: () => report(),
+    onWaitingForTopic: (topic) => process.stdout.write(`waiting for topic ${topic} (created with the ACS's first device event)\n`),
   });
   const progress = setInterval(() => {
     if (counter.eventsApplied !== eventsReported) report();

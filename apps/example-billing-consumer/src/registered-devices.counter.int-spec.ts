@@ -74,4 +74,32 @@ describe('registered devices counter on real Kafka', () => {
       await bus.close();
     }
   }, 40_000);
+
+  it('waits for the topic when started before the ACS has created it', async () => {
+    const prefix = `${topicPrefix}late-`;
+    const counter = new RegisteredDevicesCounter();
+    let waited = '';
+    const consumer = new RegisteredDevicesConsumer({
+      brokers,
+      topicPrefix: prefix,
+      group: `${prefix}billing-example`,
+      counter,
+      onCount: () => undefined,
+      onWaitingForTopic: (topic) => (waited = topic),
+      topicPollMs: 200,
+    });
+    const kafkaBus = new KafkaEventBus({ brokers, clientId: 'billing-test-late', partitions: 3, logLevel: 'error' });
+    const bus = new PrefixedEventBus(kafkaBus, prefix);
+    try {
+      const started = consumer.start();
+      await waitFor('the consumer to say it waits', () => waited !== '', 10_000);
+      expect(waited).toBe(`${prefix}acs.device`);
+      await bus.publish([deviceEvent('00D09E-Box-LATE1', 'acs.device.registered')]);
+      await started;
+      await waitFor('the event counted', () => counter.count === 1, 20_000);
+    } finally {
+      await consumer.stop();
+      await bus.close();
+    }
+  }, 40_000);
 });

@@ -53,6 +53,10 @@ export function parseDeviceEvent(value: Buffer | null): DeviceEvent | null {
 
 export interface RegisteredDevicesConsumerOptions {
   brokers: string[];
+  /** Told once when the topic does not exist yet (the ACS creates it with its first device event). */
+  onWaitingForTopic?: (topic: string) => void;
+  /** How often to look for a missing topic. Default 2 s. */
+  topicPollMs?: number;
   /** The installation's `ACS_KAFKA_TOPIC_PREFIX` ('' for none). */
   topicPrefix: string;
   group: string;
@@ -66,11 +70,13 @@ export interface RegisteredDevicesConsumerOptions {
  * lives in memory, so each start rebuilds it by reading the topic from its beginning.
  */
 export class RegisteredDevicesConsumer {
+  private readonly kafka: Kafka;
   private readonly consumer: Consumer;
+  private stopped = false;
 
   constructor(private readonly options: RegisteredDevicesConsumerOptions) {
-    const kafka = new Kafka({ clientId: 'billing-example', brokers: options.brokers, logLevel: logLevel.WARN });
-    this.consumer = kafka.consumer({ groupId: options.group, maxWaitTimeInMs: 200 });
+    this.kafka = new Kafka({ clientId: 'billing-example', brokers: options.brokers, logLevel: logLevel.WARN });
+    this.consumer = this.kafka.consumer({ groupId: options.group, maxWaitTimeInMs: 200 });
   }
 
   get topic(): string {
@@ -78,6 +84,8 @@ export class RegisteredDevicesConsumer {
   }
 
   async start(): Promise<void> {
+    await this.untilTopicExists();
+    if (this.stopped) return;
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.topic], fromBeginning: true });
     await this.consumer.run({
@@ -90,6 +98,26 @@ export class RegisteredDevicesConsumer {
   }
 
   stop(): Promise<void> {
+    this.stopped = true;
     return this.consumer.disconnect();
+  }
+
+  /**
+   * A cluster that does not create topics on demand refuses to subscribe to a missing one, and a fresh installation
+   * has no `acs.device` until its first device informs: wait for it rather than fail.
+   */
+  private async untilTopicExists(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      let told = false;
+      while (!this.stopped && !(await admin.listTopics()).includes(this.topic)) {
+        if (!told) this.options.onWaitingForTopic?.(this.topic);
+        told = true;
+        await new Promise((resolve) => setTimeout(resolve, this.options.topicPollMs ?? 2000));
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 }
