@@ -3,11 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
+import { errorDetailsOf } from '@acs/platform';
 
 import { freePort, startApp, type RunningApp } from '../support/processes';
-import { call, collect, eventually, NbiChannel, type AcsV1Clients } from './support/nbi-client';
+import { call, collect, eventually, failureOf, NbiChannel, type AcsV1Clients } from './support/nbi-client';
 import { writeTestClients, type TestClients } from './support/nbi-clients-file';
 import { startNbiProcess, type NbiProcess } from './support/nbi-process';
 
@@ -120,4 +122,18 @@ describe('public API on the distributed ACS (nbi + provisioning + gateway pods)'
     );
     expect(records[0]).toMatchObject({ client: 'admin', authentication: 'token', method: '/acs.v1.TaskService/CreateTask', action: 'add', target: deviceId, outcome: 'OK' });
   }, 120_000);
+
+  it('relays the provisioning pod\'s errors with their google.rpc details over the network', async () => {
+    const invalid = await failureOf(call(api.devices.listDevices.bind(api.devices), acsV1.ListDevicesRequest.fromPartial({ filter: 'productClass = ' })));
+    expect(invalid.code).toBe(status.INVALID_ARGUMENT);
+    expect(errorDetailsOf(invalid).badRequest?.fieldViolations[0]?.field).toBe('filter');
+    const missing = await failureOf(call(api.tasks.getTask.bind(api.tasks), acsV1.GetTaskRequest.fromPartial({ taskId: 'no-such-task' })));
+    expect(missing.code).toBe(status.NOT_FOUND);
+    expect(errorDetailsOf(missing).resourceInfo).toMatchObject({ resourceType: 'task', resourceName: 'no-such-task' });
+    const unknownPreset = await failureOf(
+      call(api.presets.deletePreset.bind(api.presets), acsV1.DeletePresetRequest.fromPartial({ name: 'no-such-preset' })),
+    );
+    expect(unknownPreset.code).toBe(status.NOT_FOUND);
+    expect(errorDetailsOf(unknownPreset).resourceInfo?.resourceName).toBe('no-such-preset');
+  });
 });
