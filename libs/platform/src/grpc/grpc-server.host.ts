@@ -49,7 +49,7 @@ export interface GrpcServerHostOptions {
 export class GrpcServerHost {
   readonly health = new GrpcHealthService();
   private readonly server: Server;
-  private readonly serviceNames: string[] = [];
+  /** Every service served here, the health service first: for reflection and in-process clients. */
   private readonly implementations = new Map<ServiceDefinition, UntypedServiceImplementation>();
   private boundPort: number | undefined;
   private stopping: Promise<void> | undefined;
@@ -76,7 +76,6 @@ export class GrpcServerHost {
     const name = serviceNameOf(definition);
     this.server.addService(definition, implementation);
     this.implementations.set(definition, implementation);
-    this.serviceNames.push(name);
     this.health.setStatus(name, ServingStatus.SERVING);
     return this;
   }
@@ -149,7 +148,7 @@ export class GrpcServerHost {
     // buf's descriptors as they are: proto-loader's (loadFileDescriptorSetFromBuffer) are rebuilt by protobufjs,
     // which drops every file's imports and merges files of one package, and grpcurl cannot link those.
     const definition = { descriptors: { fileDescriptorProtos: files } } as unknown as PackageDefinition;
-    const services = [serviceNameOf(HealthService), ...this.serviceNames];
+    const services = [...this.implementations.keys()].map(serviceNameOf);
     new ReflectionService(definition, { services }).addToServer(this.server);
   }
 }
