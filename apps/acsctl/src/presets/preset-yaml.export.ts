@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { acsV1 } from '@acs/contracts';
+import { presetActionDocument, type acsV1 } from '@acs/contracts';
 
 /**
  * A stored preset written in the presets-file format (docs/presets.md), so `presets get NAME > x.yaml` gives a file
@@ -12,7 +12,7 @@ export function presetToFileYaml(preset: acsV1.Preset): string {
   if (preset.precondition !== '') doc.precondition = preset.precondition;
   if (!preset.enabled) doc.enabled = false;
   doc.triggers = preset.triggers.flatMap((t) => (t.kind ? [fileTrigger(t.kind)] : []));
-  doc.actions = preset.actions.flatMap((a) => (a.kind ? [fileAction(a.kind)] : []));
+  doc.actions = preset.actions.flatMap((a) => (a.kind ? [presetActionDocument(a.kind)] : []));
   return stringify(doc);
 }
 
@@ -24,36 +24,5 @@ function fileTrigger(kind: NonNullable<acsV1.PresetTrigger['kind']>): unknown {
       return { anyInform: true };
     case 'cron':
       return { cron: kind.cron };
-  }
-}
-
-function fileAction(kind: NonNullable<acsV1.PresetAction['kind']>): unknown {
-  switch (kind.$case) {
-    case 'setValues':
-      return { setValues: kind.setValues.values.map((v) => (v.type ? { path: v.path, value: v.value, type: v.type } : { path: v.path, value: v.value })) };
-    case 'ensureInstances': {
-      const e = kind.ensureInstances;
-      const instances = e.instances.map((i) => Object.fromEntries(i.values.map((v) => [v.name, v.value])));
-      return { ensureInstances: { object: e.object, key: e.key, instances, ...(e.removeOthers ? { removeOthers: true } : {}) } };
-    }
-    case 'addTags':
-      return { addTags: kind.addTags.tags };
-    case 'removeTags':
-      return { removeTags: kind.removeTags.tags };
-    case 'refresh':
-      return { refresh: kind.refresh };
-    case 'reboot':
-      return { reboot: true };
-    case 'download': {
-      const d = kind.download;
-      return {
-        download: {
-          fileType: d.fileType,
-          url: d.url,
-          ...(d.fileSize === undefined ? {} : { fileSize: d.fileSize }),
-          ...(d.targetFileName ? { targetFileName: d.targetFileName } : {}),
-        },
-      };
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { provisioningV1 as pb } from '@acs/contracts';
+import { presetActionDocument, provisioningV1 as pb } from '@acs/contracts';
 
 import type { DeviceFault, ParameterNode, Preset, PresetAction, PresetTrigger, RootObject, Task, TaskFault, TaskSpec, TaskStatus } from '../domain';
 import type { ProjectedDevice } from '../repositories/ports';
@@ -321,43 +321,7 @@ function presetTriggerInputOf(trigger: pb.PresetTrigger): Record<string, unknown
 }
 
 function presetActionInputOf(action: pb.PresetAction): Record<string, unknown> {
-  const kind = action.kind;
-  switch (kind?.$case) {
-    case undefined:
-      return {};
-    case 'setValues':
-      return { setValues: kind.setValues.values.map((v) => (v.type === '' ? { path: v.path, value: v.value } : { path: v.path, value: v.value, type: v.type })) };
-    case 'ensureInstances': {
-      const e = kind.ensureInstances;
-      return {
-        ensureInstances: {
-          object: e.object,
-          key: e.key,
-          instances: e.instances.map((instance) => Object.fromEntries(instance.values.map((v) => [v.name, v.value]))),
-          ...(e.removeOthers ? { removeOthers: true } : {}),
-        },
-      };
-    }
-    case 'addTags':
-      return { addTags: [...kind.addTags.tags] };
-    case 'removeTags':
-      return { removeTags: [...kind.removeTags.tags] };
-    case 'refresh':
-      return { refresh: kind.refresh };
-    case 'reboot':
-      return { reboot: true };
-    case 'download': {
-      const d = kind.download;
-      return {
-        download: {
-          fileType: d.fileType,
-          url: d.url,
-          ...(d.fileSize !== undefined ? { fileSize: d.fileSize } : {}),
-          ...(d.targetFileName !== '' ? { targetFileName: d.targetFileName } : {}),
-        },
-      };
-    }
-  }
+  return action.kind ? presetActionDocument(action.kind) : {};
 }
 
 /**
