@@ -10,7 +10,7 @@
  * - `acs.v1 ListDevices` pages of 50 with a projection;
  * - `acs.v1 CreateTask` (GetParameterValues, no wait): a mutating call, audited.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { acsV1, provisioningV1 } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
 import { summarizeCpuProfile } from './cpu-profile-summary';
+import { cpuSeconds, percentile, pin } from './process-measures';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -57,24 +58,6 @@ function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
-}
-
-function pin(pid: number, cpu: number): boolean {
-  try {
-    execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 type Unary = (request: object, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null) => void) => void;

@@ -9,12 +9,13 @@
  * `--target bare` runs the same load against test/bench/bare-server.js (parse the Inform, answer, nothing else).
  * `--profile` records a V8 CPU profile of the gateway and prints where its time goes.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
 import { summarizeCpuProfile } from './cpu-profile-summary';
+import { cpuSeconds, percentile, pin, rssMiB } from './process-measures';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -51,27 +52,6 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-/** Pins a process to one CPU when taskset exists (util-linux); the figures say whether it did. */
-function pin(pid: number, cpu: number): boolean {
-  try {
-    execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  return ticks / 100;
-}
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
-
 async function startTarget(options: Options, profileDir: string | undefined): Promise<ChildProcess> {
   const args =
     options.target === 'bare'
@@ -103,10 +83,6 @@ async function startTarget(options: Options, profileDir: string | undefined): Pr
     await new Promise((r) => setTimeout(r, 100));
   }
   return child;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 interface Measurement {
