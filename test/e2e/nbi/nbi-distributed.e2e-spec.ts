@@ -8,7 +8,7 @@ import { acsV1 } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
 import { errorDetailsOf } from '@acs/platform';
 
-import { freePort, startApp, type RunningApp } from '../support/processes';
+import { freePort, sharedInfrastructureEnv, startApp, type RunningApp } from '../support/processes';
 import { call, collect, eventually, failureOf, NbiChannel, type AcsV1Clients } from './support/nbi-client';
 import { writeTestClients, type TestClients } from './support/nbi-clients-file';
 import { startNbiProcess, type NbiProcess } from './support/nbi-process';
@@ -23,16 +23,7 @@ const { TaskStatus } = acsV1;
 describe('public API on the distributed ACS (nbi + provisioning + gateway pods)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'acs-nbi-distributed-'));
   const run = randomBytes(4).toString('hex');
-  const shared = {
-    ACS_SESSION_STORE: 'redis',
-    ACS_REDIS_URL: process.env.ACS_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    ACS_REDIS_KEY_PREFIX: `acs-e2e-${run}`,
-    ACS_EVENT_BUS: 'kafka',
-    ACS_KAFKA_BROKERS: process.env.ACS_KAFKA_BROKERS ?? '127.0.0.1:9092',
-    ACS_KAFKA_TOPIC_PREFIX: `e2e-${run}.`,
-    ACS_KAFKA_PARTITIONS: '4',
-    ACS_MONGO_URL: `mongodb://127.0.0.1:27017/acs_e2e_${run}`,
-  };
+  const shared = sharedInfrastructureEnv(run);
   const cpes: SimulatedCpe[] = [];
   let clients: TestClients;
   let provisioning: RunningApp;

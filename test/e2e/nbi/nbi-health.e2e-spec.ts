@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
 
-import { freePort, startApp, type RunningApp } from '../support/processes';
+import { freePort, sharedInfrastructureEnv, startApp, type RunningApp } from '../support/processes';
 import { eventually, failureOf, healthStatus, NbiChannel } from './support/nbi-client';
 import { writeTestClients, type TestClients } from './support/nbi-clients-file';
 import { startNbiProcess, type NbiProcess } from './support/nbi-process';
@@ -25,16 +25,7 @@ async function statuses(address: string): Promise<{ server: string; devices: str
 describe('nbi pod health (distributed)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'acs-nbi-health-'));
   const run = randomBytes(4).toString('hex');
-  const shared = {
-    ACS_SESSION_STORE: 'redis',
-    ACS_REDIS_URL: process.env.ACS_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    ACS_REDIS_KEY_PREFIX: `acs-e2e-${run}`,
-    ACS_EVENT_BUS: 'kafka',
-    ACS_KAFKA_BROKERS: process.env.ACS_KAFKA_BROKERS ?? '127.0.0.1:9092',
-    ACS_KAFKA_TOPIC_PREFIX: `e2e-${run}.`,
-    ACS_KAFKA_PARTITIONS: '4',
-    ACS_MONGO_URL: `mongodb://127.0.0.1:27017/acs_e2e_${run}`,
-  };
+  const shared = sharedInfrastructureEnv(run);
   let clients: TestClients;
   let provisioningAddress: string;
   let provisioningPort: number;

@@ -112,3 +112,20 @@ export async function metric(mgmtUrl: string, name: string, labels: Record<strin
   }
   return total;
 }
+
+/**
+ * The environment of distributed-mode pods on the shared servers of `npm run infra:test` (Redis, Kafka, FerretDB),
+ * with everything of one run under its own names: Redis key prefix, Kafka topic prefix, Mongo database.
+ */
+export function sharedInfrastructureEnv(run: string): Record<string, string> {
+  return {
+    ACS_SESSION_STORE: 'redis',
+    ACS_REDIS_URL: process.env.ACS_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ACS_REDIS_KEY_PREFIX: `acs-e2e-${run}`,
+    ACS_EVENT_BUS: 'kafka',
+    ACS_KAFKA_BROKERS: process.env.ACS_KAFKA_BROKERS ?? '127.0.0.1:9092',
+    ACS_KAFKA_TOPIC_PREFIX: `e2e-${run}.`,
+    ACS_KAFKA_PARTITIONS: '4',
+    ACS_MONGO_URL: `mongodb://127.0.0.1:27017/acs_e2e_${run}`,
+  };
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { provisioningV1 } from '@acs/contracts';
-import { startApp, type RunningApp } from '../../support/processes';
+import { sharedInfrastructureEnv, startApp, type RunningApp } from '../../support/processes';
 
 export type Mode = 'embedded' | 'distributed';
 export const MODES: Mode[] = ['embedded', 'distributed'];
@@ -30,18 +30,7 @@ export async function startAcs(mode: Mode, env: Record<string, string> = {}): Pr
     grpcAddress = app.grpcAddress;
   } else {
     // Everything of this run under its own names on the shared servers (`npm run infra:test`).
-    const token = randomBytes(4).toString('hex');
-    const shared = {
-      ACS_SESSION_STORE: 'redis',
-      ACS_REDIS_URL: process.env.ACS_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      ACS_REDIS_KEY_PREFIX: `acs-e2e-${token}`,
-      ACS_EVENT_BUS: 'kafka',
-      ACS_KAFKA_BROKERS: process.env.ACS_KAFKA_BROKERS ?? '127.0.0.1:9092',
-      ACS_KAFKA_TOPIC_PREFIX: `e2e-${token}.`,
-      ACS_KAFKA_PARTITIONS: '4',
-      ACS_MONGO_URL: `mongodb://127.0.0.1:27017/acs_e2e_${token}`,
-      ...env,
-    };
+    const shared = { ...sharedInfrastructureEnv(randomBytes(4).toString('hex')), ...env };
     const provisioning = await startApp('provisioning', shared).catch((error: Error) => {
       throw new Error(`${error.message}\n(the distributed mode needs Redis, Kafka and FerretDB: run \`npm run infra:test\`)`);
     });
