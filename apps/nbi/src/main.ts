@@ -16,15 +16,14 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'acs-nbi' });
   const security = loadNbiSecurityConfig();
   if (!security.clientsFile) throw new ConfigError('ACS_NBI_CLIENTS_FILE', 'is required: the YAML file of API clients and their roles (docs/nbi-security.md)');
-  const config = loadNbiConfig(process.env, { host: '0.0.0.0', provisioningAddress: '127.0.0.1:50051' });
+  const config = loadNbiConfig(process.env, { host: '0.0.0.0' });
   const clients = await ClientRegistryFile.open(security.clientsFile, { logger });
   const credentials = await createNbiServerCredentials(security.tls);
   const adapters = await adaptersFromEnv('acs-nbi', logger);
   const mongo = await MongoConnection.open(readMongoConfig(process.env, 'acs-nbi'));
   const auditLog = await MongoAuditLog.open(mongo);
   // FerretDB has no TTL indexes: old audit entries are deleted on a schedule (0 keeps them for ever).
-  const retentionDays = env.int('ACS_NBI_AUDIT_RETENTION_DAYS', 365, { min: 0 });
-  const retention = retentionDays > 0 ? new AuditRetention(auditLog, retentionDays * 86_400_000, logger) : undefined;
+  const retention = security.auditRetentionDays > 0 ? new AuditRetention(auditLog, security.auditRetentionDays * 86_400_000, logger) : undefined;
   logger.info({ adapters: adapters.describe, mongo: mongo.displayUrl, tls: security.tls ? (security.tls.clientCaFile ? 'mtls' : 'tls') : 'off' }, 'adapters connected');
   const app = await NestFactory.create(
     NbiAppModule.forRoot(adapters, logger, { config, auditLog, clients, rateLimit: security.rateLimit, credentials, onShutdown: () => clients.close() }),

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { loadGatewayConfig } from '@acs/gateway';
-import { ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, FileAuditLog, loadNbiConfig, loadNbiSecurityConfig } from '@acs/nbi';
+import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, FileAuditLog, loadNbiConfig, loadNbiSecurityConfig } from '@acs/nbi';
 import { closeOnSignals, createLogger, EnvReader } from '@acs/platform';
 import { loadProvisioningConfig, openEmbeddedProvisioningStore } from '@acs/provisioning';
 import { StandaloneModule } from './standalone.module';
@@ -21,18 +21,25 @@ async function main(): Promise<void> {
   const nbiDir = join(provisioning.dataDir, 'nbi');
   const bootstrap = security.clientsFile ? undefined : await ensureBootstrapClients(nbiDir);
   const clients = await ClientRegistryFile.open(security.clientsFile ?? bootstrap!.clientsFile, { logger });
+  // The audit file rotates itself (daily and by size); rotated files past the retention period are deleted hourly.
+  const auditLog = await FileAuditLog.open(nbiDir, { logger, maxFileBytes: security.auditFileMaxBytes });
+  const retention = security.auditRetentionDays > 0 ? new AuditRetention(auditLog, security.auditRetentionDays * 86_400_000, logger) : undefined;
   const nbi = {
     // Provisioning runs in this process: the NBI calls it directly, through the same client interface as between pods.
-    config: loadNbiConfig(process.env, { host: '127.0.0.1', provisioningAddress: 'in-process' }),
+    config: loadNbiConfig(process.env, { host: '127.0.0.1' }),
     provisioning: 'in-process' as const,
-    auditLog: await FileAuditLog.open(nbiDir, { logger }),
+    auditLog,
     clients,
     rateLimit: security.rateLimit,
     credentials: await createNbiServerCredentials(security.tls),
-    onShutdown: () => clients.close(),
+    onShutdown: async () => {
+      await retention?.stop();
+      await clients.close();
+    },
   };
   const app = await NestFactory.create(StandaloneModule.forRoot({ store, gateway, provisioning, nbi, logger }), { logger: ['error', 'warn'] });
   closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }));
+  retention?.start();
   const host = env.string('ACS_MGMT_HOST', '127.0.0.1');
   const port = env.int('ACS_MGMT_PORT', 9464, { min: 0, max: 65535 });
   await app.listen(port, host);

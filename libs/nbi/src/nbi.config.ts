@@ -4,7 +4,7 @@ export interface NbiConfig {
   /** Where the public API listens. */
   host: string;
   port: number;
-  /** The provisioning service's internal gRPC API. */
+  /** The provisioning service's internal gRPC API, when the NBI reaches it over gRPC (not in the standalone). */
   provisioningAddress: string;
   /** Largest request and response message. */
   maxMessageBytes: number;
@@ -26,12 +26,12 @@ export interface NbiConfig {
  * `defaults.host`: the nbi pod listens on every interface; the standalone only on loopback unless told otherwise
  * (a fresh install should not expose an API before the operator has looked at its clients file).
  */
-export function loadNbiConfig(env: Record<string, string | undefined> = process.env, defaults: { host: string; provisioningAddress: string }): NbiConfig {
+export function loadNbiConfig(env: Record<string, string | undefined> = process.env, defaults: { host: string }): NbiConfig {
   const e = new EnvReader(env);
   return {
     host: e.string('ACS_NBI_HOST', defaults.host),
     port: e.int('ACS_NBI_PORT', 50052, { min: 0, max: 65535 }),
-    provisioningAddress: e.string('ACS_NBI_PROVISIONING_ADDRESS', defaults.provisioningAddress),
+    provisioningAddress: e.string('ACS_NBI_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
     maxMessageBytes: e.int('ACS_NBI_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 * 1024 }),
     healthIntervalMs: e.int('ACS_NBI_HEALTH_INTERVAL_MS', 2000, { min: 100 }),
     shutdownTimeoutMs: e.int('ACS_NBI_SHUTDOWN_TIMEOUT_MS', 5000, { min: 0 }),

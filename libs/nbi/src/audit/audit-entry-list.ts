@@ -27,6 +27,13 @@ export class AuditEntryList {
     if (this.entries.length >= this.capacity + slack) this.entries.splice(0, this.entries.length - this.capacity);
   }
 
+  /** Forgets the entries older than `time` (the retention cutoff). */
+  dropOlderThan(time: number): void {
+    let count = 0;
+    while (count < this.entries.length && this.entries[count].time < time) count++;
+    if (count > 0) this.entries.splice(0, count);
+  }
+
   /** Matching entries, newest first, strictly older than `before` when given. */
   list(query: AuditQuery): AuditEntry[] {
     const result: AuditEntry[] = [];

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -87,6 +87,88 @@ describe('FileAuditLog', () => {
     const log = await FileAuditLog.open(dir, { tailChunkBytes: 16 * 1024 });
     expect(await log.list({ limit: 10 })).toEqual([last, first]);
     await log.close();
+  });
+
+  describe('rotation and retention', () => {
+    const day = 86_400_000;
+    const start = Date.UTC(2026, 10, 20, 23, 0, 0);
+    const lineBytes = Buffer.byteLength(`${JSON.stringify(auditEntry())}\n`);
+    const names = async (dir: string) => (await readdir(dir)).sort();
+    const linesOf = async (path: string) => (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+
+    it('rotates before a write that would pass maxFileBytes, and reads back across the files at open', async () => {
+      const dir = await freshDir();
+      let now = start;
+      const log = await FileAuditLog.open(dir, { maxFileBytes: lineBytes * 3, now: () => now });
+      const entries = Array.from({ length: 7 }, () => auditEntry());
+      for (const entry of entries) {
+        await log.record(entry);
+        now += 1;
+      }
+      await log.close();
+      const files = await names(dir);
+      expect(files).toEqual(['audit-20261120T230000003Z.jsonl', 'audit-20261120T230000006Z.jsonl', AUDIT_FILE_NAME]);
+      expect(await linesOf(join(dir, files[0]))).toEqual(entries.slice(0, 3).map((entry) => entry.id));
+      expect(await linesOf(join(dir, files[2]))).toEqual([entries[6].id]);
+      for (const file of files) expect((await stat(join(dir, file))).mode & 0o777).toBe(0o600);
+
+      // The newest maxEntries, taken from the current file and then the rotated ones, newest first.
+      const reopened = await FileAuditLog.open(dir, { maxEntries: 5, tailChunkBytes: 64 });
+      expect(await reopened.list({ limit: 10 })).toEqual(entries.slice(2).reverse());
+      await reopened.close();
+    });
+
+    it('starts a new file on the first write of a new UTC day; a second rotation in the same ms gets its own name', async () => {
+      const dir = await freshDir();
+      let now = start;
+      const log = await FileAuditLog.open(dir, { maxFileBytes: lineBytes, now: () => now });
+      await log.record(auditEntry());
+      await log.record(auditEntry());
+      await log.record(auditEntry());
+      now += 2 * 3_600_000;
+      const tomorrow = auditEntry();
+      await log.record(tomorrow);
+      await log.close();
+      expect(await names(dir)).toEqual([
+        'audit-20261120T230000000Z-1.jsonl',
+        'audit-20261120T230000000Z.jsonl',
+        'audit-20261121T010000000Z.jsonl',
+        AUDIT_FILE_NAME,
+      ]);
+      expect(await linesOf(join(dir, AUDIT_FILE_NAME))).toEqual([tomorrow.id]);
+      const reopened = await FileAuditLog.open(dir);
+      expect(await reopened.list({ limit: 10 })).toHaveLength(4);
+      await reopened.close();
+    });
+
+    it('deleteOlderThan deletes the rotated files last written before the cutoff, and a stale current file', async () => {
+      const dir = await freshDir();
+      let now = start;
+      const log = await FileAuditLog.open(dir, { now: () => now });
+      const old = [auditEntry({ time: now }), auditEntry({ time: now + 1 })];
+      for (const entry of old) await log.record(entry);
+      now += day;
+      const recent = auditEntry({ time: now });
+      await log.record(recent);
+      const [oldFile] = (await names(dir)).filter((name) => name !== AUDIT_FILE_NAME);
+      // The file system's times are the real clock's: set them to the log's.
+      await utimes(join(dir, oldFile), new Date(start), new Date(start + 1));
+
+      expect(await log.deleteOlderThan(start + day / 2)).toBe(2);
+      expect(await names(dir)).toEqual([AUDIT_FILE_NAME]);
+      expect(await log.list({ limit: 10 })).toEqual([recent]);
+
+      // Nothing written for a long time: the current file goes too, and the log carries on in a new one.
+      await utimes(join(dir, AUDIT_FILE_NAME), new Date(now), new Date(now));
+      now += 400 * day;
+      expect(await log.deleteOlderThan(now - 365 * day)).toBe(1);
+      expect(await names(dir)).toEqual([AUDIT_FILE_NAME]);
+      expect(await log.list({ limit: 10 })).toEqual([]);
+      const next = auditEntry({ time: now });
+      await log.record(next);
+      await log.close();
+      expect(await linesOf(join(dir, AUDIT_FILE_NAME))).toEqual([next.id]);
+    });
   });
 
   it('refuses to record or answer ping once closed', async () => {

@@ -21,6 +21,10 @@ export interface NbiSecurityConfig {
   rateLimit: RateLimit;
   /** Unset: plaintext (behind a TLS-terminating mesh or on a laptop). */
   tls?: NbiTlsConfig;
+  /** Audit entries older than this are deleted (ACS_NBI_AUDIT_RETENTION_DAYS, default 365); 0 keeps them for ever. */
+  auditRetentionDays: number;
+  /** The standalone's audit file is rotated before it passes this size (ACS_NBI_AUDIT_FILE_MAX_BYTES, default 64 MiB). */
+  auditFileMaxBytes: number;
 }
 
 /** Reads the NBI's security settings; a bad or incomplete value throws ConfigError naming the variable. */
@@ -43,6 +47,8 @@ export function loadNbiSecurityConfig(env: Record<string, string | undefined> = 
     ...(clientsFile ? { clientsFile } : {}),
     rateLimit,
     ...(certFile && keyFile ? { tls: { certFile, keyFile, ...(clientCaFile ? { clientCaFile } : {}) } } : {}),
+    auditRetentionDays: read.int('ACS_NBI_AUDIT_RETENTION_DAYS', 365, { min: 0, max: 36_500 }),
+    auditFileMaxBytes: read.int('ACS_NBI_AUDIT_FILE_MAX_BYTES', 64 * 1024 * 1024, { min: 64 * 1024 }),
   };
 }
 

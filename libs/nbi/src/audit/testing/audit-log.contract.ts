@@ -1,10 +1,13 @@
 import type { AuditEntry, AuditLog } from '../audit-log.port';
+import type { PrunableAuditLog } from '../audit-retention';
+
+type ContractLog = AuditLog & PrunableAuditLog;
 
 /** One adapter under test: a fresh, empty log, and (for persistent adapters) the same log opened again. */
 export interface AuditLogSubject {
-  log: AuditLog;
+  log: ContractLog;
   /** Closes the log and opens it again on the same storage. */
-  reopen(): Promise<AuditLog>;
+  reopen(): Promise<ContractLog>;
   cleanup(): Promise<void>;
 }
 
@@ -33,7 +36,7 @@ export function auditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
 export function describeAuditLogContract(adapter: string, open: () => Promise<AuditLogSubject>): void {
   describe(`AuditLog contract: ${adapter}`, () => {
     let subject: AuditLogSubject;
-    let log: AuditLog;
+    let log: ContractLog;
 
     beforeEach(async () => {
       subject = await open();
@@ -95,6 +98,13 @@ export function describeAuditLogContract(adapter: string, open: () => Promise<Au
       expect(first.map((entry) => entry.id)).toEqual(['q4', 'q2']);
       const second = await log.list({ limit: 2, client: 'even', before: { time: first[1].time, id: first[1].id } });
       expect(second.map((entry) => entry.id)).toEqual(['q0']);
+    });
+
+    it('lists no entry older than a retention cutoff once deleteOlderThan ran', async () => {
+      const t = 1_950_000_000_000;
+      for (const [i, time] of [t - 2, t - 1, t, t + 1].entries()) await log.record(auditEntry({ id: `r${i}`, time }));
+      await log.deleteOlderThan(t);
+      expect((await log.list({ limit: 10 })).map((entry) => entry.id)).toEqual(['r3', 'r2']);
     });
 
     it('answers ping while open', async () => {
