@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by the local infrastructure scripts (kafka.sh, redis.sh, mongo.sh, infra.sh). Sourced, never run.
+# Shared by the local infrastructure scripts (kafka.sh, redis.sh, mongo.sh, infra.sh, tools.sh). Sourced, never run.
 #
 # Layout:
 #   ACS_INFRA_CACHE (default ~/.cache/acs-infra)  downloads and builds, kept across `down` so `up` is fast again
@@ -134,6 +134,21 @@ run_node_health() {
   require_command node "Node 20 is needed for the health checks"
   [[ -d $ACS_REPO_ROOT/node_modules ]] || infra_die "$ACS_REPO_ROOT/node_modules is missing; run 'npm ci' first"
   node "$ACS_LOCAL_DIR/$script" "$@"
+}
+
+# Go's module and build caches go under the infra cache, so a rebuild downloads and compiles nothing new.
+go_env() {
+  env GOMODCACHE="$ACS_INFRA_CACHE/go/mod" GOCACHE="$ACS_INFRA_CACHE/go/build" GOFLAGS=-buildvcs=false \
+    GOTOOLCHAIN=local CGO_ENABLED=0 "$@"
+}
+
+# Downloads one exact version of a Go module from the module proxy and prints a field of `go mod download -json`
+# (Dir: where it is in the module cache; Version; ...). `go install pkg@version` would also ask the proxy for the
+# module's version list (to look for a deprecation notice), which may be refused; the exact version's files are not.
+go_module_field() {
+  local module=$1 version=$2 field=$3
+  (cd "$ACS_INFRA_CACHE" && go_env go mod download -json "$module@$version") |
+    sed -n "s/^[[:space:]]*\"$field\": \"\\(.*\\)\",*\$/\\1/p"
 }
 
 # The usage line and dispatch shared by the per-service scripts. Each defines svc_install/start/stop/status.

@@ -27,12 +27,6 @@ MONGO_LOGS="$MONGO_STATE/logs"
 MONGO_PID="$MONGO_STATE/ferretdb.pid"
 MONGO_URL="mongodb://$ACS_INFRA_HOST:$MONGO_PORT/$MONGO_DB"
 
-# Go's module and build caches go under the infra cache, so a rebuild downloads and compiles nothing new.
-go_env() {
-  env GOMODCACHE="$ACS_INFRA_CACHE/go/mod" GOCACHE="$ACS_INFRA_CACHE/go/build" GOFLAGS=-buildvcs=false \
-    GOTOOLCHAIN=local CGO_ENABLED=0 "$@"
-}
-
 svc_install() {
   if [[ -x $FERRETDB_BIN ]]; then
     infra_log "FerretDB $FERRETDB_VERSION already built at $FERRETDB_BIN"
@@ -42,13 +36,9 @@ svc_install() {
   mkdir -p "$ACS_INFRA_CACHE/bin" "$ACS_INFRA_CACHE/src" "$ACS_INFRA_CACHE/logs"
   local build_log="$ACS_INFRA_CACHE/logs/ferretdb-$FERRETDB_VERSION-build.log" module_dir commit started=$SECONDS
   infra_log "downloading $FERRETDB_MODULE@$FERRETDB_VERSION from the Go module proxy"
-  # `go install pkg@version` would also ask the proxy for the module's version list (to look for a deprecation
-  # notice), and that request is refused here; downloading the exact version only needs the version's own files.
-  module_dir="$(cd "$ACS_INFRA_CACHE" && go_env go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION" |
-    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  module_dir="$(go_module_field "$FERRETDB_MODULE" "$FERRETDB_VERSION" Dir)"
   [[ -n $module_dir && -d $module_dir ]] || infra_die "go mod download of $FERRETDB_MODULE@$FERRETDB_VERSION failed"
-  commit="$(cd "$ACS_INFRA_CACHE" && go_env go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION" |
-    sed -n 's/^[[:space:]]*"Hash": "\(.*\)",*$/\1/p')"
+  commit="$(go_module_field "$FERRETDB_MODULE" "$FERRETDB_VERSION" Hash)"
   # The module zip leaves out build/version/version.txt (FerretDB's release tooling generates it), and the binary
   # refuses to start without it, so build from a writable copy that has it.
   rm -rf "$FERRETDB_SRC"

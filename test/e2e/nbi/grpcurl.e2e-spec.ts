@@ -1,0 +1,123 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
+
+import { freePort, REPO_ROOT, startApp, type RunningApp } from '../support/processes';
+
+interface GrpcurlRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The real grpcurl (built from source by deploy/local/tools.sh, which `npm test` runs before Jest) against the
+ * standalone on its first start: what an operator types to look at the public API before writing a client.
+ */
+describe('grpcurl against the public API (standalone)', () => {
+  let grpcurl: string;
+  let acs: RunningApp;
+  let token: string;
+  let cpe: SimulatedCpe;
+
+  function run(args: string[], withToken = true): Promise<GrpcurlRun> {
+    const auth = withToken ? ['-H', `authorization: Bearer ${token}`] : [];
+    return new Promise((resolve) => {
+      execFile(grpcurl, ['-plaintext', ...auth, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** A call that must succeed; its JSON answer. */
+  async function invoke(method: string, request: object): Promise<Record<string, unknown>> {
+    const result = await run(['-d', JSON.stringify(request), acs.nbiAddress, method]);
+    if (result.code !== 0) throw new Error(`grpcurl ${method} exited ${result.code}: ${result.stderr}${result.stdout}`);
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  }
+
+  beforeAll(async () => {
+    // A missing grpcurl fails the suite: `bash deploy/local/tools.sh install grpcurl` builds it.
+    grpcurl = execFileSync('bash', [join(REPO_ROOT, 'deploy', 'local', 'tools.sh'), 'path', 'grpcurl'], { encoding: 'utf8' }).trim();
+    acs = await startApp('standalone');
+    const tokenFile = join(acs.dataDir, 'nbi', 'admin.token');
+    for (let i = 0; i < 100 && !existsSync(tokenFile); i++) await new Promise((r) => setTimeout(r, 100));
+    token = readFileSync(tokenFile, 'utf8').trim();
+    cpe = new SimulatedCpe({
+      acsUrl: acs.cwmpUrl,
+      model: DataModel.builtin('tr181'),
+      oui: 'E2E0C2',
+      productClass: 'CurlRouter',
+      serialNumber: `CURL${Date.now().toString(36).toUpperCase()}`,
+      periodicInformInterval: 3600,
+      connectionRequest: { host: '127.0.0.1', port: await freePort(), username: 'cpe', password: 'cpe' },
+    });
+    await cpe.start();
+    await cpe.idle();
+  }, 90_000);
+
+  afterAll(async () => {
+    await cpe?.stop();
+    await acs?.stop();
+  }, 30_000);
+
+  it('lists the services by reflection, without credentials', async () => {
+    const result = await run([acs.nbiAddress, 'list'], false);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout.trim().split('\n').sort()).toEqual([
+      'acs.v1.AuditService',
+      'acs.v1.DeviceService',
+      'acs.v1.EventService',
+      'acs.v1.FaultService',
+      'acs.v1.PresetService',
+      'acs.v1.TaskService',
+      'grpc.health.v1.Health',
+    ]);
+  }, 30_000);
+
+  it('describes a service and a message', async () => {
+    const service = await run([acs.nbiAddress, 'describe', 'acs.v1.TaskService'], false);
+    expect(service.code).toBe(0);
+    expect(service.stdout).toMatch(/rpc CreateTask \( \.acs\.v1\.CreateTaskRequest \) returns \( \.acs\.v1\.CreateTaskResponse \);/);
+    expect(service.stdout).toMatch(/rpc WatchTask \( \.acs\.v1\.WatchTaskRequest \) returns \( stream \.acs\.v1\.\w+ \);/);
+    const message = await run([acs.nbiAddress, 'describe', 'acs.v1.CreateTaskRequest'], false);
+    expect(message.stdout).toMatch(/uint32 wait_timeout_ms = 4;/);
+  }, 30_000);
+
+  it('checks health without credentials', async () => {
+    const result = await run(['-d', '{"service":"acs.v1.DeviceService"}', acs.nbiAddress, 'grpc.health.v1.Health/Check'], false);
+    expect(result).toMatchObject({ code: 0 });
+    expect(JSON.parse(result.stdout)).toEqual({ status: 'SERVING' });
+  }, 30_000);
+
+  it('lists devices and runs a task with a connection request and a wait, with the bootstrap admin token', async () => {
+    const listed = await invoke('acs.v1.DeviceService/ListDevices', { filter: `productClass = "CurlRouter"`, pageSize: 10 });
+    expect(listed).toMatchObject({ devices: [{ id: cpe.deviceId, productClass: 'CurlRouter' }], totalSize: '1' });
+
+    const created = await invoke('acs.v1.TaskService/CreateTask', {
+      deviceId: cpe.deviceId,
+      spec: { getParameterValues: { parameterNames: ['Device.DeviceInfo.SoftwareVersion'] } },
+      connectionRequest: true,
+      waitTimeoutMs: 30_000,
+    });
+    expect(created).toMatchObject({ finished: true, task: { deviceId: cpe.deviceId, status: 'TASK_STATUS_DONE', source: 'api:admin' } });
+    const version = cpe.model.get('Device.DeviceInfo.SoftwareVersion')?.value;
+    expect(version).toBeTruthy();
+    expect(JSON.stringify((created.task as { result: unknown }).result)).toContain(version);
+  }, 60_000);
+
+  it('is refused without a token, and shows the field at fault of an invalid argument', async () => {
+    const anonymous = await run(['-d', '{}', acs.nbiAddress, 'acs.v1.DeviceService/ListDevices'], false);
+    expect(anonymous.code).not.toBe(0);
+    expect(anonymous.stderr).toMatch(/Code: Unauthenticated/);
+
+    const invalid = await run(['-d', '{"deviceId":""}', acs.nbiAddress, 'acs.v1.DeviceService/GetDevice']);
+    expect(invalid.code).not.toBe(0);
+    expect(invalid.stderr).toMatch(/Code: InvalidArgument/);
+    expect(invalid.stderr).toMatch(/"@type": "type\.googleapis\.com\/google\.rpc\.BadRequest"/);
+    expect(invalid.stderr).toMatch(/"field": "device_id"/);
+  }, 30_000);
+});
