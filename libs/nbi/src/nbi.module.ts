@@ -26,6 +26,7 @@ import { eventServiceOf } from './api/event.service';
 import { ProvisioningBackend } from './api/provisioning-backend';
 import { deviceServiceOf, faultServiceOf, presetServiceOf, taskServiceOf } from './api/provisioning-relays';
 import type { AuditLog } from './audit/audit-log.port';
+import { AuditWriter, auditWriterMetrics } from './audit/audit-writer';
 import type { NbiConfig } from './nbi.config';
 import { ClientRateLimiter, type RateLimit } from './security/client-rate-limiter';
 import type { ClientRegistryProvider } from './security/client-registry';
@@ -65,6 +66,7 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
   private healthClient?: HealthClient;
   private readonly hub: EventHub;
   private readonly monitor: DependencyMonitor;
+  private readonly auditWriter: AuditWriter;
 
   constructor(
     @Inject(NBI_OPTIONS) private readonly options: NbiOptions,
@@ -75,10 +77,12 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     private readonly moduleRef: ModuleRef,
   ) {
     const { config } = options;
+    // Audit entries wait in order (bounded, in memory) while the audit store is away, and are written when it is back.
+    this.auditWriter = new AuditWriter(options.auditLog, logger, auditWriterMetrics(metrics));
     // Authentication, roles, rate limit and audit around every call (health and reflection pass untouched).
     const security = createNbiSecurityInterceptor({
       clients: options.clients,
-      auditLog: options.auditLog,
+      auditLog: this.auditWriter,
       rateLimiter: new ClientRateLimiter(options.rateLimit),
       logger,
       metrics,
@@ -122,17 +126,18 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
 
     const provisioning = grpcHealthDependency('provisioning', () => this.connected(this.healthClient), INTERNAL_PROVISIONING_SERVICE);
     const dependencies = [provisioning, { name: 'event-bus', check: () => bus.ping() }, { name: 'audit-log', check: () => options.auditLog.ping() }];
-    const byProvisioning = ['provisioning', 'audit-log'];
+    // The resource services and WatchEvents keep serving while the audit store is away (their entries wait in the
+    // AuditWriter); listing the audit log cannot.
     this.monitor = new DependencyMonitor(
       this.host.health,
       dependencies,
       {
         '': dependencies.map((d) => d.name),
-        [serviceNameOf(acsV1.DeviceServiceService)]: byProvisioning,
-        [serviceNameOf(acsV1.TaskServiceService)]: byProvisioning,
-        [serviceNameOf(acsV1.PresetServiceService)]: byProvisioning,
-        [serviceNameOf(acsV1.FaultServiceService)]: byProvisioning,
-        [serviceNameOf(acsV1.EventServiceService)]: ['event-bus', 'audit-log'],
+        [serviceNameOf(acsV1.DeviceServiceService)]: ['provisioning'],
+        [serviceNameOf(acsV1.TaskServiceService)]: ['provisioning'],
+        [serviceNameOf(acsV1.PresetServiceService)]: ['provisioning'],
+        [serviceNameOf(acsV1.FaultServiceService)]: ['provisioning'],
+        [serviceNameOf(acsV1.EventServiceService)]: ['event-bus'],
         [serviceNameOf(acsV1.AuditServiceService)]: ['audit-log'],
       },
       logger,
@@ -172,6 +177,8 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     await this.hub.stop();
     this.provisioningClient?.close();
     this.healthClient?.close();
+    // What the last calls audited is written (or, with the store away, logged in full) before the log closes.
+    await this.auditWriter.close();
     await this.options.onShutdown?.();
     await this.options.auditLog.close();
   }

@@ -25,6 +25,11 @@ export function isMongoOutage(error: unknown): boolean {
   );
 }
 
+/** The server refused a write because a unique index (often `_id`) already holds its key: E11000. */
+export function isMongoDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
 /**
  * Runs one Mongo call and turns outages into MongoUnavailableError, so a repository's callers can stop committing
  * Kafka offsets (or answer "unavailable") without knowing the driver. Other errors pass through unchanged.

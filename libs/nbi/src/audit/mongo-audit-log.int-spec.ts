@@ -5,7 +5,7 @@ import { buildIndexes, MongoConnection, MongoUnavailableError, readMongoConfig, 
 import { AuditRetention } from './audit-retention';
 import { MongoAuditLog } from './mongo-audit-log';
 import { auditCollection, nbiCollections } from './nbi-collections.schema';
-import { describeAuditLogContract } from './testing/audit-log.contract';
+import { auditEntry, describeAuditLogContract } from './testing/audit-log.contract';
 
 // Runs against a real MongoDB-protocol server: ACS_MONGO_URL, default mongodb://127.0.0.1:27017/acs (FerretDB 1.24
 // from `npm run infra:up`). A missing server fails the run, never skips it.
@@ -69,6 +69,18 @@ describe('nbi.audit retention', () => {
     expect((await log.list({ limit: 10 })).map((e) => e.id)).toEqual(['c', 'b']);
     expect(await log.deleteOlderThan(2500)).toBe(1);
     expect((await log.list({ limit: 10 })).map((e) => e.id)).toEqual(['c']);
+  });
+});
+
+describe('nbi.audit writes', () => {
+  it('take an entry recorded again (a retry whose first answer was lost) as already recorded', async () => {
+    shared ??= await connect();
+    await shared.connection.db!.collection(auditCollection.collection).deleteMany({});
+    const log = await MongoAuditLog.open(shared);
+    const entry = auditEntry();
+    await log.record(entry);
+    await expect(log.record({ ...entry })).resolves.toBeUndefined();
+    expect(await log.list({ limit: 10 })).toEqual([entry]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { guardMongo, type MongoConnection } from '@acs/infra-mongo';
+import { guardMongo, isMongoDuplicateKey, type MongoConnection } from '@acs/infra-mongo';
 import type { mongo } from 'mongoose';
 
 import type { AuditEntry, AuditLog, AuditQuery } from './audit-log.port';
@@ -29,9 +29,17 @@ export class MongoAuditLog implements AuditLog {
     return new MongoAuditLog(connection, collection);
   }
 
+  /**
+   * Idempotent: an entry already stored under its id (a retry of a write whose answer was lost in an outage) counts
+   * as recorded. Ids are random UUIDs, so a duplicate is never another entry.
+   */
   async record(entry: AuditEntry): Promise<void> {
     const { id, ...rest } = entry;
-    await guardMongo(() => this.collection.insertOne({ _id: id, ...rest }));
+    try {
+      await guardMongo(() => this.collection.insertOne({ _id: id, ...rest }));
+    } catch (error) {
+      if (!isMongoDuplicateKey(error)) throw error;
+    }
   }
 
   async list(query: AuditQuery): Promise<AuditEntry[]> {

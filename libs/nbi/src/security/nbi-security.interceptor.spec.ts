@@ -235,13 +235,13 @@ describe('NBI security interceptor', () => {
     }
   });
 
-  it('keeps the call going when the audit write fails, and logs the failure', async () => {
+  it('keeps the call going when the audit write fails, and logs the entry in full', async () => {
     server.audit.failing = true;
     const response = await createTask(oss.token, 'dev-8');
     expect(response.task?.deviceId).toBe('dev-8');
     await eventually(() => server.logger.lines.some((line) => line.level === 'error'), 'the audit failure log line');
     expect(server.logger.lines.find((line) => line.level === 'error')).toMatchObject({
-      context: { method: '/acs.v1.TaskService/CreateTask', client: 'oss', outcome: 'OK' },
+      context: { auditEntry: { method: '/acs.v1.TaskService/CreateTask', client: 'oss', outcome: 'OK', target: 'dev-8' } },
       message: 'NBI audit entry could not be written',
     });
   });

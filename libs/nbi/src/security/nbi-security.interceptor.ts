@@ -33,12 +33,13 @@ export interface NbiSecurityLogger {
 
 export interface NbiSecurityDeps {
   clients: ClientRegistryProvider;
-  auditLog: AuditLog;
+  /** Where entries go: in the apps an AuditWriter, which keeps them through an audit-store outage. */
+  auditLog: Pick<AuditLog, 'record'>;
   rateLimiter: ClientRateLimiter;
   logger: NbiSecurityLogger;
   /** Method path → permission needed. Default: every acs.v1 method. */
   policies?: ReadonlyMap<string, MethodPolicy>;
-  /** Where the refusal and audit-failure counters go (`acs_nbi_calls_refused_total`, `acs_nbi_audit_write_failures_total`). */
+  /** Where the refusal counter goes (`acs_nbi_calls_refused_total`). */
   metrics?: Registry;
 }
 
@@ -97,8 +98,8 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
       Promise.resolve()
         .then(() => deps.auditLog.record(record))
         .catch((error: unknown) => {
-          metrics?.auditFailures.inc();
-          deps.logger.error({ err: error, method, client: record.client, outcome: record.outcome }, 'NBI audit entry could not be written');
+          // The entry in full, so that it is at least in the process log.
+          deps.logger.error({ err: error, auditEntry: record }, 'NBI audit entry could not be written');
         });
     };
 
@@ -256,22 +257,14 @@ function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-function securityMetrics(registry: Registry): { refused: Counter<'reason'>; auditFailures: Counter } {
-  const existing = (name: string) => registry.getSingleMetric(name);
+function securityMetrics(registry: Registry): { refused: Counter<'reason'> } {
   const refused =
-    (existing('acs_nbi_calls_refused_total') as Counter<'reason'> | undefined) ??
+    (registry.getSingleMetric('acs_nbi_calls_refused_total') as Counter<'reason'> | undefined) ??
     new Counter({
       name: 'acs_nbi_calls_refused_total',
       help: 'NBI calls refused before reaching a handler, by reason (unauthenticated, permission_denied, rate_limited)',
       labelNames: ['reason'],
       registers: [registry],
     });
-  const auditFailures =
-    (existing('acs_nbi_audit_write_failures_total') as Counter | undefined) ??
-    new Counter({
-      name: 'acs_nbi_audit_write_failures_total',
-      help: 'Audit entries that could not be written (the calls themselves went on)',
-      registers: [registry],
-    });
-  return { refused, auditFailures };
+  return { refused };
 }

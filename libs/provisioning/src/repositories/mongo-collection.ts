@@ -1,4 +1,4 @@
-import { guardMongo } from '@acs/infra-mongo';
+import { guardMongo, isMongoDuplicateKey } from '@acs/infra-mongo';
 import type { mongo } from 'mongoose';
 
 import {
@@ -48,7 +48,7 @@ export class MongoDocumentCollection implements DocumentCollection {
     try {
       await guardMongo(() => this.collection.insertOne(doc as mongo.OptionalUnlessRequiredId<StoredDocument>));
     } catch (error) {
-      if (isDuplicateKey(error)) throw new DuplicateKeyError(this.name, error);
+      if (isMongoDuplicateKey(error)) throw new DuplicateKeyError(this.name, error);
       throw error;
     }
   }
@@ -75,7 +75,7 @@ export class MongoDocumentCollection implements DocumentCollection {
       const result = await guardMongo(() => this.collection.replaceOne(filter as mongo.Filter<StoredDocument>, doc, { upsert: options.upsert === true }));
       return result.matchedCount > 0 || result.upsertedCount > 0;
     } catch (error) {
-      if (isDuplicateKey(error)) throw new DuplicateKeyError(this.name, error);
+      if (isMongoDuplicateKey(error)) throw new DuplicateKeyError(this.name, error);
       throw error;
     }
   }
@@ -101,8 +101,4 @@ function operatorsOf(update: DocumentUpdate): mongo.UpdateFilter<StoredDocument>
   const pullAll = Object.entries(update.pullAll ?? {}).filter(([, values]) => values.length > 0);
   if (pullAll.length > 0) operators.$pullAll = Object.fromEntries(pullAll.map(([field, values]) => [field, [...values]]));
   return operators as mongo.UpdateFilter<StoredDocument>;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
