@@ -47,11 +47,14 @@ export interface DeviceRecord {
   lastInform?: number;
   lastBoot?: number;
   lastBootstrap?: number;
-  /** The latest Informs' event codes, newest first, at most 20. */
+  /** The latest Informs' event codes, newest first, at most RECENT_EVENTS_KEPT. */
   recentEvents: Array<{ at: number; codes: string[] }>;
   tags: string[];
   parameters: Record<string, ParameterNode>;
 }
+
+/** How many of the latest Informs a device record shows in recentEvents. */
+export const RECENT_EVENTS_KEPT = 20;
 
 /** Inform-derived fields of a device, applied by the inventory on every Inform. */
 export interface InformFacts {

@@ -1,4 +1,4 @@
-import type { DeviceRecord, ParameterNode } from '../domain/device';
+import { RECENT_EVENTS_KEPT, type DeviceRecord, type ParameterNode } from '../domain/device';
 import type { FieldRef } from './filter-ast';
 
 // How a device is kept in MongoDB (and the embedded nedb store), the shape compileFilterToMongo queries:
@@ -125,7 +125,11 @@ export function fromStoredDevice(stored: StoredDevice): DeviceRecord {
     manufacturer: stored.manufacturer,
     rootObject: stored.rootObject,
     registeredAt: stored.registeredAt,
-    recentEvents: (stored.recentEvents ?? []).map((e) => ({ at: e.at, codes: [...e.codes] })),
+    // Stored in the order they were added (appended), and up to twice the cap between trims: shown newest first, capped.
+    recentEvents: [...(stored.recentEvents ?? [])]
+      .sort((a, b) => b.at - a.at)
+      .slice(0, RECENT_EVENTS_KEPT)
+      .map((e) => ({ at: e.at, codes: [...e.codes] })),
     tags: [...(stored.tags ?? [])],
     parameters: {},
   };

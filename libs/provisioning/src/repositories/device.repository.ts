@@ -1,4 +1,4 @@
-import type { DeviceRecord, InformFacts, ParameterUpdate } from '../domain';
+import { RECENT_EVENTS_KEPT, type DeviceRecord, type InformFacts, type ParameterUpdate } from '../domain';
 import { DuplicateKeyError, type DocumentCollection, type StoredDocument } from './document-collection';
 import {
   ConcurrentWriteError,
@@ -27,8 +27,11 @@ import {
   type StoredTree,
 } from './stored-device';
 
-/** recentEvents keeps this many Informs, newest first. */
-export const RECENT_EVENTS_KEPT = 20;
+/**
+ * Stored recentEvents are trimmed back to RECENT_EVENTS_KEPT once they pass this many: entries are appended by each
+ * Inform's one write, and trimming is a second write, so it is done once in a while rather than every time.
+ */
+const RECENT_EVENTS_TRIM_AT = 2 * RECENT_EVENTS_KEPT;
 
 /** The largest page a device query returns; a full TR-181 device is several hundred kB. */
 export const MAX_DEVICE_PAGE = 10_000;
@@ -36,7 +39,7 @@ export const MAX_DEVICE_PAGE = 10_000;
 /** Parameters per write of setParameters (about 4 stored fields each); see setParameters for the why. */
 export const PARAMETER_WRITE_BATCH = 400;
 
-/** Attempts of the Inform's compare-and-set before giving up (only concurrent Informs of one device collide). */
+/** Attempts of an Inform's write before giving up (only first Informs of one device racing to create it collide). */
 const INFORM_ATTEMPTS = 5;
 
 /** Parameters (below the root object) that are also kept as top-level device fields, for indexes and filters. */
@@ -60,6 +63,13 @@ export class StoredDeviceRepository implements DeviceRepository {
     return doc ? fromStoredDevice(doc) : null;
   }
 
+  /**
+   * One write per Inform of a known device, addressed by `_id` alone: the fields and parameters are `$set`, the event
+   * is added to recentEvents with `$addToSet` (so a redelivered Inform, same time and codes, is kept once, and
+   * concurrent Informs of one device lose nothing without a read-modify-write). A filter on `_id` alone is also what
+   * FerretDB serves without scanning the collection. A second write happens only now and then: to trim
+   * recentEvents, or to record the connection's source address of a device that reports no ConnectionRequestURL.
+   */
   async applyInform(facts: InformFacts): Promise<{ created: boolean; device: DeviceRecord }> {
     const updates = mergeParameterUpdates(facts.parameters);
     const fields = informFields(facts, updates);
@@ -67,45 +77,50 @@ export class StoredDeviceRepository implements DeviceRepository {
     const bootstrap = facts.eventCodes.includes('0 BOOTSTRAP');
 
     for (let attempt = 0; attempt < INFORM_ATTEMPTS; attempt++) {
-      const existing = await this.devices.findOne({ _id: facts.id }, ['lastInform', 'recentEvents', 'connectionRequestUrl']);
-      if (!existing) {
-        const device: DeviceRecord = {
-          id: facts.id,
-          ...fields,
-          ...(fields.ip === undefined && facts.remoteAddress !== undefined ? { ip: facts.remoteAddress } : {}),
-          registeredAt: facts.at,
-          recentEvents: [event],
-          tags: [],
-          parameters: Object.fromEntries(updates.map((u) => [u.path, { ...nodeOf(u), learnedAt: facts.at }])),
-        };
-        const stored = toStoredDevice(device);
-        try {
-          await this.devices.insertOne(stored as unknown as StoredDocument);
-          return { created: true, device: fromStoredDevice(stored as unknown as StoredDocument) };
-        } catch (error) {
-          // Another consumer created it between our read and insert: update it instead.
-          if (error instanceof DuplicateKeyError) continue;
-          throw error;
-        }
-      }
-
-      // The cap is computed here and written whole: FerretDB ignores `$push` with `$slice`/`$position`, so the
-      // store cannot trim the list itself. The guard on lastInform makes the read-modify-write a compare-and-set.
-      const recentEvents = withEvent(existing.recentEvents, event);
-      const set: Record<string, unknown> = { ...fields, recentEvents };
-      // The ConnectionRequestURL's host is the better address; the source address stands in while none is known.
-      if (set.ip === undefined && typeof existing.connectionRequestUrl !== 'string' && facts.remoteAddress !== undefined) set.ip = facts.remoteAddress;
+      const set: Record<string, unknown> = { ...fields };
       if (bootstrap) {
         // One `$set` of `p` clears the known tree and applies the Inform's parameters at once.
         set[PARAMETERS_FIELD] = treeOf(updates.map((u) => [u.path, u, facts.at]));
       } else {
         for (const update of updates) Object.assign(set, parameterUpdateFields(update, facts.at));
       }
-      const guard = typeof existing.lastInform === 'number' ? { lastInform: existing.lastInform } : { lastInform: { $exists: false } };
-      const after = await this.devices.findOneAndUpdate({ _id: facts.id, ...guard }, { set });
-      if (after) return { created: false, device: fromStoredDevice(after) };
+      const after = await this.devices.findOneAndUpdate({ _id: facts.id }, { set, addToSet: { recentEvents: [event] } });
+      if (after) return { created: false, device: fromStoredDevice(await this.afterInform(after, fields, facts.remoteAddress)) };
+
+      const device: DeviceRecord = {
+        id: facts.id,
+        ...fields,
+        ...(fields.ip === undefined && facts.remoteAddress !== undefined ? { ip: facts.remoteAddress } : {}),
+        registeredAt: facts.at,
+        recentEvents: [event],
+        tags: [],
+        parameters: Object.fromEntries(updates.map((u) => [u.path, { ...nodeOf(u), learnedAt: facts.at }])),
+      };
+      const stored = toStoredDevice(device);
+      try {
+        await this.devices.insertOne(stored as unknown as StoredDocument);
+        return { created: true, device: fromStoredDevice(stored as unknown as StoredDocument) };
+      } catch (error) {
+        // Another consumer created it between our update and insert: update it instead.
+        if (error instanceof DuplicateKeyError) continue;
+        throw error;
+      }
     }
     throw new ConcurrentWriteError(`device ${facts.id}`);
+  }
+
+  /** The occasional second write after an Inform's update; returns the document as it now stands. */
+  private async afterInform(doc: StoredDocument, fields: { ip?: string }, remoteAddress: string | undefined): Promise<StoredDocument> {
+    const set: Record<string, unknown> = {};
+    const events = Array.isArray(doc.recentEvents) ? (doc.recentEvents as Array<{ at: number; codes: string[] }>) : [];
+    // Kept oldest first, as appended. An Inform that lands between this read and the write below loses its entry
+    // here (its fields stay); trimming once every RECENT_EVENTS_KEPT Informs keeps that window rare.
+    if (events.length > RECENT_EVENTS_TRIM_AT) set.recentEvents = [...events].sort((a, b) => a.at - b.at).slice(-RECENT_EVENTS_KEPT);
+    // The ConnectionRequestURL's host is the better address; the source address stands in while none is known.
+    if (fields.ip === undefined && remoteAddress !== undefined && typeof doc.connectionRequestUrl !== 'string' && doc.ip !== remoteAddress) set.ip = remoteAddress;
+    if (Object.keys(set).length === 0) return doc;
+    await this.devices.updateOne({ _id: doc._id }, { set });
+    return { ...doc, ...set };
   }
 
   async setParameters(id: string, updates: ParameterUpdate[], at: number): Promise<void> {
@@ -250,13 +265,6 @@ function hostOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The event prepended, capped; a redelivered Inform (same time and codes as one kept) is not counted twice. */
-function withEvent(current: unknown, event: { at: number; codes: string[] }): Array<{ at: number; codes: string[] }> {
-  const events = Array.isArray(current) ? (current as Array<{ at: number; codes: string[] }>) : [];
-  const seen = events.some((e) => e.at === event.at && e.codes.length === event.codes.length && e.codes.every((code, i) => code === event.codes[i]));
-  return (seen ? events : [event, ...events]).slice(0, RECENT_EVENTS_KEPT);
 }
 
 /** A copy of the stored subtree at `root` with only the kept nodes (and their meta fields). */

@@ -92,13 +92,16 @@ export function describeDeviceRepositoryContract(name: string, factory: Provisio
 
       it('keeps the 20 latest Informs newest first, and records a redelivered Inform once', async () => {
         const facts = sampleInform();
-        for (let i = 0; i < 25; i++) await devices().applyInform({ ...facts, at: T0 + i * 1000, eventCodes: [i % 5 === 0 ? '1 BOOT' : '2 PERIODIC'], parameters: [] });
-        await devices().applyInform({ ...facts, at: T0 + 24_000, eventCodes: ['2 PERIODIC'], parameters: [] });
+        // Past twice the cap, so the stored list has been trimmed on the way.
+        const informs = 45;
+        for (let i = 0; i < informs; i++) await devices().applyInform({ ...facts, at: T0 + i * 1000, eventCodes: [i % 5 === 0 ? '1 BOOT' : '2 PERIODIC'], parameters: [] });
+        const redelivered = await devices().applyInform({ ...facts, at: T0 + (informs - 1) * 1000, eventCodes: ['2 PERIODIC'], parameters: [] });
         const device = (await devices().get(facts.id))!;
+        expect(redelivered.device.recentEvents).toEqual(device.recentEvents);
         expect(device.recentEvents).toHaveLength(20);
-        expect(device.recentEvents.map((e) => e.at)).toEqual(Array.from({ length: 20 }, (_, i) => T0 + (24 - i) * 1000));
-        expect(device.recentEvents[4]).toEqual({ at: T0 + 20_000, codes: ['1 BOOT'] });
-        expect(device.lastBoot).toBe(T0 + 20_000);
+        expect(device.recentEvents.map((e) => e.at)).toEqual(Array.from({ length: 20 }, (_, i) => T0 + (informs - 1 - i) * 1000));
+        expect(device.recentEvents[4]).toEqual({ at: T0 + 40_000, codes: ['1 BOOT'] });
+        expect(device.lastBoot).toBe(T0 + 40_000);
       });
 
       itConcurrent('applies concurrent Informs of one device without losing an event', async () => {
