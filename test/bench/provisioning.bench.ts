@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deviceIdOf, type Inform, type ParameterValueStruct } from '@acs/cwmp';
 import { AcsDeviceEventType, CwmpEventType, type InformEventData } from '@acs/contracts';
-import { DataModel } from '@acs/cpe-sim';
+import { DataModel, informParameterNames } from '@acs/cpe-sim';
 import { createRedisClient } from '@acs/infra-redis';
 import { KafkaEventBus } from '@acs/infra-kafka';
 import { PrefixedEventBus, Topics, type BusMessage } from '@acs/platform';
@@ -32,16 +32,6 @@ import { summarizeCpuProfile } from './cpu-profile-summary';
 import { cpuSeconds } from './process-measures';
 
 const ROOT = join(__dirname, '..', '..');
-
-/** The parameters a TR-181 device forces into every Inform. */
-const FORCED = [
-  'Device.RootDataModelVersion',
-  'Device.DeviceInfo.HardwareVersion',
-  'Device.DeviceInfo.SoftwareVersion',
-  'Device.DeviceInfo.ProvisioningCode',
-  'Device.ManagementServer.ParameterKey',
-  'Device.ManagementServer.ConnectionRequestURL',
-];
 
 function parseArgs(argv: string[]): { devices: number; profile: boolean; manageCredentials: boolean } {
   const options = { devices: 500, profile: false, manageCredentials: false };
@@ -90,8 +80,10 @@ async function main(): Promise<void> {
 
     const model = DataModel.builtin('tr181');
     const devices = Array.from({ length: options.devices }, (_, i) => ({ oui: 'BE0001', productClass: 'ProvBench', serialNumber: `P${run}${String(i).padStart(6, '0')}`, manufacturer: 'Bench' }));
+    // What the simulator puts in every Inform of this model (the forced parameters and the WAN address).
+    const forced = informParameterNames(model);
     const parameterList = (): ParameterValueStruct[] =>
-      FORCED.map((name) => {
+      forced.map((name) => {
         const parameter = model.get(name);
         return { name, value: { value: parameter?.value ?? '', type: parameter?.type ?? 'string' } } as ParameterValueStruct;
       });

@@ -13,6 +13,7 @@ export {
 export { AuthenticationError, HttpAuthenticator, type Credentials } from './http/http-auth';
 export { DeviceRpcHandler, SUPPORTED_METHODS, type DeviceAction, type RpcOutcome } from './session/device-rpc-handler';
 export { CwmpSessionError, type SessionReport } from './session/session-report';
+export { informParameterNames } from './session/inform-parameters';
 export { SimulatedCpe, type CpeOptions } from './session/simulated-cpe';
 export {
   USAGE,

@@ -3,9 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
+import type { SimulatedCpe } from '@acs/cpe-sim';
 
-import { freePort, REPO_ROOT, startApp, type RunningApp } from '../support/processes';
+import { REPO_ROOT, type RunningApp } from '../support/processes';
+import { startStandaloneWithCpe } from './support/standalone-with-cpe';
 
 const CLI = join(REPO_ROOT, 'dist', 'apps', 'acsctl', 'src', 'main.js');
 
@@ -65,22 +66,7 @@ describe('acsctl (standalone)', () => {
 
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node tools/build.mjs\` first`);
-    acs = await startApp('standalone');
-    tokenFile = join(acs.dataDir, 'nbi', 'admin.token');
-    // The bootstrap admin token is written at start; give a slow disk a moment.
-    for (let i = 0; i < 100 && !existsSync(tokenFile); i++) await new Promise((r) => setTimeout(r, 100));
-    if (!existsSync(tokenFile)) throw new Error(`the standalone wrote no ${tokenFile}:\n${acs.output().slice(-4000)}`);
-    cpe = new SimulatedCpe({
-      acsUrl: acs.cwmpUrl,
-      model: DataModel.builtin('tr181'),
-      oui: 'E2E0C1',
-      productClass: 'CliRouter',
-      serialNumber: `CLI${Date.now().toString(36).toUpperCase()}`,
-      periodicInformInterval: 3600,
-      connectionRequest: { host: '127.0.0.1', port: await freePort(), username: 'cpe', password: 'cpe' },
-    });
-    await cpe.start();
-    await cpe.idle();
+    ({ acs, tokenFile, cpe } = await startStandaloneWithCpe({ oui: 'E2E0C1', productClass: 'CliRouter', serialPrefix: 'CLI' }));
   }, 90_000);
 
   afterAll(async () => {

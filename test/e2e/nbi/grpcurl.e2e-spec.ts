@@ -1,10 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
+import type { SimulatedCpe } from '@acs/cpe-sim';
 
-import { freePort, REPO_ROOT, startApp, type RunningApp } from '../support/processes';
+import { REPO_ROOT, type RunningApp } from '../support/processes';
+import { acsV1ServiceDefinitions } from './support/nbi-client';
+import { startStandaloneWithCpe } from './support/standalone-with-cpe';
 
 interface GrpcurlRun {
   code: number;
@@ -42,21 +44,9 @@ describe('grpcurl against the public API (standalone)', () => {
   beforeAll(async () => {
     // A missing grpcurl fails the suite: `bash deploy/local/tools.sh install grpcurl` builds it.
     grpcurl = execFileSync('bash', [join(REPO_ROOT, 'deploy', 'local', 'tools.sh'), 'path', 'grpcurl'], { encoding: 'utf8' }).trim();
-    acs = await startApp('standalone');
-    const tokenFile = join(acs.dataDir, 'nbi', 'admin.token');
-    for (let i = 0; i < 100 && !existsSync(tokenFile); i++) await new Promise((r) => setTimeout(r, 100));
+    let tokenFile: string;
+    ({ acs, tokenFile, cpe } = await startStandaloneWithCpe({ oui: 'E2E0C2', productClass: 'CurlRouter', serialPrefix: 'CURL' }));
     token = readFileSync(tokenFile, 'utf8').trim();
-    cpe = new SimulatedCpe({
-      acsUrl: acs.cwmpUrl,
-      model: DataModel.builtin('tr181'),
-      oui: 'E2E0C2',
-      productClass: 'CurlRouter',
-      serialNumber: `CURL${Date.now().toString(36).toUpperCase()}`,
-      periodicInformInterval: 3600,
-      connectionRequest: { host: '127.0.0.1', port: await freePort(), username: 'cpe', password: 'cpe' },
-    });
-    await cpe.start();
-    await cpe.idle();
   }, 90_000);
 
   afterAll(async () => {
@@ -67,15 +57,10 @@ describe('grpcurl against the public API (standalone)', () => {
   it('lists the services by reflection, without credentials', async () => {
     const result = await run([acs.nbiAddress, 'list'], false);
     expect(result).toMatchObject({ code: 0 });
-    expect(result.stdout.trim().split('\n').sort()).toEqual([
-      'acs.v1.AuditService',
-      'acs.v1.DeviceService',
-      'acs.v1.EventService',
-      'acs.v1.FaultService',
-      'acs.v1.PresetService',
-      'acs.v1.TaskService',
-      'grpc.health.v1.Health',
-    ]);
+    // Every acs.v1 service, and health; the reflection services do not list themselves.
+    const expected = [...[...acsV1ServiceDefinitions().keys()].map((service) => `acs.v1.${service}`), 'grpc.health.v1.Health'].sort();
+    expect(expected).toHaveLength(7);
+    expect(result.stdout.trim().split('\n').sort()).toEqual(expected);
   }, 30_000);
 
   it('describes a service and a message', async () => {
