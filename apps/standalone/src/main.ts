@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     auditLog,
     clients,
     rateLimit: security.rateLimit,
+    maxStreamsPerClient: security.maxStreamsPerClient,
     credentials: await createNbiServerCredentials(security.tls),
     onShutdown: async () => {
       await retention?.stop();

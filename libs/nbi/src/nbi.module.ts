@@ -29,6 +29,7 @@ import type { AuditLog } from './audit/audit-log.port';
 import { AuditWriter, auditWriterMetrics } from './audit/audit-writer';
 import type { NbiConfig } from './nbi.config';
 import { ClientRateLimiter, type RateLimit } from './security/client-rate-limiter';
+import { ClientStreamLimiter } from './security/client-stream-limiter';
 import type { ClientRegistryProvider } from './security/client-registry';
 import { createNbiSecurityInterceptor } from './security/nbi-security.interceptor';
 
@@ -41,6 +42,8 @@ export interface NbiOptions {
   clients: ClientRegistryProvider;
   /** Per client and per pod, unless the client's entry says otherwise. */
   rateLimit: RateLimit;
+  /** Server streams (watches) one client may hold open on this pod; default 100. */
+  maxStreamsPerClient?: number;
   /** TLS / mTLS; plaintext when absent. */
   credentials?: ServerCredentials;
   /** Closed with the module (registry file watchers and the like). */
@@ -84,6 +87,7 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
       clients: options.clients,
       auditLog: this.auditWriter,
       rateLimiter: new ClientRateLimiter(options.rateLimit),
+      streamLimiter: new ClientStreamLimiter(options.maxStreamsPerClient ?? 100),
       logger,
       metrics,
     });

@@ -26,6 +26,8 @@ const { TaskStatus } = acsV1;
 
 /** Requests larger than this are refused (ACS_NBI_MAX_MESSAGE_BYTES; answers up to 1000 audit records fit). */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Watches one client may hold open (ACS_NBI_MAX_STREAMS_PER_CLIENT); no other case holds more than two at once. */
+const MAX_STREAMS = 3;
 /** The proto's page limit (values.proto: more than 1000 is treated as 1000). */
 const MAX_PAGE_SIZE = 1000;
 /** Presets loaded from a file at start, more than one page can hold. */
@@ -66,6 +68,7 @@ describe('public API acs.v1 (standalone)', () => {
     acs = await startApp('standalone', {
       ACS_NBI_CLIENTS_FILE: clients.file,
       ACS_NBI_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
+      ACS_NBI_MAX_STREAMS_PER_CLIENT: String(MAX_STREAMS),
       ACS_PRESETS_DIR: join(dir, 'presets'),
       ACS_CONNECTION_REQUEST_TIMEOUT_MS: '1500',
       // Tasks here wake the same device a few times in a row; the default 5 s between its wake-ups would only add waits.
@@ -459,6 +462,30 @@ describe('public API acs.v1 (standalone)', () => {
       const small = await call(api.presets.validatePreset.bind(api.presets), acsV1.ValidatePresetRequest.fromPartial({ source: { $case: 'preset', preset: inertPreset('small') } }));
       expect(small.preset?.name).toBe('small');
     });
+
+    it(`holds a client to ${MAX_STREAMS} open watches: the next is RESOURCE_EXHAUSTED (ErrorInfo STREAM_LIMIT) until one closes`, async () => {
+      const watcher = channel.clients(clients.watcher);
+      const open = () => {
+        const stream = watcher.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.'] }), { deadline: Date.now() + 20_000 });
+        const failed = new Promise<ServiceError>((resolve) => stream.on('error', (error: ServiceError) => resolve(error)));
+        return { stream, failed };
+      };
+      /** The stream's error if it fails within a moment; undefined when it is still open (a watch sends nothing until an event). */
+      const settle = (watch: ReturnType<typeof open>) => Promise.race([watch.failed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 700))]);
+      const held = Array.from({ length: MAX_STREAMS }, open);
+      expect(await Promise.all(held.map(settle))).toEqual(held.map(() => undefined));
+      const refused = await settle(open());
+      expect(refused && codeName(refused)).toBe('RESOURCE_EXHAUSTED');
+      expect(errorDetailsOf(refused!).errorInfo).toMatchObject({ reason: 'STREAM_LIMIT', metadata: { client: 'watcher', limit: String(MAX_STREAMS) } });
+      // Another client is not affected, and a closed watch frees its place.
+      const other = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({}), { deadline: Date.now() + 20_000 });
+      expect(await settle({ stream: other, failed: new Promise<ServiceError>((resolve) => other.on('error', resolve)) })).toBeUndefined();
+      held[0].stream.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const again = open();
+      expect(await settle(again)).toBeUndefined();
+      for (const stream of [...held.slice(1).map((w) => w.stream), again.stream, other]) stream.cancel();
+    }, 30_000);
 
     it('rate-limits per client: a 1/s, burst 2 client gets RESOURCE_EXHAUSTED on its 3rd quick call; others are unaffected', async () => {
       const request = acsV1.ListPresetsRequest.fromPartial({ pageSize: 1 });

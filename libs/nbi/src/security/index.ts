@@ -7,3 +7,4 @@ export * from './method-policy';
 export * from './nbi-security.config';
 export * from './nbi-security.interceptor';
 export * from './permissions';
+export * from './client-stream-limiter';

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { createNbiServerCredentials, loadNbiSecurityConfig } from './nbi-security.config';
 
 describe('loadNbiSecurityConfig', () => {
-  it('defaults to 50 calls per second, bursts of 100, plaintext, no client file, a year of audit in 64 MiB files', () => {
-    expect(loadNbiSecurityConfig({})).toEqual({ rateLimit: { perSecond: 50, burst: 100 }, auditRetentionDays: 365, auditFileMaxBytes: 64 * 1024 * 1024 });
+  it('defaults to 50 calls per second, bursts of 100, plaintext, no client file, 100 open streams per client, a year of audit in 64 MiB files', () => {
+    expect(loadNbiSecurityConfig({})).toEqual({ rateLimit: { perSecond: 50, burst: 100 }, maxStreamsPerClient: 100, auditRetentionDays: 365, auditFileMaxBytes: 64 * 1024 * 1024 });
   });
 
   it('reads every variable', () => {
@@ -21,11 +21,13 @@ describe('loadNbiSecurityConfig', () => {
         ACS_NBI_TLS_KEY: '/tls/tls.key',
         ACS_NBI_TLS_CLIENT_CA: '/tls/ca.crt',
         ACS_NBI_AUDIT_RETENTION_DAYS: '0',
+        ACS_NBI_MAX_STREAMS_PER_CLIENT: '7',
         ACS_NBI_AUDIT_FILE_MAX_BYTES: '1048576',
       }),
     ).toEqual({
       clientsFile: '/etc/acs/clients.yaml',
       rateLimit: { perSecond: 5, burst: 20 },
+      maxStreamsPerClient: 7,
       tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key', clientCaFile: '/tls/ca.crt' },
       auditRetentionDays: 0,
       auditFileMaxBytes: 1_048_576,

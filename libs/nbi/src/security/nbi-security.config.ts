@@ -19,6 +19,8 @@ export interface NbiSecurityConfig {
   clientsFile?: string;
   /** Per client and per process, unless the client's entry says otherwise. */
   rateLimit: RateLimit;
+  /** Server streams (watches) one client may hold open per process (ACS_NBI_MAX_STREAMS_PER_CLIENT, default 100). */
+  maxStreamsPerClient: number;
   /** Unset: plaintext (behind a TLS-terminating mesh or on a laptop). */
   tls?: NbiTlsConfig;
   /** Audit entries older than this are deleted (ACS_NBI_AUDIT_RETENTION_DAYS, default 365); 0 keeps them for ever. */
@@ -46,6 +48,7 @@ export function loadNbiSecurityConfig(env: Record<string, string | undefined> = 
   return {
     ...(clientsFile ? { clientsFile } : {}),
     rateLimit,
+    maxStreamsPerClient: read.int('ACS_NBI_MAX_STREAMS_PER_CLIENT', 100, { min: 1, max: 100_000 }),
     ...(certFile && keyFile ? { tls: { certFile, keyFile, ...(clientCaFile ? { clientCaFile } : {}) } } : {}),
     auditRetentionDays: read.int('ACS_NBI_AUDIT_RETENTION_DAYS', 365, { min: 0, max: 36_500 }),
     auditFileMaxBytes: read.int('ACS_NBI_AUDIT_FILE_MAX_BYTES', 64 * 1024 * 1024, { min: 64 * 1024 }),

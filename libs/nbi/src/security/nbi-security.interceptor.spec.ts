@@ -294,3 +294,51 @@ describe('NBI security interceptor, call endings without a status from the handl
     expect(server.audit.entries[0]).toMatchObject({ outcome: 'PERMISSION_DENIED', resourceType: '', action: '' });
   });
 });
+
+describe('NBI security interceptor, open streams per client', () => {
+  let server: SecuredServer;
+  let tasks: acsV1.TaskServiceClient;
+
+  beforeAll(async () => {
+    server = await startSecuredServer({ clients: { current: registry }, maxStreamsPerClient: 2 });
+    tasks = new acsV1.TaskServiceClient(server.address, credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    tasks.close();
+    await server.stop();
+  });
+
+  async function opened(token: string): Promise<ClientReadableStream<acsV1.WatchTaskResponse>> {
+    const stream = tasks.watchTask({ taskId: 'forever' }, bearer(token));
+    stream.on('error', () => undefined);
+    await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+    return stream;
+  }
+
+  it('refuses a stream past the client\'s limit with RESOURCE_EXHAUSTED and ErrorInfo STREAM_LIMIT, other clients unaffected', async () => {
+    const held = [await opened(oss.token), await opened(oss.token)];
+    const refused = await collect(tasks.watchTask({ taskId: 'forever' }, bearer(oss.token)));
+    expect(refused.error?.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(refused.error?.details).toBe('client "oss" already holds 2 open streams on this server; close one before opening another');
+    expect(errorDetailsOf(refused.error!).errorInfo).toMatchObject({ reason: 'STREAM_LIMIT', metadata: { client: 'oss', limit: '2' } });
+    const other = await opened(viewer.token);
+
+    // A cancelled stream gives its place back.
+    held[0].cancel();
+    await eventually(() => server.handlers.cancelled.length >= 1, 'the cancellation to reach the server');
+    const again = await opened(oss.token);
+    for (const stream of [held[1], other, again]) stream.cancel();
+  });
+
+  it('gives the place of a stream back when it ends by itself', async () => {
+    await eventually(() => server.handlers.cancelled.length >= 4, 'the earlier streams to close');
+    for (let i = 0; i < 5; i++) {
+      const result = await collect(tasks.watchTask({ taskId: 't-1' }, bearer(oss.token)));
+      expect(result.error).toBeUndefined();
+    }
+    // Both places are free again.
+    const streams = [await opened(oss.token), await opened(oss.token)];
+    for (const stream of streams) stream.cancel();
+  });
+});

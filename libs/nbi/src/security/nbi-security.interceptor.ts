@@ -15,6 +15,7 @@ import { Counter, type Registry } from 'prom-client';
 
 import type { AuditEntry, AuditLog } from '../audit/audit-log.port';
 import type { ClientRateLimiter, RateDecision } from './client-rate-limiter';
+import type { ClientStreamLimiter } from './client-stream-limiter';
 import type { AuthenticationMethod, ClientRegistry, ClientRegistryProvider, NbiClient } from './client-registry';
 import { hashApiToken } from './api-token';
 import { ACS_V1_METHOD_POLICIES, isOpenMethod, type MethodPolicy } from './method-policy';
@@ -36,6 +37,8 @@ export interface NbiSecurityDeps {
   /** Where entries go: in the apps an AuditWriter, which keeps them through an audit-store outage. */
   auditLog: Pick<AuditLog, 'record'>;
   rateLimiter: ClientRateLimiter;
+  /** Caps the server streams each client holds open; none when absent. */
+  streamLimiter?: ClientStreamLimiter;
   logger: NbiSecurityLogger;
   /** Method path → permission needed. Default: every acs.v1 method. */
   policies?: ReadonlyMap<string, MethodPolicy>;
@@ -59,8 +62,8 @@ type PartialStatus = Pick<StatusObject, 'code' | 'details'> & { metadata?: Metad
  * 2. authentication, when the request headers arrive: `authorization: Bearer <token>` (looked up by digest), else a
  *    verified client certificate (mTLS) looked up by subject; neither → UNAUTHENTICATED, logged, not audited (an
  *    unknown caller has no name to audit under, and an anonymous flood must not fill the audit log);
- * 3. when the request message arrives (so the audit knows the target): rate limit, then role → RESOURCE_EXHAUSTED or
- *    PERMISSION_DENIED, the handler never runs;
+ * 3. when the request message arrives (so the audit knows the target): rate limit, then role, then (server streams)
+ *    the client's open streams → RESOURCE_EXHAUSTED or PERMISSION_DENIED, the handler never runs;
  * 4. the client's name goes to the handler in `x-acs-client`; the `authorization` header does not go at all;
  * 5. mutating calls, and every call refused for want of a role, are audited once they end (final status, duration).
  *    A failed audit write is logged and counted; it never changes the call's outcome.
@@ -81,6 +84,13 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
     const policy = policies.get(method);
     let caller: Caller | undefined;
     let gated = false;
+    /** The client whose stream place this call holds, given back when the call ends. */
+    let streamHolder: string | undefined;
+    const releaseStream = (): void => {
+      if (streamHolder === undefined) return;
+      deps.streamLimiter?.release(streamHolder);
+      streamHolder = undefined;
+    };
     /** Set once the call is known to need an audit entry; written when the call ends. */
     let pending: Omit<AuditEntry, 'outcome' | 'message' | 'durationMs'> | undefined;
 
@@ -167,10 +177,20 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
           });
           return;
         }
+        if (methodDescriptor.responseStream && deps.streamLimiter) {
+          if (!deps.streamLimiter.acquire(client.name)) {
+            if (policy.mutating) pending = base;
+            deps.logger.warn({ method, client: client.name, limit: deps.streamLimiter.maxPerClient }, 'NBI stream refused: the client holds its limit of open streams');
+            refuse('stream_limit', streamLimitStatus(client.name, deps.streamLimiter.maxPerClient));
+            return;
+          }
+          streamHolder = client.name;
+        }
         if (policy.mutating) pending = base;
         next(message);
       })
       .withOnCancel(() => {
+        releaseStream();
         // Also called after every status is sent; only a call that ended without one (client cancelled, deadline
         // passed: grpc-js answers those itself, past the interceptors) still has its entry pending here.
         const deadline = call.getDeadline();
@@ -185,6 +205,7 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
       new ResponderBuilder()
         .withStart((next) => next(listener))
         .withSendStatus((outcome, next) => {
+          releaseStream();
           audit(outcome.code, outcome.details ?? '');
           next(outcome);
         })
@@ -247,6 +268,20 @@ function rateLimitedStatus(client: string, decision: Extract<RateDecision, { all
   return { code: status.RESOURCE_EXHAUSTED, details: message, metadata };
 }
 
+/** RESOURCE_EXHAUSTED with google.rpc.ErrorInfo (reason STREAM_LIMIT): close a stream before opening another. */
+function streamLimitStatus(client: string, limit: number): PartialStatus {
+  const message = `client "${client}" already holds ${limit} open streams on this server; close one before opening another`;
+  const errorInfo = ErrorInfo.encode({ reason: 'STREAM_LIMIT', domain: ERROR_DOMAIN, metadata: { client, limit: String(limit) } }).finish();
+  const details = RpcStatus.encode({
+    code: status.RESOURCE_EXHAUSTED,
+    message,
+    details: [{ typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo', value: Buffer.from(errorInfo) }],
+  }).finish();
+  const metadata = new Metadata();
+  metadata.set(STATUS_DETAILS_TRAILER, Buffer.from(details));
+  return { code: status.RESOURCE_EXHAUSTED, details: message, metadata };
+}
+
 function describeSubject(subject: Record<string, string | string[] | undefined> | undefined): string {
   return Object.entries(subject ?? {})
     .map(([attribute, value]) => `${attribute}=${Array.isArray(value) ? value.join('+') : String(value)}`)
@@ -262,7 +297,7 @@ function securityMetrics(registry: Registry): { refused: Counter<'reason'> } {
     (registry.getSingleMetric('acs_nbi_calls_refused_total') as Counter<'reason'> | undefined) ??
     new Counter({
       name: 'acs_nbi_calls_refused_total',
-      help: 'NBI calls refused before reaching a handler, by reason (unauthenticated, permission_denied, rate_limited)',
+      help: 'NBI calls refused before reaching a handler, by reason (unauthenticated, permission_denied, rate_limited, stream_limit)',
       labelNames: ['reason'],
       registers: [registry],
     });

@@ -15,6 +15,8 @@ export interface TestClients {
   limited: string;
   /** No rights either, but a large bucket: floods the audit log with refusals for the page-size case. */
   intruder: string;
+  /** Role viewer, a large bucket: opens watches up to the open-streams limit. */
+  watcher: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export function writeTestClients(dir: string): TestClients {
   const nobody = generateApiToken();
   const limited = generateApiToken();
   const intruder = generateApiToken();
+  const watcher = generateApiToken();
   const file = join(dir, 'clients.yaml');
   writeFileSync(
     file,
@@ -51,9 +54,13 @@ export function writeTestClients(dir: string): TestClients {
       '    roles: [nothing]',
       `    tokens: [{ sha256: ${intruder.sha256} }]`,
       '    rateLimit: { perSecond: 100000, burst: 5000 }',
+      '  - name: watcher',
+      '    roles: [viewer]',
+      `    tokens: [{ sha256: ${watcher.sha256} }]`,
+      '    rateLimit: { perSecond: 1000, burst: 1000 }',
       '',
     ].join('\n'),
     { mode: 0o600 },
   );
-  return { file, admin: admin.token, nobody: nobody.token, limited: limited.token, intruder: intruder.token };
+  return { file, admin: admin.token, nobody: nobody.token, limited: limited.token, intruder: intruder.token, watcher: watcher.token };
 }

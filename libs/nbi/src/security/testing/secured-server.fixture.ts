@@ -4,6 +4,7 @@ import { Metadata, status, type ServerCredentials, type ServiceError } from '@gr
 
 import type { AuditEntry, AuditLog, AuditQuery } from '../../audit/audit-log.port';
 import { ClientRateLimiter, type RateLimit } from '../client-rate-limiter';
+import { ClientStreamLimiter } from '../client-stream-limiter';
 import type { ClientRegistryProvider } from '../client-registry';
 import type { MethodPolicy } from '../method-policy';
 import { CLIENT_METADATA_KEY, createNbiSecurityInterceptor, type NbiSecurityLogger } from '../nbi-security.interceptor';
@@ -58,6 +59,8 @@ export interface SecuredServer {
 export interface SecuredServerOptions {
   clients: ClientRegistryProvider;
   rateLimit?: RateLimit;
+  /** Open server streams per client; unlimited when absent. */
+  maxStreamsPerClient?: number;
   credentials?: ServerCredentials;
   policies?: ReadonlyMap<string, MethodPolicy>;
   now?: () => number;
@@ -129,6 +132,7 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
     clients: options.clients,
     auditLog: audit,
     rateLimiter: new ClientRateLimiter(options.rateLimit ?? { perSecond: 1000, burst: 1000 }, options.now),
+    ...(options.maxStreamsPerClient ? { streamLimiter: new ClientStreamLimiter(options.maxStreamsPerClient) } : {}),
     logger,
     ...(options.policies ? { policies: options.policies } : {}),
   });
