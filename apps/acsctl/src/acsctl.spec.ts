@@ -291,6 +291,22 @@ describe('acsctl against an acs.v1 server', () => {
       expect(sha256).toBe(createHash('sha256').update(token).digest('hex'));
     });
 
+    it('makes a token with a label and an expiry, and the line for the clients file', async () => {
+      const result = await acsctl(['token', 'new', '--label', 'oss team, 2026-11', '--expires', '2099-03-01', '-o', 'json'], { ACSCTL_SERVER: '127.0.0.1:1' });
+      const made = JSON.parse(result.stdout);
+      expect(made).toMatchObject({ label: 'oss team, 2026-11', expires: '2099-03-01' });
+      expect(made.clientsFileEntry).toBe(`- { sha256: ${made.sha256}, label: "oss team, 2026-11", expires: '2099-03-01' }`);
+      // The line is what the clients file reads.
+      const { parseClientRegistry } = await import('@acs/nbi');
+      const registry = parseClientRegistry(`clients:\n  - name: oss\n    roles: [viewer]\n    tokens:\n      ${made.clientsFileEntry}\n`, 'clients.yaml');
+      expect(registry.token(made.sha256)).toMatchObject({ label: 'oss team, 2026-11', expiresAt: Date.UTC(2099, 2, 1) });
+
+      const inDays = JSON.parse((await acsctl(['token', 'new', '--expires', '30d', '-o', 'json'])).stdout);
+      expect(Date.parse(inDays.expires) - Date.now()).toBeGreaterThan(29.9 * 86_400_000);
+      expect((await acsctl(['token', 'new', '--expires', '2001-01-01'])).stderr).toContain('--expires: 2001-01-01 is already past');
+      expect((await acsctl(['token', 'new', '--expires', 'soon'])).code).toBe(2);
+    });
+
     it('prints help on request (exit 0) and usage on a wrong command line (exit 2)', async () => {
       const help = await acsctl(['presets', 'apply', '--help']);
       expect(help.code).toBe(0);

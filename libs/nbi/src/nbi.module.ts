@@ -32,6 +32,7 @@ import { ClientRateLimiter, type RateLimit } from './security/client-rate-limite
 import { ClientStreamLimiter } from './security/client-stream-limiter';
 import type { ClientRegistryProvider } from './security/client-registry';
 import { createNbiSecurityInterceptor } from './security/nbi-security.interceptor';
+import { registerTokenExpiryGauge } from './security/token-expiry.metrics';
 
 export const NBI_OPTIONS = Symbol('NbiOptions');
 
@@ -82,6 +83,7 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     const { config } = options;
     // Audit entries wait in order (bounded, in memory) while the audit store is away, and are written when it is back.
     this.auditWriter = new AuditWriter(options.auditLog, logger, auditWriterMetrics(metrics));
+    registerTokenExpiryGauge(metrics, options.clients);
     // Authentication, roles, rate limit and audit around every call (health and reflection pass untouched).
     const security = createNbiSecurityInterceptor({
       clients: options.clients,

@@ -61,6 +61,28 @@ clients:
     expect(registry.client('root')?.rateLimit).toBeUndefined();
   });
 
+  it('reads token labels and expiry dates (a date is midnight UTC), and refuses an expiry it cannot read', () => {
+    const registry = parseClientRegistry(
+      `
+clients:
+  - name: oss
+    roles: [operator]
+    tokens:
+      - { sha256: ${HASH_A}, label: q1, expires: 2027-03-01 }
+      - { sha256: ${HASH_B}, expires: '2027-03-01T12:30:00+02:00' }
+      - { sha256: ${'c'.repeat(64)} }
+`,
+      'clients.yaml',
+    );
+    expect(registry.token(HASH_A)).toMatchObject({ label: 'q1', expiresAt: Date.UTC(2027, 2, 1), sha256: HASH_A });
+    expect(registry.token(HASH_B)?.expiresAt).toBe(Date.UTC(2027, 2, 1, 10, 30));
+    expect(registry.token('c'.repeat(64))?.expiresAt).toBeUndefined();
+    expect([...registry.tokens()].map((token) => token.client.name)).toEqual(['oss', 'oss', 'oss']);
+    expect(problemsOf(`clients:\n  - name: x\n    roles: [viewer]\n    tokens: [{ sha256: ${HASH_A}, expires: next year }]\n`)).toEqual([
+      'clients[0] (x).tokens[0].expires: must be a date such as 2027-03-01 or a time such as 2027-03-01T12:00:00Z, got "next year"',
+    ]);
+  });
+
   it('grants the built-in roles as documented', () => {
     const registry = parseClientRegistry(file, 'clients.yaml');
     const grants = (name: string) =>

@@ -40,6 +40,17 @@ export interface NbiClient {
   rateLimit?: ClientRateLimit;
 }
 
+/** One API token of a client, as the clients file lists it (by digest). */
+export interface ApiTokenEntry {
+  client: NbiClient;
+  /** The SHA-256 the file lists (not secret: it cannot be turned back into the token). */
+  sha256: string;
+  /** The file's `label`, for people (and the logs). */
+  label?: string;
+  /** Epoch ms from which the token is refused; absent = it does not expire. */
+  expiresAt?: number;
+}
+
 /** The client file cannot be used; `problems` lists every one found, each with its place in the file. */
 export class ClientRegistryError extends Error {
   constructor(
@@ -60,12 +71,12 @@ export class ClientRegistry {
    * most reveal something about the digest, and a digest does not help anyone forge a token (that needs a SHA-256
    * preimage). A constant-time comparison would only matter for secrets that are compared, not hashed first.
    */
-  private readonly byToken: ReadonlyMap<string, NbiClient>;
+  private readonly byToken: ReadonlyMap<string, ApiTokenEntry>;
   private readonly byName: ReadonlyMap<string, NbiClient>;
 
   constructor(
     readonly clients: readonly NbiClient[],
-    tokenDigests: ReadonlyMap<string, NbiClient>,
+    tokenDigests: ReadonlyMap<string, ApiTokenEntry>,
   ) {
     this.byToken = tokenDigests;
     this.byName = new Map(clients.map((client) => [client.name, client]));
@@ -79,8 +90,19 @@ export class ClientRegistry {
     return this.byName.get(name);
   }
 
+  /** The client a token digest belongs to, whether or not that token has expired (see `token`). */
   byTokenDigest(sha256: string): NbiClient | undefined {
+    return this.byToken.get(sha256)?.client;
+  }
+
+  /** The token listed under a digest: its client, label and expiry. */
+  token(sha256: string): ApiTokenEntry | undefined {
     return this.byToken.get(sha256);
+  }
+
+  /** Every token listed, for the expiry gauge and the load-time warnings. */
+  tokens(): IterableIterator<ApiTokenEntry> {
+    return this.byToken.values();
   }
 
   /**
@@ -106,7 +128,9 @@ const ROLE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 const SUBJECT_ATTRIBUTE = /^[A-Za-z][A-Za-z0-9.]*$/;
 const TOP_KEYS = ['roles', 'clients'];
 const CLIENT_KEYS = ['name', 'roles', 'tokens', 'certificateSubjects', 'rateLimit'];
-const TOKEN_KEYS = ['sha256', 'label'];
+const TOKEN_KEYS = ['sha256', 'label', 'expires'];
+/** `2027-03-01` (midnight UTC) or a full ISO 8601 time with its offset. */
+const EXPIRY = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const RATE_KEYS = ['perSecond', 'burst'];
 
 /**
@@ -136,7 +160,7 @@ function readRegistry(document: unknown, problems: string[]): ClientRegistry {
   const roles = readRoles(document.roles, problems);
 
   const clients: NbiClient[] = [];
-  const tokenOwners = new Map<string, NbiClient>();
+  const tokenOwners = new Map<string, ApiTokenEntry>();
   const subjectOwners = new Map<string, string>();
   const rawClients = document.clients ?? [];
   if (!Array.isArray(rawClients)) {
@@ -192,9 +216,17 @@ function readRegistry(document: unknown, problems: string[]): ClientRegistry {
           problems.push(`${where}.sha256: must be the SHA-256 of the token, 64 hex digits (\`printf %s "$TOKEN" | sha256sum\` prints it)`);
           continue;
         }
-        const owner = tokenOwners.get(digest);
+        const expiresAt = readExpiry(token.expires, `${where}.expires`, problems);
+        const owner = tokenOwners.get(digest)?.client;
         if (owner) problems.push(`${where}.sha256: the same token is already listed${owner === client ? ' for this client' : ` for client "${owner.name}"`}`);
-        else tokenOwners.set(digest, client);
+        else {
+          tokenOwners.set(digest, {
+            client,
+            sha256: digest,
+            ...(typeof token.label === 'string' ? { label: token.label } : {}),
+            ...(expiresAt !== undefined ? { expiresAt } : {}),
+          });
+        }
       }
     }
 
@@ -345,4 +377,15 @@ function unknownKeys(record: Record<string, unknown>, known: readonly string[], 
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A token's `expires`: a date (midnight UTC) or an ISO 8601 time with offset; YAML may hand over a Date. */
+function readExpiry(value: unknown, where: string, problems: string[]): number | undefined {
+  if (value === undefined) return undefined;
+  const time = value instanceof Date ? value.getTime() : typeof value === 'string' && EXPIRY.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(time)) {
+    problems.push(`${where}: must be a date such as 2027-03-01 or a time such as 2027-03-01T12:00:00Z, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  return time;
 }

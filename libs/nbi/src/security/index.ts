@@ -8,3 +8,4 @@ export * from './nbi-security.config';
 export * from './nbi-security.interceptor';
 export * from './permissions';
 export * from './client-stream-limiter';
+export * from './token-expiry.metrics';

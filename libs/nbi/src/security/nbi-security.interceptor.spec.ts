@@ -342,3 +342,47 @@ describe('NBI security interceptor, open streams per client', () => {
     for (const stream of streams) stream.cancel();
   });
 });
+
+describe('NBI security interceptor, token expiry', () => {
+  const expiring = generateApiToken();
+  const lasting = generateApiToken();
+  const expiringRegistry = parseClientRegistry(
+    `
+clients:
+  - name: contractor
+    roles: [operator]
+    tokens:
+      - { sha256: ${expiring.sha256}, label: until-march, expires: 2027-03-01 }
+      - { sha256: ${lasting.sha256} }
+`,
+    'test clients',
+  );
+  let now = Date.UTC(2027, 1, 28, 23, 59);
+  let server: SecuredServer;
+  let tasks: acsV1.TaskServiceClient;
+
+  beforeAll(async () => {
+    server = await startSecuredServer({ clients: { current: expiringRegistry }, clock: () => now });
+    tasks = new acsV1.TaskServiceClient(server.address, credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    tasks.close();
+    await server.stop();
+  });
+
+  const getTask = (token: string) => unary<acsV1.GetTaskRequest, acsV1.GetTaskResponse>(tasks.getTask, tasks, { taskId: 't-1' }, bearer(token));
+
+  it('accepts a token until its expiry, then refuses it UNAUTHENTICATED saying so; the client\'s other tokens go on', async () => {
+    expect((await getTask(expiring.token)).task?.id).toBe('t-1');
+    now = Date.UTC(2027, 2, 1);
+    const error = await failure(getTask(expiring.token));
+    expect(error.code).toBe(status.UNAUTHENTICATED);
+    expect(error.details).toBe('API token expired at 2027-03-01T00:00:00.000Z; ask the ACS operator for a new one');
+    expect(server.logger.lines.at(-1)).toMatchObject({
+      level: 'warn',
+      context: { reason: 'expired token of client "contractor" (until-march), expired 2027-03-01T00:00:00.000Z' },
+    });
+    expect((await getTask(lasting.token)).task?.id).toBe('t-1');
+  });
+});

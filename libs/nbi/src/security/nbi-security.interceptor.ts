@@ -44,6 +44,8 @@ export interface NbiSecurityDeps {
   policies?: ReadonlyMap<string, MethodPolicy>;
   /** Where the refusal counter goes (`acs_nbi_calls_refused_total`). */
   metrics?: Registry;
+  /** The wall clock that token expiry is checked against; tests move it. */
+  now?: () => number;
 }
 
 interface Caller {
@@ -72,6 +74,7 @@ type PartialStatus = Pick<StatusObject, 'code' | 'details'> & { metadata?: Metad
  */
 export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInterceptor {
   const policies = deps.policies ?? ACS_V1_METHOD_POLICIES;
+  const clock = deps.now ?? Date.now;
   const metrics = deps.metrics ? securityMetrics(deps.metrics) : undefined;
   let lastRegistry: ClientRegistry | undefined;
 
@@ -125,7 +128,7 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
           lastRegistry = registry;
           deps.rateLimiter.retain(registry.clients.map((client) => client.name));
         }
-        const result = authenticate(registry, metadata, call);
+        const result = authenticate(registry, metadata, call, clock);
         if (!result.ok) {
           deps.logger.warn({ method, peer, reason: result.reason }, 'NBI call refused: not authenticated');
           refuse('unauthenticated', { code: status.UNAUTHENTICATED, details: result.message });
@@ -215,15 +218,23 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
   };
 }
 
-function authenticate(registry: ClientRegistry, metadata: Metadata, call: ServerInterceptingCallInterface): Authentication {
+function authenticate(registry: ClientRegistry, metadata: Metadata, call: ServerInterceptingCallInterface, now: () => number): Authentication {
   const headers = metadata.get('authorization');
   if (headers.length > 0) {
     const [header] = headers;
     const match = headers.length === 1 && typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) return { ok: false, reason: 'malformed authorization header', message: 'authorization must be "Bearer <token>"' };
-    const client = registry.byTokenDigest(hashApiToken(match[1]));
-    if (!client) return { ok: false, reason: 'unknown token', message: 'unknown or revoked API token' };
-    return { ok: true, caller: { client, authentication: 'token' } };
+    const token = registry.token(hashApiToken(match[1]));
+    if (!token) return { ok: false, reason: 'unknown token', message: 'unknown or revoked API token' };
+    if (token.expiresAt !== undefined && now() >= token.expiresAt) {
+      const expired = new Date(token.expiresAt).toISOString();
+      return {
+        ok: false,
+        reason: `expired token of client "${token.client.name}"${token.label ? ` (${token.label})` : ''}, expired ${expired}`,
+        message: `API token expired at ${expired}; ask the ACS operator for a new one`,
+      };
+    }
+    return { ok: true, caller: { client: token.client, authentication: 'token' } };
   }
   const certificate = call.getAuthContext().sslPeerCertificate;
   if (certificate) {

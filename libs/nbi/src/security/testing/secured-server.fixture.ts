@@ -63,7 +63,10 @@ export interface SecuredServerOptions {
   maxStreamsPerClient?: number;
   credentials?: ServerCredentials;
   policies?: ReadonlyMap<string, MethodPolicy>;
+  /** The rate limiter's clock. */
   now?: () => number;
+  /** The wall clock token expiry is checked against. */
+  clock?: () => number;
 }
 
 function sampleTask(id: string, deviceId: string): acsV1.Task {
@@ -135,6 +138,7 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
     ...(options.maxStreamsPerClient ? { streamLimiter: new ClientStreamLimiter(options.maxStreamsPerClient) } : {}),
     logger,
     ...(options.policies ? { policies: options.policies } : {}),
+    ...(options.clock ? { now: options.clock } : {}),
   });
   const host = new GrpcServerHost({
     host: '127.0.0.1',
