@@ -281,7 +281,7 @@ describe('acsctl against an acs.v1 server', () => {
       expect(acs.callsOf('ClearFault').at(-1)!.request).toEqual({ deviceId: 'OUI-PC-FAULT', channel: 'wan' });
       const audit = await acsctl(['audit', 'list', '--outcome', 'ok']);
       expect(acs.callsOf('ListAuditRecords').at(-1)!.request).toMatchObject({ outcome: 'OK' });
-      expect(audit.stdout.split('\n')[0]).toMatch(/^TIME\s+CLIENT\s+METHOD/);
+      expect(audit.stdout.split('\n')[0]).toMatch(/^TIME\s+CLIENT\s+CREDENTIAL\s+METHOD/);
     });
 
     it('makes tokens in the API format without a server', async () => {

@@ -109,6 +109,7 @@ describe('NBI over mTLS (standalone + acsctl)', () => {
     expect(records[0]).toMatchObject({
       client: 'oss',
       authentication: 'certificate',
+      credential: 'O=Example,CN=oss.example.net',
       method: '/acs.v1.PresetService/DeletePreset',
       resourceType: 'presets',
       action: 'delete',

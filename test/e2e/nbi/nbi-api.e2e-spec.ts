@@ -352,6 +352,8 @@ describe('public API acs.v1 (standalone)', () => {
       expect(response.records.find((record) => record.method === '/acs.v1.TaskService/CreateTask' && record.target === awake.deviceId)).toMatchObject({
         client: 'admin',
         authentication: 'token',
+        // The label of admin's token in the clients file.
+        credential: 'e2e',
         resourceType: 'tasks',
         action: 'add',
         outcome: 'OK',

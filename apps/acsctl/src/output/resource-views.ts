@@ -175,6 +175,7 @@ export const FAULT_COLUMNS: ReadonlyArray<Column<acsV1.Fault>> = [
 export const AUDIT_COLUMNS: ReadonlyArray<Column<acsV1.AuditRecord>> = [
   { header: 'TIME', cell: (r) => formatTime(r.time) },
   { header: 'CLIENT', cell: (r) => r.client },
+  { header: 'CREDENTIAL', cell: (r) => r.credential },
   { header: 'METHOD', cell: (r) => r.method.replace(/^\/acs\.v1\./, '') },
   { header: 'TARGET', cell: (r) => r.target },
   { header: 'OUTCOME', cell: (r) => r.outcome },

@@ -8,6 +8,11 @@ export interface AuditEntry {
   time: number;
   client: string;
   authentication: 'token' | 'certificate';
+  /**
+   * Which of the client's credentials: the token's label (`sha256:` and 12 hex digits of its digest when it has
+   * none) or the certificate's subject; '' in entries written before it was recorded.
+   */
+  credential: string;
   /** Full gRPC method path, `/acs.v1.TaskService/CreateTask`. */
   method: string;
   resourceType: string;

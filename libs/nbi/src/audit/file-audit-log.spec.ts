@@ -77,6 +77,15 @@ describe('FileAuditLog', () => {
     await reopened.close();
   });
 
+  it('reads back a line written before `credential` was recorded with an empty one', async () => {
+    const dir = await freshDir();
+    const { credential: _credential, ...older } = auditEntry();
+    await writeFile(join(dir, AUDIT_FILE_NAME), `${JSON.stringify(older)}\n`);
+    const log = await FileAuditLog.open(dir);
+    expect(await log.list({ limit: 10 })).toEqual([{ ...older, credential: '' }]);
+    await log.close();
+  });
+
   it('skips an overlong line without holding it in memory', async () => {
     const dir = await freshDir();
     const file = join(dir, AUDIT_FILE_NAME);

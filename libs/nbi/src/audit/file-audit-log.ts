@@ -246,5 +246,7 @@ function parseEntry(line: string): AuditEntry | undefined {
   if (!strings.every((key) => typeof entry[key] === 'string')) return undefined;
   if (typeof entry.time !== 'number' || typeof entry.durationMs !== 'number') return undefined;
   if (entry.authentication !== 'token' && entry.authentication !== 'certificate') return undefined;
-  return entry as unknown as AuditEntry;
+  // Lines written before `credential` was recorded have none.
+  if (entry.credential !== undefined && typeof entry.credential !== 'string') return undefined;
+  return { ...entry, credential: entry.credential ?? '' } as unknown as AuditEntry;
 }

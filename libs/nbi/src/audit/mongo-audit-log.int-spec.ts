@@ -59,11 +59,7 @@ describe('nbi.audit retention', () => {
     shared ??= await connect();
     await shared.connection.db!.collection(auditCollection.collection).deleteMany({});
     const log = await MongoAuditLog.open(shared);
-    const entry = (id: string, time: number) => ({
-      id, time, client: 'oss', authentication: 'token' as const, method: '/acs.v1.TaskService/CreateTask', resourceType: 'tasks',
-      action: 'add', target: 'dev-1', outcome: 'OK', message: '', peer: '127.0.0.1:1', durationMs: 1,
-    });
-    for (const [id, time] of [['a', 1000], ['b', 2000], ['c', 3000]] as const) await log.record(entry(id, time));
+    for (const [id, time] of [['a', 1000], ['b', 2000], ['c', 3000]] as const) await log.record(auditEntry({ id, time }));
     const retention = new AuditRetention(log, 1500, { info: () => undefined, warn: () => undefined }, 60_000, () => 3500);
     await retention.runOnce();
     expect((await log.list({ limit: 10 })).map((e) => e.id)).toEqual(['c', 'b']);
@@ -73,6 +69,15 @@ describe('nbi.audit retention', () => {
 });
 
 describe('nbi.audit writes', () => {
+  it('read back an entry stored before `credential` was recorded with an empty one', async () => {
+    shared ??= await connect();
+    await shared.connection.db!.collection(auditCollection.collection).deleteMany({});
+    const log = await MongoAuditLog.open(shared);
+    const { id, credential: _credential, ...older } = auditEntry();
+    await shared.connection.db!.collection<{ _id: string }>(auditCollection.collection).insertOne({ _id: id, ...older });
+    expect(await log.list({ limit: 10 })).toEqual([{ ...older, id, credential: '' }]);
+  });
+
   it('take an entry recorded again (a retry whose first answer was lost) as already recorded', async () => {
     shared ??= await connect();
     await shared.connection.db!.collection(auditCollection.collection).deleteMany({});

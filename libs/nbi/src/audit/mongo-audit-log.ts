@@ -59,7 +59,8 @@ export class MongoAuditLog implements AuditLog {
         .limit(query.limit)
         .toArray(),
     );
-    return documents.map(({ _id, ...rest }) => ({ ...rest, id: _id }) as AuditEntry);
+    // Documents written before `credential` was recorded have none.
+    return documents.map(({ _id, ...rest }) => ({ ...rest, credential: rest.credential ?? '', id: _id }) as AuditEntry);
   }
 
   /** Deletes the entries recorded before `time` (epoch ms); how many went. Idempotent, so every pod may run it. */

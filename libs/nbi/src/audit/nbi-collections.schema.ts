@@ -15,6 +15,8 @@ const auditSchema = new Schema(
     time: Number,
     client: String,
     authentication: String,
+    /** Token label (or digest prefix) or certificate subject; absent in entries written before it was recorded. */
+    credential: String,
     method: String,
     resourceType: String,
     action: String,

@@ -24,6 +24,9 @@ import { allows } from './permissions';
 /** Request metadata carrying the authenticated client's name to the handlers. Whatever a caller sends under it is dropped. */
 export const CLIENT_METADATA_KEY = 'x-acs-client';
 
+/** A certificate subject recorded in the audit log is cut here (subjects are short; a hostile one need not be). */
+const MAX_CREDENTIAL_LENGTH = 256;
+
 /** Audit messages are for people; a handler's error text is cut here. */
 const MAX_AUDIT_MESSAGE_LENGTH = 1024;
 
@@ -51,6 +54,8 @@ export interface NbiSecurityDeps {
 interface Caller {
   client: NbiClient;
   authentication: AuthenticationMethod;
+  /** Which credential: the token's label (or digest prefix), or the certificate's subject. */
+  credential: string;
 }
 
 type Authentication = { ok: true; caller: Caller } | { ok: false; reason: string; message: string };
@@ -147,12 +152,13 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
           return;
         }
         gated = true;
-        const { client, authentication } = caller;
+        const { client, authentication, credential } = caller;
         const base = {
           id: randomUUID(),
           time: startedAt,
           client: client.name,
           authentication,
+          credential,
           method,
           resourceType: policy?.resourceType ?? '',
           action: policy?.action ?? '',
@@ -234,14 +240,14 @@ function authenticate(registry: ClientRegistry, metadata: Metadata, call: Server
         message: `API token expired at ${expired}; ask the ACS operator for a new one`,
       };
     }
-    return { ok: true, caller: { client: token.client, authentication: 'token' } };
+    return { ok: true, caller: { client: token.client, authentication: 'token', credential: token.label ?? `sha256:${token.sha256.slice(0, 12)}` } };
   }
   const certificate = call.getAuthContext().sslPeerCertificate;
   if (certificate) {
     const found = registry.byCertificate(certificate);
     switch (found.kind) {
       case 'client':
-        return { ok: true, caller: { client: found.client, authentication: 'certificate' } };
+        return { ok: true, caller: { client: found.client, authentication: 'certificate', credential: truncate(describeSubject(certificate.subject), MAX_CREDENTIAL_LENGTH) } };
       case 'none':
         return {
           ok: false,

@@ -97,7 +97,7 @@ clients:
     expect(response.task?.deviceId).toBe('dev-1');
     expect(server.handlers.calls.at(-1)?.client).toEqual(['oss']);
     await eventually(() => server.audit.entries.length === 1, 'the audit entry');
-    expect(server.audit.entries[0]).toMatchObject({ client: 'oss', authentication: 'certificate', outcome: 'OK' });
+    expect(server.audit.entries[0]).toMatchObject({ client: 'oss', authentication: 'certificate', credential: expect.stringContaining('CN=oss.example.net'), outcome: 'OK' });
   });
 
   it('refuses a verified certificate that no client is registered with', async () => {

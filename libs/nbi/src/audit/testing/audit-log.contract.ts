@@ -20,6 +20,7 @@ export function auditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
     time: 1_700_000_000_000 + sequence,
     client: 'oss',
     authentication: 'token',
+    credential: 'issued 2026-11',
     method: '/acs.v1.TaskService/CreateTask',
     resourceType: 'tasks',
     action: 'add',

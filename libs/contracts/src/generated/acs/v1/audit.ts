@@ -49,6 +49,11 @@ export interface AuditRecord {
   peer: string;
   /** How long the call took. */
   durationMs: number;
+  /**
+   * Which of the client's credentials it used: the token's label (or `sha256:` and the first 12 hex digits of its
+   * digest when it has none), or the certificate's subject. "" in records written before this field existed.
+   */
+  credential: string;
 }
 
 export interface ListAuditRecordsRequest {
@@ -81,6 +86,7 @@ function createBaseAuditRecord(): AuditRecord {
     message: "",
     peer: "",
     durationMs: 0,
+    credential: "",
   };
 }
 
@@ -121,6 +127,9 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     }
     if (message.durationMs !== 0) {
       writer.uint32(96).uint32(message.durationMs);
+    }
+    if (message.credential !== "") {
+      writer.uint32(106).string(message.credential);
     }
     return writer;
   },
@@ -234,6 +243,14 @@ export const AuditRecord: MessageFns<AuditRecord> = {
             message.durationMs = reader.uint32();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.credential = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -268,6 +285,7 @@ export const AuditRecord: MessageFns<AuditRecord> = {
         : isSet(object.duration_ms)
         ? globalThis.Number(object.duration_ms)
         : 0,
+      credential: isSet(object.credential) ? globalThis.String(object.credential) : "",
     };
   },
 
@@ -309,6 +327,9 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     if (message.durationMs !== 0) {
       obj.durationMs = Math.round(message.durationMs);
     }
+    if (message.credential !== "") {
+      obj.credential = message.credential;
+    }
     return obj;
   },
 
@@ -329,6 +350,7 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     message.message = object.message ?? "";
     message.peer = object.peer ?? "";
     message.durationMs = object.durationMs ?? 0;
+    message.credential = object.credential ?? "";
     return message;
   },
 };
