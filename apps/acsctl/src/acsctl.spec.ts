@@ -262,6 +262,23 @@ describe('acsctl against an acs.v1 server', () => {
       expect(acs.callsOf('WatchEvents').at(-1)!.request).toEqual({ types: ['acs.task.'], deviceIds: [] });
     });
 
+    it('opens the watch again when the server ends it, saying so on stderr; --no-reconnect stops instead', async () => {
+      acs.watchHangUps = 2;
+      const result = await acsctl(['events', 'tail', '--device', 'OUI-PC-FAULT', '--count', '3', '-o', 'json']);
+      expect(result.code).toBe(0);
+      // The one matching event, sent again by each of the three watches.
+      expect(result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).event.id)).toEqual(Array(3).fill('acs.task.faulted-OUI-PC-FAULT'));
+      expect(result.stderr.trimEnd().split('\n')).toEqual([
+        'events tail: UNAVAILABLE: server shutting down; opening it again in 500ms (events published meanwhile are not shown)',
+        'events tail: UNAVAILABLE: server shutting down; opening it again in 500ms (events published meanwhile are not shown)',
+      ]);
+
+      acs.watchHangUps = 1;
+      const once = await acsctl(['events', 'tail', '--device', 'OUI-PC-FAULT', '--no-reconnect']);
+      expect(once.code).toBe(1);
+      expect(once.stderr).toContain('UNAVAILABLE');
+    });
+
     it('ends cleanly on Ctrl-C', async () => {
       const interrupt = new AbortController();
       const tail = acsctl(['events', 'tail', '--device', 'OUI-PC-FAULT'], {}, interrupt.signal);

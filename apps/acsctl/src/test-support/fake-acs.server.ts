@@ -43,6 +43,8 @@ export class FakeAcs {
   readonly tasks = new Map<string, acsV1.Task>();
   readonly presets = new Map<string, acsV1.Preset>();
   readonly events: acsV1.Event[] = [];
+  /** The next this many WatchEvents calls send what matches and then end UNAVAILABLE, as a stopping pod does. */
+  watchHangUps = 0;
   /** Lists answer at most this many items per page, so paging is exercised. */
   maxPageSize = 2;
   private readonly server = new Server();
@@ -140,6 +142,11 @@ export class FakeAcs {
         const wanted = (e: acsV1.Event): boolean =>
           (r.types.length === 0 || r.types.some((t) => (t.endsWith('.') ? e.type.startsWith(t) : e.type === t))) && (r.deviceIds.length === 0 || r.deviceIds.includes(e.subject));
         for (const event of this.events.filter(wanted)) call.write({ event });
+        if (this.watchHangUps > 0) {
+          this.watchHangUps--;
+          call.emit('error', { code: status.UNAVAILABLE, details: 'server shutting down' });
+          return;
+        }
         // Then nothing more: the stream stays open until the client goes.
       }),
     });
