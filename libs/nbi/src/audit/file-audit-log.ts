@@ -52,6 +52,7 @@ export class FileAuditLog implements AuditLog, PrunableAuditLog {
     private current: { bytes: number; lastWrite: number },
     private readonly maxFileBytes: number,
     private readonly now: () => number,
+    private readonly logger: FileAuditLogOptions['logger'],
   ) {}
 
   get file(): string {
@@ -92,7 +93,7 @@ export class FileAuditLog implements AuditLog, PrunableAuditLog {
       // A crash mid-write leaves a partial last line; the next entry must start on a line of its own.
       if (!tail.endsWithNewline) await handle.appendFile('\n');
       const { size, mtimeMs } = await handle.stat();
-      return new FileAuditLog(dataDir, handle, entries, { bytes: size, lastWrite: mtimeMs }, options.maxFileBytes ?? 64 * 1024 * 1024, options.now ?? Date.now);
+      return new FileAuditLog(dataDir, handle, entries, { bytes: size, lastWrite: mtimeMs }, options.maxFileBytes ?? 64 * 1024 * 1024, options.now ?? Date.now, options.logger);
     } catch (error) {
       await handle.close();
       throw error;
@@ -162,9 +163,16 @@ export class FileAuditLog implements AuditLog, PrunableAuditLog {
     let name = `audit-${stamp}.jsonl`;
     for (let n = 1; taken.has(name); n++) name = `audit-${stamp}-${n}.jsonl`;
     await this.handle.close();
-    await rename(this.file, join(this.dir, name));
-    this.handle = await open(this.file, 'a+', 0o600);
-    this.current = { bytes: 0, lastWrite: this.now() };
+    try {
+      await rename(this.file, join(this.dir, name));
+    } catch (error) {
+      // Not rotated (a directory that forbids it, say): the log goes on in the file it had, and the next rotation is
+      // tried after another maxFileBytes or on the next day, not on every write.
+      this.logger?.warn({ file: this.file, err: error }, 'audit log could not be rotated; writing on in the same file');
+    } finally {
+      this.handle = await open(this.file, 'a+', 0o600);
+      this.current = { bytes: 0, lastWrite: this.now() };
+    }
   }
 }
 
