@@ -10,7 +10,7 @@ import {
   type ServerInterceptor,
   type StatusObject,
 } from '@grpc/grpc-js';
-import { ERROR_DOMAIN, ErrorInfo, RetryInfo, RpcStatus, STATUS_DETAILS_TRAILER } from '@acs/platform';
+import { ERROR_DOMAIN, statusWithDetails } from '@acs/platform';
 import { Counter, type Registry } from 'prom-client';
 
 import type { AuditEntry, AuditLog } from '../audit/audit-log.port';
@@ -265,38 +265,21 @@ function authenticate(registry: ClientRegistry, metadata: Metadata, call: Server
   return { ok: false, reason: 'no credentials', message: 'credentials required: an "authorization: Bearer <token>" header or a client certificate' };
 }
 
-/** RESOURCE_EXHAUSTED with google.rpc.RetryInfo (when to try again) and ErrorInfo, encoded as grpc-error.mapper does. */
+/** RESOURCE_EXHAUSTED with google.rpc.RetryInfo (when to try again) and ErrorInfo (reason RATE_LIMITED). */
 function rateLimitedStatus(client: string, decision: Extract<RateDecision, { allowed: false }>): PartialStatus {
   const message = `rate limit of client "${client}" exceeded (${decision.limit.perSecond}/s, burst ${decision.limit.burst}); retry in ${decision.retryAfterMs} ms`;
-  const retryInfo = RetryInfo.encode({
-    retryDelay: { seconds: Math.floor(decision.retryAfterMs / 1000), nanos: (decision.retryAfterMs % 1000) * 1_000_000 },
-  }).finish();
-  const errorInfo = ErrorInfo.encode({ reason: 'RATE_LIMITED', domain: ERROR_DOMAIN, metadata: { client } }).finish();
-  const details = RpcStatus.encode({
-    code: status.RESOURCE_EXHAUSTED,
-    message,
-    details: [
-      { typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo', value: Buffer.from(errorInfo) },
-      { typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: Buffer.from(retryInfo) },
-    ],
-  }).finish();
-  const metadata = new Metadata();
-  metadata.set(STATUS_DETAILS_TRAILER, Buffer.from(details));
-  return { code: status.RESOURCE_EXHAUSTED, details: message, metadata };
+  return statusWithDetails(status.RESOURCE_EXHAUSTED, message, [
+    { type: 'ErrorInfo', value: { reason: 'RATE_LIMITED', domain: ERROR_DOMAIN, metadata: { client } } },
+    { type: 'RetryInfo', value: { retryDelay: { seconds: Math.floor(decision.retryAfterMs / 1000), nanos: (decision.retryAfterMs % 1000) * 1_000_000 } } },
+  ]);
 }
 
 /** RESOURCE_EXHAUSTED with google.rpc.ErrorInfo (reason STREAM_LIMIT): close a stream before opening another. */
 function streamLimitStatus(client: string, limit: number): PartialStatus {
   const message = `client "${client}" already holds ${limit} open streams on this server; close one before opening another`;
-  const errorInfo = ErrorInfo.encode({ reason: 'STREAM_LIMIT', domain: ERROR_DOMAIN, metadata: { client, limit: String(limit) } }).finish();
-  const details = RpcStatus.encode({
-    code: status.RESOURCE_EXHAUSTED,
-    message,
-    details: [{ typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo', value: Buffer.from(errorInfo) }],
-  }).finish();
-  const metadata = new Metadata();
-  metadata.set(STATUS_DETAILS_TRAILER, Buffer.from(details));
-  return { code: status.RESOURCE_EXHAUSTED, details: message, metadata };
+  return statusWithDetails(status.RESOURCE_EXHAUSTED, message, [
+    { type: 'ErrorInfo', value: { reason: 'STREAM_LIMIT', domain: ERROR_DOMAIN, metadata: { client, limit: String(limit) } } },
+  ]);
 }
 
 function describeSubject(subject: Record<string, string | string[] | undefined> | undefined): string {

@@ -24,7 +24,8 @@ const RETRY_AFTER_UNAVAILABLE_MS = 1000;
 /** A status a gRPC handler answers with: code, message and trailers (with the status details when there are any). */
 export type GrpcStatus = Pick<StatusObject, 'code' | 'details' | 'metadata'>;
 
-type Detail =
+/** One google.rpc detail of a status. */
+export type StatusDetail =
   | { type: 'BadRequest'; value: BadRequest }
   | { type: 'ErrorInfo'; value: ErrorInfo }
   | { type: 'PreconditionFailure'; value: PreconditionFailure }
@@ -38,21 +39,21 @@ type Detail =
  */
 export function toGrpcError(error: unknown): GrpcStatus {
   if (error instanceof ValidationError) {
-    return withDetails(status.INVALID_ARGUMENT, error.message, [
+    return statusWithDetails(status.INVALID_ARGUMENT, error.message, [
       { type: 'BadRequest', value: { fieldViolations: error.fieldViolations.map(toFieldViolation) } },
     ]);
   }
   if (error instanceof NotFoundError) {
-    return withDetails(status.NOT_FOUND, error.message, [
+    return statusWithDetails(status.NOT_FOUND, error.message, [
       { type: 'ResourceInfo', value: { resourceType: error.resourceType, resourceName: error.resourceName, owner: '', description: '' } },
     ]);
   }
   if (error instanceof ConflictError) {
     const reason = error.details.reason ?? defaultConflictReason[error.kind];
-    const info: Detail = { type: 'ErrorInfo', value: { reason, domain: ERROR_DOMAIN, metadata: {} } };
+    const info: StatusDetail = { type: 'ErrorInfo', value: { reason, domain: ERROR_DOMAIN, metadata: {} } };
     switch (error.kind) {
       case 'precondition':
-        return withDetails(status.FAILED_PRECONDITION, error.message, [
+        return statusWithDetails(status.FAILED_PRECONDITION, error.message, [
           info,
           {
             type: 'PreconditionFailure',
@@ -60,22 +61,22 @@ export function toGrpcError(error: unknown): GrpcStatus {
           },
         ]);
       case 'concurrent-write':
-        return withDetails(status.ABORTED, error.message, [info]);
+        return statusWithDetails(status.ABORTED, error.message, [info]);
       case 'already-exists':
-        return withDetails(status.ALREADY_EXISTS, error.message, [info]);
+        return statusWithDetails(status.ALREADY_EXISTS, error.message, [info]);
     }
   }
   if (error instanceof UnavailableError) {
     // The adapter's message may name hosts and ports; the dependency's name is enough for the caller.
-    return withDetails(status.UNAVAILABLE, `${error.dependency} is unavailable; retry later`, [
+    return statusWithDetails(status.UNAVAILABLE, `${error.dependency} is unavailable; retry later`, [
       { type: 'ErrorInfo', value: { reason: 'DEPENDENCY_UNAVAILABLE', domain: ERROR_DOMAIN, metadata: { dependency: error.dependency } } },
       { type: 'RetryInfo', value: { retryDelay: { seconds: Math.floor(RETRY_AFTER_UNAVAILABLE_MS / 1000), nanos: 0 } } },
     ]);
   }
-  if (error instanceof PermissionError) return withDetails(status.PERMISSION_DENIED, error.message, []);
-  if (error instanceof UnauthenticatedError) return withDetails(status.UNAUTHENTICATED, error.message, []);
+  if (error instanceof PermissionError) return statusWithDetails(status.PERMISSION_DENIED, error.message, []);
+  if (error instanceof UnauthenticatedError) return statusWithDetails(status.UNAUTHENTICATED, error.message, []);
   if (isGrpcStatus(error)) return { code: error.code, details: error.details, metadata: error.metadata ?? new Metadata() };
-  return withDetails(status.INTERNAL, 'internal error', []);
+  return statusWithDetails(status.INTERNAL, 'internal error', []);
 }
 
 /** Whether toGrpcError would hide this error behind INTERNAL (so the host should log it). */
@@ -129,7 +130,11 @@ function toFieldViolation(v: FieldViolation): BadRequest['fieldViolations'][numb
   return { field: v.field, description: v.description, reason: v.reason ?? '' };
 }
 
-function withDetails(code: status, message: string, details: Detail[]): GrpcStatus {
+/**
+ * A status with google.rpc details in the `grpc-status-details-bin` trailer, for a handler (or interceptor) that
+ * answers a deliberate status rather than throwing one of the typed errors.
+ */
+export function statusWithDetails(code: status, message: string, details: StatusDetail[]): GrpcStatus {
   const metadata = new Metadata();
   if (details.length > 0) {
     const encoded = Status.encode({ code, message, details: details.map(pack) }).finish();
@@ -138,7 +143,7 @@ function withDetails(code: status, message: string, details: Detail[]): GrpcStat
   return { code, details: message, metadata };
 }
 
-function pack(detail: Detail): Any {
+function pack(detail: StatusDetail): Any {
   const typeUrl = `type.googleapis.com/google.rpc.${detail.type}`;
   switch (detail.type) {
     case 'BadRequest':
