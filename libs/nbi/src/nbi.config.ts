@@ -20,6 +20,9 @@ export interface NbiConfig {
   maxConnectionAgeGraceMs: number;
   /** HTTP/2 pings on idle connections, so balancers and NATs keep long watches open and dead peers are noticed. */
   keepaliveMs: number;
+  /** Recent events held for WatchEvents `since` (resuming watches): at most this many, and this old. */
+  eventReplayEvents: number;
+  eventReplayMs: number;
 }
 
 /**
@@ -38,5 +41,7 @@ export function loadNbiConfig(env: Record<string, string | undefined> = process.
     maxConnectionAgeMs: e.int('ACS_NBI_MAX_CONNECTION_AGE_MS', 30 * 60_000, { min: 1000 }),
     maxConnectionAgeGraceMs: e.int('ACS_NBI_MAX_CONNECTION_AGE_GRACE_MS', 60 * 60_000, { min: 0 }),
     keepaliveMs: e.int('ACS_NBI_KEEPALIVE_MS', 60_000, { min: 10_000 }),
+    eventReplayEvents: e.int('ACS_NBI_EVENT_REPLAY_EVENTS', 10_000, { min: 0, max: 1_000_000 }),
+    eventReplayMs: e.int('ACS_NBI_EVENT_REPLAY_SECONDS', 600, { min: 0, max: 86_400 }) * 1000,
   };
 }

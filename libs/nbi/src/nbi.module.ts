@@ -121,7 +121,7 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
       this.healthClient = grpcClient(HealthClient, config.provisioningAddress);
     }
     this.backend = new ProvisioningBackend(() => this.connected(this.provisioningClient));
-    this.hub = new EventHub(bus, logger);
+    this.hub = new EventHub(bus, logger, { maxEvents: config.eventReplayEvents, maxAgeMs: config.eventReplayMs });
     this.host
       .addService(acsV1.DeviceServiceService, deviceServiceOf(this.backend))
       .addService(acsV1.TaskServiceService, taskServiceOf(this.backend))

@@ -334,6 +334,31 @@ describe('public API acs.v1 (standalone)', () => {
       expect(events.every((m) => m.event?.type.startsWith('acs.device.'))).toBe(true);
     }, 30_000);
 
+    it('EventService.WatchEvents with since replays what the server holds from then, and refuses a since it cannot vouch for', async () => {
+      const since = new Date();
+      const newcomer = await device(nextSerial('R'));
+      // The registration was published while no one watched: a watch opened afterwards with since gets it at once.
+      const registered = await eventually(
+        async () => {
+          const stream = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.registered'], deviceIds: [newcomer.deviceId], since }), {
+            deadline: Date.now() + 2000,
+          });
+          return collect(stream, () => true, 1500).catch(() => []);
+        },
+        (events) => events.length > 0,
+        10_000,
+      );
+      expect(registered[0].event).toMatchObject({ type: 'acs.device.registered', subject: newcomer.deviceId });
+      expect(registered[0].event!.time!.getTime()).toBeGreaterThanOrEqual(since.getTime());
+
+      // An hour ago is before this server started: it cannot say it holds everything since then.
+      const stream = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ since: new Date(Date.now() - 3_600_000) }), { deadline: Date.now() + 5000 });
+      const refused = await failureOf(collect(stream, () => true, 5000));
+      expect(codeName(refused)).toBe('OUT_OF_RANGE');
+      expect(refused.details).toMatch(/^events before \S+ are not held by this server/);
+      expect(errorDetailsOf(refused).errorInfo).toMatchObject({ reason: 'REPLAY_OUT_OF_RANGE', metadata: { heldSince: expect.any(String) } });
+    }, 30_000);
+
     it('DeviceService.DeleteDevice forgets a device', async () => {
       const doomed = await device();
       await doomed.stop();

@@ -1,5 +1,5 @@
 import { InProcessEventBus, Topics, type BusMessage } from '@acs/platform';
-import { EventHub, matches } from './event-hub';
+import { EventHub, matches, ReplayOutOfRangeError } from './event-hub';
 
 const logger = { info: () => undefined, warn: () => undefined, error: () => undefined } as any;
 
@@ -41,6 +41,66 @@ describe('EventHub', () => {
     expect(hub.watcherCount).toBe(1);
     await hub.stop();
     await bus.close();
+  });
+});
+
+describe('EventHub replay (watch with since)', () => {
+  const T = Date.UTC(2026, 10, 22, 6, 0, 0);
+  const at = (type: string, key: string, time: number, topic: string = Topics.acsDevice): BusMessage => ({ id: `${type}-${key}-${time}`, topic, key, type, time: new Date(time).toISOString(), data: {} });
+
+  async function started(options: { maxEvents?: number; maxAgeMs?: number } = {}) {
+    let now = T;
+    const bus = new InProcessEventBus();
+    const hub = new EventHub(bus, logger, { ...options, now: () => now });
+    await hub.start();
+    return {
+      bus,
+      hub,
+      advance: (ms: number) => (now += ms),
+      close: async () => {
+        await hub.stop();
+        await bus.close();
+      },
+    };
+  }
+
+  it('hands over the held events at or after since that match the filter, in the order received, then the live ones', async () => {
+    const { bus, hub, advance, close } = await started();
+    advance(1000);
+    await bus.publish([at('acs.device.booted', 'dev-1', T + 1000), at('acs.task.done', 'dev-1', T + 1500, Topics.acsTask), at('acs.device.booted', 'dev-2', T + 2000)]);
+    await waitFor(() => hub.heldCount === 3);
+    const seen: string[] = [];
+    hub.watch({ filter: { types: ['acs.device.'], deviceIds: [] }, deliver: (m) => seen.push(m.id) }, T + 1000);
+    expect(seen).toEqual([`acs.device.booted-dev-1-${T + 1000}`, `acs.device.booted-dev-2-${T + 2000}`]);
+    await bus.publish([at('acs.device.booted', 'dev-3', T + 3000)]);
+    await waitFor(() => seen.length === 3);
+
+    const later: string[] = [];
+    hub.watch({ filter: { types: [], deviceIds: ['dev-2', 'dev-3'] }, deliver: (m) => later.push(m.id) }, T + 1999);
+    expect(later).toEqual([`acs.device.booted-dev-2-${T + 2000}`, `acs.device.booted-dev-3-${T + 3000}`]);
+    await close();
+  });
+
+  it('refuses a since from before it joined the topics, or at or before an event it let go', async () => {
+    const { bus, hub, advance, close } = await started({ maxEvents: 2, maxAgeMs: 60_000 });
+    expect(() => hub.watch({ filter: { types: [], deviceIds: [] }, deliver: () => undefined }, T - 1)).toThrow(ReplayOutOfRangeError);
+    hub.watch({ filter: { types: [], deviceIds: [] }, deliver: () => undefined }, T);
+
+    // Over the count: the oldest event goes, and a replay from its time can no longer be complete.
+    await bus.publish([at('acs.device.booted', 'a', T + 10), at('acs.device.booted', 'b', T + 20), at('acs.device.booted', 'c', T + 30)]);
+    await waitFor(() => hub.heldCount === 2);
+    expect(() => hub.watch({ filter: { types: [], deviceIds: [] }, deliver: () => undefined }, T + 10)).toThrow(
+      'events before 2026-11-22T06:00:00.011Z are not held by this server (asked from 2026-11-22T06:00:00.010Z)',
+    );
+    const replayed: string[] = [];
+    hub.watch({ filter: { types: [], deviceIds: [] }, deliver: (m) => replayed.push(m.key) }, T + 11);
+    expect(replayed).toEqual(['b', 'c']);
+
+    // Over the age: everything received more than maxAgeMs ago goes too.
+    advance(61_000);
+    expect(() => hub.watch({ filter: { types: [], deviceIds: [] }, deliver: () => undefined }, T + 11)).toThrow(ReplayOutOfRangeError);
+    expect(hub.heldCount).toBe(0);
+    await close();
   });
 });
 

@@ -1,7 +1,7 @@
 import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
-import { abortSignalOf, serverStream, ValidationError, type BusMessage, type FieldViolation } from '@acs/platform';
-import type { EventHub } from './event-hub';
+import { abortSignalOf, ERROR_DOMAIN, serverStream, statusWithDetails, ValidationError, type BusMessage, type FieldViolation } from '@acs/platform';
+import { ReplayOutOfRangeError, type EventHub } from './event-hub';
 
 /** Events a slow client may have waiting in its stream's buffer before it is cut off. */
 export const MAX_PENDING_EVENTS = 10_000;
@@ -22,12 +22,17 @@ function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Cal
   const signal = abortSignalOf(call);
   return new Promise<void>((resolve, reject) => {
     let pending = 0;
-    const unwatch = hub.watch({
+    /** Replayed events may all be waiting at once; the slow-reader limit counts only what comes after them. */
+    let allowance = MAX_PENDING_EVENTS;
+    let replaying = true;
+    let unwatch: () => void = () => undefined;
+    const watcher = {
       filter: { types: request.types, deviceIds: request.deviceIds },
-      deliver: (message) => {
+      deliver: (message: BusMessage) => {
+        if (replaying) allowance += 1;
         // A client that does not read would make this pod buffer without bound; past the limit its stream ends
         // with RESOURCE_EXHAUSTED and it reconnects (the events it missed are on Kafka).
-        if (pending >= MAX_PENDING_EVENTS) {
+        else if (pending >= allowance) {
           unwatch();
           reject({ code: status.RESOURCE_EXHAUSTED, details: `the client read too slowly: more than ${MAX_PENDING_EVENTS} events waiting` });
           return;
@@ -35,7 +40,19 @@ function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Cal
         pending += 1;
         call.write({ event: eventOf(message) }, () => (pending -= 1));
       },
-    });
+    };
+    try {
+      unwatch = hub.watch(watcher, request.since?.getTime());
+    } catch (error) {
+      if (!(error instanceof ReplayOutOfRangeError)) throw error;
+      reject(
+        statusWithDetails(status.OUT_OF_RANGE, error.message, [
+          { type: 'ErrorInfo', value: { reason: 'REPLAY_OUT_OF_RANGE', domain: ERROR_DOMAIN, metadata: { heldSince: Number.isFinite(error.heldSince) ? new Date(error.heldSince).toISOString() : '' } } },
+        ]),
+      );
+      return;
+    }
+    replaying = false;
     signal.addEventListener(
       'abort',
       () => {
@@ -59,6 +76,7 @@ function validate(request: acsV1.WatchEventsRequest): void {
   request.deviceIds.forEach((id, i) => {
     if (id === '') violations.push({ field: `device_ids[${i}]`, description: 'empty device id', reason: 'REQUIRED' });
   });
+  if (request.since !== undefined && Number.isNaN(request.since.getTime())) violations.push({ field: 'since', description: 'not a valid time', reason: 'BAD_VALUE' });
   if (violations.length > 0) throw new ValidationError('invalid event filter', violations);
 }
 

@@ -49,6 +49,14 @@ export interface WatchEventsRequest {
   types: string[];
   /** Only these devices' events; empty = every device. */
   deviceIds: string[];
+  /**
+   * Unset: only events published from now on. Set: first the events this server still holds whose time is at or
+   * after `since` (in the order it received them), then the live ones — so a client that reconnects with the time of
+   * the last event it saw (less a few seconds for clocks and partitions) misses nothing; events may repeat around that
+   * point, de-duplicate them by id. OUT_OF_RANGE when this server cannot vouch for every event since then (it started
+   * later, or they aged out of what it holds): read those from Kafka, or watch again without `since`.
+   */
+  since?: Date | undefined;
 }
 
 export interface WatchEventsResponse {
@@ -221,7 +229,7 @@ export const Event: MessageFns<Event> = {
 };
 
 function createBaseWatchEventsRequest(): WatchEventsRequest {
-  return { types: [], deviceIds: [] };
+  return { types: [], deviceIds: [], since: undefined };
 }
 
 export const WatchEventsRequest: MessageFns<WatchEventsRequest> = {
@@ -231,6 +239,9 @@ export const WatchEventsRequest: MessageFns<WatchEventsRequest> = {
     }
     for (const v of message.deviceIds) {
       writer.uint32(18).string(v!);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -264,6 +275,14 @@ export const WatchEventsRequest: MessageFns<WatchEventsRequest> = {
             message.deviceIds.push(reader.string());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -284,6 +303,7 @@ export const WatchEventsRequest: MessageFns<WatchEventsRequest> = {
         : globalThis.Array.isArray(object?.device_ids)
         ? object.device_ids.map((e: any) => globalThis.String(e))
         : [],
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
     };
   },
 
@@ -295,6 +315,9 @@ export const WatchEventsRequest: MessageFns<WatchEventsRequest> = {
     if (message.deviceIds?.length) {
       obj.deviceIds = message.deviceIds;
     }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
     return obj;
   },
 
@@ -305,6 +328,7 @@ export const WatchEventsRequest: MessageFns<WatchEventsRequest> = {
     const message = createBaseWatchEventsRequest();
     message.types = object.types?.map((e) => e) || [];
     message.deviceIds = object.deviceIds?.map((e) => e) || [];
+    message.since = object.since ?? undefined;
     return message;
   },
 };
