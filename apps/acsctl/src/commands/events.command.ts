@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
 import type { CommandSpec } from '../cli/command';
-import { EXIT_OK } from '../cli/cli-errors';
-import { formatDuration } from '../cli/duration';
+import { EXIT_OK, UsageError } from '../cli/cli-errors';
+import { formatDuration, parseDuration } from '../cli/duration';
 import { isServiceError } from '../output/grpc-error.format';
 import { eventLine } from '../output/resource-views';
 
@@ -10,6 +10,38 @@ import { eventLine } from '../output/resource-views';
 const RECONNECT_CODES = new Set<number>([status.UNAVAILABLE, status.INTERNAL, status.UNKNOWN]);
 const FIRST_RECONNECT_DELAY_MS = 500;
 const MAX_RECONNECT_DELAY_MS = 10_000;
+/**
+ * A reopened watch asks for the events from this long before the last one printed: events of other devices can
+ * reach a server a little out of time order (partitions, publishers' clocks). What comes twice is not printed twice.
+ */
+const RESUME_MARGIN_MS = 5_000;
+/** Ids of events printed, remembered to drop the repeats of a resumed watch. */
+const REMEMBERED_IDS = 50_000;
+
+/** `--since`: a duration back from now (`5m`, `90s`) or an ISO 8601 time. */
+export function parseSince(text: string, now: number): Date {
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    const time = Date.parse(text);
+    if (Number.isNaN(time)) throw new UsageError(`--since: "${text}" is not a time (e.g. 2026-11-22T06:00:00Z)`);
+    return new Date(time);
+  }
+  return new Date(now - parseDuration(text, '--since'));
+}
+
+/** The ids of the last `max` events seen, to skip repeats. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  /** False when the id was seen already; otherwise remembers it. */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
+    return true;
+  }
+}
 
 export const EVENT_COMMANDS: CommandSpec[] = [
   {
@@ -21,33 +53,41 @@ export const EVENT_COMMANDS: CommandSpec[] = [
     summary: 'prints events as they are published, until Ctrl-C, --count N events or --timeout',
     details: [
       'Types are exact (acs.task.done) or prefixes ending with "." (acs.device.). With --output json, one event per line (NDJSON).',
-      'When the server ends the watch (a pod stopping, its connection renewed), tail says so on stderr and opens it again, waiting 0.5 s doubling to 10 s; events published in between are not shown (read Kafka for a gapless record). --no-reconnect stops instead.',
+      '--since 5m (or an ISO time) starts with the events the server still holds from then (by default it holds 10 minutes).',
+      'When the server ends the watch (a pod stopping, its connection renewed), tail says so on stderr and opens it again (0.5 s, doubling to 10 s), asking for the events since the last one printed, so none is missed or printed twice while the server still holds them; when it does not, tail says events may be missing and goes on live. --no-reconnect stops instead.',
     ],
     options: {
       type: { type: 'string', multiple: true, valueName: 'T,...', description: 'only these event types or type prefixes' },
       device: { type: 'string', multiple: true, valueName: 'ID,...', description: 'only these devices\' events' },
       count: { type: 'string', valueName: 'N', description: 'stop after N events' },
+      since: { type: 'string', valueName: '5m|TIME', description: 'start with the held events from then (a duration back from now, or an ISO time)' },
       'no-reconnect': { type: 'boolean', description: 'stop when the server ends the watch instead of opening it again' },
     },
     async run({ options, out, connection, io }) {
-      const request: acsV1.WatchEventsRequest = { types: options.list('type'), deviceIds: options.list('device') };
+      const filter = { types: options.list('type'), deviceIds: options.list('device') };
       const count = options.integer('count', 1);
       const timeoutMs = options.durationMs('timeout');
       const reconnect = !options.flag('no-reconnect');
+      const sinceText = options.string('since');
+      let since = sinceText === undefined ? undefined : parseSince(sinceText, Date.now());
       const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
       const c = connection();
+      const printed = new RecentIds(REMEMBERED_IDS);
       let received = 0;
       let delayMs = FIRST_RECONNECT_DELAY_MS;
       for (;;) {
         let ended = 'the server ended the stream';
         try {
           const remaining = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
+          const request: acsV1.WatchEventsRequest = { ...filter, ...(since ? { since } : {}) };
           for await (const message of c.stream<acsV1.WatchEventsResponse>((md, o) => c.events.watchEvents(request, md, o), remaining)) {
             // A watch that delivers is healthy again: the next break starts the back-off afresh.
             delayMs = FIRST_RECONNECT_DELAY_MS;
-            if (!message.event) continue;
+            const { event } = message;
+            if (!event || !printed.add(event.id)) continue;
+            if (event.time) since = new Date(event.time.getTime() - RESUME_MARGIN_MS);
             if (out.json) out.ndjson(acsV1.WatchEventsResponse.toJSON(message));
-            else out.line(eventLine(message.event));
+            else out.line(eventLine(event));
             received++;
             if (count !== undefined && received >= count) return EXIT_OK;
           }
@@ -55,11 +95,18 @@ export const EVENT_COMMANDS: CommandSpec[] = [
           // The end the operator asked for (Ctrl-C, --timeout) is not a failure.
           const expected = isServiceError(error) && ((error.code === status.CANCELLED && io.signal?.aborted) || (error.code === status.DEADLINE_EXCEEDED && timeoutMs !== undefined));
           if (expected) return EXIT_OK;
+          if (reconnect && since && isServiceError(error) && error.code === status.OUT_OF_RANGE && received > 0) {
+            // The server no longer holds everything since the last event printed (a new pod, or a long break).
+            out.note(`events tail: ${error.details}; going on with live events — some may be missing`);
+            since = undefined;
+            continue;
+          }
           if (!reconnect || !isServiceError(error) || !RECONNECT_CODES.has(error.code)) throw error;
           ended = `${status[error.code]}: ${error.details}`;
         }
         if (!reconnect || io.signal?.aborted || (deadline !== undefined && Date.now() >= deadline)) return EXIT_OK;
-        out.note(`events tail: ${ended}; opening it again in ${formatDuration(delayMs)} (events published meanwhile are not shown)`);
+        const resume = since ? `asking for the events since ${since.toISOString()}` : 'events published meanwhile are not shown';
+        out.note(`events tail: ${ended}; opening it again in ${formatDuration(delayMs)} (${resume})`);
         await sleep(delayMs, io.signal);
         delayMs = Math.min(delayMs * 2, MAX_RECONNECT_DELAY_MS);
         if (io.signal?.aborted) return EXIT_OK;

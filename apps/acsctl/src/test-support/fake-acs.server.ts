@@ -140,7 +140,9 @@ export class FakeAcs {
     this.server.addService(acsV1.EventServiceService, {
       watchEvents: this.stream('WatchEvents', (r: acsV1.WatchEventsRequest, call: ServerWritableStream<acsV1.WatchEventsRequest, acsV1.WatchEventsResponse>) => {
         const wanted = (e: acsV1.Event): boolean =>
-          (r.types.length === 0 || r.types.some((t) => (t.endsWith('.') ? e.type.startsWith(t) : e.type === t))) && (r.deviceIds.length === 0 || r.deviceIds.includes(e.subject));
+          (r.types.length === 0 || r.types.some((t) => (t.endsWith('.') ? e.type.startsWith(t) : e.type === t))) &&
+          (r.deviceIds.length === 0 || r.deviceIds.includes(e.subject)) &&
+          (r.since === undefined || e.time === undefined || e.time >= r.since);
         for (const event of this.events.filter(wanted)) call.write({ event });
         if (this.watchHangUps > 0) {
           this.watchHangUps--;
