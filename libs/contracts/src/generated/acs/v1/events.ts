@@ -22,7 +22,8 @@ import { Timestamp } from "../../google/protobuf/timestamp";
 
 /**
  * Live events of the public API: the `acs.*` topics (docs/events.md) as a server stream, for tools that cannot read
- * Kafka. A stream starts with the events published after it was opened; it is not a replay log (read Kafka for that).
+ * Kafka. A stream starts with the events published after it was opened, or with the last minutes a server holds
+ * (`since`, to resume without a gap); it is not a replay log (read Kafka for that).
  */
 
 /** One event, the CloudEvents 1.0 attributes of the Kafka record plus its data. */
