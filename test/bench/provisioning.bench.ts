@@ -44,10 +44,10 @@ function parseArgs(argv: string[]): { devices: number; profile: boolean; manageC
   return options;
 }
 
-/** The pid of the database server of `npm run infra:test`, to read its CPU time; undefined when it is elsewhere. */
+/** The pid of the database server of `npm run infra:test` (ACS_INFRA_STATE, default .infra), for its CPU time. */
 function databasePid(): number | undefined {
   try {
-    return Number(readFileSync(join(ROOT, '.infra', 'mongo', 'ferretdb.pid'), 'utf8').trim()) || undefined;
+    return Number(readFileSync(join(process.env.ACS_INFRA_STATE ?? join(ROOT, '.infra'), 'mongo', 'ferretdb.pid'), 'utf8').trim()) || undefined;
   } catch {
     return undefined;
   }
