@@ -9,10 +9,10 @@ import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
 
-import { call, collect, eventually, failureOf, healthStatus, NbiChannel, type AcsV1Clients } from '../nbi/support/nbi-client';
-import { writeTestClients, type TestClients } from '../nbi/support/nbi-clients-file';
-import { startNbiProcess, type NbiProcess } from '../nbi/support/nbi-process';
-import { freePort, metric, REPO_ROOT, sharedInfrastructureEnv, startApp, type RunningApp } from '../support/processes';
+import { call, collect, eventually, failureOf, healthStatus, type AcsV1Clients } from '../nbi/support/nbi-client';
+import { startNbiPods, type NbiPods } from '../nbi/support/nbi-pods';
+import type { NbiProcess } from '../nbi/support/nbi-process';
+import { freePort, metric, REPO_ROOT, sharedInfrastructureEnv, type RunningApp } from '../support/processes';
 
 const run = promisify(execFile);
 
@@ -28,11 +28,9 @@ describe('nbi pod through audit-store and Kafka outages', () => {
   const infraEnv: NodeJS.ProcessEnv = { ...process.env, ACS_INFRA_STATE: state };
   const cpes: SimulatedCpe[] = [];
   let auditUrl: string;
-  let clients: TestClients;
-  let provisioning: RunningApp;
+  let pods: NbiPods;
   let gateway: RunningApp;
   let nbi: NbiProcess;
-  let channel: NbiChannel;
   let api: AcsV1Clients;
 
   async function server(script: 'kafka' | 'mongo', command: 'start' | 'stop'): Promise<void> {
@@ -66,29 +64,19 @@ describe('nbi pod through audit-store and Kafka outages', () => {
     Object.assign(infraEnv, { ACS_KAFKA_PORT: String(kafkaPort), ACS_KAFKA_CONTROLLER_PORT: String(await freePort()), ACS_MONGO_PORT: String(mongoPort) });
     await Promise.all([server('kafka', 'start'), server('mongo', 'start')]);
     auditUrl = `mongodb://127.0.0.1:${mongoPort}/acs_nbi_outage`;
-    const pods = { ...sharedInfrastructureEnv(runId), ACS_KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`, ACS_PUBLISH_TIMEOUT_MS: '1000', ACS_OUTBOX_RELAY_INTERVAL_MS: '250' };
-    clients = writeTestClients(dir);
-    provisioning = await startApp('provisioning', pods);
-    gateway = await startApp('cwmp-gateway', { ...pods, ACS_PLAN_WAIT_MS: '3000' });
-    nbi = await startNbiProcess({
-      ...pods,
-      ACS_MONGO_URL: auditUrl,
-      ACS_MONGO_SERVER_SELECTION_TIMEOUT_MS: '1000',
-      ACS_NBI_CLIENTS_FILE: clients.file,
-      ACS_NBI_PROVISIONING_ADDRESS: provisioning.grpcAddress,
-      ACS_NBI_HEALTH_INTERVAL_MS: '500',
+    const podEnv = { ...sharedInfrastructureEnv(runId), ACS_KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`, ACS_PUBLISH_TIMEOUT_MS: '1000', ACS_OUTBOX_RELAY_INTERVAL_MS: '250' };
+    pods = await startNbiPods(dir, {
+      pods: podEnv,
+      gateway: { ACS_PLAN_WAIT_MS: '3000' },
+      nbi: { ACS_MONGO_URL: auditUrl, ACS_MONGO_SERVER_SELECTION_TIMEOUT_MS: '1000', ACS_NBI_HEALTH_INTERVAL_MS: '500' },
     });
-    channel = new NbiChannel(nbi.nbiAddress);
-    api = channel.clients(clients.admin);
+    ({ gateway, nbi, api } = pods);
     await eventually(statuses, (s) => s.all === 'SERVING', 30_000);
   }, 240_000);
 
   afterAll(async () => {
     for (const cpe of cpes) await cpe.stop();
-    channel?.close();
-    await nbi?.stop();
-    await gateway?.stop();
-    await provisioning?.stop();
+    await pods?.stop();
     await Promise.all([server('kafka', 'stop').catch(() => undefined), server('mongo', 'stop').catch(() => undefined)]);
     rmSync(state, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });

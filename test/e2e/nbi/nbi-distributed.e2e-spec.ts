@@ -8,10 +8,9 @@ import { acsV1 } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
 import { errorDetailsOf } from '@acs/platform';
 
-import { freePort, sharedInfrastructureEnv, startApp, type RunningApp } from '../support/processes';
-import { call, collect, eventually, failureOf, NbiChannel, type AcsV1Clients } from './support/nbi-client';
-import { writeTestClients, type TestClients } from './support/nbi-clients-file';
-import { startNbiProcess, type NbiProcess } from './support/nbi-process';
+import { freePort, sharedInfrastructureEnv, type RunningApp } from '../support/processes';
+import { call, collect, eventually, failureOf, type AcsV1Clients } from './support/nbi-client';
+import { startNbiPods, type NbiPods } from './support/nbi-pods';
 
 const { TaskStatus } = acsV1;
 
@@ -25,30 +24,18 @@ describe('public API on the distributed ACS (nbi + provisioning + gateway pods)'
   const run = randomBytes(4).toString('hex');
   const shared = sharedInfrastructureEnv(run);
   const cpes: SimulatedCpe[] = [];
-  let clients: TestClients;
-  let provisioning: RunningApp;
+  let pods: NbiPods;
   let gateway: RunningApp;
-  let nbi: NbiProcess;
-  let channel: NbiChannel;
   let api: AcsV1Clients;
 
   beforeAll(async () => {
-    clients = writeTestClients(dir);
-    provisioning = await startApp('provisioning', shared).catch((error: Error) => {
-      throw new Error(`${error.message}\n(the distributed mode needs Redis, Kafka and FerretDB: run \`npm run infra:test\`)`);
-    });
-    gateway = await startApp('cwmp-gateway', { ...shared, ACS_PLAN_WAIT_MS: '3000', ACS_CONNECTION_REQUEST_DEVICE_INTERVAL_MS: '0' });
-    nbi = await startNbiProcess({ ...shared, ACS_NBI_CLIENTS_FILE: clients.file, ACS_NBI_PROVISIONING_ADDRESS: provisioning.grpcAddress });
-    channel = new NbiChannel(nbi.nbiAddress);
-    api = channel.clients(clients.admin);
+    pods = await startNbiPods(dir, { pods: shared, gateway: { ACS_PLAN_WAIT_MS: '3000', ACS_CONNECTION_REQUEST_DEVICE_INTERVAL_MS: '0' } });
+    ({ gateway, api } = pods);
   }, 120_000);
 
   afterAll(async () => {
     for (const cpe of cpes) await cpe.stop();
-    channel?.close();
-    await nbi?.stop();
-    await gateway?.stop();
-    await provisioning?.stop();
+    await pods?.stop();
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
