@@ -22,14 +22,16 @@ function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Cal
   const signal = abortSignalOf(call);
   return new Promise<void>((resolve, reject) => {
     let pending = 0;
-    /** Replayed events may all be waiting at once; the slow-reader limit counts only what comes after them. */
+    /** The slow-reader limit: MAX_PENDING_EVENTS live events waiting, on top of the replayed ones not yet written. */
     let allowance = MAX_PENDING_EVENTS;
     let replaying = true;
     let unwatch: () => void = () => undefined;
     const watcher = {
       filter: { types: request.types, deviceIds: request.deviceIds },
       deliver: (message: BusMessage) => {
-        if (replaying) allowance += 1;
+        const replayed = replaying;
+        // Each replayed event raises the limit until it is written out, so a long replay does not count as a slow reader.
+        if (replayed) allowance += 1;
         // A client that does not read would make this pod buffer without bound; past the limit its stream ends
         // with RESOURCE_EXHAUSTED and it reconnects (the events it missed are on Kafka).
         else if (pending >= allowance) {
@@ -38,7 +40,10 @@ function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Cal
           return;
         }
         pending += 1;
-        call.write({ event: eventOf(message) }, () => (pending -= 1));
+        call.write({ event: eventOf(message) }, () => {
+          pending -= 1;
+          if (replayed) allowance -= 1;
+        });
       },
     };
     try {

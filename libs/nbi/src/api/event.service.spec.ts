@@ -1,0 +1,86 @@
+import { acsV1 } from '@acs/contracts';
+import { GrpcServerHost, InProcessEventBus, Topics, type BusMessage } from '@acs/platform';
+import { credentials, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+
+import { EventHub } from './event-hub';
+import { eventServiceOf, MAX_PENDING_EVENTS } from './event.service';
+
+const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as never;
+
+/** Events of about 1 kB, so a client that does not read fills the connection's flow-control window quickly. */
+function burst(count: number, from: number): BusMessage[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `e-${from + i}`,
+    topic: Topics.acsDevice,
+    key: 'dev-1',
+    type: 'acs.device.booted',
+    time: new Date().toISOString(),
+    data: { padding: 'x'.repeat(1000) },
+  }));
+}
+
+/** WatchEvents over a real gRPC server, with the hub on the in-process bus. */
+describe('EventService.WatchEvents, a client that stops reading', () => {
+  let bus: InProcessEventBus;
+  let hub: EventHub;
+  let host: GrpcServerHost;
+  let client: acsV1.EventServiceClient;
+  /** Just after the hub joined the topics: the earliest time it vouches for. */
+  let joinedAt: Date;
+
+  beforeAll(async () => {
+    bus = new InProcessEventBus();
+    hub = new EventHub(bus, logger, { maxEvents: MAX_PENDING_EVENTS + 2000 });
+    await hub.start();
+    joinedAt = new Date();
+    host = new GrpcServerHost({ host: '127.0.0.1', port: 0, shutdownTimeoutMs: 200 });
+    host.addService(acsV1.EventServiceService, eventServiceOf(hub));
+    client = new acsV1.EventServiceClient(`127.0.0.1:${await host.start()}`, credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    client.close();
+    await host.stop(200);
+    await hub.stop();
+    await bus.close();
+  });
+
+  function ending(stream: ClientReadableStream<acsV1.WatchEventsResponse>): Promise<ServiceError | undefined> {
+    return new Promise((resolve) => {
+      stream.on('error', (error: ServiceError) => resolve(error));
+      stream.on('end', () => resolve(undefined));
+    });
+  }
+
+  async function until(condition: () => boolean): Promise<void> {
+    for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(condition()).toBe(true);
+  }
+
+  it(`ends the stream RESOURCE_EXHAUSTED once more than ${MAX_PENDING_EVENTS} live events wait`, async () => {
+    const stream = client.watchEvents({ types: [], deviceIds: [] });
+    const ended = ending(stream);
+    await until(() => hub.watcherCount === 1);
+    stream.pause();
+    await bus.publish(burst(MAX_PENDING_EVENTS + 2000, 0));
+    stream.resume();
+    const error = await ended;
+    expect(error?.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(error?.details).toBe(`the client read too slowly: more than ${MAX_PENDING_EVENTS} events waiting`);
+    await until(() => hub.watcherCount === 0);
+  }, 30_000);
+
+  it('replays more held events than that limit to a resuming watch without cutting it off', async () => {
+    expect(hub.heldCount).toBe(MAX_PENDING_EVENTS + 2000);
+    const stream = client.watchEvents({ types: [], deviceIds: [], since: joinedAt });
+    const ended = ending(stream);
+    let received = 0;
+    stream.on('data', () => (received += 1));
+    await until(() => received === MAX_PENDING_EVENTS + 2000);
+    // Live events go on after the replay.
+    await bus.publish(burst(1, 100_000));
+    await until(() => received === MAX_PENDING_EVENTS + 2001);
+    stream.cancel();
+    expect((await ended)?.code).toBe(status.CANCELLED);
+  }, 30_000);
+});
