@@ -2,3 +2,4 @@ export * from './audit';
 export * from './nbi.config';
 export * from './nbi.module';
 export * from './security';
+export { EventHub, ReplayOutOfRangeError, type EventReplayOptions } from './api/event-hub';
