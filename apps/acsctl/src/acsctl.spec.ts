@@ -314,6 +314,12 @@ describe('acsctl against an acs.v1 server', () => {
       const audit = await acsctl(['audit', 'list', '--outcome', 'ok']);
       expect(acs.callsOf('ListAuditRecords').at(-1)!.request).toMatchObject({ outcome: 'OK' });
       expect(audit.stdout.split('\n')[0]).toMatch(/^TIME\s+CLIENT\s+CREDENTIAL\s+METHOD/);
+      const before = Date.now();
+      await acsctl(['audit', 'list', '--since', '2h', '--until', '2026-11-22T06:00:00Z']);
+      const ranged = acs.callsOf('ListAuditRecords').at(-1)!.request as acsV1.ListAuditRecordsRequest;
+      expect(ranged.endTime).toEqual(new Date('2026-11-22T06:00:00Z'));
+      expect(ranged.startTime!.getTime()).toBeGreaterThanOrEqual(before - 7_200_000);
+      expect(ranged.startTime!.getTime()).toBeLessThanOrEqual(Date.now() - 7_200_000);
     });
 
     it('makes tokens in the API format without a server', async () => {

@@ -387,6 +387,19 @@ describe('public API acs.v1 (standalone)', () => {
       expect([...times].sort((a, b) => b - a)).toEqual(times);
       // Reads are not audited.
       expect(response.records.some((record) => record.method === '/acs.v1.DeviceService/GetDevice')).toBe(false);
+
+      // A time range: [start_time, end_time) around the newest record holds it alone; a reversed range is refused.
+      const newest = response.records[0].time!;
+      const ranged = await call(
+        api.audit.listAuditRecords.bind(api.audit),
+        acsV1.ListAuditRecordsRequest.fromPartial({ client: 'admin', outcome: 'OK', startTime: newest, endTime: new Date(newest.getTime() + 1) }),
+      );
+      expect(ranged.records.map((record) => record.id)).toEqual(response.records.filter((record) => record.time!.getTime() === newest.getTime()).map((record) => record.id));
+      const reversed = await failureOf(
+        call(api.audit.listAuditRecords.bind(api.audit), acsV1.ListAuditRecordsRequest.fromPartial({ startTime: newest, endTime: newest })),
+      );
+      expect(codeName(reversed)).toBe('INVALID_ARGUMENT');
+      expect(errorDetailsOf(reversed).badRequest?.fieldViolations[0]?.field).toBe('end_time');
     });
   });
 

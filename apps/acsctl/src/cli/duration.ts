@@ -17,3 +17,13 @@ export function formatDuration(ms: number): string {
   if (ms >= 1000) return `${Number((ms / 1000).toFixed(1))}s`;
   return `${ms}ms`;
 }
+
+/** A time option: a duration back from now (`5m`, `90s`, `2h`) or an ISO 8601 time (`2026-11-22T06:00:00Z`). */
+export function parseTimeOrAgo(text: string, option: string, now: number): Date {
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    const time = Date.parse(text);
+    if (Number.isNaN(time)) throw new UsageError(`${option}: "${text}" is not a time (e.g. 2026-11-22T06:00:00Z)`);
+    return new Date(time);
+  }
+  return new Date(now - parseDuration(text, option));
+}

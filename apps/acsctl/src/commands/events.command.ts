@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
 import type { CommandSpec } from '../cli/command';
-import { EXIT_OK, UsageError } from '../cli/cli-errors';
-import { formatDuration, parseDuration } from '../cli/duration';
+import { EXIT_OK } from '../cli/cli-errors';
+import { formatDuration, parseTimeOrAgo } from '../cli/duration';
 import { isServiceError } from '../output/grpc-error.format';
 import { eventLine } from '../output/resource-views';
 
@@ -17,16 +17,6 @@ const MAX_RECONNECT_DELAY_MS = 10_000;
 const RESUME_MARGIN_MS = 5_000;
 /** Ids of events printed, remembered to drop the repeats of a resumed watch. */
 const REMEMBERED_IDS = 50_000;
-
-/** `--since`: a duration back from now (`5m`, `90s`) or an ISO 8601 time. */
-export function parseSince(text: string, now: number): Date {
-  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    const time = Date.parse(text);
-    if (Number.isNaN(time)) throw new UsageError(`--since: "${text}" is not a time (e.g. 2026-11-22T06:00:00Z)`);
-    return new Date(time);
-  }
-  return new Date(now - parseDuration(text, '--since'));
-}
 
 /** The ids of the last `max` events seen, to skip repeats. */
 class RecentIds {
@@ -69,7 +59,7 @@ export const EVENT_COMMANDS: CommandSpec[] = [
       const timeoutMs = options.durationMs('timeout');
       const reconnect = !options.flag('no-reconnect');
       const sinceText = options.string('since');
-      let since = sinceText === undefined ? undefined : parseSince(sinceText, Date.now());
+      let since = sinceText === undefined ? undefined : parseTimeOrAgo(sinceText, '--since', Date.now());
       const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
       const c = connection();
       const printed = new RecentIds(REMEMBERED_IDS);

@@ -11,12 +11,17 @@ export function auditServiceOf(log: AuditLog): acsV1.AuditServiceServer {
     listAuditRecords: unary<acsV1.ListAuditRecordsRequest, acsV1.ListAuditRecordsResponse>(async (request) => {
       const limit = request.pageSize <= 0 ? DEFAULT_PAGE_SIZE : Math.min(request.pageSize, MAX_PAGE_SIZE);
       const before = decodeCursor(request.pageToken);
+      const from = request.startTime?.getTime();
+      const to = request.endTime?.getTime();
+      if (from !== undefined && to !== undefined && to <= from) throw ValidationError.forField('end_time', 'must be after start_time', 'BAD_VALUE');
       // One more than asked tells whether another page follows without counting.
       const entries = await log.list({
         ...(request.client ? { client: request.client } : {}),
         ...(request.resourceType ? { resourceType: request.resourceType } : {}),
         ...(request.outcome ? { outcome: request.outcome } : {}),
         ...(before ? { before } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
         limit: limit + 1,
       });
       const page = entries.slice(0, limit);

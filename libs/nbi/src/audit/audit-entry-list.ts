@@ -46,6 +46,9 @@ export class AuditEntryList {
       if (query.client !== undefined && query.client !== '' && entry.client !== query.client) continue;
       if (query.resourceType !== undefined && query.resourceType !== '' && entry.resourceType !== query.resourceType) continue;
       if (query.outcome !== undefined && query.outcome !== '' && entry.outcome !== query.outcome) continue;
+      if (query.to !== undefined && entry.time >= query.to) continue;
+      // Newest first: past the lower bound, nothing further down matches.
+      if (query.from !== undefined && entry.time < query.from) break;
       result.push(entry);
     }
     return result;

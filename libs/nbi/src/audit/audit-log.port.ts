@@ -31,6 +31,10 @@ export interface AuditQuery {
   client?: string;
   resourceType?: string;
   outcome?: string;
+  /** Only entries with `time` at or after this (epoch ms). */
+  from?: number;
+  /** Only entries with `time` before this (epoch ms). */
+  to?: number;
   /** Newest first; only entries strictly older than this position (the last entry of the previous page). */
   before?: { time: number; id: string };
   limit: number;

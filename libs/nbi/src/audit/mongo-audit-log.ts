@@ -48,6 +48,9 @@ export class MongoAuditLog implements AuditLog {
     if (query.client) filter.client = query.client;
     if (query.resourceType) filter.resourceType = query.resourceType;
     if (query.outcome) filter.outcome = query.outcome;
+    if (query.from !== undefined || query.to !== undefined) {
+      filter.time = { ...(query.from !== undefined ? { $gte: query.from } : {}), ...(query.to !== undefined ? { $lt: query.to } : {}) };
+    }
     if (query.before) {
       const { time, id } = query.before;
       filter.$or = [{ time: { $lt: time } }, { time, _id: { $lt: id } }];

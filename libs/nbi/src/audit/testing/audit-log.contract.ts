@@ -93,6 +93,17 @@ export function describeAuditLogContract(adapter: string, open: () => Promise<Au
       expect(seen).toEqual(['p6', 'p5', 'p4', 'p3', 'p2', 'p1', 'p0']);
     });
 
+    it('keeps to a time range [from, to), alone or with a filter and pages', async () => {
+      const t = 1_960_000_000_000;
+      for (const [i, time] of [t, t + 1, t + 2, t + 3, t + 4].entries()) await log.record(auditEntry({ id: `w${i}`, time, client: i % 2 === 0 ? 'even' : 'odd' }));
+      const ids = async (query: Parameters<AuditLog['list']>[0]) => (await log.list(query)).map((entry) => entry.id);
+      expect(await ids({ limit: 10, from: t + 1, to: t + 4 })).toEqual(['w3', 'w2', 'w1']);
+      expect(await ids({ limit: 10, from: t + 3 })).toEqual(['w4', 'w3']);
+      expect(await ids({ limit: 10, to: t + 1 })).toEqual(['w0']);
+      expect(await ids({ limit: 10, from: t + 1, client: 'even' })).toEqual(['w4', 'w2']);
+      expect(await ids({ limit: 1, from: t + 1, to: t + 4, before: { time: t + 3, id: 'w3' } })).toEqual(['w2']);
+    });
+
     it('pages within a filter', async () => {
       for (let i = 0; i < 6; i++) await log.record(auditEntry({ id: `q${i}`, client: i % 2 === 0 ? 'even' : 'odd' }));
       const first = await log.list({ limit: 2, client: 'even' });

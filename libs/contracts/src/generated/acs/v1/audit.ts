@@ -65,6 +65,12 @@ export interface ListAuditRecordsRequest {
   outcome: string;
   pageSize: number;
   pageToken: string;
+  /** Only records of calls that arrived at or after this time; unset = no lower bound. */
+  startTime?:
+    | Date
+    | undefined;
+  /** Only records of calls that arrived before this time; unset = up to now. */
+  endTime?: Date | undefined;
 }
 
 export interface ListAuditRecordsResponse {
@@ -356,7 +362,15 @@ export const AuditRecord: MessageFns<AuditRecord> = {
 };
 
 function createBaseListAuditRecordsRequest(): ListAuditRecordsRequest {
-  return { client: "", resourceType: "", outcome: "", pageSize: 0, pageToken: "" };
+  return {
+    client: "",
+    resourceType: "",
+    outcome: "",
+    pageSize: 0,
+    pageToken: "",
+    startTime: undefined,
+    endTime: undefined,
+  };
 }
 
 export const ListAuditRecordsRequest: MessageFns<ListAuditRecordsRequest> = {
@@ -375,6 +389,12 @@ export const ListAuditRecordsRequest: MessageFns<ListAuditRecordsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(42).string(message.pageToken);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(50).fork()).join();
+    }
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -432,6 +452,22 @@ export const ListAuditRecordsRequest: MessageFns<ListAuditRecordsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -463,6 +499,16 @@ export const ListAuditRecordsRequest: MessageFns<ListAuditRecordsRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
     };
   },
 
@@ -483,6 +529,12 @@ export const ListAuditRecordsRequest: MessageFns<ListAuditRecordsRequest> = {
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
     }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
     return obj;
   },
 
@@ -496,6 +548,8 @@ export const ListAuditRecordsRequest: MessageFns<ListAuditRecordsRequest> = {
     message.outcome = object.outcome ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.startTime = object.startTime ?? undefined;
+    message.endTime = object.endTime ?? undefined;
     return message;
   },
 };
