@@ -388,3 +388,31 @@ clients:
     expect((await getTask(lasting.token)).task?.id).toBe('t-1');
   });
 });
+
+describe('NBI security interceptor, a flood of unauthenticated calls', () => {
+  let server: SecuredServer;
+  let tasks: acsV1.TaskServiceClient;
+
+  beforeAll(async () => {
+    server = await startSecuredServer({ clients: { current: registry } });
+    tasks = new acsV1.TaskServiceClient(server.address, credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    tasks.close();
+    await server.stop();
+  });
+
+  const anonymous = () => failure(unary<acsV1.GetTaskRequest, acsV1.GetTaskResponse>(tasks.getTask, tasks, { taskId: 't-1' }, new Metadata()));
+
+  it('refuses every call but logs at most 10 a second, the next line saying how many it held back', async () => {
+    const refusals = await Promise.all(Array.from({ length: 25 }, anonymous));
+    expect(refusals.every((error) => error.code === status.UNAUTHENTICATED)).toBe(true);
+    const logged = () => server.logger.lines.filter((line) => line.message === 'NBI call refused: not authenticated');
+    expect(logged().length).toBeLessThanOrEqual(10);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await anonymous();
+    const held = 25 - (logged().length - 1);
+    expect(logged().at(-1)?.context).toMatchObject({ suppressed: held });
+  });
+});

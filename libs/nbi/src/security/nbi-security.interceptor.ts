@@ -18,6 +18,7 @@ import type { ClientRateLimiter, RateDecision } from './client-rate-limiter';
 import type { ClientStreamLimiter } from './client-stream-limiter';
 import type { AuthenticationMethod, ClientRegistry, ClientRegistryProvider, NbiClient } from './client-registry';
 import { hashApiToken } from './api-token';
+import { LogThrottle } from './log-throttle';
 import { ACS_V1_METHOD_POLICIES, isOpenMethod, type MethodPolicy } from './method-policy';
 import { allows } from './permissions';
 
@@ -67,8 +68,9 @@ type PartialStatus = Pick<StatusObject, 'code' | 'details'> & { metadata?: Metad
  *
  * 1. health and reflection pass untouched (probes, grpcurl);
  * 2. authentication, when the request headers arrive: `authorization: Bearer <token>` (looked up by digest), else a
- *    verified client certificate (mTLS) looked up by subject; neither → UNAUTHENTICATED, logged, not audited (an
- *    unknown caller has no name to audit under, and an anonymous flood must not fill the audit log);
+ *    verified client certificate (mTLS) looked up by subject; neither → UNAUTHENTICATED, logged (at most 10 lines a
+ *    second, with the count of those held back), not audited (an unknown caller has no name to audit under, and an
+ *    anonymous flood must not fill the audit log);
  * 3. when the request message arrives (so the audit knows the target): rate limit, then role, then (server streams)
  *    the client's open streams → RESOURCE_EXHAUSTED or PERMISSION_DENIED, the handler never runs;
  * 4. the client's name goes to the handler in `x-acs-client`; the `authorization` header does not go at all;
@@ -80,6 +82,8 @@ type PartialStatus = Pick<StatusObject, 'code' | 'details'> & { metadata?: Metad
 export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInterceptor {
   const policies = deps.policies ?? ACS_V1_METHOD_POLICIES;
   const clock = deps.now ?? Date.now;
+  // Anyone can make the server refuse a call: those warnings are kept to 10 a second (every refusal is counted).
+  const unauthenticatedLog = new LogThrottle(10);
   const metrics = deps.metrics ? securityMetrics(deps.metrics) : undefined;
   let lastRegistry: ClientRegistry | undefined;
 
@@ -135,7 +139,10 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
         }
         const result = authenticate(registry, metadata, call, clock);
         if (!result.ok) {
-          deps.logger.warn({ method, peer, reason: result.reason }, 'NBI call refused: not authenticated');
+          const line = unauthenticatedLog.take();
+          if (line.write) {
+            deps.logger.warn({ method, peer, reason: result.reason, ...(line.suppressed > 0 ? { suppressed: line.suppressed } : {}) }, 'NBI call refused: not authenticated');
+          }
           refuse('unauthenticated', { code: status.UNAUTHENTICATED, details: result.message });
           return;
         }
