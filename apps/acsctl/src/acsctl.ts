@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import { isServiceError } from '@acs/platform';
 import type { CliIo } from './cli/cli-io';
 import type { CommandSpec } from './cli/command';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/cli-errors';
@@ -12,7 +13,7 @@ import { TASK_COMMANDS } from './commands/tasks.command';
 import { TOKEN_COMMANDS } from './commands/token.command';
 import { AcsConnection } from './connection/acs-connection';
 import { DEFAULT_CALL_TIMEOUT_MS, resolveConnectionSettings } from './connection/connection-settings';
-import { formatServiceError, isServiceError } from './output/grpc-error.format';
+import { formatServiceError } from './output/grpc-error.format';
 import { OutputWriter, parseOutputFormat } from './output/output-writer';
 
 export type { CliIo } from './cli/cli-io';

@@ -9,7 +9,9 @@ import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
 
-import { call, collect, eventually, failureOf, healthStatus, type AcsV1Clients } from '../nbi/support/nbi-client';
+import { failureOf } from '@acs/platform';
+
+import { call, collect, eventually, healthStatus, type AcsV1Clients } from '../nbi/support/nbi-client';
 import { startNbiPods, type NbiPods } from '../nbi/support/nbi-pods';
 import type { NbiProcess } from '../nbi/support/nbi-process';
 import { freePort, metric, REPO_ROOT, sharedInfrastructureEnv, type RunningApp } from '../support/processes';

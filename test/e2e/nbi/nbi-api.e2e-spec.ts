@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
-import { errorDetailsOf } from '@acs/platform';
+import { errorDetailsOf, failureOf } from '@acs/platform';
 
 import { freePort, startApp, type RunningApp } from '../support/processes';
 import {
@@ -13,7 +13,6 @@ import {
   call,
   collect,
   eventually,
-  failureOf,
   healthStatus,
   NbiChannel,
   ReflectionClient,

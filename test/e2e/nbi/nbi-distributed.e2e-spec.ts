@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
-import { errorDetailsOf } from '@acs/platform';
+import { errorDetailsOf, failureOf } from '@acs/platform';
 
 import { freePort, sharedInfrastructureEnv, type RunningApp } from '../support/processes';
-import { call, collect, eventually, failureOf, type AcsV1Clients } from './support/nbi-client';
+import { call, collect, eventually, type AcsV1Clients } from './support/nbi-client';
 import { startNbiPods, type NbiPods } from './support/nbi-pods';
 
 const { TaskStatus } = acsV1;

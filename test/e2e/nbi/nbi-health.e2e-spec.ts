@@ -5,9 +5,10 @@ import { join } from 'node:path';
 
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
+import { failureOf } from '@acs/platform';
 
 import { freePort, sharedInfrastructureEnv, startApp, type RunningApp } from '../support/processes';
-import { eventually, failureOf, healthStatus, NbiChannel } from './support/nbi-client';
+import { eventually, healthStatus, NbiChannel } from './support/nbi-client';
 import { writeTestClients, type TestClients } from './support/nbi-clients-file';
 import { startNbiProcess, type NbiProcess } from './support/nbi-process';
 

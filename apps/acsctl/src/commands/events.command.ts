@@ -1,9 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
+import { isServiceError } from '@acs/platform';
 import type { CommandSpec } from '../cli/command';
 import { EXIT_OK } from '../cli/cli-errors';
 import { formatDuration, parseTimeOrAgo } from '../cli/duration';
-import { isServiceError } from '../output/grpc-error.format';
 import { eventLine } from '../output/resource-views';
 
 /** How a watch ended that is worth opening again: the server went (a pod stopping, a connection renewed) or hung up. */

@@ -1,9 +1,10 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
+import { isServiceError } from '@acs/platform';
 import type { CommandContext, CommandSpec } from '../cli/command';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../cli/cli-errors';
 import type { AcsConnection } from '../connection/acs-connection';
-import { formatServiceError, isServiceError, statusName } from '../output/grpc-error.format';
+import { formatServiceError, statusName } from '../output/grpc-error.format';
 import { PRESET_COLUMNS } from '../output/resource-views';
 import { locateInFile, readPresetDocuments, type PresetDocument } from '../presets/preset-documents.reader';
 import { duplicateNames, planPresetApply, type DesiredPreset, type PresetChange, type PresetChangeKind } from '../presets/preset-apply.planner';

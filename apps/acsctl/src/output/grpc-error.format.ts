@@ -1,11 +1,6 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { errorDetailsOf } from '@acs/platform';
 
-/** A grpc-js call error (an Error with the status code, the server's message and the trailers). */
-export function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'details' in error;
-}
-
 export function statusName(code: number): string {
   return status[code] ?? String(code);
 }

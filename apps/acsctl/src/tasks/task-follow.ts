@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
+import { isServiceError } from '@acs/platform';
 import { EXIT_OK, EXIT_TASK_NOT_DONE, EXIT_WAIT_TIMED_OUT } from '../cli/cli-errors';
 import type { AcsConnection } from '../connection/acs-connection';
-import { isServiceError } from '../output/grpc-error.format';
 import { describeFault, isFinalStatus, taskStatusLabel } from '../output/resource-views';
 import { formatTime } from '../output/output-writer';
 

@@ -1,5 +1,5 @@
 import { acsV1 } from '@acs/contracts';
-import { errorDetailsOf, HealthClient } from '@acs/platform';
+import { errorDetailsOf, failureOf, HealthClient } from '@acs/platform';
 import { credentials, Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 
 import { generateApiToken } from './api-token';
@@ -47,15 +47,6 @@ function unary<Req, Res>(method: Unary<Req, Res>, client: object, request: Req, 
   return new Promise((resolve, reject) => {
     method.call(client, request, metadata, (error, response) => (error ? reject(error) : resolve(response)));
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 function collect<T>(stream: ClientReadableStream<T>): Promise<{ messages: T[]; error?: ServiceError }> {
@@ -127,7 +118,7 @@ describe('NBI security interceptor', () => {
   });
 
   it("audits a mutating call that the handler refused with the handler's status and message", async () => {
-    const error = await failure(createTask(oss.token, 'bad'));
+    const error = await failureOf(createTask(oss.token, 'bad'));
     expect(error.code).toBe(status.INVALID_ARGUMENT);
     await eventually(() => server.audit.entries.length === 1, 'the audit entry');
     expect(server.audit.entries[0]).toMatchObject({ outcome: 'INVALID_ARGUMENT', message: 'device_id: bad is not a device id', target: 'bad' });
@@ -149,7 +140,7 @@ describe('NBI security interceptor', () => {
       return metadata;
     })()],
   ])('refuses a call with %s as UNAUTHENTICATED, before any handler, logged without the token and not audited', async (_label, metadata) => {
-    const error = await failure(createTask(undefined, 'dev-1', metadata));
+    const error = await failureOf(createTask(undefined, 'dev-1', metadata));
     expect(error.code).toBe(status.UNAUTHENTICATED);
     expect(server.handlers.calls).toEqual([]);
     expect(server.logger.lines).toEqual([
@@ -162,7 +153,7 @@ describe('NBI security interceptor', () => {
   });
 
   it('refuses a call without the role as PERMISSION_DENIED and audits the refusal with its target', async () => {
-    const error = await failure(createTask(viewer.token, 'dev-7'));
+    const error = await failureOf(createTask(viewer.token, 'dev-7'));
     expect(error.code).toBe(status.PERMISSION_DENIED);
     expect(error.details).toBe('client "dashboard" may not add tasks (roles: viewer)');
     expect(server.handlers.calls).toEqual([]);
@@ -179,7 +170,7 @@ describe('NBI security interceptor', () => {
   });
 
   it('audits a refused read too (a viewer asking for the audit log)', async () => {
-    const error = await failure(unary(auditClient.listAuditRecords, auditClient, { client: 'oss', resourceType: '', outcome: '', pageSize: 10, pageToken: '' }, bearer(viewer.token)));
+    const error = await failureOf(unary(auditClient.listAuditRecords, auditClient, { client: 'oss', resourceType: '', outcome: '', pageSize: 10, pageToken: '' }, bearer(viewer.token)));
     expect(error.code).toBe(status.PERMISSION_DENIED);
     await eventually(() => server.audit.entries.length === 1, 'the refusal entry');
     expect(server.audit.entries[0]).toMatchObject({ resourceType: 'audit', action: 'view', target: 'oss', outcome: 'PERMISSION_DENIED' });
@@ -187,15 +178,15 @@ describe('NBI security interceptor', () => {
 
   it('lets a custom role do what it grants and nothing else', async () => {
     await unary(auditClient.listAuditRecords, auditClient, { client: '', resourceType: '', outcome: '', pageSize: 10, pageToken: '' }, bearer(auditor.token));
-    expect((await failure(unary(tasks.getTask, tasks, { taskId: 't-1' }, bearer(auditor.token)))).code).toBe(status.PERMISSION_DENIED);
+    expect((await failureOf(unary(tasks.getTask, tasks, { taskId: 't-1' }, bearer(auditor.token)))).code).toBe(status.PERMISSION_DENIED);
   });
 
   it('refuses calls over the client rate limit as RESOURCE_EXHAUSTED with RetryInfo, auditing mutating ones', async () => {
     // burst 2, and the test clock does not move: the third call finds the bucket empty.
     await unary(tasks.getTask, tasks, { taskId: 't-1' }, bearer(throttled.token));
     await createTask(throttled.token, 'dev-1');
-    const refusedRead = await failure(unary(tasks.getTask, tasks, { taskId: 't-2' }, bearer(throttled.token)));
-    const refusedWrite = await failure(createTask(throttled.token, 'dev-3'));
+    const refusedRead = await failureOf(unary(tasks.getTask, tasks, { taskId: 't-2' }, bearer(throttled.token)));
+    const refusedWrite = await failureOf(createTask(throttled.token, 'dev-3'));
     for (const error of [refusedRead, refusedWrite]) {
       expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
       expect(error.details).toBe('rate limit of client "batch" exceeded (1/s, burst 2); retry in 1000 ms');
@@ -289,7 +280,7 @@ describe('NBI security interceptor, call endings without a status from the handl
 
   it('refuses a method without a policy entry to every client, and says so in the logs', async () => {
     server.audit.entries.length = 0;
-    const error = await failure(unary(tasks.getTask, tasks, { taskId: 't-1' }, bearer(oss.token)));
+    const error = await failureOf(unary(tasks.getTask, tasks, { taskId: 't-1' }, bearer(oss.token)));
     expect(error.code).toBe(status.PERMISSION_DENIED);
     expect(server.logger.lines).toContainEqual({ level: 'error', context: { method: '/acs.v1.TaskService/GetTask' }, message: 'NBI method has no access policy; refusing it' });
     await eventually(() => server.audit.entries.length === 1, 'the refusal entry');
@@ -378,7 +369,7 @@ clients:
   it('accepts a token until its expiry, then refuses it UNAUTHENTICATED saying so; the client\'s other tokens go on', async () => {
     expect((await getTask(expiring.token)).task?.id).toBe('t-1');
     now = Date.UTC(2027, 2, 1);
-    const error = await failure(getTask(expiring.token));
+    const error = await failureOf(getTask(expiring.token));
     expect(error.code).toBe(status.UNAUTHENTICATED);
     expect(error.details).toBe('API token expired at 2027-03-01T00:00:00.000Z; ask the ACS operator for a new one');
     expect(server.logger.lines.at(-1)).toMatchObject({
@@ -403,7 +394,7 @@ describe('NBI security interceptor, a flood of unauthenticated calls', () => {
     await server.stop();
   });
 
-  const anonymous = () => failure(unary<acsV1.GetTaskRequest, acsV1.GetTaskResponse>(tasks.getTask, tasks, { taskId: 't-1' }, new Metadata()));
+  const anonymous = () => failureOf(unary<acsV1.GetTaskRequest, acsV1.GetTaskResponse>(tasks.getTask, tasks, { taskId: 't-1' }, new Metadata()));
 
   it('refuses every call but logs at most 10 a second, the next line saying how many it held back', async () => {
     const refusals = await Promise.all(Array.from({ length: 25 }, anonymous));

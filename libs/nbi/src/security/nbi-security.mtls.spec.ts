@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { acsV1 } from '@acs/contracts';
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, status } from '@grpc/grpc-js';
+
+import { failureOf } from '@acs/platform';
 
 import { generateApiToken } from './api-token';
 import { parseClientRegistry } from './client-registry';
@@ -31,15 +33,6 @@ function makeCertificates(dir: string): void {
   signed('oss', '/O=Example/CN=oss.example.net', 'ca', 'extendedKeyUsage=clientAuth\n');
   signed('stranger', '/CN=stranger.example.net', 'ca', 'extendedKeyUsage=clientAuth\n');
   signed('forged', '/O=Example/CN=oss.example.net', 'rogue-ca', 'extendedKeyUsage=clientAuth\n');
-}
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('NBI security interceptor over mTLS', () => {
@@ -101,7 +94,7 @@ clients:
   });
 
   it('refuses a verified certificate that no client is registered with', async () => {
-    const error = await failure(createTask(clientWith('stranger')));
+    const error = await failureOf(createTask(clientWith('stranger')));
     expect(error.code).toBe(status.UNAUTHENTICATED);
     expect(server.logger.lines.at(-1)?.context).toMatchObject({ reason: expect.stringContaining('CN=stranger.example.net') });
   });
@@ -115,7 +108,7 @@ clients:
 
   it('never lets a certificate from another CA reach the interceptor (the handshake fails)', async () => {
     const calls = server.handlers.calls.length;
-    const error = await failure(createTask(clientWith('forged')));
+    const error = await failureOf(createTask(clientWith('forged')));
     expect(error.code).toBe(status.UNAVAILABLE);
     expect(server.handlers.calls.length).toBe(calls);
   });

@@ -1,4 +1,4 @@
-import { credentials as grpcCredentials, InterceptingCall, type ChannelCredentials, type Client, type ClientOptions, type Interceptor } from '@grpc/grpc-js';
+import { credentials as grpcCredentials, InterceptingCall, type ChannelCredentials, type Client, type ClientOptions, type Interceptor, type ServiceError } from '@grpc/grpc-js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './grpc-server.host';
 
 /** What ts-proto generates as `…Client` for a service: a constructor of a grpc-js Client. */
@@ -37,4 +37,24 @@ export function grpcClient<C extends Client>(Constructor: GrpcClientConstructor<
     ...options.channelOptions,
     interceptors: [defaultDeadline, ...(options.channelOptions?.interceptors ?? [])],
   });
+}
+
+/** A grpc-js call error: an Error carrying the status code, the server's message and the trailers. */
+export function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'details' in error;
+}
+
+/**
+ * The error a call that must fail failed with. Throws when it answered instead (saying what), and passes on an
+ * error that is not a gRPC status (a bug in the caller, not the answer under test).
+ */
+export async function failureOf(call: Promise<unknown>): Promise<ServiceError> {
+  let answer: unknown;
+  try {
+    answer = await call;
+  } catch (error) {
+    if (isServiceError(error)) return error;
+    throw error;
+  }
+  throw new Error(`expected the call to fail, it answered ${JSON.stringify(answer)?.slice(0, 500)}`);
 }

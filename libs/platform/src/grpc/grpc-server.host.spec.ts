@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors';
 import { UnavailableError } from '../ports/unavailable.error';
 import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient, type HealthCheckResponse } from './generated/grpc/health/v1/health';
-import { grpcClient } from './grpc-client';
+import { failureOf, grpcClient } from './grpc-client';
 import { errorDetailsOf } from './grpc-error.mapper';
 import { abortSignalOf, remainingMs, serverStream, unary } from './grpc-handler';
 import { GrpcServerHost } from './grpc-server.host';
@@ -34,15 +34,6 @@ function call<Req, Res>(
   return new Promise((resolve, reject) => {
     method(request, new Metadata(), options, (error, response) => (error ? reject(error) : resolve(response)));
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 function task(id: string, deviceId: string, spec: pb.TaskSpec, taskStatus = pb.TaskStatus.TASK_STATUS_PENDING): pb.Task {
@@ -171,7 +162,7 @@ describe('GrpcServerHost', () => {
 
   describe('errors', () => {
     it('answers a ValidationError with INVALID_ARGUMENT and google.rpc.BadRequest details', async () => {
-      const error = await failure(call(client.createTask.bind(client), { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0, requestedBy: '' }));
+      const error = await failureOf(call(client.createTask.bind(client), { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0, requestedBy: '' }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       expect(error.details).toBe('invalid task');
       expect(errorDetailsOf(error).badRequest?.fieldViolations).toEqual([
@@ -181,14 +172,14 @@ describe('GrpcServerHost', () => {
     });
 
     it('answers a NotFoundError with NOT_FOUND and the resource', async () => {
-      const error = await failure(call(client.getTask.bind(client), { taskId: 'nope' }));
+      const error = await failureOf(call(client.getTask.bind(client), { taskId: 'nope' }));
       expect(error.code).toBe(status.NOT_FOUND);
       expect(error.details).toBe('task nope not found');
       expect(errorDetailsOf(error).resourceInfo).toMatchObject({ resourceType: 'task', resourceName: 'nope' });
     });
 
     it('answers a ConflictError with FAILED_PRECONDITION and the violated precondition', async () => {
-      const error = await failure(call(client.getTask.bind(client), { taskId: 'final' }));
+      const error = await failureOf(call(client.getTask.bind(client), { taskId: 'final' }));
       expect(error.code).toBe(status.FAILED_PRECONDITION);
       const details = errorDetailsOf(error);
       expect(details.errorInfo).toMatchObject({ reason: 'TASK_ALREADY_FINISHED', domain: 'acs' });
@@ -198,14 +189,14 @@ describe('GrpcServerHost', () => {
     });
 
     it('answers an UnavailableError with UNAVAILABLE and a retry delay, without the adapter message', async () => {
-      const error = await failure(call(client.getTask.bind(client), { taskId: 'outage' }));
+      const error = await failureOf(call(client.getTask.bind(client), { taskId: 'outage' }));
       expect(error.code).toBe(status.UNAVAILABLE);
       expect(error.details).toBe('mongo is unavailable; retry later');
       expect(errorDetailsOf(error).retryInfo?.retryDelay).toEqual({ seconds: 1, nanos: 0 });
     });
 
     it('hides anything else behind INTERNAL and logs the original', async () => {
-      const error = await failure(call(client.getTask.bind(client), { taskId: 'bug' }));
+      const error = await failureOf(call(client.getTask.bind(client), { taskId: 'bug' }));
       expect(error.code).toBe(status.INTERNAL);
       expect(error.details).toBe('internal error');
       expect(JSON.stringify(error)).not.toContain('secret');
@@ -216,7 +207,7 @@ describe('GrpcServerHost', () => {
 
   describe('deadlines', () => {
     it('gives the handler the call deadline, and the client DEADLINE_EXCEEDED when it passes', async () => {
-      const error = await failure(call(client.getDevice.bind(client), { deviceId: 'dev-1', parameterPrefix: '' }, { deadline: Date.now() + 200 }));
+      const error = await failureOf(call(client.getDevice.bind(client), { deviceId: 'dev-1', parameterPrefix: '' }, { deadline: Date.now() + 200 }));
       expect(error.code).toBe(status.DEADLINE_EXCEEDED);
       expect(gate.seen.remainingMs).toBeGreaterThan(0);
       expect(gate.seen.remainingMs).toBeLessThanOrEqual(200);
@@ -225,7 +216,7 @@ describe('GrpcServerHost', () => {
     it('puts a default deadline on unary calls of grpcClient', async () => {
       const hurried = grpcClient(pb.ProvisioningServiceClient, address, { defaultDeadlineMs: 100 });
       try {
-        const error = await failure(call(hurried.getDevice.bind(hurried), { deviceId: 'dev-1', parameterPrefix: '' }));
+        const error = await failureOf(call(hurried.getDevice.bind(hurried), { deviceId: 'dev-1', parameterPrefix: '' }));
         expect(error.code).toBe(status.DEADLINE_EXCEEDED);
         expect(gate.seen.remainingMs).toBeLessThanOrEqual(100);
       } finally {
@@ -248,7 +239,7 @@ describe('GrpcServerHost', () => {
 
   describe('message size limits', () => {
     it('refuses a request larger than the limit with RESOURCE_EXHAUSTED', async () => {
-      const error = await failure(call(client.tagDevice.bind(client), { deviceId: 'dev-1', tags: ['x'.repeat(32 * 1024)] }));
+      const error = await failureOf(call(client.tagDevice.bind(client), { deviceId: 'dev-1', tags: ['x'.repeat(32 * 1024)] }));
       expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
     });
 
@@ -259,7 +250,7 @@ describe('GrpcServerHost', () => {
     });
 
     it('does not send a response larger than the limit', async () => {
-      const error = await failure(call(client.getParameters.bind(client), { deviceId: 'dev-1', path: '40' }));
+      const error = await failureOf(call(client.getParameters.bind(client), { deviceId: 'dev-1', path: '40' }));
       expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
     });
   });
@@ -268,7 +259,7 @@ describe('GrpcServerHost', () => {
     it('reports the server and each registered service; NOT_FOUND for others', async () => {
       await expect(call(health.check.bind(health), { service: '' })).resolves.toEqual({ status: ServingStatus.SERVING });
       await expect(call(health.check.bind(health), { service: PROVISIONING })).resolves.toEqual({ status: ServingStatus.SERVING });
-      const error = await failure(call(health.check.bind(health), { service: 'acs.Nope' }));
+      const error = await failureOf(call(health.check.bind(health), { service: 'acs.Nope' }));
       expect(error.code).toBe(status.NOT_FOUND);
     });
 
@@ -381,7 +372,7 @@ describe('GrpcServerHost shutdown', () => {
       const stopped = host.stop(5000);
       expect(host.health.statusOf(PROVISIONING)).toBe(ServingStatus.NOT_SERVING);
       expect(host.health.statusOf('')).toBe(ServingStatus.NOT_SERVING);
-      const refused = await failure(call(client.tagDevice.bind(client), { deviceId: 'dev-1', tags: [] }));
+      const refused = await failureOf(call(client.tagDevice.bind(client), { deviceId: 'dev-1', tags: [] }));
       expect(refused.code).toBe(status.UNAVAILABLE);
       gate.release!();
       expect((await inFlight).device?.id).toBe('dev-1');
@@ -394,7 +385,7 @@ describe('GrpcServerHost shutdown', () => {
   it('cancels calls still running when the shutdown deadline passes', async () => {
     const { host, gate, client } = await started();
     try {
-      const outcome = failure(call(client.getDevice.bind(client), { deviceId: 'dev-1', parameterPrefix: '' }));
+      const outcome = failureOf(call(client.getDevice.bind(client), { deviceId: 'dev-1', parameterPrefix: '' }));
       await waitFor(() => gate.release !== undefined);
       await host.stop(100);
       const error = await outcome;

@@ -5,6 +5,7 @@ import { HealthCheckResponse_ServingStatus as ServingStatus, HealthService, type
 import { errorDetailsOf } from './grpc-error.mapper';
 import { abortSignalOf, remainingMs, serverStream, unary } from './grpc-handler';
 import { GrpcHealthService } from './grpc-health.service';
+import { failureOf } from './grpc-client';
 import { inProcessClient } from './in-process-client';
 
 type Client = InstanceType<typeof pb.ProvisioningServiceClient>;
@@ -16,15 +17,6 @@ function call<Req, Res>(method: (r: Req, m: Metadata, o: { deadline?: number }, 
       error ? reject(error) : resolve(response),
     );
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 function aTask(id: string, taskStatus: pb.TaskStatus, revision: number): pb.Task {
@@ -84,10 +76,10 @@ describe('inProcessClient', () => {
   });
 
   it('fails with the status and google.rpc details the handler answers', async () => {
-    const missing = await failure(call(client.getTask.bind(client), { taskId: 'missing' }));
+    const missing = await failureOf(call(client.getTask.bind(client), { taskId: 'missing' }));
     expect(missing.code).toBe(status.NOT_FOUND);
     expect(errorDetailsOf(missing).resourceInfo).toMatchObject({ resourceType: 'task', resourceName: 'missing' });
-    const invalid = await failure(call(client.getTask.bind(client), { taskId: '' }));
+    const invalid = await failureOf(call(client.getTask.bind(client), { taskId: '' }));
     expect(invalid.code).toBe(status.INVALID_ARGUMENT);
     expect(errorDetailsOf(invalid).badRequest?.fieldViolations[0]?.field).toBe('task_id');
     expect(invalid).toBeInstanceOf(Error);
@@ -95,7 +87,7 @@ describe('inProcessClient', () => {
 
   it('fails with DEADLINE_EXCEEDED at the deadline and cancels the handler', async () => {
     const started = Date.now();
-    const error = await failure(call(client.createTask.bind(client), pb.CreateTaskRequest.fromPartial({ deviceId: 'dev-1' }), 100));
+    const error = await failureOf(call(client.createTask.bind(client), pb.CreateTaskRequest.fromPartial({ deviceId: 'dev-1' }), 100));
     expect(error.code).toBe(status.DEADLINE_EXCEEDED);
     expect(Date.now() - started).toBeLessThan(1000);
     await new Promise((resolve) => setImmediate(resolve));
@@ -133,6 +125,6 @@ describe('inProcessClient', () => {
     );
     const answer = await call<{ service: string }, HealthCheckResponse>(healthClient.check.bind(healthClient), { service: 'acs.x.Service' }, 1000);
     expect(answer.status).toBe(ServingStatus.NOT_SERVING);
-    expect((await failure(call(healthClient.check.bind(healthClient), { service: 'unknown' }, 1000))).code).toBe(status.NOT_FOUND);
+    expect((await failureOf(call(healthClient.check.bind(healthClient), { service: 'unknown' }, 1000))).code).toBe(status.NOT_FOUND);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { provisioningV1 as pb } from '@acs/contracts';
-import { GrpcServerHost, InProcessDeviceQueue, InProcessEventBus, errorDetailsOf, grpcClient, type WorkItem } from '@acs/platform';
+import { GrpcServerHost, InProcessDeviceQueue, InProcessEventBus, errorDetailsOf, failureOf, grpcClient, type WorkItem } from '@acs/platform';
 import { Metadata, status, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
 
@@ -24,15 +24,6 @@ function call<Req, Res>(
   return new Promise((resolve, reject) => {
     method(request, new Metadata(), options, (error, response) => (error ? reject(error) : resolve(response)));
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const fieldsOf = (error: ServiceError) => (errorDetailsOf(error).badRequest?.fieldViolations ?? []).map((v) => v.field);
@@ -148,17 +139,17 @@ describe('ProvisioningGrpcService over gRPC', () => {
       expect(created.task?.source).toBe('api:oss-eu');
       const listed = await call(client.listTasks.bind(client), { deviceId: '', statuses: [], source: 'api:oss-eu', pageSize: 0, pageToken: '' });
       expect(listed.tasks.map((t) => t.id)).toEqual([created.task!.id]);
-      const bad = await failure(call(client.createTask.bind(client), createRequest(deviceId, reboot, { requestedBy: 'two words' })));
+      const bad = await failureOf(call(client.createTask.bind(client), createRequest(deviceId, reboot, { requestedBy: 'two words' })));
       expect(fieldsOf(bad)).toEqual(['requested_by']);
     });
 
     it('refuses an invalid request with a violation per field', async () => {
-      const empty = await failure(call(client.createTask.bind(client), createRequest('', { kind: undefined })));
+      const empty = await failureOf(call(client.createTask.bind(client), createRequest('', { kind: undefined })));
       expect(empty.code).toBe(status.INVALID_ARGUMENT);
       expect(fieldsOf(empty)).toEqual(['device_id', 'spec']);
 
       const deviceId = await registerDevice();
-      const badPaths = await failure(
+      const badPaths = await failureOf(
         call(
           client.createTask.bind(client),
           createRequest(deviceId, {
@@ -187,10 +178,10 @@ describe('ProvisioningGrpcService over gRPC', () => {
     });
 
     it('answers NOT_FOUND for an unknown device or task', async () => {
-      const device = await failure(call(client.createTask.bind(client), createRequest('nobody')));
+      const device = await failureOf(call(client.createTask.bind(client), createRequest('nobody')));
       expect(device.code).toBe(status.NOT_FOUND);
       expect(errorDetailsOf(device).resourceInfo).toMatchObject({ resourceType: 'device', resourceName: 'nobody' });
-      const task = await failure(call(client.getTask.bind(client), { taskId: 'missing' }));
+      const task = await failureOf(call(client.getTask.bind(client), { taskId: 'missing' }));
       expect(task.code).toBe(status.NOT_FOUND);
       expect(errorDetailsOf(task).resourceInfo?.resourceType).toBe('task');
     });
@@ -270,7 +261,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
       expect(cancelled.task?.status).toBe(pb.TaskStatus.TASK_STATUS_CANCELLED);
       expect(await queue.size(deviceId)).toBe(0);
 
-      const again = await failure(call(client.cancelTask.bind(client), { taskId: created.task!.id }));
+      const again = await failureOf(call(client.cancelTask.bind(client), { taskId: created.task!.id }));
       expect(again.code).toBe(status.FAILED_PRECONDITION);
       expect(errorDetailsOf(again).preconditionFailure?.violations[0]).toMatchObject({ type: 'TASK_ALREADY_FINAL', subject: `task ${created.task!.id}` });
     });
@@ -280,7 +271,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
       const created = await call(client.createTask.bind(client), createRequest(deviceId));
       const taskId = created.task!.id;
 
-      const notYet = await failure(call(client.retryTask.bind(client), { taskId, connectionRequest: false }));
+      const notYet = await failureOf(call(client.retryTask.bind(client), { taskId, connectionRequest: false }));
       expect(notYet.code).toBe(status.FAILED_PRECONDITION);
 
       const item = await queuedItem(deviceId);
@@ -310,7 +301,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
 
       await call(client.clearFault.bind(client), { deviceId, channel: '' });
       expect((await call(client.listFaults.bind(client), { deviceId, channel: '', pageSize: 0, pageToken: '' })).faults).toEqual([]);
-      const cleared = await failure(call(client.clearFault.bind(client), { deviceId, channel: 'default' }));
+      const cleared = await failureOf(call(client.clearFault.bind(client), { deviceId, channel: 'default' }));
       expect(cleared.code).toBe(status.NOT_FOUND);
     });
 
@@ -337,10 +328,10 @@ describe('ProvisioningGrpcService over gRPC', () => {
       expect(cancelled.tasks.map((t) => t.id)).toEqual([ids[0]]);
       expect(cancelled.nextPageToken).toBe('');
 
-      const badToken = await failure(call(client.listTasks.bind(client), { deviceId, statuses: [], source: '', pageSize: 0, pageToken: 'garbage!' }));
+      const badToken = await failureOf(call(client.listTasks.bind(client), { deviceId, statuses: [], source: '', pageSize: 0, pageToken: 'garbage!' }));
       expect(badToken.code).toBe(status.INVALID_ARGUMENT);
       expect(fieldsOf(badToken)).toEqual(['page_token']);
-      const badStatus = await failure(call(client.listTasks.bind(client), { deviceId, statuses: [pb.TaskStatus.TASK_STATUS_UNSPECIFIED], source: '', pageSize: 0, pageToken: '' }));
+      const badStatus = await failureOf(call(client.listTasks.bind(client), { deviceId, statuses: [pb.TaskStatus.TASK_STATUS_UNSPECIFIED], source: '', pageSize: 0, pageToken: '' }));
       expect(fieldsOf(badStatus)).toEqual(['statuses[0]']);
     });
   });
@@ -366,7 +357,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
         setValues: { values: [{ path: 'Device.ManagementServer.PeriodicInformInterval', value: '300', type: 'xsd:unsignedInt' }] },
       });
 
-      const taken = await failure(call(client.createPreset.bind(client), { source: { $case: 'preset', preset: structured('api-interval') } }));
+      const taken = await failureOf(call(client.createPreset.bind(client), { source: { $case: 'preset', preset: structured('api-interval') } }));
       expect(taken.code).toBe(status.ALREADY_EXISTS);
 
       expect((await call(client.getPreset.bind(client), { name: 'api-interval' })).preset).toEqual(created.preset);
@@ -375,12 +366,12 @@ describe('ProvisioningGrpcService over gRPC', () => {
       expect(updated.preset).toMatchObject({ weight: 9, enabled: false });
       expect((await call(client.getPreset.bind(client), { name: 'api-interval' })).preset?.weight).toBe(9);
 
-      const missing = await failure(call(client.updatePreset.bind(client), { source: { $case: 'preset', preset: structured('never-created') } }));
+      const missing = await failureOf(call(client.updatePreset.bind(client), { source: { $case: 'preset', preset: structured('never-created') } }));
       expect(missing.code).toBe(status.NOT_FOUND);
 
       await call(client.deletePreset.bind(client), { name: 'api-interval' });
-      expect((await failure(call(client.getPreset.bind(client), { name: 'api-interval' }))).code).toBe(status.NOT_FOUND);
-      expect((await failure(call(client.deletePreset.bind(client), { name: 'api-interval' }))).code).toBe(status.NOT_FOUND);
+      expect((await failureOf(call(client.getPreset.bind(client), { name: 'api-interval' }))).code).toBe(status.NOT_FOUND);
+      expect((await failureOf(call(client.deletePreset.bind(client), { name: 'api-interval' }))).code).toBe(status.NOT_FOUND);
     });
 
     it('takes a preset as YAML', async () => {
@@ -399,7 +390,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
       const updated = await call(client.updatePreset.bind(client), { source: { $case: 'yaml', yaml: yaml.replace('[new]', '[newer]') } });
       expect(updated.preset?.actions[0].kind).toEqual({ $case: 'addTags', addTags: { tags: ['newer'] } });
 
-      const bad = await failure(call(client.createPreset.bind(client), { source: { $case: 'yaml', yaml: 'name: broken\ntriggers: ["1 BOOT"]\nactions:\n  - explode: true\n' } }));
+      const bad = await failureOf(call(client.createPreset.bind(client), { source: { $case: 'yaml', yaml: 'name: broken\ntriggers: ["1 BOOT"]\nactions:\n  - explode: true\n' } }));
       expect(bad.code).toBe(status.INVALID_ARGUMENT);
       const violation = errorDetailsOf(bad).badRequest?.fieldViolations[0];
       expect(violation?.field).toBe('yaml');
@@ -407,7 +398,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
     });
 
     it('names the fields of an invalid structured preset', async () => {
-      const error = await failure(
+      const error = await failureOf(
         call(client.createPreset.bind(client), {
           source: {
             $case: 'preset',
@@ -421,14 +412,14 @@ describe('ProvisioningGrpcService over gRPC', () => {
       );
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       expect(fieldsOf(error)).toEqual(expect.arrayContaining(['preset.precondition', 'preset.triggers[0].cron', 'preset.actions[0].set_values.values[0].type']));
-      expect((await failure(call(client.createPreset.bind(client), { source: undefined }))).code).toBe(status.INVALID_ARGUMENT);
+      expect((await failureOf(call(client.createPreset.bind(client), { source: undefined }))).code).toBe(status.INVALID_ARGUMENT);
     });
 
     it('validates a preset without storing it', async () => {
       const checked = await call(client.validatePreset.bind(client), { source: { $case: 'yaml', yaml: 'name: only-checked\ntriggers: ["1 BOOT"]\nactions:\n  - reboot: true\n' } });
       expect(checked.preset).toMatchObject({ name: 'only-checked', enabled: true });
-      expect((await failure(call(client.getPreset.bind(client), { name: 'only-checked' }))).code).toBe(status.NOT_FOUND);
-      const bad = await failure(call(client.validatePreset.bind(client), { source: { $case: 'preset', preset: structured('bad', { precondition: 'productClass = ' }) } }));
+      expect((await failureOf(call(client.getPreset.bind(client), { name: 'only-checked' }))).code).toBe(status.NOT_FOUND);
+      const bad = await failureOf(call(client.validatePreset.bind(client), { source: { $case: 'preset', preset: structured('bad', { precondition: 'productClass = ' }) } }));
       expect(bad.code).toBe(status.INVALID_ARGUMENT);
       expect(fieldsOf(bad)).toContain('preset.precondition');
     });
@@ -480,7 +471,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
     });
 
     it('refuses a filter it cannot parse, saying where', async () => {
-      const error = await failure(call(client.queryDevices.bind(client), { filter: 'tag = "a" AND (', projection: ['Device..X'], sort: [{ field: 'no such', descending: false }], pageSize: 0, pageToken: '' }));
+      const error = await failureOf(call(client.queryDevices.bind(client), { filter: 'tag = "a" AND (', projection: ['Device..X'], sort: [{ field: 'no such', descending: false }], pageSize: 0, pageToken: '' }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       const violations = errorDetailsOf(error).badRequest?.fieldViolations ?? [];
       expect(violations.map((v) => v.field)).toEqual(['filter', 'projection[0]', 'sort[0].field']);
@@ -500,9 +491,9 @@ describe('ProvisioningGrpcService over gRPC', () => {
       const interval = await call(client.getParameters.bind(client), { deviceId, path: 'Device.ManagementServer.' });
       expect(interval.parameters).toEqual([expect.objectContaining({ path: 'Device.ManagementServer.PeriodicInformInterval', value: '600', type: 'xsd:unsignedInt' })]);
 
-      expect((await failure(call(client.getDevice.bind(client), { deviceId: 'nobody', parameterPrefix: '' }))).code).toBe(status.NOT_FOUND);
-      expect((await failure(call(client.getParameters.bind(client), { deviceId: 'nobody', path: '' }))).code).toBe(status.NOT_FOUND);
-      const badPrefix = await failure(call(client.getDevice.bind(client), { deviceId, parameterPrefix: 'Device.$where' }));
+      expect((await failureOf(call(client.getDevice.bind(client), { deviceId: 'nobody', parameterPrefix: '' }))).code).toBe(status.NOT_FOUND);
+      expect((await failureOf(call(client.getParameters.bind(client), { deviceId: 'nobody', path: '' }))).code).toBe(status.NOT_FOUND);
+      const badPrefix = await failureOf(call(client.getDevice.bind(client), { deviceId, parameterPrefix: 'Device.$where' }));
       expect(fieldsOf(badPrefix)).toEqual(['parameter_prefix']);
     });
 
@@ -510,10 +501,10 @@ describe('ProvisioningGrpcService over gRPC', () => {
       const deviceId = await registerDevice();
       expect((await call(client.tagDevice.bind(client), { deviceId, tags: ['a', 'b', 'a'] })).tags.sort()).toEqual(['a', 'b']);
       expect((await call(client.untagDevice.bind(client), { deviceId, tags: ['a', 'zzz'] })).tags).toEqual(['b']);
-      const bad = await failure(call(client.tagDevice.bind(client), { deviceId, tags: ['ok', 'two words', 'x,y', ''] }));
+      const bad = await failureOf(call(client.tagDevice.bind(client), { deviceId, tags: ['ok', 'two words', 'x,y', ''] }));
       expect(bad.code).toBe(status.INVALID_ARGUMENT);
       expect(fieldsOf(bad)).toEqual(['tags[1]', 'tags[2]', 'tags[3]']);
-      expect((await failure(call(client.tagDevice.bind(client), { deviceId: 'nobody', tags: ['a'] }))).code).toBe(status.NOT_FOUND);
+      expect((await failureOf(call(client.tagDevice.bind(client), { deviceId: 'nobody', tags: ['a'] }))).code).toBe(status.NOT_FOUND);
     });
 
     it('deletes a device: its active tasks are cancelled and their work withdrawn, its faults cleared', async () => {
@@ -526,8 +517,8 @@ describe('ProvisioningGrpcService over gRPC', () => {
       expect(await queue.size(deviceId)).toBe(0);
       expect((await call(client.getTask.bind(client), { taskId: created.task!.id })).task?.status).toBe(pb.TaskStatus.TASK_STATUS_CANCELLED);
       expect((await call(client.listFaults.bind(client), { deviceId, channel: '', pageSize: 0, pageToken: '' })).faults).toEqual([]);
-      expect((await failure(call(client.getDevice.bind(client), { deviceId, parameterPrefix: '' }))).code).toBe(status.NOT_FOUND);
-      expect((await failure(call(client.deleteDevice.bind(client), { deviceId }))).code).toBe(status.NOT_FOUND);
+      expect((await failureOf(call(client.getDevice.bind(client), { deviceId, parameterPrefix: '' }))).code).toBe(status.NOT_FOUND);
+      expect((await failureOf(call(client.deleteDevice.bind(client), { deviceId }))).code).toBe(status.NOT_FOUND);
     });
   });
 });

@@ -46,10 +46,6 @@ export function acsV1ServiceDefinitions(): Map<string, Record<string, RpcMethod<
   return services;
 }
 
-/** A gRPC error as a test sees it: the status code and its google.rpc details trailer. */
-export function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as ServiceError).code === 'number';
-}
 
 /**
  * One plaintext channel to the public API, calling any method by its generated definition. The table-driven cases
@@ -163,18 +159,6 @@ export function call<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, dead
   return new Promise((resolve, reject) => {
     method(request, new Metadata(), { deadline: Date.now() + deadlineMs }, (error, response) => (error ? reject(error) : resolve(response)));
   });
-}
-
-/** The error a promise rejects with; fails when it resolves instead. */
-export async function failureOf(promise: Promise<unknown>): Promise<ServiceError> {
-  let answer: unknown;
-  try {
-    answer = await promise;
-  } catch (error) {
-    if (isServiceError(error)) return error;
-    throw error;
-  }
-  throw new Error(`expected the call to fail, it answered ${JSON.stringify(answer)?.slice(0, 500)}`);
 }
 
 /**
