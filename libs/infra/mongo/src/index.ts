@@ -3,3 +3,4 @@ export * from './mongo-config';
 export * from './mongo-connection';
 export * from './mongo-errors';
 export * from './service-collections';
+export * from './mongo-test-database';

@@ -1,47 +1,19 @@
-import { randomBytes } from 'node:crypto';
-
 import { Schema } from 'mongoose';
 import { UnavailableError } from '@acs/platform';
 
 import { buildIndexes, type IndexBuildReport } from './index-builder';
-import { readMongoConfig, redactMongoUrl } from './mongo-config';
+import { readMongoConfig } from './mongo-config';
 import { CollectionOwnershipError, MongoConnection } from './mongo-connection';
+import { MongoTestDatabase } from './mongo-test-database';
 import { guardMongo, MongoUnavailableError } from './mongo-errors';
 import { CollectionDeclarationError, ServiceCollections, type IndexDeclaration } from './service-collections';
 
 // Runs against a real MongoDB-protocol server: ACS_MONGO_URL, default mongodb://127.0.0.1:27017/acs (FerretDB from
 // `npm run infra:up`). A missing server fails the run: these tests exist to prove the adapter against a server.
-const base = readMongoConfig({ ACS_MONGO_URL: process.env.ACS_MONGO_URL });
 /** One database per run, dropped at the end, so runs never see each other's collections. */
-const dbName = `acs_test_${randomBytes(4).toString('hex')}`;
-
-let unreachable: Error | null = null;
-const opened: MongoConnection[] = [];
-
-async function connect(options: { autoIndex: boolean }): Promise<MongoConnection> {
-  if (unreachable) throw unreachable;
-  try {
-    const connection = await MongoConnection.open({
-      ...base,
-      dbName,
-      autoIndex: options.autoIndex,
-      autoCreate: options.autoIndex,
-      serverSelectionTimeoutMs: 2_000,
-    });
-    opened.push(connection);
-    return connection;
-  } catch (error) {
-    if (!(error instanceof MongoUnavailableError)) throw error;
-    unreachable = new Error(`MongoDB not reachable at ${redactMongoUrl(base.url)} — run \`npm run infra:up\` (or set ACS_MONGO_URL)`, { cause: error });
-    throw unreachable;
-  }
-}
-
-afterAll(async () => {
-  const live = opened.find((c) => c.connection.readyState === 1);
-  if (live) await live.connection.dropDatabase();
-  for (const connection of opened) await connection.close();
-});
+const database = new MongoTestDatabase('acs_test');
+const connect = (options: { autoIndex: boolean }) => database.connect(options);
+afterAll(() => database.drop());
 
 function deviceCollections(service: string, indexes: IndexDeclaration[] = []) {
   const registry = new ServiceCollections(service);
@@ -72,13 +44,13 @@ describe('MongoConnection', () => {
     const connection = await connect({ autoIndex: false });
     await expect(connection.ping()).resolves.toBeUndefined();
     await expect(connection.healthCheck().check()).resolves.toBeUndefined();
-    expect(connection.databaseName).toBe(dbName);
+    expect(connection.databaseName).toBe(database.name);
     expect(connection.server.version).toMatch(/^\d+\.\d+/);
   });
 
   it('fails fast on an unreachable server, naming the URL with its password masked', async () => {
     const started = Date.now();
-    const failure = await MongoConnection.open({ ...base, url: 'mongodb://acs:hunter2@127.0.0.1:1/acs', serverSelectionTimeoutMs: 500 }).catch((e: unknown) => e);
+    const failure = await MongoConnection.open({ ...readMongoConfig({}), url: 'mongodb://acs:hunter2@127.0.0.1:1/acs', serverSelectionTimeoutMs: 500 }).catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     expect(failure).toBeInstanceOf(MongoUnavailableError);
     expect(failure).toBeInstanceOf(UnavailableError);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { MongoConnection, MongoUnavailableError, readMongoConfig, redactMongoUrl } from '@acs/infra-mongo';
+import { MongoTestDatabase, type MongoConnection } from '@acs/infra-mongo';
 import { mongo } from 'mongoose';
 
 import {
@@ -18,34 +18,13 @@ import {
 import { openMongoProvisioningStore } from './mongo-store';
 import { deviceCollection, faultCollection, presetCollection, provisioningCollections, taskCollection } from './provisioning-collections.schema';
 
-// Runs against a real MongoDB-protocol server: ACS_MONGO_URL, default mongodb://127.0.0.1:27017/acs (FerretDB 1.24
-// from `npm run infra:up`). A missing server fails the run, never skips it.
-const base = readMongoConfig({ ACS_MONGO_URL: process.env.ACS_MONGO_URL });
-/** One database per run, dropped at the end. */
-const dbName = `acs_test_prov_${randomBytes(4).toString('hex')}`;
-const opened: MongoConnection[] = [];
-let unreachable: Error | null = null;
-
-async function connect(): Promise<MongoConnection> {
-  if (unreachable) throw unreachable;
-  try {
-    const connection = await MongoConnection.open({ ...base, dbName, autoIndex: true, autoCreate: true, serverSelectionTimeoutMs: 2_000 });
-    opened.push(connection);
-    return connection;
-  } catch (error) {
-    if (!(error instanceof MongoUnavailableError)) throw error;
-    unreachable = new Error(`MongoDB not reachable at ${redactMongoUrl(base.url)} — run \`npm run infra:up\` (or set ACS_MONGO_URL)`, { cause: error });
-    throw unreachable;
-  }
-}
+// Runs against a real MongoDB-protocol server (see MongoTestDatabase); a missing server fails the run, never skips it.
+const database = new MongoTestDatabase('acs_test_prov');
+const connect = () => database.connect();
 
 let shared: MongoConnection | undefined;
 
-afterAll(async () => {
-  const live = opened.find((c) => c.connection.readyState === 1);
-  if (live) await live.connection.dropDatabase();
-  for (const connection of opened) await connection.close();
-});
+afterAll(() => database.drop());
 
 const collections = [deviceCollection, taskCollection, presetCollection, faultCollection].map((c) => c.collection);
 
