@@ -1,15 +1,8 @@
 import { Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { provisioningV1 } from '@acs/contracts';
-import { remainingMs, STATUS_DETAILS_TRAILER, UnavailableError } from '@acs/platform';
+import { remainingMs, STATUS_DETAILS_TRAILER, UnavailableError, type UnaryMethod } from '@acs/platform';
 
 type Client = InstanceType<typeof provisioningV1.ProvisioningServiceClient>;
-type UnaryMethod<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: { deadline: number },
-  callback: (error: ServiceError | null, response: Res) => void,
-) => unknown;
-
 /** Deadline of an internal call whose public caller set none. */
 const DEFAULT_CALL_MS = 30_000;
 

@@ -1,4 +1,4 @@
-import { credentials as grpcCredentials, InterceptingCall, type ChannelCredentials, type Client, type ClientOptions, type Interceptor, type ServiceError } from '@grpc/grpc-js';
+import { credentials as grpcCredentials, InterceptingCall, type ChannelCredentials, type Client, type ClientOptions, type Interceptor, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './grpc-server.host';
 
 /** What ts-proto generates as `…Client` for a service: a constructor of a grpc-js Client. */
@@ -58,3 +58,11 @@ export async function failureOf(call: Promise<unknown>): Promise<ServiceError> {
   }
   throw new Error(`expected the call to fail, it answered ${JSON.stringify(answer)?.slice(0, 500)}`);
 }
+
+/** A generated client's unary method in its (request, metadata, options, callback) form. */
+export type UnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: { deadline: number },
+  callback: (error: ServiceError | null, response: Res) => void,
+) => unknown;

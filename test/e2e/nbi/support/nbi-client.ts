@@ -16,7 +16,7 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { acsV1 } from '@acs/contracts';
-import { HealthClient, ServingStatus } from '@acs/platform';
+import { HealthClient, ServingStatus, type UnaryMethod } from '@acs/platform';
 
 /** What a test needs of a method definition ts-proto generates (`acsV1.TaskServiceService.createTask`…). */
 export interface RpcMethod<Req, Res> {
@@ -143,13 +143,6 @@ export interface AcsV1Clients {
   events: acsV1.EventServiceClient;
   audit: acsV1.AuditServiceClient;
 }
-
-type UnaryMethod<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: { deadline: number },
-  callback: (error: ServiceError | null, response: Res) => void,
-) => unknown;
 
 /**
  * A generated client's unary method as a promise, with a deadline: `call(c.tasks.getTask.bind(c.tasks), req)`.
