@@ -1,3 +1,4 @@
+import { metricOf } from '@acs/platform';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 import type { AuditEntry, AuditLog } from './audit-log.port';
@@ -140,16 +141,18 @@ export class AuditWriter {
 
 /** The writer's counters and gauge on a Prometheus registry, as AuditWriterOptions callbacks. */
 export function auditWriterMetrics(registry: Registry): Pick<AuditWriterOptions, 'onWriteFailure' | 'onPendingChange' | 'onDropped'> {
-  const existing = <T>(name: string, create: () => T): T => (registry.getSingleMetric(name) as T | undefined) ?? create();
-  const failures = existing(
+  const failures = metricOf(
+    registry,
     'acs_nbi_audit_write_failures_total',
     () => new Counter({ name: 'acs_nbi_audit_write_failures_total', help: 'Audit writes that failed (the entries are kept and retried)', registers: [registry] }),
   );
-  const pending = existing(
+  const pending = metricOf(
+    registry,
     'acs_nbi_audit_pending_entries',
     () => new Gauge({ name: 'acs_nbi_audit_pending_entries', help: 'Audit entries waiting for the audit store', registers: [registry] }),
   );
-  const dropped = existing(
+  const dropped = metricOf(
+    registry,
     'acs_nbi_audit_entries_dropped_total',
     () =>
       new Counter({

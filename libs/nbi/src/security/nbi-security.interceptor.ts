@@ -10,7 +10,7 @@ import {
   type ServerInterceptor,
   type StatusObject,
 } from '@grpc/grpc-js';
-import { ERROR_DOMAIN, statusWithDetails } from '@acs/platform';
+import { ERROR_DOMAIN, metricOf, statusWithDetails } from '@acs/platform';
 import { Counter, type Registry } from 'prom-client';
 
 import type { AuditEntry, AuditLog } from '../audit/audit-log.port';
@@ -300,13 +300,16 @@ function truncate(text: string, max: number): string {
 }
 
 function securityMetrics(registry: Registry): { refused: Counter<'reason'> } {
-  const refused =
-    (registry.getSingleMetric('acs_nbi_calls_refused_total') as Counter<'reason'> | undefined) ??
-    new Counter({
-      name: 'acs_nbi_calls_refused_total',
-      help: 'NBI calls refused before reaching a handler, by reason (unauthenticated, permission_denied, rate_limited, stream_limit)',
-      labelNames: ['reason'],
-      registers: [registry],
-    });
+  const refused = metricOf(
+    registry,
+    'acs_nbi_calls_refused_total',
+    () =>
+      new Counter<'reason'>({
+        name: 'acs_nbi_calls_refused_total',
+        help: 'NBI calls refused before reaching a handler, by reason (unauthenticated, permission_denied, rate_limited, stream_limit)',
+        labelNames: ['reason'],
+        registers: [registry],
+      }),
+  );
   return { refused };
 }

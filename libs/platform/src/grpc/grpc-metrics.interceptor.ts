@@ -1,5 +1,6 @@
 import { ResponderBuilder, ServerInterceptingCall, status, type ServerInterceptor } from '@grpc/grpc-js';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { metricOf } from '../observability/metrics';
 
 /**
  * Prometheus metrics of a gRPC server, per method and status code: `acs_grpc_server_handled_total` and
@@ -8,13 +9,13 @@ import { Counter, Histogram, type Registry } from 'prom-client';
  * metrics are registered once and shared by every server of the process.
  */
 export function grpcMetricsInterceptor(registry: Registry): ServerInterceptor {
-  const handled = existingOr(registry, 'acs_grpc_server_handled_total', () => new Counter({
+  const handled = metricOf(registry, 'acs_grpc_server_handled_total', () => new Counter({
     name: 'acs_grpc_server_handled_total',
     help: 'gRPC calls answered, by method and status code',
     labelNames: ['method', 'code'] as const,
     registers: [registry],
   }));
-  const seconds = existingOr(registry, 'acs_grpc_server_handling_seconds', () => new Histogram({
+  const seconds = metricOf(registry, 'acs_grpc_server_handling_seconds', () => new Histogram({
     name: 'acs_grpc_server_handling_seconds',
     help: 'Time from the start of a gRPC call to its status, by method',
     labelNames: ['method'] as const,
@@ -41,8 +42,4 @@ export function grpcMetricsInterceptor(registry: Registry): ServerInterceptor {
         .build(),
     );
   };
-}
-
-function existingOr<T>(registry: Registry, name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }
