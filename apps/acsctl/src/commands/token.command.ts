@@ -1,14 +1,17 @@
 import type { CommandSpec } from '../cli/command';
 import { EXIT_OK, UsageError } from '../cli/cli-errors';
 
-/** `--expires`: `90d` from now, or a date (`2027-03-01`, midnight UTC) or time (`2027-03-01T12:00:00Z`). */
-export function parseExpiry(text: string, now: number): string {
+/**
+ * `--expires`: `90d` from now, or a date (`2027-03-01`, midnight UTC) or time (`2027-03-01T12:00:00Z`) as the clients
+ * file reads it (`parseTokenExpiry`).
+ */
+function parseExpiry(text: string, now: number, parseTokenExpiry: (value: string) => number): string {
   const days = /^(\d+)d$/.exec(text.trim());
   if (days) {
     if (Number(days[1]) < 1) throw new UsageError('--expires: at least 1d');
     return new Date(now + Number(days[1]) * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
-  const time = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2}))?$/.test(text) ? Date.parse(text) : NaN;
+  const time = parseTokenExpiry(text);
   if (Number.isNaN(time)) throw new UsageError(`--expires: "${text}" is neither a number of days (90d) nor a date (2027-03-01) or time (2027-03-01T12:00:00Z)`);
   if (time <= now) throw new UsageError(`--expires: ${text} is already past`);
   return text;
@@ -29,9 +32,9 @@ export const TOKEN_COMMANDS: CommandSpec[] = [
     async run({ options, out }) {
       // The NBI's own generator, so the format has one definition. Loaded here only: the lib brings the NBI's server
       // dependencies, which every other command can do without.
-      const { generateApiToken } = await import('@acs/nbi');
+      const { generateApiToken, parseTokenExpiry } = await import('@acs/nbi');
       const expiresText = options.string('expires');
-      const expires = expiresText === undefined ? undefined : parseExpiry(expiresText, Date.now());
+      const expires = expiresText === undefined ? undefined : parseExpiry(expiresText, Date.now(), parseTokenExpiry);
       const label = options.string('label');
       const { token, sha256 } = generateApiToken();
       // The entry to paste under the client's `tokens:` in the clients file.

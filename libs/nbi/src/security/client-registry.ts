@@ -129,8 +129,6 @@ const SUBJECT_ATTRIBUTE = /^[A-Za-z][A-Za-z0-9.]*$/;
 const TOP_KEYS = ['roles', 'clients'];
 const CLIENT_KEYS = ['name', 'roles', 'tokens', 'certificateSubjects', 'rateLimit'];
 const TOKEN_KEYS = ['sha256', 'label', 'expires'];
-/** `2027-03-01` (midnight UTC) or a full ISO 8601 time with its offset. */
-const EXPIRY = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const RATE_KEYS = ['perSecond', 'burst'];
 
 /**
@@ -379,10 +377,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A token's `expires`: a date (midnight UTC) or an ISO 8601 time with offset; YAML may hand over a Date. */
+/**
+ * A token's `expires` as epoch ms: `2027-03-01` (midnight UTC) or an ISO 8601 time with its offset; YAML may hand
+ * over a Date. NaN for anything else.
+ */
+export function parseTokenExpiry(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : NaN;
+}
+
 function readExpiry(value: unknown, where: string, problems: string[]): number | undefined {
   if (value === undefined) return undefined;
-  const time = value instanceof Date ? value.getTime() : typeof value === 'string' && EXPIRY.test(value) ? Date.parse(value) : NaN;
+  const time = parseTokenExpiry(value);
   if (Number.isNaN(time)) {
     problems.push(`${where}: must be a date such as 2027-03-01 or a time such as 2027-03-01T12:00:00Z, got ${JSON.stringify(value)}`);
     return undefined;
