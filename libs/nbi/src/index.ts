@@ -1,5 +1,6 @@
 export * from './audit';
 export * from './nbi.config';
 export * from './nbi.module';
+export * from './repositories';
 export * from './security';
 export { EventHub, ReplayOutOfRangeError, type EventReplayOptions } from './api/event-hub';

@@ -1,9 +1,9 @@
 import { buildIndexes, MongoTestDatabase, type MongoConnection } from '@acs/infra-mongo';
 
-import { AuditRetention } from './audit-retention';
+import { AuditRetention } from '../audit/audit-retention';
+import { auditEntry, describeAuditLogContract } from '../audit/testing/audit-log.contract';
 import { MongoAuditLog } from './mongo-audit-log';
 import { auditCollection, nbiCollections } from './nbi-collections.schema';
-import { auditEntry, describeAuditLogContract } from './testing/audit-log.contract';
 
 // Runs against a real MongoDB-protocol server (see MongoTestDatabase); a missing server fails the run, never skips it.
 const database = new MongoTestDatabase('acs_test_nbi');

@@ -1,7 +1,7 @@
 import { guardMongo, isMongoDuplicateKey, type MongoConnection } from '@acs/infra-mongo';
 import type { mongo } from 'mongoose';
 
-import type { AuditEntry, AuditLog, AuditQuery } from './audit-log.port';
+import type { AuditEntry, AuditLog, AuditQuery } from '../audit/audit-log.port';
 import { auditCollection, nbiCollections } from './nbi-collections.schema';
 
 /** An entry as stored: the entry with its id as `_id`. */

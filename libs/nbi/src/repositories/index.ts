@@ -1,0 +1,2 @@
+export * from './mongo-audit-log';
+export * from './nbi-collections.schema';
