@@ -1,6 +1,44 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const depConstraints = [
+  // The protocol core is plain TypeScript: it depends on nothing of ours.
+  { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:protocol'] },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
+  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
+  // Chooses adapters from configuration for the apps.
+  { sourceTag: 'type:wiring', onlyDependOnLibsWithTags: ['type:platform', 'type:adapter'] },
+  // Domain code depends on ports; only its persistence and wiring files may reach an adapter (see persistenceAndWiring).
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:contracts'] },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:protocol'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
+  // Apps compose libs; tests drive whole apps.
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+  // A service's domain lib never imports another service's lib; services meet through contracts.
+  { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+  { sourceTag: 'scope:sim', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared'] },
+  { sourceTag: 'scope:provisioning', onlyDependOnLibsWithTags: ['scope:provisioning', 'scope:shared'] },
+  { sourceTag: 'scope:nbi', onlyDependOnLibsWithTags: ['scope:nbi', 'scope:shared'] },
+];
+
+/*
+ * Where a domain lib may touch storage and messaging code: its persistence (every file under src/repositories/, the
+ * schemas and stores included) and the Nest modules that choose adapters. Everything else in a domain lib works on
+ * ports, so a use case that imports Kafka, Redis or Mongo code fails lint (test/lint/module-boundaries.spec.ts).
+ */
+const persistence = ['libs/*/src/repositories/**/*.ts'];
+const wiring = ['libs/*/src/**/*.module.ts'];
+const adapterLibsAllowed = depConstraints.map((constraint) =>
+  constraint.sourceTag === 'type:domain'
+    ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'type:adapter'] }
+    : constraint,
+);
+// The drivers themselves are the adapters' business (libs/infra/*); a repository may use their types and calls.
+const drivers = ['kafkajs', 'ioredis', 'mongoose', 'mongodb'];
+const driverMessage = 'Kafka, Redis and Mongo drivers are used in libs/infra/* and a domain lib\'s src/repositories/ only.';
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', 'coverage/**', '.infra/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'libs/contracts/src/generated/**', 'libs/platform/src/grpc/generated/**'] },
   ...tseslint.configs.recommended,
@@ -17,27 +55,24 @@ export default tseslint.config(
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            // The protocol core is plain TypeScript: it depends on nothing of ours.
-            { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:protocol'] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
-            // Chooses adapters from configuration for the apps.
-            { sourceTag: 'type:wiring', onlyDependOnLibsWithTags: ['type:platform', 'type:adapter'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:contracts', 'type:adapter'] },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:protocol'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
-            // Apps compose libs; tests drive whole apps.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
-            // A service's domain lib never imports another service's lib; services meet through contracts.
-            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
-            { sourceTag: 'scope:sim', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared'] },
-            { sourceTag: 'scope:provisioning', onlyDependOnLibsWithTags: ['scope:provisioning', 'scope:shared'] },
-            { sourceTag: 'scope:nbi', onlyDependOnLibsWithTags: ['scope:nbi', 'scope:shared'] },
-          ],
+          depConstraints,
         },
+      ],
+    },
+  },
+  {
+    files: [...persistence, ...wiring],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: adapterLibsAllowed }],
+    },
+  },
+  {
+    files: ['libs/**/*.ts'],
+    ignores: ['libs/infra/**', ...persistence],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: drivers.map((name) => ({ name, message: driverMessage })), patterns: [{ group: drivers.map((name) => `${name}/*`), message: driverMessage }] },
       ],
     },
   },
