@@ -28,8 +28,8 @@ const depConstraints = [
  * schemas and stores included) and the Nest modules that choose adapters. Everything else in a domain lib works on
  * ports, so a use case that imports Kafka, Redis or Mongo code fails lint (test/lint/module-boundaries.spec.ts).
  */
-const persistence = ['libs/*/src/repositories/**/*.ts'];
-const wiring = ['libs/*/src/**/*.module.ts'];
+const persistence = ['libs/**/src/repositories/**/*.ts'];
+const wiring = ['libs/**/src/**/*.module.ts'];
 const adapterLibsAllowed = depConstraints.map((constraint) =>
   constraint.sourceTag === 'type:domain'
     ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'type:adapter'] }
