@@ -7,8 +7,8 @@ const depConstraints = [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:protocol'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
   { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
-  // Chooses adapters from configuration for the apps.
-  { sourceTag: 'type:wiring', onlyDependOnLibsWithTags: ['type:platform', 'type:adapter'] },
+  // Chooses adapters from configuration for the apps, and creates the event catalog's topics.
+  { sourceTag: 'type:wiring', onlyDependOnLibsWithTags: ['type:platform', 'type:adapter', 'type:contracts'] },
   // Domain code depends on ports; only its persistence and wiring files may reach an adapter (see persistenceAndWiring).
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:contracts'] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:protocol'] },

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaEventBus } from '@acs/infra-kafka';
-import { PrefixedEventBus, Topics, type BusMessage } from '@acs/platform';
+import { newEvent, type AcsDeviceEventType } from '@acs/contracts';
+import { PrefixedEventBus } from '@acs/platform';
 import { uniqueToken, waitFor } from '@acs/testing';
 
 import { RegisteredDevicesConsumer, RegisteredDevicesCounter } from './registered-devices.counter';
@@ -32,16 +32,9 @@ afterAll(async () => {
   }
 }, 30_000);
 
-function deviceEvent(deviceId: string, type: string, id: string = randomUUID()): BusMessage {
+function deviceEvent(deviceId: string, type: AcsDeviceEventType) {
   const [oui, productClass, serialNumber] = deviceId.split('-');
-  return {
-    id,
-    topic: Topics.acsDevice,
-    key: deviceId,
-    type,
-    time: new Date().toISOString(),
-    data: { deviceId, oui, productClass, serialNumber, eventCodes: ['0 BOOTSTRAP', '1 BOOT'] },
-  };
+  return newEvent(type, deviceId, { deviceId, oui, productClass, serialNumber, eventCodes: ['0 BOOTSTRAP', '1 BOOT'] });
 }
 
 describe('registered devices counter on real Kafka', () => {

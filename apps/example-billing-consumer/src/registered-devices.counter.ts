@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { AcsDeviceEventType, type AcsCloudEvent } from '@acs/contracts';
+import { AcsDeviceEventType, Topics, type AcsCloudEvent } from '@acs/contracts';
 
 /** What this consumer reads of an `acs.device` CloudEvent (structured mode, see docs/events.md): id, type, device. */
 export type DeviceEvent = Pick<AcsCloudEvent, 'id' | 'type' | 'subject'>;
@@ -80,7 +80,7 @@ export class RegisteredDevicesConsumer {
   }
 
   get topic(): string {
-    return `${this.options.topicPrefix}acs.device`;
+    return `${this.options.topicPrefix}${Topics.acsDevice}`;
   }
 
   async start(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_BUS, Topics, type BusMessage, type EventBus, type Subscription } from '@acs/platform';
+import { Topics } from '@acs/contracts';
+import { EVENT_BUS, type BusMessage, type EventBus, type Subscription } from '@acs/platform';
 
 /**
  * Keeps the latest `cwmp.events` in memory so a person (or a test) can see what the gateway published without a

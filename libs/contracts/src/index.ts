@@ -1,5 +1,4 @@
-export * from './acs-events';
-export * from './cwmp-events';
+export * from './events';
 export * from './preset-document';
 export * as provisioningV1 from './generated/acs/internal/provisioning/v1/provisioning';
 export { acsDescriptorSet, acsV1DescriptorSet } from './generated/descriptor-set';

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { AcsDeviceEventType, acsDescriptorSet, provisioningV1, type AcsDeviceEventData } from '@acs/contracts';
+import { AcsDeviceEventType, acsDescriptorSet, newEvent, provisioningV1 } from '@acs/contracts';
 import {
   DEVICE_QUEUE,
   EVENT_BUS,
@@ -11,7 +10,6 @@ import {
   METRICS_REGISTRY,
   LOGGER,
   SESSION_STORE,
-  Topics,
   type DeviceQueue,
   type EventBus,
   type HealthRegistry,
@@ -119,14 +117,7 @@ export class ProvisioningModule {
             });
             const onDeviceDeleted = (device: { id: string; oui: string; productClass: string; serialNumber: string }) =>
               bus.publish([
-                {
-                  id: randomUUID(),
-                  topic: Topics.acsDevice,
-                  key: device.id,
-                  type: AcsDeviceEventType.deleted,
-                  time: new Date().toISOString(),
-                  data: { deviceId: device.id, oui: device.oui, productClass: device.productClass, serialNumber: device.serialNumber } satisfies AcsDeviceEventData,
-                },
+                newEvent(AcsDeviceEventType.deleted, device.id, { deviceId: device.id, oui: device.oui, productClass: device.productClass, serialNumber: device.serialNumber }),
               ]);
             host.addService(provisioningV1.ProvisioningServiceService, new ProvisioningGrpcService({ store, tasks, logger, onDeviceDeleted }).implementation);
             return host;

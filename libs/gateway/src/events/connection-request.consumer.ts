@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { CwmpCommandType, CwmpEventType, type ConnectionRequestCommand, type ConnectionRequestEventData } from '@acs/contracts';
-import { Topics, type BusMessage, type EventBus, type Logger, type Subscription } from '@acs/platform';
+import { CwmpCommandType, CwmpEventType, isEvent, newEvent, Topics, type ConnectionRequestCommand, type ConnectionRequestEventData } from '@acs/contracts';
+import type { BusMessage, EventBus, Logger, Subscription } from '@acs/platform';
 import type { Counter } from 'prom-client';
 import type { ConnectionRequestOutcome, ConnectionRequester } from '../connection-request';
 
@@ -34,8 +33,8 @@ export class ConnectionRequestConsumer {
   }
 
   async handle(message: BusMessage): Promise<void> {
-    if (message.type !== CwmpCommandType.connectionRequest) return;
-    await this.send(message.data as ConnectionRequestCommand, true);
+    if (!isEvent(message, CwmpCommandType.connectionRequest)) return;
+    await this.send(message.data, true);
   }
 
   private async send(command: ConnectionRequestCommand, mayDefer: boolean): Promise<void> {
@@ -69,8 +68,6 @@ export class ConnectionRequestConsumer {
       durationMs: outcome.durationMs,
       message: outcome.message,
     };
-    await this.bus.publish([
-      { id: randomUUID(), topic: Topics.cwmpEvents, key: command.deviceId, type: CwmpEventType.connectionRequest, time: new Date().toISOString(), data },
-    ]);
+    await this.bus.publish([newEvent(CwmpEventType.connectionRequest, command.deviceId, data)]);
   }
 }

@@ -11,6 +11,7 @@ import {
   parseEnvelope,
   type AcsResponse,
   type CpeRequest,
+  type CpeResponse,
   type CwmpEnvelope,
   type CwmpFault,
   type CwmpHeader,
@@ -20,7 +21,9 @@ import {
 import {
   answerProcessedMark,
   CwmpEventType,
+  newEvent,
   type CpeRequestEventData,
+  type EventPayload,
   type InformEventData,
   type RpcFaultEventData,
   type RpcResultEventData,
@@ -29,7 +32,6 @@ import {
 } from '@acs/contracts';
 import {
   newSessionId,
-  Topics,
   type BusMessage,
   type DeviceQueue,
   type Logger,
@@ -287,7 +289,7 @@ export class SessionEngine {
       const data: RpcFaultEventData = { ...base, fault: answer };
       await publisher.publish(session.deviceId, [this.event(CwmpEventType.rpcFault, session.deviceId, data)], outstanding.itemId);
     } else {
-      const data: RpcResultEventData = { ...base, response: answer as RpcResultEventData['response'] };
+      const data: RpcResultEventData = { ...base, response: answer as CpeResponse };
       await publisher.publish(session.deviceId, [this.event(CwmpEventType.rpcResult, session.deviceId, data)], outstanding.itemId);
     }
     session.outstanding = undefined;
@@ -417,8 +419,8 @@ export class SessionEngine {
     return this.event(CwmpEventType.sessionClosed, session.deviceId, data);
   }
 
-  private event(type: CwmpEventType, deviceId: string, data: unknown): BusMessage {
-    return { id: randomUUID(), topic: Topics.cwmpEvents, key: deviceId, type, time: new Date(this.now()).toISOString(), data };
+  private event<T extends CwmpEventType>(type: T, deviceId: string, data: EventPayload<T>): BusMessage {
+    return newEvent(type, deviceId, data, { now: this.now() });
   }
 }
 

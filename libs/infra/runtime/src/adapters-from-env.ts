@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { createRedisClient, RedisDeviceQueue, RedisEventOutbox, RedisSessionStore, waitForRedis } from '@acs/infra-redis';
+import { Topics } from '@acs/contracts';
 import { KafkaEventBus } from '@acs/infra-kafka';
 import {
   EnvReader,
@@ -8,7 +9,6 @@ import {
   InProcessEventOutbox,
   InProcessSessionStore,
   PrefixedEventBus,
-  Topics,
   type Logger,
   type PlatformAdapters,
 } from '@acs/platform';

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, type BusMessage, type EventBus, type Logger, type Subscription } from '@acs/platform';
-
-/** The public topics a watch can follow. */
-export const PUBLIC_TOPICS = [Topics.acsDevice, Topics.acsTask] as const;
+import { PUBLIC_TOPICS } from '@acs/contracts';
+import type { BusMessage, EventBus, Logger, Subscription } from '@acs/platform';
 
 export interface EventFilter {
   /** Exact types, or prefixes ending with `.`; empty = all. */

@@ -1,6 +1,7 @@
 /**
  * A message on the bus. `key` orders messages: those with one key (a device id) are delivered in publish order.
- * `id` is unique per message, so consumers can de-duplicate what at-least-once delivery repeats.
+ * `id` is unique per message, so consumers can de-duplicate what at-least-once delivery repeats. The bus knows no
+ * topic: topics, event types and payloads are the event catalog's (libs/contracts/src/events: `newEvent`, `isEvent`).
  */
 export interface BusMessage<T = unknown> {
   id: string;
@@ -64,12 +65,3 @@ export class GroupTopicConflictError extends Error {
     this.name = 'GroupTopicConflictError';
   }
 }
-
-/** Topic names. `cwmp.events` is internal (gateway → services); `acs.*` are public. */
-export const Topics = {
-  cwmpEvents: 'cwmp.events',
-  /** Commands for the gateway pool (connection requests), keyed by device id. */
-  cwmpCommands: 'cwmp.commands',
-  acsDevice: 'acs.device',
-  acsTask: 'acs.task',
-} as const;

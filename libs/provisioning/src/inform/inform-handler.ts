@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isXsdType, rootObjectOf, type Inform } from '@acs/cwmp';
-import { AcsDeviceEventType, type AcsDeviceEventData, type InformEventData } from '@acs/contracts';
-import { Topics, type BusMessage, type EventBus, type Logger, type SessionStore } from '@acs/platform';
+import { AcsDeviceEventType, newEvent, type AcsDeviceEventData, type InformEventData } from '@acs/contracts';
+import type { BusMessage, EventBus, Logger, SessionStore } from '@acs/platform';
 import type { DeviceRecord, InformFacts, ParameterUpdate, RootObject } from '../domain/device';
 import type { Preset } from '../domain/preset';
 import type { Task } from '../domain/task';
@@ -157,8 +157,8 @@ export class InformHandler {
       types.push([AcsDeviceEventType.parametersChanged, { ...base, parameters: inform.parameterList.map((p) => ({ path: p.name, value: p.value.value })) }]);
     }
     if (types.length === 0) return;
-    const time = new Date(this.now()).toISOString();
-    const messages: BusMessage[] = types.map(([type, data]) => ({ id: randomUUID(), topic: Topics.acsDevice, key: device.id, type, time, data }));
+    const now = this.now();
+    const messages: BusMessage[] = types.map(([type, data]) => newEvent(type, device.id, data, { now }));
     await this.deps.bus.publish(messages);
   }
 }

@@ -1,13 +1,5 @@
-import {
-  answerProcessedMark,
-  CwmpEventType,
-  type ConnectionRequestEventData,
-  type CpeRequestEventData,
-  type InformEventData,
-  type RpcFaultEventData,
-  type RpcResultEventData,
-} from '@acs/contracts';
-import { Topics, type BusMessage, type EventBus, type Logger, type SessionStore, type Subscription } from '@acs/platform';
+import { answerProcessedMark, CwmpEventType, isEvent, Topics } from '@acs/contracts';
+import type { BusMessage, EventBus, Logger, SessionStore, Subscription } from '@acs/platform';
 import type { InformHandler } from '../inform/inform-handler';
 import type { TaskManager } from '../tasks/task-manager';
 
@@ -38,31 +30,23 @@ export class ProvisioningConsumer {
   }
 
   async handle(message: BusMessage): Promise<void> {
-    switch (message.type) {
-      case CwmpEventType.inform:
-        return this.informs.handle(message.data as InformEventData);
-      case CwmpEventType.rpcResult: {
-        const data = message.data as RpcResultEventData;
-        await this.tasks.onRpcResult(data);
-        return this.markProcessed(data);
-      }
-      case CwmpEventType.rpcFault: {
-        const data = message.data as RpcFaultEventData;
-        await this.tasks.onRpcFault(data);
-        return this.markProcessed(data);
-      }
-      case CwmpEventType.cpeRequest: {
-        const { deviceId, request } = message.data as CpeRequestEventData;
-        if (request.kind === 'TransferComplete') await this.tasks.onTransferComplete(deviceId, request);
-        return;
-      }
-      case CwmpEventType.connectionRequest:
-        return this.tasks.onConnectionRequest(message.data as ConnectionRequestEventData);
-      case CwmpEventType.sessionClosed:
-        return;
-      default:
-        this.logger.debug({ type: message.type }, 'event type provisioning does not handle');
+    if (isEvent(message, CwmpEventType.inform)) return this.informs.handle(message.data);
+    if (isEvent(message, CwmpEventType.rpcResult)) {
+      await this.tasks.onRpcResult(message.data);
+      return this.markProcessed(message.data);
     }
+    if (isEvent(message, CwmpEventType.rpcFault)) {
+      await this.tasks.onRpcFault(message.data);
+      return this.markProcessed(message.data);
+    }
+    if (isEvent(message, CwmpEventType.cpeRequest)) {
+      const { deviceId, request } = message.data;
+      if (request.kind === 'TransferComplete') await this.tasks.onTransferComplete(deviceId, request);
+      return;
+    }
+    if (isEvent(message, CwmpEventType.connectionRequest)) return this.tasks.onConnectionRequest(message.data);
+    if (isEvent(message, CwmpEventType.sessionClosed)) return;
+    this.logger.debug({ type: message.type }, 'event type provisioning does not handle');
   }
 
   /** Tells a gateway waiting at the end of the session that this answer's consequences are queued. */

@@ -3,13 +3,14 @@ import { isTransientFault, isXsdType, type AcsRequest, type CpeResponse, type Cw
 import {
   AcsTaskEventType,
   CwmpCommandType,
+  newEvent,
   type AcsTaskEventData,
   type ConnectionRequestCommand,
   type ConnectionRequestEventData,
   type RpcFaultEventData,
   type RpcResultEventData,
 } from '@acs/contracts';
-import { Topics, type BusMessage, type DeviceQueue, type EventBus, type Logger, type WorkItem } from '@acs/platform';
+import type { DeviceQueue, EventBus, Logger, WorkItem } from '@acs/platform';
 import type { DeviceRecord, ParameterUpdate } from '../domain/device';
 import type { Task, TaskFault, TaskSpec, TaskStatus } from '../domain/task';
 import type { DeviceRepository, FaultRepository, TaskRepository } from '../repositories/ports';
@@ -310,9 +311,7 @@ export class TaskManager {
       username: device.connectionRequestUsername,
       password: device.connectionRequestPassword,
     };
-    await this.deps.bus.publish([
-      { id: randomUUID(), topic: Topics.cwmpCommands, key: device.id, type: CwmpCommandType.connectionRequest, time: new Date(this.now()).toISOString(), data: command },
-    ]);
+    await this.deps.bus.publish([newEvent(CwmpCommandType.connectionRequest, device.id, command, { now: this.now() })]);
   }
 
   private async publish(task: Task, what: keyof typeof AcsTaskEventType): Promise<void> {
@@ -326,8 +325,7 @@ export class TaskManager {
       fault: task.fault,
       result: task.status === 'done' ? task.result : undefined,
     };
-    const message: BusMessage = { id: randomUUID(), topic: Topics.acsTask, key: task.deviceId, type: AcsTaskEventType[what], time: new Date(this.now()).toISOString(), data };
-    await this.deps.bus.publish([message]);
+    await this.deps.bus.publish([newEvent(AcsTaskEventType[what], task.deviceId, data, { now: this.now() })]);
   }
 
   /** When an SPV the device accepted set its connection-request credentials, remember them for waking it later. */

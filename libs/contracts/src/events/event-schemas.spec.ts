@@ -9,7 +9,7 @@ const DEVICE_TYPES: string[] = Object.values(AcsDeviceEventType);
 const TASK_TYPES: string[] = Object.values(AcsTaskEventType);
 
 function loadSchema(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(__dirname, '..', 'schemas', name), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', name), 'utf8')) as Record<string, unknown>;
 }
 
 const deviceSchema = loadSchema('acs-device.v1.schema.json');

@@ -1,0 +1,3 @@
+export * from './acs-events';
+export * from './cwmp-events';
+export * from './event-catalog';
