@@ -6,8 +6,9 @@
  * the hub, the CPU per event, and the heap the hub's replay buffer holds (10,000 events, the default) — what a
  * WatchEvents `since` costs a pod in memory. gRPC writes are not included (see `nbi` for calls over the wire).
  */
+import { AcsDeviceEventType, AcsTaskEventType, newEvent, type AcsTaskEventData } from '@acs/contracts';
 import { EventHub } from '@acs/nbi';
-import { InProcessEventBus, Topics, type BusMessage } from '@acs/platform';
+import { InProcessEventBus, type BusMessage } from '@acs/platform';
 
 function parseArgs(argv: string[]): { events: number; watchers: number } {
   const options = { events: 100_000, watchers: 100 };
@@ -23,15 +24,15 @@ const logger = { info: () => undefined, warn: () => undefined, error: () => unde
 
 function event(i: number): BusMessage {
   const device = `BE0002-HubBench-S${String(i % 5000).padStart(6, '0')}`;
-  const task = i % 2 === 0;
-  return {
-    id: `e-${i}`,
-    topic: task ? Topics.acsTask : Topics.acsDevice,
-    key: device,
-    type: task ? 'acs.task.done' : 'acs.device.booted',
-    time: new Date().toISOString(),
-    data: { deviceId: device, oui: 'BE0002', productClass: 'HubBench', serialNumber: device.slice(-7), softwareVersion: '1.2.3', eventCodes: ['1 BOOT'], note: 'x'.repeat(250) },
-  };
+  // ~250 bytes of padding in each, so both kinds are about as large as a device event with a few parameters.
+  const padding = 'x'.repeat(250);
+  if (i % 2 === 0) {
+    const data: AcsTaskEventData = { taskId: `t-${i}`, deviceId: device, kind: 'getParameterValues', status: 'done', source: 'api', attempts: 1, result: { padding } };
+    return newEvent(AcsTaskEventType.done, device, data, { id: `e-${i}` });
+  }
+  const parameters = [{ path: 'Device.DeviceInfo.Description', value: padding }];
+  const data = { deviceId: device, oui: 'BE0002', productClass: 'HubBench', serialNumber: device.slice(-7), softwareVersion: '1.2.3', eventCodes: ['1 BOOT'], parameters };
+  return newEvent(AcsDeviceEventType.booted, device, data, { id: `e-${i}` });
 }
 
 async function main(): Promise<void> {

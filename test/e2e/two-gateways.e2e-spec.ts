@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CpeFleet, DataModel } from '@acs/cpe-sim';
-import { CwmpEventType } from '@acs/contracts';
+import { CwmpEventType, isEvent, Topics } from '@acs/contracts';
 import { CwmpHttpServer, GatewayModule, loadGatewayConfig } from '@acs/gateway';
-import { inProcessAdapters, METRICS_REGISTRY, PlatformModule, Topics, type BusMessage, type PlatformAdapters } from '@acs/platform';
+import { inProcessAdapters, METRICS_REGISTRY, PlatformModule, type BusMessage, type PlatformAdapters } from '@acs/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 
@@ -67,9 +67,9 @@ describe('two gateway instances sharing one session store', () => {
     await new Promise((r) => setTimeout(r, 50));
     const results = events.filter((e) => e.type === CwmpEventType.rpcResult);
     expect(results).toHaveLength(120);
-    const closed = events.filter((e) => e.type === CwmpEventType.sessionClosed);
+    const closed = events.filter((e) => isEvent(e, CwmpEventType.sessionClosed));
     expect(closed).toHaveLength(60);
-    expect(closed.every((e) => (e.data as { reason: string }).reason === 'completed')).toBe(true);
+    expect(closed.every((e) => e.data.reason === 'completed')).toBe(true);
     for (const cpe of fleet.cpes) expect(await adapters.deviceQueue.size(cpe.deviceId)).toBe(0);
     // Both instances really served: each sent RPCs (the CPE's empty POSTs and answers alternate between them).
     for (const app of apps) {

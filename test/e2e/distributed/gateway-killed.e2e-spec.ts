@@ -1,4 +1,4 @@
-import { CwmpEventType, type RpcResultEventData } from '@acs/contracts';
+import { CwmpEventType, isEvent } from '@acs/contracts';
 import { CpeFleet, DataModel, type SessionReport, type SimulatedCpe } from '@acs/cpe-sim';
 import { createRedisClient, RedisDeviceQueue, waitForRedis } from '@acs/infra-redis';
 import type { WorkItem } from '@acs/platform';
@@ -100,7 +100,7 @@ describe('a gateway process killed in the middle of sessions', () => {
     for (const cpe of fleet.cpes) expect(await queue.size(cpe.deviceId)).toBe(0);
 
     const allItems = [...work.values()].flat();
-    const results = (): Array<{ data: RpcResultEventData }> => recorder!.ofType<RpcResultEventData>(CwmpEventType.rpcResult);
+    const results = () => recorder!.ofType(CwmpEventType.rpcResult);
     await recorder!.waitFor(
       `a result for each of the ${allItems.length} items`,
       () => new Set(results().map((r) => r.data.itemId)).size >= allItems.length,
@@ -114,7 +114,7 @@ describe('a gateway process killed in the middle of sessions', () => {
 
     // At-least-once never runs ahead: per device, results follow queue order, a re-run repeating the item before it.
     for (const [deviceId, messages] of recorder!.byDevice()) {
-      const positions = messages.filter((m) => m.type === CwmpEventType.rpcResult).map((m) => positionOf((m.data as RpcResultEventData).itemId));
+      const positions = messages.filter((m) => isEvent(m, CwmpEventType.rpcResult)).map((m) => positionOf(m.data.itemId));
       const outOfOrder = positions.some((p, i) => i > 0 && p < positions[i - 1]!);
       expect({ deviceId, positions, outOfOrder }).toEqual({ deviceId, positions, outOfOrder: false });
     }

@@ -1,4 +1,4 @@
-import { CwmpEventType, type RpcResultEventData, type SessionClosedEventData } from '@acs/contracts';
+import { CwmpEventType, isEvent } from '@acs/contracts';
 import { CpeFleet, DataModel } from '@acs/cpe-sim';
 import { createRedisClient, RedisDeviceQueue, waitForRedis } from '@acs/infra-redis';
 import type { WorkItem } from '@acs/platform';
@@ -126,10 +126,10 @@ describe('Redis outage under a gateway process', () => {
     expect(byDevice.size).toBe(CPES);
     for (const [deviceId, items] of work) {
       const sequence = byDevice.get(deviceId)!.map((m) =>
-        m.type === CwmpEventType.rpcResult
-          ? `result:${(m.data as RpcResultEventData).itemId}`
-          : m.type === CwmpEventType.sessionClosed
-            ? `closed:${(m.data as SessionClosedEventData).reason}`
+        isEvent(m, CwmpEventType.rpcResult)
+          ? `result:${m.data.itemId}`
+          : isEvent(m, CwmpEventType.sessionClosed)
+            ? `closed:${m.data.reason}`
             : m.type,
       );
       expect(sequence).toEqual([

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CwmpEventType } from '@acs/contracts';
+import { CwmpEventType, isEvent, Topics } from '@acs/contracts';
 import { CpeFleet, DataModel } from '@acs/cpe-sim';
 import { createRedisClient, RedisDeviceQueue, waitForRedis } from '@acs/infra-redis';
 import { KafkaEventBus } from '@acs/infra-kafka';
-import { Topics, type BusMessage, type WorkItem } from '@acs/platform';
+import type { BusMessage, WorkItem } from '@acs/platform';
 import type Redis from 'ioredis';
 import { freePort, REPO_ROOT, startApp, type RunningApp } from '../support/processes';
 
@@ -115,15 +115,15 @@ describe('Kafka outage', () => {
     });
     try {
       const until = Date.now() + 30_000;
-      const results = () => [...seen.values()].filter((m) => m.type === CwmpEventType.rpcResult);
+      const results = () => [...seen.values()].filter((m) => isEvent(m, CwmpEventType.rpcResult));
       while (results().length < CPES * 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-      const byItem = new Map(results().map((m) => [(m.data as { itemId: string }).itemId, m]));
+      const byItem = new Map(results().map((m) => [m.data.itemId, m]));
       for (const [deviceId, work] of items) for (const item of work) expect({ deviceId, item: item.id, published: byItem.has(item.id) }).toEqual({ deviceId, item: item.id, published: true });
       expect(results()).toHaveLength(CPES * 4);
 
       for (const deviceId of ours) {
         const events = [...seen.values()].filter((m) => m.key === deviceId);
-        const order = events.map((m) => (m.type === CwmpEventType.rpcResult ? `result:${(m.data as { itemId: string }).itemId.split('-').slice(-2).join('-')}` : m.type));
+        const order = events.map((m) => (isEvent(m, CwmpEventType.rpcResult) ? `result:${m.data.itemId.split('-').slice(-2).join('-')}` : m.type));
         expect(order).toEqual([
           CwmpEventType.inform,
           'result:before-gpv',

@@ -130,11 +130,14 @@ export interface TypedMessage {
   data: unknown;
 }
 
+/** A message known to be of one of the types `T`: a union over `T`, so a `switch (message.type)` narrows `data`. */
+export type OfEventType<T extends EventType> = { [K in T]: { type: K; data: EventPayload<K> } }[T];
+
 /**
- * Reads an event of the catalog: true when `message` is of `type`, narrowing `message.data` to its payload. The
- * payload is trusted as its producer built it (services publish only through `newEvent`); the public topics are
- * also described by the JSON Schemas for producers in other languages.
+ * Reads an event of the catalog: true when `message` is of `type` (or of one of `types`), narrowing `message.data`
+ * to its payload. The payload is trusted as its producer built it (services publish only through `newEvent`); the
+ * public topics are also described by the JSON Schemas, for producers and consumers in other languages.
  */
-export function isEvent<M extends TypedMessage, T extends EventType>(message: M, type: T): message is M & { type: T; data: EventPayload<T> } {
-  return message.type === type;
+export function isEvent<M extends TypedMessage, T extends EventType>(message: M, type: T | readonly T[]): message is M & OfEventType<T> {
+  return typeof type === 'string' ? message.type === type : (type as readonly string[]).includes(message.type);
 }

@@ -1,11 +1,10 @@
 import { buildEnvelope, parseEnvelope, type CpeResponse, type CwmpMessage, type CwmpVersion, type Inform } from '@acs/cwmp';
-import { answerProcessedMark, CwmpEventType } from '@acs/contracts';
+import { answerProcessedMark, CwmpEventType, isEvent, Topics } from '@acs/contracts';
 import {
   InProcessDeviceQueue,
   InProcessEventBus,
   InProcessEventOutbox,
   InProcessSessionStore,
-  Topics,
   type BusMessage,
   type EventBus,
   type WorkItem,
@@ -128,7 +127,7 @@ describe('SessionEngine', () => {
     await flush();
     expect(h.events.map((e) => e.type)).toEqual([CwmpEventType.inform, CwmpEventType.sessionClosed]);
     expect(h.events.every((e) => e.key === DEVICE_ID)).toBe(true);
-    expect((h.events[1].data as { reason: string }).reason).toBe('completed');
+    expect(h.events.filter((e) => isEvent(e, CwmpEventType.sessionClosed)).map((e) => e.data.reason)).toEqual(['completed']);
     expect(await h.store.byDevice(DEVICE_ID)).toBeNull();
   });
 
@@ -214,9 +213,9 @@ describe('SessionEngine', () => {
     await enqueue(h, { kind: 'GetParameterNames', parameterPath: 'Device.', nextLevel: false }, { taskId: 'refresh' });
     // Stand-in for provisioning: after the answer is published, it queues the next step and marks the answer done.
     await h.bus.subscribe(Topics.cwmpEvents, { group: 'provisioning' }, async (m) => {
-      if (m.type === CwmpEventType.inform) await h.store.markPlanned(DEVICE_ID, (m.data as { sessionId: string }).sessionId, 60_000);
-      if (m.type !== CwmpEventType.rpcResult) return;
-      const { sessionId, itemId } = m.data as { sessionId: string; itemId: string };
+      if (isEvent(m, CwmpEventType.inform)) await h.store.markPlanned(DEVICE_ID, m.data.sessionId, 60_000);
+      if (!isEvent(m, CwmpEventType.rpcResult)) return;
+      const { sessionId, itemId } = m.data;
       await new Promise((r) => setTimeout(r, 30));
       await enqueue(h, { kind: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.UpTime'] }, { taskId: 'refresh' });
       await h.store.markPlanned(DEVICE_ID, answerProcessedMark(sessionId, itemId), 60_000);
@@ -272,7 +271,7 @@ describe('SessionEngine', () => {
     h.clock.now += 6000;
     expect((await late.post(null)).status).toBe(204);
     await flush();
-    expect(h.events.filter((e) => e.type === CwmpEventType.sessionClosed).map((e) => (e.data as { reason: string }).reason)).toEqual([
+    expect(h.events.filter((e) => isEvent(e, CwmpEventType.sessionClosed)).map((e) => e.data.reason)).toEqual([
       'rpc-limit',
       'deadline',
     ]);

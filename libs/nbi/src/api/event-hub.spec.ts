@@ -1,10 +1,20 @@
-import { InProcessEventBus, Topics, type BusMessage } from '@acs/platform';
+import { newEvent, type AcsDeviceEventType, type AcsTaskEventType, type EventPayload } from '@acs/contracts';
+import { InProcessEventBus } from '@acs/platform';
 import { EventHub, matches, ReplayOutOfRangeError } from './event-hub';
 
 const logger = { info: () => undefined, warn: () => undefined, error: () => undefined } as any;
 
-function message(type: string, key = 'dev-1', topic: string = Topics.acsDevice): BusMessage {
-  return { id: `${type}-${key}`, topic, key, type, time: '2026-11-22T00:00:00.000Z', data: { deviceId: key } };
+type PublicEventType = AcsDeviceEventType | AcsTaskEventType;
+
+/** A payload of the type's topic, for the device `key`: the hub reads only type, key, topic and time. */
+function payload(type: PublicEventType, key: string): EventPayload<PublicEventType> {
+  return type.startsWith('acs.task.')
+    ? { taskId: 'task-1', deviceId: key, kind: 'reboot', status: 'done', source: 'api', attempts: 1 }
+    : { deviceId: key, oui: '00259E', productClass: 'HG8245H', serialNumber: key };
+}
+
+function message(type: PublicEventType, key = 'dev-1') {
+  return newEvent(type, key, payload(type, key), { id: `${type}-${key}`, now: Date.parse('2026-11-22T00:00:00.000Z') });
 }
 
 describe('event filters', () => {
@@ -31,11 +41,11 @@ describe('EventHub', () => {
     const all: string[] = [];
     const unwatchTasks = hub.watch({ filter: { types: ['acs.task.'], deviceIds: [] }, deliver: (m) => tasks.push(m.type) });
     hub.watch({ filter: { types: [], deviceIds: [] }, deliver: (m) => all.push(m.type) });
-    await bus.publish([message('acs.device.registered'), message('acs.task.done', 'dev-1', Topics.acsTask)]);
+    await bus.publish([message('acs.device.registered'), message('acs.task.done', 'dev-1')]);
     await waitFor(() => all.length === 2);
     expect(tasks).toEqual(['acs.task.done']);
     unwatchTasks();
-    await bus.publish([message('acs.task.faulted', 'dev-1', Topics.acsTask)]);
+    await bus.publish([message('acs.task.faulted', 'dev-1')]);
     await waitFor(() => all.length === 3);
     expect(tasks).toEqual(['acs.task.done']);
     expect(hub.watcherCount).toBe(1);
@@ -46,7 +56,7 @@ describe('EventHub', () => {
 
 describe('EventHub replay (watch with since)', () => {
   const T = Date.UTC(2026, 10, 22, 6, 0, 0);
-  const at = (type: string, key: string, time: number, topic: string = Topics.acsDevice): BusMessage => ({ id: `${type}-${key}-${time}`, topic, key, type, time: new Date(time).toISOString(), data: {} });
+  const at = (type: PublicEventType, key: string, time: number) => newEvent(type, key, payload(type, key), { id: `${type}-${key}-${time}`, now: time });
 
   async function started(options: { maxEvents?: number; maxAgeMs?: number } = {}) {
     let now = T;
@@ -67,7 +77,7 @@ describe('EventHub replay (watch with since)', () => {
   it('hands over the held events at or after since that match the filter, in the order received, then the live ones', async () => {
     const { bus, hub, advance, close } = await started();
     advance(1000);
-    await bus.publish([at('acs.device.booted', 'dev-1', T + 1000), at('acs.task.done', 'dev-1', T + 1500, Topics.acsTask), at('acs.device.booted', 'dev-2', T + 2000)]);
+    await bus.publish([at('acs.device.booted', 'dev-1', T + 1000), at('acs.task.done', 'dev-1', T + 1500), at('acs.device.booted', 'dev-2', T + 2000)]);
     await waitFor(() => hub.heldCount === 3);
     const seen: string[] = [];
     hub.watch({ filter: { types: ['acs.device.'], deviceIds: [] }, deliver: (m) => seen.push(m.id) }, T + 1000);

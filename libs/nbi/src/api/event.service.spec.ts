@@ -1,5 +1,5 @@
-import { acsV1 } from '@acs/contracts';
-import { GrpcServerHost, InProcessEventBus, Topics, type BusMessage } from '@acs/platform';
+import { acsV1, AcsDeviceEventType, newEvent } from '@acs/contracts';
+import { GrpcServerHost, InProcessEventBus, type BusMessage } from '@acs/platform';
 import { credentials, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 
 import { EventHub } from './event-hub';
@@ -9,14 +9,8 @@ const logger = { info: () => undefined, warn: () => undefined, error: () => unde
 
 /** Events of about 1 kB, so a client that does not read fills the connection's flow-control window quickly. */
 function burst(count: number, from: number): BusMessage[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `e-${from + i}`,
-    topic: Topics.acsDevice,
-    key: 'dev-1',
-    type: 'acs.device.booted',
-    time: new Date().toISOString(),
-    data: { padding: 'x'.repeat(1000) },
-  }));
+  const data = { deviceId: 'dev-1', oui: '00259E', productClass: 'HG8245H', serialNumber: 'SN1', parameters: [{ path: 'Device.X', value: 'x'.repeat(1000) }] };
+  return Array.from({ length: count }, (_, i) => newEvent(AcsDeviceEventType.booted, 'dev-1', data, { id: `e-${from + i}` }));
 }
 
 /** WatchEvents over a real gRPC server, with the hub on the in-process bus. */

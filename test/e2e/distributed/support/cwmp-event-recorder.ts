@@ -1,5 +1,6 @@
+import { isEvent, Topics, type CwmpEventType } from '@acs/contracts';
 import { decodeBusMessage } from '@acs/infra-kafka';
-import { Topics, type BusMessage } from '@acs/platform';
+import type { BusMessage } from '@acs/platform';
 import { type Admin, type Consumer, Kafka, logLevel } from 'kafkajs';
 
 /**
@@ -46,8 +47,8 @@ export class CwmpEventRecorder {
     for (const { partition, offset } of ends) this.consumer.seek({ topic: Topics.cwmpEvents, partition, offset });
   }
 
-  ofType<T>(type: string): Array<BusMessage<T>> {
-    return this.messages.filter((m) => m.type === type) as Array<BusMessage<T>>;
+  ofType<T extends CwmpEventType>(type: T) {
+    return this.messages.filter((m) => isEvent(m, type));
   }
 
   /** The messages of each device, in the order Kafka delivered them (one device = one key = one partition). */
