@@ -1,15 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { AcsDeviceEventType, AcsTaskEventType, type AcsCloudEvent, type AcsDeviceEventData as DeviceEventData, type AcsTaskEventData as TaskEventData } from './acs-events';
+import { newEvent, PUBLIC_TOPICS, TopicEventTypes, type CatalogEvent, type EventPayload, type EventTypeOf, type PublicTopic } from './event-catalog';
 
-// The TypeScript shapes of libs/contracts/src/acs-events.ts (what provisioning publishes) checked against the JSON
+// The TypeScript shapes of the event catalog's public topics (what provisioning publishes) checked against the JSON
 // Schemas other languages read: every type of the contract, with data as the types allow.
 const DEVICE_TYPES: string[] = Object.values(AcsDeviceEventType);
 const TASK_TYPES: string[] = Object.values(AcsTaskEventType);
 
+const SCHEMAS_DIR = join(__dirname, '..', '..', 'schemas');
+
 function loadSchema(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', name), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(join(SCHEMAS_DIR, name), 'utf8')) as Record<string, unknown>;
 }
 
 const deviceSchema = loadSchema('acs-device.v1.schema.json');
@@ -114,5 +117,49 @@ describe('acs.task v1 schema', () => {
     ['a device event', event('acs.device', 'acs.device.registered', informed)],
   ])('refuses %s', (_, sample) => {
     expect(validateTask(sample)).toBe(false);
+  });
+});
+
+describe('the event catalog and the published schemas', () => {
+  /** `acs.device` → `acs-device.v1.schema.json`. */
+  const schemaFileOf = (topic: PublicTopic) => `${topic.replace('.', '-')}.v1.schema.json`;
+  const validators = new Map(PUBLIC_TOPICS.map((topic) => [topic, ajv.compile(loadSchema(schemaFileOf(topic)))]));
+
+  // One sample per public type. Typed by the catalog: a type added to a public topic fails the build here until it
+  // has a sample, and so this spec until the schema names it.
+  const samples: { [T in EventTypeOf<PublicTopic>]: EventPayload<T> } = {
+    'acs.device.registered': informed,
+    'acs.device.bootstrapped': informed,
+    'acs.device.booted': { ...identity, eventCodes: ['1 BOOT'] },
+    'acs.device.parameters-changed': { ...informed, eventCodes: ['4 VALUE CHANGE'], parameters: [{ path: 'Device.DeviceInfo.UpTime', value: 42 }, { path: 'Device.X_Enabled', value: true }] },
+    'acs.device.deleted': identity,
+    'acs.task.dispatched': task,
+    'acs.task.retrying': { ...task, status: 'pending', fault: { code: 'timeout', message: 'no answer in time', transient: true } },
+    'acs.task.done': { ...task, status: 'done', result: [{ path: 'Device.DeviceInfo.UpTime', value: 42 }] },
+    'acs.task.faulted': { ...task, status: 'faulted', attempts: 3, fault: { code: '9002', message: 'Internal error', transient: false } },
+    'acs.task.cancelled': { ...task, status: 'cancelled' },
+    'acs.task.expired': { ...task, status: 'expired', fault: { code: 'expired', message: 'not done in time', transient: false } },
+  };
+
+  /** The record a public event becomes on Kafka (the adapter's CloudEvents codec does the same, without undefined). */
+  function asCloudEvent(event: CatalogEvent): AcsCloudEvent<unknown> {
+    const cloudEvent = { specversion: '1.0', id: event.id, source: `/acs/${event.topic}`, type: event.type, subject: event.key, time: event.time, datacontenttype: 'application/json', data: event.data };
+    return JSON.parse(JSON.stringify(cloudEvent)) as AcsCloudEvent<unknown>;
+  }
+
+  it('has a schema for every public topic and none for the internal ones', () => {
+    const published = readdirSync(SCHEMAS_DIR).filter((file) => file.endsWith('.schema.json'));
+    expect(published.sort()).toEqual(PUBLIC_TOPICS.map(schemaFileOf).sort());
+  });
+
+  it.each(PUBLIC_TOPICS)('names in the %s schema exactly the types the catalog lists for the topic', (topic) => {
+    const schema = loadSchema(schemaFileOf(topic));
+    expect((schema.properties as { type: { enum: string[] } }).type.enum).toEqual(Object.values(TopicEventTypes[topic]));
+  });
+
+  it.each(Object.keys(samples) as Array<keyof typeof samples>)('accepts a %s event built by newEvent', (type) => {
+    const event = newEvent(type, deviceId, samples[type]);
+    const validate = validators.get(event.topic as PublicTopic)!;
+    expect(validate(asCloudEvent(event)) ? '' : ajv.errorsText(validate.errors)).toBe('');
   });
 });
