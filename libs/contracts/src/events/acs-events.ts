@@ -2,7 +2,8 @@
  * The public events on `acs.device` and `acs.task` (docs/events.md, JSON Schemas in libs/contracts/schemas): the one
  * definition of their types and data, used by provisioning (which publishes them), the NBI (which streams them) and
  * consumers written in TypeScript (the example billing consumer). The schemas say the same for other languages;
- * libs/contracts/src/event-schemas.spec.ts checks that these shapes validate against them.
+ * event-schemas.spec.ts beside this file checks that these shapes validate against them. Topics and the payload of
+ * each type are tied together in event-catalog.ts.
  */
 
 export const AcsDeviceEventType = {
