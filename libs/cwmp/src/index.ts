@@ -30,7 +30,19 @@ export {
 } from './cwmp-faults';
 export { UNKNOWN_TIME, formatValue, isXsdType, parseValue } from './cwmp-values';
 export { deviceIdOf, escapeDeviceIdPart } from './device-id';
-export { isObjectPath, parentPath, pathSegments, rootObjectOf, type RootObject } from './parameter-path';
+export {
+  InvalidParameterPathError,
+  isObjectPath,
+  isParameterPath,
+  isPathSegment,
+  normalizeParameterPath,
+  parameterPathProblem,
+  parameterPathSegments,
+  parentPath,
+  pathSegments,
+  rootObjectOf,
+  type RootObject,
+} from './parameter-path';
 export { ACS_REQUEST_KINDS, ACS_RESPONSE_KINDS, CPE_REQUEST_KINDS, CPE_RESPONSE_KINDS, isAcsRequest } from './message-kinds';
 export {
   basicAuthorization,

@@ -1,4 +1,15 @@
-import { isObjectPath, parentPath, pathSegments, rootObjectOf } from './parameter-path';
+import {
+  InvalidParameterPathError,
+  isObjectPath,
+  isParameterPath,
+  isPathSegment,
+  normalizeParameterPath,
+  parameterPathProblem,
+  parameterPathSegments,
+  parentPath,
+  pathSegments,
+  rootObjectOf,
+} from './parameter-path';
 
 describe('parameter paths', () => {
   it('tells objects from parameters', () => {
@@ -27,5 +38,41 @@ describe('parameter paths', () => {
     expect(rootObjectOf('Device')).toBe('Device');
     expect(rootObjectOf('Devices.X')).toBeNull();
     expect(rootObjectOf('')).toBeNull();
+  });
+});
+
+describe('the parameter path rule', () => {
+  it('accepts TR-106 names and instance numbers, with or without the trailing dot of an object', () => {
+    for (const path of ['Device.DeviceInfo.SoftwareVersion', 'InternetGatewayDevice.WANDevice.1.X_ACME-Thing', 'Device.IP.', 'WiFi.SSID.1']) {
+      expect(parameterPathProblem(path)).toBeNull();
+    }
+    expect(parameterPathSegments('Device.IP.Interface.1.')).toEqual(['Device', 'IP', 'Interface', '1']);
+    expect(normalizeParameterPath('Device.IP.')).toBe('Device.IP');
+  });
+
+  it('refuses what no data model names, with one error type', () => {
+    const cases: Array<[string, string]> = [
+      ['', 'empty path'],
+      ['.', 'empty path'],
+      ['Device..X', 'empty segment'],
+      ['Device.$where', 'contains "$"'],
+      ['Device.__proto__.x', 'is not a TR-069 name'],
+      ['Device.constructor', 'is not a TR-069 name'],
+      ['Device._v', 'segment "_v"'],
+      ['Device.1a', 'segment "1a"'],
+    ];
+    for (const [path, reason] of cases) {
+      expect(parameterPathProblem(path)).toContain(reason);
+      expect(() => parameterPathSegments(path)).toThrow(InvalidParameterPathError);
+    }
+    expect(() => normalizeParameterPath('Device..X')).toThrow('invalid parameter path "Device..X": empty segment');
+  });
+
+  it('tells the stored form (no trailing dot) apart', () => {
+    expect(isParameterPath('Device.DeviceInfo')).toBe(true);
+    expect(isParameterPath('Device.DeviceInfo.')).toBe(false);
+    expect(isParameterPath('Device..X')).toBe(false);
+    expect(isPathSegment('X_ACME-Thing')).toBe(true);
+    expect(isPathSegment('prototype')).toBe(false);
   });
 });

@@ -1,13 +1,35 @@
 // Parameter paths as TR-069 writes them: `Device.WiFi.SSID.1.SSID` names a parameter, a path ending in `.` names
 // an object (or, for GetParameterNames / GetParameterValues, a partial path covering a subtree).
+//
+// This file is the one rule for what a valid path is. TR-106 names start with a letter and go on with letters, digits,
+// `_` and `-`; instances are numbers. Everything that stores, queries or validates paths (the inventory, the filter
+// language, presets, the task API) asks this rule, so nothing is stored that a filter cannot find.
 
 export type RootObject = 'Device' | 'InternetGatewayDevice';
+
+/** A path that breaks the rule below: the path as given, and why. */
+export class InvalidParameterPathError extends Error {
+  override readonly name = 'InvalidParameterPathError';
+
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`invalid parameter path "${path}": ${reason}`);
+  }
+}
+
+const NAME_OR_INSTANCE = /^(?:[A-Za-z][A-Za-z0-9_-]*|[0-9]+)$/;
+
+// TR-106 would allow these names, but a store that walks dotted keys with plain property access (nedb, and any
+// object-tree code) would write into Object.prototype or Object: no data model uses them, so the rule refuses them.
+const OBJECT_BUILTINS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function isObjectPath(name: string): boolean {
   return name.endsWith('.');
 }
 
-/** Segments without the trailing empty one of an object path: `Device.IP.` → ['Device', 'IP']. */
+/** Segments without the trailing empty one of an object path: `Device.IP.` → ['Device', 'IP']. No validation. */
 export function pathSegments(name: string): string[] {
   if (name === '') return [];
   const segments = name.split('.');
@@ -27,4 +49,44 @@ export function rootObjectOf(name: string): RootObject | null {
   const dot = name.indexOf('.');
   const root = dot === -1 ? name : name.slice(0, dot);
   return root === 'Device' || root === 'InternetGatewayDevice' ? root : null;
+}
+
+/** Whether one segment of a path is a TR-106 name or an instance number. */
+export function isPathSegment(segment: string): boolean {
+  return NAME_OR_INSTANCE.test(segment) && !OBJECT_BUILTINS.has(segment);
+}
+
+/**
+ * Why `path` is not a valid path, or null when it is. A trailing dot (object notation) is accepted; the path need not
+ * start at a root object (presets name paths relative to one).
+ */
+export function parameterPathProblem(path: string): string | null {
+  const trimmed = isObjectPath(path) ? path.slice(0, -1) : path;
+  if (trimmed === '') return 'empty path';
+  for (const segment of trimmed.split('.')) {
+    if (segment === '') return 'empty segment';
+    if (segment.includes('$')) return 'contains "$"';
+    if (OBJECT_BUILTINS.has(segment)) return `segment "${segment}" is not a TR-069 name`;
+    if (!NAME_OR_INSTANCE.test(segment)) {
+      return `segment "${segment}" must be a TR-106 name (a letter first, then letters, digits, "_", "-") or an instance number`;
+    }
+  }
+  return null;
+}
+
+/** Whether `path` is valid and written without a trailing dot, the form the ACS stores and filters name. */
+export function isParameterPath(path: string): boolean {
+  return !isObjectPath(path) && parameterPathProblem(path) === null;
+}
+
+/** The segments of a valid path (a trailing dot is accepted and dropped), or InvalidParameterPathError. */
+export function parameterPathSegments(path: string): string[] {
+  const problem = parameterPathProblem(path);
+  if (problem !== null) throw new InvalidParameterPathError(path, problem);
+  return pathSegments(path);
+}
+
+/** `Device.IP.` → `Device.IP` after validation (InvalidParameterPathError otherwise). */
+export function normalizeParameterPath(path: string): string {
+  return parameterPathSegments(path).join('.');
 }
