@@ -5,12 +5,15 @@ const depConstraints = [
   // The protocol core is plain TypeScript: it depends on nothing of ours.
   { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:protocol'] },
+  // Plain-TypeScript languages and algorithms a service applies to its own data (the filter language): no I/O, no
+  // framework, no service's types; the service passes in what they need to know of its documents.
+  { sourceTag: 'type:library', onlyDependOnLibsWithTags: ['type:protocol'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
   { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
   // Chooses adapters from configuration for the apps, and creates the event catalog's topics.
   { sourceTag: 'type:wiring', onlyDependOnLibsWithTags: ['type:platform', 'type:adapter', 'type:contracts'] },
   // Domain code depends on ports; only its persistence and wiring files may reach an adapter (see persistenceAndWiring).
-  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:contracts'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:library', 'type:platform', 'type:contracts'] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:protocol'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
   // Apps compose libs; tests drive whole apps.

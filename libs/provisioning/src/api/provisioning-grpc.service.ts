@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { provisioningV1 as pb } from '@acs/contracts';
+import { InvalidParameterPathError, normalizeParameterPath, parameterPathSegments } from '@acs/cwmp';
+import { FilterSyntaxError, compileFilterToMongo, parseFilter } from '@acs/filter';
 import {
   ConflictError,
   NotFoundError,
@@ -14,22 +16,17 @@ import {
 } from '@acs/platform';
 import type { ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 
-import type { Preset, TaskSpec, TaskStatus } from '../domain';
-import { FilterSyntaxError } from '../filter/filter-syntax-error';
-import { compileFilterToMongo } from '../filter/filter-mongo-compiler';
-import { parseFilter } from '../filter/filter-parser';
-import { UnstorablePathError } from '../filter/storedDeviceShape';
+import { API_DEVICE_FIELDS, DEVICE_QUERY_FIELDS, type Preset, type TaskSpec, type TaskStatus } from '../domain';
+import { DEVICE_FILTER_SHAPE } from '../filter/storedDeviceShape';
 import { PresetValidationError, parsePresetYaml, validatePreset, type PresetIssue } from '../presets';
 import {
   ConcurrentWriteError,
   DeviceNotFoundError,
-  InvalidParameterPathError,
   InvalidQueryError,
   type DeviceQuery,
   type ProjectedDevice,
   type ProvisioningStore,
 } from '../repositories/ports';
-import { DEVICE_FIELDS as STORED_DEVICE_FIELDS, normalizeParameterPath, parameterSegments } from '../repositories/stored-device';
 import { FINAL_STATUSES, TaskConflictError, TaskManager, TaskNotFoundError, TaskStateError } from '../tasks/task-manager';
 import { decodePageToken, nextPageToken, pageSizeOf } from './page-token';
 import {
@@ -83,15 +80,9 @@ const DEFAULT_PRESET_RULES: PresetRules = {
   parseYaml: (text, sourceName) => parsePresetYaml(text, sourceName),
 };
 
-/** The device fields the API returns: all of them but the connection request credentials. */
-const API_DEVICE_FIELDS: readonly string[] = STORED_DEVICE_FIELDS.filter((f) => f !== 'connectionRequestUsername' && f !== 'connectionRequestPassword');
-
 /** SortField names → device fields: the proto's names (`last_inform_time`) and the filter language's (`lastInform`). */
 const SORT_FIELDS: ReadonlyMap<string, string> = new Map([
-  ['id', 'id'],
-  ...(['oui', 'productClass', 'serialNumber', 'manufacturer', 'rootObject', 'softwareVersion', 'hardwareVersion', 'ip', 'registeredAt', 'lastInform', 'lastBoot', 'lastBootstrap'] as const).map(
-    (f) => [f, f] as [string, string],
-  ),
+  ...DEVICE_QUERY_FIELDS.map((f) => [f, f] as [string, string]),
   ['product_class', 'productClass'],
   ['serial_number', 'serialNumber'],
   ['root_object', 'rootObject'],
@@ -320,9 +311,9 @@ export class ProvisioningGrpcService {
     const violations: FieldViolation[] = [];
     let filter: DeviceQuery['filter'] = {};
     try {
-      filter = compileFilterToMongo(parseFilter(request.filter));
+      filter = compileFilterToMongo(parseFilter(request.filter, DEVICE_FILTER_SHAPE), DEVICE_FILTER_SHAPE);
     } catch (error) {
-      if (!(error instanceof FilterSyntaxError) && !(error instanceof UnstorablePathError)) throw error;
+      if (!(error instanceof FilterSyntaxError) && !(error instanceof InvalidParameterPathError)) throw error;
       violations.push({ field: 'filter', description: error.message, reason: 'BAD_FILTER' });
     }
     request.projection.forEach((path, i) => {
@@ -500,7 +491,7 @@ function requireField(value: string, field: string): string {
 /** Why `path` is not a parameter path, or undefined when it is one. */
 function pathProblem(path: string): string | undefined {
   try {
-    parameterSegments(path);
+    parameterPathSegments(path);
     return undefined;
   } catch (error) {
     if (error instanceof InvalidParameterPathError) return error.message;

@@ -1,9 +1,7 @@
-import { isXsdType, parseValue } from '@acs/cwmp';
+import { InvalidParameterPathError, isXsdType, parameterPathSegments, parseValue } from '@acs/cwmp';
 import type { FieldViolation } from '@acs/platform';
 
 import type { TaskSpec } from '../domain';
-import { InvalidParameterPathError } from '../repositories/ports';
-import { parameterSegments } from '../repositories/stored-device';
 import { snakeCase } from './provisioning.mappers';
 
 // What a task spec must satisfy before it is queued: the CPE would refuse the rest with a fault (9003 invalid
@@ -118,7 +116,7 @@ class SpecViolations {
       return false;
     }
     try {
-      parameterSegments(path);
+      parameterPathSegments(path);
       return true;
     } catch (error) {
       if (!(error instanceof InvalidParameterPathError)) throw error;

@@ -1,4 +1,7 @@
-import type { XsdType } from '@acs/cwmp';
+import type { RootObject, XsdType } from '@acs/cwmp';
+
+// The protocol names the data models; the domain speaks of them by the same type.
+export type { RootObject };
 
 /** What the ACS knows of one parameter or object of a device's data model. */
 export interface ParameterNode {
@@ -21,8 +24,6 @@ export interface ParameterUpdate {
   writable?: boolean;
   object?: boolean;
 }
-
-export type RootObject = 'Device' | 'InternetGatewayDevice';
 
 /** A device in the inventory. `parameters` is keyed by full path (no trailing dot). */
 export interface DeviceRecord {

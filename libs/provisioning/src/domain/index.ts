@@ -1,3 +1,4 @@
 export * from './device';
 export * from './preset';
 export * from './task';
+export * from './device-fields';

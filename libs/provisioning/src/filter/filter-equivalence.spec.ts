@@ -1,9 +1,8 @@
 import Datastore from '@seald-io/nedb';
 
-import { evaluateFilter } from './filter-evaluator';
-import { compileFilterToMongo } from './filter-mongo-compiler';
-import { parseFilter } from './filter-parser';
-import { toStoredDevice } from './storedDeviceShape';
+import { compileFilterToMongo, evaluateFilter, parseFilter } from '@acs/filter';
+
+import { DEVICE_FILTER_SHAPE, toStoredDevice } from './storedDeviceShape';
 import { SAMPLE_DEVICES } from './test-support/sample-devices';
 
 // Every filter runs twice, in memory and as a query in the embedded store over the stored form of the same devices;
@@ -90,9 +89,9 @@ describe('filter: in-memory evaluation and the compiled store query agree', () =
   });
 
   it.each(MATRIX)('%s', async (text, expected) => {
-    const expr = parseFilter(text);
-    const inMemory = SAMPLE_DEVICES.filter((d) => evaluateFilter(expr, d)).map((d) => d.id);
-    const stored = (await store.findAsync(compileFilterToMongo(expr, { dialect: 'nedb' }))).map((d) => d._id as string).sort();
+    const expr = parseFilter(text, DEVICE_FILTER_SHAPE);
+    const inMemory = SAMPLE_DEVICES.filter((d) => evaluateFilter(expr, d, DEVICE_FILTER_SHAPE)).map((d) => d.id);
+    const stored = (await store.findAsync(compileFilterToMongo(expr, DEVICE_FILTER_SHAPE, { dialect: 'nedb' }))).map((d) => d._id as string).sort();
     expect(inMemory).toEqual(expected);
     expect(stored).toEqual(expected);
   });

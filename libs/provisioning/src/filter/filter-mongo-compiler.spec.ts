@@ -1,6 +1,10 @@
-import { compileFilterToMongo } from './filter-mongo-compiler';
-import { parseFilter } from './filter-parser';
+import { compileFilterToMongo as compileWithShape, parseFilter as parseWithShape, type FilterCompileOptions, type FilterExpr } from '@acs/filter';
 
+import { DEVICE_FILTER_SHAPE } from './storedDeviceShape';
+
+// The language's MongoDB compiler over provisioning's stored device shape (`_id`, `tags`, `p.<path>._v`).
+const parseFilter = (text: string) => parseWithShape(text, DEVICE_FILTER_SHAPE);
+const compileFilterToMongo = (expr: FilterExpr, options?: FilterCompileOptions) => compileWithShape(expr, DEVICE_FILTER_SHAPE, options);
 const mongo = (text: string) => compileFilterToMongo(parseFilter(text));
 
 describe('compileFilterToMongo (mongodb dialect: MongoDB and FerretDB)', () => {

@@ -1,5 +1,10 @@
-import { FilterSyntaxError } from './filter-syntax-error';
-import { parseFilter } from './filter-parser';
+import { FilterSyntaxError, parseFilter as parseWithShape } from '@acs/filter';
+
+import { DEVICE_FILTER_SHAPE } from './storedDeviceShape';
+
+// The language's parser over provisioning's device vocabulary (field names, time fields): every filter here is one an
+// operator would write against devices.
+const parseFilter = (text: string) => parseWithShape(text, DEVICE_FILTER_SHAPE);
 
 function syntaxError(text: string): FilterSyntaxError {
   try {

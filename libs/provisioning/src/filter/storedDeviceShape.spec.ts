@@ -1,5 +1,7 @@
+import { InvalidParameterPathError, isParameterPath as isStorableParameterPath } from '@acs/cwmp';
+
+import { fromStoredDevice, storedFieldPath, toStoredDevice } from './storedDeviceShape';
 import { SAMPLE_DEVICES, sampleDevice } from './test-support/sample-devices';
-import { UnstorablePathError, fromStoredDevice, isStorableParameterPath, storedFieldPath, toStoredDevice } from './storedDeviceShape';
 
 describe('stored device shape', () => {
   it('nests parameters by segment with _v/_t/_w/_o/_at leaves', () => {
@@ -32,7 +34,7 @@ describe('stored device shape', () => {
     }
     expect(isStorableParameterPath('InternetGatewayDevice.WANDevice.1.X_ACME-Thing')).toBe(true);
     const device = sampleDevice({ id: 'x', parameters: { 'Device.$where': { learnedAt: 1, value: 'x' } } });
-    expect(() => toStoredDevice(device)).toThrow(UnstorablePathError);
+    expect(() => toStoredDevice(device)).toThrow(InvalidParameterPathError);
   });
 
   it('names the stored key of each filter field', () => {

@@ -1,7 +1,11 @@
-import { RECENT_EVENTS_KEPT, type DeviceRecord, type ParameterNode } from '../domain/device';
-import type { FieldRef } from './filter-ast';
+import { InvalidParameterPathError, isParameterPath, parameterPathProblem } from '@acs/cwmp';
+import type { FieldRef, FilterShape } from '@acs/filter';
 
-// How a device is kept in MongoDB (and the embedded nedb store), the shape compileFilterToMongo queries:
+import { RECENT_EVENTS_KEPT, type DeviceRecord, type ParameterNode } from '../domain/device';
+import { DEVICE_QUERY_FIELDS, DEVICE_RECORD_FIELDS, DEVICE_TIME_FIELDS, isDeviceQueryField } from '../domain/device-fields';
+
+// How a device is kept in MongoDB (and the embedded nedb store), the shape the filter language (@acs/filter) queries
+// through DEVICE_FILTER_SHAPE:
 //
 //   { _id: id, oui, productClass, …, tags: [..], recentEvents: [..],
 //     p: { Device: { DeviceInfo: { SoftwareVersion: { _v: '1.2', _t: 'string', _w: false, _at: 1714… } } } } }
@@ -22,84 +26,23 @@ export interface StoredParameterNode {
 /** A level of the stored parameter tree: child segments, and the node's own attributes when the ACS knows it. */
 export type StoredParameterTree = { [segment: string]: StoredParameterTree | StoredParameterNode[keyof StoredParameterNode] };
 
-export interface StoredDevice {
-  _id: string;
-  oui: string;
-  productClass: string;
-  serialNumber: string;
-  manufacturer: string;
-  rootObject: DeviceRecord['rootObject'];
-  softwareVersion?: string;
-  hardwareVersion?: string;
-  ip?: string;
-  connectionRequestUrl?: string;
-  udpConnectionRequestAddress?: string;
-  connectionRequestUsername?: string;
-  connectionRequestPassword?: string;
-  registeredAt: number;
-  lastInform?: number;
-  lastBoot?: number;
-  lastBootstrap?: number;
-  recentEvents: DeviceRecord['recentEvents'];
-  tags: string[];
-  p: StoredParameterTree;
-}
+/** A device as stored: its record's fields at the top level, `_id` for `id`, the parameter tree under `p`. */
+export type StoredDevice = Omit<DeviceRecord, 'id' | 'parameters'> & { _id: string; p: StoredParameterTree };
 
-/** A parameter path that cannot be stored as nested keys (empty, `$`- or `_`-prefixed or dotted segments). */
-export class UnstorablePathError extends Error {
-  override readonly name = 'UnstorablePathError';
-
-  constructor(readonly path: string) {
-    super(`Parameter path "${path}" cannot be stored: each segment must start with a letter or be an instance number`);
-  }
-}
-
-const STORABLE_SEGMENT = /^(?:[A-Za-z][A-Za-z0-9_-]*|[0-9]+)$/;
-
-/**
- * Whether a path can be stored (and filtered on). TR-106 names always can; a CPE that reports anything else (an empty
- * segment, `$where`, `__proto__`) must be refused by the inventory before it reaches toStoredDevice.
- */
-export function isStorableParameterPath(path: string): boolean {
-  return path.length > 0 && path.split('.').every((s) => STORABLE_SEGMENT.test(s));
-}
-
-const OPTIONAL_FIELDS = [
-  'softwareVersion',
-  'hardwareVersion',
-  'ip',
-  'connectionRequestUrl',
-  'udpConnectionRequestAddress',
-  'connectionRequestUsername',
-  'connectionRequestPassword',
-  'lastInform',
-  'lastBoot',
-  'lastBootstrap',
-] as const;
-
-/** The stored document of a device. Throws UnstorablePathError for a parameter path isStorableParameterPath refuses. */
+/** The stored document of a device. Throws InvalidParameterPathError for a parameter path the protocol's rule refuses. */
 export function toStoredDevice(device: DeviceRecord): StoredDevice {
-  const stored: StoredDevice = {
-    _id: device.id,
-    oui: device.oui,
-    productClass: device.productClass,
-    serialNumber: device.serialNumber,
-    manufacturer: device.manufacturer,
-    rootObject: device.rootObject,
-    registeredAt: device.registeredAt,
-    recentEvents: device.recentEvents.map((e) => ({ at: e.at, codes: [...e.codes] })),
-    tags: [...device.tags],
-    p: {},
-  };
-  for (const field of OPTIONAL_FIELDS) {
+  const stored: Record<string, unknown> = { _id: device.id };
+  for (const field of DEVICE_RECORD_FIELDS) {
     const value = device[field];
-    // Absent, not undefined: nedb and BSON treat an explicit undefined differently.
-    if (value !== undefined) (stored as unknown as Record<string, unknown>)[field] = value;
+    // Absent, not undefined: nedb and BSON treat an explicit undefined differently. Lists are copied, not shared.
+    if (value !== undefined) stored[field] = Array.isArray(value) ? structuredClone(value) : value;
   }
+  const tree: StoredParameterTree = {};
   for (const path of Object.keys(device.parameters)) {
-    if (!isStorableParameterPath(path)) throw new UnstorablePathError(path);
+    // A path the rule refuses (an empty segment, `$where`, `__proto__`) must never become nested keys.
+    if (!isParameterPath(path)) throw new InvalidParameterPathError(path, parameterPathProblem(path) ?? 'a stored path has no trailing dot');
     const node = device.parameters[path];
-    let level = stored.p;
+    let level = tree;
     for (const segment of path.split('.')) {
       const child = Object.hasOwn(level, segment) ? level[segment] : undefined;
       if (child !== undefined && typeof child === 'object') {
@@ -112,33 +55,27 @@ export function toStoredDevice(device: DeviceRecord): StoredDevice {
     }
     Object.assign(level, storedNode(node));
   }
-  return stored;
+  stored.p = tree;
+  return stored as StoredDevice;
 }
 
 /** The device a stored document holds (fields the repository adds beside these are ignored). */
 export function fromStoredDevice(stored: StoredDevice): DeviceRecord {
-  const device: DeviceRecord = {
-    id: stored._id,
-    oui: stored.oui,
-    productClass: stored.productClass,
-    serialNumber: stored.serialNumber,
-    manufacturer: stored.manufacturer,
-    rootObject: stored.rootObject,
-    registeredAt: stored.registeredAt,
-    // Stored in the order they were added (appended), and up to twice the cap between trims: shown newest first, capped.
-    recentEvents: [...(stored.recentEvents ?? [])]
-      .sort((a, b) => b.at - a.at)
-      .slice(0, RECENT_EVENTS_KEPT)
-      .map((e) => ({ at: e.at, codes: [...e.codes] })),
-    tags: [...(stored.tags ?? [])],
-    parameters: {},
-  };
-  for (const field of OPTIONAL_FIELDS) {
+  const device: Record<string, unknown> = { id: stored._id };
+  for (const field of DEVICE_RECORD_FIELDS) {
     const value = stored[field];
-    if (value !== undefined && value !== null) (device as unknown as Record<string, unknown>)[field] = value;
+    if (value !== undefined && value !== null) device[field] = Array.isArray(value) ? structuredClone(value) : value;
   }
-  collectNodes(stored.p ?? {}, '', device.parameters);
-  return device;
+  // Stored in the order they were added (appended), and up to twice the cap between trims: shown newest first, capped.
+  device.recentEvents = [...(stored.recentEvents ?? [])]
+    .sort((a, b) => b.at - a.at)
+    .slice(0, RECENT_EVENTS_KEPT)
+    .map((e) => ({ at: e.at, codes: [...e.codes] }));
+  device.tags = [...(stored.tags ?? [])];
+  const parameters: Record<string, ParameterNode> = {};
+  collectNodes(stored.p ?? {}, '', parameters);
+  device.parameters = parameters;
+  return device as unknown as DeviceRecord;
 }
 
 /**
@@ -155,6 +92,20 @@ export function storedFieldPath(field: FieldRef): string {
       return `p.${field.path}._v`;
   }
 }
+
+/** Provisioning's devices as the filter language sees them: in memory (DeviceRecord) and stored (StoredDevice). */
+export const DEVICE_FILTER_SHAPE: FilterShape<DeviceRecord> = {
+  fields: DEVICE_QUERY_FIELDS,
+  timeFields: DEVICE_TIME_FIELDS,
+  examplePath: 'Device.DeviceInfo.SoftwareVersion',
+  valueOf: (device, field) => {
+    if (field.kind === 'parameter') return device.parameters[field.path]?.value;
+    // The parser admits only the vocabulary's fields; anything else is unknown rather than a property of the record.
+    return isDeviceQueryField(field.name) ? device[field.name] : undefined;
+  },
+  tagsOf: (device) => device.tags,
+  storedKey: storedFieldPath,
+};
 
 function storedNode(node: ParameterNode): StoredParameterNode {
   const stored: StoredParameterNode = { _at: node.learnedAt };

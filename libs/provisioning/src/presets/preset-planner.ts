@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 
+import { evaluateFilter, parseFilter, type FilterExpr } from '@acs/filter';
+
 import type { DeviceRecord } from '../domain/device';
 import type { Preset } from '../domain/preset';
 import type { TaskSpec } from '../domain/task';
-import type { FilterExpr } from '../filter/filter-ast';
-import { evaluateFilter } from '../filter/filter-evaluator';
-import { parseFilter } from '../filter/filter-parser';
+import { DEVICE_FILTER_SHAPE } from '../filter/storedDeviceShape';
 import { TemplateError, renderTemplate } from './template';
 
 // Turns the presets an Inform triggered into the work that would bring the device to their desired state, against
@@ -128,7 +128,7 @@ class PresetPlanner {
       this.unresolved.push({ preset: preset.name, channel: preset.channel, target: 'precondition', needs: [], message: error instanceof Error ? error.message : String(error) });
       return false;
     }
-    return evaluateFilter(expr, this.device);
+    return evaluateFilter(expr, this.device, DEVICE_FILTER_SHAPE);
   }
 
   private collect(preset: Preset): void {
@@ -392,7 +392,7 @@ const filterCache = new Map<string, FilterExpr>();
 function cachedFilter(text: string): FilterExpr {
   let expr = filterCache.get(text);
   if (!expr) {
-    expr = parseFilter(text);
+    expr = parseFilter(text, DEVICE_FILTER_SHAPE);
     // Preconditions are few and stable; the bound only guards against unbounded growth.
     if (filterCache.size >= 1000) filterCache.clear();
     filterCache.set(text, expr);

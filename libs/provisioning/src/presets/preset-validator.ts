@@ -1,7 +1,8 @@
+import { isParameterPath } from '@acs/cwmp';
+import { FilterSyntaxError, parseFilter } from '@acs/filter';
+
 import type { Preset, PresetAction, PresetTrigger } from '../domain/preset';
-import { FilterSyntaxError } from '../filter/filter-syntax-error';
-import { parseFilter } from '../filter/filter-parser';
-import { isStorableParameterPath } from '../filter/storedDeviceShape';
+import { DEVICE_FILTER_SHAPE } from '../filter/storedDeviceShape';
 import type { PresetValue } from './preset-planner';
 import { cronExpressionProblem } from './preset-triggers';
 import { TemplateError, compileTemplate, isTemplate } from './template';
@@ -45,7 +46,7 @@ class PresetValidator {
       if (text !== undefined) {
         precondition = text;
         try {
-          parseFilter(text);
+          parseFilter(text, DEVICE_FILTER_SHAPE);
         } catch (error) {
           if (!(error instanceof FilterSyntaxError)) throw error;
           this.issue(['precondition'], `invalid filter: ${error.message}`);
@@ -246,7 +247,7 @@ class PresetValidator {
   }
 
   private path(text: string, at: Array<string | number>, minSegments: number): boolean {
-    if (!isStorableParameterPath(text) || !/^(Device|InternetGatewayDevice)(\.|$)/.test(text) || text.split('.').length < minSegments) {
+    if (!isParameterPath(text) || !/^(Device|InternetGatewayDevice)(\.|$)/.test(text) || text.split('.').length < minSegments) {
       this.issue(at, `"${text}" is not a parameter path (Device.… or InternetGatewayDevice.…, segments of letters, digits, _ and -)`);
       return false;
     }
@@ -318,7 +319,7 @@ class PresetValidator {
 }
 
 function isRelativePath(name: string): boolean {
-  return isStorableParameterPath(name);
+  return isParameterPath(name);
 }
 
 function describe(raw: unknown): string {

@@ -1,4 +1,7 @@
+import { isParameterPath } from '@acs/cwmp';
+
 import type { DeviceRecord } from '../domain/device';
+import { DEVICE_TEXT_FIELDS, type DeviceTextField } from '../domain/device-fields';
 
 // Values in presets may be templates: `pppoe-{{lower serialNumber}}`, `{{param "Device.DeviceInfo.ModelName"}}`.
 // A dozen lines of grammar, written here because a general template engine (Handlebars, Mustache) would bring
@@ -26,9 +29,9 @@ export class TemplateError extends Error {
   }
 }
 
-/** Device fields a template can name. */
-export const TEMPLATE_FIELDS = ['id', 'oui', 'productClass', 'serialNumber', 'manufacturer', 'rootObject', 'softwareVersion', 'hardwareVersion', 'ip'] as const;
-type TemplateField = (typeof TEMPLATE_FIELDS)[number];
+/** Device fields a template can name: the text ones a filter can name too. */
+export const TEMPLATE_FIELDS: readonly DeviceTextField[] = DEVICE_TEXT_FIELDS;
+type TemplateField = DeviceTextField;
 
 const HELPERS = ['lower', 'upper', 'substr', 'param'] as const;
 type Helper = (typeof HELPERS)[number];
@@ -221,7 +224,8 @@ function checkCall(helper: Helper, args: TemplateExpr[], source: string): Templa
       break;
     case 'param':
       if (args.length !== 1 || args[0].kind !== 'string') bad('takes one "quoted" parameter path, e.g. {{param "Device.DeviceInfo.ModelName"}}');
-      if (args[0].kind === 'string' && !/^[A-Za-z][A-Za-z0-9_-]*(\.(?:[A-Za-z][A-Za-z0-9_-]*|[0-9]+))+$/.test(args[0].value)) {
+      // A full path: a name first (the root object), then at least one more segment.
+      if (args[0].kind === 'string' && !(isParameterPath(args[0].value) && /^[A-Za-z][^.]*\./.test(args[0].value))) {
         bad(`"${args[0].value}" is not a parameter path`);
       }
       break;

@@ -1,9 +1,10 @@
-import { RECENT_EVENTS_KEPT, type DeviceRecord, type InformFacts, type ParameterUpdate } from '../domain';
+import { InvalidParameterPathError, normalizeParameterPath } from '@acs/cwmp';
+
+import { RECENT_EVENTS_KEPT, isDeviceRecordField, type DeviceRecord, type InformFacts, type ParameterUpdate } from '../domain';
 import { DuplicateKeyError, type DocumentCollection, type StoredDocument } from './document-collection';
 import {
   ConcurrentWriteError,
   DeviceNotFoundError,
-  InvalidParameterPathError,
   InvalidQueryError,
   type DeviceFilter,
   type DeviceQuery,
@@ -15,9 +16,7 @@ import {
   PARAMETERS_FIELD,
   NODE_META_KEYS,
   fromStoredDevice,
-  isDeviceField,
   mergeParameterUpdates,
-  normalizeParameterPath,
   parameterUpdateFields,
   storedNodeFields,
   storedParameterField,
@@ -286,7 +285,7 @@ function storedProjection(fields: readonly string[]): string[] {
   const stored = new Set<string>(['_id']);
   for (const field of fields) {
     if (field === 'id' || field === '_id') continue;
-    if (isDeviceField(field)) stored.add(field);
+    if (isDeviceRecordField(field)) stored.add(field);
     else if (field === 'parameters') stored.add(PARAMETERS_FIELD);
     else stored.add(storedParameterField(field));
   }
@@ -301,7 +300,7 @@ function storedSort(sort: ReadonlyArray<readonly [string, number]>): Array<[stri
     if (direction !== 1 && direction !== -1) throw new InvalidQueryError(`sort direction of ${field} must be 1 or -1, got ${direction}`);
     let key: string;
     if (field === 'id' || field === '_id') key = '_id';
-    else if (isDeviceField(field)) key = field;
+    else if (isDeviceRecordField(field)) key = field;
     else key = `${storedParameterField(field)}._v`;
     if (!stored.some(([existing]) => existing === key)) stored.push([key, direction]);
   }

@@ -141,17 +141,6 @@ export interface ProvisioningStore {
   close(): Promise<void>;
 }
 
-/** A parameter path the stored shape cannot hold (empty segment, `$`, characters TR-069 names never contain). */
-export class InvalidParameterPathError extends Error {
-  constructor(
-    readonly path: string,
-    reason: string,
-  ) {
-    super(`invalid parameter path "${path}": ${reason}`);
-    this.name = 'InvalidParameterPathError';
-  }
-}
-
 export class DeviceNotFoundError extends Error {
   constructor(readonly deviceId: string) {
     super(`device ${deviceId} not found`);

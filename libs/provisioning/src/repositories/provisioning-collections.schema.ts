@@ -1,6 +1,8 @@
 import { ServiceCollections } from '@acs/infra-mongo';
 import { Schema } from 'mongoose';
 
+import { DEVICE_RECORD_FIELDS, deviceFieldKind } from '../domain/device-fields';
+
 /*
  * Provisioning's MongoDB collections and every index, each with the query it serves. The repositories write through
  * the driver collection (stored-device.ts describes the shape); these schemas document the shape and carry the
@@ -15,22 +17,10 @@ const options = { versionKey: false, strict: false, minimize: false } as const;
 const deviceSchema = new Schema(
   {
     _id: { type: String, required: true },
-    oui: String,
-    productClass: String,
-    serialNumber: String,
-    manufacturer: String,
-    rootObject: String,
-    softwareVersion: String,
-    hardwareVersion: String,
-    ip: String,
-    connectionRequestUrl: String,
-    udpConnectionRequestAddress: String,
-    connectionRequestUsername: String,
-    connectionRequestPassword: String,
-    registeredAt: Number,
-    lastInform: Number,
-    lastBoot: Number,
-    lastBootstrap: Number,
+    // The record's scalar fields (domain/device-fields.ts): text as String, times as epoch milliseconds.
+    ...Object.fromEntries(
+      DEVICE_RECORD_FIELDS.filter((f) => deviceFieldKind(f) !== 'list').map((f) => [f, deviceFieldKind(f) === 'time' ? Number : String]),
+    ),
     recentEvents: [{ _id: false, at: Number, codes: [String] }],
     tags: [String],
     /** The parameter tree: one nested key per path segment, nodes { _v, _t, _w, _o, _at }. */

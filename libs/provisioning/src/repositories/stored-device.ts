@@ -1,16 +1,13 @@
-import type { DeviceRecord, ParameterNode, ParameterUpdate } from '../domain';
-import {
-  fromStoredDevice as fromStoredDeviceShape,
-  isStorableParameterPath,
-  toStoredDevice as toStoredDeviceShape,
-  type StoredDevice,
-} from '../filter/storedDeviceShape';
-import { InvalidParameterPathError } from './ports';
+import { normalizeParameterPath, parameterPathSegments } from '@acs/cwmp';
+
+import { DEVICE_RECORD_FIELDS, type DeviceRecord, type ParameterNode, type ParameterUpdate } from '../domain';
+import { fromStoredDevice as fromStoredDeviceShape, toStoredDevice as toStoredDeviceShape, type StoredDevice } from '../filter/storedDeviceShape';
 
 /**
  * How a device is stored, in MongoDB and in the embedded store alike. The shape and its converters are defined once,
  * beside the filter compiler that queries it (filter/storedDeviceShape.ts); this module adds what the repositories
- * need to write it piecemeal:
+ * need to write it piecemeal. Which paths may be stored is the protocol's rule (@acs/cwmp parameterPathSegments,
+ * throwing InvalidParameterPathError), so nothing is stored that a filter cannot find:
  *
  * ```
  * { _id: 'OUI-Class-Serial', oui, productClass, serialNumber, manufacturer, rootObject, softwareVersion, …,
@@ -34,63 +31,6 @@ export const PARAMETERS_FIELD = 'p';
 
 /** Meta keys of a stored node (`_`-prefixed: never a storable path segment). */
 export const NODE_META_KEYS: ReadonlySet<string> = new Set(['_v', '_t', '_w', '_o', '_at']);
-
-/** Device fields stored as top-level fields under the same name (`id` is `_id`). */
-export const DEVICE_FIELDS = [
-  'oui',
-  'productClass',
-  'serialNumber',
-  'manufacturer',
-  'rootObject',
-  'softwareVersion',
-  'hardwareVersion',
-  'ip',
-  'connectionRequestUrl',
-  'udpConnectionRequestAddress',
-  'connectionRequestUsername',
-  'connectionRequestPassword',
-  'registeredAt',
-  'lastInform',
-  'lastBoot',
-  'lastBootstrap',
-  'recentEvents',
-  'tags',
-] as const satisfies ReadonlyArray<Exclude<keyof DeviceRecord, 'id' | 'parameters'>>;
-
-const DEVICE_FIELD_SET: ReadonlySet<string> = new Set(DEVICE_FIELDS);
-
-export function isDeviceField(name: string): name is (typeof DEVICE_FIELDS)[number] {
-  return DEVICE_FIELD_SET.has(name);
-}
-
-/** Names nedb's dotted-path walk would resolve on the prototype chain (the shared rule lets them through). */
-const OBJECT_BUILTINS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * The path's segments, or InvalidParameterPathError. A trailing dot (CWMP object notation) is accepted. A path is
- * storable exactly when the filter language can address it (isStorableParameterPath: TR-106 names and instance
- * numbers), so nothing is stored that a filter cannot find.
- */
-export function parameterSegments(path: string): string[] {
-  const trimmed = path.endsWith('.') ? path.slice(0, -1) : path;
-  if (trimmed === '') throw new InvalidParameterPathError(path, 'empty path');
-  const segments = trimmed.split('.');
-  for (const segment of segments) {
-    if (segment === '') throw new InvalidParameterPathError(path, 'empty segment');
-    if (segment.includes('$')) throw new InvalidParameterPathError(path, 'contains "$"');
-    // nedb walks dotted paths with plain property access: these would write into Object.prototype or Object.
-    if (OBJECT_BUILTINS.has(segment)) throw new InvalidParameterPathError(path, `segment "${segment}" is not a TR-069 name`);
-  }
-  if (!isStorableParameterPath(trimmed)) {
-    throw new InvalidParameterPathError(path, 'each segment must be a TR-106 name (a letter first, then letters, digits, "_", "-") or an instance number');
-  }
-  return segments;
-}
-
-/** `Device.IP.` → `Device.IP` after validation. */
-export function normalizeParameterPath(path: string): string {
-  return parameterSegments(path).join('.');
-}
 
 /** The stored field of a parameter node: `p.Device.IP`. */
 export function storedParameterField(path: string): string {
@@ -143,7 +83,7 @@ export function treeOf(nodes: Iterable<[string, ParameterNode | ParameterUpdate,
   const root: StoredTree = {};
   for (const [path, node, at] of nodes) {
     let current = root;
-    for (const segment of parameterSegments(path)) {
+    for (const segment of parameterPathSegments(path)) {
       const child = current[segment];
       if (child === undefined) current[segment] = {};
       current = current[segment] as StoredTree;
@@ -156,7 +96,7 @@ export function treeOf(nodes: Iterable<[string, ParameterNode | ParameterUpdate,
 /** The subtree at `path` of a stored tree (a document read with a projection on it), or undefined. */
 export function subtreeAt(tree: unknown, path: string): unknown {
   let current: unknown = tree;
-  for (const segment of parameterSegments(path)) {
+  for (const segment of parameterPathSegments(path)) {
     if (current === null || typeof current !== 'object') return undefined;
     current = (current as StoredTree)[segment];
   }
@@ -174,7 +114,7 @@ export function toStoredDevice(device: DeviceRecord): StoredDevice {
  */
 export function fromStoredDevice(doc: Record<string, unknown>): DeviceRecord {
   const device = fromStoredDeviceShape(doc as unknown as StoredDevice) as unknown as Record<string, unknown>;
-  for (const field of DEVICE_FIELDS) {
+  for (const field of DEVICE_RECORD_FIELDS) {
     if (doc[field] === undefined || doc[field] === null) delete device[field];
   }
   return device as unknown as DeviceRecord;

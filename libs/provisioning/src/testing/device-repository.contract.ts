@@ -1,5 +1,7 @@
+import { InvalidParameterPathError } from '@acs/cwmp';
+
 import type { DeviceRecord, ParameterUpdate } from '../domain';
-import { DeviceNotFoundError, InvalidParameterPathError, InvalidQueryError, type DeviceRepository } from '../repositories/ports';
+import { DeviceNotFoundError, InvalidQueryError, type DeviceRepository } from '../repositories/ports';
 import { readDeviceModelCsv, sharedMaterialPresent, TPLINK_EX220_DUMP } from './device-model-csv';
 import { concurrentWritesIt, sampleInform, useStoreSubject, type ProvisioningStoreFactory } from './store-subject';
 

@@ -1,7 +1,7 @@
 import { type FieldRef, type FilterExpr, type Literal, equalityForms, globToRegExp } from './filter-ast';
-import { storedFieldPath } from './storedDeviceShape';
+import type { FilterStoredShape } from './filter-shape';
 
-// Compiles a filter to a query document on the stored device shape (storedDeviceShape.ts), using only operators that
+// Compiles a filter to a query document on a stored shape (the keys come from FilterStoredShape), using only operators that
 // MongoDB, FerretDB 1.24 and nedb all implement alike: $and, $or, $in, $nin, $lt/$lte/$gt/$gte, $exists, $regex.
 //
 // Negation is the one thing they do not share: MongoDB and FerretDB negate a whole condition with $nor and have no
@@ -16,13 +16,20 @@ export interface FilterCompileOptions {
   dialect?: 'mongodb' | 'nedb';
 }
 
-/** A query document selecting the stored devices `evaluateFilter(expr, device)` accepts. */
-export function compileFilterToMongo(expr: FilterExpr, options: FilterCompileOptions = {}): MongoQuery {
-  return new FilterMongoCompiler(options.dialect ?? 'mongodb').compile(expr);
+/** A query document selecting the stored documents `evaluateFilter(expr, document, shape)` accepts. */
+export function compileFilterToMongo(expr: FilterExpr, shape: FilterStoredShape, options: FilterCompileOptions = {}): MongoQuery {
+  return new FilterMongoCompiler(shape, options.dialect ?? 'mongodb').compile(expr);
 }
 
 class FilterMongoCompiler {
-  constructor(private readonly dialect: 'mongodb' | 'nedb') {}
+  private readonly tagsKey: string;
+
+  constructor(
+    private readonly shape: FilterStoredShape,
+    private readonly dialect: 'mongodb' | 'nedb',
+  ) {
+    this.tagsKey = shape.storedKey({ kind: 'tag' });
+  }
 
   compile(expr: FilterExpr): MongoQuery {
     switch (expr.kind) {
@@ -39,14 +46,14 @@ class FilterMongoCompiler {
       case 'in': {
         const forms = expr.values.flatMap(equalityForms);
         if (expr.field.kind === 'tag') {
-          const member = { tags: { $in: forms } };
+          const member = { [this.tagsKey]: { $in: forms } };
           return expr.negated ? this.negate(member) : member;
         }
-        const key = storedFieldPath(expr.field);
+        const key = this.shape.storedKey(expr.field);
         return expr.negated ? { [key]: { $nin: forms, $exists: true } } : { [key]: { $in: forms } };
       }
       case 'like': {
-        const key = storedFieldPath(expr.field);
+        const key = this.shape.storedKey(expr.field);
         const matches = { [key]: { $regex: globToRegExp(expr.pattern) } };
         if (!expr.negated) return matches;
         if (expr.field.kind === 'tag') return this.negate(matches);
@@ -58,9 +65,9 @@ class FilterMongoCompiler {
   }
 
   private compare(expr: Extract<FilterExpr, { kind: 'compare' }>): MongoQuery {
-    const key = storedFieldPath(expr.field);
+    const key = this.shape.storedKey(expr.field);
     if (expr.field.kind === 'tag') {
-      const member = { tags: equalsQuery(expr.value) };
+      const member = { [this.tagsKey]: equalsQuery(expr.value) };
       return expr.operator === '=' ? member : this.negate(member);
     }
     switch (expr.operator) {
@@ -82,7 +89,7 @@ class FilterMongoCompiler {
 
   private isNull(field: FieldRef, negated: boolean): MongoQuery {
     // An empty tag list counts as "no tag": test for a first element rather than for the array itself.
-    const key = field.kind === 'tag' ? 'tags.0' : storedFieldPath(field);
+    const key = field.kind === 'tag' ? `${this.tagsKey}.0` : this.shape.storedKey(field);
     return { [key]: { $exists: negated } };
   }
 

@@ -1,13 +1,7 @@
-import {
-  DEVICE_FIELDS,
-  type ComparisonOperator,
-  type DeviceField,
-  type FieldRef,
-  type FilterExpr,
-  type Literal,
-  fieldName,
-  isTimeField,
-} from './filter-ast';
+import { isPathSegment } from '@acs/cwmp';
+
+import { type ComparisonOperator, type FieldRef, type FilterExpr, type Literal, fieldName } from './filter-ast';
+import type { FilterVocabulary } from './filter-shape';
 import { FilterSyntaxError } from './filter-syntax-error';
 
 // A hand-written recursive-descent parser: the language is a dozen tokens, and error messages that name the
@@ -28,20 +22,25 @@ const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'LIKE', 'IN', 'IS', 'NULL', 'TRUE'
 const COMPARISON_OPERATORS: readonly string[] = ['=', '!=', '<', '<=', '>', '>='];
 const OPERATOR_CHOICES = ['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'NOT LIKE', 'IN', 'NOT IN', 'IS NULL', 'IS NOT NULL'];
 const VALUE_CHOICES = ['a "string"', 'a number', 'true', 'false'];
-const FIELD_CHOICES = ['a device field', 'tag', 'a parameter path', 'NOT', '('];
-const PATH_SEGMENT = /^(?:[A-Za-z][A-Za-z0-9_-]*|[0-9]+)$/;
+const FIELD_CHOICES = ['a field', 'tag', 'a parameter path', 'NOT', '('];
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
-/** Parses a filter expression (docs/filter-language.md). Whitespace only, or an empty string, matches every device. */
-export function parseFilter(text: string): FilterExpr {
-  return new FilterParser(text).parse();
+/**
+ * Parses a filter expression (docs/filter-language.md) over the fields `vocabulary` names. Whitespace only, or an
+ * empty string, matches every document. Throws FilterSyntaxError.
+ */
+export function parseFilter(text: string, vocabulary: FilterVocabulary): FilterExpr {
+  return new FilterParser(text, vocabulary).parse();
 }
 
 class FilterParser {
   private readonly tokens: Token[];
   private index = 0;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly vocabulary: FilterVocabulary,
+  ) {
     this.tokens = tokenize(text);
   }
 
@@ -127,7 +126,7 @@ class FilterParser {
     const keyword = this.peek();
     if (this.isKeyword(keyword, 'LIKE')) {
       this.index++;
-      if (isTimeField(field)) throw this.error(`${fieldName(field)} is a time: compare it with <, <=, >, >= or =, not LIKE`, keyword, ['<', '<=', '>', '>=', '=']);
+      if (this.isTimeField(field)) throw this.error(`${fieldName(field)} is a time: compare it with <, <=, >, >= or =, not LIKE`, keyword, ['<', '<=', '>', '>=', '=']);
       const patternToken = this.peek();
       if (patternToken.type !== 'string') throw this.error(`LIKE takes a "quoted" pattern (* any characters, ? one), found ${describe(patternToken)}`, patternToken, ['a "pattern"']);
       this.index++;
@@ -158,27 +157,22 @@ class FilterParser {
   private parseField(): FieldRef {
     const token = this.peek();
     if (token.type !== 'word' || KEYWORDS.has(token.text.toUpperCase())) {
-      throw this.error(`Expected a condition (a device field, tag or a parameter path), found ${describe(token)}`, token, FIELD_CHOICES);
+      throw this.error(`Expected a condition (a field, tag or a parameter path), found ${describe(token)}`, token, FIELD_CHOICES);
     }
     this.index++;
     const name = token.text;
     if (!name.includes('.')) {
       if (name === 'tag') return { kind: 'tag' };
-      if ((DEVICE_FIELDS as readonly string[]).includes(name)) return { kind: 'device', name: name as DeviceField };
+      const { fields, examplePath } = this.vocabulary;
+      if (fields.includes(name)) return { kind: 'device', name };
       const lower = name.toLowerCase();
       const near =
-        lower === 'tags'
-          ? 'tag'
-          : [...DEVICE_FIELDS, 'tag'].find((f) => f.toLowerCase() === lower || (lower.length >= 3 && f.toLowerCase().startsWith(lower)));
+        lower === 'tags' ? 'tag' : [...fields, 'tag'].find((f) => f.toLowerCase() === lower || (lower.length >= 3 && f.toLowerCase().startsWith(lower)));
       if (near) throw this.error(`Unknown field "${name}": did you mean "${near}"?`, token, [near]);
-      throw this.error(
-        `Unknown field "${name}": expected one of ${DEVICE_FIELDS.join(', ')}, tag, or a parameter path such as Device.DeviceInfo.SoftwareVersion`,
-        token,
-        FIELD_CHOICES,
-      );
+      throw this.error(`Unknown field "${name}": expected one of ${fields.join(', ')}, tag, or a parameter path such as ${examplePath}`, token, FIELD_CHOICES);
     }
     if (name.endsWith('.')) throw this.error(`"${name}" names an object: a filter compares a parameter's value, so drop the trailing dot and name a parameter`, token, ['a parameter path']);
-    const bad = name.split('.').find((segment) => !PATH_SEGMENT.test(segment));
+    const bad = name.split('.').find((segment) => !isPathSegment(segment));
     if (bad !== undefined) {
       throw this.error(`"${name}" is not a parameter path: segment "${bad}" must be a name starting with a letter or an instance number`, token, ['a parameter path']);
     }
@@ -198,7 +192,7 @@ class FilterParser {
       throw this.error(`Expected a value (${VALUE_CHOICES.join(', ')}), found ${describe(token)}`, token, VALUE_CHOICES);
     }
     this.index++;
-    if (isTimeField(field)) {
+    if (this.isTimeField(field)) {
       if (typeof value === 'boolean') throw this.error(`${fieldName(field)} is a time: compare it with an ISO 8601 timestamp or epoch milliseconds`, token, ['a "timestamp"', 'a number']);
       if (typeof value === 'string') return this.timestamp(value, token, field);
     }
@@ -213,6 +207,10 @@ class FilterParser {
       throw this.error(`${fieldName(field)} is a time: "${text}" is not an ISO 8601 timestamp like "2024-05-01T12:00:00Z"`, token, ['a "timestamp"', 'a number']);
     }
     return ms;
+  }
+
+  private isTimeField(field: FieldRef): boolean {
+    return field.kind === 'device' && this.vocabulary.timeFields.includes(field.name);
   }
 
   private peek(): Token {

@@ -1,31 +1,14 @@
-// The parsed form of a device filter (docs/filter-language.md). Produced by parseFilter, consumed by evaluateFilter
-// and compileFilterToMongo, which must agree on every node's meaning.
-
-/** Device record fields a filter can name directly (besides `tag` and parameter paths). */
-export const DEVICE_FIELDS = [
-  'id',
-  'oui',
-  'productClass',
-  'serialNumber',
-  'manufacturer',
-  'rootObject',
-  'softwareVersion',
-  'hardwareVersion',
-  'ip',
-  'registeredAt',
-  'lastInform',
-  'lastBoot',
-  'lastBootstrap',
-] as const;
-
-export type DeviceField = (typeof DEVICE_FIELDS)[number];
-
-/** Fields holding epoch milliseconds; a filter may compare them with ISO 8601 timestamps. */
-export const TIME_FIELDS: ReadonlySet<DeviceField> = new Set<DeviceField>(['registeredAt', 'lastInform', 'lastBoot', 'lastBootstrap']);
+// The parsed form of a filter (docs/filter-language.md). Produced by parseFilter, consumed by evaluateFilter and
+// compileFilterToMongo, which must agree on every node's meaning. Nothing here knows which documents are filtered:
+// the fields that exist and where they are stored come from a FilterShape (filter-shape.ts).
 
 export type FieldRef =
-  | { kind: 'device'; name: DeviceField }
-  /** The device's tag set: `tag = "x"` is membership. */
+  /**
+   * A named field of the document, one of its shape's `fields` (`serialNumber`, `version`…). The kind is `device`
+   * because devices were the first documents filtered; it means "a top-level field" for every shape.
+   */
+  | { kind: 'device'; name: string }
+  /** The document's tag set: `tag = "x"` is membership. */
   | { kind: 'tag' }
   /** A parameter's value, by full path without a trailing dot. */
   | { kind: 'parameter'; path: string };
@@ -35,7 +18,7 @@ export type Literal = string | number | boolean;
 export type ComparisonOperator = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
 export type FilterExpr =
-  /** The empty filter: every device. */
+  /** The empty filter: every document. */
   | { kind: 'all' }
   | { kind: 'and'; operands: FilterExpr[] }
   | { kind: 'or'; operands: FilterExpr[] }
@@ -45,10 +28,6 @@ export type FilterExpr =
   /** `pattern` is the glob as written (`*` any run, `?` one character, `\` escapes the next character). */
   | { kind: 'like'; field: FieldRef; pattern: string; negated: boolean }
   | { kind: 'null'; field: FieldRef; negated: boolean };
-
-export function isTimeField(field: FieldRef): boolean {
-  return field.kind === 'device' && TIME_FIELDS.has(field.name);
-}
 
 /**
  * The values a literal is equal to. Devices report the same value as a number (xsd:int) or a string (xsd:string)
@@ -86,6 +65,9 @@ export function globToRegExp(pattern: string): RegExp {
 function escapeRegExpChar(c: string): string {
   return /[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
 }
+
+/** A field whose value is read as a scalar: a named field or a parameter (the tag set is not one). */
+export type ValueFieldRef = Exclude<FieldRef, { kind: 'tag' }>;
 
 /** A human-readable name of a field, for messages. */
 export function fieldName(field: FieldRef): string {
