@@ -41,6 +41,7 @@ export {
   parentPath,
   pathSegments,
   rootObjectOf,
+  withoutTrailingDot,
   type RootObject,
 } from './parameter-path';
 export { ACS_REQUEST_KINDS, ACS_RESPONSE_KINDS, CPE_REQUEST_KINDS, CPE_RESPONSE_KINDS, isAcsRequest } from './message-kinds';

@@ -29,6 +29,11 @@ export function isObjectPath(name: string): boolean {
   return name.endsWith('.');
 }
 
+/** The path without the trailing dot of object notation: `Device.IP.` → `Device.IP` (the form the ACS stores). */
+export function withoutTrailingDot(name: string): string {
+  return isObjectPath(name) ? name.slice(0, -1) : name;
+}
+
 /** Segments without the trailing empty one of an object path: `Device.IP.` → ['Device', 'IP']. No validation. */
 export function pathSegments(name: string): string[] {
   if (name === '') return [];
@@ -61,7 +66,7 @@ export function isPathSegment(segment: string): boolean {
  * start at a root object (presets name paths relative to one).
  */
 export function parameterPathProblem(path: string): string | null {
-  const trimmed = isObjectPath(path) ? path.slice(0, -1) : path;
+  const trimmed = withoutTrailingDot(path);
   if (trimmed === '') return 'empty path';
   for (const segment of trimmed.split('.')) {
     if (segment === '') return 'empty segment';

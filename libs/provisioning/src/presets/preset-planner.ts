@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { withoutTrailingDot } from '@acs/cwmp';
 import { evaluateFilter, parseFilter, type FilterExpr } from '@acs/filter';
 
 import type { DeviceRecord } from '../domain/device';
@@ -145,7 +146,7 @@ class PresetPlanner {
       } else if ('removeTags' in action) {
         for (const tag of action.removeTags) claim(this.tagClaims, tag, { preset, value: false });
       } else if ('refresh' in action) {
-        this.refreshes.push({ path: stripDot(action.refresh), preset });
+        this.refreshes.push({ path: withoutTrailingDot(action.refresh), preset });
       } else if ('reboot' in action) {
         this.reboots.push(preset);
       } else {
@@ -163,7 +164,7 @@ class PresetPlanner {
   }
 
   private collectInstances(preset: Preset, wish: Extract<Preset['actions'][number], { ensureInstances: unknown }>['ensureInstances']): void {
-    const object = stripDot(wish.object);
+    const object = withoutTrailingDot(wish.object);
     const rendered: Array<Record<string, PresetValue>> = [];
     for (const instance of wish.instances) {
       const values: Record<string, PresetValue> = {};
@@ -373,10 +374,6 @@ function claim(claims: Map<string, Claim[]>, key: string, entry: Claim): void {
   const list = claims.get(key);
   if (list) list.push(entry);
   else claims.set(key, [entry]);
-}
-
-function stripDot(path: string): string {
-  return path.endsWith('.') ? path.slice(0, -1) : path;
 }
 
 function compareText(a: string, b: string): number {

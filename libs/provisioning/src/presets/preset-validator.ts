@@ -1,4 +1,4 @@
-import { isParameterPath } from '@acs/cwmp';
+import { isParameterPath, pathSegments, rootObjectOf } from '@acs/cwmp';
 import { FilterSyntaxError, parseFilter } from '@acs/filter';
 
 import type { Preset, PresetAction, PresetTrigger } from '../domain/preset';
@@ -247,7 +247,7 @@ class PresetValidator {
   }
 
   private path(text: string, at: Array<string | number>, minSegments: number): boolean {
-    if (!isParameterPath(text) || !/^(Device|InternetGatewayDevice)(\.|$)/.test(text) || text.split('.').length < minSegments) {
+    if (!isParameterPath(text) || rootObjectOf(text) === null || pathSegments(text).length < minSegments) {
       this.issue(at, `"${text}" is not a parameter path (Device.… or InternetGatewayDevice.…, segments of letters, digits, _ and -)`);
       return false;
     }
