@@ -67,6 +67,8 @@ const sources: Source[] = [
   ]),
   { filePath: useCase('mongoose-subpath'), text: "import { Schema } from 'mongoose/lib/schema';\n\nexport const schema = Schema;\n" },
   { filePath: useCase('ports'), text: "import { InProcessEventBus } from '@acs/platform';\n\nexport const bus = InProcessEventBus;\n" },
+  { filePath: useCase('filter'), text: "import { parseFilter } from '@acs/filter';\n\nexport const parse = parseFilter;\n" },
+  { filePath: 'libs/filter/src/platform.fixture.ts', text: "import { ValidationError } from '@acs/platform';\n\nexport const error = ValidationError;\n" },
 ];
 
 let results: Map<string, LintMessage[]>;
@@ -117,4 +119,11 @@ it('refuses a driver subpath too', () => {
 
 it('lets a domain file use the ports of libs/platform', () => {
   expect(messagesOf(useCase('ports'))).toEqual([]);
+});
+
+it('lets a domain file use a library (the filter language), and keeps the library to the protocol alone', () => {
+  expect(messagesOf(useCase('filter'))).toEqual([]);
+  expect(boundaryErrors('libs/filter/src/platform.fixture.ts')).toEqual([
+    expect.objectContaining({ message: 'A project tagged with "type:library" can only depend on libs tagged with "type:protocol"' }),
+  ]);
 });
