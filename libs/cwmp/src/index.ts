@@ -34,7 +34,6 @@ export {
   InvalidParameterPathError,
   isObjectPath,
   isParameterPath,
-  isPathSegment,
   normalizeParameterPath,
   parameterPathProblem,
   parameterPathSegments,

@@ -56,11 +56,6 @@ export function rootObjectOf(name: string): RootObject | null {
   return root === 'Device' || root === 'InternetGatewayDevice' ? root : null;
 }
 
-/** Whether one segment of a path is a TR-106 name or an instance number. */
-export function isPathSegment(segment: string): boolean {
-  return NAME_OR_INSTANCE.test(segment) && !OBJECT_BUILTINS.has(segment);
-}
-
 /**
  * Why `path` is not a valid path, or null when it is. A trailing dot (object notation) is accepted; the path need not
  * start at a root object (presets name paths relative to one).

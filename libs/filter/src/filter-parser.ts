@@ -1,4 +1,4 @@
-import { isPathSegment } from '@acs/cwmp';
+import { parameterPathProblem } from '@acs/cwmp';
 
 import { type ComparisonOperator, type FieldRef, type FilterExpr, type Literal, fieldName } from './filter-ast';
 import type { FilterVocabulary } from './filter-shape';
@@ -172,10 +172,8 @@ class FilterParser {
       throw this.error(`Unknown field "${name}": expected one of ${fields.join(', ')}, tag, or a parameter path such as ${examplePath}`, token, FIELD_CHOICES);
     }
     if (name.endsWith('.')) throw this.error(`"${name}" names an object: a filter compares a parameter's value, so drop the trailing dot and name a parameter`, token, ['a parameter path']);
-    const bad = name.split('.').find((segment) => !isPathSegment(segment));
-    if (bad !== undefined) {
-      throw this.error(`"${name}" is not a parameter path: segment "${bad}" must be a name starting with a letter or an instance number`, token, ['a parameter path']);
-    }
+    const problem = parameterPathProblem(name);
+    if (problem !== null) throw this.error(`"${name}" is not a parameter path: ${problem}`, token, ['a parameter path']);
     return { kind: 'parameter', path: name };
   }
 
