@@ -5,7 +5,8 @@ import { fromStoredDevice as fromStoredDeviceShape, toStoredDevice as toStoredDe
 
 /**
  * How a device is stored, in MongoDB and in the embedded store alike. The shape and its converters are defined once,
- * beside the filter compiler that queries it (filter/storedDeviceShape.ts); this module adds what the repositories
+ * in filter/storedDeviceShape.ts, which also tells the filter language (@acs/filter) where each field is stored;
+ * this module adds what the repositories
  * need to write it piecemeal. Which paths may be stored is the protocol's rule (@acs/cwmp parameterPathSegments,
  * throwing InvalidParameterPathError), so nothing is stored that a filter cannot find:
  *
@@ -103,7 +104,7 @@ export function subtreeAt(tree: unknown, path: string): unknown {
   return current;
 }
 
-/** The stored document of a device (the filter helper's converter: one definition of the shape). */
+/** The stored document of a device (storedDeviceShape's converter: one definition of the shape). */
 export function toStoredDevice(device: DeviceRecord): StoredDevice {
   return toStoredDeviceShape(device);
 }
