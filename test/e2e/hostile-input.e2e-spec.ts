@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { acsV1 } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
 import { buildEnvelope, parseEnvelope } from '@acs/cwmp';
+import { call, collect, NbiChannel, type AcsV1Clients } from './nbi/support/nbi-client';
+import { bootstrapToken } from './nbi/support/standalone-with-cpe';
 import { metric, startApp, type RunningApp } from './support/processes';
 
 interface RawReply {
@@ -36,14 +39,19 @@ const ENVELOPE_OPEN =
 /** Every kind of hostile input gets a 4xx or a CWMP fault quickly, and the next CPE is served as usual. */
 describe('hostile input against the standalone gateway', () => {
   let app: RunningApp;
+  let channel: NbiChannel;
+  let api: AcsV1Clients;
   let serial = 0;
 
   beforeAll(async () => {
     // No provisioning work for new devices: the "next CPE" must see the plain Inform / 204 exchange.
     app = await startApp('standalone', { ACS_MAX_BODY_BYTES: String(4 * 1024 * 1024), ACS_MANAGE_CR_CREDENTIALS: 'false' });
+    channel = new NbiChannel(app.nbiAddress);
+    api = channel.clients(await bootstrapToken(app));
   }, 30_000);
 
   afterAll(async () => {
+    channel?.close();
     expect(await app?.stop()).toBe(0);
   });
 
@@ -126,20 +134,47 @@ describe('hostile input against the standalone gateway', () => {
 
   it('ends the session on a wrong cwmp:ID and runs the item again in the next session', async () => {
     const deviceId = 'A1B2C3-Odd-W1';
-    const enqueue = await fetch(`${app.mgmtUrl}/v0/devices/${deviceId}/work`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ rpc: { kind: 'GetRPCMethods' } }),
-    });
-    expect(enqueue.status).toBe(201);
+    // A task needs a device the ACS knows: a first, ordinary session registers it.
+    const first = await post(app.cwmpUrl, Buffer.from(informXml(deviceId)));
+    expect(first.status).toBe(200);
+    expect((await post(app.cwmpUrl, Buffer.alloc(0), { Cookie: String(first.headers['set-cookie']).split(';')[0] })).status).toBe(204);
+    const { task } = await call(
+      api.tasks.createTask.bind(api.tasks),
+      acsV1.CreateTaskRequest.fromPartial({
+        deviceId,
+        spec: { kind: { $case: 'getParameterValues', getParameterValues: { parameterNames: ['Device.DeviceInfo.SoftwareVersion'] } } },
+      }),
+    );
+    expect(task?.workItemIds).toHaveLength(1);
+
     const open = await post(app.cwmpUrl, Buffer.from(informXml(deviceId)));
     const cookie = String(open.headers['set-cookie']).split(';')[0];
     const rpc = await post(app.cwmpUrl, Buffer.alloc(0), { Cookie: cookie });
-    expect(parseEnvelope(rpc.body)!.body.kind).toBe('GetRPCMethods');
-    const wrong = await post(app.cwmpUrl, Buffer.from(buildEnvelope({ kind: 'GetRPCMethodsResponse', methodList: [] }, { id: 'not-it' }, '1.0')), { Cookie: cookie });
+    expect(parseEnvelope(rpc.body)!.body.kind).toBe('GetParameterValues');
+    const wrong = await post(app.cwmpUrl, Buffer.from(buildEnvelope({ kind: 'GetParameterValuesResponse', parameterList: [] }, { id: 'not-it' }, '1.0')), { Cookie: cookie });
     expect(wrong.status).toBe(400);
-    const queued = (await (await fetch(`${app.mgmtUrl}/v0/devices/${deviceId}/work`)).json()) as unknown[];
-    expect(queued).toHaveLength(1);
+    // The item went back to the device's queue: the task still waits on it.
+    const { task: waiting } = await call(api.tasks.getTask.bind(api.tasks), acsV1.GetTaskRequest.fromPartial({ taskId: task!.id }));
+    expect(waiting?.status).toBe(acsV1.TaskStatus.TASK_STATUS_DISPATCHED);
+    expect(waiting?.workItemIds).toEqual(task?.workItemIds);
+
+    // The next session sends it again, and this time its answer ends the task.
+    const watch = collect(
+      api.tasks.watchTask(acsV1.WatchTaskRequest.fromPartial({ taskId: task!.id }), { deadline: Date.now() + 20_000 }),
+      (update) => update.task?.status === acsV1.TaskStatus.TASK_STATUS_DONE,
+      20_000,
+    );
+    const again = await post(app.cwmpUrl, Buffer.from(informXml(deviceId)));
+    const againCookie = String(again.headers['set-cookie']).split(';')[0];
+    const resent = parseEnvelope((await post(app.cwmpUrl, Buffer.alloc(0), { Cookie: againCookie })).body)!;
+    expect(resent.body.kind).toBe('GetParameterValues');
+    const answer = buildEnvelope(
+      { kind: 'GetParameterValuesResponse', parameterList: [{ name: 'Device.DeviceInfo.SoftwareVersion', value: { type: 'string', value: '1.0' } }] },
+      { id: resent.header.id },
+      '1.0',
+    );
+    expect((await post(app.cwmpUrl, Buffer.from(answer), { Cookie: againCookie })).status).toBe(204);
+    expect((await watch).at(-1)?.task?.status).toBe(acsV1.TaskStatus.TASK_STATUS_DONE);
   });
 });
 

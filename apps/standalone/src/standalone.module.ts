@@ -3,8 +3,6 @@ import { GatewayModule, type GatewayConfig } from '@acs/gateway';
 import { PlatformModule, type Logger, type PlatformAdapters } from '@acs/platform';
 import { NbiModule, type NbiOptions } from '@acs/nbi';
 import { ProvisioningModule, type ProvisioningConfig, type ProvisioningStore } from '@acs/provisioning';
-import { EventTap } from './event-tap';
-import { WorkQueueController } from './work-queue.controller';
 
 /** Every module of the ACS in one process, on in-process adapters and the embedded store. */
 @Module({})
@@ -26,8 +24,6 @@ export class StandaloneModule {
         ProvisioningModule.forRoot({ store: options.store, config: options.provisioning }),
         ...(options.nbi ? [NbiModule.forRoot(options.nbi)] : []),
       ],
-      controllers: [WorkQueueController],
-      providers: [EventTap],
     };
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { SimulatedCpe } from '@acs/cpe-sim';
+import { ConnectionRequestListener, type SimulatedCpe } from '@acs/cpe-sim';
 
 import { REPO_ROOT, type RunningApp } from '../support/processes';
 import { startStandaloneWithCpe } from './support/standalone-with-cpe';
@@ -14,6 +14,36 @@ interface CliRun {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * Answers connection requests at once, like the CPE's own listener, but while held keeps the CPE from connecting
+ * until released: a device slow to call back, so a test sees a task wait for it however fast this machine is.
+ */
+type ConnectionRequestTarget = Parameters<ConnectionRequestListener['register']>[1];
+
+class HeldConnectionRequests extends ConnectionRequestListener {
+  private held?: Promise<void>;
+
+  /** Holds the sessions of the connection requests from now on; the function returned releases them. */
+  hold(): () => void {
+    let release!: () => void;
+    this.held = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
+  override register(path: string, target: ConnectionRequestTarget): void {
+    super.register(path, {
+      credentials: () => target.credentials(),
+      onConnectionRequest: () => {
+        if (this.held) void this.held.then(() => target.onConnectionRequest());
+        else target.onConnectionRequest();
+      },
+    });
+  }
 }
 
 /** Presets no device matches (so no session is disturbed), in two files, one of them with two documents. */
@@ -50,33 +80,51 @@ describe('acsctl (standalone)', () => {
   let acs: RunningApp;
   let tokenFile: string;
   let cpe: SimulatedCpe;
+  const connectionRequests = new HeldConnectionRequests({ host: '127.0.0.1', port: 0 });
 
-  function acsctl(args: string[], withToken = true): Promise<CliRun> {
+  /** `onStderr` sees standard error as it comes, for a test that acts on the CLI's progress. */
+  function acsctl(args: string[], withToken = true, onStderr?: (text: string) => void): Promise<CliRun> {
     const env: NodeJS.ProcessEnv = { ...process.env, ACSCTL_SERVER: acs.nbiAddress };
     delete env.ACSCTL_TOKEN;
     delete env.ACSCTL_TOKEN_FILE;
     if (withToken) env.ACSCTL_TOKEN_FILE = tokenFile;
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { cwd: dir, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const child = execFile(process.execPath, [CLI, ...args], { cwd: dir, env, timeout: 60_000 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
       });
+      if (onStderr) {
+        let seen = '';
+        child.stderr!.on('data', (chunk: Buffer | string) => onStderr((seen += chunk.toString())));
+      }
     });
   }
 
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node tools/build.mjs\` first`);
-    ({ acs, tokenFile, cpe } = await startStandaloneWithCpe({ oui: 'E2E0C1', productClass: 'CliRouter', serialPrefix: 'CLI' }));
+    await connectionRequests.listen();
+    ({ acs, tokenFile, cpe } = await startStandaloneWithCpe({
+      oui: 'E2E0C1',
+      productClass: 'CliRouter',
+      serialPrefix: 'CLI',
+      connectionRequestListener: connectionRequests,
+    }));
   }, 90_000);
 
   afterAll(async () => {
     await cpe?.stop();
+    await connectionRequests.close();
     await acs?.stop();
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it('runs a task with --wait: progress on stderr, the read value on stdout, exit 0', async () => {
-    const result = await acsctl(['tasks', 'create', cpe.deviceId, 'get', 'Device.DeviceInfo.SoftwareVersion', '--connection-request', '--wait', '--timeout', '30s']);
+    // The CPE calls back only once the CLI has shown the task on its way: it cannot be done before the watch starts.
+    const release = connectionRequests.hold();
+    const result = await acsctl(['tasks', 'create', cpe.deviceId, 'get', 'Device.DeviceInfo.SoftwareVersion', '--connection-request', '--wait', '--timeout', '30s'], true, (stderr) => {
+      if (/^task \S+: (PENDING|DISPATCHED)\b/m.test(stderr)) release();
+    });
+    release();
     const context = `${JSON.stringify(result, null, 2)}\n${acs.output().slice(-3000)}`;
     expect({ code: result.code, context }).toEqual({ code: 0, context });
     const progress = result.stderr.trimEnd().split('\n');

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
+import { DataModel, SimulatedCpe, type ConnectionRequestListener } from '@acs/cpe-sim';
 
 import { freePort, startApp, type RunningApp } from '../../support/processes';
 
@@ -14,15 +14,35 @@ export interface StandaloneWithCpe {
 }
 
 /**
- * The standalone on its first start, as an operator meets it (no clients file: it creates one with an admin client
- * and writes the token beside it), and one simulated CPE that has informed and gone idle. Callers stop both.
+ * The bootstrap admin client's token file of a standalone started without a clients file (it creates one with an
+ * admin client and writes the token beside it), once the file is there.
  */
-export async function startStandaloneWithCpe(device: { oui: string; productClass: string; serialPrefix: string }): Promise<StandaloneWithCpe> {
-  const acs = await startApp('standalone');
+export async function bootstrapTokenFile(acs: RunningApp): Promise<string> {
   const tokenFile = join(acs.dataDir, 'nbi', 'admin.token');
   // The bootstrap admin token is written at start; give a slow disk a moment.
   for (let i = 0; i < 100 && !existsSync(tokenFile); i++) await new Promise((r) => setTimeout(r, 100));
   if (!existsSync(tokenFile)) throw new Error(`the standalone wrote no ${tokenFile}:\n${acs.output().slice(-4000)}`);
+  return tokenFile;
+}
+
+/** The bootstrap admin client's token itself, for calls through NbiChannel.clients(). */
+export async function bootstrapToken(acs: RunningApp): Promise<string> {
+  return readFileSync(await bootstrapTokenFile(acs), 'utf8').trim();
+}
+
+/**
+ * The standalone on its first start, as an operator meets it (no clients file), and one simulated CPE that has
+ * informed and gone idle. `connectionRequestListener`: a listener of the caller's for the CPE's connection requests
+ * (the caller listens and closes it). Callers stop both.
+ */
+export async function startStandaloneWithCpe(device: {
+  oui: string;
+  productClass: string;
+  serialPrefix: string;
+  connectionRequestListener?: ConnectionRequestListener;
+}): Promise<StandaloneWithCpe> {
+  const acs = await startApp('standalone');
+  const tokenFile = await bootstrapTokenFile(acs);
   const cpe = new SimulatedCpe({
     acsUrl: acs.cwmpUrl,
     model: DataModel.builtin('tr181'),
@@ -30,7 +50,8 @@ export async function startStandaloneWithCpe(device: { oui: string; productClass
     productClass: device.productClass,
     serialNumber: `${device.serialPrefix}${Date.now().toString(36).toUpperCase()}`,
     periodicInformInterval: 3600,
-    connectionRequest: { host: '127.0.0.1', port: await freePort(), username: 'cpe', password: 'cpe' },
+    connectionRequest: { host: '127.0.0.1', port: device.connectionRequestListener?.port ?? (await freePort()), username: 'cpe', password: 'cpe' },
+    ...(device.connectionRequestListener ? { connectionRequestListener: device.connectionRequestListener } : {}),
   });
   await cpe.start();
   await cpe.idle();
