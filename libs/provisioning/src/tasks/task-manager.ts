@@ -129,7 +129,14 @@ export class TaskManager {
   async dispatch(task: Task): Promise<Task> {
     const device = await this.deps.devices.get(task.deviceId);
     const items = this.workItems(task, firstRpcs(task.spec, task.id, device));
-    const dispatched = await this.write(task, { status: 'dispatched', attempts: task.attempts + 1, dispatchedAt: this.now(), workItemIds: items.map((i) => i.id), notBefore: undefined });
+    // A new or reset task is due at once, so the periodic tick may dispatch it while its creator does: only the first
+    // dispatch of an attempt queues work, or the device would run the task twice.
+    const dispatched = await this.write(
+      task,
+      { status: 'dispatched', attempts: task.attempts + 1, dispatchedAt: this.now(), workItemIds: items.map((i) => i.id), notBefore: undefined },
+      (current) => current.status === task.status && current.attempts === task.attempts,
+    );
+    if (!dispatched) return this.get(task.id);
     // The task is saved before its items are queued, so a result can never arrive for a task we do not know.
     for (const item of items) await this.deps.queue.enqueue(item);
     await this.publish(dispatched, 'dispatched');
@@ -290,9 +297,13 @@ export class TaskManager {
     for (const itemId of task.workItemIds) await this.deps.queue.remove(task.deviceId, itemId);
   }
 
-  private async write(task: Task, changes: Partial<Task>): Promise<Task> {
+  /** Applies `changes` on the latest revision; with `still`, only while it holds (else null: someone else moved it). */
+  private async write(task: Task, changes: Partial<Task>): Promise<Task>;
+  private async write(task: Task, changes: Partial<Task>, still: (current: Task) => boolean): Promise<Task | null>;
+  private async write(task: Task, changes: Partial<Task>, still?: (current: Task) => boolean): Promise<Task | null> {
     let current = task;
     for (let attempt = 0; attempt < 5; attempt++) {
+      if (still && !still(current)) return null;
       const next: Task = { ...current, ...changes, updatedAt: this.now(), revision: current.revision + 1 };
       if (await this.deps.tasks.update(next)) return next;
       const fresh = await this.deps.tasks.get(task.id);
