@@ -33,11 +33,15 @@ describe('acsctl against an acs.v1 server', () => {
   });
 
   /** Runs a command line with the server and token in the environment, as an operator's shell would have them. */
-  async function acsctl(argv: string[], env: Record<string, string | undefined> = {}, signal?: AbortSignal) {
+  /** `onStdout` sees standard output as it grows, for a test that acts on what the CLI has printed. */
+  async function acsctl(argv: string[], env: Record<string, string | undefined> = {}, signal?: AbortSignal, onStdout?: (stdout: string) => void) {
     let stdout = '';
     let stderr = '';
     const code = await run(argv, {
-      stdout: (t) => (stdout += t),
+      stdout: (t) => {
+        stdout += t;
+        onStdout?.(stdout);
+      },
       stderr: (t) => (stderr += t),
       env: { ACSCTL_SERVER: server, ACSCTL_TOKEN: FAKE_TOKEN, ...env },
       cwd: dir,
@@ -296,13 +300,13 @@ describe('acsctl against an acs.v1 server', () => {
 
     it('ends cleanly on Ctrl-C', async () => {
       const interrupt = new AbortController();
-      const tail = acsctl(['events', 'tail', '--device', 'OUI-PC-FAULT'], {}, interrupt.signal);
-      // The one matching event is printed; then the stream stays open until the operator stops it.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      interrupt.abort();
-      const result = await tail;
+      const printed = /acs\.task\.faulted\s+OUI-PC-FAULT\s+\{"ok":true\}/;
+      // The one matching event is printed; then the stream stays open until the operator stops it, once it is shown.
+      const result = await acsctl(['events', 'tail', '--device', 'OUI-PC-FAULT'], {}, interrupt.signal, (stdout) => {
+        if (printed.test(stdout)) setImmediate(() => interrupt.abort());
+      });
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/acs\.task\.faulted\s+OUI-PC-FAULT\s+\{"ok":true\}/);
+      expect(result.stdout).toMatch(printed);
     });
   });
 

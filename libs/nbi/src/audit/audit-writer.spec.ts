@@ -62,6 +62,17 @@ describe('AuditWriter', () => {
   });
 
   it('keeps entries while the store is away, never failing the caller, and writes them in order once it is back', async () => {
+    // The retry timers run on a fake clock: how many retries fit in a stretch of time must not depend on how busy
+    // the machine is. The store's own answer (setImmediate) stays real.
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      await storeAwayAndBack();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  async function storeAwayAndBack(): Promise<void> {
     const log = new FlakyAuditLog();
     const logger = recordingLogger();
     const registry = new Registry();
@@ -78,19 +89,22 @@ describe('AuditWriter', () => {
 
     // Retries back off while the store stays away.
     const attempts = log.attempts;
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await jest.advanceTimersByTimeAsync(120);
     expect(log.attempts - attempts).toBeGreaterThanOrEqual(2);
     expect(log.attempts - attempts).toBeLessThanOrEqual(6);
 
     log.down = false;
-    await until(() => writer.pendingCount === 0, 'the waiting entries to be written');
+    // The next retry is at most maxRetryDelayMs away; then each write takes one turn of the event loop.
+    await jest.advanceTimersByTimeAsync(40);
+    for (let turn = 0; turn < 100 && writer.pendingCount > 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(writer.pendingCount).toBe(0);
     expect(ids(log.stored)).toEqual(ids([before, ...during]));
     expect(logger.lines.at(-1)).toMatchObject({ level: 'info', context: { written: 4 } });
     const after = await registry.getMetricsAsJSON();
     expect(after.find((m) => m.name === 'acs_nbi_audit_pending_entries')?.values[0].value).toBe(0);
     expect(after.find((m) => m.name === 'acs_nbi_audit_write_failures_total')?.values[0].value).toBeGreaterThanOrEqual(2);
     await writer.close();
-  });
+  }
 
   it('past maxPending, drops the oldest waiting entries into the process log in full', async () => {
     const log = new FlakyAuditLog();

@@ -83,7 +83,8 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
   const policies = deps.policies ?? ACS_V1_METHOD_POLICIES;
   const clock = deps.now ?? Date.now;
   // Anyone can make the server refuse a call: those warnings are kept to 10 a second (every refusal is counted).
-  const unauthenticatedLog = new LogThrottle(10);
+  // On the injected clock when there is one, so a test can say when a second has passed.
+  const unauthenticatedLog = new LogThrottle(10, deps.now);
   const metrics = deps.metrics ? securityMetrics(deps.metrics) : undefined;
   let lastRegistry: ClientRegistry | undefined;
 

@@ -296,7 +296,9 @@ describe('ProvisioningGrpcService over gRPC', () => {
       // connection_request asked the gateway pool to wake the device.
       const commands: unknown[] = [];
       await bus.subscribe('cwmp.commands', { group: `test-${taskId}`, fromBeginning: true }, async (message) => void commands.push(message.data));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Replayed to the new subscriber asynchronously: wait for it rather than for a fixed time.
+      const woke = (command: unknown) => (command as { deviceId?: string; taskIds?: string[] }).deviceId === deviceId;
+      for (let turn = 0; turn < 500 && !commands.some(woke); turn++) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(commands).toContainEqual(expect.objectContaining({ deviceId, taskIds: [taskId] }));
 
       await call(client.clearFault.bind(client), { deviceId, channel: '' });
