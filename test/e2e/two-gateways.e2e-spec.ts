@@ -64,7 +64,11 @@ describe('two gateway instances sharing one session store', () => {
       // Inform, empty POST, two answers: four requests, answered 200, 200, 200, 204.
       expect(report.httpStatuses).toEqual([200, 200, 200, 204]);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    // The bus delivers to this subscriber on its own time: wait for the events, then count them.
+    const count = (type: string) => events.filter((e) => e.type === type).length;
+    for (let turn = 0; turn < 1000 && (count(CwmpEventType.rpcResult) < 120 || count(CwmpEventType.sessionClosed) < 60); turn++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const results = events.filter((e) => e.type === CwmpEventType.rpcResult);
     expect(results).toHaveLength(120);
     const closed = events.filter((e) => isEvent(e, CwmpEventType.sessionClosed));

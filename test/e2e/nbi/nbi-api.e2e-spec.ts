@@ -317,13 +317,13 @@ describe('public API acs.v1 (standalone)', () => {
     }
 
     it('EventService.WatchEvents streams acs.device.registered when a new device informs', async () => {
-      const stream = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.'] }), { deadline: Date.now() + 20_000 });
+      // `since` now: the stream sends nothing before the first event, so there is no telling when the server has
+      // registered the watch; whatever is published from now on reaches it, live or replayed.
+      const stream = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.'], since: new Date() }), { deadline: Date.now() + 20_000 });
       // The device id is known before the device exists: its event may arrive before its first session ends.
       const serialNumber = nextSerial('W');
       const expectedId = `E2E0A1-NbiRouter-${serialNumber}`;
       const registered = collect(stream, (message) => message.event?.type === 'acs.device.registered' && message.event.subject === expectedId, 20_000);
-      // The stream sends nothing before the first event; give the server a moment to register the watch.
-      await new Promise((resolve) => setTimeout(resolve, 500));
       const newcomer = await device(serialNumber);
       expect(newcomer.deviceId).toBe(expectedId);
       const events = await registered;
@@ -504,26 +504,39 @@ describe('public API acs.v1 (standalone)', () => {
 
     it(`holds a client to ${MAX_STREAMS} open watches: the next is RESOURCE_EXHAUSTED (ErrorInfo STREAM_LIMIT) until one closes`, async () => {
       const watcher = channel.clients(clients.watcher);
-      const open = () => {
-        const stream = watcher.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.'] }), { deadline: Date.now() + 20_000 });
-        const failed = new Promise<ServiceError>((resolve) => stream.on('error', (error: ServiceError) => resolve(error)));
-        return { stream, failed };
+      // Each watch replays a device event published after `since`: its first message says the server holds it open
+      // (a watch otherwise sends nothing until an event, and no wait can tell an open watch from a slow refusal).
+      const since = new Date();
+      await awake.runSession(['1 BOOT']);
+      const open = (client: AcsV1Clients = watcher) => {
+        const stream = client.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.'], since }), { deadline: Date.now() + 20_000 });
+        const outcome = new Promise<ServiceError | undefined>((resolve) => {
+          stream.once('data', () => resolve(undefined));
+          stream.on('error', (error: ServiceError) => resolve(error));
+        });
+        return { stream, outcome };
       };
-      /** The stream's error if it fails within a moment; undefined when it is still open (a watch sends nothing until an event). */
-      const settle = (watch: ReturnType<typeof open>) => Promise.race([watch.failed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 700))]);
-      const held = Array.from({ length: MAX_STREAMS }, open);
-      expect(await Promise.all(held.map(settle))).toEqual(held.map(() => undefined));
-      const refused = await settle(open());
+      const held = Array.from({ length: MAX_STREAMS }, () => open());
+      expect(await Promise.all(held.map((watch) => watch.outcome))).toEqual(held.map(() => undefined));
+      const refused = await open().outcome;
       expect(refused && codeName(refused)).toBe('RESOURCE_EXHAUSTED');
       expect(errorDetailsOf(refused!).errorInfo).toMatchObject({ reason: 'STREAM_LIMIT', metadata: { client: 'watcher', limit: String(MAX_STREAMS) } });
-      // Another client is not affected, and a closed watch frees its place.
-      const other = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({}), { deadline: Date.now() + 20_000 });
-      expect(await settle({ stream: other, failed: new Promise<ServiceError>((resolve) => other.on('error', resolve)) })).toBeUndefined();
+      // Another client is not affected, and a closed watch frees its place (once the server has seen it close).
+      const other = open(api);
+      expect(await other.outcome).toBeUndefined();
       held[0].stream.cancel();
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const again = open();
-      expect(await settle(again)).toBeUndefined();
-      for (const stream of [...held.slice(1).map((w) => w.stream), again.stream, other]) stream.cancel();
+      let again = open();
+      const outcome = await eventually(
+        async () => {
+          const error = await again.outcome;
+          if (error && codeName(error) === 'RESOURCE_EXHAUSTED') again = open();
+          return error && codeName(error);
+        },
+        (code) => code !== 'RESOURCE_EXHAUSTED',
+        10_000,
+      );
+      expect(outcome).toBeUndefined();
+      for (const stream of [...held.slice(1).map((w) => w.stream), again.stream, other.stream]) stream.cancel();
     }, 30_000);
 
     it('rate-limits per client: a 1/s, burst 2 client gets RESOURCE_EXHAUSTED on its 3rd quick call; others are unaffected', async () => {

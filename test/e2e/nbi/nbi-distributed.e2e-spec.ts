@@ -45,12 +45,12 @@ describe('public API on the distributed ACS (nbi + provisioning + gateway pods)'
     const serials = Array.from({ length: 8 }, (_, i) => `D${run.toUpperCase()}${i}`);
     const ids = serials.map((serial) => `E2E0A2-NbiPodRouter-${serial}`);
     // WatchEvents is a live view: open it before the devices exist. The pod's consumer groups joined at start.
-    const stream = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.registered'], deviceIds: ids }), {
+    // `since` now, because nothing tells when the pod has registered the watch: what comes before that is replayed.
+    const stream = api.events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: ['acs.device.registered'], deviceIds: ids, since: new Date() }), {
       deadline: Date.now() + 60_000,
     });
     const seen = new Set<string>();
     const registered = collect(stream, (message) => (seen.add(message.event!.subject), seen.size === ids.length), 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
 
     for (const serialNumber of serials) {
       const cpe = new SimulatedCpe({

@@ -40,14 +40,6 @@ function recordingLogger(): { lines: LogLine[]; warn: (c: object, m: string) => 
   return { lines, warn: push('warn'), error: push('error'), info: push('info') };
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 const ids = (entries: AuditEntry[]) => entries.map((entry) => entry.id);
 
 describe('AuditWriter', () => {
