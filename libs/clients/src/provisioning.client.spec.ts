@@ -63,6 +63,14 @@ describe.each(transports)('provisioningClient over %s', (_name, transportOf) => 
     expect(seen.requestedBy).toEqual(['oss-eu']);
   });
 
+  it('is typed from the generated definitions', () => {
+    // Never called: the compiler is the assertion.
+    const typed = (): Promise<acsV1.GetTaskResponse> => client.tasks.getTask({ taskId: 't-1' });
+    // @ts-expect-error a task id is a string
+    const mistyped = () => client.tasks.getTask({ taskId: 1 });
+    expect([typed, mistyped]).toHaveLength(2);
+  });
+
   it("passes the caller's deadline on", async () => {
     await client.tasks.getTask({ taskId: 't-2' }, { deadline: Date.now() + 2000 });
     expect(seen.remainingMs).toBeLessThanOrEqual(2000);

@@ -5,7 +5,6 @@ import {
   type ChannelCredentials,
   type Client,
   type ClientReadableStream,
-  type MethodDefinition,
   type ServiceDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
@@ -30,8 +29,9 @@ export interface CallOptions {
   metadata?: Metadata;
 }
 
-type RequestOf<M> = M extends MethodDefinition<infer Req, unknown> ? Req : never;
-type ResponseOf<M> = M extends MethodDefinition<unknown, infer Res> ? Res : never;
+// Read off the method's (de)serializers, which ts-proto types with the message types.
+type RequestOf<M> = M extends { requestSerialize: (value: infer Req) => Buffer } ? Req : never;
+type ResponseOf<M> = M extends { responseDeserialize: (value: Buffer) => infer Res } ? Res : never;
 
 /**
  * The promise-returning client of a ts-proto service definition: each unary method resolves with the response or

@@ -39,7 +39,7 @@ const taskService = {
     if (request.taskId === 'missing') throw new NotFoundError('task', 'missing');
     return { task: aTask(request.taskId, acsV1.TaskStatus.TASK_STATUS_DONE, 3) };
   }),
-  createTask: unary<acsV1.CreateTaskRequest, acsV1.CreateTaskResponse>(async (request, serverCall) => {
+  createTask: unary<acsV1.CreateTaskRequest, acsV1.CreateTaskResponse>(async (_request, serverCall) => {
     seen.remainingMs = remainingMs(serverCall);
     return { task: aTask('t-new', acsV1.TaskStatus.TASK_STATUS_PENDING, 1), finished: false };
   }),
