@@ -12,8 +12,10 @@ const depConstraints = [
   { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
   // Chooses adapters from configuration for the apps, and creates the event catalog's topics.
   { sourceTag: 'type:wiring', onlyDependOnLibsWithTags: ['type:platform', 'type:adapter', 'type:contracts'] },
+  // Clients of the services' APIs (libs/clients): contracts and the platform's gRPC, nothing of a service.
+  { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:contracts'] },
   // Domain code depends on ports; only its persistence and wiring files may reach an adapter (see persistenceAndWiring).
-  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:library', 'type:platform', 'type:contracts'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:library', 'type:platform', 'type:client', 'type:contracts'] },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:protocol'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform'] },
   // Apps compose libs; tests drive whole apps.

@@ -16,7 +16,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { acsV1, provisioningV1 } from '@acs/contracts';
+import { acsV1 } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
 import { summarizeCpuProfile } from './cpu-profile-summary';
 import { cpuSeconds, percentile, pin } from './process-measures';
@@ -148,7 +148,8 @@ async function main(): Promise<void> {
     const address = `127.0.0.1:${nbiPort}`;
     const devices = new acsV1.DeviceServiceClient(address, credentials.createInsecure());
     const tasks = new acsV1.TaskServiceClient(address, credentials.createInsecure());
-    const internal = new provisioningV1.ProvisioningServiceClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    // Provisioning's own DeviceService, called directly: the cost of the NBI is the difference.
+    const internal = new acsV1.DeviceServiceClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
     const unary = (client: object, method: string, request: object, metadata = auth) =>
       new Promise<void>((resolve, reject) =>
         ((client as Record<string, Unary>)[method]).call(client, request, metadata, { deadline: Date.now() + 10_000 }, (error) => (error ? reject(error) : resolve())),

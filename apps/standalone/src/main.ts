@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const nbi = {
     // Provisioning runs in this process: the NBI calls it directly, through the same client interface as between pods.
     config: loadNbiConfig(process.env, { host: '127.0.0.1' }),
-    provisioning: 'in-process' as const,
+    backends: 'in-process' as const,
     auditLog,
     clients,
     rateLimit: security.rateLimit,

@@ -1,8 +1,7 @@
-import type * as internal from './generated/acs/internal/provisioning/v1/provisioning';
 import type * as v1 from './generated/acs/v1/presets';
 
-/** The kind of a preset action, of the public or the internal API (the two are the same message). */
-export type PresetActionKind = NonNullable<v1.PresetAction['kind']> | NonNullable<internal.PresetAction['kind']>;
+/** The kind of a preset action (the provisioning service serves the public message itself). */
+export type PresetActionKind = NonNullable<v1.PresetAction['kind']>;
 
 /**
  * A preset action as it is written in a presets file (docs/presets.md): what the provisioning service validates a

@@ -1,30 +1,27 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerCredentials } from '@grpc/grpc-js';
 import type { Registry } from 'prom-client';
-import { acsV1, acsV1DescriptorSet, provisioningV1 } from '@acs/contracts';
+import { acsV1, acsV1DescriptorSet } from '@acs/contracts';
 import {
   EVENT_BUS,
+  GRPC_HOSTS,
   GrpcServerHost,
-  grpcClient,
   grpcMetricsInterceptor,
   HEALTH_REGISTRY,
-  HealthClient,
-  HealthService,
   LOGGER,
   METRICS_REGISTRY,
   serviceNameOf,
-  UnavailableError,
   type EventBus,
+  type GrpcHostRegistry,
   type HealthRegistry,
   type Logger,
 } from '@acs/platform';
 import { auditServiceOf } from './api/audit.service';
-import { DependencyMonitor, grpcHealthDependency } from './api/dependency-monitor';
+import { BackendRelay } from './api/backend-relay';
+import { nbiBackends, type BackendTransport } from './api/backends';
+import { DependencyMonitor } from './api/dependency-monitor';
 import { EventHub } from './api/event-hub';
 import { eventServiceOf } from './api/event.service';
-import { ProvisioningBackend } from './api/provisioning-backend';
-import { deviceServiceOf, faultServiceOf, presetServiceOf, taskServiceOf } from './api/provisioning-relays';
 import type { AuditLog } from './audit/audit-log.port';
 import { AuditWriter, auditWriterMetrics } from './audit/audit-writer';
 import type { NbiConfig } from './nbi.config';
@@ -50,24 +47,18 @@ export interface NbiOptions {
   /** Closed with the module (registry file watchers and the like). */
   onShutdown?: () => Promise<void> | void;
   /**
-   * How the provisioning service is reached: `grpc` (default) at config.provisioningAddress, between pods;
-   * `in-process` through the provisioning module's GrpcServerHost in this same process (the standalone), by direct
-   * calls behind the same client interface.
+   * How the backends (the provisioning service, …) are reached: `grpc` (default) at their addresses in the config,
+   * between pods; `in-process` through each one's GrpcServerHost in this same process (the standalone, found in the
+   * GrpcHostRegistry by service name), by direct calls behind the same client interface.
    */
-  provisioning?: 'grpc' | 'in-process';
+  backends?: BackendTransport;
 }
-
-type ProvisioningClient = InstanceType<typeof provisioningV1.ProvisioningServiceClient>;
-
-const INTERNAL_PROVISIONING_SERVICE = serviceNameOf(provisioningV1.ProvisioningServiceService);
 
 /** The public API's server: services, dependencies behind the health statuses, the event hub. */
 @Injectable()
-export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly host: GrpcServerHost;
-  private readonly backend: ProvisioningBackend;
-  private provisioningClient?: ProvisioningClient;
-  private healthClient?: HealthClient;
+  private readonly backends: BackendRelay[];
   private readonly hub: EventHub;
   private readonly monitor: DependencyMonitor;
   private readonly auditWriter: AuditWriter;
@@ -78,7 +69,7 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
     @Inject(METRICS_REGISTRY) metrics: Registry,
-    private readonly moduleRef: ModuleRef,
+    @Inject(GRPC_HOSTS) hosts: GrpcHostRegistry,
   ) {
     const { config } = options;
     // Audit entries wait in order (bounded, in memory) while the audit store is away, and are written when it is back.
@@ -113,36 +104,25 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
       descriptorSets: [acsV1DescriptorSet],
       logger,
     });
-    if ((options.provisioning ?? 'grpc') === 'grpc') {
-      this.provisioningClient = grpcClient(provisioningV1.ProvisioningServiceClient, config.provisioningAddress, {
-        maxReceiveMessageBytes: config.maxMessageBytes,
-        maxSendMessageBytes: config.maxMessageBytes,
-      });
-      this.healthClient = grpcClient(HealthClient, config.provisioningAddress);
-    }
-    this.backend = new ProvisioningBackend(() => this.connected(this.provisioningClient));
+    const registrations = nbiBackends(config, options.backends ?? 'grpc', hosts);
+    this.backends = registrations.map((registration) => new BackendRelay(registration));
+    for (const backend of this.backends) for (const [definition, implementation] of backend.services()) this.host.addService(definition, implementation);
     this.hub = new EventHub(bus, logger, { maxEvents: config.eventReplayEvents, maxAgeMs: config.eventReplayMs });
-    this.host
-      .addService(acsV1.DeviceServiceService, deviceServiceOf(this.backend))
-      .addService(acsV1.TaskServiceService, taskServiceOf(this.backend))
-      .addService(acsV1.PresetServiceService, presetServiceOf(this.backend))
-      .addService(acsV1.FaultServiceService, faultServiceOf(this.backend))
-      .addService(acsV1.EventServiceService, eventServiceOf(this.hub))
-      .addService(acsV1.AuditServiceService, auditServiceOf(options.auditLog));
+    this.host.addService(acsV1.EventServiceService, eventServiceOf(this.hub)).addService(acsV1.AuditServiceService, auditServiceOf(options.auditLog));
 
-    const provisioning = grpcHealthDependency('provisioning', () => this.connected(this.healthClient), INTERNAL_PROVISIONING_SERVICE);
-    const dependencies = [provisioning, { name: 'event-bus', check: () => bus.ping() }, { name: 'audit-log', check: () => options.auditLog.ping() }];
-    // The resource services and WatchEvents keep serving while the audit store is away (their entries wait in the
-    // AuditWriter); listing the audit log cannot.
+    const dependencies = [
+      ...this.backends.map((backend) => backend.dependency()),
+      { name: 'event-bus', check: () => bus.ping() },
+      { name: 'audit-log', check: () => options.auditLog.ping() },
+    ];
+    // Each relayed service follows its backend. The resource services and WatchEvents keep serving while the audit
+    // store is away (their entries wait in the AuditWriter); listing the audit log cannot.
     this.monitor = new DependencyMonitor(
       this.host.health,
       dependencies,
       {
         '': dependencies.map((d) => d.name),
-        [serviceNameOf(acsV1.DeviceServiceService)]: ['provisioning'],
-        [serviceNameOf(acsV1.TaskServiceService)]: ['provisioning'],
-        [serviceNameOf(acsV1.PresetServiceService)]: ['provisioning'],
-        [serviceNameOf(acsV1.FaultServiceService)]: ['provisioning'],
+        ...Object.fromEntries(registrations.flatMap((r) => r.services.map((definition) => [serviceNameOf(definition), [r.dependency]]))),
         [serviceNameOf(acsV1.EventServiceService)]: ['event-bus'],
         [serviceNameOf(acsV1.AuditServiceService)]: ['audit-log'],
       },
@@ -155,25 +135,12 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     } });
   }
 
-  /** In one process: the provisioning module's server, reached by direct calls (its providers exist by now). */
-  onModuleInit(): void {
-    if (this.options.provisioning !== 'in-process') return;
-    const provisioningHost = this.moduleRef.get(GrpcServerHost, { strict: false });
-    this.provisioningClient = provisioningHost.inProcessClient<ProvisioningClient>(provisioningV1.ProvisioningServiceService);
-    this.healthClient = provisioningHost.inProcessClient<HealthClient>(HealthService);
-  }
-
-  private connected<C>(client: C | undefined): C {
-    if (!client) throw new UnavailableError('provisioning', 'not connected yet');
-    return client;
-  }
-
   async onApplicationBootstrap(): Promise<void> {
     await this.hub.start();
     // Before listening: the host marks every service SERVING as it is added; the first check puts that right.
     await this.monitor.start();
     const port = await this.host.start();
-    const provisioning = this.options.provisioning === 'in-process' ? 'in-process' : this.options.config.provisioningAddress;
+    const provisioning = this.options.backends === 'in-process' ? 'in-process' : this.options.config.provisioningAddress;
     this.logger.info({ host: this.options.config.host, port, provisioning }, 'public gRPC API (acs.v1) listening');
   }
 
@@ -181,8 +148,7 @@ export class NbiServer implements OnModuleInit, OnApplicationBootstrap, OnApplic
     await this.monitor.stop();
     await this.host.stop();
     await this.hub.stop();
-    this.provisioningClient?.close();
-    this.healthClient?.close();
+    for (const backend of this.backends) backend.close();
     // What the last calls audited is written (or, with the store away, logged in full) before the log closes.
     await this.auditWriter.close();
     await this.options.onShutdown?.();

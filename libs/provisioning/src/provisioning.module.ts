@@ -1,9 +1,10 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { AcsDeviceEventType, acsDescriptorSet, newEvent, provisioningV1 } from '@acs/contracts';
+import { AcsDeviceEventType, acsDescriptorSet, acsV1, newEvent } from '@acs/contracts';
 import {
   DEVICE_QUEUE,
   EVENT_BUS,
+  GRPC_HOSTS,
   GrpcServerHost,
   grpcMetricsInterceptor,
   HEALTH_REGISTRY,
@@ -12,6 +13,7 @@ import {
   SESSION_STORE,
   type DeviceQueue,
   type EventBus,
+  type GrpcHostRegistry,
   type HealthRegistry,
   type Logger,
   type SessionStore,
@@ -26,6 +28,13 @@ import { TaskManager } from './tasks/task-manager';
 
 export const PROVISIONING_STORE = Symbol('ProvisioningStore');
 export const PROVISIONING_CONFIG = Symbol('ProvisioningConfig');
+/**
+ * Provisioning's own GrpcServerHost (a named token, not the class: each service in a process has a host). It is
+ * also in the process's GrpcHostRegistry under `provisioning`, where other modules find it for in-process calls.
+ */
+export const PROVISIONING_GRPC_HOST = Symbol('ProvisioningGrpcHost');
+/** The name provisioning's host is registered under (PROVISIONING_API.dependency in @acs/clients). */
+const SERVICE_NAME = 'provisioning';
 
 /** Starts the consumer, the preset catalog and the task clock once everything is wired; stops them first on shutdown. */
 @Injectable()
@@ -37,7 +46,7 @@ export class ProvisioningLifecycle implements OnApplicationBootstrap, OnApplicat
     private readonly consumer: ProvisioningConsumer,
     private readonly catalog: PresetCatalog,
     private readonly tasks: TaskManager,
-    private readonly grpc: GrpcServerHost,
+    @Inject(PROVISIONING_GRPC_HOST) private readonly grpc: GrpcServerHost,
     @Inject(PROVISIONING_STORE) private readonly store: ProvisioningStore,
     @Inject(PROVISIONING_CONFIG) private readonly config: ProvisioningConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -106,8 +115,8 @@ export class ProvisioningModule {
           inject: [EVENT_BUS, InformHandler, TaskManager, SESSION_STORE, LOGGER, PROVISIONING_CONFIG],
         },
         {
-          provide: GrpcServerHost,
-          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, tasks: TaskManager, bus: EventBus, logger: Logger, metrics: Registry) => {
+          provide: PROVISIONING_GRPC_HOST,
+          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, tasks: TaskManager, bus: EventBus, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry) => {
             const host = new GrpcServerHost({
               host: config.grpc.host,
               port: config.grpc.port,
@@ -119,14 +128,21 @@ export class ProvisioningModule {
               bus.publish([
                 newEvent(AcsDeviceEventType.deleted, device.id, { deviceId: device.id, oui: device.oui, productClass: device.productClass, serialNumber: device.serialNumber }),
               ]);
-            host.addService(provisioningV1.ProvisioningServiceService, new ProvisioningGrpcService({ store, tasks, logger, onDeviceDeleted }).implementation);
+            // The public services themselves are provisioning's API: the NBI relays them, other services call them.
+            const api = new ProvisioningGrpcService({ store, tasks, logger, onDeviceDeleted }).implementation;
+            host
+              .addService(acsV1.DeviceServiceService, api.devices)
+              .addService(acsV1.TaskServiceService, api.tasks)
+              .addService(acsV1.PresetServiceService, api.presets)
+              .addService(acsV1.FaultServiceService, api.faults);
+            hosts.register(SERVICE_NAME, host);
             return host;
           },
-          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, TaskManager, EVENT_BUS, LOGGER, METRICS_REGISTRY],
+          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, TaskManager, EVENT_BUS, LOGGER, METRICS_REGISTRY, GRPC_HOSTS],
         },
         ProvisioningLifecycle,
       ],
-      exports: [TaskManager, PresetCatalog, GrpcServerHost, PROVISIONING_STORE, PROVISIONING_CONFIG],
+      exports: [TaskManager, PresetCatalog, PROVISIONING_GRPC_HOST, PROVISIONING_STORE, PROVISIONING_CONFIG],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { provisioningV1 as pb } from '@acs/contracts';
+import { acsV1 as pb } from '@acs/contracts';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
 import { freePort, REPO_ROOT } from '../support/processes';
 import { MODES, startAcs, type AcsUnderTest } from './support/acs-under-test';
@@ -152,7 +152,7 @@ describe.each(MODES)('provisioning (%s)', (mode) => {
       const cpe = await device(`Dump${kind.replace('-', '')}`, model);
       const task = await createTask(cpe.deviceId, { $case: 'refreshObject', refreshObject: { path: '' } }, 90_000);
       expect(task.status).toBe(TaskStatus.TASK_STATUS_DONE);
-      const known = await acs.call<pb.GetParametersResponse>('getParameters', pb.GetParametersRequest.fromPartial({ deviceId: cpe.deviceId, path: model.root }), 60_000);
+      const known = await acs.call<pb.GetDeviceParametersResponse>('getDeviceParameters', pb.GetDeviceParametersRequest.fromPartial({ deviceId: cpe.deviceId, path: model.root }), 60_000);
       const byPath = new Map(known.parameters.map((p) => [p.path, p]));
       // Clocks tick between the read and the check; everything else must match exactly.
       const dynamic = /\.(CurrentLocalTime|UpTime)$/;

@@ -1,8 +1,9 @@
-import { acsDescriptorSet, provisioningV1 as pb } from '@acs/contracts';
+import { acsDescriptorSet, acsV1 as pb } from '@acs/contracts';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
 import {
   credentials,
   loadPackageDefinition,
+  makeGenericClientConstructor,
   Metadata,
   status,
   type CallOptions,
@@ -16,12 +17,19 @@ import { dirname, join } from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors';
 import { UnavailableError } from '../ports/unavailable.error';
 import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient, type HealthCheckResponse } from './generated/grpc/health/v1/health';
-import { failureOf, grpcClient } from './grpc-client';
+import { failureOf, grpcClient, type GrpcClientConstructor } from './grpc-client';
 import { errorDetailsOf } from './grpc-error.mapper';
 import { abortSignalOf, remainingMs, serverStream, unary } from './grpc-handler';
 import { GrpcServerHost } from './grpc-server.host';
 
-const PROVISIONING = 'acs.internal.provisioning.v1.ProvisioningService';
+const PROVISIONING = 'acs.v1.TaskService';
+const DEVICES = 'acs.v1.DeviceService';
+
+/** The double's two services as one client (each method carries its own path), so the specs need one client. */
+const DOUBLE_METHODS = { ...pb.TaskServiceService, ...pb.DeviceServiceService };
+type DoubleClient = pb.TaskServiceClient & pb.DeviceServiceClient;
+const DoubleClient = makeGenericClientConstructor(DOUBLE_METHODS, 'ProvisioningDouble') as unknown as GrpcClientConstructor<DoubleClient>;
+type DoubleServer = pb.TaskServiceServer & pb.DeviceServiceServer;
 
 type Callback<Res> = (error: ServiceError | null, response: Res) => void;
 
@@ -53,13 +61,13 @@ function task(id: string, deviceId: string, spec: pb.TaskSpec, taskStatus = pb.T
 }
 
 /** Test double of the provisioning service: just enough behaviour to drive the host. */
-function provisioningDouble(gate: { release?: () => void; seen: { remainingMs?: number } }): pb.ProvisioningServiceServer {
+function provisioningDouble(gate: { release?: () => void; seen: { remainingMs?: number } }): DoubleServer {
   const unimplemented = Object.fromEntries(
-    Object.keys(pb.ProvisioningServiceService).map((name) => [
+    Object.keys(DOUBLE_METHODS).map((name) => [
       name,
       (_call: unknown, callback: (e: { code: status; details: string }) => void) => callback({ code: status.UNIMPLEMENTED, details: name }),
     ]),
-  ) as unknown as pb.ProvisioningServiceServer;
+  ) as unknown as DoubleServer;
   return {
     ...unimplemented,
     createTask: unary(async (request) => {
@@ -95,7 +103,7 @@ function provisioningDouble(gate: { release?: () => void; seen: { remainingMs?: 
       return { device: { id: request.deviceId, oui: '', productClass: '', serialNumber: '', manufacturer: '', rootObject: 0, softwareVersion: '', hardwareVersion: '', ip: '', connectionRequestUrl: '', udpConnectionRequestAddress: '', recentEvents: [], tags: [], parameters: [] } };
     }),
     tagDevice: unary(async (request) => ({ tags: request.tags })),
-    getParameters: unary(async (request) => ({
+    getDeviceParameters: unary(async (request) => ({
       // A response of about `path`-many kilobytes, to trip the send limit.
       parameters: Array.from({ length: Number(request.path) }, (_, i) => ({ path: `Device.X.${i}`, value: 'x'.repeat(1000), type: 'xsd:string', object: false })),
     })),
@@ -113,7 +121,7 @@ describe('GrpcServerHost', () => {
   const logged: Array<{ context: object; message: string }> = [];
   let host: GrpcServerHost;
   let address: string;
-  let client: pb.ProvisioningServiceClient;
+  let client: DoubleClient;
   let health: HealthClient;
 
   beforeAll(async () => {
@@ -125,9 +133,10 @@ describe('GrpcServerHost', () => {
       descriptorSets: [acsDescriptorSet],
       logger: { error: (context, message) => logged.push({ context, message }) },
     });
-    host.addService(pb.ProvisioningServiceService, provisioningDouble(gate));
+    const double = provisioningDouble(gate);
+    host.addService<pb.TaskServiceServer>(pb.TaskServiceService, double).addService<pb.DeviceServiceServer>(pb.DeviceServiceService, double);
     address = `127.0.0.1:${await host.start()}`;
-    client = grpcClient(pb.ProvisioningServiceClient, address);
+    client = grpcClient(DoubleClient, address);
     health = grpcClient(HealthClient, address);
   });
 
@@ -141,7 +150,7 @@ describe('GrpcServerHost', () => {
     const spec: pb.TaskSpec = {
       kind: { $case: 'setParameterValues', setParameterValues: { values: [{ path: 'Device.ManagementServer.PeriodicInformInterval', value: '300', type: 'xsd:unsignedInt' }] } },
     };
-    const response = await call(client.createTask.bind(client), { deviceId: 'dev-1', spec, connectionRequest: true, waitTimeoutMs: 0, maxAttempts: 0, requestedBy: '' });
+    const response = await call(client.createTask.bind(client), { deviceId: 'dev-1', spec, connectionRequest: true, waitTimeoutMs: 0, maxAttempts: 0, });
     expect(response.finished).toBe(false);
     expect(response.task?.spec).toEqual(spec);
     expect(response.task?.status).toBe(pb.TaskStatus.TASK_STATUS_PENDING);
@@ -162,7 +171,7 @@ describe('GrpcServerHost', () => {
 
   describe('errors', () => {
     it('answers a ValidationError with INVALID_ARGUMENT and google.rpc.BadRequest details', async () => {
-      const error = await failureOf(call(client.createTask.bind(client), { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0, requestedBy: '' }));
+      const error = await failureOf(call(client.createTask.bind(client), { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0, }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       expect(error.details).toBe('invalid task');
       expect(errorDetailsOf(error).badRequest?.fieldViolations).toEqual([
@@ -214,7 +223,7 @@ describe('GrpcServerHost', () => {
     });
 
     it('puts a default deadline on unary calls of grpcClient', async () => {
-      const hurried = grpcClient(pb.ProvisioningServiceClient, address, { defaultDeadlineMs: 100 });
+      const hurried = grpcClient(DoubleClient, address, { defaultDeadlineMs: 100 });
       try {
         const error = await failureOf(call(hurried.getDevice.bind(hurried), { deviceId: 'dev-1', parameterPrefix: '' }));
         expect(error.code).toBe(status.DEADLINE_EXCEEDED);
@@ -225,7 +234,7 @@ describe('GrpcServerHost', () => {
     });
 
     it('reports no deadline as Infinity', async () => {
-      const raw = new pb.ProvisioningServiceClient(address, credentials.createInsecure());
+      const raw = new DoubleClient(address, credentials.createInsecure());
       try {
         const pending = call(raw.getDevice.bind(raw), { deviceId: 'dev-1', parameterPrefix: '' });
         await waitFor(() => gate.seen.remainingMs === Infinity);
@@ -250,7 +259,7 @@ describe('GrpcServerHost', () => {
     });
 
     it('does not send a response larger than the limit', async () => {
-      const error = await failureOf(call(client.getParameters.bind(client), { deviceId: 'dev-1', path: '40' }));
+      const error = await failureOf(call(client.getDeviceParameters.bind(client), { deviceId: 'dev-1', path: '40' }));
       expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
     });
   });
@@ -325,15 +334,15 @@ describe('GrpcServerHost', () => {
 
     it('lists the hosted services (grpcurl list)', async () => {
       const response = await ask({ listServices: '' });
-      expect(response.listServicesResponse?.service.map((s) => s.name).sort()).toEqual([PROVISIONING, 'grpc.health.v1.Health']);
+      expect(response.listServicesResponse?.service.map((s) => s.name).sort()).toEqual([DEVICES, PROVISIONING, 'grpc.health.v1.Health']);
     });
 
     it('describes a service with the files it imports, as buf compiled them (grpcurl describe)', async () => {
       const response = await ask({ fileContainingSymbol: PROVISIONING });
       const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map(nameAndImports);
       expect(files).toContainEqual({
-        name: 'acs/internal/provisioning/v1/provisioning.proto',
-        imports: ['google/protobuf/empty.proto', 'google/protobuf/struct.proto', 'google/protobuf/timestamp.proto'],
+        name: 'acs/v1/tasks.proto',
+        imports: ['acs/v1/values.proto', 'google/protobuf/timestamp.proto', 'google/protobuf/struct.proto'],
       });
       expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['google/protobuf/timestamp.proto', 'google/protobuf/struct.proto']));
       const byName = await ask({ fileByFilename: 'grpc/health/v1/health.proto' });
@@ -356,12 +365,13 @@ describe('GrpcServerHost', () => {
 });
 
 describe('GrpcServerHost shutdown', () => {
-  async function started(): Promise<{ host: GrpcServerHost; client: pb.ProvisioningServiceClient; gate: { release?: () => void; seen: { remainingMs?: number } } }> {
+  async function started(): Promise<{ host: GrpcServerHost; client: DoubleClient; gate: { release?: () => void; seen: { remainingMs?: number } } }> {
     const gate: { release?: () => void; seen: { remainingMs?: number } } = { seen: {} };
     const host = new GrpcServerHost({ host: '127.0.0.1', port: 0 });
-    host.addService(pb.ProvisioningServiceService, provisioningDouble(gate));
+    const double = provisioningDouble(gate);
+    host.addService<pb.TaskServiceServer>(pb.TaskServiceService, double).addService<pb.DeviceServiceServer>(pb.DeviceServiceService, double);
     const port = await host.start();
-    return { host, gate, client: grpcClient(pb.ProvisioningServiceClient, `127.0.0.1:${port}`, { defaultDeadlineMs: 5000 }) };
+    return { host, gate, client: grpcClient(DoubleClient, `127.0.0.1:${port}`, { defaultDeadlineMs: 5000 }) };
   }
 
   it('lets calls in flight finish, marks services NOT_SERVING and refuses new calls', async () => {

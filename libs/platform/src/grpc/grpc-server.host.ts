@@ -165,7 +165,7 @@ function fileDescriptorsOf(set: Uint8Array): Buffer[] {
   return files;
 }
 
-/** `acs.internal.provisioning.v1.ProvisioningService`, read from a method path `/<service>/<method>`. */
+/** `acs.v1.TaskService`, read from a method path `/<service>/<method>`. */
 export function serviceNameOf(definition: ServiceDefinition): string {
   const first = Object.values(definition)[0];
   if (!first) throw new Error('service definition without methods');

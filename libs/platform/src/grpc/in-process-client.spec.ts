@@ -1,4 +1,4 @@
-import { provisioningV1 as pb } from '@acs/contracts';
+import { acsV1 as pb } from '@acs/contracts';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { NotFoundError, ValidationError } from '../errors/domain-errors';
 import { HealthCheckResponse_ServingStatus as ServingStatus, HealthService, type HealthCheckResponse } from './generated/grpc/health/v1/health';
@@ -8,7 +8,7 @@ import { GrpcHealthService } from './grpc-health.service';
 import { failureOf } from './grpc-client';
 import { inProcessClient } from './in-process-client';
 
-type Client = InstanceType<typeof pb.ProvisioningServiceClient>;
+type Client = InstanceType<typeof pb.TaskServiceClient>;
 type Callback<Res> = (error: ServiceError | null, response: Res) => void;
 
 function call<Req, Res>(method: (r: Req, m: Metadata, o: { deadline?: number }, cb: Callback<Res>) => unknown, request: Req, deadlineMs?: number): Promise<Res> {
@@ -25,7 +25,7 @@ function aTask(id: string, taskStatus: pb.TaskStatus, revision: number): pb.Task
 
 describe('inProcessClient', () => {
   const seen: { request?: pb.GetTaskRequest; deadlineLeft?: number; cancelled?: boolean } = {};
-  const implementation: Partial<pb.ProvisioningServiceServer> = {
+  const implementation: Partial<pb.TaskServiceServer> = {
     getTask: unary<pb.GetTaskRequest, pb.GetTaskResponse>(async (request, c) => {
       seen.request = request;
       seen.deadlineLeft = remainingMs(c);
@@ -52,12 +52,12 @@ describe('inProcessClient', () => {
       }
     }),
   };
-  for (const name of Object.keys(pb.ProvisioningServiceService)) {
+  for (const name of Object.keys(pb.TaskServiceService)) {
     (implementation as Record<string, unknown>)[name] ??= unary(async () => {
       throw new Error('not used here');
     });
   }
-  const client = inProcessClient<Client>(pb.ProvisioningServiceService, implementation as pb.ProvisioningServiceServer);
+  const client = inProcessClient<Client>(pb.TaskServiceService, implementation as pb.TaskServiceServer);
 
   beforeEach(() => {
     delete seen.request;

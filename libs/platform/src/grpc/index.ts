@@ -3,6 +3,7 @@ export * from './grpc-error.mapper';
 export * from './grpc-handler';
 export * from './grpc-health.service';
 export * from './grpc-server.host';
+export * from './grpc-host-registry';
 export { HealthClient, HealthService, HealthCheckRequest, HealthCheckResponse } from './generated/grpc/health/v1/health';
 export { BadRequest, ErrorInfo, PreconditionFailure, ResourceInfo, RetryInfo } from './generated/google/rpc/error_details';
 export { Status as RpcStatus } from './generated/google/rpc/status';

@@ -6,6 +6,7 @@ import { createMetricsRegistry } from '../observability/metrics';
 import type { DeviceQueue, EventBus, EventOutbox, SessionStore } from '../ports';
 import { ObservabilityController } from './observability.controller';
 import { DEVICE_QUEUE, EVENT_BUS, EVENT_OUTBOX, HEALTH_REGISTRY, LOGGER, METRICS_REGISTRY, SESSION_STORE } from './tokens';
+import { GRPC_HOSTS, GrpcHostRegistry } from '../grpc/grpc-host-registry';
 
 /** Logs are written in batches; the last lines must reach their destination before the process exits. */
 @Injectable()
@@ -44,6 +45,7 @@ export class PlatformModule {
       { provide: LOGGER, useValue: options.logger ?? createLogger({ service: options.service }) },
       { provide: METRICS_REGISTRY, useValue: createMetricsRegistry() },
       { provide: HEALTH_REGISTRY, useValue: health },
+      { provide: GRPC_HOSTS, useValue: new GrpcHostRegistry() },
     ];
     return {
       module: PlatformModule,

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { provisioningV1 as pb } from '@acs/contracts';
-import { GrpcServerHost, InProcessDeviceQueue, InProcessEventBus, errorDetailsOf, failureOf, grpcClient, type WorkItem } from '@acs/platform';
-import { Metadata, status, type CallOptions, type ServiceError } from '@grpc/grpc-js';
+import { REQUESTED_BY_METADATA_KEY, acsV1 as pb } from '@acs/contracts';
+import { GrpcServerHost, InProcessDeviceQueue, InProcessEventBus, errorDetailsOf, failureOf, grpcClient, type GrpcClientConstructor, type WorkItem } from '@acs/platform';
+import { makeGenericClientConstructor, Metadata, status, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
 
 import type { InformFacts } from '../domain';
@@ -20,11 +20,24 @@ function call<Req, Res>(
   method: (request: Req, metadata: Metadata, options: Partial<CallOptions>, callback: Callback<Res>) => unknown,
   request: Req,
   options: Partial<CallOptions> = {},
+  metadata = new Metadata(),
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
-    method(request, new Metadata(), options, (error, response) => (error ? reject(error) : resolve(response)));
+    method(request, metadata, options, (error, response) => (error ? reject(error) : resolve(response)));
   });
 }
+
+/** The metadata the NBI sends with a call of its authenticated client `name`. */
+function requestedBy(name: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set(REQUESTED_BY_METADATA_KEY, name);
+  return metadata;
+}
+
+/** Provisioning's four services as one client (each method carries its own path), so the specs need one client. */
+const API_METHODS = { ...pb.DeviceServiceService, ...pb.TaskServiceService, ...pb.PresetServiceService, ...pb.FaultServiceService };
+type ApiClient = pb.DeviceServiceClient & pb.TaskServiceClient & pb.PresetServiceClient & pb.FaultServiceClient;
+const ApiClient = makeGenericClientConstructor(API_METHODS, 'ProvisioningApi') as unknown as GrpcClientConstructor<ApiClient>;
 
 const fieldsOf = (error: ServiceError) => (errorDetailsOf(error).badRequest?.fieldViolations ?? []).map((v) => v.field);
 
@@ -35,7 +48,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
   let bus: InProcessEventBus;
   let tasks: TaskManager;
   let host: GrpcServerHost;
-  let client: pb.ProvisioningServiceClient;
+  let client: ApiClient;
   let deviceSerial = 0;
 
   beforeAll(async () => {
@@ -54,9 +67,14 @@ describe('ProvisioningGrpcService over gRPC', () => {
       config: { maxAttempts: 3, retryBaseMs: 10, retryMaxMs: 100, defaultExpiryMs: 60_000 },
     });
     host = new GrpcServerHost({ host: '127.0.0.1', port: 0, logger, shutdownTimeoutMs: 500 });
-    host.addService(pb.ProvisioningServiceService, new ProvisioningGrpcService({ store, tasks, logger }).implementation);
+    const api = new ProvisioningGrpcService({ store, tasks, logger }).implementation;
+    host
+      .addService(pb.DeviceServiceService, api.devices)
+      .addService(pb.TaskServiceService, api.tasks)
+      .addService(pb.PresetServiceService, api.presets)
+      .addService(pb.FaultServiceService, api.faults);
     const port = await host.start();
-    client = grpcClient(pb.ProvisioningServiceClient, `127.0.0.1:${port}`);
+    client = grpcClient(ApiClient, `127.0.0.1:${port}`);
   });
 
   afterAll(async () => {
@@ -113,7 +131,6 @@ describe('ProvisioningGrpcService over gRPC', () => {
     connectionRequest: false,
     waitTimeoutMs: 0,
     maxAttempts: 0,
-    requestedBy: '',
     ...extra,
   });
 
@@ -135,11 +152,11 @@ describe('ProvisioningGrpcService over gRPC', () => {
 
     it('attributes a task to the client the NBI names, and refuses a malformed name', async () => {
       const deviceId = await registerDevice();
-      const created = await call(client.createTask.bind(client), createRequest(deviceId, reboot, { requestedBy: 'oss-eu' }));
+      const created = await call(client.createTask.bind(client), createRequest(deviceId, reboot), {}, requestedBy('oss-eu'));
       expect(created.task?.source).toBe('api:oss-eu');
       const listed = await call(client.listTasks.bind(client), { deviceId: '', statuses: [], source: 'api:oss-eu', pageSize: 0, pageToken: '' });
       expect(listed.tasks.map((t) => t.id)).toEqual([created.task!.id]);
-      const bad = await failureOf(call(client.createTask.bind(client), createRequest(deviceId, reboot, { requestedBy: 'two words' })));
+      const bad = await failureOf(call(client.createTask.bind(client), createRequest(deviceId, reboot), {}, requestedBy('two words')));
       expect(fieldsOf(bad)).toEqual(['requested_by']);
     });
 
@@ -198,7 +215,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
       expect(response.task?.result).toEqual({ values: [{ path: 'Device.DeviceInfo.SoftwareVersion', value: '2.0.1', type: 'string' }] });
       expect(response.task?.completeTime).toBeInstanceOf(Date);
 
-      const parameters = await call(client.getParameters.bind(client), { deviceId, path: 'Device.DeviceInfo.SoftwareVersion' });
+      const parameters = await call(client.getDeviceParameters.bind(client), { deviceId, path: 'Device.DeviceInfo.SoftwareVersion' });
       expect(parameters.parameters).toEqual([expect.objectContaining({ path: 'Device.DeviceInfo.SoftwareVersion', value: '2.0.1', type: 'xsd:string' })]);
     });
 
@@ -449,31 +466,31 @@ describe('ProvisioningGrpcService over gRPC', () => {
         ids.push(id);
         await call(client.tagDevice.bind(client), { deviceId: id, tags: ['query-test'] });
       }
-      const request: pb.QueryDevicesRequest = {
+      const request: pb.ListDevicesRequest = {
         filter: 'tag = "query-test" AND productClass = "QUERYME"',
         projection: ['Device.DeviceInfo.'],
         sort: [{ field: 'serial_number', descending: true }],
         pageSize: 2,
         pageToken: '',
       };
-      const first = await call(client.queryDevices.bind(client), request);
+      const first = await call(client.listDevices.bind(client), request);
       expect(first.totalSize).toBe(3);
       expect(first.devices.map((d) => d.serialNumber)).toEqual(['Q3', 'Q2']);
       // Only the projected subtree (the Inform named no object nodes, so the parameter alone).
       expect(first.devices[0].parameters.map((p) => p.path)).toEqual(['Device.DeviceInfo.SoftwareVersion']);
       expect(first.devices[0]).toMatchObject({ oui: '00D09E', productClass: 'QUERYME', rootObject: pb.RootObject.ROOT_OBJECT_DEVICE, tags: ['query-test'] });
       expect(first.devices[0].lastInformTime).toBeInstanceOf(Date);
-      const second = await call(client.queryDevices.bind(client), { ...request, pageToken: first.nextPageToken });
+      const second = await call(client.listDevices.bind(client), { ...request, pageToken: first.nextPageToken });
       expect(second.devices.map((d) => d.serialNumber)).toEqual(['Q1']);
       expect(second.nextPageToken).toBe('');
 
-      const noParameters = await call(client.queryDevices.bind(client), { ...request, projection: [], sort: [], pageSize: 0 });
+      const noParameters = await call(client.listDevices.bind(client), { ...request, projection: [], sort: [], pageSize: 0 });
       expect(noParameters.devices.map((d) => d.id).sort()).toEqual([...ids].sort());
       expect(noParameters.devices.every((d) => d.parameters.length === 0)).toBe(true);
     });
 
     it('refuses a filter it cannot parse, saying where', async () => {
-      const error = await failureOf(call(client.queryDevices.bind(client), { filter: 'tag = "a" AND (', projection: ['Device..X'], sort: [{ field: 'no such', descending: false }], pageSize: 0, pageToken: '' }));
+      const error = await failureOf(call(client.listDevices.bind(client), { filter: 'tag = "a" AND (', projection: ['Device..X'], sort: [{ field: 'no such', descending: false }], pageSize: 0, pageToken: '' }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       const violations = errorDetailsOf(error).badRequest?.fieldViolations ?? [];
       expect(violations.map((v) => v.field)).toEqual(['filter', 'projection[0]', 'sort[0].field']);
@@ -490,11 +507,11 @@ describe('ProvisioningGrpcService over gRPC', () => {
       expect(wifi.device?.parameters.map((p) => p.path)).toEqual(['Device.WiFi.SSID.1.SSID']);
       expect(wifi.device?.parameters[0]).toMatchObject({ value: 'home', type: 'xsd:string', writable: true, object: false });
 
-      const interval = await call(client.getParameters.bind(client), { deviceId, path: 'Device.ManagementServer.' });
+      const interval = await call(client.getDeviceParameters.bind(client), { deviceId, path: 'Device.ManagementServer.' });
       expect(interval.parameters).toEqual([expect.objectContaining({ path: 'Device.ManagementServer.PeriodicInformInterval', value: '600', type: 'xsd:unsignedInt' })]);
 
       expect((await failureOf(call(client.getDevice.bind(client), { deviceId: 'nobody', parameterPrefix: '' }))).code).toBe(status.NOT_FOUND);
-      expect((await failureOf(call(client.getParameters.bind(client), { deviceId: 'nobody', path: '' }))).code).toBe(status.NOT_FOUND);
+      expect((await failureOf(call(client.getDeviceParameters.bind(client), { deviceId: 'nobody', path: '' }))).code).toBe(status.NOT_FOUND);
       const badPrefix = await failureOf(call(client.getDevice.bind(client), { deviceId, parameterPrefix: 'Device.$where' }));
       expect(fieldsOf(badPrefix)).toEqual(['parameter_prefix']);
     });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { provisioningV1 as pb } from '@acs/contracts';
+import { REQUESTED_BY_METADATA_KEY, acsV1 as pb } from '@acs/contracts';
 import { InvalidParameterPathError, normalizeParameterPath, parameterPathSegments } from '@acs/cwmp';
 import { FilterSyntaxError, compileFilterToMongo, parseFilter } from '@acs/filter';
 import {
@@ -98,16 +98,23 @@ const SORT_FIELDS: ReadonlyMap<string, string> = new Map([
 const TAG = /^[^\s,]{1,128}$/;
 
 /**
- * The internal gRPC API of provisioning (acs.internal.provisioning.v1.ProvisioningService) over its store and
- * TaskManager. Each RPC is a method taking the request (and the call, for deadlines and cancellation) and returning
+ * Provisioning's gRPC API — the public services acs.v1 DeviceService, TaskService, PresetService and FaultService,
+ * served by provisioning itself (the NBI relays them; other services call them through @acs/clients) — over its
+ * store and TaskManager. Each RPC is a method taking the request (and the call, for deadlines and cancellation) and returning
  * the response; `implementation` wraps them in the platform's handlers, which turn the typed errors thrown here
  * into statuses with details. Errors of the domain code (TaskStateError, DeviceNotFoundError, FilterSyntaxError…)
  * are mapped to those typed errors once, in `apiErrorOf`.
  *
- *   host.addService(provisioningV1.ProvisioningServiceService, new ProvisioningGrpcService(deps).implementation);
+ *   const { devices, tasks, presets, faults } = new ProvisioningGrpcService(deps).implementation;
+ *   host.addService(acsV1.DeviceServiceService, devices).addService(acsV1.TaskServiceService, tasks)…
  */
 export class ProvisioningGrpcService {
-  readonly implementation: pb.ProvisioningServiceServer;
+  readonly implementation: {
+    devices: pb.DeviceServiceServer;
+    tasks: pb.TaskServiceServer;
+    presets: pb.PresetServiceServer;
+    faults: pb.FaultServiceServer;
+  };
   private readonly store: ProvisioningStore;
   private readonly tasks: TaskManager;
   private readonly presetRules: PresetRules;
@@ -125,33 +132,42 @@ export class ProvisioningGrpcService {
     const u = <Req, Res>(handle: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) =>
       unary<Req, Res>((request, call) => mapErrors(() => handle.call(this, request, call)));
     this.implementation = {
-      createTask: u(this.createTask),
-      getTask: u(this.getTask),
-      listTasks: u(this.listTasks),
-      cancelTask: u(this.cancelTask),
-      retryTask: u(this.retryTask),
-      watchTask: serverStream<pb.WatchTaskRequest, pb.WatchTaskResponse>((request, call) => mapErrors(() => this.watchTask(request, call))),
-      createPreset: u(this.createPreset),
-      getPreset: u(this.getPreset),
-      listPresets: u(this.listPresets),
-      updatePreset: u(this.updatePreset),
-      deletePreset: u(this.deletePreset),
-      validatePreset: u(this.validatePreset),
-      queryDevices: u(this.queryDevices),
-      getDevice: u(this.getDevice),
-      getParameters: u(this.getParameters),
-      tagDevice: u(this.tagDevice),
-      untagDevice: u(this.untagDevice),
-      deleteDevice: u(this.deleteDevice),
-      listFaults: u(this.listFaults),
-      clearFault: u(this.clearFault),
+      tasks: {
+        createTask: u(this.createTask),
+        getTask: u(this.getTask),
+        listTasks: u(this.listTasks),
+        cancelTask: u(this.cancelTask),
+        retryTask: u(this.retryTask),
+        watchTask: serverStream<pb.WatchTaskRequest, pb.WatchTaskResponse>((request, call) => mapErrors(() => this.watchTask(request, call))),
+      },
+      presets: {
+        createPreset: u(this.createPreset),
+        getPreset: u(this.getPreset),
+        listPresets: u(this.listPresets),
+        updatePreset: u(this.updatePreset),
+        deletePreset: u(this.deletePreset),
+        validatePreset: u(this.validatePreset),
+      },
+      devices: {
+        listDevices: u(this.queryDevices),
+        getDevice: u(this.getDevice),
+        getDeviceParameters: u(this.getParameters),
+        tagDevice: u(this.tagDevice),
+        untagDevice: u(this.untagDevice),
+        deleteDevice: u(this.deleteDevice),
+      },
+      faults: {
+        listFaults: u(this.listFaults),
+        clearFault: u(this.clearFault),
+      },
     };
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Tasks
 
-  async createTask(request: pb.CreateTaskRequest, call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline'>): Promise<pb.CreateTaskResponse> {
+  async createTask(request: pb.CreateTaskRequest, call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'metadata'>): Promise<pb.CreateTaskResponse> {
+    const requestedBy = requestedByOf(call);
     const violations: FieldViolation[] = [];
     if (request.deviceId === '') violations.push(required('device_id'));
     const spec = taskSpecFromProto(request.spec);
@@ -161,7 +177,7 @@ export class ProvisioningGrpcService {
       violations.push({ field: 'wait_timeout_ms', description: `at most ${MAX_WAIT_TIMEOUT_MS} (watch the task for longer)`, reason: 'OUT_OF_RANGE' });
     }
     if (request.maxAttempts > MAX_TASK_ATTEMPTS) violations.push({ field: 'max_attempts', description: `at most ${MAX_TASK_ATTEMPTS}`, reason: 'OUT_OF_RANGE' });
-    if (request.requestedBy !== '' && !REQUESTER_PATTERN.test(request.requestedBy)) {
+    if (requestedBy !== '' && !REQUESTER_PATTERN.test(requestedBy)) {
       violations.push({ field: 'requested_by', description: 'a client name: 1–128 printable characters without spaces', reason: 'BAD_FORMAT' });
     }
     let expiresInMs: number | undefined;
@@ -176,7 +192,7 @@ export class ProvisioningGrpcService {
     let task = await this.tasks.create({
       deviceId: request.deviceId,
       spec: wholeTreeAsRoot(spec, device.rootObject),
-      source: request.requestedBy === '' ? 'api' : `api:${request.requestedBy}`,
+      source: requestedBy === '' ? 'api' : `api:${requestedBy}`,
       connectionRequest: request.connectionRequest,
       ...(request.maxAttempts > 0 ? { maxAttempts: request.maxAttempts } : {}),
       ...(expiresInMs !== undefined ? { expiresInMs } : {}),
@@ -307,7 +323,7 @@ export class ProvisioningGrpcService {
   // ---------------------------------------------------------------------------------------------------------------
   // Devices
 
-  async queryDevices(request: pb.QueryDevicesRequest): Promise<pb.QueryDevicesResponse> {
+  async queryDevices(request: pb.ListDevicesRequest): Promise<pb.ListDevicesResponse> {
     const violations: FieldViolation[] = [];
     let filter: DeviceQuery['filter'] = {};
     try {
@@ -347,7 +363,7 @@ export class ProvisioningGrpcService {
     return { device: deviceToProto(await this.readDevice(deviceId, prefix === '' ? 'all' : [prefix])) };
   }
 
-  async getParameters(request: pb.GetParametersRequest): Promise<pb.GetParametersResponse> {
+  async getParameters(request: pb.GetDeviceParametersRequest): Promise<pb.GetDeviceParametersResponse> {
     const deviceId = requireField(request.deviceId, 'device_id');
     if (request.path !== '') checkPath(request.path, 'path');
     const device = await this.readDevice(deviceId, request.path === '' ? 'all' : [request.path]);
@@ -472,6 +488,12 @@ function wholeTreeAsRoot(spec: TaskSpec, rootObject: string): TaskSpec {
   if (spec.kind === 'refreshObject' && spec.path === '') return { ...spec, path: `${rootObject}.` };
   if (spec.kind === 'getParameterNames' && spec.path === '' && !spec.nextLevel) return { ...spec, path: `${rootObject}.` };
   return spec;
+}
+
+/** Who asked for the call: the NBI's authenticated client, in the REQUESTED_BY_METADATA_KEY entry; '' when absent. */
+function requestedByOf(call: Pick<ServerUnaryCall<unknown, unknown>, 'metadata'>): string {
+  const [value] = call.metadata.get(REQUESTED_BY_METADATA_KEY);
+  return typeof value === 'string' ? value : '';
 }
 
 function required(field: string): FieldViolation {

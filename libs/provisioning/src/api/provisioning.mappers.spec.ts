@@ -1,4 +1,4 @@
-import { provisioningV1 as pb } from '@acs/contracts';
+import { acsV1 as pb } from '@acs/contracts';
 
 import type { Preset, Task, TaskSpec } from '../domain';
 import { decodePageToken, encodePageToken, nextPageToken, pageSizeOf } from './page-token';

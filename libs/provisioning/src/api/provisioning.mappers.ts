@@ -1,9 +1,9 @@
-import { presetActionDocument, provisioningV1 as pb } from '@acs/contracts';
+import { presetActionDocument, acsV1 as pb } from '@acs/contracts';
 
 import type { DeviceFault, ParameterNode, Preset, PresetAction, PresetTrigger, RootObject, Task, TaskFault, TaskSpec, TaskStatus } from '../domain';
 import type { ProjectedDevice } from '../repositories/ports';
 
-// Domain ↔ internal gRPC messages, pure. Conventions:
+// Domain ↔ acs.v1 gRPC messages, pure. Conventions:
 // - epoch ms ↔ google.protobuf.Timestamp (a Date in ts-proto); an absent time stays unset;
 // - parameter values travel as their CWMP lexical form (`true`, `300`) with the XSD type prefixed `xsd:`; the domain
 //   keeps types bare (`unsignedInt`), as the CPE's answers are stored;

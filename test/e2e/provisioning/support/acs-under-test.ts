@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { provisioningV1 } from '@acs/contracts';
+import { credentials, makeGenericClientConstructor, Metadata, type Client as GrpcClient, type ServiceError } from '@grpc/grpc-js';
+import { PROVISIONING_API } from '@acs/clients';
 import { sharedInfrastructureEnv, startApp, type RunningApp } from '../../support/processes';
 
 export type Mode = 'embedded' | 'distributed';
 export const MODES: Mode[] = ['embedded', 'distributed'];
 
-type Client = InstanceType<typeof provisioningV1.ProvisioningServiceClient>;
+/** Provisioning's services as one client (each method carries its own path): `call` finds a method by name. */
+const ProvisioningApiClient = makeGenericClientConstructor(Object.assign({}, ...Object.values(PROVISIONING_API.services)), 'ProvisioningApi');
+type Client = GrpcClient;
 
 /** An ACS for a test: the standalone process, or provisioning + gateway pods on Redis, Kafka and FerretDB. */
 export interface AcsUnderTest {
@@ -40,7 +42,7 @@ export async function startAcs(mode: Mode, env: Record<string, string> = {}): Pr
     cwmpUrl = gateway.cwmpUrl;
     grpcAddress = provisioning.grpcAddress;
   }
-  const client = new provisioningV1.ProvisioningServiceClient(grpcAddress, credentials.createInsecure());
+  const client = new ProvisioningApiClient(grpcAddress, credentials.createInsecure());
   return {
     mode,
     cwmpUrl,

@@ -3774,7 +3774,9 @@ export const TaskServiceService = {
   /**
    * Queues work for a device. With `connection_request`, a device not in session is asked to connect now; with
    * `wait_timeout_ms`, the call answers once the task is final or the wait ends, whichever comes first (the call's
-   * deadline bounds the wait too).
+   * deadline bounds the wait too). The task's source is `api:<client>`: the NBI passes its authenticated client's
+   * name to the provisioning service in the `x-acs-requested-by` request metadata (REQUESTED_BY_METADATA_KEY in
+   * libs/contracts), never a value a caller sent.
    */
   createTask: {
     path: "/acs.v1.TaskService/CreateTask" as const,
@@ -3844,7 +3846,9 @@ export interface TaskServiceServer extends UntypedServiceImplementation {
   /**
    * Queues work for a device. With `connection_request`, a device not in session is asked to connect now; with
    * `wait_timeout_ms`, the call answers once the task is final or the wait ends, whichever comes first (the call's
-   * deadline bounds the wait too).
+   * deadline bounds the wait too). The task's source is `api:<client>`: the NBI passes its authenticated client's
+   * name to the provisioning service in the `x-acs-requested-by` request metadata (REQUESTED_BY_METADATA_KEY in
+   * libs/contracts), never a value a caller sent.
    */
   createTask: handleUnaryCall<CreateTaskRequest, CreateTaskResponse>;
   /** One task by id. NOT_FOUND when unknown. */
@@ -3866,7 +3870,9 @@ export interface TaskServiceClient extends Client {
   /**
    * Queues work for a device. With `connection_request`, a device not in session is asked to connect now; with
    * `wait_timeout_ms`, the call answers once the task is final or the wait ends, whichever comes first (the call's
-   * deadline bounds the wait too).
+   * deadline bounds the wait too). The task's source is `api:<client>`: the NBI passes its authenticated client's
+   * name to the provisioning service in the `x-acs-requested-by` request metadata (REQUESTED_BY_METADATA_KEY in
+   * libs/contracts), never a value a caller sent.
    */
   createTask(
     request: CreateTaskRequest,

@@ -28,7 +28,7 @@ import {
  */
 
 export interface HealthCheckRequest {
-  /** Fully-qualified service name (`acs.internal.provisioning.v1.ProvisioningService`), or "" for the whole server. */
+  /** Fully-qualified service name (`acs.v1.TaskService`), or "" for the whole server. */
   service: string;
 }
 

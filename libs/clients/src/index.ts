@@ -1,0 +1,4 @@
+// Clients of the services' APIs, for any service to import (services meet through contracts and these clients,
+// never through each other's libs). One file per service; the transport is chosen by the caller's wiring.
+export * from './service-client';
+export * from './provisioning.client';

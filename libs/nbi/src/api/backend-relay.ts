@@ -1,0 +1,108 @@
+import { Metadata, type ServerUnaryCall, type ServerWritableStream, type ServiceDefinition, type ServiceError, type UntypedServiceImplementation, type ClientReadableStream } from '@grpc/grpc-js';
+import { callError, connect, DEFAULT_CALL_MS, serviceClient, type CallOptions, type ServiceTransport } from '@acs/clients';
+import { REQUESTED_BY_METADATA_KEY } from '@acs/contracts';
+import { abortSignalOf, HealthService, remainingMs, serverStream, serviceNameOf, unary, type HealthClient } from '@acs/platform';
+import { CLIENT_METADATA_KEY } from '../security/nbi-security.interceptor';
+import { grpcHealthDependency, type Dependency } from './dependency-monitor';
+
+/**
+ * A service behind the NBI: the public services it serves itself, relayed as they are (the NBI holds no second
+ * copy of their definitions), and how to reach it. Adding a service's public API is its proto, one of these in
+ * `nbiBackends`, and its rows in the method policy.
+ */
+export interface BackendRegistration {
+  /** The dependency's name: in the health map, in UNAVAILABLE answers and in logs (never its address). */
+  dependency: string;
+  /** The public services (ts-proto definitions) the backend serves and the NBI relays method by method. */
+  services: readonly ServiceDefinition[];
+  transport: ServiceTransport;
+  /** The grpc.health.v1 service name checked on the backend; default: the first of `services`. */
+  healthService?: string;
+  /**
+   * Methods (by path) whose calls wait on purpose, and for how long a request asks to: added to the default
+   * deadline when the public caller set none (with a deadline of its own, the caller's deadline is passed on).
+   */
+  waitsOf?: Readonly<Record<string, (request: unknown) => number>>;
+}
+
+type RelayedMethod = (request: unknown, options: CallOptions) => Promise<unknown> | ClientReadableStream<unknown>;
+
+/**
+ * The NBI's side of one backend: a relaying implementation of each of its services, its health dependency, its
+ * connections. Every call carries the public caller's deadline (work is not done for a client that has gone) and
+ * fresh metadata with only what the NBI sets (REQUESTED_BY_METADATA_KEY, from the authenticated client); the
+ * backend's statuses and google.rpc details pass through unchanged, an unreachable backend becomes UNAVAILABLE
+ * naming the dependency (see `callError`).
+ */
+export class BackendRelay {
+  private readonly clients: Array<{ close(): void }> = [];
+  private readonly health;
+
+  constructor(private readonly registration: BackendRegistration) {
+    this.health = connect<HealthClient>(HealthService, registration.transport);
+  }
+
+  /** Each relayed service with its relaying implementation, for GrpcServerHost.addService. */
+  services(): Array<[ServiceDefinition, UntypedServiceImplementation]> {
+    return this.registration.services.map((definition) => [definition, this.relayOf(definition)]);
+  }
+
+  /** The backend's health, for the DependencyMonitor. */
+  dependency(): Dependency {
+    const { dependency, healthService, services } = this.registration;
+    return grpcHealthDependency(dependency, () => this.health.client(), healthService ?? serviceNameOf(services[0]!));
+  }
+
+  close(): void {
+    for (const client of this.clients) client.close();
+    this.health.close();
+  }
+
+  private relayOf(definition: ServiceDefinition): UntypedServiceImplementation {
+    const client = serviceClient(definition, this.registration.transport, this.registration.dependency);
+    this.clients.push(client);
+    const methods = client as unknown as Record<string, RelayedMethod>;
+    const implementation: UntypedServiceImplementation = {};
+    for (const [name, method] of Object.entries(definition)) {
+      if (method.requestStream) throw new Error(`NBI relay: ${method.path} streams requests, which no public API does`);
+      const call = methods[name]!;
+      implementation[name] = method.responseStream
+        ? serverStream<unknown, unknown>((request, server) => this.relayStream(call, request, server))
+        : unary<unknown, unknown>((request, server) => call(request, this.unaryOptions(method.path, request, server)) as Promise<unknown>);
+    }
+    return implementation;
+  }
+
+  private unaryOptions(path: string, request: unknown, call: ServerUnaryCall<unknown, unknown>): CallOptions {
+    const left = remainingMs(call);
+    const waitMs = this.registration.waitsOf?.[path]?.(request) ?? 0;
+    return { deadline: Date.now() + (Number.isFinite(left) ? left : DEFAULT_CALL_MS + waitMs), metadata: relayedMetadata(call) };
+  }
+
+  /** A server stream relayed update by update; the client's cancel cancels the upstream. No deadline unless the caller set one. */
+  private relayStream(method: RelayedMethod, request: unknown, call: ServerWritableStream<unknown, unknown>): Promise<void> {
+    const left = remainingMs(call);
+    const upstream = method(request, {
+      metadata: relayedMetadata(call),
+      ...(Number.isFinite(left) ? { deadline: Date.now() + left } : {}),
+    }) as ClientReadableStream<unknown>;
+    const signal = abortSignalOf(call);
+    signal.addEventListener('abort', () => upstream.cancel(), { once: true });
+    return new Promise<void>((resolve, reject) => {
+      upstream.on('data', (update: unknown) => call.write(update));
+      upstream.on('error', (error: ServiceError) => (signal.aborted ? resolve() : reject(callError(this.registration.dependency, error))));
+      upstream.on('end', () => resolve());
+    });
+  }
+}
+
+/**
+ * The metadata of a backend call: only what the NBI itself sets, never the public caller's entries. The
+ * authenticated client's name comes from the security interceptor (absent on a server without it, e.g. in tests).
+ */
+function relayedMetadata(call: Pick<ServerUnaryCall<unknown, unknown>, 'metadata'>): Metadata {
+  const metadata = new Metadata();
+  const [client] = call.metadata.get(CLIENT_METADATA_KEY);
+  if (typeof client === 'string' && client !== '') metadata.set(REQUESTED_BY_METADATA_KEY, client);
+  return metadata;
+}
