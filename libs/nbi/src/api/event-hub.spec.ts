@@ -1,5 +1,7 @@
 import { newEvent, type AcsDeviceEventType, type AcsTaskEventType, type EventPayload } from '@acs/contracts';
 import { InProcessEventBus } from '@acs/platform';
+
+import { eventually } from '../testing/eventually';
 import { EventHub, matches, ReplayOutOfRangeError } from './event-hub';
 
 const logger = { info: () => undefined, warn: () => undefined, error: () => undefined } as any;
@@ -42,11 +44,11 @@ describe('EventHub', () => {
     const unwatchTasks = hub.watch({ filter: { types: ['acs.task.'], deviceIds: [] }, deliver: (m) => tasks.push(m.type) });
     hub.watch({ filter: { types: [], deviceIds: [] }, deliver: (m) => all.push(m.type) });
     await bus.publish([message('acs.device.registered'), message('acs.task.done', 'dev-1')]);
-    await waitFor(() => all.length === 2);
+    await eventually(() => all.length === 2, 'both events to reach the catch-all watcher');
     expect(tasks).toEqual(['acs.task.done']);
     unwatchTasks();
     await bus.publish([message('acs.task.faulted', 'dev-1')]);
-    await waitFor(() => all.length === 3);
+    await eventually(() => all.length === 3, 'the third event to reach the catch-all watcher');
     expect(tasks).toEqual(['acs.task.done']);
     expect(hub.watcherCount).toBe(1);
     await hub.stop();
@@ -78,12 +80,12 @@ describe('EventHub replay (watch with since)', () => {
     const { bus, hub, advance, close } = await started();
     advance(1000);
     await bus.publish([at('acs.device.booted', 'dev-1', T + 1000), at('acs.task.done', 'dev-1', T + 1500), at('acs.device.booted', 'dev-2', T + 2000)]);
-    await waitFor(() => hub.heldCount === 3);
+    await eventually(() => hub.heldCount === 3, 'the hub to hold the three events');
     const seen: string[] = [];
     hub.watch({ filter: { types: ['acs.device.'], deviceIds: [] }, deliver: (m) => seen.push(m.id) }, T + 1000);
     expect(seen).toEqual([`acs.device.booted-dev-1-${T + 1000}`, `acs.device.booted-dev-2-${T + 2000}`]);
     await bus.publish([at('acs.device.booted', 'dev-3', T + 3000)]);
-    await waitFor(() => seen.length === 3);
+    await eventually(() => seen.length === 3, 'the live event');
 
     const later: string[] = [];
     hub.watch({ filter: { types: [], deviceIds: ['dev-2', 'dev-3'] }, deliver: (m) => later.push(m.id) }, T + 1999);
@@ -98,7 +100,7 @@ describe('EventHub replay (watch with since)', () => {
 
     // Over the count: the oldest event goes, and a replay from its time can no longer be complete.
     await bus.publish([at('acs.device.booted', 'a', T + 10), at('acs.device.booted', 'b', T + 20), at('acs.device.booted', 'c', T + 30)]);
-    await waitFor(() => hub.heldCount === 2);
+    await eventually(() => hub.heldCount === 2, 'the hub to let the oldest event go');
     expect(() => hub.watch({ filter: { types: [], deviceIds: [] }, deliver: () => undefined }, T + 10)).toThrow(
       'events before 2026-11-22T06:00:00.011Z are not held by this server (asked from 2026-11-22T06:00:00.010Z)',
     );
@@ -113,8 +115,3 @@ describe('EventHub replay (watch with since)', () => {
     await close();
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(condition()).toBe(true);
-}

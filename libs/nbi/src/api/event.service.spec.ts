@@ -2,6 +2,7 @@ import { acsV1, AcsDeviceEventType, newEvent } from '@acs/contracts';
 import { GrpcServerHost, InProcessEventBus, type BusMessage } from '@acs/platform';
 import { credentials, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 
+import { eventually } from '../testing/eventually';
 import { EventHub } from './event-hub';
 import { eventServiceOf, MAX_PENDING_EVENTS } from './event.service';
 
@@ -46,34 +47,49 @@ describe('EventService.WatchEvents, a client that stops reading', () => {
     });
   }
 
-  async function until(condition: () => boolean): Promise<void> {
-    for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(condition()).toBe(true);
+  /** Counts the events a stream delivers; `reached(n)` resolves once n have come, however long that takes. */
+  function counting(stream: ClientReadableStream<acsV1.WatchEventsResponse>) {
+    let received = 0;
+    const waiting: { count: number; resolve: () => void }[] = [];
+    stream.on('data', () => {
+      received += 1;
+      for (const waiter of waiting.filter((w) => w.count <= received)) {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    });
+    return {
+      get received() {
+        return received;
+      },
+      reached: (count: number) => (received >= count ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count, resolve }))),
+    };
   }
 
   it(`ends the stream RESOURCE_EXHAUSTED once more than ${MAX_PENDING_EVENTS} live events wait`, async () => {
     const stream = client.watchEvents({ types: [], deviceIds: [] });
     const ended = ending(stream);
-    await until(() => hub.watcherCount === 1);
+    await eventually(() => hub.watcherCount === 1, 'the watch to register');
     stream.pause();
     await bus.publish(burst(MAX_PENDING_EVENTS + 2000, 0));
     stream.resume();
     const error = await ended;
     expect(error?.code).toBe(status.RESOURCE_EXHAUSTED);
     expect(error?.details).toBe(`the client read too slowly: more than ${MAX_PENDING_EVENTS} events waiting`);
-    await until(() => hub.watcherCount === 0);
+    await eventually(() => hub.watcherCount === 0, 'the watch to be dropped');
   }, 30_000);
 
   it('replays more held events than that limit to a resuming watch without cutting it off', async () => {
     expect(hub.heldCount).toBe(MAX_PENDING_EVENTS + 2000);
     const stream = client.watchEvents({ types: [], deviceIds: [], since: joinedAt });
     const ended = ending(stream);
-    let received = 0;
-    stream.on('data', () => (received += 1));
-    await until(() => received === MAX_PENDING_EVENTS + 2000);
+    const events = counting(stream);
+    await events.reached(MAX_PENDING_EVENTS + 2000);
+    expect(events.received).toBe(MAX_PENDING_EVENTS + 2000);
     // Live events go on after the replay.
     await bus.publish(burst(1, 100_000));
-    await until(() => received === MAX_PENDING_EVENTS + 2001);
+    await events.reached(MAX_PENDING_EVENTS + 2001);
+    expect(events.received).toBe(MAX_PENDING_EVENTS + 2001);
     stream.cancel();
     expect((await ended)?.code).toBe(status.CANCELLED);
   }, 30_000);

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { eventually } from '../testing/eventually';
 import { ClientRegistryError } from './client-registry';
 import { ClientRegistryFile, type ClientRegistryLogger } from './client-registry-file';
 
@@ -84,8 +85,7 @@ describe('ClientRegistryFile', () => {
     await writeFile(path, fileWith('first', HASH_A));
     file = await ClientRegistryFile.open(path, { logger, pollIntervalMs: 10 });
     await writeFile(path, fileWith('polled', HASH_B));
-    const until = Date.now() + 2000;
-    while (!file.current.client('polled') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    await eventually(() => file.current.client('polled') !== undefined, 'the poll to pick up the new file');
     expect(file.current.client('polled')).toBeDefined();
 
     file.close();

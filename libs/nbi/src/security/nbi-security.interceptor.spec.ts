@@ -5,6 +5,7 @@ import { credentials, Metadata, status, type ClientReadableStream, type ServiceE
 import { generateApiToken } from './api-token';
 import { parseClientRegistry } from './client-registry';
 import { ACS_V1_METHOD_POLICIES, type MethodPolicy } from './method-policy';
+import { cancelledAtDeadline, DEADLINE_TRANSIT_ALLOWANCE_MS } from './nbi-security.interceptor';
 import { eventually, startSecuredServer, type SecuredServer } from './testing/secured-server.fixture';
 
 const oss = generateApiToken();
@@ -407,5 +408,21 @@ describe('NBI security interceptor, a flood of unauthenticated calls', () => {
     await anonymous();
     const held = 25 - (logged().length - 1);
     expect(logged().at(-1)?.context).toMatchObject({ suppressed: held });
+  });
+});
+
+describe('NBI security interceptor, a stream cut off with a deadline', () => {
+  const deadline = Date.UTC(2026, 11, 7, 3, 0, 0);
+
+  it('counts a cut at or after the deadline, or within the headers\' transit before it, as the deadline', () => {
+    expect(cancelledAtDeadline(deadline, deadline + 5)).toBe(true);
+    expect(cancelledAtDeadline(new Date(deadline), deadline)).toBe(true);
+    // The server dates the deadline from the headers' arrival: the client's own came up to a transit earlier.
+    expect(cancelledAtDeadline(deadline, deadline - DEADLINE_TRANSIT_ALLOWANCE_MS)).toBe(true);
+  });
+
+  it('counts an earlier cut, or one with no deadline, as the client\'s cancel', () => {
+    expect(cancelledAtDeadline(deadline, deadline - DEADLINE_TRANSIT_ALLOWANCE_MS - 1)).toBe(false);
+    expect(cancelledAtDeadline(Infinity, deadline)).toBe(false);
   });
 });

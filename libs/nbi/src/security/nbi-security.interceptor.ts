@@ -6,6 +6,7 @@ import {
   ServerInterceptingCall,
   ServerListenerBuilder,
   status,
+  type Deadline,
   type ServerInterceptingCallInterface,
   type ServerInterceptor,
   type StatusObject,
@@ -30,6 +31,15 @@ const MAX_CREDENTIAL_LENGTH = 256;
 
 /** Audit messages are for people; a handler's error text is cut here. */
 const MAX_AUDIT_MESSAGE_LENGTH = 1024;
+
+/**
+ * How much earlier than the server's reckoning of a call's deadline a cancel can be the client's deadline firing. The
+ * server dates the deadline from when it read the request headers (`grpc-timeout` is relative, rounded up), so it lies
+ * one headers' transit after the client's own; the client's cancel, sent at its deadline, can reach the server first —
+ * on a busy machine by tens or hundreds of milliseconds. A client that cancels this close to its deadline is audited as
+ * having run out of it.
+ */
+export const DEADLINE_TRANSIT_ALLOWANCE_MS = 1000;
 
 export interface NbiSecurityLogger {
   warn(context: object, message: string): void;
@@ -209,10 +219,10 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
       .withOnCancel(() => {
         releaseStream();
         // Also called after every status is sent; only a call that ended without one (client cancelled, deadline
-        // passed: grpc-js answers those itself, past the interceptors) still has its entry pending here.
-        const deadline = call.getDeadline();
-        const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
-        if (Date.now() >= deadlineMs) audit(status.DEADLINE_EXCEEDED, 'deadline exceeded');
+        // passed: grpc-js answers those itself, past the interceptors) still has its entry pending here. Decided from
+        // the deadline and the clock, not from whether the client's cancel or the server's deadline timer came first.
+        // Date.now, not the injected clock: grpc-js dates the deadline on the wall clock.
+        if (cancelledAtDeadline(call.getDeadline(), Date.now())) audit(status.DEADLINE_EXCEEDED, 'deadline exceeded');
         else audit(status.CANCELLED, 'cancelled by the client');
       })
       .build();
@@ -230,6 +240,12 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
     );
     return intercepting;
   };
+}
+
+/** Whether a call cut off at `now` (epoch ms) ended by its deadline rather than by the client's choice. */
+export function cancelledAtDeadline(deadline: Deadline, now: number): boolean {
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+  return now >= deadlineMs - DEADLINE_TRANSIT_ALLOWANCE_MS;
 }
 
 function authenticate(registry: ClientRegistry, metadata: Metadata, call: ServerInterceptingCallInterface, now: () => number): Authentication {

@@ -9,6 +9,9 @@ import type { ClientRegistryProvider } from '../client-registry';
 import type { MethodPolicy } from '../method-policy';
 import { CLIENT_METADATA_KEY, createNbiSecurityInterceptor, type NbiSecurityLogger } from '../nbi-security.interceptor';
 
+// The specs on this server wait for audit writes, which happen after the answer reaches the client.
+export { eventually } from '../../testing/eventually';
+
 /** An audit log that keeps what it is given, for assertions; `failing` makes every write fail. */
 export class RecordingAuditLog implements AuditLog {
   readonly entries: AuditEntry[] = [];
@@ -150,13 +153,4 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
   host.addService(acsV1.TaskServiceService, tasks).addService(acsV1.AuditServiceService, auditService);
   const port = await host.start();
   return { address: `127.0.0.1:${port}`, audit, logger, handlers, stop: () => host.stop(200) };
-}
-
-/** Resolves once `condition` holds (audit writes happen after the answer reaches the client). */
-export async function eventually(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
