@@ -79,7 +79,7 @@ describe('connection requests to simulated CPEs', () => {
 
   it('wakes a CPE over HTTP Digest: it opens a 6 CONNECTION REQUEST session', async () => {
     const cpe = await startCpe('HTTP1');
-    const session = cpe.waitForSession((s) => s.events.includes('6 CONNECTION REQUEST'), 5000);
+    const session = cpe.waitForSession((s) => s.events.includes('6 CONNECTION REQUEST'), 20_000);
     const outcome = await requester().request(targetOf(cpe));
     expect(outcome).toMatchObject({ deviceId: cpe.deviceId, result: 'woke', via: 'http', status: 200 });
     expect((await session).error).toBeUndefined();
@@ -113,7 +113,7 @@ describe('connection requests to simulated CPEs', () => {
     expect(listener.lastRejection).toBe('bad-signature');
     expect(listener.stats.accepted).toBe(0);
 
-    const session = cpe.waitForSession((s) => s.events.includes('6 CONNECTION REQUEST'), 5000);
+    const session = cpe.waitForSession((s) => s.events.includes('6 CONNECTION REQUEST'), 20_000);
     const outcome = await requester({ preferUdp: true }).request(target);
     expect(outcome).toMatchObject({ result: 'sent', via: 'udp' });
     expect((await session).events).toEqual(['6 CONNECTION REQUEST']);
@@ -124,7 +124,7 @@ describe('connection requests to simulated CPEs', () => {
 
   it('falls back to UDP when the ConnectionRequestURL cannot be reached', async () => {
     const cpe = await startCpe('UDP2', true);
-    const session = cpe.waitForSession((s) => s.events.includes('6 CONNECTION REQUEST'), 5000);
+    const session = cpe.waitForSession((s) => s.events.includes('6 CONNECTION REQUEST'), 20_000);
     const outcome = await requester().request({ ...targetOf(cpe), url: 'http://127.0.0.1:1/unreachable' });
     expect(outcome).toMatchObject({ result: 'sent', via: 'udp' });
     await session;

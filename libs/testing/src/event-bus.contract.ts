@@ -10,9 +10,9 @@ export interface EventBusContractSubject extends ContractSubject<EventBus> {
 }
 
 export interface EventBusContractOptions {
-  /** Jest timeout per test: Kafka needs seconds for consumer-group joins. Default 5 s. */
+  /** Jest timeout per test: Kafka needs seconds for consumer-group joins. Default 30 s (jest's own), for a busy CI machine. */
   testTimeoutMs?: number;
-  /** How long to wait for an expected delivery. Default 3 s. */
+  /** How long to wait for an expected delivery; only guards against a hang, so generous. Default 20 s. */
   deliveryTimeoutMs?: number;
   /** How long to watch for a delivery that must not happen. Default 300 ms. */
   quietMs?: number;
@@ -41,8 +41,8 @@ export function describeEventBusContract(
   factory: ContractFactory<EventBus, EventBusContractSubject>,
   options: EventBusContractOptions = {},
 ): void {
-  const testTimeout = options.testTimeoutMs ?? 5_000;
-  const deliveryTimeout = options.deliveryTimeoutMs ?? 3_000;
+  const testTimeout = options.testTimeoutMs ?? 30_000;
+  const deliveryTimeout = options.deliveryTimeoutMs ?? 20_000;
   const quietMs = options.quietMs ?? 300;
   const topicPrefix = options.topicPrefix ?? `contract-${uniqueToken(4)}`;
 

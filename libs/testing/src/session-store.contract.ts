@@ -143,10 +143,12 @@ export function describeSessionStoreContract(name: string, factory: ContractFact
 
     it('refreshes the TTL of the session and its lock on update', async () => {
       const record = sampleSession(device);
-      await store.open(record, 600, SUPERSEDE);
-      await sleep(350);
-      expect(await store.update({ ...record, revision: 1 }, 600)).toBe(true);
-      await sleep(350);
+      // Each step lands 1.2 s into a 2 s TTL: the record outlives the first 2 s only if the update renewed it, and the
+      // 0.8 s to spare lets a busy machine be late.
+      await store.open(record, 2_000, SUPERSEDE);
+      await sleep(1_200);
+      expect(await store.update({ ...record, revision: 1 }, 2_000)).toBe(true);
+      await sleep(1_200);
       expect(await store.get(record.id)).toMatchObject({ revision: 1 });
       expect(await store.byDevice(device)).toMatchObject({ id: record.id });
       const busy = await store.open(sampleSession(device), TTL, SUPERSEDE);
@@ -185,10 +187,11 @@ export function describeSessionStoreContract(name: string, factory: ContractFact
       expect(await store.sessionForAddress(address)).toBeNull();
       await store.bindAddress(address, a.id, TTL);
       expect(await store.sessionForAddress(address)).toBe(a.id);
-      await store.bindAddress(address, b.id, 300);
+      // Long enough for the reads below on a busy machine; the wait after it is longer still.
+      await store.bindAddress(address, b.id, 1_000);
       expect(await store.sessionForAddress(address)).toBe(b.id);
       expect(await store.sessionForAddress(`${address}-other`)).toBeNull();
-      await sleep(450);
+      await sleep(1_200);
       expect(await store.sessionForAddress(address)).toBeNull();
     });
 
@@ -196,11 +199,11 @@ export function describeSessionStoreContract(name: string, factory: ContractFact
       const record = sampleSession(device);
       const other = sampleSession(device);
       expect(await store.isPlanned(device, record.id)).toBe(false);
-      await store.markPlanned(device, record.id, 300);
+      await store.markPlanned(device, record.id, 1_000);
       expect(await store.isPlanned(device, record.id)).toBe(true);
       expect(await store.isPlanned(device, other.id)).toBe(false);
       expect(await store.isPlanned(`${device}-other`, record.id)).toBe(false);
-      await sleep(450);
+      await sleep(1_200);
       expect(await store.isPlanned(device, record.id)).toBe(false);
     });
 
@@ -213,13 +216,14 @@ export function describeSessionStoreContract(name: string, factory: ContractFact
       const now = Date.now();
       await store.trackOpened(pod, 's1', now + 60_000);
       await store.trackOpened(pod, 's2', now + 60_000);
-      await store.trackOpened(pod, 's3', now + 150);
+      // Expires after the counts below are read, even on a busy machine, and before the wait after them ends.
+      await store.trackOpened(pod, 's3', now + 1_000);
       await store.trackOpened(`${pod}-other`, 's4', now + 60_000);
       expect(await store.openedCount(pod)).toBe(3);
       await store.trackClosed(pod, 's1');
       await store.trackClosed(pod, 's1');
       expect(await store.openedCount(pod)).toBe(2);
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(Math.max(0, now + 1_200 - Date.now()));
       expect(await store.openedCount(pod)).toBe(1);
       expect(await store.openedCount(`${pod}-other`)).toBe(1);
       expect(await store.openedCount(`${pod}-never`)).toBe(0);

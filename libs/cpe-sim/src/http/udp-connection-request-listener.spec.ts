@@ -132,7 +132,7 @@ describe('SimulatedCpe with a UDP connection request listener', () => {
       value: { type: 'string', value: listener.address },
     });
 
-    const woke = device.waitForSession((s) => s.events.includes('6 CONNECTION REQUEST'), 5000);
+    const woke = device.waitForSession((s) => s.events.includes('6 CONNECTION REQUEST'), 20_000);
     const ts = Math.floor(Date.now() / 1000);
     const sig = createHmac('sha1', 'pw').update(`${ts}1acsx`).digest('hex');
     const socket = dgram.createSocket('udp4');

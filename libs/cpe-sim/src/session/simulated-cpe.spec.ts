@@ -306,7 +306,7 @@ describe('SimulatedCpe against a fake ACS', () => {
     const device = cpe();
     acs.queue.push({ kind: 'ScheduleInform', commandKey: 'later', delaySeconds: 1 });
     await device.start();
-    const scheduled = await device.waitForSession((s) => s.events.includes('3 SCHEDULED'), 5000);
+    const scheduled = await device.waitForSession((s) => s.events.includes('3 SCHEDULED'), 20_000);
     expect(scheduled.events).toEqual(['3 SCHEDULED', 'M ScheduleInform']);
     expect(informs().at(-1)!.events).toContainEqual({ eventCode: 'M ScheduleInform', commandKey: 'later' });
   });
