@@ -85,7 +85,7 @@ describe('ClientRegistryFile', () => {
     await writeFile(path, fileWith('first', HASH_A));
     file = await ClientRegistryFile.open(path, { logger, pollIntervalMs: 10 });
     await writeFile(path, fileWith('polled', HASH_B));
-    await eventually(() => file.current.client('polled') !== undefined, 'the poll to pick up the new file');
+    await eventually(() => file?.current.client('polled') !== undefined, 'the poll to pick up the new file');
     expect(file.current.client('polled')).toBeDefined();
 
     file.close();
