@@ -19,15 +19,17 @@ import {
   type SessionStore,
 } from '@acs/platform';
 import { ProvisioningGrpcService } from './api/provisioning-grpc.service';
-import { InformHandler } from './inform/inform-handler';
 import { loadProvisioningConfig, type ProvisioningConfig } from './provisioning.config';
 import type { ProvisioningStore } from './repositories/ports';
 import { PresetCatalog } from './service/preset-catalog';
-import { ProvisioningConsumer } from './service/provisioning-consumer';
-import { TaskManager } from './tasks/task-manager';
+import { ProvisioningConsumer } from './service/provisioning.consumer';
+import { TaskLifecycle } from './tasks/task-lifecycle';
+import { createProvisioningCore, type ProvisioningCore, type ProvisioningUseCases } from './usecases/provisioning-usecases';
 
 export const PROVISIONING_STORE = Symbol('ProvisioningStore');
 export const PROVISIONING_CONFIG = Symbol('ProvisioningConfig');
+export const PROVISIONING_CORE = Symbol('ProvisioningCore');
+export const PROVISIONING_USE_CASES = Symbol('ProvisioningUseCases');
 /**
  * Provisioning's own GrpcServerHost (a named token, not the class: each service in a process has a host). It is
  * also in the process's GrpcHostRegistry under `provisioning`, where other modules find it for in-process calls.
@@ -45,7 +47,7 @@ export class ProvisioningLifecycle implements OnApplicationBootstrap, OnApplicat
   constructor(
     private readonly consumer: ProvisioningConsumer,
     private readonly catalog: PresetCatalog,
-    private readonly tasks: TaskManager,
+    private readonly tasks: TaskLifecycle,
     @Inject(PROVISIONING_GRPC_HOST) private readonly grpc: GrpcServerHost,
     @Inject(PROVISIONING_STORE) private readonly store: ProvisioningStore,
     @Inject(PROVISIONING_CONFIG) private readonly config: ProvisioningConfig,
@@ -91,32 +93,32 @@ export class ProvisioningModule {
         { provide: PROVISIONING_STORE, useValue: options.store },
         { provide: PROVISIONING_CONFIG, useFactory: () => options.config ?? loadProvisioningConfig() },
         {
-          provide: TaskManager,
-          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, queue: DeviceQueue, bus: EventBus, logger: Logger) =>
-            new TaskManager({ tasks: store.tasks, devices: store.devices, faults: store.faults, queue, bus, logger, config: config.tasks }),
-          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, DEVICE_QUEUE, EVENT_BUS, LOGGER],
-        },
-        {
           provide: PresetCatalog,
           useFactory: (store: ProvisioningStore, config: ProvisioningConfig, logger: Logger) =>
             new PresetCatalog(store.presets, logger, { directory: config.presetsDir, pollMs: config.presetPollMs }),
           inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, LOGGER],
         },
         {
-          provide: InformHandler,
-          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, taskManager: TaskManager, catalog: PresetCatalog, sessions: SessionStore, bus: EventBus, logger: Logger) =>
-            new InformHandler({ devices: store.devices, tasks: store.tasks, faults: store.faults, taskManager, presets: catalog, sessions, bus, logger, planMarkTtlMs: config.planMarkTtlMs, manageConnectionRequestCredentials: config.manageConnectionRequestCredentials }),
-          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, TaskManager, PresetCatalog, SESSION_STORE, EVENT_BUS, LOGGER],
+          provide: PROVISIONING_CORE,
+          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, catalog: PresetCatalog, queue: DeviceQueue, bus: EventBus, sessions: SessionStore, logger: Logger): ProvisioningCore => {
+            const onDeviceDeleted = (device: { id: string; oui: string; productClass: string; serialNumber: string }) =>
+              bus.publish([
+                newEvent(AcsDeviceEventType.deleted, device.id, { deviceId: device.id, oui: device.oui, productClass: device.productClass, serialNumber: device.serialNumber }),
+              ]);
+            return createProvisioningCore({ store, queue, bus, sessions, presets: catalog, logger, config, onDeviceDeleted });
+          },
+          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, PresetCatalog, DEVICE_QUEUE, EVENT_BUS, SESSION_STORE, LOGGER],
         },
+        { provide: TaskLifecycle, useFactory: (core: ProvisioningCore) => core.lifecycle, inject: [PROVISIONING_CORE] },
+        { provide: PROVISIONING_USE_CASES, useFactory: (core: ProvisioningCore) => core.useCases, inject: [PROVISIONING_CORE] },
         {
           provide: ProvisioningConsumer,
-          useFactory: (bus: EventBus, informs: InformHandler, tasks: TaskManager, sessions: SessionStore, logger: Logger, config: ProvisioningConfig) =>
-            new ProvisioningConsumer(bus, informs, tasks, sessions, logger, config.planMarkTtlMs),
-          inject: [EVENT_BUS, InformHandler, TaskManager, SESSION_STORE, LOGGER, PROVISIONING_CONFIG],
+          useFactory: (bus: EventBus, useCases: ProvisioningUseCases, logger: Logger) => new ProvisioningConsumer(bus, useCases.applyInform, useCases.recordRpcResult, logger),
+          inject: [EVENT_BUS, PROVISIONING_USE_CASES, LOGGER],
         },
         {
           provide: PROVISIONING_GRPC_HOST,
-          useFactory: (store: ProvisioningStore, config: ProvisioningConfig, tasks: TaskManager, bus: EventBus, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry) => {
+          useFactory: (useCases: ProvisioningUseCases, config: ProvisioningConfig, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry) => {
             const host = new GrpcServerHost({
               host: config.grpc.host,
               port: config.grpc.port,
@@ -124,12 +126,8 @@ export class ProvisioningModule {
               interceptors: [grpcMetricsInterceptor(metrics)],
               logger,
             });
-            const onDeviceDeleted = (device: { id: string; oui: string; productClass: string; serialNumber: string }) =>
-              bus.publish([
-                newEvent(AcsDeviceEventType.deleted, device.id, { deviceId: device.id, oui: device.oui, productClass: device.productClass, serialNumber: device.serialNumber }),
-              ]);
             // The public services themselves are provisioning's API: the NBI relays them, other services call them.
-            const api = new ProvisioningGrpcService({ store, tasks, logger, onDeviceDeleted }).implementation;
+            const api = new ProvisioningGrpcService(useCases).implementation;
             host
               .addService(acsV1.DeviceServiceService, api.devices)
               .addService(acsV1.TaskServiceService, api.tasks)
@@ -138,11 +136,11 @@ export class ProvisioningModule {
             hosts.register(SERVICE_NAME, host);
             return host;
           },
-          inject: [PROVISIONING_STORE, PROVISIONING_CONFIG, TaskManager, EVENT_BUS, LOGGER, METRICS_REGISTRY, GRPC_HOSTS],
+          inject: [PROVISIONING_USE_CASES, PROVISIONING_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS],
         },
         ProvisioningLifecycle,
       ],
-      exports: [TaskManager, PresetCatalog, PROVISIONING_GRPC_HOST, PROVISIONING_STORE, PROVISIONING_CONFIG],
+      exports: [TaskLifecycle, PROVISIONING_USE_CASES, PresetCatalog, PROVISIONING_GRPC_HOST, PROVISIONING_STORE, PROVISIONING_CONFIG],
     };
   }
 }

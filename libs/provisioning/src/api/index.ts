@@ -1,4 +1,3 @@
 export * from './page-token';
 export * from './provisioning-grpc.service';
 export * from './provisioning.mappers';
-export * from './task-spec.validator';

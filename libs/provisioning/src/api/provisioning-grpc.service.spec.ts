@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { REQUESTED_BY_METADATA_KEY, acsV1 as pb } from '@acs/contracts';
-import { GrpcServerHost, InProcessDeviceQueue, InProcessEventBus, errorDetailsOf, failureOf, grpcClient, type GrpcClientConstructor, type WorkItem } from '@acs/platform';
+import { GrpcServerHost, InProcessDeviceQueue, InProcessEventBus, InProcessSessionStore, errorDetailsOf, failureOf, grpcClient, type GrpcClientConstructor, type WorkItem } from '@acs/platform';
 import { makeGenericClientConstructor, Metadata, status, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
 
 import type { InformFacts } from '../domain';
 import { openEmbeddedProvisioningStore } from '../repositories/embedded-store';
 import type { ProvisioningStore } from '../repositories/ports';
-import { TaskManager } from '../tasks/task-manager';
+import { createProvisioningCore, type ProvisioningUseCases } from '../usecases/provisioning-usecases';
 import { ProvisioningGrpcService } from './provisioning-grpc.service';
 
 type Callback<Res> = (error: ServiceError | null, response: Res) => void;
@@ -46,7 +46,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
   let store: ProvisioningStore;
   let queue: InProcessDeviceQueue;
   let bus: InProcessEventBus;
-  let tasks: TaskManager;
+  let useCases: ProvisioningUseCases;
   let host: GrpcServerHost;
   let client: ApiClient;
   let deviceSerial = 0;
@@ -57,17 +57,17 @@ describe('ProvisioningGrpcService over gRPC', () => {
     queue = new InProcessDeviceQueue();
     bus = new InProcessEventBus();
     const logger = pino({ level: 'silent' });
-    tasks = new TaskManager({
-      tasks: store.tasks,
-      devices: store.devices,
-      faults: store.faults,
+    ({ useCases } = createProvisioningCore({
+      store,
       queue,
       bus,
+      sessions: new InProcessSessionStore(),
+      presets: { current: async () => [] },
       logger,
-      config: { maxAttempts: 3, retryBaseMs: 10, retryMaxMs: 100, defaultExpiryMs: 60_000 },
-    });
+      config: { tasks: { maxAttempts: 3, retryBaseMs: 10, retryMaxMs: 100, defaultExpiryMs: 60_000 }, planMarkTtlMs: 60_000, manageConnectionRequestCredentials: false },
+    }));
     host = new GrpcServerHost({ host: '127.0.0.1', port: 0, logger, shutdownTimeoutMs: 500 });
-    const api = new ProvisioningGrpcService({ store, tasks, logger }).implementation;
+    const api = new ProvisioningGrpcService(useCases).implementation;
     host
       .addService(pb.DeviceServiceService, api.devices)
       .addService(pb.TaskServiceService, api.tasks)
@@ -119,9 +119,9 @@ describe('ProvisioningGrpcService over gRPC', () => {
   }
 
   /** What the gateway would report after the CPE answered the item. */
-  async function answer(item: WorkItem, response: Parameters<TaskManager['onRpcResult']>[0]['response']): Promise<void> {
+  async function answer(item: WorkItem, response: Parameters<ProvisioningUseCases['recordRpcResult']['answer']>[0]['response']): Promise<void> {
     await queue.ack(item.deviceId, item.id);
-    await tasks.onRpcResult({ sessionId: 's1', deviceId: item.deviceId, itemId: item.id, taskId: item.taskId, request: item.rpc, response });
+    await useCases.recordRpcResult.answer({ sessionId: 's1', deviceId: item.deviceId, itemId: item.id, taskId: item.taskId, request: item.rpc, response });
   }
 
   const reboot: pb.TaskSpec = { kind: { $case: 'reboot', reboot: {} } };
@@ -293,7 +293,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
 
       const item = await queuedItem(deviceId);
       await queue.ack(deviceId, item.id);
-      await tasks.onRpcFault({
+      await useCases.recordRpcResult.fault({
         sessionId: 's1',
         deviceId,
         itemId: item.id,

@@ -14,7 +14,7 @@ import {
   taskStatusFromProto,
   taskToProto,
 } from './provisioning.mappers';
-import { validateTaskSpec } from './task-spec.validator';
+import { validateTaskSpec } from '../tasks/task-spec.validator';
 
 describe('provisioning mappers', () => {
   const specs: TaskSpec[] = [

@@ -1,5 +1,6 @@
 import { presetActionDocument, acsV1 as pb } from '@acs/contracts';
 
+import { snakeCase } from '../domain/field-names';
 import type { DeviceFault, ParameterNode, Preset, PresetAction, PresetTrigger, RootObject, Task, TaskFault, TaskSpec, TaskStatus } from '../domain';
 import type { ProjectedDevice } from '../repositories/ports';
 
@@ -365,10 +366,7 @@ function segment(part: string | number): string {
   return typeof part === 'number' ? `[${part}]` : `.${snakeCase(part)}`;
 }
 
-/** `removeOthers` → `remove_others`; parameter paths (`Device.X`) and anything not camelCase are left alone. */
-export function snakeCase(name: string): string {
-  return /^[a-z][A-Za-z0-9]*$/.test(name) ? name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : name;
-}
+export { snakeCase };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Devices and faults

@@ -2,3 +2,4 @@ export * from './device';
 export * from './preset';
 export * from './task';
 export * from './device-fields';
+export * from './field-names';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@acs/platform';
 import type { Preset } from '../domain/preset';
-import type { PresetSource } from '../inform/inform-handler';
+import type { PresetSource } from '../usecases/apply-inform.usecase';
 import { parsePresetYaml } from '../presets';
 import type { PresetRepository } from '../repositories/ports';
 

@@ -8,14 +8,16 @@ import pino from 'pino';
 import type { Task } from '../domain/task';
 import { openEmbeddedProvisioningStore } from '../repositories/embedded-store';
 import type { ProvisioningStore } from '../repositories/ports';
-import { TaskManager } from './task-manager';
+import { DeviceWaker } from './device-waker';
+import { TaskEventPublisher } from './task-event-publisher';
+import { TaskLifecycle } from './task-lifecycle';
 
-describe('TaskManager dispatch', () => {
+describe('TaskLifecycle dispatch', () => {
   let dataDir: string;
   let store: ProvisioningStore;
   let queue: InProcessDeviceQueue;
   let bus: InProcessEventBus;
-  let manager: TaskManager;
+  let manager: TaskLifecycle;
   const now = 1_700_000_000_000;
 
   beforeEach(async () => {
@@ -23,12 +25,13 @@ describe('TaskManager dispatch', () => {
     store = await openEmbeddedProvisioningStore({ dataDir });
     queue = new InProcessDeviceQueue();
     bus = new InProcessEventBus();
-    manager = new TaskManager({
+    manager = new TaskLifecycle({
       tasks: store.tasks,
       devices: store.devices,
       faults: store.faults,
       queue,
-      bus,
+      waker: new DeviceWaker(bus, () => now),
+      events: new TaskEventPublisher(bus, () => now),
       logger: pino({ level: 'silent' }),
       config: { maxAttempts: 3, retryBaseMs: 10, retryMaxMs: 100, defaultExpiryMs: 60_000 },
       now: () => now,

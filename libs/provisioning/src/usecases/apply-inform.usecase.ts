@@ -1,24 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { isXsdType, rootObjectOf, type Inform } from '@acs/cwmp';
 import { AcsDeviceEventType, newEvent, type AcsDeviceEventData, type InformEventData } from '@acs/contracts';
-import type { BusMessage, EventBus, Logger, SessionStore } from '@acs/platform';
+import { ValidationError, type BusMessage, type EventBus, type Logger, type SessionStore } from '@acs/platform';
 import type { DeviceRecord, InformFacts, ParameterUpdate, RootObject } from '../domain/device';
 import type { Preset } from '../domain/preset';
 import type { Task } from '../domain/task';
+import type { DeviceInventory } from '../inventory/device-inventory';
 import { planPresets, presetsTriggeredBy, detectPresetLoop } from '../presets';
-import type { DeviceRepository, FaultRepository, TaskRepository } from '../repositories/ports';
-import type { TaskManager } from '../tasks/task-manager';
+import type { FaultRepository, TaskRepository } from '../repositories/ports';
+import type { CreateTask, CreateTaskCommand } from './create-task.usecase';
 
 /** Where presets come from: the repository, reloaded when it changes (see PresetCatalog). */
 export interface PresetSource {
   current(): Promise<Preset[]>;
 }
 
-export interface InformHandlerDeps {
-  devices: DeviceRepository;
-  tasks: TaskRepository;
+export interface ApplyInformDeps {
+  inventory: DeviceInventory;
+  tasks: Pick<TaskRepository, 'activeForDevice'>;
   faults: FaultRepository;
-  taskManager: TaskManager;
+  createTask: CreateTask;
   presets: PresetSource;
   sessions: SessionStore;
   bus: EventBus;
@@ -41,10 +42,11 @@ const PLAN_HISTORY = 5;
 /**
  * Everything an Inform causes in provisioning, in order: the inventory learns the device (registering it on first
  * contact, starting it afresh on BOOTSTRAP), `acs.device` tells the world, triggered presets are planned against
- * what is known and their work queued, and finally the session is marked "planned" so the gateway's ACS turn — which
- * waits a bounded time for that mark — runs the new work in the same session.
+ * what is known and their work queued (through CreateTask, so their specs are validated like the API's), and finally
+ * the session is marked "planned" so the gateway's ACS turn — which waits a bounded time for that mark — runs the
+ * new work in the same session.
  */
-export class InformHandler {
+export class ApplyInform {
   private readonly now: () => number;
   /**
    * Recent plan digests per device, for loop detection. Per pod: a device's informs go to one partition, so to one
@@ -54,15 +56,15 @@ export class InformHandler {
   /** When each device's presets were last evaluated, for cron triggers. Per pod, like the history. */
   private readonly lastEvaluated = new Map<string, number>();
 
-  constructor(private readonly deps: InformHandlerDeps) {
+  constructor(private readonly deps: ApplyInformDeps) {
     this.now = deps.now ?? Date.now;
   }
 
-  async handle(event: InformEventData): Promise<void> {
-    const { devices, sessions } = this.deps;
+  async execute(event: InformEventData): Promise<void> {
+    const { inventory, sessions } = this.deps;
     const codes = event.inform.events.map((e) => normaliseCode(e.eventCode));
     const facts = informFacts(event, this.now());
-    const { created, device } = await devices.applyInform(facts);
+    const { created, device } = await inventory.applyInform(facts);
     await this.publishDeviceEvents(device, created, codes, event.inform);
     // Read at most once per Inform, and only if a step needs it. Tasks plan() creates are preset tasks, which the
     // credentials step does not look for, so one read serves both.
@@ -78,7 +80,7 @@ export class InformHandler {
   }
 
   private async plan(device: DeviceRecord, eventCodes: string[], activeTasks: () => Promise<Task[]>): Promise<void> {
-    const { taskManager, logger } = this.deps;
+    const { logger } = this.deps;
     const now = this.now();
     const presets = await this.deps.presets.current();
     // Cron triggers fire at the first Inform after a tick: the ACS cannot reach a CPE except through its sessions.
@@ -90,7 +92,7 @@ export class InformHandler {
     if ((await activeTasks()).some((t) => t.source.startsWith('preset:'))) return;
 
     const plan = planPresets(triggered, device, { now });
-    if (plan.tags.add.length > 0 || plan.tags.remove.length > 0) await this.deps.devices.setTags(device.id, plan.tags.add, plan.tags.remove);
+    if (plan.tags.add.length > 0 || plan.tags.remove.length > 0) await this.deps.inventory.setTags(device.id, plan.tags.add, plan.tags.remove);
     const history = this.remember(device.id, plan.digest);
     const loop = detectPresetLoop(history);
     if (loop) {
@@ -107,20 +109,42 @@ export class InformHandler {
       return;
     }
     for (const planned of plan.tasks) {
-      await taskManager.create({ deviceId: device.id, spec: planned.spec, source: `preset:${planned.presets.join('+')}`, channel: planned.channel });
+      await this.createTask(device, { deviceId: device.id, spec: planned.spec, source: `preset:${planned.presets.join('+')}`, channel: planned.channel });
+    }
+  }
+
+  /**
+   * Creates a task of the ACS's own. A spec the task rules refuse (a template rendered into a value its type cannot
+   * hold) becomes a fault on the task's channel, where the operator sees it: throwing would have the bus redeliver
+   * this Inform for ever.
+   */
+  private async createTask(device: DeviceRecord, command: CreateTaskCommand & { source: string; channel: string }): Promise<void> {
+    try {
+      await this.deps.createTask.execute({ ...command, device });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      this.deps.logger.warn({ deviceId: device.id, source: command.source, violations: error.fieldViolations }, 'a task the ACS planned is invalid; not queued');
+      await this.deps.faults.raise({
+        deviceId: device.id,
+        channel: command.channel,
+        code: 'invalid-task',
+        message: `${command.source} planned a task the device cannot run: ${error.message}`,
+        detail: { spec: command.spec, violations: error.fieldViolations },
+        at: this.now(),
+      });
     }
   }
 
   /**
    * Connection requests need credentials the ACS knows, and a CPE reads its password back empty: so the ACS sets a
-   * random one of its own on each device (once; again after a BOOTSTRAP, which forgets what was known) and
-   * TaskManager remembers it when the device accepts.
+   * random one of its own on each device (once; again after a BOOTSTRAP, which forgets what was known) and the
+   * inventory remembers it when the device accepts.
    */
   private async ensureConnectionRequestCredentials(device: DeviceRecord, activeTasks: () => Promise<Task[]>): Promise<void> {
     if (!this.deps.manageConnectionRequestCredentials || device.connectionRequestPassword) return;
     if ((await activeTasks()).some((t) => t.source === CREDENTIALS_SOURCE)) return;
     const prefix = `${device.rootObject}.ManagementServer.`;
-    await this.deps.taskManager.create({
+    await this.createTask(device, {
       deviceId: device.id,
       source: CREDENTIALS_SOURCE,
       channel: 'connection-request',

@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { isTransientFault, isXsdType, type AcsRequest, type CpeResponse, type CwmpValue, type TransferComplete, type XsdType } from '@acs/cwmp';
-import {
-  AcsTaskEventType,
-  CwmpCommandType,
-  newEvent,
-  type AcsTaskEventData,
-  type ConnectionRequestCommand,
-  type ConnectionRequestEventData,
-  type RpcFaultEventData,
-  type RpcResultEventData,
-} from '@acs/contracts';
-import type { DeviceQueue, EventBus, Logger, WorkItem } from '@acs/platform';
-import type { DeviceRecord, ParameterUpdate } from '../domain/device';
+import { isTransientFault, type AcsRequest, type TransferComplete } from '@acs/cwmp';
+import type { ConnectionRequestEventData, RpcFaultEventData, RpcResultEventData } from '@acs/contracts';
+import type { DeviceQueue, Logger, WorkItem } from '@acs/platform';
 import type { Task, TaskFault, TaskSpec, TaskStatus } from '../domain/task';
 import type { DeviceRepository, FaultRepository, TaskRepository } from '../repositories/ports';
-import { firstRpcs, nextStep, stripDot } from './task-rpcs';
+import type { DeviceWaker } from './device-waker';
+import type { TaskEventPublisher } from './task-event-publisher';
+import { firstRpcs, nextStep } from './task-rpcs';
 
 export const FINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['done', 'faulted', 'expired', 'cancelled']);
 
-export interface TaskManagerConfig {
+export interface TaskLifecycleConfig {
   /** Attempts before a task with transient faults is given up. */
   maxAttempts: number;
   /** First retry delay; doubles per attempt up to retryMaxMs. */
@@ -38,27 +30,17 @@ export interface CreateTaskInput {
   maxAttempts?: number;
 }
 
-export interface TaskManagerDeps {
+export interface TaskLifecycleDeps {
   tasks: TaskRepository;
-  devices: DeviceRepository;
+  /** Read only: a task's first RPCs use the types the device reported. The inventory writes devices. */
+  devices: Pick<DeviceRepository, 'get'>;
   faults: FaultRepository;
   queue: DeviceQueue;
-  bus: EventBus;
+  waker: DeviceWaker;
+  events: TaskEventPublisher;
   logger: Logger;
-  config: TaskManagerConfig;
+  config: TaskLifecycleConfig;
   now?: () => number;
-}
-
-/** A task's identity and state as published on `acs.task` (the public contract, libs/contracts). */
-export type TaskEventData = AcsTaskEventData;
-
-/**
- * The type the device declared for a value. The codec keeps a value whose text does not fit its declared xsd type
- * (an `unsignedInt` sent empty, as real dumps have) as a string and notes the declared type; the inventory records
- * what the device declared.
- */
-function reportedType(value: CwmpValue): XsdType {
-  return value.declaredType && isXsdType(value.declaredType) ? value.declaredType : value.type;
 }
 
 export class TaskNotFoundError extends Error {
@@ -85,15 +67,17 @@ export class TaskConflictError extends Error {
 
 /**
  * The lifecycle of tasks: pending → dispatched → done / faulted / expired / cancelled. Dispatching turns the task's
- * spec into work items on the device queue (and asks the gateway pool to wake the device); the gateway's results and
- * faults move the task on, multi-step tasks queue their next RPCs, transient faults retry with back-off.
+ * spec into work items on the device queue (and has the DeviceWaker wake the device); the gateway's results and
+ * faults move the task on, multi-step tasks queue their next RPCs, transient faults retry with back-off; every step
+ * is published on `acs.task` by the TaskEventPublisher. What an answer teaches about the device is the inventory's
+ * (DeviceInventory.learn), not this class's. Inputs are trusted: the use cases (usecases/) validate them.
  * Every write is a compare-and-set on the task's revision, so two provisioning pods racing on one task cannot both
  * advance it; the loser re-reads and re-applies.
  */
-export class TaskManager {
+export class TaskLifecycle {
   private readonly now: () => number;
 
-  constructor(private readonly deps: TaskManagerDeps) {
+  constructor(private readonly deps: TaskLifecycleDeps) {
     this.now = deps.now ?? Date.now;
   }
 
@@ -139,14 +123,14 @@ export class TaskManager {
     if (!dispatched) return this.get(task.id);
     // The task is saved before its items are queued, so a result can never arrive for a task we do not know.
     for (const item of items) await this.deps.queue.enqueue(item);
-    await this.publish(dispatched, 'dispatched');
-    if (task.connectionRequest) await this.wake(device ?? { id: task.deviceId }, [task.id]);
+    await this.deps.events.publish(dispatched, 'dispatched');
+    if (task.connectionRequest) await this.deps.waker.wake(device ?? { id: task.deviceId }, [task.id]);
     return dispatched;
   }
 
+  /** An answer to one of a task's RPCs: queue the next step, or complete the task. */
   async onRpcResult(data: RpcResultEventData): Promise<void> {
     const task = await this.active(data.taskId);
-    await this.learn(data.deviceId, data.request, data.response);
     if (!task) return;
     const remaining = task.workItemIds.filter((id) => id !== data.itemId);
     // Only an AddObject's follow-up SPV reads the device (for known value types): no whole-document read per answer.
@@ -241,7 +225,7 @@ export class TaskManager {
     }
     for (const task of await this.deps.tasks.expire(this.now())) {
       await this.withdraw(task);
-      await this.publish(task, 'expired');
+      await this.deps.events.publish(task, 'expired');
     }
   }
 
@@ -278,7 +262,7 @@ export class TaskManager {
     if (fault.transient && !options.final && task.attempts < task.maxAttempts) {
       const delay = Math.min(this.deps.config.retryMaxMs, this.deps.config.retryBaseMs * 2 ** (task.attempts - 1));
       const retrying = await this.write(task, { status: 'pending', fault, notBefore: this.now() + delay, workItemIds: [] });
-      await this.publish(retrying, 'retrying');
+      await this.deps.events.publish(retrying, 'retrying');
       return;
     }
     // The device fault first: whoever sees the task faulted finds the fault on record.
@@ -288,7 +272,7 @@ export class TaskManager {
 
   private async finish(task: Task, status: Extract<TaskStatus, 'done' | 'faulted' | 'cancelled' | 'expired'>, changes: Partial<Task>): Promise<Task> {
     const final = await this.write(task, { ...changes, status, completedAt: this.now(), workItemIds: [] });
-    await this.publish(final, status);
+    await this.deps.events.publish(final, status);
     return final;
   }
 
@@ -311,78 +295,5 @@ export class TaskManager {
       current = fresh;
     }
     throw new TaskConflictError(task.id);
-  }
-
-  private async wake(device: Pick<DeviceRecord, 'id'> & Partial<DeviceRecord>, taskIds: string[]): Promise<void> {
-    const command: ConnectionRequestCommand = {
-      deviceId: device.id,
-      taskIds,
-      url: device.connectionRequestUrl,
-      udpAddress: device.udpConnectionRequestAddress,
-      username: device.connectionRequestUsername,
-      password: device.connectionRequestPassword,
-    };
-    await this.deps.bus.publish([newEvent(CwmpCommandType.connectionRequest, device.id, command, { now: this.now() })]);
-  }
-
-  private async publish(task: Task, what: keyof typeof AcsTaskEventType): Promise<void> {
-    const data: TaskEventData = {
-      taskId: task.id,
-      deviceId: task.deviceId,
-      kind: task.spec.kind,
-      status: task.status,
-      source: task.source,
-      attempts: task.attempts,
-      fault: task.fault,
-      result: task.status === 'done' ? task.result : undefined,
-    };
-    await this.deps.bus.publish([newEvent(AcsTaskEventType[what], task.deviceId, data, { now: this.now() })]);
-  }
-
-  /** When an SPV the device accepted set its connection-request credentials, remember them for waking it later. */
-  private async rememberCredentials(deviceId: string, values: Array<{ name: string; value: { value: string | number | boolean } }>): Promise<void> {
-    const find = (suffix: string) => values.find((v) => v.name.endsWith(`ManagementServer.${suffix}`))?.value.value;
-    const password = find('ConnectionRequestPassword');
-    if (password === undefined) return;
-    const username = find('ConnectionRequestUsername') ?? (await this.deps.devices.get(deviceId))?.connectionRequestUsername ?? '';
-    await this.deps.devices.setConnectionRequestCredentials(deviceId, String(username), String(password));
-  }
-
-  /** What an answer teaches about the device's data model. */
-  private async learn(deviceId: string, request: AcsRequest, response: CpeResponse): Promise<void> {
-    const { devices } = this.deps;
-    const at = this.now();
-    switch (response.kind) {
-      case 'GetParameterValuesResponse':
-        await devices.setParameters(deviceId, response.parameterList.map((p) => ({ path: p.name, value: p.value.value, type: reportedType(p.value) })), at);
-        break;
-      case 'GetParameterNamesResponse': {
-        const updates: ParameterUpdate[] = response.parameterList.map((p) => ({ path: stripDot(p.name), object: p.name.endsWith('.'), writable: p.writable }));
-        if (request.kind === 'GetParameterNames' && !request.nextLevel) {
-          // The empty path is the whole tree: replace each root object the answer names.
-          const roots = request.parameterPath === '' ? [...new Set(updates.map((u) => u.path.split('.')[0]))] : [stripDot(request.parameterPath)];
-          for (const root of roots) {
-            await devices.replaceSubtree(deviceId, root, updates.filter((u) => u.path === root || u.path.startsWith(`${root}.`)), at);
-          }
-        } else {
-          await devices.setParameters(deviceId, updates, at);
-        }
-        break;
-      }
-      case 'SetParameterValuesResponse':
-        if (request.kind === 'SetParameterValues') {
-          await devices.setParameters(deviceId, request.parameterList.map((p) => ({ path: p.name, value: p.value.value, type: p.value.type })), at);
-          await this.rememberCredentials(deviceId, request.parameterList);
-        }
-        break;
-      case 'AddObjectResponse':
-        if (request.kind === 'AddObject') await devices.setParameters(deviceId, [{ path: `${request.objectName}${response.instanceNumber}`, object: true }], at);
-        break;
-      case 'DeleteObjectResponse':
-        if (request.kind === 'DeleteObject') await devices.deleteSubtree(deviceId, stripDot(request.objectName));
-        break;
-      default:
-        break;
-    }
   }
 }

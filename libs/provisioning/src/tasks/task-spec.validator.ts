@@ -1,8 +1,8 @@
 import { InvalidParameterPathError, isXsdType, parameterPathSegments, parseValue } from '@acs/cwmp';
 import type { FieldViolation } from '@acs/platform';
 
-import type { TaskSpec } from '../domain';
-import { snakeCase } from './provisioning.mappers';
+import { snakeCase } from '../domain/field-names';
+import type { TaskSpec } from '../domain/task';
 
 // What a task spec must satisfy before it is queued: the CPE would refuse the rest with a fault (9003 invalid
 // arguments, 9005 invalid parameter name) one session later, or the inventory could not record the answer. Violations

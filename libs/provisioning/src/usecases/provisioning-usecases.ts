@@ -1,0 +1,125 @@
+import type { DeviceQueue, EventBus, Logger, SessionStore } from '@acs/platform';
+
+import { DeviceInventory } from '../inventory/device-inventory';
+import type { ProvisioningConfig } from '../provisioning.config';
+import type { ProvisioningStore } from '../repositories/ports';
+import { DeviceWaker } from '../tasks/device-waker';
+import { TaskEventPublisher } from '../tasks/task-event-publisher';
+import { TaskLifecycle } from '../tasks/task-lifecycle';
+import { ApplyInform, type PresetSource } from './apply-inform.usecase';
+import { CancelTask } from './cancel-task.usecase';
+import { ClearFault } from './clear-fault.usecase';
+import { CreateTask } from './create-task.usecase';
+import { DeleteDevice, type DeletedDevice } from './delete-device.usecase';
+import { DeletePreset } from './delete-preset.usecase';
+import { GetDevice, GetParameters } from './get-device.usecase';
+import { GetPreset } from './get-preset.usecase';
+import { GetTask } from './get-task.usecase';
+import { ListFaults } from './list-faults.usecase';
+import { ListPresets } from './list-presets.usecase';
+import { ListTasks } from './list-tasks.usecase';
+import { QueryDevices } from './query-devices.usecase';
+import { RecordRpcResult } from './record-rpc-result.usecase';
+import { RetryTask } from './retry-task.usecase';
+import { SavePreset, type PresetRules } from './save-preset.usecase';
+import { TagDevice } from './tag-device.usecase';
+import { WatchTask } from './watch-task.usecase';
+
+/** Every operation of provisioning, one use case each; the transports (gRPC controller, event consumer) call these. */
+export interface ProvisioningUseCases {
+  createTask: CreateTask;
+  getTask: GetTask;
+  listTasks: ListTasks;
+  cancelTask: CancelTask;
+  retryTask: RetryTask;
+  watchTask: WatchTask;
+  recordRpcResult: RecordRpcResult;
+  applyInform: ApplyInform;
+  savePreset: SavePreset;
+  getPreset: GetPreset;
+  listPresets: ListPresets;
+  deletePreset: DeletePreset;
+  queryDevices: QueryDevices;
+  getDevice: GetDevice;
+  getParameters: GetParameters;
+  tagDevice: TagDevice;
+  deleteDevice: DeleteDevice;
+  listFaults: ListFaults;
+  clearFault: ClearFault;
+}
+
+export interface ProvisioningCoreDeps {
+  store: ProvisioningStore;
+  queue: DeviceQueue;
+  bus: EventBus;
+  sessions: SessionStore;
+  /** The presets in force (PresetCatalog in the app). */
+  presets: PresetSource;
+  logger: Logger;
+  config: Pick<ProvisioningConfig, 'tasks' | 'planMarkTtlMs' | 'manageConnectionRequestCredentials'>;
+  /** Publishes `acs.device.deleted`. */
+  onDeviceDeleted?: (device: DeletedDevice) => Promise<void>;
+  presetRules?: PresetRules;
+  watchPollMs?: number;
+  now?: () => number;
+}
+
+/** Provisioning's domain, wired: the inventory, the task lifecycle (ticked by the app) and the use cases over them. */
+export interface ProvisioningCore {
+  inventory: DeviceInventory;
+  lifecycle: TaskLifecycle;
+  useCases: ProvisioningUseCases;
+}
+
+/** Wires the inventory, the task lifecycle and every use case on the given ports: the app module and the specs both use this. */
+export function createProvisioningCore(deps: ProvisioningCoreDeps): ProvisioningCore {
+  const { store, logger, config } = deps;
+  const now = deps.now ?? Date.now;
+  const inventory = new DeviceInventory(store.devices, now);
+  const lifecycle = new TaskLifecycle({
+    tasks: store.tasks,
+    devices: store.devices,
+    faults: store.faults,
+    queue: deps.queue,
+    waker: new DeviceWaker(deps.bus, now),
+    events: new TaskEventPublisher(deps.bus, now),
+    logger,
+    config: config.tasks,
+    now,
+  });
+  const createTask = new CreateTask({ devices: store.devices, lifecycle, logger, now });
+  const useCases: ProvisioningUseCases = {
+    createTask,
+    getTask: new GetTask(store.tasks),
+    listTasks: new ListTasks(store.tasks),
+    cancelTask: new CancelTask(lifecycle, logger),
+    retryTask: new RetryTask(lifecycle, logger),
+    watchTask: new WatchTask(store.tasks, deps.watchPollMs),
+    recordRpcResult: new RecordRpcResult({ inventory, lifecycle, sessions: deps.sessions, markTtlMs: config.planMarkTtlMs }),
+    applyInform: new ApplyInform({
+      inventory,
+      tasks: store.tasks,
+      faults: store.faults,
+      createTask,
+      presets: deps.presets,
+      sessions: deps.sessions,
+      bus: deps.bus,
+      logger,
+      planMarkTtlMs: config.planMarkTtlMs,
+      manageConnectionRequestCredentials: config.manageConnectionRequestCredentials,
+      now,
+    }),
+    savePreset: new SavePreset({ presets: store.presets, rules: deps.presetRules, logger, now }),
+    getPreset: new GetPreset(store.presets),
+    listPresets: new ListPresets(store.presets),
+    deletePreset: new DeletePreset(store.presets, logger, now),
+    queryDevices: new QueryDevices(store.devices),
+    getDevice: new GetDevice(store.devices),
+    getParameters: new GetParameters(store.devices),
+    tagDevice: new TagDevice(inventory),
+    deleteDevice: new DeleteDevice({ devices: store.devices, tasks: store.tasks, faults: store.faults, lifecycle, inventory, onDeviceDeleted: deps.onDeviceDeleted, logger }),
+    listFaults: new ListFaults(store.faults),
+    clearFault: new ClearFault(store.faults, logger),
+  };
+  return { inventory, lifecycle, useCases };
+}
