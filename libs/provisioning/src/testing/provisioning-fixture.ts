@@ -21,7 +21,7 @@ export type RecordedTopic = (typeof RECORDED_TOPICS)[number];
 export const FIXTURE_TASK_CONFIG: TaskLifecycleConfig = { maxAttempts: 3, retryBaseMs: 10, retryMaxMs: 100, defaultExpiryMs: 60_000 };
 
 export interface ProvisioningFixtureOptions {
-  /** The presets in force (as the catalog would hold them). */
+  /** The presets in force at the start (as the catalog would hold them); `fixture.presets` changes them later. */
   presets?: Preset[];
   manageConnectionRequestCredentials?: boolean;
   tasks?: Partial<TaskLifecycleConfig>;
@@ -45,6 +45,7 @@ export class ProvisioningFixture {
     readonly bus: InProcessEventBus,
     readonly sessions: InProcessSessionStore,
     readonly core: ProvisioningCore,
+    /** The presets in force, read at each Inform: a spec may change them. */
     readonly presets: Preset[],
     private readonly dataDir: string,
   ) {}

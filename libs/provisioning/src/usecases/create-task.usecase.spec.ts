@@ -1,3 +1,4 @@
+import { AcsTaskEventType, isEvent } from '@acs/contracts';
 import { NotFoundError, ValidationError } from '@acs/platform';
 
 import { useProvisioningFixture } from '../testing/provisioning-fixture';
@@ -63,12 +64,13 @@ describe('CreateTask', () => {
   it('waits for the task to end when asked', async () => {
     const device = await fixture().registerDevice();
     const pending = createTask().execute({ deviceId: device.id, spec: { kind: 'reboot' }, waitTimeoutMs: 10_000 });
-    const event = await fixture().nextMessage('acs.task', (m) => m.key === device.id && m.type === 'acs.task.dispatched');
+    const event = await fixture().nextMessage('acs.task', (m) => m.key === device.id && m.type === AcsTaskEventType.dispatched);
+    if (!isEvent(event, AcsTaskEventType.dispatched)) throw new Error(`not a dispatched event: ${event.type}`);
     const [item] = await fixture().queued(device.id);
     await fixture().useCases.recordRpcResult.answer({ sessionId: 's', deviceId: device.id, itemId: item.id, taskId: item.taskId, request: item.rpc, response: { kind: 'RebootResponse' } });
     const { task, finished } = await pending;
     expect(finished).toBe(true);
-    expect(task).toMatchObject({ id: (event.data as { taskId: string }).taskId, status: 'done' });
+    expect(task).toMatchObject({ id: event.data.taskId, status: 'done' });
   });
 
   it('answers with the task as it stands once the caller would stop listening', async () => {

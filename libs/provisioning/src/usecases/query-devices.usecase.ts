@@ -35,7 +35,7 @@ export interface QueryDevicesQuery {
 export class QueryDevices {
   constructor(private readonly devices: Pick<DeviceRepository, 'query'>) {}
 
-  execute(query: QueryDevicesQuery): Promise<Paged<ProjectedDevice>> {
+  async execute(query: QueryDevicesQuery): Promise<Paged<ProjectedDevice>> {
     const violations: FieldViolation[] = [];
     let filter: DeviceQuery['filter'] = {};
     try {

@@ -17,7 +17,7 @@ export interface TagDeviceCommand {
 export class TagDevice {
   constructor(private readonly inventory: DeviceInventory) {}
 
-  execute(command: TagDeviceCommand): Promise<string[]> {
+  async execute(command: TagDeviceCommand): Promise<string[]> {
     const deviceId = requireField(command.deviceId, 'device_id');
     checkTags(command.tags);
     const tags = [...command.tags];
