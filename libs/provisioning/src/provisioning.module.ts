@@ -18,7 +18,7 @@ import {
   type Logger,
   type SessionStore,
 } from '@acs/platform';
-import { ProvisioningGrpcService } from './api/provisioning-grpc.service';
+import { ProvisioningGrpcController } from './api/provisioning-grpc.controller';
 import { loadProvisioningConfig, type ProvisioningConfig } from './provisioning.config';
 import type { ProvisioningStore } from './repositories/ports';
 import { PresetCatalog } from './service/preset-catalog';
@@ -127,7 +127,7 @@ export class ProvisioningModule {
               logger,
             });
             // The public services themselves are provisioning's API: the NBI relays them, other services call them.
-            const api = new ProvisioningGrpcService(useCases).implementation;
+            const api = new ProvisioningGrpcController(useCases).implementation;
             host
               .addService(acsV1.DeviceServiceService, api.devices)
               .addService(acsV1.TaskServiceService, api.tasks)

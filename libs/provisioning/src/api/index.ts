@@ -1,3 +1,3 @@
 export * from './page-token';
-export * from './provisioning-grpc.service';
+export * from './provisioning-grpc.controller';
 export * from './provisioning.mappers';

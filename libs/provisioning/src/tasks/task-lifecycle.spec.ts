@@ -1,6 +1,7 @@
 import type { RpcResultEventData } from '@acs/contracts';
 import type { WorkItem } from '@acs/platform';
 
+import type { Task } from '../domain/task';
 import { useProvisioningFixture } from '../testing/provisioning-fixture';
 import type { CreateTaskInput } from './task-lifecycle';
 import { TaskStateError } from './task-lifecycle';
@@ -132,5 +133,31 @@ describe('TaskLifecycle', () => {
     const [item] = await fixture().queued(device.id);
     await fixture().lifecycle.onRpcResult(answered(item, { kind: 'RebootResponse' }));
     expect(await fixture().store.tasks.get(task.id)).toMatchObject({ status: 'done', revision: task.revision + 2 });
+  });
+
+  it('queues an attempt’s work once when the tick and the task’s creator both dispatch it', async () => {
+    const now = clock;
+    const pending: Task = {
+      id: 'task-1',
+      deviceId: '00D09E-HG8245-SN1',
+      spec: { kind: 'reboot' },
+      status: 'pending',
+      source: 'api',
+      channel: 'default',
+      attempts: 0,
+      maxAttempts: 3,
+      createdAt: now,
+      updatedAt: now,
+      workItemIds: [],
+      revision: 1,
+    };
+    const { store, queue, lifecycle: manager } = fixture();
+    await store.tasks.create(pending);
+    // Both hold the pending task as they read it: the creator from create(), the tick from due().
+    const first = await manager.dispatch(pending);
+    const second = await manager.dispatch(pending);
+    expect(second).toMatchObject({ status: 'dispatched', attempts: 1, workItemIds: first.workItemIds });
+    expect((await queue.list(pending.deviceId)).map((item) => item.id)).toEqual(first.workItemIds);
+    expect(await manager.get(pending.id)).toMatchObject({ attempts: 1, workItemIds: first.workItemIds });
   });
 });

@@ -11,7 +11,7 @@ import type { InformFacts } from '../domain';
 import { openEmbeddedProvisioningStore } from '../repositories/embedded-store';
 import type { ProvisioningStore } from '../repositories/ports';
 import { createProvisioningCore, type ProvisioningUseCases } from '../usecases/provisioning-usecases';
-import { ProvisioningGrpcService } from './provisioning-grpc.service';
+import { ProvisioningGrpcController } from './provisioning-grpc.controller';
 
 type Callback<Res> = (error: ServiceError | null, response: Res) => void;
 
@@ -41,7 +41,7 @@ const ApiClient = makeGenericClientConstructor(API_METHODS, 'ProvisioningApi') a
 
 const fieldsOf = (error: ServiceError) => (errorDetailsOf(error).badRequest?.fieldViolations ?? []).map((v) => v.field);
 
-describe('ProvisioningGrpcService over gRPC', () => {
+describe('ProvisioningGrpcController over gRPC', () => {
   let dataDir: string;
   let store: ProvisioningStore;
   let queue: InProcessDeviceQueue;
@@ -67,7 +67,7 @@ describe('ProvisioningGrpcService over gRPC', () => {
       config: { tasks: { maxAttempts: 3, retryBaseMs: 10, retryMaxMs: 100, defaultExpiryMs: 60_000 }, planMarkTtlMs: 60_000, manageConnectionRequestCredentials: false },
     }));
     host = new GrpcServerHost({ host: '127.0.0.1', port: 0, logger, shutdownTimeoutMs: 500 });
-    const api = new ProvisioningGrpcService(useCases).implementation;
+    const api = new ProvisioningGrpcController(useCases).implementation;
     host
       .addService(pb.DeviceServiceService, api.devices)
       .addService(pb.TaskServiceService, api.tasks)

@@ -31,10 +31,10 @@ import {
  * statuses with details. Errors of the domain code below the use cases (DeviceNotFoundError, TaskStateError,
  * FilterSyntaxError…) become those typed errors once, in `apiErrorOf`.
  *
- *   const { devices, tasks, presets, faults } = new ProvisioningGrpcService(useCases).implementation;
+ *   const { devices, tasks, presets, faults } = new ProvisioningGrpcController(useCases).implementation;
  *   host.addService(acsV1.DeviceServiceService, devices).addService(acsV1.TaskServiceService, tasks)…
  */
-export class ProvisioningGrpcService {
+export class ProvisioningGrpcController {
   readonly implementation: {
     devices: pb.DeviceServiceServer;
     tasks: pb.TaskServiceServer;
