@@ -36,11 +36,12 @@ const buf = join(root, 'node_modules/.bin/buf');
 const targets = [
   {
     dir: 'libs/contracts/src',
-    paths: ['proto/acs'],
-    descriptorConst: 'acsDescriptorSet',
-    describes: 'the acs.* service contracts',
-    // The public API's own set, so that the NBI's reflection serves acs.v1 and nothing of the internal contracts.
-    extraDescriptors: [{ paths: ['proto/acs/v1'], descriptorConst: 'acsV1DescriptorSet', describes: 'the public API acs.v1' }],
+    // acs.v1 is every service contract there is (ADR 11). A service's internal package (acs/internal/<service>/v1),
+    // when one is needed, becomes a path here and an extra descriptor set of its own, so that the NBI's reflection
+    // keeps serving acs.v1 alone.
+    paths: ['proto/acs/v1'],
+    descriptorConst: 'acsV1DescriptorSet',
+    describes: 'the public API acs.v1',
   },
   {
     dir: 'libs/platform/src/grpc',

@@ -1,5 +1,5 @@
 export * from './events';
 export * from './preset-document';
 export * from './internal-metadata';
-export { acsDescriptorSet, acsV1DescriptorSet } from './generated/descriptor-set';
+export { acsV1DescriptorSet } from './generated/descriptor-set';
 export * as acsV1 from './acs-v1';

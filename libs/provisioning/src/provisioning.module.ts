@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { AcsDeviceEventType, acsDescriptorSet, acsV1, newEvent } from '@acs/contracts';
+import { AcsDeviceEventType, acsV1DescriptorSet, acsV1, newEvent } from '@acs/contracts';
 import {
   DEVICE_QUEUE,
   EVENT_BUS,
@@ -122,7 +122,7 @@ export class ProvisioningModule {
             const host = new GrpcServerHost({
               host: config.grpc.host,
               port: config.grpc.port,
-              descriptorSets: [acsDescriptorSet],
+              descriptorSets: [acsV1DescriptorSet],
               interceptors: [grpcMetricsInterceptor(metrics)],
               logger,
             });

@@ -1,4 +1,4 @@
-import { acsDescriptorSet, acsV1 as pb } from '@acs/contracts';
+import { acsV1DescriptorSet, acsV1 as pb } from '@acs/contracts';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
 import {
   credentials,
@@ -130,7 +130,7 @@ describe('GrpcServerHost', () => {
       port: 0,
       maxReceiveMessageBytes: 16 * 1024,
       maxSendMessageBytes: 16 * 1024,
-      descriptorSets: [acsDescriptorSet],
+      descriptorSets: [acsV1DescriptorSet],
       logger: { error: (context, message) => logged.push({ context, message }) },
     });
     const double = provisioningDouble(gate);

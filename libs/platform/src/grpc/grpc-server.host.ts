@@ -26,7 +26,7 @@ export interface GrpcServerHostOptions {
   /** How long stop() lets calls in flight finish before cancelling them. Default 10 s. */
   shutdownTimeoutMs?: number;
   /**
-   * Serialized FileDescriptorSets of the hosted services (e.g. `acsDescriptorSet` of @acs/contracts), for server
+   * Serialized FileDescriptorSets of the hosted services (e.g. `acsV1DescriptorSet` of @acs/contracts), for server
    * reflection; the health service's is built in. Only registered services are listed.
    */
   descriptorSets?: Uint8Array[];
