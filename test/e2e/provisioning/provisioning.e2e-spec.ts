@@ -64,7 +64,24 @@ describe.each(MODES)('provisioning (%s)', (mode) => {
     await cpe.idle();
     expect(cpe.sessions[0]).toMatchObject({ events: expect.arrayContaining(['0 BOOTSTRAP']) });
     expect(cpe.sessions[0].error).toBeUndefined();
+    await registered(cpe.deviceId);
     return cpe;
+  }
+
+  /**
+   * Waits until provisioning knows the device. Pods apply an Inform from Kafka, after the session that carried it
+   * may have ended (the gateway's wait for the plan is bounded): on a busy machine a task created right after the
+   * first session could otherwise find no device.
+   */
+  async function registered(deviceId: string): Promise<void> {
+    for (const until = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      try {
+        await acs.call('getDevice', pb.GetDeviceRequest.fromPartial({ deviceId, parameterPrefix: 'Device.DeviceInfo.' }));
+        return;
+      } catch (error) {
+        if ((error as { code?: number }).code !== 5 /* NOT_FOUND */ || Date.now() > until) throw error;
+      }
+    }
   }
 
   async function createTask(deviceId: string, spec: pb.TaskSpec['kind'], waitTimeoutMs = 20_000, maxAttempts = 0): Promise<pb.Task> {

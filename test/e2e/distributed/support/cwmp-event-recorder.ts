@@ -11,6 +11,13 @@ import { type Admin, type Consumer, Kafka, logLevel } from 'kafkajs';
  */
 export class CwmpEventRecorder {
   readonly messages: BusMessage[] = [];
+  /**
+   * Ids already recorded. Delivery is at least once: a rebalance of the recorder's own group on a busy machine (a
+   * missed heartbeat) hands it again what it had read but not committed, and a publish that outlived the gateway's
+   * timeout is relayed again from the outbox with the same id. Like any consumer (docs/events.md), the recorder
+   * keeps the first copy of each message, so the suites count what was published, not how often it was delivered.
+   */
+  private readonly seen = new Set<string>();
   private readonly kafka: Kafka;
   private readonly admin: Admin;
   private readonly consumer: Consumer;
@@ -40,7 +47,10 @@ export class CwmpEventRecorder {
     await this.consumer.run({
       eachMessage: async ({ message }) => {
         if (!message.key?.toString('utf8').startsWith(this.keyPrefix)) return;
-        this.messages.push(decodeBusMessage(message));
+        const decoded = decodeBusMessage(message);
+        if (this.seen.has(decoded.id)) return;
+        this.seen.add(decoded.id);
+        this.messages.push(decoded);
       },
     });
     // Applied at each partition's first fetch, whenever the group assigns it.

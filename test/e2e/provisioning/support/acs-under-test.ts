@@ -37,7 +37,9 @@ export async function startAcs(mode: Mode, env: Record<string, string> = {}): Pr
       throw new Error(`${error.message}\n(the distributed mode needs Redis, Kafka and FerretDB: run \`npm run infra:test\`)`);
     });
     apps.push(provisioning);
-    const gateway = await startApp('cwmp-gateway', { ACS_PLAN_WAIT_MS: '3000', ...shared });
+    // The longest plan wait the gateway allows: it ends as soon as provisioning's mark is there, and a busy machine
+    // must not make a bootstrapping device miss its presets in the first session.
+    const gateway = await startApp('cwmp-gateway', { ACS_PLAN_WAIT_MS: '10000', ...shared });
     apps.push(gateway);
     cwmpUrl = gateway.cwmpUrl;
     grpcAddress = provisioning.grpcAddress;
