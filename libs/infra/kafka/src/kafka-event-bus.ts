@@ -180,6 +180,7 @@ export class KafkaEventBus implements EventBus {
     await this.ensureTopic(topic);
     // Created up front so it is there for operators (and alerting) before the first failure needs it.
     if (!topic.endsWith('.dlq')) await this.ensureTopic(dlqTopic(topic));
+    if (!options.fromBeginning) await this.pinStart(options.group, topic);
     const heartbeatInterval = this.options.heartbeatIntervalMs ?? 3_000;
     const consumer = this.kafka.consumer({
       groupId: options.group,
@@ -310,6 +311,31 @@ export class KafkaEventBus implements EventBus {
       this.topicsReady.set(topic, ready);
     }
     return ready;
+  }
+
+  /**
+   * Gives a group that has no position on `topic` yet the topic's end as its committed position, before its consumer
+   * joins. kafkajs resolves "latest" for a partition without a committed offset at every join, not once: a group that
+   * rejoins before it has committed on a partition (after a broker restart, or a rebalance) would otherwise start
+   * that partition at its new end and skip what was published while it was away. The NBI's event hub is such a
+   * group: most partitions see no event of its own before an outage, and the gateways' outboxes publish what they
+   * kept the moment Kafka is back, before the hub has rejoined.
+   */
+  private async pinStart(group: string, topic: string): Promise<void> {
+    await this.connectAdmin();
+    if (await this.hasPosition(group, topic)) return;
+    const ends = await this.admin.fetchTopicOffsets(topic);
+    try {
+      await this.admin.setOffsets({ groupId: group, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+    } catch (error) {
+      // Kafka refuses offsets for a group with members: another member of a new group came first and pinned it.
+      if (!(await this.hasPosition(group, topic))) throw error;
+    }
+  }
+
+  private async hasPosition(group: string, topic: string): Promise<boolean> {
+    const offsets = await this.admin.fetchOffsets({ groupId: group, topics: [topic] });
+    return offsets.some(({ partitions }) => partitions.some(({ offset }) => Number(offset) >= 0));
   }
 
   /**

@@ -126,6 +126,25 @@ describe('Kafka event bus beyond the contract', () => {
     await admin.deleteGroups([durable]);
   }, 30_000);
 
+  it('starts a group that rejoins before its first commit where it left off, not at the new end of the topic', async () => {
+    // A broker restart makes every consumer rejoin; closing and subscribing again is the same join, made on demand.
+    const t = topic();
+    const group = `${topicPrefix}-back-${uniqueToken(4)}`;
+    const first = await bus.subscribe(t, { group }, async () => undefined);
+    await first.close();
+    const meanwhile = message(t, 'device-10');
+    await bus.publish([meanwhile]);
+    const received: string[] = [];
+    const again = testBus();
+    try {
+      await again.subscribe(t, { group }, async (m) => void received.push(m.id));
+      await waitFor('the message published while the group was away', () => received.includes(meanwhile.id), 15_000);
+    } finally {
+      await again.close();
+      await admin.deleteGroups([group]);
+    }
+  }, 30_000);
+
   it('puts the error, the attempts and the source position of a dead letter in its headers', async () => {
     const t = topic();
     const poison = message(t, 'device-8');

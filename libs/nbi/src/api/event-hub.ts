@@ -46,7 +46,9 @@ interface HeldEvent {
 /**
  * Fans the public topics out to the open WatchEvents streams of this pod. The pod reads each topic once, in
  * consumer groups of its own (every NBI pod must see every event, so pods do not share groups; one group per topic,
- * as the bus requires), from the events published after it started.
+ * as the bus requires), from the events published after it started. Across a broker restart the groups resume from
+ * their committed positions (KafkaEventBus pins a new group's start), so the backlog the outboxes publish as soon as
+ * Kafka is back reaches the watches even when it lands before the hub has rejoined.
  *
  * It also holds the most recent events (10,000, at most 10 minutes old) so that a watch can resume: `watch` with
  * `since` first hands over the held events whose time is at or after it, then the live ones. Replay and registration
