@@ -42,9 +42,10 @@ export interface SubscribeOptions {
  * caller may acknowledge its own input after it. A handler that throws gets the message again, with back-off;
  * after the configured number of attempts the message goes to `<topic>.dlq` as
  * `{ ...message, topic: '<topic>.dlq', data: { message, error } }` and the group moves on.
- * Without `fromBeginning`, a new group gets the messages published after `subscribe` resolved. Durable service
- * groups should subscribe `fromBeginning: true`: on Kafka, a fresh group that rebalances before its first commit
- * could otherwise skip messages. `publish` and `ping` reject after `close()`.
+ * Without `fromBeginning`, a new group gets the messages published after `subscribe` resolved, and keeps its place
+ * across rejoins (the Kafka adapter commits the topic's end as the group's position before it first joins).
+ * Durable service groups subscribe `fromBeginning: true`, so that they also get what was published before their
+ * first subscribe. `publish` and `ping` reject after `close()`.
  */
 export interface EventBus {
   publish(messages: BusMessage[]): Promise<void>;
