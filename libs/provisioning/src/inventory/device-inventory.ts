@@ -1,8 +1,7 @@
-import { isXsdType, type AcsRequest, type CpeResponse, type CwmpValue, type XsdType } from '@acs/cwmp';
+import { isXsdType, withoutTrailingDot, type AcsRequest, type CpeResponse, type CwmpValue, type XsdType } from '@acs/cwmp';
 
 import type { DeviceRecord, InformFacts, ParameterUpdate } from '../domain/device';
 import type { DeviceRepository } from '../repositories/ports';
-import { stripDot } from '../tasks/task-rpcs';
 
 /**
  * The one writer of the device inventory: what an Inform says, what the device's answers teach, the
@@ -29,10 +28,10 @@ export class DeviceInventory {
         await devices.setParameters(deviceId, response.parameterList.map((p) => ({ path: p.name, value: p.value.value, type: reportedType(p.value) })), at);
         break;
       case 'GetParameterNamesResponse': {
-        const updates: ParameterUpdate[] = response.parameterList.map((p) => ({ path: stripDot(p.name), object: p.name.endsWith('.'), writable: p.writable }));
+        const updates: ParameterUpdate[] = response.parameterList.map((p) => ({ path: withoutTrailingDot(p.name), object: p.name.endsWith('.'), writable: p.writable }));
         if (request.kind === 'GetParameterNames' && !request.nextLevel) {
           // The empty path is the whole tree: replace each root object the answer names.
-          const roots = request.parameterPath === '' ? [...new Set(updates.map((u) => u.path.split('.')[0]))] : [stripDot(request.parameterPath)];
+          const roots = request.parameterPath === '' ? [...new Set(updates.map((u) => u.path.split('.')[0]))] : [withoutTrailingDot(request.parameterPath)];
           for (const root of roots) {
             await devices.replaceSubtree(deviceId, root, updates.filter((u) => u.path === root || u.path.startsWith(`${root}.`)), at);
           }
@@ -51,7 +50,7 @@ export class DeviceInventory {
         if (request.kind === 'AddObject') await devices.setParameters(deviceId, [{ path: `${request.objectName}${response.instanceNumber}`, object: true }], at);
         break;
       case 'DeleteObjectResponse':
-        if (request.kind === 'DeleteObject') await devices.deleteSubtree(deviceId, stripDot(request.objectName));
+        if (request.kind === 'DeleteObject') await devices.deleteSubtree(deviceId, withoutTrailingDot(request.objectName));
         break;
       default:
         break;

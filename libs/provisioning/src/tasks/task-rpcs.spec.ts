@@ -1,6 +1,7 @@
+import { withoutTrailingDot } from '@acs/cwmp';
 import type { DeviceRecord } from '../domain/device';
 import { sampleDevice } from '../filter/test-support/sample-devices';
-import { GPV_BATCH, firstRpcs, nextStep, objectPath, stripDot, typedValue } from './task-rpcs';
+import { GPV_BATCH, firstRpcs, nextStep, objectPath, typedValue } from './task-rpcs';
 
 const device: DeviceRecord = sampleDevice({
   id: 'dev-1',
@@ -108,6 +109,6 @@ describe('task RPCs', () => {
     expect(objectPath('')).toBe('');
     expect(objectPath('Device.WiFi')).toBe('Device.WiFi.');
     expect(objectPath('Device.WiFi.')).toBe('Device.WiFi.');
-    expect(stripDot('Device.WiFi.')).toBe('Device.WiFi');
+    expect(withoutTrailingDot('Device.WiFi.')).toBe('Device.WiFi');
   });
 });

@@ -1,4 +1,4 @@
-import type { AcsRequest, CpeResponse, CwmpValue, XsdType } from '@acs/cwmp';
+import { withoutTrailingDot, type AcsRequest, type CpeResponse, type CwmpValue, type XsdType } from '@acs/cwmp';
 import type { DeviceRecord } from '../domain/device';
 import type { TaskSpec } from '../domain/task';
 
@@ -95,7 +95,7 @@ export function nextStep(spec: TaskSpec, commandKey: string, request: AcsRequest
     return { next: batches };
   }
   if (spec.kind === 'addObject' && response.kind === 'AddObjectResponse') {
-    const instance = `${stripDot(spec.path)}.${response.instanceNumber}`;
+    const instance = `${withoutTrailingDot(spec.path)}.${response.instanceNumber}`;
     if (!spec.values || spec.values.length === 0) return { done: { instance } };
     return {
       next: [
@@ -172,8 +172,3 @@ function normaliseType(declared: string | undefined): XsdType | undefined {
 export function objectPath(path: string): string {
   return path === '' || path.endsWith('.') ? path : `${path}.`;
 }
-
-export function stripDot(path: string): string {
-  return path.endsWith('.') ? path.slice(0, -1) : path;
-}
-
