@@ -41,8 +41,8 @@ const adapterLibsAllowed = depConstraints.map((constraint) =>
     : constraint,
 );
 // The drivers themselves are the adapters' business (libs/infra/*); a repository may use their types and calls.
-const drivers = ['kafkajs', 'ioredis', 'mongoose', 'mongodb'];
-const driverMessage = 'Kafka, Redis and Mongo drivers are used in libs/infra/* and a domain lib\'s src/repositories/ only.';
+const drivers = ['kafkajs', 'ioredis', 'mongoose', 'mongodb', 'better-sqlite3', '@seald-io/nedb'];
+const driverMessage = 'Kafka, Redis, Mongo and SQLite drivers are used in libs/infra/* and a domain lib\'s src/repositories/ only.';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', 'coverage/**', '.infra/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'libs/contracts/src/generated/**', 'libs/platform/src/grpc/generated/**'] },

@@ -7,3 +7,4 @@ export * from './observability/metrics';
 export * from './ports';
 export * from './errors';
 export * from './grpc';
+export * from './documents';

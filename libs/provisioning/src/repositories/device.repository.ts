@@ -1,7 +1,7 @@
 import { InvalidParameterPathError, normalizeParameterPath } from '@acs/cwmp';
 
 import { RECENT_EVENTS_KEPT, isDeviceRecordField, type DeviceRecord, type InformFacts, type ParameterUpdate } from '../domain';
-import { DuplicateKeyError, type DocumentCollection, type StoredDocument } from './document-collection';
+import { DuplicateKeyError, type DocumentCollection, type StoredDocument } from '@acs/platform';
 import {
   ConcurrentWriteError,
   DeviceNotFoundError,

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 
 import Datastore from '@seald-io/nedb';
 
-import type { StoredDocument } from './document-collection';
+import type { StoredDocument } from '@acs/platform';
 import { StoredDeviceRepository } from './device.repository';
 import { StoredFaultRepository } from './fault.repository';
 import { NedbCollection } from './nedb-collection';

@@ -1,5 +1,5 @@
 import type { DeviceFault } from '../domain';
-import { DuplicateKeyError, type DocumentCollection, type DocumentFilter, type StoredDocument } from './document-collection';
+import { DuplicateKeyError, type DocumentCollection, type DocumentFilter, type StoredDocument } from '@acs/platform';
 import { ConcurrentWriteError, InvalidQueryError, type FaultListFilter, type FaultRaise, type FaultRepository, type Page, type Paged } from './ports';
 
 /**

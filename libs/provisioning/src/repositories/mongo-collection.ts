@@ -10,7 +10,7 @@ import {
   type DocumentUpdate,
   type FindOptions,
   type StoredDocument,
-} from './document-collection';
+} from '@acs/platform';
 
 /**
  * DocumentCollection on a MongoDB collection, through the driver collection under the mongoose model: the

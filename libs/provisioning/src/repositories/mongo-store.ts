@@ -1,7 +1,7 @@
 import type { MongoConnection } from '@acs/infra-mongo';
 import type { mongo } from 'mongoose';
 
-import type { StoredDocument } from './document-collection';
+import type { StoredDocument } from '@acs/platform';
 import { StoredDeviceRepository } from './device.repository';
 import { StoredFaultRepository } from './fault.repository';
 import { MongoDocumentCollection } from './mongo-collection';

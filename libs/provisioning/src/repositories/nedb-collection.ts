@@ -9,7 +9,7 @@ import {
   type DocumentUpdate,
   type FindOptions,
   type StoredDocument,
-} from './document-collection';
+} from '@acs/platform';
 import { InvalidQueryError } from './ports';
 
 /**

@@ -156,12 +156,7 @@ export class DuplicateTaskError extends Error {
 }
 
 /** A query the repositories refuse (bad page, sort or projection), before it reaches the store. */
-export class InvalidQueryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidQueryError';
-  }
-}
+export { InvalidQueryError } from '@acs/platform';
 
 /** A write kept losing its compare-and-set to concurrent writers of the same document. */
 export class ConcurrentWriteError extends Error {

@@ -1,5 +1,5 @@
 import type { Preset } from '../domain';
-import { withoutUndefined, type DocumentCollection, type StoredDocument } from './document-collection';
+import { withoutUndefined, type DocumentCollection, type StoredDocument } from '@acs/platform';
 import type { PresetChange, PresetRepository } from './ports';
 
 /**

@@ -1,5 +1,5 @@
 import type { Task, TaskStatus } from '../domain';
-import { DuplicateKeyError, withoutUndefined, type DocumentCollection, type DocumentFilter, type StoredDocument } from './document-collection';
+import { DuplicateKeyError, withoutUndefined, type DocumentCollection, type DocumentFilter, type StoredDocument } from '@acs/platform';
 import { DuplicateTaskError, InvalidQueryError, type Page, type Paged, type TaskListFilter, type TaskRepository } from './ports';
 
 /** Statuses a task can still leave. */

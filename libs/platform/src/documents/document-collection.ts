@@ -1,6 +1,7 @@
 /**
- * The few document operations provisioning's repositories need, in the subset MongoDB, FerretDB 1.24 and nedb all
- * perform the same way. Each repository is written once against this; an adapter (Mongo, nedb) translates it. That
+ * The few document operations the services' repositories need, in the subset MongoDB, FerretDB 1.24, SQLite (the
+ * embedded store) and nedb all perform the same way. Each repository is written once against this; an adapter
+ * (libs/infra/sqlite, Mongo, nedb) translates it. That
  * keeps the semantics that matter (compare-and-set, targeted parameter writes, the recentEvents cap) in one place
  * instead of two copies that drift.
  *
@@ -49,6 +50,14 @@ export interface DocumentCollection {
   /** Replaces the first match (its `_id` stays); with `upsert`, inserts `doc` when none matches. */
   replaceOne(filter: DocumentFilter, doc: StoredDocument, options?: { upsert?: boolean }): Promise<boolean>;
   deleteOne(filter: DocumentFilter): Promise<boolean>;
+}
+
+/** A query a store cannot or will not run (an operator it does not evaluate, a malformed filter, a bad page). */
+export class InvalidQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidQueryError';
+  }
 }
 
 export class DuplicateKeyError extends Error {

@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+export interface SqliteDatabaseOptions {
+  /**
+   * Page cache per database file, in MiB. The store's memory is bounded by this (plus the statements' own small
+   * working sets), not by the number of documents: pages not in the cache are read from the OS page cache or disk.
+   */
+  cacheMiB?: number;
+  /**
+   * `normal` (the default): a committed transaction survives the process being killed (it is in the WAL, which the
+   * OS holds); a power cut may roll back the last transactions since the OS flushed, never corrupt the file.
+   * `full`: every commit is fsynced too, so it survives a power cut; several times slower on most disks.
+   */
+  synchronous?: 'normal' | 'full';
+  readonly?: boolean;
+}
+
+export const DEFAULT_CACHE_MIB = 64;
+
+/**
+ * Opens (creating when missing) one SQLite database the way every embedded store uses it: WAL journal (readers never
+ * block the writer, a commit is one append), bounded page cache, no memory-mapped I/O (so RSS stays what the cache
+ * allows), temporary tables in memory, and the REGEXP operator the filter translation uses.
+ */
+export function openSqliteDatabase(file: string, options: SqliteDatabaseOptions = {}): SqliteDatabase {
+  if (!options.readonly) mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
+  try {
+    if (!options.readonly) db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma(`cache_size = ${-Math.max(1, Math.round((options.cacheMiB ?? DEFAULT_CACHE_MIB) * 1024))}`);
+    db.pragma('mmap_size = 0');
+    db.pragma('temp_store = MEMORY');
+    // Only this process writes (the data directory lock), so waiting on a lock means a backup reader holds it.
+    db.pragma('busy_timeout = 5000');
+    registerRegexp(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * `value REGEXP pattern` calls regexp(pattern, value). Patterns arrive as `flags/source` text (see regexpOperand) and
+ * are compiled once: a filter runs the same few patterns against many rows.
+ */
+function registerRegexp(db: SqliteDatabase): void {
+  const compiled = new Map<string, RegExp>();
+  db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
+    if (typeof pattern !== 'string' || typeof value !== 'string') return 0;
+    let regexp = compiled.get(pattern);
+    if (!regexp) {
+      const slash = pattern.indexOf('/');
+      regexp = new RegExp(pattern.slice(slash + 1), pattern.slice(0, slash));
+      if (compiled.size > 1_000) compiled.clear();
+      compiled.set(pattern, regexp);
+    }
+    regexp.lastIndex = 0;
+    return regexp.test(value) ? 1 : 0;
+  });
+}
+
+/** The text a REGEXP operand carries for a RegExp: its flags, a slash, its source (global and sticky dropped). */
+export function regexpOperand(regexp: RegExp): string {
+  return `${regexp.flags.replace(/[gy]/g, '')}/${regexp.source}`;
+}
+
+/** Size and health figures of a database, for metrics and `store info`. */
+export interface SqliteDatabaseStats {
+  pageSize: number;
+  pageCount: number;
+  freePages: number;
+  /** Bytes of the WAL file not yet checkpointed into the database. */
+  walPages: number;
+}
+
+export function sqliteDatabaseStats(db: SqliteDatabase): SqliteDatabaseStats {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const pageCount = db.pragma('page_count', { simple: true }) as number;
+  const freePages = db.pragma('freelist_count', { simple: true }) as number;
+  let walPages = 0;
+  try {
+    const row = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
+    walPages = row[0]?.log ?? 0;
+  } catch {
+    walPages = 0;
+  }
+  return { pageSize, pageCount, freePages, walPages };
+}
