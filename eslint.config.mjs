@@ -41,7 +41,7 @@ const adapterLibsAllowed = depConstraints.map((constraint) =>
     : constraint,
 );
 // The drivers themselves are the adapters' business (libs/infra/*); a repository may use their types and calls.
-const drivers = ['kafkajs', 'ioredis', 'mongoose', 'mongodb', 'better-sqlite3', '@seald-io/nedb'];
+const drivers = ['kafkajs', 'ioredis', 'mongoose', 'mongodb', 'better-sqlite3'];
 const driverMessage = 'Kafka, Redis, Mongo and SQLite drivers are used in libs/infra/* and a domain lib\'s src/repositories/ only.';
 
 export default tseslint.config(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadGatewayConfig } from '@acs/gateway';
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, FileAuditLog, loadNbiConfig, loadNbiSecurityConfig } from '@acs/nbi';
 import { closeOnSignals, createLogger, EnvReader } from '@acs/platform';
-import { loadProvisioningConfig, openEmbeddedProvisioningStore } from '@acs/provisioning';
+import { loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
 import { StandaloneModule } from './standalone.module';
 
 /** `npm start`: the whole ACS in one process, nothing to install. Data lives under ACS_DATA_DIR (./data). */
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const env = new EnvReader();
   const logger = createLogger({ service: 'acs-standalone' });
   const provisioning = loadProvisioningConfig();
-  const store = await openEmbeddedProvisioningStore({ dataDir: provisioning.dataDir });
+  const store = await openConfiguredEmbeddedStore(provisioning.dataDir, provisioning.store);
   // Provisioning runs in this process, so the gateway waits for its plan (bootstrap presets apply in the same session).
   const gateway = loadGatewayConfig({ ...process.env, ACS_PLAN_WAIT_MS: process.env.ACS_PLAN_WAIT_MS ?? '1000' });
   // The public API: clients from ACS_NBI_CLIENTS_FILE, else a file of this installation with one admin client whose

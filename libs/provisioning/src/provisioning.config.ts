@@ -12,7 +12,17 @@ export interface ProvisioningConfig {
   tickMs: number;
   /** Where the embedded store keeps its files (standalone). */
   dataDir: string;
+  /** The standalone's store (docs/adr/0013-embedded-store-sqlite.md): SQLite by default; nedb while it exists. */
+  store: EmbeddedStoreConfig;
   grpc: { host: string; port: number };
+}
+
+export interface EmbeddedStoreConfig {
+  kind: 'sqlite' | 'nedb';
+  /** SQLite page cache, MiB: the store's memory bound. */
+  cacheMiB: number;
+  /** `normal`: a commit survives the process being killed; `full`: also a power cut (fsync per commit). */
+  synchronous: 'normal' | 'full';
 }
 
 export function loadProvisioningConfig(env: Record<string, string | undefined> = process.env): ProvisioningConfig {
@@ -30,6 +40,11 @@ export function loadProvisioningConfig(env: Record<string, string | undefined> =
     manageConnectionRequestCredentials: e.bool('ACS_MANAGE_CR_CREDENTIALS', true),
     tickMs: e.int('ACS_TASK_TICK_MS', 1000, { min: 50 }),
     dataDir: e.string('ACS_DATA_DIR', './data'),
+    store: {
+      kind: e.oneOf('ACS_STORE', ['sqlite', 'nedb'] as const, 'sqlite'),
+      cacheMiB: e.int('ACS_STORE_CACHE_MIB', 64, { min: 1 }),
+      synchronous: e.oneOf('ACS_STORE_SYNC', ['normal', 'full'] as const, 'normal'),
+    },
     grpc: { host: e.string('ACS_GRPC_HOST', '127.0.0.1'), port: e.int('ACS_GRPC_PORT', 50051, { min: 0, max: 65535 }) },
   };
 }

@@ -8,7 +8,7 @@ import { makeGenericClientConstructor, Metadata, status, type CallOptions, type 
 import pino from 'pino';
 
 import type { InformFacts } from '../domain';
-import { openEmbeddedProvisioningStore } from '../repositories/embedded-store';
+import { openSqliteProvisioningStore } from '../repositories/sqlite-store';
 import type { ProvisioningStore } from '../repositories/ports';
 import { createProvisioningCore, type ProvisioningUseCases } from '../usecases/provisioning-usecases';
 import { ProvisioningGrpcController } from './provisioning-grpc.controller';
@@ -53,7 +53,7 @@ describe('ProvisioningGrpcController over gRPC', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'acs-provisioning-api-'));
-    store = await openEmbeddedProvisioningStore({ dataDir });
+    store = openSqliteProvisioningStore({ dataDir });
     queue = new InProcessDeviceQueue();
     bus = new InProcessEventBus();
     const logger = pino({ level: 'silent' });

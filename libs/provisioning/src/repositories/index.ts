@@ -6,3 +6,4 @@ export * from './ports';
 export * from './preset.repository';
 export * from './provisioning-collections.schema';
 export * from './task.repository';
+export * from './sqlite-store';

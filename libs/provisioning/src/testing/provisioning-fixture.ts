@@ -9,7 +9,7 @@ import pino from 'pino';
 
 import type { DeviceRecord, InformFacts } from '../domain/device';
 import type { Preset } from '../domain/preset';
-import { openEmbeddedProvisioningStore } from '../repositories/embedded-store';
+import { openSqliteProvisioningStore } from '../repositories/sqlite-store';
 import type { ProvisioningStore } from '../repositories/ports';
 import type { TaskLifecycleConfig } from '../tasks/task-lifecycle';
 import { createProvisioningCore, type ProvisioningCore, type ProvisioningCoreDeps } from '../usecases/provisioning-usecases';
@@ -52,7 +52,7 @@ export class ProvisioningFixture {
 
   static async open(options: ProvisioningFixtureOptions = {}): Promise<ProvisioningFixture> {
     const dataDir = await mkdtemp(join(tmpdir(), 'acs-provisioning-usecases-'));
-    const store = await openEmbeddedProvisioningStore({ dataDir });
+    const store = openSqliteProvisioningStore({ dataDir });
     const queue = new InProcessDeviceQueue();
     const bus = new InProcessEventBus({ retryBaseMs: 10 });
     const sessions = new InProcessSessionStore();
