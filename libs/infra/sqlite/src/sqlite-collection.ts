@@ -12,7 +12,7 @@ import {
 } from '@acs/platform';
 import type { Statement } from 'better-sqlite3';
 
-import type { SqliteDatabase } from './sqlite-database';
+import { SqliteWriteBatcher, type SqliteDatabase } from './sqlite-database';
 import { jsonPathOf, SqliteFilterTranslator, type FieldLocation, type FilterLayout, type TreeMetaKey } from './sqlite-filter';
 
 /** How one collection is laid out in SQLite. */
@@ -70,11 +70,15 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
   private readonly idsByText = new Map<string, number>();
   private readonly textsById = new Map<number, string>();
 
+  private readonly writes: SqliteWriteBatcher;
+
   constructor(
     private readonly db: SqliteDatabase,
     spec: SqliteCollectionSpec,
-    prefix = '',
+    options: { prefix?: string; writes?: SqliteWriteBatcher } = {},
   ) {
+    const prefix = options.prefix ?? '';
+    this.writes = options.writes ?? new SqliteWriteBatcher(db);
     if (!IDENTIFIER.test(spec.name)) throw new Error(`collection name ${spec.name} is not an identifier`);
     this.table = spec.name;
     this.name = prefix ? `${prefix}.${spec.name}` : spec.name;
@@ -103,6 +107,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       );
       ddl.push(`CREATE INDEX IF NOT EXISTS ${t}__tree_value ON ${t}__tree (path, v)`);
     }
+    this.writes.flush();
     this.db.transaction(() => {
       for (const statement of ddl) this.db.exec(statement);
     })();
@@ -170,23 +175,23 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     return row.n;
   }
 
-  async insertOne(doc: StoredDocument): Promise<void> {
-    this.db.transaction(() => this.insert(doc))();
+  insertOne(doc: StoredDocument): Promise<void> {
+    return this.writes.write(() => this.insert(doc));
   }
 
-  async updateOne(filter: DocumentFilter, update: DocumentUpdate): Promise<boolean> {
-    return this.db.transaction(() => this.update(filter, update) !== null)();
+  updateOne(filter: DocumentFilter, update: DocumentUpdate): Promise<boolean> {
+    return this.writes.write(() => this.update(filter, update) !== null);
   }
 
-  async findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate): Promise<StoredDocument | null> {
-    return this.db.transaction(() => {
+  findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate): Promise<StoredDocument | null> {
+    return this.writes.write(() => {
       const row = this.update(filter, update);
       return row ? this.materialize(row, undefined) : null;
-    })();
+    });
   }
 
-  async replaceOne(filter: DocumentFilter, doc: StoredDocument, options: { upsert?: boolean } = {}): Promise<boolean> {
-    return this.db.transaction(() => {
+  replaceOne(filter: DocumentFilter, doc: StoredDocument, options: { upsert?: boolean } = {}): Promise<boolean> {
+    return this.writes.write(() => {
       const row = this.firstRow(filter);
       if (!row) {
         if (!options.upsert) return false;
@@ -202,16 +207,16 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       }
       for (const field of this.arrayFields) this.syncArray(row.seq, field, body[field]);
       return true;
-    })();
+    });
   }
 
-  async deleteOne(filter: DocumentFilter): Promise<boolean> {
-    return this.db.transaction(() => {
+  deleteOne(filter: DocumentFilter): Promise<boolean> {
+    return this.writes.write(() => {
       const row = this.firstRow(filter);
       if (!row) return false;
       this.deleteSeq(row.seq);
       return true;
-    })();
+    });
   }
 
   /** Every document, for exports and imports: `batch` documents at a time in `_id` order. */

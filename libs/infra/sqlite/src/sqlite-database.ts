@@ -93,3 +93,65 @@ export function sqliteDatabaseStats(db: SqliteDatabase): SqliteDatabaseStats {
   }
   return { pageSize, pageCount, freePages, walPages };
 }
+
+/**
+ * Group commit: the writes that arrive while a transaction is open share it, and one COMMIT — one append to the WAL —
+ * makes all of them durable. Each write runs at once, in its own savepoint (a failing write undoes only itself), and
+ * its promise settles after the COMMIT that carries it: an acknowledged write is on disk, a write whose process died
+ * before the COMMIT was never acknowledged. Under load many sessions' writes share a commit; alone, a write commits
+ * on the next turn of the event loop.
+ *
+ * Reads on the same connection see writes not yet committed. Only a failing COMMIT (disk full, I/O error) would
+ * undo them, and then every write of the batch is reported failed.
+ */
+export class SqliteWriteBatcher {
+  private readonly begin: Database.Statement;
+  private readonly commitStatement: Database.Statement;
+  private readonly rollback: Database.Statement;
+  private readonly inSavepoint: (work: () => unknown) => unknown;
+  private waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  private open = false;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.begin = db.prepare('BEGIN');
+    this.commitStatement = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+    // Inside an open transaction better-sqlite3 runs a transaction function as a savepoint.
+    this.inSavepoint = db.transaction((work: () => unknown) => work());
+  }
+
+  write<T>(work: () => T): Promise<T> {
+    if (!this.open) {
+      this.begin.run();
+      this.open = true;
+      setImmediate(() => this.commit());
+    }
+    let result: T;
+    try {
+      result = this.inSavepoint(work) as T;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<T>((resolve, reject) => this.waiters.push({ resolve: () => resolve(result), reject }));
+  }
+
+  /** Commits now (before a close, a backup, a checkpoint). */
+  flush(): void {
+    this.commit();
+  }
+
+  private commit(): void {
+    if (!this.open) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    this.open = false;
+    try {
+      this.commitStatement.run();
+    } catch (error) {
+      if (this.db.inTransaction) this.rollback.run();
+      for (const waiter of waiters) waiter.reject(error);
+      return;
+    }
+    for (const waiter of waiters) waiter.resolve();
+  }
+}

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 
-import { openSqliteDatabase, SqliteCollection, sqliteDatabaseStats, type SqliteDatabase, type SqliteDatabaseStats } from '@acs/infra-sqlite';
+import { openSqliteDatabase, SqliteCollection, sqliteDatabaseStats, SqliteWriteBatcher, type SqliteDatabase, type SqliteDatabaseStats } from '@acs/infra-sqlite';
 
 import type { EmbeddedStoreConfig } from '../provisioning.config';
 import { StoredDeviceRepository } from './device.repository';
@@ -43,11 +43,13 @@ export function openSqliteProvisioningStore(options: SqliteStoreOptions): Sqlite
   const database = openSqliteDatabase(file, { cacheMiB: options.cacheMiB, synchronous: options.synchronous });
   const indexesOf = (definition: { indexes: ReadonlyArray<{ fields: ReadonlyArray<readonly [string, unknown]> }> }, arrays: readonly string[] = []) =>
     definition.indexes.map((index) => index.fields.map(([field]) => field)).filter((fields) => !fields.some((field) => arrays.includes(field)));
+  const writes = new SqliteWriteBatcher(database);
+  const shared = { prefix: 'provisioning', writes };
   const collections = {
-    devices: new SqliteCollection(database, { name: 'devices', indexes: indexesOf(deviceCollection, ['tags']), arrayFields: ['tags'], treeField: PARAMETERS_FIELD }, 'provisioning'),
-    tasks: new SqliteCollection(database, { name: 'tasks', indexes: indexesOf(taskCollection) }, 'provisioning'),
-    presets: new SqliteCollection(database, { name: 'presets', indexes: indexesOf(presetCollection) }, 'provisioning'),
-    faults: new SqliteCollection(database, { name: 'faults', indexes: indexesOf(faultCollection) }, 'provisioning'),
+    devices: new SqliteCollection(database, { name: 'devices', indexes: indexesOf(deviceCollection, ['tags']), arrayFields: ['tags'], treeField: PARAMETERS_FIELD }, shared),
+    tasks: new SqliteCollection(database, { name: 'tasks', indexes: indexesOf(taskCollection) }, shared),
+    presets: new SqliteCollection(database, { name: 'presets', indexes: indexesOf(presetCollection) }, shared),
+    faults: new SqliteCollection(database, { name: 'faults', indexes: indexesOf(faultCollection) }, shared),
   };
   let closed = false;
   return {
@@ -62,6 +64,7 @@ export function openSqliteProvisioningStore(options: SqliteStoreOptions): Sqlite
     close: async () => {
       if (closed) return;
       closed = true;
+      writes.flush();
       // Folds the WAL into the database so the next open starts from one file.
       database.pragma('wal_checkpoint(TRUNCATE)');
       database.close();
