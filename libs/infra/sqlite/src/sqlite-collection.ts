@@ -38,17 +38,12 @@ interface DocRow {
   seq: number;
   id: string;
   doc: string;
+  /** The document already parsed, when the caller has it. */
+  body?: Record<string, unknown>;
 }
 
-interface TreeRow {
-  path: number;
-  v: string | number | null;
-  vb: number;
-  t: number | null;
-  w: number | null;
-  o: number | null;
-  at: number | null;
-}
+/** A node row as read raw: path, v, vb, t, w, o, at. */
+type TreeRow = [number, string | number | null, number, number | null, number | null, number | null, number | null];
 
 type NodeFields = Partial<Record<TreeMetaKey, unknown>>;
 
@@ -69,6 +64,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
   private readonly statements = new Map<string, Statement>();
   private readonly idsByText = new Map<string, number>();
   private readonly textsById = new Map<number, string>();
+  private readonly locations = new Map<string, FieldLocation>();
 
   private readonly writes: SqliteWriteBatcher;
 
@@ -116,6 +112,17 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
   // ---- FilterLayout
 
   locate(field: string): FieldLocation {
+    let location = this.locations.get(field);
+    if (location === undefined) {
+      location = this.locateUncached(field);
+      // Sessions name the same few hundred fields again and again; the bound only guards against hostile variety.
+      if (this.locations.size > 50_000) this.locations.clear();
+      this.locations.set(field, location);
+    }
+    return location;
+  }
+
+  private locateUncached(field: string): FieldLocation {
     if (field === '_id') return { kind: 'id' };
     if (field === '' || field.split('.').some((segment) => segment === '')) throw new InvalidQueryError(`field "${field}" has an empty segment`);
     if (this.treeField !== undefined && (field === this.treeField || field.startsWith(`${this.treeField}.`))) {
@@ -319,9 +326,9 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       const text = JSON.stringify(body);
       this.statement('doc-set', `UPDATE ${this.table} SET doc = jsonb(?) WHERE seq = ?`).run(text, row.seq);
       for (const field of this.arrayFields) if (touched.has(field)) this.syncArray(row.seq, field, body[field]);
-      return { ...row, doc: text };
+      return { ...row, doc: text, body };
     }
-    return row;
+    return { ...row, body };
   }
 
   private setTree(seq: number, key: string, value: unknown, nodeWrites: Map<string, NodeFields>): void {
@@ -478,7 +485,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
 
   /** The document of a row, with only the projected fields (and `_id`) when there is a projection. */
   private materialize(row: DocRow, projection: DocumentProjection | undefined): StoredDocument {
-    const body = JSON.parse(row.doc) as Record<string, unknown>;
+    const body = row.body ?? (JSON.parse(row.doc) as Record<string, unknown>);
     const tree = this.treeField;
     if (!projection || projection.length === 0) {
       const doc: StoredDocument = { _id: row.id, ...body };
@@ -504,16 +511,16 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
   private readTree(seq: number, path: string): Record<string, unknown> {
     let rows: TreeRow[];
     if (path === '') {
-      rows = this.statement('tree-read', `SELECT path, v, vb, t, w, o, at FROM ${this.treeTable()} WHERE doc = ?`).all(seq) as TreeRow[];
+      rows = this.rawStatement('tree-read', `SELECT path, v, vb, t, w, o, at FROM ${this.treeTable()} WHERE doc = ?`).all(seq) as TreeRow[];
     } else {
       const params: unknown[] = [seq];
       const ids = this.subtreeIds(path, params);
-      rows = this.statement('tree-read-subtree', `SELECT path, v, vb, t, w, o, at FROM ${this.treeTable()} WHERE doc = ? AND path IN (${ids})`).all(...params) as TreeRow[];
+      rows = this.rawStatement('tree-read-subtree', `SELECT path, v, vb, t, w, o, at FROM ${this.treeTable()} WHERE doc = ? AND path IN (${ids})`).all(...params) as TreeRow[];
     }
     const root: Record<string, unknown> = {};
-    for (const row of rows) {
+    for (const [pathId, v, vb, t, w, o, at] of rows) {
       let node = root;
-      for (const segment of this.textOf(row.path).split('.')) {
+      for (const segment of this.textOf(pathId).split('.')) {
         let child = node[segment] as Record<string, unknown> | undefined;
         if (child === undefined) {
           child = {};
@@ -521,11 +528,11 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
         }
         node = child;
       }
-      if (row.v !== null) node._v = row.vb ? row.v === 1 : row.v;
-      if (row.t !== null) node._t = this.textOf(row.t);
-      if (row.w !== null) node._w = row.w === 1;
-      if (row.o !== null) node._o = row.o === 1;
-      if (row.at !== null) node._at = row.at;
+      if (v !== null) node._v = vb ? v === 1 : v;
+      if (t !== null) node._t = this.textOf(t);
+      if (w !== null) node._w = w === 1;
+      if (o !== null) node._o = o === 1;
+      if (at !== null) node._at = at;
     }
     return root;
   }
@@ -572,6 +579,16 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     let statement = this.statements.get(key);
     if (!statement) {
       statement = this.db.prepare(sql);
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+
+  /** Like statement(), returning rows as arrays (no object per row). */
+  private rawStatement(key: string, sql: string): Statement {
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = this.db.prepare(sql).raw(true);
       this.statements.set(key, statement);
     }
     return statement;

@@ -83,7 +83,7 @@ describe('SQLite store: kill -9 mid-load', () => {
       const all = await store.devices.query({ filter: {}, projection: ['parameters'], skip: 0, limit: 10_000 });
       expect(all.total).toBeGreaterThanOrEqual(informed.size);
       for (const device of all.items) {
-        const count = Object.keys(device.parameters).length;
+        const count = Object.keys(device.parameters ?? {}).length;
         // A full tree, or the Inform's two parameters (and the objects above them): never part of a tree.
         const whole = count === dump.length || count <= 10;
         expect({ id: device.id, count, whole }).toEqual({ id: device.id, count, whole: true });
