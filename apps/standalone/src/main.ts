@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { loadGatewayConfig } from '@acs/gateway';
-import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, FileAuditLog, loadNbiConfig, loadNbiSecurityConfig } from '@acs/nbi';
+import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, loadNbiConfig, SqliteAuditLog, loadNbiSecurityConfig } from '@acs/nbi';
 import { closeOnSignals, createLogger, EnvReader } from '@acs/platform';
 import { loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
 import { StandaloneModule } from './standalone.module';
@@ -16,13 +16,13 @@ async function main(): Promise<void> {
   // Provisioning runs in this process, so the gateway waits for its plan (bootstrap presets apply in the same session).
   const gateway = loadGatewayConfig({ ...process.env, ACS_PLAN_WAIT_MS: process.env.ACS_PLAN_WAIT_MS ?? '1000' });
   // The public API: clients from ACS_NBI_CLIENTS_FILE, else a file of this installation with one admin client whose
-  // token is written beside it on first start; the audit log as JSON lines in the data directory.
+  // token is written beside it on first start; the audit log in a SQLite database there.
   const security = loadNbiSecurityConfig();
   const nbiDir = join(provisioning.dataDir, 'nbi');
   const bootstrap = security.clientsFile ? undefined : await ensureBootstrapClients(nbiDir);
   const clients = await ClientRegistryFile.open(security.clientsFile ?? bootstrap!.clientsFile, { logger });
-  // The audit file rotates itself (daily and by size); rotated files past the retention period are deleted hourly.
-  const auditLog = await FileAuditLog.open(nbiDir, { logger, maxFileBytes: security.auditFileMaxBytes });
+  // The audit log in SQLite beside the clients file; entries past the retention period are deleted hourly.
+  const auditLog = await SqliteAuditLog.open(nbiDir, { logger, synchronous: provisioning.store.synchronous });
   const retention = security.auditRetentionDays > 0 ? new AuditRetention(auditLog, security.auditRetentionDays * 86_400_000, logger) : undefined;
   const nbi = {
     // Provisioning runs in this process: the NBI calls it directly, through the same client interface as between pods.

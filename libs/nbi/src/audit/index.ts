@@ -1,4 +1,3 @@
 export * from './audit-log.port';
-export * from './file-audit-log';
 export * from './audit-retention';
 export * from './audit-writer';

@@ -1,2 +1,3 @@
 export * from './mongo-audit-log';
 export * from './nbi-collections.schema';
+export * from './sqlite-audit-log';

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { createNbiServerCredentials, loadNbiSecurityConfig } from './nbi-security.config';
 
 describe('loadNbiSecurityConfig', () => {
-  it('defaults to 50 calls per second, bursts of 100, plaintext, no client file, 100 open streams per client, a year of audit in 64 MiB files', () => {
-    expect(loadNbiSecurityConfig({})).toEqual({ rateLimit: { perSecond: 50, burst: 100 }, maxStreamsPerClient: 100, auditRetentionDays: 365, auditFileMaxBytes: 64 * 1024 * 1024 });
+  it('defaults to 50 calls per second, bursts of 100, plaintext, no client file, 100 open streams per client, a year of audit', () => {
+    expect(loadNbiSecurityConfig({})).toEqual({ rateLimit: { perSecond: 50, burst: 100 }, maxStreamsPerClient: 100, auditRetentionDays: 365 });
   });
 
   it('reads every variable', () => {
@@ -22,7 +22,6 @@ describe('loadNbiSecurityConfig', () => {
         ACS_NBI_TLS_CLIENT_CA: '/tls/ca.crt',
         ACS_NBI_AUDIT_RETENTION_DAYS: '0',
         ACS_NBI_MAX_STREAMS_PER_CLIENT: '7',
-        ACS_NBI_AUDIT_FILE_MAX_BYTES: '1048576',
       }),
     ).toEqual({
       clientsFile: '/etc/acs/clients.yaml',
@@ -30,7 +29,6 @@ describe('loadNbiSecurityConfig', () => {
       maxStreamsPerClient: 7,
       tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key', clientCaFile: '/tls/ca.crt' },
       auditRetentionDays: 0,
-      auditFileMaxBytes: 1_048_576,
     });
   });
 
@@ -38,7 +36,6 @@ describe('loadNbiSecurityConfig', () => {
     expect(() => loadNbiSecurityConfig({ ACS_NBI_RATE_LIMIT_BURST: '0' })).toThrow('ACS_NBI_RATE_LIMIT_BURST must be >= 1');
     expect(() => loadNbiSecurityConfig({ ACS_NBI_RATE_LIMIT_PER_SECOND: 'fast' })).toThrow(ConfigError);
     expect(() => loadNbiSecurityConfig({ ACS_NBI_AUDIT_RETENTION_DAYS: '-1' })).toThrow('ACS_NBI_AUDIT_RETENTION_DAYS must be >= 0');
-    expect(() => loadNbiSecurityConfig({ ACS_NBI_AUDIT_FILE_MAX_BYTES: '100' })).toThrow('ACS_NBI_AUDIT_FILE_MAX_BYTES must be >= 65536');
     expect(() => loadNbiSecurityConfig({ ACS_NBI_TLS_CERT: '/c' })).toThrow('ACS_NBI_TLS_KEY is required with ACS_NBI_TLS_CERT');
     expect(() => loadNbiSecurityConfig({ ACS_NBI_TLS_KEY: '/k' })).toThrow('ACS_NBI_TLS_CERT is required with ACS_NBI_TLS_KEY');
     expect(() => loadNbiSecurityConfig({ ACS_NBI_TLS_CLIENT_CA: '/ca' })).toThrow('ACS_NBI_TLS_CLIENT_CA needs ACS_NBI_TLS_CERT');

@@ -25,8 +25,6 @@ export interface NbiSecurityConfig {
   tls?: NbiTlsConfig;
   /** Audit entries older than this are deleted (ACS_NBI_AUDIT_RETENTION_DAYS, default 365); 0 keeps them for ever. */
   auditRetentionDays: number;
-  /** The standalone's audit file is rotated before it passes this size (ACS_NBI_AUDIT_FILE_MAX_BYTES, default 64 MiB). */
-  auditFileMaxBytes: number;
 }
 
 /** Reads the NBI's security settings; a bad or incomplete value throws ConfigError naming the variable. */
@@ -51,7 +49,6 @@ export function loadNbiSecurityConfig(env: Record<string, string | undefined> = 
     maxStreamsPerClient: read.int('ACS_NBI_MAX_STREAMS_PER_CLIENT', 100, { min: 1, max: 100_000 }),
     ...(certFile && keyFile ? { tls: { certFile, keyFile, ...(clientCaFile ? { clientCaFile } : {}) } } : {}),
     auditRetentionDays: read.int('ACS_NBI_AUDIT_RETENTION_DAYS', 365, { min: 0, max: 36_500 }),
-    auditFileMaxBytes: read.int('ACS_NBI_AUDIT_FILE_MAX_BYTES', 64 * 1024 * 1024, { min: 64 * 1024 }),
   };
 }
 
