@@ -61,6 +61,22 @@ export function rootObjectOf(name: string): RootObject | null {
  * start at a root object (presets name paths relative to one).
  */
 export function parameterPathProblem(path: string): string | null {
+  const known = VALID_PATHS.has(path);
+  if (known) return null;
+  const problem = findPathProblem(path);
+  if (problem === null) {
+    // Every Inform and answer names the same few hundred paths again: validate each once. Only valid paths are
+    // remembered, and the set is emptied when it grows past its bound, so hostile variety costs a re-check.
+    if (VALID_PATHS.size >= VALID_PATHS_KEPT) VALID_PATHS.clear();
+    VALID_PATHS.add(path);
+  }
+  return problem;
+}
+
+const VALID_PATHS = new Set<string>();
+const VALID_PATHS_KEPT = 20_000;
+
+function findPathProblem(path: string): string | null {
   const trimmed = withoutTrailingDot(path);
   if (trimmed === '') return 'empty path';
   for (const segment of trimmed.split('.')) {
@@ -88,5 +104,7 @@ export function parameterPathSegments(path: string): string[] {
 
 /** `Device.IP.` → `Device.IP` after validation (InvalidParameterPathError otherwise). */
 export function normalizeParameterPath(path: string): string {
-  return parameterPathSegments(path).join('.');
+  const problem = parameterPathProblem(path);
+  if (problem !== null) throw new InvalidParameterPathError(path, problem);
+  return withoutTrailingDot(path);
 }

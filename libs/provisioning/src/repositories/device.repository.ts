@@ -257,7 +257,19 @@ function promotedFields(updates: readonly ParameterUpdate[]): Record<string, unk
   return fields;
 }
 
+/** Hosts of ConnectionRequestURLs already parsed: every periodic Inform carries the device's unchanged URL. */
+const HOSTS = new Map<string, string | undefined>();
+const HOSTS_KEPT = 10_000;
+
 function hostOf(url: string): string | undefined {
+  if (HOSTS.has(url)) return HOSTS.get(url);
+  const host = parseHost(url);
+  if (HOSTS.size >= HOSTS_KEPT) HOSTS.clear();
+  HOSTS.set(url, host);
+  return host;
+}
+
+function parseHost(url: string): string | undefined {
   try {
     const host = new URL(url).hostname;
     return host === '' ? undefined : host.replace(/^\[(.*)\]$/, '$1');
