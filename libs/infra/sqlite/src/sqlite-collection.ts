@@ -248,6 +248,11 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
   // ---- internals
 
   private firstRow(filter: DocumentFilter): DocRow | undefined {
+    // Most reads and every per-session write address one document by _id: skip the translation.
+    const keys = Object.keys(filter);
+    if (keys.length === 1 && keys[0] === '_id' && typeof filter._id === 'string') {
+      return this.statement('doc-by-id', `SELECT d.seq, d.id, json(d.doc) AS doc FROM ${this.table} d WHERE d.id = ?`).get(filter._id) as DocRow | undefined;
+    }
     const translator = new SqliteFilterTranslator(this);
     const where = translator.translate(filter);
     return this.prepare(`SELECT d.seq, d.id, json(d.doc) AS doc FROM ${this.table} d WHERE ${where} LIMIT 1`).get(...translator.params) as DocRow | undefined;
@@ -275,7 +280,9 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     const body = JSON.parse(row.doc) as Record<string, unknown>;
     const touched = new Set<string>();
     const nodeWrites = new Map<string, NodeFields>();
-    const treeTouched = (key: string) => this.treeField !== undefined && (key === this.treeField || key.startsWith(`${this.treeField}.`));
+    const tree = this.treeField;
+    const treePrefix = `${tree}.`;
+    const treeTouched = (key: string) => tree !== undefined && (key.startsWith(treePrefix) || key === tree);
 
     for (const [key, value] of Object.entries(update.set ?? {})) {
       if (treeTouched(key)) this.setTree(row.seq, key, value, nodeWrites);
