@@ -92,8 +92,9 @@ export default tseslint.config(
     },
   },
   {
-    // An adapter's integration spec runs the port's contract suite (libs/testing) against the real server.
-    files: ['libs/infra/**/*.int-spec.ts'],
+    // An adapter's integration spec runs the port's contract suite (libs/testing) against the real server; an embedded
+    // adapter (SQLite) needs no server, so its contract spec is a plain unit spec.
+    files: ['libs/infra/**/*.int-spec.ts', 'libs/infra/**/*.contract.spec.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

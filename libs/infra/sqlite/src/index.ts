@@ -2,3 +2,6 @@ export { openSqliteDatabase, regexpOperand, SqliteWriteBatcher, sqliteDatabaseSt
 export { lockDataDirectory, DataDirectoryInUseError, type DataDirectoryLock } from './data-directory-lock';
 export { SqliteCollection, type SqliteCollectionSpec } from './sqlite-collection';
 export { SqliteFilterTranslator, jsonPathOf, type FieldLocation, type FilterLayout } from './sqlite-filter';
+export { SqliteDeviceQueue } from './sqlite-device-queue';
+export { SqliteEventOutbox, type SqliteEventOutboxOptions } from './sqlite-event-outbox';
+export { openSqliteGatewayStore, GATEWAY_DATABASE_FILE, type SqliteGatewayStore, type SqliteGatewayStoreOptions } from './sqlite-gateway-store';
