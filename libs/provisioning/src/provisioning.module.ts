@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { AcsDeviceEventType, acsV1DescriptorSet, acsV1, newEvent } from '@acs/contracts';
 import {
@@ -30,6 +30,7 @@ export const PROVISIONING_STORE = Symbol('ProvisioningStore');
 export const PROVISIONING_CONFIG = Symbol('ProvisioningConfig');
 export const PROVISIONING_CORE = Symbol('ProvisioningCore');
 export const PROVISIONING_USE_CASES = Symbol('ProvisioningUseCases');
+export const PROVISIONING_MODULE_OPTIONS = Symbol('ProvisioningModuleOptions');
 /**
  * Provisioning's own GrpcServerHost (a named token, not the class: each service in a process has a host). It is
  * also in the process's GrpcHostRegistry under `provisioning`, where other modules find it for in-process calls.
@@ -38,9 +39,24 @@ export const PROVISIONING_GRPC_HOST = Symbol('ProvisioningGrpcHost');
 /** The name provisioning's host is registered under (PROVISIONING_API.dependency in @acs/clients). */
 const SERVICE_NAME = 'provisioning';
 
-/** Starts the consumer, the preset catalog and the task clock once everything is wired; stops them first on shutdown. */
+export interface ProvisioningModuleOptions {
+  store: ProvisioningStore;
+  config?: ProvisioningConfig;
+  /**
+   * The event bus lives in this process's memory (the standalone): results in flight when the process stopped are
+   * gone, so the tasks that lost their work are dispatched again at start (ReconcileDispatchedTasks). Never with a
+   * durable bus, where other pods' sessions and results are under way.
+   */
+  reconcileLostWorkOnStart?: boolean;
+}
+
+/**
+ * Reconciles tasks before anything runs (module init comes before every module's bootstrap, so before the gateway
+ * serves a session); starts the consumer, the preset catalog and the task clock once everything is wired; stops them
+ * first on shutdown.
+ */
 @Injectable()
-export class ProvisioningLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProvisioningLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
 
@@ -51,11 +67,19 @@ export class ProvisioningLifecycle implements OnApplicationBootstrap, OnApplicat
     @Inject(PROVISIONING_GRPC_HOST) private readonly grpc: GrpcServerHost,
     @Inject(PROVISIONING_STORE) private readonly store: ProvisioningStore,
     @Inject(PROVISIONING_CONFIG) private readonly config: ProvisioningConfig,
+    @Inject(PROVISIONING_USE_CASES) private readonly useCases: ProvisioningUseCases,
+    @Inject(PROVISIONING_MODULE_OPTIONS) private readonly options: Pick<ProvisioningModuleOptions, 'reconcileLostWorkOnStart'>,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
   ) {
     health.register({ name: 'provisioning-store', check: async () => void (await store.presets.list()) });
     health.register(grpc.healthCheck('provisioning-grpc'));
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.options.reconcileLostWorkOnStart) return;
+    const report = await this.useCases.reconcileDispatchedTasks.execute();
+    this.logger.info(report, 'dispatched tasks reconciled with the device queue');
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -86,10 +110,11 @@ export class ProvisioningLifecycle implements OnApplicationBootstrap, OnApplicat
 /** The provisioning service: inventory, tasks, presets, faults. Expects the ports from PlatformModule. */
 @Module({})
 export class ProvisioningModule {
-  static forRoot(options: { store: ProvisioningStore; config?: ProvisioningConfig }): DynamicModule {
+  static forRoot(options: ProvisioningModuleOptions): DynamicModule {
     return {
       module: ProvisioningModule,
       providers: [
+        { provide: PROVISIONING_MODULE_OPTIONS, useValue: { reconcileLostWorkOnStart: options.reconcileLostWorkOnStart === true } },
         { provide: PROVISIONING_STORE, useValue: options.store },
         { provide: PROVISIONING_CONFIG, useFactory: () => options.config ?? loadProvisioningConfig() },
         {

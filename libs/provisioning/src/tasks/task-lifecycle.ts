@@ -229,6 +229,22 @@ export class TaskLifecycle {
     }
   }
 
+  /**
+   * A dispatched task some of whose work items left the device queue without their results reaching the task: the
+   * process stopped (kill -9, power cut) after the gateway acknowledged an item and before provisioning consumed its
+   * result from an in-memory bus. Nothing would ever move such a task on, so its attempt is ended like one that met a
+   * transient fault — what is left of it withdrawn, the task back to pending — except that it is due at once rather
+   * than after a back-off (the device did nothing wrong). The next tick dispatches it as a new attempt, counted, so
+   * a task whose work keeps being lost (a result that crashes the process every time) runs out of attempts and
+   * faults with `work-lost` instead of looping. Going through pending rather than dispatching here keeps one path
+   * that queues work (dispatch, guarded against running an attempt twice) and keeps a start with many such tasks
+   * quick: one write each, the tick dispatches them in its batches and wakes the devices that asked for it.
+   */
+  async redispatchLostWork(task: Task): Promise<Task> {
+    const fault: TaskFault = { code: 'work-lost', message: "the ACS stopped while this attempt's RPCs were under way, and their work or results were lost", transient: true };
+    return this.fail(task, fault, { retryAfterMs: 0 });
+  }
+
   /** Resolves with the task once it is final, or as it is when `timeoutMs` runs out. */
   async waitForFinal(taskId: string, timeoutMs: number, signal?: AbortSignal): Promise<Task> {
     const until = this.now() + timeoutMs;
@@ -257,17 +273,21 @@ export class TaskLifecycle {
     await this.finish(task, 'done', { result });
   }
 
-  private async fail(task: Task, fault: TaskFault, options: { final?: boolean } = {}): Promise<void> {
+  /**
+   * Ends the attempt: a transient fault with attempts left goes back to pending (due after the back-off, or after
+   * `retryAfterMs` when given), anything else faults the task for good.
+   */
+  private async fail(task: Task, fault: TaskFault, options: { final?: boolean; retryAfterMs?: number } = {}): Promise<Task> {
     await this.withdraw(task);
     if (fault.transient && !options.final && task.attempts < task.maxAttempts) {
-      const delay = Math.min(this.deps.config.retryMaxMs, this.deps.config.retryBaseMs * 2 ** (task.attempts - 1));
+      const delay = options.retryAfterMs ?? Math.min(this.deps.config.retryMaxMs, this.deps.config.retryBaseMs * 2 ** (task.attempts - 1));
       const retrying = await this.write(task, { status: 'pending', fault, notBefore: this.now() + delay, workItemIds: [] });
       await this.deps.events.publish(retrying, 'retrying');
-      return;
+      return retrying;
     }
     // The device fault first: whoever sees the task faulted finds the fault on record.
     await this.deps.faults.raise({ deviceId: task.deviceId, channel: task.channel, code: fault.code, message: fault.message, detail: { taskId: task.id, parameters: fault.parameters }, at: this.now() });
-    await this.finish(task, 'faulted', { fault });
+    return this.finish(task, 'faulted', { fault });
   }
 
   private async finish(task: Task, status: Extract<TaskStatus, 'done' | 'faulted' | 'cancelled' | 'expired'>, changes: Partial<Task>): Promise<Task> {

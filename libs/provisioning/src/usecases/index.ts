@@ -12,6 +12,7 @@ export * from './list-presets.usecase';
 export * from './list-tasks.usecase';
 export * from './provisioning-usecases';
 export * from './query-devices.usecase';
+export * from './reconcile-dispatched-tasks.usecase';
 export * from './record-rpc-result.usecase';
 export * from './retry-task.usecase';
 export * from './save-preset.usecase';

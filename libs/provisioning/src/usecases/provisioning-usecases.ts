@@ -19,6 +19,7 @@ import { ListFaults } from './list-faults.usecase';
 import { ListPresets } from './list-presets.usecase';
 import { ListTasks } from './list-tasks.usecase';
 import { QueryDevices } from './query-devices.usecase';
+import { ReconcileDispatchedTasks } from './reconcile-dispatched-tasks.usecase';
 import { RecordRpcResult } from './record-rpc-result.usecase';
 import { RetryTask } from './retry-task.usecase';
 import { SavePreset, type PresetRules } from './save-preset.usecase';
@@ -34,6 +35,8 @@ export interface ProvisioningUseCases {
   retryTask: RetryTask;
   watchTask: WatchTask;
   recordRpcResult: RecordRpcResult;
+  /** At the start of an embedded process only (see the class). */
+  reconcileDispatchedTasks: ReconcileDispatchedTasks;
   applyInform: ApplyInform;
   savePreset: SavePreset;
   getPreset: GetPreset;
@@ -96,6 +99,7 @@ export function createProvisioningCore(deps: ProvisioningCoreDeps): Provisioning
     retryTask: new RetryTask(lifecycle, logger),
     watchTask: new WatchTask(store.tasks, deps.watchPollMs),
     recordRpcResult: new RecordRpcResult({ inventory, lifecycle, sessions: deps.sessions, markTtlMs: config.planMarkTtlMs }),
+    reconcileDispatchedTasks: new ReconcileDispatchedTasks({ tasks: store.tasks, queue: deps.queue, lifecycle, logger }),
     applyInform: new ApplyInform({
       inventory,
       tasks: store.tasks,

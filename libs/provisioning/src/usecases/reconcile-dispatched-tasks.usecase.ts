@@ -1,0 +1,81 @@
+import type { DeviceQueue, Logger } from '@acs/platform';
+
+import type { Task } from '../domain/task';
+import type { TaskRepository } from '../repositories/ports';
+import type { TaskLifecycle } from '../tasks/task-lifecycle';
+
+export interface ReconcileReport {
+  /** Dispatched tasks looked at. */
+  checked: number;
+  /** Put back to pending, to be dispatched again as a new attempt. */
+  redispatched: number;
+  /** Out of attempts: faulted with `work-lost`. */
+  faulted: number;
+}
+
+/**
+ * Run once when provisioning starts in a process whose event bus lives in memory (the standalone), before any CWMP
+ * session or event is served. The device queue survives the process, but an RPC result on its way from the gateway
+ * to provisioning does not: the gateway acknowledges an item once its result is published, and a `kill -9` before
+ * provisioning consumed that result leaves the task DISPATCHED, waiting for an answer that no longer exists, until
+ * it expires days later. A dispatched task with a work item that is no longer queued is such a task (an item that
+ * ran and was answered is dropped from the task's list when the answer is recorded); TaskLifecycle.redispatchLostWork
+ * ends its attempt and has it dispatched again.
+ *
+ * A dispatched task with no work items is left alone: it waits for a TransferComplete, which the device reports in a
+ * session of its own. Not for a distributed deployment: there results wait on Kafka and other pods run sessions.
+ */
+export class ReconcileDispatchedTasks {
+  constructor(
+    private readonly deps: {
+      tasks: TaskRepository;
+      queue: DeviceQueue;
+      lifecycle: TaskLifecycle;
+      logger: Logger;
+      /** Tasks read per listing. */
+      pageSize?: number;
+    },
+  ) {}
+
+  async execute(): Promise<ReconcileReport> {
+    const report: ReconcileReport = { checked: 0, redispatched: 0, faulted: 0 };
+    const queued = new Map<string, Set<string>>();
+    const limit = this.deps.pageSize ?? 500;
+    // Page by page, newest first. A task this run moves on leaves the `dispatched` listing and the later tasks move up
+    // by one, so the next page starts that many places earlier; nothing else writes tasks before the start is over.
+    for (let skip = 0; ; ) {
+      const page = await this.deps.tasks.list({ status: ['dispatched'] }, { skip, limit });
+      let movedOn = 0;
+      for (const task of page.items) {
+        report.checked += 1;
+        const after = await this.reconcile(task, queued);
+        if (!after) continue;
+        movedOn += 1;
+        if (after.status === 'faulted') report.faulted += 1;
+        else report.redispatched += 1;
+      }
+      if (page.items.length < limit) return report;
+      skip += page.items.length - movedOn;
+    }
+  }
+
+  /** Ends the task's attempt if some of its work is gone; null when all of it is still queued. */
+  private async reconcile(task: Task, queued: Map<string, Set<string>>): Promise<Task | null> {
+    if (task.workItemIds.length === 0) return null;
+    let ids = queued.get(task.deviceId);
+    if (!ids) {
+      ids = new Set((await this.deps.queue.list(task.deviceId)).map((item) => item.id));
+      queued.set(task.deviceId, ids);
+    }
+    // One missing item is enough: the task would wait for its answer forever, even with the others still queued.
+    if (task.workItemIds.every((id) => ids.has(id))) return null;
+    const after = await this.deps.lifecycle.redispatchLostWork(task);
+    // Its items still queued were withdrawn with the attempt.
+    for (const id of task.workItemIds) ids.delete(id);
+    this.deps.logger.warn(
+      { deviceId: task.deviceId, taskId: task.id, attempts: task.attempts, status: after.status },
+      after.status === 'faulted' ? 'task lost its work in a stop of the ACS and has no attempts left: faulted' : 'task lost its work in a stop of the ACS: dispatched again',
+    );
+    return after;
+  }
+}
