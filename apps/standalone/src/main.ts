@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { loadGatewayConfig } from '@acs/gateway';
+import { DataDirectoryInUseError, lockDataDirectory, openSqliteGatewayStore } from '@acs/infra-sqlite';
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, loadNbiConfig, SqliteAuditLog, loadNbiSecurityConfig } from '@acs/nbi';
-import { closeOnSignals, createLogger, EnvReader } from '@acs/platform';
+import { closeOnSignals, createLogger, EnvReader, InProcessEventBus, InProcessSessionStore, type PlatformAdapters } from '@acs/platform';
 import { loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
 import { StandaloneModule } from './standalone.module';
 
@@ -12,6 +13,20 @@ async function main(): Promise<void> {
   const env = new EnvReader();
   const logger = createLogger({ service: 'acs-standalone' });
   const provisioning = loadProvisioningConfig();
+  // One process per data directory, claimed before any store opens: two processes on one directory overwrite each
+  // other's data. Held until the stores are closed; the kernel releases it if the process dies.
+  const lock = lockDataDirectory(provisioning.dataDir);
+  // Device queues and the event outbox on disk, so queued work and deferred results survive a kill -9 like the data
+  // does. Sessions and the bus stay in memory: a session does not outlive its process anyway, and what a bus message
+  // in flight carried is recovered by provisioning's reconcile at start (reconcileLostWorkOnStart).
+  // Commits as durable as the provisioning store's (ACS_STORE_SYNC): a task and its queued work survive together.
+  const gatewayStore = openSqliteGatewayStore(provisioning.dataDir, { synchronous: provisioning.store.synchronous });
+  const adapters: PlatformAdapters = {
+    sessionStore: new InProcessSessionStore(),
+    deviceQueue: gatewayStore.deviceQueue,
+    eventBus: new InProcessEventBus(),
+    outbox: gatewayStore.outbox,
+  };
   const store = await openConfiguredEmbeddedStore(provisioning.dataDir, provisioning.store);
   // Provisioning runs in this process, so the gateway waits for its plan (bootstrap presets apply in the same session).
   const gateway = loadGatewayConfig({ ...process.env, ACS_PLAN_WAIT_MS: process.env.ACS_PLAN_WAIT_MS ?? '1000' });
@@ -38,8 +53,13 @@ async function main(): Promise<void> {
       await clients.close();
     },
   };
-  const app = await NestFactory.create(StandaloneModule.forRoot({ store, gateway, provisioning, nbi, logger }), { logger: ['error', 'warn'] });
-  closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }));
+  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, nbi, logger }), { logger: ['error', 'warn'] });
+  // The app's shutdown closes the provisioning store (after its consumers stopped); then the gateway's, then the lock.
+  closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), async () => {
+    await adapters.eventBus.close();
+    gatewayStore.close();
+    lock.release();
+  });
   retention?.start();
   const host = env.string('ACS_MGMT_HOST', '127.0.0.1');
   const port = env.int('ACS_MGMT_PORT', 9464, { min: 0, max: 65535 });
@@ -53,6 +73,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // Not a fault of this program: the operator started a second one. Say so plainly, without a stack.
+  if (error instanceof DataDirectoryInUseError) {
+    process.stderr.write(`acs-standalone cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`acs-standalone failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -4,7 +4,7 @@ import { PlatformModule, type Logger, type PlatformAdapters } from '@acs/platfor
 import { NbiModule, type NbiOptions } from '@acs/nbi';
 import { ProvisioningModule, type ProvisioningConfig, type ProvisioningStore } from '@acs/provisioning';
 
-/** Every module of the ACS in one process, on in-process adapters and the embedded store. */
+/** Every module of the ACS in one process, on the embedded adapters (in-process bus and sessions) and store. */
 @Module({})
 export class StandaloneModule {
   static forRoot(options: {
@@ -21,7 +21,8 @@ export class StandaloneModule {
       imports: [
         PlatformModule.forRoot({ service: 'acs-standalone', adapters: options.adapters, logger: options.logger }),
         GatewayModule.forRoot({ config: options.gateway }),
-        ProvisioningModule.forRoot({ store: options.store, config: options.provisioning }),
+        // The bus is in this process's memory: results in flight at a crash are gone, so provisioning reconciles at start.
+        ProvisioningModule.forRoot({ store: options.store, config: options.provisioning, reconcileLostWorkOnStart: true }),
         ...(options.nbi ? [NbiModule.forRoot(options.nbi)] : []),
       ],
     };
