@@ -32,34 +32,41 @@ export interface RunningApp {
   stop(): Promise<number | null>;
 }
 
-/** Starts a built app (`dist/apps/<name>/src/main.js`) on free loopback ports and waits until it is ready. */
-export async function startApp(name: string, env: Record<string, string> = {}): Promise<RunningApp> {
+function appMain(name: string): string {
   const main = join(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the test command does)`);
-  const cwmpPort = await freePort();
-  const mgmtPort = await freePort();
-  const grpcPort = await freePort();
-  const nbiPort = await freePort();
-  const dataDir = env.ACS_DATA_DIR ?? mkdtempSync(join(tmpdir(), `acs-${name}-data-`));
-  const child = spawn(process.execPath, [main], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      ACS_CWMP_HOST: '127.0.0.1',
-      ACS_CWMP_PORT: String(cwmpPort),
-      ACS_MGMT_HOST: '127.0.0.1',
-      ACS_MGMT_PORT: String(mgmtPort),
-      ACS_GRPC_HOST: '127.0.0.1',
-      ACS_GRPC_PORT: String(grpcPort),
-      ACS_NBI_HOST: '127.0.0.1',
-      ACS_NBI_PORT: String(nbiPort),
-      ACS_LOG_LEVEL: 'warn',
-      // A fresh embedded store per process: no state carried over between tests or runs.
-      ACS_DATA_DIR: dataDir,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return main;
+}
+
+/** An app's environment: free loopback ports, a fresh data directory, warnings only; `env` overrides any of it. */
+async function appEnv(name: string, env: Record<string, string>): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...process.env,
+    ACS_CWMP_HOST: '127.0.0.1',
+    ACS_CWMP_PORT: String(await freePort()),
+    ACS_MGMT_HOST: '127.0.0.1',
+    ACS_MGMT_PORT: String(await freePort()),
+    ACS_GRPC_HOST: '127.0.0.1',
+    ACS_GRPC_PORT: String(await freePort()),
+    ACS_NBI_HOST: '127.0.0.1',
+    ACS_NBI_PORT: String(await freePort()),
+    ACS_LOG_LEVEL: 'warn',
+    // A fresh embedded store per process: no state carried over between tests or runs.
+    ACS_DATA_DIR: env.ACS_DATA_DIR ?? mkdtempSync(join(tmpdir(), `acs-${name}-data-`)),
+    ...env,
+  };
+}
+
+/** Starts a built app (`dist/apps/<name>/src/main.js`) on free loopback ports and waits until it is ready. */
+export async function startApp(name: string, env: Record<string, string> = {}): Promise<RunningApp> {
+  const main = appMain(name);
+  const childEnv = await appEnv(name, env);
+  const cwmpPort = childEnv.ACS_CWMP_PORT!;
+  const mgmtPort = childEnv.ACS_MGMT_PORT!;
+  const grpcPort = childEnv.ACS_GRPC_PORT!;
+  const nbiPort = childEnv.ACS_NBI_PORT!;
+  const dataDir = childEnv.ACS_DATA_DIR!;
+  const child = spawn(process.execPath, [main], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
   child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
@@ -97,6 +104,35 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
         child.kill('SIGTERM');
       }),
   };
+}
+
+export interface ExitedApp {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a built app that is expected to stop by itself (a refused start), with startApp's environment, and resolves
+ * with how it ended. One still running after `timeoutMs` is killed and reported as such.
+ */
+export async function runAppToExit(name: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ExitedApp> {
+  const child = spawn(process.execPath, [appMain(name)], { cwd: REPO_ROOT, env: await appEnv(name, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => {
+    stderr += `\n(still running after ${timeoutMs} ms: killed by the test)`;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  return new Promise((resolve) => {
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
 }
 
 /** Reads one Prometheus sample (summing over label sets that match `labels`). */
