@@ -3,7 +3,8 @@ import { CpeFleet, DataModel, type SessionReport } from '@acs/cpe-sim';
 
 import { call, eventually, NbiChannel, type AcsV1Clients } from '../nbi/support/nbi-client';
 import { bootstrapToken } from '../nbi/support/standalone-with-cpe';
-import { freePort, startApp, type RunningApp } from '../support/processes';
+import { CwmpRelay, type CwmpExchange } from '../support/cwmp-relay';
+import { startApp, type RunningApp } from '../support/processes';
 
 const { TaskStatus } = acsV1;
 const CPES = 20;
@@ -21,9 +22,11 @@ describe('standalone killed with kill -9 while work is queued', () => {
   let app: RunningApp | undefined;
   const channels: NbiChannel[] = [];
   let fleet: CpeFleet | undefined;
+  let relay: CwmpRelay | undefined;
 
   afterAll(async () => {
     await fleet?.stop();
+    await relay?.close();
     for (const channel of channels) channel.close();
     await app?.stop();
   });
@@ -49,11 +52,13 @@ describe('standalone killed with kill -9 while work is queued', () => {
   ];
 
   it('finishes every task after a restart on the same data directory', async () => {
-    // The same CWMP port for both processes: the simulated CPEs keep their ACS URL across the restart.
-    const env = { ACS_CWMP_PORT: String(await freePort()), ACS_MANAGE_CR_CREDENTIALS: 'false', ACS_TASK_TICK_MS: '200' };
+    const env = { ACS_MANAGE_CR_CREDENTIALS: 'false', ACS_TASK_TICK_MS: '200' };
     app = await startApp('standalone', env);
     const dataDir = app.dataDir;
-    fleet = new CpeFleet({ count: CPES, acsUrl: app.cwmpUrl, model: DataModel.builtin('tr181'), serialPrefix: `KILL${Date.now().toString(36)}` });
+    // The CPEs talk to the ACS through a relay: one URL across the restart, and a point to kill the ACS at.
+    let killAt: ((exchange: CwmpExchange) => void) | undefined;
+    relay = new CwmpRelay(app.cwmpUrl, (exchange) => killAt?.(exchange));
+    fleet = new CpeFleet({ count: CPES, acsUrl: await relay.listen(), model: DataModel.builtin('tr181'), serialPrefix: `KILL${Date.now().toString(36)}` });
     expect((await fleet.runSessions(['0 BOOTSTRAP', '1 BOOT'])).filter((r) => r.error)).toEqual([]);
 
     const before = await api(app);
@@ -66,18 +71,18 @@ describe('standalone killed with kill -9 while work is queued', () => {
     const created = await allTasks(before);
     expect(created).toHaveLength(CPES * work.length);
 
-    // The devices come in to run their work; the ACS dies the moment the first of them has finished its session,
-    // with results of that session possibly still on their way to provisioning and other sessions half-way.
+    // The devices come in to run their work. The ACS dies the moment it has taken a device's first answer and sent
+    // it the next RPC: that answer's result is published and its work item acknowledged, and provisioning is most
+    // likely still recording it — the result lost with the in-memory bus. Other sessions are half-way, and most
+    // devices have not started theirs.
     const victim = app;
     const killed = new Promise<void>((resolve) => victim.process.once('exit', () => resolve()));
-    const unsubscribe = fleet.cpes.map((cpe) =>
-      cpe.onSession((report) => {
-        if (!report.error && report.rpcs.length > 0) victim.process.kill('SIGKILL');
-      }),
-    );
+    killAt = (exchange) => {
+      if (exchange.requestBody.includes('GetParameterValuesResponse') && exchange.status === 200 && exchange.responseBody.length > 0) victim.process.kill('SIGKILL');
+    };
     const interrupted = await fleet.runSessions(['6 CONNECTION REQUEST'], CONCURRENCY);
     await killed;
-    for (const stop of unsubscribe) stop();
+    killAt = undefined;
     expect(victim.process.signalCode).toBe('SIGKILL');
     // Devices whose session had run no RPC of theirs when the ACS died: their work was only queued.
     const untouched = new Set(interrupted.filter((r: SessionReport) => r.rpcs.length === 0).map((r) => r.deviceId));
@@ -85,6 +90,7 @@ describe('standalone killed with kill -9 while work is queued', () => {
     expect(untouched.size).toBeLessThan(CPES);
 
     app = await startApp('standalone', { ...env, ACS_DATA_DIR: dataDir });
+    relay.target = app.cwmpUrl;
     const after = await api(app);
     // Tasks whose work was lost are back in `pending` at start and dispatched by the next tick: wait for that, so the
     // sessions below find every task's work queued.
