@@ -3,7 +3,7 @@
  * the gateway) and the lease of a session with nothing to do, on the SQLite queue of the standalone
  * (<ACS_DATA_DIR>/gateway.sqlite, WAL, synchronous NORMAL) against the in-process one it replaced.
  *
- *   node test/bench/run.js gateway-queue [--devices 10000] [--rounds 3] [--synchronous normal|full]
+ *   node test/bench/run.js gateway-queue [--devices 10000] [--rounds 3] [--concurrency 64] [--synchronous normal|full]
  *
  * Prints operations per second and µs per operation; asserts nothing.
  */
@@ -16,16 +16,18 @@ import { GATEWAY_DATABASE_FILE, openSqliteGatewayStore } from '@acs/infra-sqlite
 interface Options {
   devices: number;
   rounds: number;
+  concurrency: number;
   synchronous: 'normal' | 'full';
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { devices: 10_000, rounds: 3, synchronous: 'normal' };
+  const options: Options = { devices: 10_000, rounds: 3, concurrency: 64, synchronous: 'normal' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => argv[++i];
     if (flag === '--devices') options.devices = Number(value());
     else if (flag === '--rounds') options.rounds = Number(value());
+    else if (flag === '--concurrency') options.concurrency = Number(value());
     else if (flag === '--synchronous') options.synchronous = value() as Options['synchronous'];
     else throw new Error(`unknown flag ${flag}`);
   }
@@ -48,14 +50,31 @@ async function measure(label: string, operations: number, run: () => Promise<voi
   const started = process.hrtime.bigint();
   await run();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`${label.padEnd(56)} ${Math.round(operations / seconds).toLocaleString('en').padStart(10)} ops/s ${((seconds / operations) * 1e6).toFixed(1).padStart(7)} µs/op`);
+  console.log(`${label.padEnd(52)} ${Math.round(operations / seconds).toLocaleString('en').padStart(10)} ops/s ${((seconds / operations) * 1e6).toFixed(1).padStart(7)} µs/op`);
 }
 
-async function round(name: string, queue: DeviceQueue, devices: string[], n: number): Promise<void> {
-  await measure(`${name}: enqueue`, devices.length, async () => {
+/** `perDevice` for every device, `concurrency` devices at a time (sessions of many CPEs overlap). */
+async function inParallel(devices: string[], concurrency: number, perDevice: (device: string) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < devices.length) await perDevice(devices[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, devices.length) }, worker));
+}
+
+async function round(name: string, queue: DeviceQueue, devices: string[], n: number, concurrency: number): Promise<void> {
+  await measure(`${name}: enqueue, ${concurrency} at once`, devices.length, () => inParallel(devices, concurrency, (device) => queue.enqueue(item(device, 1000 + n))));
+  await measure(`${name}: lease + ack, ${concurrency} at once`, devices.length, () =>
+    inParallel(devices, concurrency, async (device) => {
+      const leased = await queue.lease(device);
+      if (!leased) throw new Error(`nothing queued for ${device}`);
+      await queue.ack(device, leased.id);
+    }),
+  );
+  await measure(`${name}: enqueue, one at a time`, devices.length, async () => {
     for (const device of devices) await queue.enqueue(item(device, n));
   });
-  await measure(`${name}: lease + ack (a session with one RPC)`, devices.length, async () => {
+  await measure(`${name}: lease + ack, one at a time`, devices.length, async () => {
     for (const device of devices) {
       const leased = await queue.lease(device);
       if (!leased) throw new Error(`nothing queued for ${device}`);
@@ -77,8 +96,8 @@ async function main(): Promise<void> {
   try {
     for (let r = 0; r < options.rounds; r++) {
       console.log(`-- round ${r + 1}`);
-      await round('sqlite', store.deviceQueue, devices, r);
-      await round('in-process', memory, devices, r);
+      await round('sqlite', store.deviceQueue, devices, r, options.concurrency);
+      await round('in-process', memory, devices, r, options.concurrency);
     }
     // A queue that stays busy: every device with 5 items waiting, the file's size then.
     for (const device of devices) for (let n = 0; n < 5; n++) await store.deviceQueue.enqueue(item(device, 100 + n));

@@ -1,6 +1,6 @@
 import type { DeviceQueue, WorkItem } from '@acs/platform';
 
-import type { SqliteDatabase } from './sqlite-database';
+import { type SqliteDatabase, SqliteWriteBatcher } from './sqlite-database';
 
 /**
  * One row per queued work item. `seq` (the rowid) is the FIFO order: SQLite gives a new row a rowid above every
@@ -28,12 +28,17 @@ interface ItemRow {
  * DeviceQueue on SQLite: a queued item survives the process (kill -9 included) as soon as `enqueue` resolves. Every
  * call is one statement on a connection only this process writes (the data-directory lock), so the steps the Redis
  * adapter needs Lua for (ack only the head, park only the first unparked item) are single statements here, and the
- * outbox's two-table steps are transactions (SqliteEventOutbox).
+ * outbox's two-table steps are transactions (SqliteEventOutbox). Writes go through group commit (SqliteWriteBatcher):
+ * the enqueues and acks of concurrent sessions share one COMMIT, and each resolves once its COMMIT is done.
  */
 export class SqliteDeviceQueue implements DeviceQueue {
   private readonly statements;
 
-  constructor(readonly database: SqliteDatabase) {
+  constructor(
+    readonly database: SqliteDatabase,
+    /** The database's one batcher: the outbox writes through it too, so both tables' writes share transactions. */
+    readonly writes: SqliteWriteBatcher = new SqliteWriteBatcher(database),
+  ) {
     database.exec(SCHEMA);
     this.statements = {
       insert: database.prepare<[string, string, string]>('INSERT INTO device_queue (device_id, item_id, item) VALUES (?, ?, ?)'),
@@ -54,7 +59,7 @@ export class SqliteDeviceQueue implements DeviceQueue {
   }
 
   async enqueue(item: WorkItem): Promise<void> {
-    this.statements.insert.run(item.deviceId, item.id, JSON.stringify(item));
+    await this.writes.write(() => this.statements.insert.run(item.deviceId, item.id, JSON.stringify(item)));
   }
 
   async lease(deviceId: string): Promise<WorkItem | null> {
@@ -63,12 +68,12 @@ export class SqliteDeviceQueue implements DeviceQueue {
   }
 
   async ack(deviceId: string, itemId: string): Promise<void> {
-    this.ackNow(deviceId, itemId);
+    await this.writes.write(() => this.ackNow(deviceId, itemId));
   }
 
   async remove(deviceId: string, itemId: string): Promise<boolean> {
     // Item ids are unique, so at most one row goes; a parked one stays (its result waits in the outbox).
-    return this.statements.removeUnparked.run(deviceId, itemId).changes > 0;
+    return this.writes.write(() => this.statements.removeUnparked.run(deviceId, itemId).changes > 0);
   }
 
   async size(deviceId: string): Promise<number> {
@@ -84,12 +89,12 @@ export class SqliteDeviceQueue implements DeviceQueue {
   }
 
   async clear(deviceId: string): Promise<void> {
-    this.statements.clear.run(deviceId);
+    await this.writes.write(() => this.statements.clear.run(deviceId));
   }
 
   /**
-   * Parks the device's first unparked item, which must be `itemId`. Synchronous, so the outbox can call it inside its
-   * own transaction (defer appends the batch and parks in one step).
+   * Parks the device's first unparked item, which must be `itemId`. Synchronous and outside the batcher, for the
+   * outbox to call inside its own write (defer appends the batch and parks in one step).
    */
   parkNow(deviceId: string, itemId: string): void {
     if (this.statements.parkFirstUnparked.run(deviceId, itemId).changes === 0) {
@@ -99,7 +104,7 @@ export class SqliteDeviceQueue implements DeviceQueue {
 
   /**
    * Removes the head if it is `itemId` (parked or not); otherwise nothing, so a repeated ack cannot remove the next
-   * item, which has not run. Synchronous, for the outbox's release transaction.
+   * item, which has not run. Synchronous and outside the batcher, for the outbox's release.
    */
   ackNow(deviceId: string, itemId: string): void {
     this.statements.ackHead.run(deviceId, itemId);

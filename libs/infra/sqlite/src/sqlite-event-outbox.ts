@@ -27,15 +27,14 @@ export interface SqliteEventOutboxOptions {
 }
 
 /**
- * EventOutbox on SQLite, in the same database as its SqliteDeviceQueue: deferring a result and parking its item, and
- * releasing batches and acknowledging their items, are one transaction each, so a kill between the two halves is not
- * possible. Deferred batches survive the process like the queue does. Relay claims stay in memory: they keep several
- * relays from draining one device at once, and this process is the only one on its data directory.
+ * EventOutbox on SQLite, in the same database as its SqliteDeviceQueue and through its group commit: deferring a
+ * result and parking its item, and releasing batches and acknowledging their items, are one savepoint each inside one
+ * commit, so a kill between the two halves is not possible. Deferred batches survive the process like the queue
+ * does. Relay claims stay in memory: they keep several relays from draining one device at once, and this process is
+ * the only one on its data directory.
  */
 export class SqliteEventOutbox implements EventOutbox {
   private readonly statements;
-  private readonly deferTransaction: (batch: DeferredBatch) => void;
-  private readonly releaseTransaction: (deviceId: string, batchIds: string[]) => void;
   private readonly claims = new Map<string, { owner: string; until: number }>();
   private readonly now: () => number;
 
@@ -56,24 +55,10 @@ export class SqliteEventOutbox implements EventOutbox {
       head: database.prepare<[string], HeadRow>('SELECT seq, batch_id, parked_item_id FROM event_outbox WHERE device_id = ? ORDER BY seq LIMIT 1'),
       deleteSeq: database.prepare<[number]>('DELETE FROM event_outbox WHERE seq = ?'),
     };
-    // Park first: when the item is not the first unparked one it throws, and the transaction stores nothing.
-    this.deferTransaction = database.transaction((batch: DeferredBatch) => {
-      if (batch.parkedItemId !== undefined) this.queue.parkNow(batch.deviceId, batch.parkedItemId);
-      this.statements.insert.run(batch.deviceId, batch.id, batch.parkedItemId ?? null, JSON.stringify(batch));
-    });
-    // Stops at the first id that is not the oldest batch: a stale relay cannot skip batches.
-    this.releaseTransaction = database.transaction((deviceId: string, batchIds: string[]) => {
-      for (const id of batchIds) {
-        const head = this.statements.head.get(deviceId);
-        if (head?.batch_id !== id) break;
-        this.statements.deleteSeq.run(head.seq);
-        if (head.parked_item_id !== null) this.queue.ackNow(deviceId, head.parked_item_id);
-      }
-    });
   }
 
   async defer(batch: DeferredBatch): Promise<void> {
-    this.deferTransaction(batch);
+    await this.queue.writes.write(() => this.deferStep(batch));
   }
 
   async hasPending(deviceId: string): Promise<boolean> {
@@ -89,7 +74,7 @@ export class SqliteEventOutbox implements EventOutbox {
   }
 
   async release(deviceId: string, batchIds: string[]): Promise<void> {
-    this.releaseTransaction(deviceId, batchIds);
+    await this.queue.writes.write(() => this.releaseStep(deviceId, batchIds));
   }
 
   async claim(deviceId: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -101,5 +86,23 @@ export class SqliteEventOutbox implements EventOutbox {
 
   async unclaim(deviceId: string, owner: string): Promise<void> {
     if (this.claims.get(deviceId)?.owner === owner) this.claims.delete(deviceId);
+  }
+
+  // The steps below run inside the batcher's savepoint, which makes their statements one step: a throw undoes them.
+
+  /** Parks first: when the item is not the first unparked one it throws, and nothing is stored. */
+  private deferStep(batch: DeferredBatch): void {
+    if (batch.parkedItemId !== undefined) this.queue.parkNow(batch.deviceId, batch.parkedItemId);
+    this.statements.insert.run(batch.deviceId, batch.id, batch.parkedItemId ?? null, JSON.stringify(batch));
+  }
+
+  /** Stops at the first id that is not the oldest batch: a stale relay cannot skip batches. */
+  private releaseStep(deviceId: string, batchIds: string[]): void {
+    for (const id of batchIds) {
+      const head = this.statements.head.get(deviceId);
+      if (head?.batch_id !== id) break;
+      this.statements.deleteSeq.run(head.seq);
+      if (head.parked_item_id !== null) this.queue.ackNow(deviceId, head.parked_item_id);
+    }
   }
 }

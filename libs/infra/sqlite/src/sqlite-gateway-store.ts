@@ -40,7 +40,10 @@ export function openSqliteGatewayStore(dataDir: string, options: SqliteGatewaySt
       deviceQueue,
       outbox,
       close: () => {
-        if (database.open) database.close();
+        if (!database.open) return;
+        // Writes whose COMMIT was due on the next turn are committed (and their promises resolved) before the close.
+        deviceQueue.writes.flush();
+        database.close();
       },
     };
   } catch (error) {
