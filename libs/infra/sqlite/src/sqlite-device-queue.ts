@@ -36,8 +36,12 @@ export class SqliteDeviceQueue implements DeviceQueue {
 
   constructor(
     readonly database: SqliteDatabase,
-    /** The database's one batcher: the outbox writes through it too, so both tables' writes share transactions. */
-    readonly writes: SqliteWriteBatcher = new SqliteWriteBatcher(database),
+    /**
+     * The database's one batcher: the outbox writes through it too, so both tables' writes share transactions. It
+     * commits on the next turn rather than waiting for company: a session awaits each ack before sending its next
+     * RPC, so a wait would be added to every RPC; the writes of concurrent sessions in one turn still share a commit.
+     */
+    readonly writes: SqliteWriteBatcher = new SqliteWriteBatcher(database, 0),
   ) {
     database.exec(SCHEMA);
     this.statements = {
