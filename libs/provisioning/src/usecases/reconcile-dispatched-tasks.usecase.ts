@@ -25,6 +25,9 @@ export interface ReconcileReport {
  * A dispatched task with no work items is left alone: it waits for a TransferComplete, which the device reports in a
  * session of its own. Not for a distributed deployment: there results wait on Kafka and other pods run sessions.
  */
+/** Lost tasks ended at once. */
+const PARALLEL_REDISPATCHES = 64;
+
 export class ReconcileDispatchedTasks {
   constructor(
     private readonly deps: {
@@ -40,38 +43,40 @@ export class ReconcileDispatchedTasks {
   async execute(): Promise<ReconcileReport> {
     const report: ReconcileReport = { checked: 0, redispatched: 0, faulted: 0 };
     const queued = new Map<string, Set<string>>();
-    const limit = this.deps.pageSize ?? 500;
+    const limit = this.deps.pageSize ?? 5000;
     // Page by page, newest first. A task this run moves on leaves the `dispatched` listing and the later tasks move up
     // by one, so the next page starts that many places earlier; nothing else writes tasks before the start is over.
     for (let skip = 0; ; ) {
       const page = await this.deps.tasks.list({ status: ['dispatched'] }, { skip, limit });
-      let movedOn = 0;
-      for (const task of page.items) {
-        report.checked += 1;
-        const after = await this.reconcile(task, queued);
-        if (!after) continue;
-        movedOn += 1;
-        if (after.status === 'faulted') report.faulted += 1;
-        else report.redispatched += 1;
+      const lost: Task[] = [];
+      for (const task of page.items) if (await this.lostWork(task, queued)) lost.push(task);
+      // Several at once, so their writes share the store's group commits; each task is written on its own.
+      for (let i = 0; i < lost.length; i += PARALLEL_REDISPATCHES) {
+        for (const after of await Promise.all(lost.slice(i, i + PARALLEL_REDISPATCHES).map((task) => this.endAttempt(task)))) {
+          if (after.status === 'faulted') report.faulted += 1;
+          else report.redispatched += 1;
+        }
       }
+      report.checked += page.items.length;
       if (page.items.length < limit) return report;
-      skip += page.items.length - movedOn;
+      skip += page.items.length - lost.length;
     }
   }
 
-  /** Ends the task's attempt if some of its work is gone; null when all of it is still queued. */
-  private async reconcile(task: Task, queued: Map<string, Set<string>>): Promise<Task | null> {
-    if (task.workItemIds.length === 0) return null;
+  /** Whether some of the task's work is gone from the device queue (so its answer can never come). */
+  private async lostWork(task: Task, queued: Map<string, Set<string>>): Promise<boolean> {
+    if (task.workItemIds.length === 0) return false;
     let ids = queued.get(task.deviceId);
     if (!ids) {
       ids = new Set((await this.deps.queue.list(task.deviceId)).map((item) => item.id));
       queued.set(task.deviceId, ids);
     }
     // One missing item is enough: the task would wait for its answer forever, even with the others still queued.
-    if (task.workItemIds.every((id) => ids.has(id))) return null;
+    return !task.workItemIds.every((id) => ids.has(id));
+  }
+
+  private async endAttempt(task: Task): Promise<Task> {
     const after = await this.deps.lifecycle.redispatchLostWork(task);
-    // Its items still queued were withdrawn with the attempt.
-    for (const id of task.workItemIds) ids.delete(id);
     this.deps.logger.warn(
       { deviceId: task.deviceId, taskId: task.id, attempts: task.attempts, status: after.status },
       after.status === 'faulted' ? 'task lost its work in a stop of the ACS and has no attempts left: faulted' : 'task lost its work in a stop of the ACS: dispatched again',
