@@ -3,7 +3,7 @@
  * dump in ../shared/vectors/device-models, 5,229 nodes, as a full refresh writes it) plus M devices known only from their Informs.
  *
  *   node test/bench/run.js fleet --store sqlite|nedb [--full 10000] [--light 90000] [--runs 5] [--heap-mib N]
- *       [--cache-mib N] [--data-dir DIR] [--keep]
+ *       [--cache-mib N] [--data-dir DIR] [--keep] [--profile]
  *
  * Every write goes through the ProvisioningStore ports, as provisioning makes them: applyInform for each device's
  * first Inform, then for a full device the refresh of its tree (replaceSubtree with the names a GetParameterNames of
@@ -17,7 +17,8 @@
  *
  * `--heap-mib` is the children's --max-old-space-size (default 8192 for nedb, which holds every document in the heap
  * and needs about twice its data while it compacts; Node's own default for sqlite). `--cache-mib` is the SQLite page
- * cache. The data directory is a fresh one under the system's temp directory, removed at the end unless --keep.
+ * cache (default: the standalone's, ACS_STORE_CACHE_MIB). The data directory is a fresh one under the system's temp
+ * directory, removed at the end unless --keep. `--profile` prints where the fill's CPU time goes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -29,13 +30,15 @@ import { compileFilterToMongo, parseFilter } from '@acs/filter';
 import {
   DEVICE_FILTER_SHAPE,
   GetDevice,
-  openEmbeddedProvisioningStore,
-  openSqliteProvisioningStore,
+  loadProvisioningConfig,
+  openConfiguredEmbeddedStore,
   QueryDevices,
+  type EmbeddedStoreConfig,
   type InformFacts,
   type ParameterUpdate,
   type ProvisioningStore,
 } from '@acs/provisioning';
+import { summarizeCpuProfile } from './cpu-profile-summary';
 import { directoryBytes, median, MiB, rssMiB } from './process-measures';
 
 /** The shared test material beside the repository (`../shared`), where libs/provisioning's testing finds it too. */
@@ -53,6 +56,8 @@ interface Options {
   cacheMib?: number;
   dataDir?: string;
   keep: boolean;
+  /** Where the fill child writes its V8 CPU profile (--profile). */
+  profileDir?: string;
   phase?: 'fill' | 'reopen';
 }
 
@@ -65,8 +70,9 @@ function parseArgs(argv: string[]): Options {
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (flag === '--keep') {
-      options.keep = true;
+    if (flag === '--keep' || flag === '--profile') {
+      if (flag === '--keep') options.keep = true;
+      else options.profileDir = mkdtempSync(join(tmpdir(), 'acs-prof-'));
       continue;
     }
     const text = argv[++i];
@@ -100,11 +106,13 @@ function toArgs(options: Options, phase: 'fill' | 'reopen'): string[] {
   ];
 }
 
-async function openStore(options: Options): Promise<ProvisioningStore> {
-  const dataDir = options.dataDir!;
-  return options.store === 'sqlite'
-    ? await openSqliteProvisioningStore({ dataDir, ...(options.cacheMib ? { cacheMiB: options.cacheMib } : {}) })
-    : await openEmbeddedProvisioningStore({ dataDir });
+/** The store as the standalone opens it (ACS_STORE_* defaults), with this run's store and cache. */
+function storeConfig(options: Options): EmbeddedStoreConfig {
+  return { ...loadProvisioningConfig().store, kind: options.store, ...(options.cacheMib ? { cacheMiB: options.cacheMib } : {}) };
+}
+
+function openStore(options: Options): Promise<ProvisioningStore> {
+  return openConfiguredEmbeddedStore(options.dataDir!, storeConfig(options));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -328,7 +336,11 @@ interface ChildOutcome<T> {
 }
 
 function runChild<T extends { kind: string }>(options: Options, phase: 'fill' | 'reopen', onProgress: (p: Progress) => void): Promise<ChildOutcome<T>> {
-  const execArgv = ['--expose-gc', ...(options.heapMib ? [`--max-old-space-size=${options.heapMib}`] : [])];
+  const execArgv = [
+    '--expose-gc',
+    ...(options.heapMib ? [`--max-old-space-size=${options.heapMib}`] : []),
+    ...(options.profileDir && phase === 'fill' ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+  ];
   const child: ChildProcess = fork(join(__dirname, 'run.js'), toArgs(options, phase), { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -381,7 +393,7 @@ async function main(): Promise<void> {
   const nodes = ex220Refresh().names.length;
   process.stdout.write(
     `fleet: ${n(options.full)} devices with the full EX220 tree (${n(nodes)} nodes) + ${n(options.light)} Inform-only = ${n(options.full + options.light)}; ` +
-      `store ${options.store}${options.cacheMib ? ` (cache ${options.cacheMib} MiB)` : ''}; heap limit ${options.heapMib ? `${options.heapMib} MiB` : 'node default'}; data in ${options.dataDir}\n`,
+      `store ${options.store}${options.store === 'sqlite' ? ` (page cache ${storeConfig(options).cacheMiB} MiB, synchronous ${storeConfig(options).synchronous})` : ''}; heap limit ${options.heapMib ? `${options.heapMib} MiB` : 'node default'}; data in ${options.dataDir}\n`,
   );
 
   try {
@@ -425,6 +437,8 @@ async function main(): Promise<void> {
     for (const q of r.queries) row(q.name, `${q.medianMs.toFixed(q.medianMs < 10 ? 2 : 0).padStart(8)} ms   ${q.result}`);
     row('RSS / heap after the queries', `${r.rssAfterQueriesMiB.toFixed(0)} MiB / ${r.heapAfterQueriesMiB.toFixed(0)} MiB`);
     print();
+    const profile = options.profileDir && readdirSync(options.profileDir).find((name) => name.endsWith('.cpuprofile'));
+    if (profile) process.stdout.write(`where the fill's time goes:\n${summarizeCpuProfile(join(options.profileDir!, profile))}\n(profile: ${join(options.profileDir!, profile)})\n`);
   } finally {
     if (ownDir && !options.keep) rmSync(options.dataDir, { recursive: true, force: true });
     else process.stdout.write(`data kept in ${options.dataDir}\n`);
