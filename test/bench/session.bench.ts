@@ -14,25 +14,19 @@
  * `--against-gateway`: the gateway alone, then the standalone (gateway + provisioning) once per store of `--store`
  * (default sqlite,nedb), in one table with each standalone's rate as a share of the gateway alone's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataModel, SimulatedCpe } from '@acs/cpe-sim';
+import { startTarget, STORES, TARGET_APPS, type Store, type TargetApp } from './bench-target';
 import { summarizeCpuProfile } from './cpu-profile-summary';
 import { cpuSeconds, percentile, pin, rssMiB } from './process-measures';
-
-const ROOT = join(__dirname, '..', '..');
-
-const STORES = ['sqlite', 'nedb'] as const;
-type Store = (typeof STORES)[number];
 
 interface Options {
   cpes: number;
   duration: number;
   concurrency: number;
-  target: 'standalone' | 'cwmp-gateway' | 'bare';
+  target: TargetApp;
   logLevel: string;
   profile: boolean;
   compare: boolean;
@@ -51,7 +45,11 @@ function parseArgs(argv: string[]): Options {
     if (flag === '--cpes') options.cpes = Number(value());
     else if (flag === '--duration') options.duration = Number(value());
     else if (flag === '--concurrency') options.concurrency = Number(value());
-    else if (flag === '--target') options.target = value() as Options['target'];
+    else if (flag === '--target') {
+      const text = value();
+      if (!TARGET_APPS.includes(text as TargetApp)) throw new Error(`--target takes ${TARGET_APPS.join(', ')}, got ${JSON.stringify(text)}`);
+      options.target = text as TargetApp;
+    }
     else if (flag === '--log-level') options.logLevel = value();
     else if (flag === '--profile') options.profile = true;
     else if (flag === '--compare') options.compare = true;
@@ -72,66 +70,6 @@ function parseArgs(argv: string[]): Options {
   if (options.stores.length > 1 && !options.againstGateway) throw new Error('several stores only with --against-gateway');
   if (options.againstGateway && options.compare) throw new Error('--compare and --against-gateway are two different runs: give one');
   return options;
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-interface Target {
-  process: ChildProcess;
-  /** The standalone's data directory, thrown away after the run. */
-  dataDir?: string;
-}
-
-async function startTarget(options: Options, profileDir: string | undefined): Promise<Target> {
-  const args =
-    options.target === 'bare'
-      ? [join(__dirname, 'bare-server.js'), String(options.port)]
-      : [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(ROOT, `dist/apps/${options.target}/src/main.js`)];
-  if (options.target !== 'bare' && !existsSync(args[args.length - 1])) throw new Error('run `npm run build` first');
-  // A server already there would answer the readiness probe and take this run's load.
-  for (const port of [options.port, options.port + 1, ...(options.target === 'standalone' ? [options.port + 2, options.port + 3] : [])]) {
-    if (await listening(port)) throw new Error(`127.0.0.1:${port} is in use by another process: give another --port`);
-  }
-  // The standalone's store starts empty every run, and its API ports stay clear of an ACS running beside it.
-  const standalone = options.target === 'standalone';
-  const dataDir = standalone ? mkdtempSync(join(tmpdir(), 'acs-bench-data-')) : undefined;
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ACS_CWMP_HOST: '127.0.0.1',
-      ACS_CWMP_PORT: String(options.port),
-      ACS_MGMT_PORT: String(options.port + 1),
-      ACS_LOG_LEVEL: options.logLevel,
-      ...(standalone ? { ACS_DATA_DIR: dataDir, ACS_NBI_PORT: String(options.port + 2), ACS_GRPC_PORT: String(options.port + 3) } : {}),
-      ...(standalone && options.stores[0] ? { ACS_STORE: options.stores[0] } : {}),
-      ...options.env,
-    },
-    // The gateway's JSON logs go to /dev/null, as they would go to a log shipper: written, not kept here.
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${options.port}/`, { method: 'POST', body: '' });
-      if (res.status === 204) break;
-    } catch {
-      // not up yet
-    }
-    if (child.exitCode !== null) throw new Error(`target exited with ${child.exitCode} while starting`);
-    if (Date.now() > deadline) throw new Error('target did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { process: child, dataDir };
 }
 
 interface Measurement {
@@ -193,10 +131,10 @@ async function main(): Promise<void> {
 
 async function measure(options: Options): Promise<Measurement> {
   const profileDir = options.profile ? mkdtempSync(join(tmpdir(), 'acs-prof-')) : undefined;
-  const { process: target, dataDir } = await startTarget(options, profileDir);
-  const pinnedTarget = pin(target.pid!, 0);
+  const target = await startTarget({ app: options.target, port: options.port, logLevel: options.logLevel, store: options.stores[0], profileDir, env: options.env });
+  const pinnedTarget = pin(target.pid, 0);
   const pinnedSelf = pin(process.pid, 1);
-  const url = `http://127.0.0.1:${options.port}/`;
+  const url = target.cwmpUrl;
   const model = DataModel.builtin('tr181');
   const cpes = Array.from(
     { length: options.cpes },
@@ -214,7 +152,7 @@ async function measure(options: Options): Promise<Measurement> {
   const latencies: number[] = [];
   let errors = 0;
   let statusErrors = 0;
-  const cpuBefore = cpuSeconds(target.pid!);
+  const cpuBefore = cpuSeconds(target.pid);
   const started = performance.now();
   const stopAt = started + options.duration * 1000;
   let cursor = 0;
@@ -231,14 +169,12 @@ async function measure(options: Options): Promise<Measurement> {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const cpuUsed = cpuSeconds(target.pid!) - cpuBefore;
-  const rss = rssMiB(target.pid!);
+  const cpuUsed = cpuSeconds(target.pid) - cpuBefore;
+  const rss = rssMiB(target.pid);
   latencies.sort((a, b) => a - b);
   const sessions = latencies.length;
 
-  target.kill('SIGTERM');
-  await new Promise((r) => target.once('exit', r));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await target.stop();
 
   const lines: Array<[string, string]> = [
     ['target', `${options.target}${options.target === 'bare' ? '' : ` (ACS_LOG_LEVEL=${options.logLevel})`}`],
