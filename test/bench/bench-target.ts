@@ -17,7 +17,10 @@ export type Store = (typeof STORES)[number];
 
 export interface TargetOptions {
   app: TargetApp;
-  /** CWMP on `port`, management (metrics, health) on `port + 1`; the standalone's APIs on `port + 2` and `+ 3`. */
+  /**
+   * CWMP on `port`, management (metrics, health) on `port + 1`; the standalone's APIs on `port + 2` and `+ 3`. Below
+   * Linux's ephemeral range (32768 and up): there, the simulator's own outgoing connections may hold the port.
+   */
   port: number;
   logLevel: string;
   /** The standalone's provisioning store (ACS_STORE); absent: its default. */

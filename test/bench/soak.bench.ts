@@ -3,7 +3,7 @@
  * watching whether memory and CPU per session stay flat.
  *
  *   npm run build && node test/bench/run.js soak [--store sqlite|nedb] [--rate 1250] [--minutes 30]
- *       [--devices 100000] [--interval 30] [--port 47547] [--log-level info] [--max-in-flight 2000]
+ *       [--devices 100000] [--interval 30] [--port 19547] [--log-level info] [--max-in-flight 2000]
  *       [--flat-rss-mib 10] [--flat-cpu-pct 10] [--keep-data] [--env NAME=VALUE]
  *
  * The standalone (dist/apps/standalone/src/main.js) starts on a fresh data directory, pinned to one core, this
@@ -44,7 +44,7 @@ function parseArgs(argv: string[]): Options {
     minutes: 30,
     devices: 100_000,
     interval: 30,
-    port: 47547,
+    port: 19547,
     logLevel: 'info',
     maxInFlight: 2000,
     registerConcurrency: 64,
