@@ -201,6 +201,9 @@ interface Filled {
   kind: 'filled';
   lightMs: number;
   fullMs: number;
+  /** CPU time of this process in each part (on a shared machine, wall time alone says little). */
+  lightCpuMs: number;
+  fullCpuMs: number;
   bytesAfterLight: number;
   rssMiB: number;
   heapMiB: number;
@@ -222,7 +225,12 @@ async function fill(options: Options): Promise<void> {
   const progress = (light: number, full: number) => send({ kind: 'progress', light, full, elapsedMs: performance.now() - started, heapMiB: process.memoryUsage().heapUsed / MiB });
   let store = await openStore(options); 
 
+  const cpuMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
   const lightStarted = performance.now();
+  const lightCpuStarted = cpuMs();
   for (let k = 0; k < options.light; k++) {
     await store.devices.applyInform(informOf(k, ['0 BOOTSTRAP', '1 BOOT']));
     const tags = tagsOf(k);
@@ -230,6 +238,7 @@ async function fill(options: Options): Promise<void> {
     if ((k + 1) % 5000 === 0) progress(k + 1, 0);
   }
   const lightMs = performance.now() - lightStarted;
+  const lightCpuMs = cpuMs() - lightCpuStarted;
   // Closed and reopened between the two kinds, so the size of the Inform-only part is measured on settled files.
   await store.close();
   const bytesAfterLight = directoryBytes(options.dataDir!);
@@ -237,6 +246,7 @@ async function fill(options: Options): Promise<void> {
 
   const refresh = ex220Refresh();
   const fullStarted = performance.now();
+  const fullCpuStarted = cpuMs();
   for (let j = 0; j < options.full; j++) {
     const k = options.light + j;
     const id = deviceIdOf(k);
@@ -249,12 +259,13 @@ async function fill(options: Options): Promise<void> {
     if ((j + 1) % 100 === 0) progress(options.light, j + 1);
   }
   const fullMs = performance.now() - fullStarted;
+  const fullCpuMs = cpuMs() - fullCpuStarted;
   const rss = rssMiB(process.pid);
   const heap = heapAfterGc();
   const closeStarted = performance.now();
   await store.close();
   const closeMs = performance.now() - closeStarted;
-  send({ kind: 'filled', lightMs, fullMs, bytesAfterLight, rssMiB: rss, heapMiB: heap, closeMs, bytes: directoryBytes(options.dataDir!) });
+  send({ kind: 'filled', lightMs, fullMs, lightCpuMs, fullCpuMs, bytesAfterLight, rssMiB: rss, heapMiB: heap, closeMs, bytes: directoryBytes(options.dataDir!) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -411,8 +422,9 @@ async function main(): Promise<void> {
       return;
     }
     const f = filled.result;
-    row('Inform-only devices', `${n(options.light)} in ${seconds(f.lightMs)} (${rate(options.light, f.lightMs)})`);
-    row('full devices', `${n(options.full)} in ${seconds(f.fullMs)} (${rate(options.full, f.fullMs)})`);
+    const perDevice = (cpu: number, count: number) => (count > 0 ? `, ${(cpu / count).toFixed(cpu / count < 10 ? 2 : 0)} ms CPU each` : '');
+    row('Inform-only devices', `${n(options.light)} in ${seconds(f.lightMs)} (${rate(options.light, f.lightMs)}${perDevice(f.lightCpuMs, options.light)})`);
+    row('full devices', `${n(options.full)} in ${seconds(f.fullMs)} (${rate(options.full, f.fullMs)}${perDevice(f.fullCpuMs, options.full)})`);
     row('fill total', seconds(f.lightMs + f.fullMs));
     row('RSS / heap after fill', `${f.rssMiB.toFixed(0)} MiB / ${f.heapMiB.toFixed(0)} MiB`);
     row('close after fill', seconds(f.closeMs));
@@ -431,7 +443,7 @@ async function main(): Promise<void> {
     }
     const r = reopened.result;
     row('RSS before open (node + code)', `${r.rssBeforeOpenMiB.toFixed(0)} MiB`);
-    row('open + first query (page of 50)', seconds(r.startMs));
+    row('open + first query (page of 50)', r.startMs < 1000 ? `${r.startMs.toFixed(0)} ms` : seconds(r.startMs));
     row('RSS / heap at start', `${r.rssAtStartMiB.toFixed(0)} MiB / ${r.heapAtStartMiB.toFixed(0)} MiB`);
     section(`queries (median of ${options.runs}; pages of 50 with the API's fields)`);
     for (const q of r.queries) row(q.name, `${q.medianMs.toFixed(q.medianMs < 10 ? 2 : 0).padStart(8)} ms   ${q.result}`);
