@@ -90,10 +90,11 @@ export async function startTarget(options: TargetOptions): Promise<BenchTarget> 
     } catch {
       // not up yet
     }
-    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode} while starting`);
-    if (Date.now() > deadline) {
+    const failure = child.exitCode !== null ? `${app} exited with ${child.exitCode} while starting` : Date.now() > deadline ? `${app} did not start within 60 s` : undefined;
+    if (failure) {
       child.kill('SIGKILL');
-      throw new Error(`${app} did not start within 60 s`);
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(failure);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

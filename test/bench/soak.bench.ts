@@ -162,6 +162,8 @@ async function main(): Promise<void> {
     let inFlight = 0;
     let cursor = 0;
     const totals = { sessions: 0, failed: 0, late: 0 };
+    /** What went wrong, by kind, for the summary: an error message or the HTTP statuses of the session. */
+    const failures = new Map<string, number>();
     let cpuBefore = cpuSeconds(target.pid);
     const soakStarted = performance.now();
     const soakEnds = soakStarted + options.minutes * 60_000;
@@ -213,6 +215,8 @@ async function main(): Promise<void> {
           if (failedReport(report)) {
             failed++;
             totals.failed++;
+            const kind = report.error ?? `HTTP ${report.httpStatuses.join(',')}`;
+            failures.set(kind, (failures.get(kind) ?? 0) + 1);
           }
           running.delete(session);
         });
@@ -254,6 +258,7 @@ async function main(): Promise<void> {
       `verdict                 ${verdict}, ${totalFailed === 0 ? 'no failed session' : `${totalFailed} FAILED sessions`}` +
         (totalLate > 0 ? `; the ACS fell behind the rate (${totalLate} sessions not started on time)` : ''),
     );
+    for (const [kind, count] of [...failures].sort((a, b) => b[1] - a[1]).slice(0, 5)) out(`  failed ${String(count).padStart(6)} × ${kind}`);
     // As the session bench does: failed sessions fail the run; the figures themselves are for reading.
     if (totalFailed > 0) process.exitCode = 1;
   } finally {
