@@ -32,6 +32,9 @@ export interface SqliteCollectionSpec {
 }
 
 const TREE_META_KEYS: ReadonlySet<string> = new Set<TreeMetaKey>(['_v', '_t', '_w', '_o', '_at']);
+/** Node fields in the order writeNodes binds them, and the columns each is stored in (columnsOf's order). */
+const NODE_FIELD_ORDER: readonly TreeMetaKey[] = ['_v', '_t', '_w', '_o', '_at'];
+const NODE_COLUMNS: Record<TreeMetaKey, readonly string[]> = { _v: ['v', 'vb'], _t: ['t'], _w: ['w'], _o: ['o'], _at: ['at'] };
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 interface DocRow {
@@ -382,20 +385,31 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
   /** Upserts the named fields of each node, leaving its other fields as they are. */
   private writeNodes(seq: number, nodeWrites: Map<string, NodeFields>): void {
     for (const [path, fields] of nodeWrites) {
-      const columns: string[] = [];
-      const values: unknown[] = [];
-      for (const [meta, value] of Object.entries(fields) as Array<[TreeMetaKey, unknown]>) {
-        for (const [column, columnValue] of this.columnsOf(meta, value, path)) {
-          columns.push(column);
-          values.push(columnValue);
-        }
+      // One statement per combination of fields written (a handful in practice), its values in column order.
+      let mask = 0;
+      const values: unknown[] = [seq, this.intern(path)];
+      for (let i = 0; i < NODE_FIELD_ORDER.length; i++) {
+        const meta = NODE_FIELD_ORDER[i];
+        if (!(meta in fields)) continue;
+        mask |= 1 << i;
+        for (const [, value] of this.columnsOf(meta, fields[meta], path)) values.push(value);
       }
-      const key = `node-upsert:${columns.join(',')}`;
-      const sql =
-        `INSERT INTO ${this.treeTable()} (doc, path, ${columns.join(', ')}) VALUES (?, ?, ${columns.map(() => '?').join(', ')}) ` +
-        `ON CONFLICT (doc, path) DO UPDATE SET ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`;
-      this.statement(key, sql).run(seq, this.intern(path), ...values);
+      this.upsertStatement(mask).run(...values);
     }
+  }
+
+  private upsertStatement(mask: number): Statement {
+    const key = `node-upsert:${mask}`;
+    let statement = this.statements.get(key);
+    if (!statement) {
+      const columns = NODE_FIELD_ORDER.filter((_, i) => mask & (1 << i)).flatMap((meta) => NODE_COLUMNS[meta]);
+      statement = this.db.prepare(
+        `INSERT INTO ${this.treeTable()} (doc, path, ${columns.join(', ')}) VALUES (?, ?, ${columns.map(() => '?').join(', ')}) ` +
+          `ON CONFLICT (doc, path) DO UPDATE SET ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`,
+      );
+      this.statements.set(key, statement);
+    }
+    return statement;
   }
 
   private insertTree(seq: number, base: string, tree: Record<string, unknown>): void {

@@ -139,11 +139,13 @@ export class StoredDeviceRepository implements DeviceRepository {
     const root = normalizeParameterPath(path);
     const merged = mergeParameterUpdates(updates);
     const kept = new Set<string>([root]);
+    const rootPrefix = `${root}.`;
     for (const update of merged) {
-      if (update.path !== root && !update.path.startsWith(`${root}.`)) throw new InvalidParameterPathError(update.path, `not under the replaced subtree ${root}`);
-      // The update's node and every object between it and the subtree's root stay.
-      const segments = update.path.split('.');
-      for (let length = root.split('.').length; length <= segments.length; length++) kept.add(segments.slice(0, length).join('.'));
+      if (update.path !== root && !update.path.startsWith(rootPrefix)) throw new InvalidParameterPathError(update.path, `not under the replaced subtree ${root}`);
+      // The update's node and every object between it and the subtree's root stay: each ancestor is a prefix ending
+      // before a dot, found without splitting (a refresh lists thousands of paths).
+      kept.add(update.path);
+      for (let dot = update.path.indexOf('.', rootPrefix.length); dot !== -1; dot = update.path.indexOf('.', dot + 1)) kept.add(update.path.slice(0, dot));
     }
 
     const doc = await this.devices.findOne({ _id: id }, [storedParameterField(root)]);
