@@ -24,12 +24,21 @@ export interface EmbeddedStoreOptions {
 
 export const DEFAULT_AUTOCOMPACTION_INTERVAL_MS = 60_000;
 
+/** Provisioning's collections, one nedb file each. */
+export const EMBEDDED_COLLECTIONS = ['devices', 'tasks', 'presets', 'faults'] as const;
+export type EmbeddedCollectionName = (typeof EMBEDDED_COLLECTIONS)[number];
+
+/** The nedb file of a collection: `<dataDir>/provisioning.<name>.db` (what the SQLite store's import looks for). */
+export function embeddedDataFile(dataDir: string, collection: EmbeddedCollectionName): string {
+  return join(resolve(dataDir), `provisioning.${collection}.db`);
+}
+
 /**
  * nedb indexes: nedb uses one index per query, and only for equality, `$in` and ranges on a single field (a
  * compound index only for equality on all its fields), so the embedded store declares the selective single fields
  * its hot queries start with. `_id` is always indexed.
  */
-const EMBEDDED_INDEXES: Record<string, Array<{ fieldName: string; sparse?: boolean }>> = {
+const EMBEDDED_INDEXES: Record<EmbeddedCollectionName, Array<{ fieldName: string; sparse?: boolean }>> = {
   devices: [{ fieldName: 'tags' }, { fieldName: 'serialNumber' }, { fieldName: 'productClass' }, { fieldName: 'lastInform' }],
   // activeForDevice and list by device; due/expire start from the status.
   tasks: [{ fieldName: 'deviceId' }, { fieldName: 'status' }],
@@ -47,10 +56,10 @@ export async function openEmbeddedProvisioningStore(options: EmbeddedStoreOption
   const interval = Math.max(5_000, options.autocompactionIntervalMs ?? DEFAULT_AUTOCOMPACTION_INTERVAL_MS);
 
   const stores = new Map<string, Datastore<StoredDocument>>();
-  for (const [name, indexes] of Object.entries(EMBEDDED_INDEXES)) {
-    const store = new Datastore<StoredDocument>({ filename: join(dataDir, `provisioning.${name}.db`) });
+  for (const name of EMBEDDED_COLLECTIONS) {
+    const store = new Datastore<StoredDocument>({ filename: embeddedDataFile(dataDir, name) });
     await store.loadDatabaseAsync();
-    for (const index of indexes) await store.ensureIndexAsync(index);
+    for (const index of EMBEDDED_INDEXES[name]) await store.ensureIndexAsync(index);
     store.setAutocompactionInterval(interval);
     stores.set(name, store);
   }

@@ -2,6 +2,7 @@ export * from './device.repository';
 export * from './embedded-store';
 export * from './fault.repository';
 export * from './mongo-store';
+export * from './nedb-import';
 export * from './ports';
 export * from './preset.repository';
 export * from './provisioning-collections.schema';
