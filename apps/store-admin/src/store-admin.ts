@@ -1,0 +1,181 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import {
+  BackupError,
+  backupDataDirectory,
+  DataDirectoryInUseError,
+  describeSqliteFile,
+  listSqliteFiles,
+  lockDataDirectory,
+  type DataDirectoryBackup,
+  type SqliteFileInfo,
+} from '@acs/infra-sqlite';
+import { describeCounts, importNedbDataDirectory, NedbImportError, openSqliteProvisioningStore, type NedbImportReport } from '@acs/provisioning';
+
+export interface StoreAdminIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Relative paths are resolved against it. */
+  cwd: string;
+}
+
+/**
+ * Directories of the standalone's data directory that hold plain files rather than databases: `nbi` (the API clients
+ * file, the admin token, the audit log; apps/standalone/src/main.ts puts them there).
+ */
+const STANDALONE_FILE_DIRECTORIES = ['nbi'];
+
+const USAGE = `usage: npm run store -- <command> [--data-dir DIR] [options]
+
+The standalone's data directory (--data-dir, else ACS_DATA_DIR, else ./data):
+
+  info                    per database: file and WAL size, pages, free pages, rows per table
+  backup --to PATH        online backup while the standalone runs: every *.sqlite (SQLite's backup API, each copy
+                          checked with PRAGMA integrity_check) and the nbi/ files. PATH is a directory to create
+                          acs-backup-<time>/ in, or a new path that becomes the backup directory
+  import-nedb             copy the nedb files (provisioning.*.db) into the SQLite store, check the counts, then
+                          move the nedb files into nedb-imported-<time>/; the standalone must be stopped
+
+options:
+  --data-dir DIR          the data directory
+  --json                  info and backup: print JSON
+  -h, --help              this text`;
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+/** Runs one command line (without `node` and the script) and answers the exit code; never throws for a known failure. */
+export async function run(argv: readonly string[], io: StoreAdminIo): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  if (parsed.help) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  const dataDir = resolve(io.cwd, parsed.values['data-dir'] ?? io.env.ACS_DATA_DIR ?? './data');
+  const json = parsed.values.json === true;
+  try {
+    switch (parsed.command) {
+      case 'info':
+        return info(dataDir, json, io);
+      case 'backup':
+        return await backup(dataDir, resolve(io.cwd, parsed.values.to!), json, io);
+      case 'import-nedb':
+        return await importNedb(dataDir, io);
+    }
+  } catch (error) {
+    const known = error instanceof BackupError || error instanceof NedbImportError || error instanceof DataDirectoryInUseError;
+    io.stderr(`store ${parsed.command} failed: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+const COMMANDS = ['info', 'backup', 'import-nedb'] as const;
+type Command = (typeof COMMANDS)[number];
+
+function parseCommandLine(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: { 'data-dir': { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help || positionals.length === 0) return { help: true as const, values };
+  const [command, ...rest] = positionals;
+  if (!(COMMANDS as readonly string[]).includes(command)) throw new Error(`unknown command "${command}"`);
+  if (rest.length > 0) throw new Error(`unexpected argument(s): ${rest.join(' ')}`);
+  if (command === 'backup' && !values.to) throw new Error('backup needs --to PATH');
+  if (command !== 'backup' && values.to) throw new Error(`--to is an option of backup, not of ${command}`);
+  return { help: false as const, command: command as Command, values };
+}
+
+function info(dataDir: string, json: boolean, io: StoreAdminIo): number {
+  const databases = listSqliteFiles(dataDir).map(describeSqliteFile);
+  if (json) {
+    io.stdout(`${JSON.stringify({ dataDir, databases }, null, 2)}\n`);
+    return EXIT_OK;
+  }
+  if (databases.length === 0) {
+    io.stdout(`${dataDir}: no *.sqlite database\n`);
+    return EXIT_OK;
+  }
+  for (const db of databases) io.stdout(formatInfo(db));
+  return EXIT_OK;
+}
+
+export function formatInfo(db: SqliteFileInfo): string {
+  const rows = Object.entries(db.rows).map(([table, count]) => `${table} ${count}`);
+  return [
+    `${db.name}  ${db.file}`,
+    `  size ${formatBytes(db.fileBytes)}, WAL ${formatBytes(db.walBytes)}`,
+    `  pages ${db.pages} of ${db.pageSize} B, free ${db.freePages} (${formatBytes(db.freePages * db.pageSize)})`,
+    `  rows: ${rows.length > 0 ? rows.join(', ') : 'no tables'}`,
+    '',
+  ].join('\n');
+}
+
+async function backup(dataDir: string, to: string, json: boolean, io: StoreAdminIo): Promise<number> {
+  const result = await backupDataDirectory(dataDir, to, { fileDirectories: STANDALONE_FILE_DIRECTORIES });
+  io.stdout(json ? `${JSON.stringify(result, null, 2)}\n` : formatBackup(result));
+  return EXIT_OK;
+}
+
+export function formatBackup(backup: DataDirectoryBackup): string {
+  const lines = [`backup of ${backup.dataDir} written to ${backup.directory}`];
+  for (const db of backup.databases) {
+    const rows = Object.entries(db.rows).map(([table, count]) => `${table} ${count}`);
+    lines.push(`  ${db.name}.sqlite  ${formatBytes(db.bytes)}, integrity_check ${db.integrity}; rows: ${rows.join(', ') || 'no tables'}`);
+  }
+  lines.push(`  ${backup.files.length} other file(s)${backup.files.length > 0 ? `: ${backup.files.join(', ')}` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function importNedb(dataDir: string, io: StoreAdminIo): Promise<number> {
+  // The import writes the SQLite store: one process per data directory, so a running standalone refuses it here.
+  const lock = lockDataDirectory(dataDir);
+  let report: NedbImportReport;
+  try {
+    const store = await openSqliteProvisioningStore({ dataDir });
+    try {
+      let reported = '';
+      report = await importNedbDataDirectory(dataDir, store, {
+        onProgress: ({ collection, done, total }) => {
+          // A line per collection and per tenth of it: a 10,000-device import takes minutes.
+          const step = `${collection} ${Math.floor((10 * done) / total)}`;
+          if (step === reported) return;
+          reported = step;
+          io.stderr(`${collection}: ${done}/${total}\n`);
+        },
+      });
+    } finally {
+      await store.close();
+    }
+  } finally {
+    lock.release();
+  }
+  io.stdout(`imported ${describeCounts(report.collections)}\nthe nedb files are now in ${report.movedTo}\n`);
+  if (report.collections.some((c) => c.alreadyPresent > 0)) {
+    io.stdout('documents already in the SQLite store under the same id were kept as they were (not replaced)\n');
+  }
+  return EXIT_OK;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
