@@ -22,10 +22,10 @@ export interface StoreAdminIo {
 }
 
 /**
- * Directories of the standalone's data directory that hold plain files rather than databases: `nbi` (the API clients
- * file, the admin token, the audit log; apps/standalone/src/main.ts puts them there).
+ * Subdirectories of the standalone's data directory beside its top-level databases: `nbi` (the API clients file, the
+ * admin token, the audit database; apps/standalone/src/main.ts puts them there).
  */
-const STANDALONE_FILE_DIRECTORIES = ['nbi'];
+const STANDALONE_SUBDIRECTORIES = ['nbi'];
 
 const USAGE = `usage: npm run store -- <command> [--data-dir DIR] [options]
 
@@ -98,7 +98,7 @@ function parseCommandLine(argv: readonly string[]) {
 }
 
 function info(dataDir: string, json: boolean, io: StoreAdminIo): number {
-  const databases = listSqliteFiles(dataDir).map(describeSqliteFile);
+  const databases = listSqliteFiles(dataDir, STANDALONE_SUBDIRECTORIES).map((file) => describeSqliteFile(dataDir, file));
   if (json) {
     io.stdout(`${JSON.stringify({ dataDir, databases }, null, 2)}\n`);
     return EXIT_OK;
@@ -123,7 +123,7 @@ export function formatInfo(db: SqliteFileInfo): string {
 }
 
 async function backup(dataDir: string, to: string, json: boolean, io: StoreAdminIo): Promise<number> {
-  const result = await backupDataDirectory(dataDir, to, { fileDirectories: STANDALONE_FILE_DIRECTORIES });
+  const result = await backupDataDirectory(dataDir, to, { subdirectories: STANDALONE_SUBDIRECTORIES });
   io.stdout(json ? `${JSON.stringify(result, null, 2)}\n` : formatBackup(result));
   return EXIT_OK;
 }

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
 import { BACKUP_MANIFEST, BackupError, backupDataDirectory, fileTimestamp, type DataDirectoryBackup } from './data-directory-backup';
-import { openSqliteDatabase } from './sqlite-database';
-import { describeSqliteFile, listSqliteFiles } from './sqlite-file-info';
+import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database';
+import { describeSqliteFile, isSqliteSideFile, listSqliteFiles } from './sqlite-file-info';
 
 const WRITER = join(__dirname, 'test-support', 'sqlite-writer.js');
 
@@ -32,6 +32,15 @@ describe('backupDataDirectory', () => {
       for (let i = 0; i < rows; i++) insert.run(`row ${i} ${'y'.repeat(1000)}`);
     })();
     db.close();
+  }
+
+  /** A database left open with commits still in its WAL, as the running standalone keeps them. */
+  function openDatabase(name: string, rows: number): SqliteDatabase {
+    createDatabase(name, 0);
+    const db = openSqliteDatabase(join(dataDir, `${name}.sqlite`));
+    const insert = db.prepare('INSERT INTO documents (body) VALUES (?)');
+    for (let i = 0; i < rows; i++) insert.run(`entry ${i}`);
+    return db;
   }
 
   function rowsOf(file: string): number {
@@ -85,27 +94,34 @@ describe('backupDataDirectory', () => {
     mkdirSync(join(dataDir, 'nbi'));
     writeFileSync(join(dataDir, 'nbi', 'clients.yaml'), 'clients: []\n', { mode: 0o600 });
     writeFileSync(join(dataDir, 'nbi', 'admin.token'), 'secret\n', { mode: 0o600 });
-    // The audit writer may be half-way through a line; the backup keeps whole entries only.
-    writeFileSync(join(dataDir, 'nbi', 'audit.jsonl'), '{"a":1}\n{"a":2}\n{"a":', { mode: 0o600 });
+    // The audit database is open, its last commits in the WAL: it is backed up through SQLite, not copied.
+    const audit = openDatabase('nbi/audit', 4);
+    // An earlier audit file log moved aside; a JSON-lines file may end half-way through a line.
+    mkdirSync(join(dataDir, 'nbi', 'audit-imported-20261201T000000000Z'));
+    writeFileSync(join(dataDir, 'nbi', 'audit-imported-20261201T000000000Z', 'audit.jsonl'), '{"a":1}\n{"a":2}\n{"a":', { mode: 0o600 });
     const backups = join(root, 'backups');
     mkdirSync(backups);
     const at = new Date('2026-12-07T05:00:01.234Z');
 
-    const backup = await backupDataDirectory(dataDir, backups, { fileDirectories: ['nbi', 'absent'], now: () => at });
+    const backup = await backupDataDirectory(dataDir, backups, { subdirectories: ['nbi', 'absent'], now: () => at });
+    audit.close();
 
     expect(backup.directory).toBe(join(backups, 'acs-backup-20261207T050001234Z'));
     expect(readdirSync(backup.directory).sort()).toEqual([BACKUP_MANIFEST, 'gateway.sqlite', 'nbi', 'provisioning.sqlite']);
     expect(backup.databases.map(({ name, rows, integrity }) => ({ name, rows, integrity }))).toEqual([
       { name: 'gateway', rows: { documents: 2 }, integrity: 'ok' },
+      { name: 'nbi/audit', rows: { documents: 4 }, integrity: 'ok' },
       { name: 'provisioning', rows: { documents: 3 }, integrity: 'ok' },
     ]);
-    expect(backup.files).toEqual(['nbi/admin.token', 'nbi/audit.jsonl', 'nbi/clients.yaml']);
-    expect(readFileSync(join(backup.directory, 'nbi', 'audit.jsonl'), 'utf8')).toBe('{"a":1}\n{"a":2}\n');
+    expect(backup.files).toEqual(['nbi/admin.token', 'nbi/audit-imported-20261201T000000000Z/audit.jsonl', 'nbi/clients.yaml']);
+    expect(readdirSync(join(backup.directory, 'nbi')).sort()).toEqual(['admin.token', 'audit-imported-20261201T000000000Z', 'audit.sqlite', 'clients.yaml']);
+    expect(readFileSync(join(backup.directory, 'nbi', 'audit-imported-20261201T000000000Z', 'audit.jsonl'), 'utf8')).toBe('{"a":1}\n{"a":2}\n');
     expect(statSync(join(backup.directory, 'nbi', 'admin.token')).mode & 0o777).toBe(0o600);
     const manifest = JSON.parse(readFileSync(join(backup.directory, BACKUP_MANIFEST), 'utf8')) as DataDirectoryBackup;
     expect(manifest).toEqual(backup);
     // No -wal or -shm beside the copies: each is one file.
-    expect(listSqliteFiles(backup.directory)).toHaveLength(2);
+    expect(listSqliteFiles(backup.directory, ['nbi'])).toHaveLength(3);
+    expect(readdirSync(backup.directory).concat(readdirSync(join(backup.directory, 'nbi'))).filter(isSqliteSideFile)).toEqual([]);
   });
 
   it('backs up into a path that does not exist yet, and refuses a file or a directory without databases', async () => {
@@ -146,7 +162,7 @@ describe('describeSqliteFile', () => {
       db.exec('CREATE TABLE devices (id TEXT PRIMARY KEY); CREATE TABLE tasks (id TEXT PRIMARY KEY)');
       const insert = db.prepare('INSERT INTO devices VALUES (?)');
       for (let i = 0; i < 5; i++) insert.run(`d${i}`);
-      const info = describeSqliteFile(file);
+      const info = describeSqliteFile(dir, file);
       expect(info).toEqual({
         name: 'provisioning',
         file,

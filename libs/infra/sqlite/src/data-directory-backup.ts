@@ -1,21 +1,23 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 import Database from 'better-sqlite3';
 
 import { openSqliteDatabase, sqliteDatabaseStats } from './sqlite-database';
-import { countRows, listSqliteFiles, SQLITE_FILE_SUFFIX } from './sqlite-file-info';
+import { countRows, databaseNameOf, isSqliteSideFile, listSqliteFiles, SQLITE_FILE_SUFFIX } from './sqlite-file-info';
 
 export interface DataDirectoryBackupOptions {
   /**
-   * Directories of the data directory (relative names) whose files are copied as they are: the standalone's `nbi`
-   * (API clients file, admin token, audit log). Missing ones are left out.
+   * Subdirectories of the data directory (relative names) backed up too: their `*.sqlite` databases like the top-level
+   * ones, every other file copied as it is. The standalone's `nbi` (API clients file, admin token, audit database).
+   * Missing ones are left out.
    */
-  fileDirectories?: readonly string[];
+  subdirectories?: readonly string[];
   now?: () => Date;
 }
 
 export interface DatabaseBackup {
+  /** Its path in the data directory without `.sqlite` (`provisioning`, `nbi/audit`). */
   name: string;
   /** The copy, inside the backup directory. */
   file: string;
@@ -33,7 +35,7 @@ export interface DataDirectoryBackup {
   startedAt: string;
   finishedAt: string;
   databases: DatabaseBackup[];
-  /** Files copied from `fileDirectories`, relative to the backup directory. */
+  /** Other files copied from the subdirectories, relative to the backup directory. */
   files: string[];
 }
 
@@ -48,8 +50,9 @@ export class BackupError extends Error {
 }
 
 /**
- * Backs up a data directory while its process may be running: every `*.sqlite` through SQLite's online backup API
- * on a read-only connection, then the files of `fileDirectories`, into a new directory.
+ * Backs up a data directory while its process may be running: every `*.sqlite` (top level and in `subdirectories`)
+ * through SQLite's online backup API on a read-only connection, then the subdirectories' other files, into a new
+ * directory laid out like the data directory.
  *
  * `to` is either a directory that exists (the backup goes into `acs-backup-<UTC time>` inside it) or a path that does
  * not exist yet (it becomes the backup directory). Each copy is switched out of WAL (a single self-contained file),
@@ -62,7 +65,8 @@ export class BackupError extends Error {
 export async function backupDataDirectory(dataDir: string, to: string, options: DataDirectoryBackupOptions = {}): Promise<DataDirectoryBackup> {
   const source = resolve(dataDir);
   if (!isDirectory(source)) throw new BackupError(`the data directory ${source} does not exist or is not a directory`);
-  const databases = listSqliteFiles(source);
+  const subdirectories = options.subdirectories ?? [];
+  const databases = listSqliteFiles(source, subdirectories);
   if (databases.length === 0) throw new BackupError(`no *${SQLITE_FILE_SUFFIX} database in ${source}: is it an ACS data directory?`);
   const now = options.now ?? (() => new Date());
   const startedAt = now();
@@ -74,8 +78,11 @@ export async function backupDataDirectory(dataDir: string, to: string, options: 
   }
   try {
     const copies: DatabaseBackup[] = [];
-    for (const file of databases) copies.push(await backupDatabase(file, join(directory, basename(file))));
-    const files = (options.fileDirectories ?? []).flatMap((name) => copyDirectoryFiles(join(source, name), join(directory, name)).map((file) => relative(directory, file)));
+    for (const file of databases) {
+      const name = databaseNameOf(source, file);
+      copies.push(await backupDatabase(name, file, join(directory, relative(source, file))));
+    }
+    const files = subdirectories.flatMap((name) => copyDirectoryFiles(join(source, name), join(directory, name)).map((file) => relative(directory, file)));
     const backup: DataDirectoryBackup = { directory, dataDir: source, startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), databases: copies, files };
     writeFileSync(join(directory, BACKUP_MANIFEST), `${JSON.stringify(backup, null, 2)}\n`, { mode: 0o600 });
     return backup;
@@ -103,7 +110,8 @@ function backupDirectoryOf(to: string, at: Date): string {
 /** Every page in one step, so the copy is one read transaction: a step-wise copy restarts whenever the writer commits. */
 const ALL_PAGES = 0x7fffffff;
 
-async function backupDatabase(file: string, copy: string): Promise<DatabaseBackup> {
+async function backupDatabase(name: string, file: string, copy: string): Promise<DatabaseBackup> {
+  mkdirSync(dirname(copy), { recursive: true, mode: 0o700 });
   try {
     const db = openSqliteDatabase(file, { readonly: true, cacheMiB: 8 });
     try {
@@ -123,7 +131,7 @@ async function backupDatabase(file: string, copy: string): Promise<DatabaseBacku
       throw new BackupError(`the copy of ${file} fails PRAGMA integrity_check: ${problems.slice(0, 10).join('; ')}`);
     }
     const stats = sqliteDatabaseStats(check);
-    return { name: basename(file, SQLITE_FILE_SUFFIX), file: copy, bytes: statSync(copy).size, pages: stats.pageCount, integrity: 'ok', rows: countRows(check) };
+    return { name, file: copy, bytes: statSync(copy).size, pages: stats.pageCount, integrity: 'ok', rows: countRows(check) };
   } finally {
     check.close();
   }
@@ -131,7 +139,7 @@ async function backupDatabase(file: string, copy: string): Promise<DatabaseBacku
 
 /**
  * Copies the regular files under `from` (recursively) with their permission bits (the token and clients files are
- * the service user's only). The directory is listed again after copying, so a file renamed while it was copied (the
+ * the service user's only), except databases and their side files (backed up through SQLite). The directory is listed again after copying, so a file renamed while it was copied (the
  * audit log rotating) is not missed. An append-only JSON-lines file is cut after its last complete line: the writer
  * may be half-way through one.
  */
@@ -144,7 +152,7 @@ function copyDirectoryFiles(from: string, to: string): string[] {
       const target = join(to, entry.name);
       if (entry.isDirectory()) {
         for (const file of copyDirectoryFiles(source, target)) copied.add(file);
-      } else if (entry.isFile() && !copied.has(target)) {
+      } else if (entry.isFile() && !copied.has(target) && !entry.name.endsWith(SQLITE_FILE_SUFFIX) && !isSqliteSideFile(entry.name)) {
         mkdirSync(to, { recursive: true, mode: 0o700 });
         if (!copyFile(source, target)) continue;
         copied.add(target);

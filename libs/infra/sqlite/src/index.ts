@@ -6,5 +6,5 @@ export { SqliteDeviceQueue } from './sqlite-device-queue';
 export { SqliteEventOutbox, type SqliteEventOutboxOptions } from './sqlite-event-outbox';
 export { openSqliteGatewayStore, GATEWAY_DATABASE_FILE, type SqliteGatewayStore, type SqliteGatewayStoreOptions } from './sqlite-gateway-store';
 export { backupDataDirectory, fileTimestamp, BackupError, BACKUP_MANIFEST, type DataDirectoryBackup, type DataDirectoryBackupOptions, type DatabaseBackup } from './data-directory-backup';
-export { describeSqliteFile, listSqliteFiles, countRows, SQLITE_FILE_SUFFIX, type SqliteFileInfo } from './sqlite-file-info';
+export { describeSqliteFile, listSqliteFiles, countRows, databaseNameOf, isSqliteSideFile, SQLITE_FILE_SUFFIX, type SqliteFileInfo } from './sqlite-file-info';
 export { registerSqliteStoreMetrics, sqliteStoreHealthCheck, type NamedSqliteDatabase } from './sqlite-store.metrics';

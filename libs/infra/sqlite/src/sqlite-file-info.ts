@@ -1,5 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 
 import { openSqliteDatabase, sqliteDatabaseStats, type SqliteDatabase } from './sqlite-database';
 
@@ -8,7 +8,7 @@ export const SQLITE_FILE_SUFFIX = '.sqlite';
 
 /** What `npm run store -- info` prints for one database of a data directory. */
 export interface SqliteFileInfo {
-  /** The file name without `.sqlite` (`provisioning`, `gateway`). */
+  /** The file's path in the data directory without `.sqlite` (`provisioning`, `nbi/audit`). */
   name: string;
   file: string;
   /** The database file on disk (not counting the WAL). */
@@ -23,25 +23,55 @@ export interface SqliteFileInfo {
   rows: Record<string, number>;
 }
 
-/** The SQLite databases of a data directory: its top-level `*.sqlite` files, sorted by name. */
-export function listSqliteFiles(dataDir: string): string[] {
+/**
+ * The SQLite databases of a data directory, sorted: its top-level `*.sqlite` files, and those under `subdirectories`
+ * (relative names, searched recursively; the standalone's `nbi` holds the audit log's). Missing subdirectories are
+ * skipped.
+ */
+export function listSqliteFiles(dataDir: string, subdirectories: readonly string[] = []): string[] {
   const dir = resolve(dataDir);
-  return readdirSync(dir, { withFileTypes: true })
+  const top = readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith(SQLITE_FILE_SUFFIX))
-    .map((entry) => join(dir, entry.name))
-    .sort();
+    .map((entry) => join(dir, entry.name));
+  const nested = subdirectories.flatMap((name) => sqliteFilesUnder(join(dir, name)));
+  return [...top, ...nested].sort();
+}
+
+function sqliteFilesUnder(dir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return entries.flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sqliteFilesUnder(path);
+    return entry.isFile() && entry.name.endsWith(SQLITE_FILE_SUFFIX) ? [path] : [];
+  });
+}
+
+/** A database's name in its data directory: the relative path without `.sqlite`. */
+export function databaseNameOf(dataDir: string, file: string): string {
+  return relative(resolve(dataDir), file).slice(0, -SQLITE_FILE_SUFFIX.length);
+}
+
+/** The files SQLite keeps beside a database while it is open (`-wal`, `-shm`, a rollback `-journal`). */
+export function isSqliteSideFile(name: string): boolean {
+  return /\.sqlite-(wal|shm|journal)$/.test(name);
 }
 
 /**
  * Size, pages and row counts of one database, read through a read-only connection: with WAL another process (the
  * running standalone) may keep writing, and this reads one consistent snapshot of it.
  */
-export function describeSqliteFile(file: string): SqliteFileInfo {
+export function describeSqliteFile(dataDir: string, file: string): SqliteFileInfo {
   const db = openSqliteDatabase(file, { readonly: true, cacheMiB: 8 });
   try {
     const stats = sqliteDatabaseStats(db);
     return {
-      name: basename(file, SQLITE_FILE_SUFFIX),
+      name: databaseNameOf(dataDir, file),
       file,
       fileBytes: fileSize(file),
       walBytes: fileSize(`${file}-wal`),
