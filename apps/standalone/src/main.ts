@@ -5,7 +5,8 @@ import { loadGatewayConfig } from '@acs/gateway';
 import { DataDirectoryInUseError, lockDataDirectory, openSqliteGatewayStore } from '@acs/infra-sqlite';
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, loadNbiConfig, SqliteAuditLog, loadNbiSecurityConfig } from '@acs/nbi';
 import { closeOnSignals, createLogger, EnvReader, InProcessEventBus, InProcessSessionStore, type PlatformAdapters } from '@acs/platform';
-import { loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
+import { isSqliteProvisioningStore, loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
+import { importLegacyStore } from './import-legacy-store';
 import { StandaloneModule } from './standalone.module';
 
 /** `npm start`: the whole ACS in one process, nothing to install. Data lives under ACS_DATA_DIR (./data). */
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
     outbox: gatewayStore.outbox,
   };
   const store = await openConfiguredEmbeddedStore(provisioning.dataDir, provisioning.store);
+  // nedb files of an earlier version are imported into the SQLite store before anything is served.
+  await importLegacyStore(provisioning.dataDir, store, logger);
   // Provisioning runs in this process, so the gateway waits for its plan (bootstrap presets apply in the same session).
   const gateway = loadGatewayConfig({ ...process.env, ACS_PLAN_WAIT_MS: process.env.ACS_PLAN_WAIT_MS ?? '1000' });
   // The public API: clients from ACS_NBI_CLIENTS_FILE, else a file of this installation with one admin client whose
@@ -53,7 +56,13 @@ async function main(): Promise<void> {
       await clients.close();
     },
   };
-  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, nbi, logger }), { logger: ['error', 'warn'] });
+  // The databases behind acs_store_*_bytes on /metrics, named by their path in the data directory.
+  const storeDatabases = () => [
+    ...(isSqliteProvisioningStore(store) ? [{ name: 'provisioning', database: store.database }] : []),
+    { name: 'gateway', database: gatewayStore.database },
+    { name: 'nbi/audit', database: auditLog.database },
+  ];
+  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, nbi, logger, storeDatabases }), { logger: ['error', 'warn'] });
   // The app's shutdown closes the provisioning store (after its consumers stopped); then the gateway's, then the lock.
   closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), async () => {
     await adapters.eventBus.close();

@@ -1,8 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import { GatewayModule, type GatewayConfig } from '@acs/gateway';
-import { PlatformModule, type Logger, type PlatformAdapters } from '@acs/platform';
+import { registerSqliteStoreMetrics, sqliteStoreHealthCheck, type NamedSqliteDatabase } from '@acs/infra-sqlite';
+import { HEALTH_REGISTRY, METRICS_REGISTRY, PlatformModule, type HealthRegistry, type Logger, type PlatformAdapters } from '@acs/platform';
 import { NbiModule, type NbiOptions } from '@acs/nbi';
 import { ProvisioningModule, type ProvisioningConfig, type ProvisioningStore } from '@acs/provisioning';
+
+const STORE_OBSERVABILITY = Symbol('StoreObservability');
 
 /** Every module of the ACS in one process, on the embedded adapters (in-process bus and sessions) and store. */
 @Module({})
@@ -15,7 +19,10 @@ export class StandaloneModule {
     provisioning?: ProvisioningConfig;
     /** The public API; absent in tests that need only the CWMP side. */
     nbi?: NbiOptions;
+    /** The embedded store's SQLite databases, for the size gauges on /metrics and the `embedded-store` health check. */
+    storeDatabases?: () => readonly NamedSqliteDatabase[];
   }): DynamicModule {
+    const storeDatabases = options.storeDatabases;
     return {
       module: StandaloneModule,
       imports: [
@@ -25,6 +32,19 @@ export class StandaloneModule {
         ProvisioningModule.forRoot({ store: options.store, config: options.provisioning, reconcileLostWorkOnStart: true }),
         ...(options.nbi ? [NbiModule.forRoot(options.nbi)] : []),
       ],
+      providers: storeDatabases
+        ? [
+            {
+              provide: STORE_OBSERVABILITY,
+              useFactory: (metrics: Registry, health: HealthRegistry) => {
+                registerSqliteStoreMetrics(metrics, storeDatabases);
+                health.register(sqliteStoreHealthCheck(storeDatabases));
+                return true;
+              },
+              inject: [METRICS_REGISTRY, HEALTH_REGISTRY],
+            },
+          ]
+        : [],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -11,7 +12,8 @@ import {
   type DataDirectoryBackup,
   type SqliteFileInfo,
 } from '@acs/infra-sqlite';
-import { describeCounts, importNedbDataDirectory, NedbImportError, openSqliteProvisioningStore, type NedbImportReport } from '@acs/provisioning';
+import { ConfigError } from '@acs/platform';
+import { describeCounts, importNedbDataDirectory, loadProvisioningConfig, NedbImportError, openSqliteProvisioningStore, type NedbImportReport } from '@acs/provisioning';
 
 export interface StoreAdminIo {
   stdout(text: string): void;
@@ -72,7 +74,7 @@ export async function run(argv: readonly string[], io: StoreAdminIo): Promise<nu
         return await importNedb(dataDir, io);
     }
   } catch (error) {
-    const known = error instanceof BackupError || error instanceof NedbImportError || error instanceof DataDirectoryInUseError;
+    const known = error instanceof BackupError || error instanceof NedbImportError || error instanceof DataDirectoryInUseError || error instanceof ConfigError;
     io.stderr(`store ${parsed.command} failed: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT_FAILED;
   }
@@ -98,6 +100,10 @@ function parseCommandLine(argv: readonly string[]) {
 }
 
 function info(dataDir: string, json: boolean, io: StoreAdminIo): number {
+  if (!existsSync(dataDir)) {
+    io.stderr(`store info: no data directory at ${dataDir}\n`);
+    return EXIT_FAILED;
+  }
   const databases = listSqliteFiles(dataDir, STANDALONE_SUBDIRECTORIES).map((file) => describeSqliteFile(dataDir, file));
   if (json) {
     io.stdout(`${JSON.stringify({ dataDir, databases }, null, 2)}\n`);
@@ -143,7 +149,9 @@ async function importNedb(dataDir: string, io: StoreAdminIo): Promise<number> {
   const lock = lockDataDirectory(dataDir);
   let report: NedbImportReport;
   try {
-    const store = await openSqliteProvisioningStore({ dataDir });
+    // Written with the standalone's settings (ACS_STORE_CACHE_MIB, ACS_STORE_SYNC).
+    const { cacheMiB, synchronous } = loadProvisioningConfig(io.env).store;
+    const store = openSqliteProvisioningStore({ dataDir, cacheMiB, synchronous });
     try {
       let reported = '';
       report = await importNedbDataDirectory(dataDir, store, {

@@ -52,6 +52,11 @@ export class SqliteAuditLog implements AuditLog, PrunableAuditLog {
     this.prune = db.prepare('DELETE FROM audit WHERE time < ?');
   }
 
+  /** The connection, for the embedded store's size metrics and health. */
+  get database(): SqliteDatabase {
+    return this.db;
+  }
+
   /** Opens (creating) `<dir>/audit.sqlite`, importing the earlier file log's `audit*.jsonl` files found in `dir`. */
   static async open(dir: string, options: SqliteAuditLogOptions = {}): Promise<SqliteAuditLog> {
     await mkdir(dir, { recursive: true });

@@ -159,7 +159,11 @@ async function importCollection(
   onProgress: NedbImportOptions['onProgress'],
 ): Promise<CollectionImport> {
   const store = new Datastore<StoredDocument>({ filename: file });
-  await store.loadDatabaseAsync();
+  try {
+    await store.loadDatabaseAsync();
+  } catch (error) {
+    throw new Error(`${name}: nedb cannot load ${file}: ${(error as Error).message}`, { cause: error });
+  }
   const documents = store.getAllData() as StoredDocument[];
   const result: CollectionImport = { collection: name, source: documents.length, inserted: 0, alreadyPresent: 0, found: 0 };
   for (let start = 0; start < documents.length; start += batchSize) {

@@ -80,3 +80,8 @@ export async function openConfiguredEmbeddedStore(dataDir: string, config: Embed
   if (config.kind === 'nedb') return openEmbeddedProvisioningStore({ dataDir });
   return openSqliteProvisioningStore({ dataDir, cacheMiB: config.cacheMiB, synchronous: config.synchronous });
 }
+
+/** Whether a store opened by openConfiguredEmbeddedStore is the SQLite one (its database and collections at hand). */
+export function isSqliteProvisioningStore(store: ProvisioningStore): store is SqliteProvisioningStore {
+  return 'database' in store && 'collections' in store;
+}
