@@ -96,5 +96,8 @@ describe('npm run store', () => {
     expect(err).toContain('no data directory at');
     expect(await store('backup', '--data-dir', root, '--to', join(root, 'b'))).toBe(1);
     expect(err).toMatch(/^store backup failed: no \*\.sqlite database in /);
+    expect(await store('import-nedb', '--data-dir', dataDir)).toBe(1);
+    expect(err).toContain('no nedb data files (provisioning.*.db) in');
+    expect(existsSync(dataDir)).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ import {
   type SqliteFileInfo,
 } from '@acs/infra-sqlite';
 import { ConfigError } from '@acs/platform';
-import { describeCounts, importNedbDataDirectory, loadProvisioningConfig, NedbImportError, openSqliteProvisioningStore, type NedbImportReport } from '@acs/provisioning';
+import { describeCounts, importNedbDataDirectory, loadProvisioningConfig, nedbDataFiles, NedbImportError, openSqliteProvisioningStore, type NedbImportReport } from '@acs/provisioning';
 
 export interface StoreAdminIo {
   stdout(text: string): void;
@@ -145,6 +145,11 @@ export function formatBackup(backup: DataDirectoryBackup): string {
 }
 
 async function importNedb(dataDir: string, io: StoreAdminIo): Promise<number> {
+  if (nedbDataFiles(dataDir).length === 0) {
+    // Said before the store is opened: opening it would create an empty provisioning.sqlite.
+    io.stderr(`store import-nedb: no nedb data files (provisioning.*.db) in ${dataDir}: nothing to import\n`);
+    return EXIT_FAILED;
+  }
   // The import writes the SQLite store: one process per data directory, so a running standalone refuses it here.
   const lock = lockDataDirectory(dataDir);
   let report: NedbImportReport;

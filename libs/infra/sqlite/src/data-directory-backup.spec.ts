@@ -117,6 +117,8 @@ describe('backupDataDirectory', () => {
     expect(readdirSync(join(backup.directory, 'nbi')).sort()).toEqual(['admin.token', 'audit-imported-20261201T000000000Z', 'audit.sqlite', 'clients.yaml']);
     expect(readFileSync(join(backup.directory, 'nbi', 'audit-imported-20261201T000000000Z', 'audit.jsonl'), 'utf8')).toBe('{"a":1}\n{"a":2}\n');
     expect(statSync(join(backup.directory, 'nbi', 'admin.token')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(backup.directory, 'provisioning.sqlite')).mode & 0o777).toBe(0o600);
+    expect(statSync(backup.directory).mode & 0o777).toBe(0o700);
     const manifest = JSON.parse(readFileSync(join(backup.directory, BACKUP_MANIFEST), 'utf8')) as DataDirectoryBackup;
     expect(manifest).toEqual(backup);
     // No -wal or -shm beside the copies: each is one file.

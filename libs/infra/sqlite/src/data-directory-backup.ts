@@ -122,6 +122,8 @@ async function backupDatabase(name: string, file: string, copy: string): Promise
   } catch (error) {
     throw new BackupError(`online backup of ${file} failed: ${(error as Error).message}`, { cause: error });
   }
+  // Owner-only like the database it copies (CPE credentials, the audit trail); the directory is already.
+  chmodSync(copy, 0o600);
   const check = new Database(copy);
   try {
     // The copy keeps the source's WAL mode; a backup is one file, with no -wal or -shm beside it.
