@@ -29,6 +29,14 @@ export interface StoreAdminIo {
  */
 const STANDALONE_SUBDIRECTORIES = ['nbi'];
 
+/**
+ * The device queues before provisioning. Whatever moved between the two copies, a restore then reconciles it as after a
+ * crash: a task the (newer) provisioning copy shows dispatched whose work the queue copy lacks is dispatched again at
+ * start. The other order could restore queued work of a task provisioning never heard of, run with nobody to take its
+ * result.
+ */
+const STANDALONE_COPY_ORDER = ['gateway', 'provisioning'];
+
 const USAGE = `usage: npm run store -- <command> [--data-dir DIR] [options]
 
 The standalone's data directory (--data-dir, else ACS_DATA_DIR, else ./data):
@@ -129,7 +137,7 @@ export function formatInfo(db: SqliteFileInfo): string {
 }
 
 async function backup(dataDir: string, to: string, json: boolean, io: StoreAdminIo): Promise<number> {
-  const result = await backupDataDirectory(dataDir, to, { subdirectories: STANDALONE_SUBDIRECTORIES });
+  const result = await backupDataDirectory(dataDir, to, { subdirectories: STANDALONE_SUBDIRECTORIES, copyFirst: STANDALONE_COPY_ORDER });
   io.stdout(json ? `${JSON.stringify(result, null, 2)}\n` : formatBackup(result));
   return EXIT_OK;
 }

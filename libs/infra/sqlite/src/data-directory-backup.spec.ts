@@ -103,15 +103,15 @@ describe('backupDataDirectory', () => {
     mkdirSync(backups);
     const at = new Date('2026-12-07T05:00:01.234Z');
 
-    const backup = await backupDataDirectory(dataDir, backups, { subdirectories: ['nbi', 'absent'], now: () => at });
+    const backup = await backupDataDirectory(dataDir, backups, { subdirectories: ['nbi', 'absent'], copyFirst: ['provisioning', 'missing'], now: () => at });
     audit.close();
 
     expect(backup.directory).toBe(join(backups, 'acs-backup-20261207T050001234Z'));
     expect(readdirSync(backup.directory).sort()).toEqual([BACKUP_MANIFEST, 'gateway.sqlite', 'nbi', 'provisioning.sqlite']);
     expect(backup.databases.map(({ name, rows, integrity }) => ({ name, rows, integrity }))).toEqual([
+      { name: 'provisioning', rows: { documents: 3 }, integrity: 'ok' },
       { name: 'gateway', rows: { documents: 2 }, integrity: 'ok' },
       { name: 'nbi/audit', rows: { documents: 4 }, integrity: 'ok' },
-      { name: 'provisioning', rows: { documents: 3 }, integrity: 'ok' },
     ]);
     expect(backup.files).toEqual(['nbi/admin.token', 'nbi/audit-imported-20261201T000000000Z/audit.jsonl', 'nbi/clients.yaml']);
     expect(readdirSync(join(backup.directory, 'nbi')).sort()).toEqual(['admin.token', 'audit-imported-20261201T000000000Z', 'audit.sqlite', 'clients.yaml']);

@@ -13,6 +13,11 @@ export interface DataDirectoryBackupOptions {
    * Missing ones are left out.
    */
   subdirectories?: readonly string[];
+  /**
+   * Databases (names as in DatabaseBackup.name) copied first, in this order; the others follow by name. Databases are
+   * copied one after the other, so the order decides which copy may be newer than which.
+   */
+  copyFirst?: readonly string[];
   now?: () => Date;
 }
 
@@ -78,7 +83,7 @@ export async function backupDataDirectory(dataDir: string, to: string, options: 
   }
   try {
     const copies: DatabaseBackup[] = [];
-    for (const file of databases) {
+    for (const file of inCopyOrder(source, databases, options.copyFirst ?? [])) {
       const name = databaseNameOf(source, file);
       copies.push(await backupDatabase(name, file, join(directory, relative(source, file))));
     }
@@ -91,6 +96,14 @@ export async function backupDataDirectory(dataDir: string, to: string, options: 
     if (error instanceof BackupError) throw error;
     throw new BackupError(`backup of ${source} failed: ${(error as Error).message}`, { cause: error });
   }
+}
+
+function inCopyOrder(dataDir: string, files: readonly string[], first: readonly string[]): string[] {
+  const rank = (file: string) => {
+    const index = first.indexOf(databaseNameOf(dataDir, file));
+    return index === -1 ? first.length : index;
+  };
+  return [...files].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /** `20261207T045501123Z`: ISO 8601 basic format to the millisecond, sortable and safe in any file name. */
