@@ -83,7 +83,7 @@ describe('npm run store', () => {
     const running = lockDataDirectory(dataDir);
     try {
       expect(await store('import-nedb', '--data-dir', dataDir)).toBe(1);
-      expect(err).toMatch(/^store import-nedb failed: the data directory .* is in use by another ACS process \(pid \d+/);
+      expect(err).toMatch(/^import-nedb writes the store: stop the ACS first\nstore import-nedb failed: the data directory .* is in use by another ACS process \(pid \d+/);
       expect(nedbDataFiles(dataDir)).toHaveLength(4);
       expect(existsSync(join(dataDir, 'provisioning.sqlite'))).toBe(false);
     } finally {

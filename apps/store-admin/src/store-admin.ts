@@ -10,6 +10,7 @@ import {
   listSqliteFiles,
   lockDataDirectory,
   type DataDirectoryBackup,
+  type DataDirectoryLock,
   type SqliteFileInfo,
 } from '@acs/infra-sqlite';
 import { ConfigError } from '@acs/platform';
@@ -159,7 +160,13 @@ async function importNedb(dataDir: string, io: StoreAdminIo): Promise<number> {
     return EXIT_FAILED;
   }
   // The import writes the SQLite store: one process per data directory, so a running standalone refuses it here.
-  const lock = lockDataDirectory(dataDir);
+  let lock: DataDirectoryLock;
+  try {
+    lock = lockDataDirectory(dataDir);
+  } catch (error) {
+    if (error instanceof DataDirectoryInUseError) io.stderr('import-nedb writes the store: stop the ACS first\n');
+    throw error;
+  }
   let report: NedbImportReport;
   try {
     // Written with the standalone's settings (ACS_STORE_CACHE_MIB, ACS_STORE_SYNC).
