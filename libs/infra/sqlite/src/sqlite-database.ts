@@ -103,8 +103,8 @@ export function sqliteDatabaseStats(db: SqliteDatabase): SqliteDatabaseStats {
  * Group commit: the writes that arrive while a transaction is open share it, and one COMMIT — one append to the WAL —
  * makes all of them durable. Each write runs at once, in its own savepoint (a failing write undoes only itself), and
  * its promise settles after the COMMIT that carries it: an acknowledged write is on disk, a write whose process died
- * before the COMMIT was never acknowledged. Under load many sessions' writes share a commit; alone, a write waits
- * commitDelayMs for company.
+ * before the COMMIT was never acknowledged. Under load many sessions' writes share a commit, which waits
+ * commitDelayMs for more; a lone writer commits on the next turn of the event loop.
  *
  * Reads on the same connection see writes not yet committed. Only a failing COMMIT (disk full, I/O error) would
  * undo them, and then every write of the batch is reported failed.
@@ -116,6 +116,7 @@ export class SqliteWriteBatcher {
   private readonly inSavepoint: (work: () => unknown) => unknown;
   private waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   private open = false;
+  private lastBatchSize = 0;
 
   /**
    * @param commitDelayMs how long a transaction stays open for more writes. Each commit appends every page its writes
@@ -137,7 +138,9 @@ export class SqliteWriteBatcher {
     if (!this.open) {
       this.begin.run();
       this.open = true;
-      if (this.commitDelayMs > 0) setTimeout(() => this.commit(), this.commitDelayMs);
+      // Waiting only pays when others write too: a lone writer (an import, one task's answers in turn) would wait
+      // for nobody, so it commits on the next turn; once commits carry several writes, they wait for company.
+      if (this.commitDelayMs > 0 && this.lastBatchSize > 1) setTimeout(() => this.commit(), this.commitDelayMs);
       else setImmediate(() => this.commit());
     }
     let result: T;
@@ -157,6 +160,7 @@ export class SqliteWriteBatcher {
   private commit(): void {
     if (!this.open) return;
     const waiters = this.waiters;
+    this.lastBatchSize = waiters.length;
     this.waiters = [];
     this.open = false;
     try {
