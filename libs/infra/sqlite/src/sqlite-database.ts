@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import Database from 'better-sqlite3';
@@ -81,22 +81,21 @@ export interface SqliteDatabaseStats {
   pageSize: number;
   pageCount: number;
   freePages: number;
-  /** Bytes of the WAL file not yet checkpointed into the database. */
-  walPages: number;
+  /** Bytes of the WAL file (read from its size: a checkpoint per scrape would be work for the metrics' sake). */
+  walBytes: number;
 }
 
 export function sqliteDatabaseStats(db: SqliteDatabase): SqliteDatabaseStats {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const pageCount = db.pragma('page_count', { simple: true }) as number;
   const freePages = db.pragma('freelist_count', { simple: true }) as number;
-  let walPages = 0;
+  let walBytes = 0;
   try {
-    const row = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
-    walPages = row[0]?.log ?? 0;
+    walBytes = db.memory ? 0 : statSync(`${db.name}-wal`).size;
   } catch {
-    walPages = 0;
+    // No WAL file yet (nothing written since the last checkpoint closed it).
   }
-  return { pageSize, pageCount, freePages, walPages };
+  return { pageSize, pageCount, freePages, walBytes };
 }
 
 /**

@@ -41,7 +41,7 @@ describe('embedded store metrics and health', () => {
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     expect(gaugeValue(text, 'acs_store_size_bytes')).toBe((db.pragma('page_count', { simple: true }) as number) * pageSize);
     expect(gaugeValue(text, 'acs_store_free_bytes')).toBeGreaterThan(0);
-    expect(gaugeValue(text, 'acs_store_wal_bytes') % pageSize).toBe(0);
+    expect(gaugeValue(text, 'acs_store_wal_bytes')).toBeGreaterThan(0);
 
     db.close();
     expect(await registry.metrics()).not.toContain('acs_store_size_bytes{database="provisioning"}');

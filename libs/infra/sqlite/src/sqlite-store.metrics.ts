@@ -37,7 +37,7 @@ export function registerSqliteStoreMetrics(registry: Registry, databases: () => 
     );
   gauge('acs_store_size_bytes', 'Size of an embedded store database (pages × page size), WAL not included', (s) => s.pageCount * s.pageSize);
   gauge('acs_store_free_bytes', 'Unused pages inside an embedded store database, reused before the file grows', (s) => s.freePages * s.pageSize);
-  gauge('acs_store_wal_bytes', 'Pages in the WAL of an embedded store database not yet checkpointed, in bytes', (s) => Math.max(0, s.walPages) * s.pageSize);
+  gauge('acs_store_wal_bytes', 'Size of the WAL file of an embedded store database, in bytes', (s) => s.walBytes);
 }
 
 /**
