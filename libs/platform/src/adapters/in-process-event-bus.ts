@@ -7,9 +7,17 @@ export interface InProcessEventBusOptions {
   maxAttempts?: number;
   /** First retry delay; doubles per attempt. */
   retryBaseMs?: number;
-  /** Messages kept per topic for groups that subscribe `fromBeginning`. */
+  /** Messages kept per topic for groups that subscribe `fromBeginning` (default IN_PROCESS_BUS_RETENTION). */
   retention?: number;
 }
+
+/**
+ * Messages kept per topic (up to a quarter more between trims) for a `fromBeginning` group that joins after they were
+ * published. In one process every group joins at start, so this only covers the moments before the last consumer
+ * subscribed; each message kept is a whole event (an Inform is a few kB), and every one is held long enough to reach
+ * the old generation of the heap, so more would cost memory and garbage collection for nothing.
+ */
+export const IN_PROCESS_BUS_RETENTION = 1_000;
 
 interface Member {
   handler: BusHandler;
@@ -81,7 +89,7 @@ export class InProcessEventBus implements EventBus {
     this.partitions = options.partitions ?? 16;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryBaseMs = options.retryBaseMs ?? 100;
-    this.retention = options.retention ?? 10_000;
+    this.retention = options.retention ?? IN_PROCESS_BUS_RETENTION;
   }
 
   async publish(messages: BusMessage[]): Promise<void> {

@@ -30,3 +30,4 @@ export {
   type UnresolvedPresetWork,
 } from './preset-planner';
 export { DEFAULT_LOOP_REPEATS, detectPresetLoop, type PresetEvaluationRecord, type PresetLoop, type PresetLoopOptions } from './preset-loop';
+export { PLAN_HISTORY_DEVICES, PLAN_HISTORY_PER_DEVICE, PlanHistory, type PlanHistoryOptions } from './plan-history';

@@ -1,5 +1,8 @@
+import pino from 'pino';
+
 import type { Preset } from '../domain/preset';
-import { informEvent, useProvisioningFixture } from '../testing/provisioning-fixture';
+import { informEvent, useProvisioningFixture, type ProvisioningFixture } from '../testing/provisioning-fixture';
+import { ApplyInform } from './apply-inform.usecase';
 
 const INTERVAL = 'Device.ManagementServer.PeriodicInformInterval';
 
@@ -61,6 +64,60 @@ describe('ApplyInform', () => {
     });
   });
 
+  describe('cron triggers', () => {
+    let clock = Date.parse('2026-12-07T02:00:00Z');
+    const fixture = useProvisioningFixture(() => ({ now: () => clock }));
+
+    it('fire at the first Inform after a tick, timed from the device record: a restarted service misses no tick', async () => {
+      fixture().presets.push(preset('nightly', [{ addTags: ['nightly'] }], { triggers: [{ cron: '0 3 * * *' }] }));
+      const tags = async () => (await fixture().store.devices.get(device.id))?.tags;
+      await fixture().useCases.applyInform.execute(informEvent(device, ['1 BOOT']));
+      clock = Date.parse('2026-12-07T02:30:00Z');
+      await fixture().useCases.applyInform.execute(informEvent(device, ['2 PERIODIC']));
+      expect(await tags()).toEqual([]);
+      // A new instance, as after a restart: it holds nothing of the earlier Informs, the record does.
+      const restarted = applyInformOf(fixture(), () => clock);
+      clock = Date.parse('2026-12-07T03:30:00Z');
+      await restarted.execute(informEvent(device, ['2 PERIODIC']));
+      expect(await tags()).toEqual(['nightly']);
+    });
+  });
+
+  describe('preset loops', () => {
+    const fixture = useProvisioningFixture();
+    const other = { id: '00D09E-HG8245-INFORM2', oui: '00D09E', productClass: 'HG8245', serialNumber: 'INFORM2' };
+
+    /** An Inform after which the device drops the tag again, the way a device undoes a value it does not keep. */
+    async function informAndUndo(applyInform: ApplyInform, cpe: typeof device, undo = true): Promise<void> {
+      await applyInform.execute(informEvent(cpe, ['2 PERIODIC']));
+      if (undo) await fixture().core.inventory.setTags(cpe.id, [], ['managed']);
+    }
+
+    beforeEach(() => {
+      fixture().presets.push(preset('managed', [{ addTags: ['managed'] }], { channel: 'mgmt', triggers: [{ anyInform: true }] }));
+    });
+
+    it('raises a fault when a device keeps undoing what its presets ask', async () => {
+      for (let i = 0; i < 3; i++) await informAndUndo(fixture().useCases.applyInform, device);
+      expect(await fixture().store.faults.get(device.id, 'mgmt')).toMatchObject({ code: 'preset-loop' });
+    });
+
+    it('remembers a bounded number of devices: a loop of a forgotten device is caught later, not missed', async () => {
+      const applyInform = applyInformOf(fixture(), Date.now, 1);
+      // Two devices loop in turn while only one is remembered: each evicts the other before it repeats.
+      for (let i = 0; i < 4; i++) {
+        await informAndUndo(applyInform, device);
+        await informAndUndo(applyInform, other);
+      }
+      expect(await fixture().store.faults.get(device.id, 'mgmt')).toBeNull();
+      // The other device keeps its tag from now on: its next plan is empty, it is forgotten, the first one is caught.
+      await informAndUndo(applyInform, other, false);
+      await informAndUndo(applyInform, other, false);
+      for (let i = 0; i < 3; i++) await informAndUndo(applyInform, device);
+      expect(await fixture().store.faults.get(device.id, 'mgmt')).toMatchObject({ code: 'preset-loop' });
+    });
+  });
+
   describe('managing connection-request credentials', () => {
     const fixture = useProvisioningFixture({ manageConnectionRequestCredentials: true });
 
@@ -78,3 +135,21 @@ describe('ApplyInform', () => {
     });
   });
 });
+
+/** An ApplyInform over the fixture's store and adapters, separate from the fixture's own (a restart, or other bounds). */
+function applyInformOf(fixture: ProvisioningFixture, now: () => number, planHistoryDevices?: number): ApplyInform {
+  return new ApplyInform({
+    inventory: fixture.core.inventory,
+    tasks: fixture.store.tasks,
+    faults: fixture.store.faults,
+    createTask: fixture.useCases.createTask,
+    presets: { current: async () => fixture.presets },
+    sessions: fixture.sessions,
+    bus: fixture.bus,
+    logger: pino({ level: 'silent' }),
+    planMarkTtlMs: 60_000,
+    manageConnectionRequestCredentials: false,
+    planHistoryDevices,
+    now,
+  });
+}

@@ -6,7 +6,7 @@ import type { DeviceRecord, InformFacts, ParameterUpdate, RootObject } from '../
 import type { Preset } from '../domain/preset';
 import type { Task } from '../domain/task';
 import type { DeviceInventory } from '../inventory/device-inventory';
-import { planPresets, presetsTriggeredBy, detectPresetLoop } from '../presets';
+import { planPresets, presetsTriggeredBy, detectPresetLoop, PlanHistory } from '../presets';
 import type { FaultRepository, TaskRepository } from '../repositories/ports';
 import type { CreateTask, CreateTaskCommand } from './create-task.usecase';
 
@@ -28,6 +28,8 @@ export interface ApplyInformDeps {
   planMarkTtlMs: number;
   /** Set connection-request credentials of the ACS's own on devices that have none on record. */
   manageConnectionRequestCredentials: boolean;
+  /** Devices whose recent plans loop detection remembers at most (default PLAN_HISTORY_DEVICES). */
+  planHistoryDevices?: number;
   now?: () => number;
 }
 
@@ -35,9 +37,6 @@ export interface ApplyInformDeps {
 export type DeviceEventData = AcsDeviceEventData;
 
 const CREDENTIALS_SOURCE = 'acs:connection-request-credentials';
-
-/** How many recent plans per device loop detection looks at. */
-const PLAN_HISTORY = 5;
 
 /**
  * Everything an Inform causes in provisioning, in order: the inventory learns the device (registering it on first
@@ -49,15 +48,15 @@ const PLAN_HISTORY = 5;
 export class ApplyInform {
   private readonly now: () => number;
   /**
-   * Recent plan digests per device, for loop detection. Per pod: a device's informs go to one partition, so to one
-   * pod, as long as the group does not rebalance (after one, a loop takes a few more sessions to be noticed).
+   * Recent plans of the devices being configured, for loop detection; bounded (see PlanHistory). Per pod: a device's
+   * informs go to one partition, so to one pod, as long as the group does not rebalance (after one, a loop takes a
+   * few more sessions to be noticed).
    */
-  private readonly planHistory = new Map<string, Array<{ at: number; specsDigest: string }>>();
-  /** When each device's presets were last evaluated, for cron triggers. Per pod, like the history. */
-  private readonly lastEvaluated = new Map<string, number>();
+  private readonly planHistory: PlanHistory;
 
   constructor(private readonly deps: ApplyInformDeps) {
     this.now = deps.now ?? Date.now;
+    this.planHistory = new PlanHistory({ maxDevices: deps.planHistoryDevices });
   }
 
   async execute(event: InformEventData): Promise<void> {
@@ -65,13 +64,14 @@ export class ApplyInform {
     const codes = event.inform.events.map((e) => normaliseCode(e.eventCode));
     const facts = informFacts(event, this.now());
     const { created, device } = await inventory.applyInform(facts);
+    const previousInformAt = informBefore(device, facts.at);
     await this.publishDeviceEvents(device, created, codes, event.inform);
     // Read at most once per Inform, and only if a step needs it. Tasks plan() creates are preset tasks, which the
     // credentials step does not look for, so one read serves both.
     let active: Promise<Task[]> | undefined;
     const activeTasks = () => (active ??= this.deps.tasks.activeForDevice(device.id));
     try {
-      await this.plan(device, codes, activeTasks);
+      await this.plan(device, codes, previousInformAt, activeTasks);
       await this.ensureConnectionRequestCredentials(device, activeTasks);
     } finally {
       // Even when planning failed, say so quickly: the gateway then goes on with what is queued instead of waiting.
@@ -79,13 +79,15 @@ export class ApplyInform {
     }
   }
 
-  private async plan(device: DeviceRecord, eventCodes: string[], activeTasks: () => Promise<Task[]>): Promise<void> {
+  /**
+   * Cron triggers fire at the first Inform after a tick (the ACS cannot reach a CPE except through its sessions), so
+   * the window is (previous Inform, now]: every Inform evaluates the presets, and the device record keeps the time of
+   * its recent Informs, so nothing per device is held in memory for it and a restart loses no tick.
+   */
+  private async plan(device: DeviceRecord, eventCodes: string[], lastEvaluatedAt: number | undefined, activeTasks: () => Promise<Task[]>): Promise<void> {
     const { logger } = this.deps;
     const now = this.now();
     const presets = await this.deps.presets.current();
-    // Cron triggers fire at the first Inform after a tick: the ACS cannot reach a CPE except through its sessions.
-    const lastEvaluatedAt = this.lastEvaluated.get(device.id);
-    this.lastEvaluated.set(device.id, now);
     const triggered = presetsTriggeredBy(presets, { eventCodes, now, lastEvaluatedAt });
     if (triggered.length === 0) return;
     // Work a preset queued earlier that has not run yet already expresses the desired state: do not pile more on.
@@ -93,8 +95,7 @@ export class ApplyInform {
 
     const plan = planPresets(triggered, device, { now });
     if (plan.tags.add.length > 0 || plan.tags.remove.length > 0) await this.deps.inventory.setTags(device.id, plan.tags.add, plan.tags.remove);
-    const history = this.remember(device.id, plan.digest);
-    const loop = detectPresetLoop(history);
+    const loop = detectPresetLoop(this.planHistory.record(device.id, { at: now, specsDigest: plan.digest }));
     if (loop) {
       const channel = plan.tasks[0]?.channel ?? triggered[0].channel;
       logger.warn({ deviceId: device.id, presets: plan.presetsApplied }, 'preset loop: the device keeps undoing the same change');
@@ -158,12 +159,6 @@ export class ApplyInform {
     });
   }
 
-  private remember(deviceId: string, specsDigest: string): Array<{ at: number; specsDigest: string }> {
-    const history = [...(this.planHistory.get(deviceId) ?? []), { at: this.now(), specsDigest }].slice(-PLAN_HISTORY);
-    this.planHistory.set(deviceId, history);
-    return history;
-  }
-
   private async publishDeviceEvents(device: DeviceRecord, created: boolean, codes: string[], inform: Inform): Promise<void> {
     const base: DeviceEventData = {
       deviceId: device.id,
@@ -208,6 +203,13 @@ export function informFacts(event: InformEventData, at: number): InformFacts {
     remoteAddress: event.remoteAddress.replace(/:\d+$/, ''),
     parameters,
   };
+}
+
+/** When the device's Inform before the one at `at` was, from its record (undefined for its first). */
+function informBefore(device: DeviceRecord, at: number): number | undefined {
+  let previous: number | undefined;
+  for (const event of device.recentEvents) if (event.at < at && (previous === undefined || event.at > previous)) previous = event.at;
+  return previous;
 }
 
 /**
