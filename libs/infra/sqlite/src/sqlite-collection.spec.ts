@@ -71,6 +71,14 @@ describe('SqliteCollection', () => {
     expect(await items.count({ tags: 'y' })).toBe(0);
   });
 
+  it('findOneAndUpdate returns only the projected fields, and no tree unless projected', async () => {
+    await items.insertOne({ _id: 'd', kind: 'router', tags: ['lab'], p: { Device: { _at: 1, DeviceInfo: { Uptime: { _v: 5, _at: 1 } } } } });
+    const after = await items.findOneAndUpdate({ _id: 'd' }, { set: { kind: 'ont', 'p.Device.DeviceInfo.Uptime._v': 6 } }, ['kind', 'tags']);
+    expect(after).toEqual({ _id: 'd', kind: 'ont', tags: ['lab'] });
+    const subtree = await items.findOneAndUpdate({ _id: 'd' }, { set: { 'p.Device.DeviceInfo.Uptime._at': 2 } }, ['p.Device.DeviceInfo']);
+    expect(subtree).toEqual({ _id: 'd', p: { Device: { DeviceInfo: { Uptime: { _v: 6, _at: 2 } } } } });
+  });
+
   it('group commit: writes of one turn share a commit; a failing one is undone alone', async () => {
     const writes = new SqliteWriteBatcher(db);
     const shared = new SqliteCollection(db, { name: 'shared' }, { writes });

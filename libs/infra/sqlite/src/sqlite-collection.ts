@@ -193,10 +193,10 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     return this.writes.write(() => this.update(filter, update) !== null);
   }
 
-  findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate): Promise<StoredDocument | null> {
+  findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate, projection?: DocumentProjection): Promise<StoredDocument | null> {
     return this.writes.write(() => {
       const row = this.update(filter, update);
-      return row ? this.materialize(row, undefined) : null;
+      return row ? this.materialize(row, projection) : null;
     });
   }
 

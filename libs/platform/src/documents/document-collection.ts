@@ -45,8 +45,11 @@ export interface DocumentCollection {
   insertOne(doc: StoredDocument): Promise<void>;
   /** Updates the first match; whether one matched. */
   updateOne(filter: DocumentFilter, update: DocumentUpdate): Promise<boolean>;
-  /** Updates the first match and returns it as it is after the update, or null when none matched. */
-  findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate): Promise<StoredDocument | null>;
+  /**
+   * Updates the first match and returns it as it is after the update (only the projected fields, when a projection
+   * is given: a device's parameter tree is most of its size), or null when none matched.
+   */
+  findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate, projection?: DocumentProjection): Promise<StoredDocument | null>;
   /** Replaces the first match (its `_id` stays); with `upsert`, inserts `doc` when none matches. */
   replaceOne(filter: DocumentFilter, doc: StoredDocument, options?: { upsert?: boolean }): Promise<boolean>;
   deleteOne(filter: DocumentFilter): Promise<boolean>;

@@ -54,6 +54,12 @@ export interface DeviceRecord {
   parameters: Record<string, ParameterNode>;
 }
 
+/**
+ * A device record without its parameter tree: what an Inform's write returns. The tree (thousands of nodes on a
+ * device whose data model was read) is read only by the steps that need it, not on every periodic Inform.
+ */
+export type DeviceSummary = Omit<DeviceRecord, 'parameters'>;
+
 /** How many of the latest Informs a device record shows in recentEvents. */
 export const RECENT_EVENTS_KEPT = 20;
 

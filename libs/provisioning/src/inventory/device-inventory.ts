@@ -1,6 +1,6 @@
 import { isXsdType, withoutTrailingDot, type AcsRequest, type CpeResponse, type CwmpValue, type XsdType } from '@acs/cwmp';
 
-import type { DeviceRecord, InformFacts, ParameterUpdate } from '../domain/device';
+import type { DeviceSummary, InformFacts, ParameterUpdate } from '../domain/device';
 import type { DeviceRepository } from '../repositories/ports';
 
 /**
@@ -15,7 +15,7 @@ export class DeviceInventory {
   ) {}
 
   /** Registers the device on first contact, or updates it (a BOOTSTRAP clears what was known). */
-  applyInform(facts: InformFacts): Promise<{ created: boolean; device: DeviceRecord }> {
+  applyInform(facts: InformFacts): Promise<{ created: boolean; device: DeviceSummary }> {
     return this.devices.applyInform(facts);
   }
 

@@ -1,6 +1,6 @@
 import { InvalidParameterPathError, normalizeParameterPath } from '@acs/cwmp';
 
-import { RECENT_EVENTS_KEPT, isDeviceRecordField, type DeviceRecord, type InformFacts, type ParameterUpdate } from '../domain';
+import { DEVICE_RECORD_FIELDS, RECENT_EVENTS_KEPT, isDeviceRecordField, type DeviceRecord, type DeviceSummary, type InformFacts, type ParameterUpdate } from '../domain';
 import { DuplicateKeyError, type DocumentCollection, type StoredDocument } from '@acs/platform';
 import {
   ConcurrentWriteError,
@@ -41,6 +41,15 @@ export const PARAMETER_WRITE_BATCH = 400;
 /** Attempts of an Inform's write before giving up (only first Informs of one device racing to create it collide). */
 const INFORM_ATTEMPTS = 5;
 
+/** Every stored field but the parameter tree: what an Inform's write reads back. */
+const SUMMARY_PROJECTION: readonly string[] = [...DEVICE_RECORD_FIELDS];
+
+/** The device of a document read without (or with) its tree, without the tree. */
+function summaryOf(doc: StoredDocument): DeviceSummary {
+  const { parameters: _tree, ...summary } = fromStoredDevice({ ...doc, [PARAMETERS_FIELD]: undefined });
+  return summary;
+}
+
 /** Parameters (below the root object) that are also kept as top-level device fields, for indexes and filters. */
 const PROMOTED_PARAMETERS: ReadonlyArray<[string, 'softwareVersion' | 'hardwareVersion' | 'connectionRequestUrl' | 'udpConnectionRequestAddress']> = [
   ['DeviceInfo.SoftwareVersion', 'softwareVersion'],
@@ -69,7 +78,7 @@ export class StoredDeviceRepository implements DeviceRepository {
    * FerretDB serves without scanning the collection. A second write happens only now and then: to trim
    * recentEvents, or to record the connection's source address of a device that reports no ConnectionRequestURL.
    */
-  async applyInform(facts: InformFacts): Promise<{ created: boolean; device: DeviceRecord }> {
+  async applyInform(facts: InformFacts): Promise<{ created: boolean; device: DeviceSummary }> {
     const updates = mergeParameterUpdates(facts.parameters);
     const fields = informFields(facts, updates);
     const event = { at: facts.at, codes: [...facts.eventCodes] };
@@ -83,8 +92,8 @@ export class StoredDeviceRepository implements DeviceRepository {
       } else {
         for (const update of updates) Object.assign(set, parameterUpdateFields(update, facts.at));
       }
-      const after = await this.devices.findOneAndUpdate({ _id: facts.id }, { set, addToSet: { recentEvents: [event] } });
-      if (after) return { created: false, device: fromStoredDevice(await this.afterInform(after, fields, facts.remoteAddress)) };
+      const after = await this.devices.findOneAndUpdate({ _id: facts.id }, { set, addToSet: { recentEvents: [event] } }, SUMMARY_PROJECTION);
+      if (after) return { created: false, device: summaryOf(await this.afterInform(after, fields, facts.remoteAddress)) };
 
       const device: DeviceRecord = {
         id: facts.id,
@@ -98,7 +107,7 @@ export class StoredDeviceRepository implements DeviceRepository {
       const stored = toStoredDevice(device);
       try {
         await this.devices.insertOne(stored as unknown as StoredDocument);
-        return { created: true, device: fromStoredDevice(stored as unknown as StoredDocument) };
+        return { created: true, device: summaryOf(stored as unknown as StoredDocument) };
       } catch (error) {
         // Another consumer created it between our update and insert: update it instead.
         if (error instanceof DuplicateKeyError) continue;

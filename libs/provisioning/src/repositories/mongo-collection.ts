@@ -59,13 +59,14 @@ export class MongoDocumentCollection implements DocumentCollection {
     return result.matchedCount > 0;
   }
 
-  async findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate): Promise<StoredDocument | null> {
-    if (isEmptyUpdate(update)) return this.findOne(filter);
+  async findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate, projection?: DocumentProjection): Promise<StoredDocument | null> {
+    if (isEmptyUpdate(update)) return this.findOne(filter, projection);
     return guardMongo(
       () =>
         this.collection.findOneAndUpdate(filter as mongo.Filter<StoredDocument>, operatorsOf(update), {
           returnDocument: 'after',
           includeResultMetadata: false,
+          ...(projection && projection.length > 0 ? { projection: projectionOf(projection) } : {}),
         }) as Promise<StoredDocument | null>,
     );
   }

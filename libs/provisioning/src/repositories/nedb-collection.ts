@@ -55,10 +55,13 @@ export class NedbCollection implements DocumentCollection {
     return numAffected > 0;
   }
 
-  async findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate): Promise<StoredDocument | null> {
-    if (isEmptyUpdate(update)) return this.findOne(filter);
+  async findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate, projection?: DocumentProjection): Promise<StoredDocument | null> {
+    if (isEmptyUpdate(update)) return this.findOne(filter, projection);
     const { affectedDocuments } = await this.store.updateAsync(nedbFilterOf(filter), modifiersOf(update), { multi: false, returnUpdatedDocs: true });
-    return (affectedDocuments as StoredDocument | null) ?? null;
+    const updated = (affectedDocuments as StoredDocument | null) ?? null;
+    // nedb returns whole documents (held in memory anyway); read the projected copy by _id, as findOne does.
+    if (updated === null || !projection || projection.length === 0) return updated;
+    return this.findOne({ _id: updated._id }, projection);
   }
 
   async replaceOne(filter: DocumentFilter, doc: StoredDocument, options: { upsert?: boolean } = {}): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { DeviceFault, DeviceRecord, InformFacts, ParameterUpdate, Preset, Task, TaskStatus } from '../domain';
+import type { DeviceFault, DeviceRecord, DeviceSummary, InformFacts, ParameterUpdate, Preset, Task, TaskStatus } from '../domain';
 
 /** Skip/limit of a listing. `limit` 0 returns no items (only the total). */
 export interface Page {
@@ -40,9 +40,10 @@ export interface DeviceRepository {
    * Upserts the device an Inform describes: Inform fields, registeredAt (first Inform), lastInform, lastBoot
    * (`1 BOOT`), lastBootstrap (`0 BOOTSTRAP`), recentEvents (newest first, at most 20; a redelivered Inform with the
    * same `at` is not recorded twice) and the Inform's parameters. On `0 BOOTSTRAP` the known parameter tree is
-   * cleared first: a bootstrapped device is a new device (tags and registeredAt stay).
+   * cleared first: a bootstrapped device is a new device (tags and registeredAt stay). Returns the device as it now
+   * is, without its parameter tree.
    */
-  applyInform(facts: InformFacts): Promise<{ created: boolean; device: DeviceRecord }>;
+  applyInform(facts: InformFacts): Promise<{ created: boolean; device: DeviceSummary }>;
   /** Merges the updates into the tree (fields an update leaves out keep their value). DeviceNotFoundError if absent. */
   setParameters(id: string, updates: ParameterUpdate[], at: number): Promise<void>;
   /**

@@ -120,7 +120,7 @@ export class ProvisioningFixture {
       ],
       ...overrides,
     });
-    return device;
+    return (await this.store.devices.get(device.id))!;
   }
 
   /** The device's queued work items, in order. */

@@ -140,6 +140,7 @@ describe('ApplyInform', () => {
 function applyInformOf(fixture: ProvisioningFixture, now: () => number, planHistoryDevices?: number): ApplyInform {
   return new ApplyInform({
     inventory: fixture.core.inventory,
+    devices: fixture.store.devices,
     tasks: fixture.store.tasks,
     faults: fixture.store.faults,
     createTask: fixture.useCases.createTask,

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { isXsdType, rootObjectOf, type Inform } from '@acs/cwmp';
 import { AcsDeviceEventType, newEvent, type AcsDeviceEventData, type InformEventData } from '@acs/contracts';
 import { ValidationError, type BusMessage, type EventBus, type Logger, type SessionStore } from '@acs/platform';
-import type { DeviceRecord, InformFacts, ParameterUpdate, RootObject } from '../domain/device';
+import type { DeviceSummary, InformFacts, ParameterUpdate, RootObject } from '../domain/device';
 import type { Preset } from '../domain/preset';
 import type { Task } from '../domain/task';
 import type { DeviceInventory } from '../inventory/device-inventory';
 import { planPresets, presetsTriggeredBy, detectPresetLoop, PlanHistory } from '../presets';
-import type { FaultRepository, TaskRepository } from '../repositories/ports';
+import type { DeviceRepository, FaultRepository, TaskRepository } from '../repositories/ports';
 import type { CreateTask, CreateTaskCommand } from './create-task.usecase';
 
 /** Where presets come from: the repository, reloaded when it changes (see PresetCatalog). */
@@ -17,6 +17,8 @@ export interface PresetSource {
 
 export interface ApplyInformDeps {
   inventory: DeviceInventory;
+  /** Reads the whole device (its parameter tree) when triggered presets are planned against it. */
+  devices: Pick<DeviceRepository, 'get'>;
   tasks: Pick<TaskRepository, 'activeForDevice'>;
   faults: FaultRepository;
   createTask: CreateTask;
@@ -84,7 +86,7 @@ export class ApplyInform {
    * the window is (previous Inform, now]: every Inform evaluates the presets, and the device record keeps the time of
    * its recent Informs, so nothing per device is held in memory for it and a restart loses no tick.
    */
-  private async plan(device: DeviceRecord, eventCodes: string[], lastEvaluatedAt: number | undefined, activeTasks: () => Promise<Task[]>): Promise<void> {
+  private async plan(device: DeviceSummary, eventCodes: string[], lastEvaluatedAt: number | undefined, activeTasks: () => Promise<Task[]>): Promise<void> {
     const { logger } = this.deps;
     const now = this.now();
     const presets = await this.deps.presets.current();
@@ -93,7 +95,10 @@ export class ApplyInform {
     // Work a preset queued earlier that has not run yet already expresses the desired state: do not pile more on.
     if ((await activeTasks()).some((t) => t.source.startsWith('preset:'))) return;
 
-    const plan = planPresets(triggered, device, { now });
+    // The tree is read only now: most Informs trigger no preset, and a device's tree can be thousands of nodes.
+    const known = await this.deps.devices.get(device.id);
+    if (!known) return;
+    const plan = planPresets(triggered, known, { now });
     if (plan.tags.add.length > 0 || plan.tags.remove.length > 0) await this.deps.inventory.setTags(device.id, plan.tags.add, plan.tags.remove);
     const loop = detectPresetLoop(this.planHistory.record(device.id, { at: now, specsDigest: plan.digest }));
     if (loop) {
@@ -119,7 +124,7 @@ export class ApplyInform {
    * hold) becomes a fault on the task's channel, where the operator sees it: throwing would have the bus redeliver
    * this Inform for ever.
    */
-  private async createTask(device: DeviceRecord, command: CreateTaskCommand & { source: string; channel: string }): Promise<void> {
+  private async createTask(device: DeviceSummary, command: CreateTaskCommand & { source: string; channel: string }): Promise<void> {
     try {
       await this.deps.createTask.execute({ ...command, device });
     } catch (error) {
@@ -141,7 +146,7 @@ export class ApplyInform {
    * random one of its own on each device (once; again after a BOOTSTRAP, which forgets what was known) and the
    * inventory remembers it when the device accepts.
    */
-  private async ensureConnectionRequestCredentials(device: DeviceRecord, activeTasks: () => Promise<Task[]>): Promise<void> {
+  private async ensureConnectionRequestCredentials(device: DeviceSummary, activeTasks: () => Promise<Task[]>): Promise<void> {
     if (!this.deps.manageConnectionRequestCredentials || device.connectionRequestPassword) return;
     if ((await activeTasks()).some((t) => t.source === CREDENTIALS_SOURCE)) return;
     const prefix = `${device.rootObject}.ManagementServer.`;
@@ -159,7 +164,7 @@ export class ApplyInform {
     });
   }
 
-  private async publishDeviceEvents(device: DeviceRecord, created: boolean, codes: string[], inform: Inform): Promise<void> {
+  private async publishDeviceEvents(device: DeviceSummary, created: boolean, codes: string[], inform: Inform): Promise<void> {
     const base: DeviceEventData = {
       deviceId: device.id,
       oui: device.oui,
@@ -206,7 +211,7 @@ export function informFacts(event: InformEventData, at: number): InformFacts {
 }
 
 /** When the device's Inform before the one at `at` was, from its record (undefined for its first). */
-function informBefore(device: DeviceRecord, at: number): number | undefined {
+function informBefore(device: DeviceSummary, at: number): number | undefined {
   let previous: number | undefined;
   for (const event of device.recentEvents) if (event.at < at && (previous === undefined || event.at > previous)) previous = event.at;
   return previous;

@@ -40,7 +40,7 @@ export interface CreateTaskCommand {
   /** How long the caller still listens (its call's deadline); bounds the wait. */
   answerWithinMs?: number;
   /** The device as the caller just read it (an Inform's), to spare reading it again. */
-  device?: DeviceRecord;
+  device?: Pick<DeviceRecord, 'rootObject'>;
 }
 
 export interface CreateTaskResult {

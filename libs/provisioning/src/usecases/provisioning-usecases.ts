@@ -102,6 +102,7 @@ export function createProvisioningCore(deps: ProvisioningCoreDeps): Provisioning
     reconcileDispatchedTasks: new ReconcileDispatchedTasks({ tasks: store.tasks, queue: deps.queue, lifecycle, logger }),
     applyInform: new ApplyInform({
       inventory,
+      devices: store.devices,
       tasks: store.tasks,
       faults: store.faults,
       createTask,
