@@ -79,6 +79,44 @@ describe('SqliteCollection', () => {
     expect(subtree).toEqual({ _id: 'd', p: { Device: { DeviceInfo: { Uptime: { _v: 6, _at: 2 } } } } });
   });
 
+  it('keeps each indexed field in a column that follows every kind of write, and filters through its index', async () => {
+    await items.insertOne({ _id: 'a', kind: 'router', n: 1 });
+    await items.insertOne({ _id: 'b', kind: 'ont' });
+    expect(items.explain({ kind: 'router' })).toMatch(/USING INDEX items_c_kind_0/);
+    await items.updateOne({ _id: 'a' }, { set: { kind: 'stb' } });
+    expect(await items.find({ kind: 'stb' }, { projection: ['kind', 'n'] })).toEqual([{ _id: 'a', kind: 'stb', n: 1 }]);
+    expect(await items.count({ kind: 'router' })).toBe(0);
+    await items.updateOne({ _id: 'a' }, { unset: ['kind'] });
+    expect(await items.count({ kind: { $exists: true } })).toBe(1);
+    await items.replaceOne({ _id: 'b' }, { _id: 'b', kind: 'gw' });
+    expect(await items.count({ kind: 'gw' })).toBe(1);
+    expect(await items.count({ kind: 'ont' })).toBe(0);
+    await items.updateOne({ _id: 'a' }, { inc: { kind: 2 } });
+    expect(await items.count({ kind: { $gt: 1 } })).toBe(1);
+    // SQLite orders numbers before text, as MongoDB does.
+    expect((await items.find({}, { sort: [['kind', -1]] })).map((d) => d._id)).toEqual(['b', 'a']);
+  });
+
+  it('moves a store written with expression indexes onto index columns when it opens', async () => {
+    const path = join(dir, 'legacy.sqlite');
+    const legacy = openSqliteDatabase(path);
+    legacy.exec(`CREATE TABLE things (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc BLOB NOT NULL)`);
+    legacy.exec(`CREATE INDEX things_i_kind_0 ON things ((doc ->> '$.kind'))`);
+    legacy.prepare(`INSERT INTO things (id, doc) VALUES (?, jsonb(?))`).run('x', JSON.stringify({ kind: 'router', n: 2 }));
+    legacy.close();
+
+    const reopened = openSqliteDatabase(path);
+    try {
+      const things = new SqliteCollection(reopened, { name: 'things', indexes: [['kind']] });
+      expect(await things.find({ kind: 'router' })).toEqual([{ _id: 'x', kind: 'router', n: 2 }]);
+      expect(things.explain({ kind: 'router' })).toMatch(/USING INDEX things_c_kind_0/);
+      const indexes = reopened.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'things'`).all() as Array<{ name: string }>;
+      expect(indexes.map((i) => i.name)).not.toContain('things_i_kind_0');
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('group commit: writes of one turn share a commit; a failing one is undone alone', async () => {
     const writes = new SqliteWriteBatcher(db);
     const shared = new SqliteCollection(db, { name: 'shared' }, { writes });

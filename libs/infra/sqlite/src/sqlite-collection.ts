@@ -68,6 +68,13 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
   private readonly idsByText = new Map<string, number>();
   private readonly textsById = new Map<number, string>();
   private readonly locations = new Map<string, FieldLocation>();
+  /**
+   * Indexed document fields → the column mirroring each (`doc ->> path`). Indexes are on these columns rather than on
+   * expressions of `doc`: SQLite rewrites every index over a column an UPDATE sets, so with expression indexes each
+   * write of a document (every Inform) rewrote all seven of the device indexes; a column is set only when its value
+   * changed, so an Inform touches the lastInform index and the row.
+   */
+  private readonly columns = new Map<string, string>();
 
   private readonly writes: SqliteWriteBatcher;
 
@@ -90,9 +97,17 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
   private createSchema(spec: SqliteCollectionSpec): void {
     const t = this.table;
     const ddl = [`CREATE TABLE IF NOT EXISTS ${t} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc BLOB NOT NULL)`];
+    for (const fields of spec.indexes ?? []) {
+      for (const field of fields) {
+        if (field === '_id' || this.columns.has(field)) continue;
+        const column = `f_${field.replace(/\W/g, '_')}`;
+        if ([...this.columns.values()].includes(column)) throw new Error(`${this.name}: indexed fields ${field} and another map to one column ${column}`);
+        this.columns.set(field, column);
+      }
+    }
     (spec.indexes ?? []).forEach((fields, index) => {
-      const columns = fields.map((field) => (field === '_id' ? 'id' : `(doc ->> '${jsonPathOf(field)}')`));
-      ddl.push(`CREATE INDEX IF NOT EXISTS ${t}_i_${fields.map((f) => f.replace(/\W/g, '_')).join('_')}_${index} ON ${t} (${columns.join(', ')})`);
+      const columns = fields.map((field) => (field === '_id' ? 'id' : this.columns.get(field)!));
+      ddl.push(`CREATE INDEX IF NOT EXISTS ${t}_c_${fields.map((f) => f.replace(/\W/g, '_')).join('_')}_${index} ON ${t} (${columns.join(', ')})`);
     });
     for (const field of this.arrayFields) {
       ddl.push(`CREATE TABLE IF NOT EXISTS ${this.arrayTable(field)} (seq INTEGER NOT NULL, value, PRIMARY KEY (seq, value)) WITHOUT ROWID`);
@@ -108,7 +123,18 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     }
     this.writes.flush();
     this.db.transaction(() => {
-      for (const statement of ddl) this.db.exec(statement);
+      this.db.exec(ddl[0]);
+      // A store written before the index columns (expression indexes `<table>_i_…`): add and fill the columns, drop
+      // the old indexes. A column added later to the spec is filled the same way.
+      const present = new Set((this.db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>).map((c) => c.name));
+      for (const [field, column] of this.columns) {
+        if (present.has(column)) continue;
+        this.db.exec(`ALTER TABLE ${t} ADD COLUMN ${column}`);
+        this.db.exec(`UPDATE ${t} SET ${column} = doc ->> '${jsonPathOf(field)}'`);
+      }
+      const legacy = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE ? ESCAPE '!'`).all(t, `${t}!_i!_%`) as Array<{ name: string }>;
+      for (const { name } of legacy) this.db.exec(`DROP INDEX ${name}`);
+      for (const statement of ddl.slice(1)) this.db.exec(statement);
     })();
   }
 
@@ -136,7 +162,8 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       return { kind: 'tree', path: segments.join('.') };
     }
     if (this.arrayFields.has(field)) return { kind: 'array', field };
-    return { kind: 'doc', jsonPath: jsonPathOf(field) };
+    const column = this.columns.get(field);
+    return column === undefined ? { kind: 'doc', jsonPath: jsonPathOf(field) } : { kind: 'doc', jsonPath: jsonPathOf(field), column };
   }
 
   arrayTable(field: string): string {
@@ -211,6 +238,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       if (doc._id !== undefined && doc._id !== row.id) throw new InvalidQueryError(`a replacement may not change _id (${row.id} → ${String(doc._id)})`);
       const { body, tree } = this.split(doc);
       this.statement('doc-set', `UPDATE ${this.table} SET doc = jsonb(?) WHERE seq = ?`).run(JSON.stringify(body), row.seq);
+      this.syncColumns(row.seq, [...this.columns.keys()]);
       if (this.treeField !== undefined) {
         this.statement('tree-clear', `DELETE FROM ${this.treeTable()} WHERE doc = ?`).run(row.seq);
         if (tree !== undefined) this.insertTree(row.seq, '', tree);
@@ -271,8 +299,17 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       if (isUniqueViolation(error)) throw new DuplicateKeyError(this.name, error);
       throw error;
     }
+    this.syncColumns(seq, [...this.columns.keys()]);
     if (tree !== undefined) this.insertTree(seq, '', tree);
     for (const field of this.arrayFields) this.syncArray(seq, field, body[field]);
+  }
+
+  /** Sets the index columns of `fields` from the document as stored (SQLite's `->>`, so they equal what filters read). */
+  private syncColumns(seq: number, fields: readonly string[]): void {
+    if (fields.length === 0) return;
+    const key = `columns-set:${fields.join(',')}`;
+    const assignments = fields.map((field) => `${this.columns.get(field)!} = doc ->> '${jsonPathOf(field)}'`);
+    this.statement(key, `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE seq = ?`).run(seq);
   }
 
   /** Applies an update to the first match inside the caller's transaction; the row as it now is, or null. */
@@ -281,24 +318,28 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     if (!row) return null;
     if (isEmptyUpdate(update)) return row;
     const body = JSON.parse(row.doc) as Record<string, unknown>;
+    const indexedBefore: unknown[] = [];
+    for (const field of this.columns.keys()) indexedBefore.push(getPath(body, field));
     const touched = new Set<string>();
     const nodeWrites = new Map<string, NodeFields>();
     const tree = this.treeField;
     const treePrefix = `${tree}.`;
     const treeTouched = (key: string) => tree !== undefined && (key.startsWith(treePrefix) || key === tree);
 
-    for (const [key, value] of Object.entries(update.set ?? {})) {
-      if (treeTouched(key)) this.setTree(row.seq, key, value, nodeWrites);
+    const set = update.set ?? {};
+    // for…in, not Object.entries: an Inform's `$set` has dozens of keys, and this runs for every session.
+    for (const key in set) {
+      if (treeTouched(key)) this.setTree(row.seq, key, set[key], nodeWrites);
       else {
-        setPath(body, key, value);
-        touched.add(key.split('.')[0]);
+        setPath(body, key, set[key]);
+        touched.add(topField(key));
       }
     }
     for (const key of update.unset ?? []) {
       if (treeTouched(key)) this.unsetTree(row.seq, key, nodeWrites);
       else {
         unsetPath(body, key);
-        touched.add(key.split('.')[0]);
+        touched.add(topField(key));
       }
     }
     for (const [key, amount] of Object.entries(update.inc ?? {})) {
@@ -306,7 +347,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       const current = getPath(body, key);
       if (current !== undefined && typeof current !== 'number') throw new InvalidQueryError(`$inc of ${key}, which is not a number`);
       setPath(body, key, (current ?? 0) + amount);
-      touched.add(key.split('.')[0]);
+      touched.add(topField(key));
     }
     for (const [key, values] of Object.entries(update.addToSet ?? {})) {
       if (values.length === 0) continue;
@@ -320,7 +361,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
         }
       }
       setPath(body, key, list);
-      touched.add(key.split('.')[0]);
+      touched.add(topField(key));
     }
     for (const [key, values] of Object.entries(update.pullAll ?? {})) {
       if (values.length === 0) continue;
@@ -329,12 +370,18 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       if (list === undefined) continue;
       if (!Array.isArray(list)) throw new InvalidQueryError(`$pullAll of ${key}, which is not an array`);
       setPath(body, key, list.filter((item) => !removed.has(JSON.stringify(item))));
-      touched.add(key.split('.')[0]);
+      touched.add(topField(key));
     }
     this.writeNodes(row.seq, nodeWrites);
     if (touched.size > 0) {
       const text = JSON.stringify(body);
       this.statement('doc-set', `UPDATE ${this.table} SET doc = jsonb(?) WHERE seq = ?`).run(text, row.seq);
+      const changed: string[] = [];
+      let i = 0;
+      for (const field of this.columns.keys()) {
+        if (!sameValue(indexedBefore[i++], getPath(body, field))) changed.push(field);
+      }
+      this.syncColumns(row.seq, changed);
       for (const field of this.arrayFields) if (touched.has(field)) this.syncArray(row.seq, field, body[field]);
       return { ...row, doc: text, body };
     }
@@ -567,7 +614,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
         case 'id':
           return `d.id ${dir}`;
         case 'doc':
-          return `d.doc ->> '${location.jsonPath}' ${dir}`;
+          return `${location.column === undefined ? `d.doc ->> '${location.jsonPath}'` : `d.${location.column}`} ${dir}`;
         case 'array':
           return `d.doc ->> '${jsonPathOf(location.field)}' ${dir}`;
         case 'tree': {
@@ -632,7 +679,21 @@ function isUniqueViolation(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/** Whether two values parsed from JSON are the same JSON value (objects compared by their text). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The top-level field a dotted path is in. */
+function topField(path: string): string {
+  const dot = path.indexOf('.');
+  return dot === -1 ? path : path.slice(0, dot);
+}
+
 function getPath(doc: Record<string, unknown>, path: string): unknown {
+  if (path.indexOf('.') === -1) return doc[path];
   let current: unknown = doc;
   for (const segment of path.split('.')) {
     if (current === null || typeof current !== 'object') return undefined;
@@ -642,6 +703,12 @@ function getPath(doc: Record<string, unknown>, path: string): unknown {
 }
 
 function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
+  // Most fields a write names are top-level ones (an Inform's lastInform, softwareVersion, …).
+  if (path.indexOf('.') === -1) {
+    if (value === undefined) delete doc[path];
+    else doc[path] = value;
+    return;
+  }
   const segments = path.split('.');
   let current = doc;
   for (const segment of segments.slice(0, -1)) {

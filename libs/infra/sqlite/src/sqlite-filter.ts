@@ -5,7 +5,8 @@ import { regexpOperand } from './sqlite-database';
 /**
  * Where a filter's field lives in the SQLite layout of a collection (see sqlite-collection.ts):
  * - `id`: the `_id` column;
- * - `doc`: a field of the JSON document (`doc ->> '$.a.b'`), with MongoDB's type-strict comparisons;
+ * - `doc`: a field of the JSON document (`doc ->> '$.a.b'`), with MongoDB's type-strict comparisons; an indexed
+ *   field also has a column holding the same value (`column`), which comparisons and sorts use so its index serves;
  * - `array`: a field declared as an array of scalars, mirrored one row per element in a side table, so "has
  *   element x" is an index lookup;
  * - `tree`: a node of the parameter tree, one row per node in the tree table; `meta` is the node key compared
@@ -13,7 +14,7 @@ import { regexpOperand } from './sqlite-database';
  */
 export type FieldLocation =
   | { kind: 'id' }
-  | { kind: 'doc'; jsonPath: string }
+  | { kind: 'doc'; jsonPath: string; column?: string }
   | { kind: 'array'; field: string }
   | { kind: 'tree'; path: string; meta?: TreeMetaKey };
 
@@ -223,7 +224,8 @@ export class SqliteFilterTranslator {
         return predicate({ value: 'd.id', type: "'string'" });
       case 'doc': {
         const path = location.jsonPath;
-        return predicate({ value: `d.doc ->> '${path}'`, type: jsonTypeTag(`json_type(d.doc, '${path}')`) });
+        const value = location.column === undefined ? `d.doc ->> '${path}'` : `d.${location.column}`;
+        return predicate({ value, type: jsonTypeTag(`json_type(d.doc, '${path}')`) });
       }
       case 'array':
         return `d.seq IN (SELECT seq FROM ${this.layout.arrayTable(location.field)} WHERE ${predicate({ value: 'value', type: SCALAR_TYPE_TAG('value') })})`;

@@ -64,7 +64,8 @@ export function fromStoredDevice(stored: StoredDevice): DeviceRecord {
   const device: Record<string, unknown> = { id: stored._id };
   for (const field of DEVICE_RECORD_FIELDS) {
     const value = stored[field];
-    if (value !== undefined && value !== null) device[field] = Array.isArray(value) ? structuredClone(value) : value;
+    // The lists (recentEvents, tags) are copied below, element by element.
+    if (value !== undefined && value !== null) device[field] = value;
   }
   // Stored in the order they were added (appended), and up to twice the cap between trims: shown newest first, capped.
   device.recentEvents = [...(stored.recentEvents ?? [])]

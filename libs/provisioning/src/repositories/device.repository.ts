@@ -17,7 +17,7 @@ import {
   NODE_META_KEYS,
   fromStoredDevice,
   mergeParameterUpdates,
-  parameterUpdateFields,
+  addParameterUpdateFields,
   storedNodeFields,
   storedParameterField,
   subtreeAt,
@@ -41,6 +41,14 @@ export const PARAMETER_WRITE_BATCH = 400;
 /** Attempts of an Inform's write before giving up (only first Informs of one device racing to create it collide). */
 const INFORM_ATTEMPTS = 5;
 
+/**
+ * A `$set` to which dozens of stored field names are added: made a dictionary from the start (a prototype-less
+ * object is one in V8), so each name added is a hash insert rather than a new hidden class per distinct name.
+ */
+function fieldMap(initial: Record<string, unknown>): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, initial);
+}
+
 /** Every stored field but the parameter tree: what an Inform's write reads back. */
 const SUMMARY_PROJECTION: readonly string[] = [...DEVICE_RECORD_FIELDS];
 
@@ -57,6 +65,7 @@ const PROMOTED_PARAMETERS: ReadonlyArray<[string, 'softwareVersion' | 'hardwareV
   ['ManagementServer.ConnectionRequestURL', 'connectionRequestUrl'],
   ['ManagementServer.UDPConnectionRequestAddress', 'udpConnectionRequestAddress'],
 ];
+const PROMOTED_BY_RELATIVE_PATH = new Map(PROMOTED_PARAMETERS.map((entry) => [entry[0], entry]));
 const ROOT_OBJECTS = ['Device', 'InternetGatewayDevice'];
 
 /**
@@ -85,12 +94,12 @@ export class StoredDeviceRepository implements DeviceRepository {
     const bootstrap = facts.eventCodes.includes('0 BOOTSTRAP');
 
     for (let attempt = 0; attempt < INFORM_ATTEMPTS; attempt++) {
-      const set: Record<string, unknown> = { ...fields };
+      const set = fieldMap(fields);
       if (bootstrap) {
         // One `$set` of `p` clears the known tree and applies the Inform's parameters at once.
         set[PARAMETERS_FIELD] = treeOf(updates.map((u) => [u.path, u, facts.at]));
       } else {
-        for (const update of updates) Object.assign(set, parameterUpdateFields(update, facts.at));
+        for (const update of updates) addParameterUpdateFields(set, update, facts.at);
       }
       const after = await this.devices.findOneAndUpdate({ _id: facts.id }, { set, addToSet: { recentEvents: [event] } }, SUMMARY_PROJECTION);
       if (after) return { created: false, device: summaryOf(await this.afterInform(after, fields, facts.remoteAddress)) };
@@ -138,8 +147,8 @@ export class StoredDeviceRepository implements DeviceRepository {
     // write; MongoDB does not care either way.
     for (let start = 0; start < merged.length; start += PARAMETER_WRITE_BATCH) {
       const batch = merged.slice(start, start + PARAMETER_WRITE_BATCH);
-      const set: Record<string, unknown> = promotedFields(batch);
-      for (const update of batch) Object.assign(set, parameterUpdateFields(update, at));
+      const set = fieldMap(promotedFields(batch));
+      for (const update of batch) addParameterUpdateFields(set, update, at);
       if (!(await this.devices.updateOne({ _id: id }, { set }))) throw new DeviceNotFoundError(id);
     }
   }
@@ -254,10 +263,9 @@ function promotedFields(updates: readonly ParameterUpdate[]): Record<string, unk
   const fields: Record<string, unknown> = {};
   for (const update of updates) {
     if (update.value === undefined) continue;
-    const [root, ...rest] = update.path.split('.');
-    if (!ROOT_OBJECTS.includes(root)) continue;
-    const relative = rest.join('.');
-    const promoted = PROMOTED_PARAMETERS.find(([path]) => path === relative);
+    const dot = update.path.indexOf('.');
+    if (dot === -1 || !ROOT_OBJECTS.includes(update.path.slice(0, dot))) continue;
+    const promoted = PROMOTED_BY_RELATIVE_PATH.get(update.path.slice(dot + 1));
     if (!promoted) continue;
     fields[promoted[1]] = String(update.value);
     if (promoted[1] === 'connectionRequestUrl') {

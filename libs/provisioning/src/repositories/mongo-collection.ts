@@ -93,7 +93,8 @@ function projectionOf(projection: DocumentProjection): Record<string, 1> {
 
 function operatorsOf(update: DocumentUpdate): mongo.UpdateFilter<StoredDocument> {
   const operators: Record<string, Record<string, unknown>> = {};
-  if (update.set && Object.keys(update.set).length > 0) operators.$set = update.set;
+  // A plain copy: the repositories build large `$set`s as prototype-less dictionaries, which BSON need not meet.
+  if (update.set && Object.keys(update.set).length > 0) operators.$set = { ...update.set };
   if (update.unset && update.unset.length > 0) operators.$unset = Object.fromEntries(update.unset.map((field) => [field, '']));
   if (update.inc && Object.keys(update.inc).length > 0) operators.$inc = update.inc;
   const addToSet = Object.entries(update.addToSet ?? {}).filter(([, values]) => values.length > 0);

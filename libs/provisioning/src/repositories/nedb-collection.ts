@@ -87,7 +87,8 @@ function projectionOf(projection: DocumentProjection | undefined): Record<string
 /** The nedb modifiers for a neutral update; nedb has no `$pullAll`, and its `$pull` accepts a query (`$in`). */
 function modifiersOf(update: DocumentUpdate): Record<string, Record<string, unknown>> {
   const modifiers: Record<string, Record<string, unknown>> = {};
-  if (update.set && Object.keys(update.set).length > 0) modifiers.$set = update.set;
+  // A plain copy: the repositories build large `$set`s as prototype-less dictionaries.
+  if (update.set && Object.keys(update.set).length > 0) modifiers.$set = { ...update.set };
   if (update.unset && update.unset.length > 0) modifiers.$unset = Object.fromEntries(update.unset.map((field) => [field, true]));
   if (update.inc && Object.keys(update.inc).length > 0) modifiers.$inc = update.inc;
   const addToSet = Object.entries(update.addToSet ?? {}).filter(([, values]) => values.length > 0);

@@ -39,11 +39,11 @@ describe('filter: the SQLite store selects what the in-memory evaluator selects'
 
   it('serves filters on indexed fields, tags and parameter values from indexes, not by scanning every device', () => {
     const plans: Array<[string, RegExp]> = [
-      ['serialNumber = "12345"', /USING INDEX devices_i_serialNumber/],
+      ['serialNumber = "12345"', /USING INDEX devices_c_serialNumber/],
       ['tag = "lab"', /devices__tags.*USING (COVERING )?INDEX/],
       ['Device.DeviceInfo.SoftwareVersion = "1.2"', /devices__tree.*USING (COVERING )?INDEX devices__tree_value/],
-      ['lastInform > 0', /USING INDEX devices_i_lastInform/],
-      ['serialNumber LIKE "abc*"', /USING INDEX devices_i_serialNumber/],
+      ['lastInform > 0', /USING INDEX devices_c_lastInform/],
+      ['serialNumber LIKE "abc*"', /USING INDEX devices_c_serialNumber/],
     ];
     for (const [text, expected] of plans) {
       const query = compileFilterToMongo(parseFilter(text, DEVICE_FILTER_SHAPE), DEVICE_FILTER_SHAPE);

@@ -38,16 +38,38 @@ export function storedParameterField(path: string): string {
   return `${PARAMETERS_FIELD}.${normalizeParameterPath(path)}`;
 }
 
-/** `$set` entries (stored field → value) for one update: only the fields the update carries, plus learnedAt. */
-export function parameterUpdateFields(update: ParameterUpdate, at: number): Record<string, unknown> {
-  const base = storedParameterField(update.path);
-  const fields: Record<string, unknown> = {};
-  if (update.value !== undefined) fields[`${base}._v`] = update.value;
-  if (update.type !== undefined) fields[`${base}._t`] = update.type;
-  if (update.writable !== undefined) fields[`${base}._w`] = update.writable;
-  if (update.object !== undefined) fields[`${base}._o`] = update.object;
-  fields[`${base}._at`] = at;
-  return fields;
+/**
+ * Adds one update's `$set` entries (stored field → value) to `set`: only the fields the update carries, plus
+ * learnedAt. Written in place: every Inform builds one such `$set`.
+ */
+export function addParameterUpdateFields(set: Record<string, unknown>, update: ParameterUpdate, at: number): Record<string, unknown> {
+  const fields = nodeFieldNames(update.path);
+  if (update.value !== undefined) set[fields._v] = update.value;
+  if (update.type !== undefined) set[fields._t] = update.type;
+  if (update.writable !== undefined) set[fields._w] = update.writable;
+  if (update.object !== undefined) set[fields._o] = update.object;
+  set[fields._at] = at;
+  return set;
+}
+
+type NodeFieldNames = Record<'_v' | '_t' | '_w' | '_o' | '_at', string>;
+
+/**
+ * The stored field names of a node's meta keys, kept for the paths seen lately: every Inform names the same few
+ * paths, and a name built once (its hash computed once) costs a fraction of one concatenated afresh per Inform.
+ */
+const FIELD_NAMES = new Map<string, NodeFieldNames>();
+const FIELD_NAMES_KEPT = 20_000;
+
+function nodeFieldNames(path: string): NodeFieldNames {
+  let names = FIELD_NAMES.get(path);
+  if (names === undefined) {
+    const base = storedParameterField(path);
+    names = { _v: `${base}._v`, _t: `${base}._t`, _w: `${base}._w`, _o: `${base}._o`, _at: `${base}._at` };
+    if (FIELD_NAMES.size >= FIELD_NAMES_KEPT) FIELD_NAMES.clear();
+    FIELD_NAMES.set(path, names);
+  }
+  return names;
 }
 
 /**
