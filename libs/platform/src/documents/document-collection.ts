@@ -93,3 +93,26 @@ export function withoutUndefined<T>(value: T): T {
   }
   return copy as T;
 }
+
+/**
+ * The projected fields of a whole document (and its `_id`), as a store that projects would return it: for stores
+ * that cannot project a findOneAndUpdate themselves (FerretDB 1.24 refuses findAndModify's `fields`).
+ */
+export function projectDocument(doc: StoredDocument, projection: DocumentProjection | undefined): StoredDocument {
+  if (!projection || projection.length === 0) return doc;
+  const projected: StoredDocument = { _id: doc._id };
+  for (const field of projection) {
+    if (field === '_id') continue;
+    const segments = field.split('.');
+    let value: unknown = doc;
+    for (const segment of segments) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
+    if (value === undefined) continue;
+    let target: Record<string, unknown> = projected;
+    for (const segment of segments.slice(0, -1)) {
+      if (typeof target[segment] !== 'object' || target[segment] === null) target[segment] = {};
+      target = target[segment] as Record<string, unknown>;
+    }
+    target[segments[segments.length - 1]] = value;
+  }
+  return projected;
+}

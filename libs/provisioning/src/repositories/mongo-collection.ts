@@ -4,6 +4,7 @@ import type { mongo } from 'mongoose';
 import {
   DuplicateKeyError,
   isEmptyUpdate,
+  projectDocument,
   type DocumentCollection,
   type DocumentFilter,
   type DocumentProjection,
@@ -61,14 +62,15 @@ export class MongoDocumentCollection implements DocumentCollection {
 
   async findOneAndUpdate(filter: DocumentFilter, update: DocumentUpdate, projection?: DocumentProjection): Promise<StoredDocument | null> {
     if (isEmptyUpdate(update)) return this.findOne(filter, projection);
-    return guardMongo(
+    // Projected here, not by the server: FerretDB 1.24 refuses findAndModify's `fields` ("not implemented yet").
+    const doc = await guardMongo(
       () =>
         this.collection.findOneAndUpdate(filter as mongo.Filter<StoredDocument>, operatorsOf(update), {
           returnDocument: 'after',
           includeResultMetadata: false,
-          ...(projection && projection.length > 0 ? { projection: projectionOf(projection) } : {}),
         }) as Promise<StoredDocument | null>,
     );
+    return doc === null ? null : projectDocument(doc, projection);
   }
 
   async replaceOne(filter: DocumentFilter, doc: StoredDocument, options: { upsert?: boolean } = {}): Promise<boolean> {

@@ -3,6 +3,7 @@ import type Datastore from '@seald-io/nedb';
 import {
   DuplicateKeyError,
   isEmptyUpdate,
+  projectDocument,
   type DocumentCollection,
   type DocumentFilter,
   type DocumentProjection,
@@ -59,9 +60,8 @@ export class NedbCollection implements DocumentCollection {
     if (isEmptyUpdate(update)) return this.findOne(filter, projection);
     const { affectedDocuments } = await this.store.updateAsync(nedbFilterOf(filter), modifiersOf(update), { multi: false, returnUpdatedDocs: true });
     const updated = (affectedDocuments as StoredDocument | null) ?? null;
-    // nedb returns whole documents (held in memory anyway); read the projected copy by _id, as findOne does.
-    if (updated === null || !projection || projection.length === 0) return updated;
-    return this.findOne({ _id: updated._id }, projection);
+    // nedb returns whole documents (held in memory anyway).
+    return updated === null ? null : projectDocument(updated, projection);
   }
 
   async replaceOne(filter: DocumentFilter, doc: StoredDocument, options: { upsert?: boolean } = {}): Promise<boolean> {
