@@ -352,13 +352,10 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     for (const [key, values] of Object.entries(update.addToSet ?? {})) {
       if (values.length === 0) continue;
       const list = arrayAt(body, key, '$addToSet');
-      const present = new Set(list.map((item) => JSON.stringify(item)));
       for (const value of values) {
-        const text = JSON.stringify(value);
-        if (!present.has(text)) {
-          present.add(text);
-          list.push(JSON.parse(text));
-        }
+        // Compared in place (every Inform adds its event to a list of up to 40): no text made per element.
+        const copy = JSON.parse(JSON.stringify(value)) as unknown;
+        if (!list.some((item) => sameJson(item, copy))) list.push(copy);
       }
       setPath(body, key, list);
       touched.add(topField(key));
@@ -379,7 +376,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       const changed: string[] = [];
       let i = 0;
       for (const field of this.columns.keys()) {
-        if (!sameValue(indexedBefore[i++], getPath(body, field))) changed.push(field);
+        if (!sameJson(indexedBefore[i++], getPath(body, field))) changed.push(field);
       }
       this.syncColumns(row.seq, changed);
       for (const field of this.arrayFields) if (touched.has(field)) this.syncArray(row.seq, field, body[field]);
@@ -679,11 +676,25 @@ function isUniqueViolation(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-/** Whether two values parsed from JSON are the same JSON value (objects compared by their text). */
-function sameValue(a: unknown, b: unknown): boolean {
+/**
+ * Whether two values parsed from JSON are equal as MongoDB compares documents: the same keys in the same order with
+ * equal values, arrays element by element.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  if (aKeys.length !== bKeys.length) return false;
+  for (let i = 0; i < aKeys.length; i++) {
+    if (aKeys[i] !== bKeys[i] || !sameJson((a as Record<string, unknown>)[aKeys[i]], (b as Record<string, unknown>)[bKeys[i]])) return false;
+  }
+  return true;
 }
 
 /** The top-level field a dotted path is in. */
