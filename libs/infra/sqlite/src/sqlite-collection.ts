@@ -237,8 +237,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       }
       if (doc._id !== undefined && doc._id !== row.id) throw new InvalidQueryError(`a replacement may not change _id (${row.id} → ${String(doc._id)})`);
       const { body, tree } = this.split(doc);
-      this.statement('doc-set', `UPDATE ${this.table} SET doc = jsonb(?) WHERE seq = ?`).run(JSON.stringify(body), row.seq);
-      this.syncColumns(row.seq, [...this.columns.keys()]);
+      this.writeDoc(row.seq, JSON.stringify(body), [...this.columns.keys()]);
       if (this.treeField !== undefined) {
         this.statement('tree-clear', `DELETE FROM ${this.treeTable()} WHERE doc = ?`).run(row.seq);
         if (tree !== undefined) this.insertTree(row.seq, '', tree);
@@ -294,22 +293,36 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     const { body, tree } = this.split(doc);
     let seq: number;
     try {
-      seq = Number(this.statement('doc-insert', `INSERT INTO ${this.table} (id, doc) VALUES (?, jsonb(?))`).run(doc._id, JSON.stringify(body)).lastInsertRowid);
+      // The index columns are read off the same JSONB value, in the one INSERT.
+      const fields = [...this.columns.keys()];
+      const columns = fields.map((field) => `, ${this.columns.get(field)!}`).join('');
+      const sql = `INSERT INTO ${this.table} (id, doc${columns}) SELECT ?, j${this.columnValues(fields)} FROM (SELECT jsonb(?) AS j)`;
+      seq = Number(this.statement('doc-insert', sql).run(doc._id, JSON.stringify(body)).lastInsertRowid);
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateKeyError(this.name, error);
       throw error;
     }
-    this.syncColumns(seq, [...this.columns.keys()]);
     if (tree !== undefined) this.insertTree(seq, '', tree);
     for (const field of this.arrayFields) this.syncArray(seq, field, body[field]);
   }
 
-  /** Sets the index columns of `fields` from the document as stored (SQLite's `->>`, so they equal what filters read). */
-  private syncColumns(seq: number, fields: readonly string[]): void {
-    if (fields.length === 0) return;
-    const key = `columns-set:${fields.join(',')}`;
-    const assignments = fields.map((field) => `${this.columns.get(field)!} = doc ->> '${jsonPathOf(field)}'`);
-    this.statement(key, `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE seq = ?`).run(seq);
+  /**
+   * Writes a document and the index columns of `fields` in one UPDATE (one row write), the columns read off the new
+   * JSONB value with SQLite's `->>`, so they equal what filters on the document read.
+   */
+  private writeDoc(seq: number, text: string, fields: readonly string[]): void {
+    if (fields.length === 0) {
+      this.statement('doc-set', `UPDATE ${this.table} SET doc = jsonb(?) WHERE seq = ?`).run(text, seq);
+      return;
+    }
+    const columns = fields.map((field) => `, ${this.columns.get(field)!}`).join('');
+    const sql = `UPDATE ${this.table} SET (doc${columns}) = (SELECT j${this.columnValues(fields)} FROM (SELECT jsonb(?) AS j)) WHERE seq = ?`;
+    this.statement(`doc-set:${fields.join(',')}`, sql).run(text, seq);
+  }
+
+  /** `, j ->> '$.a', j ->> '$.b'`: the values of the index columns of `fields` in a document aliased `j`. */
+  private columnValues(fields: readonly string[]): string {
+    return fields.map((field) => `, j ->> '${jsonPathOf(field)}'`).join('');
   }
 
   /** Applies an update to the first match inside the caller's transaction; the row as it now is, or null. */
@@ -372,13 +385,12 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     this.writeNodes(row.seq, nodeWrites);
     if (touched.size > 0) {
       const text = JSON.stringify(body);
-      this.statement('doc-set', `UPDATE ${this.table} SET doc = jsonb(?) WHERE seq = ?`).run(text, row.seq);
       const changed: string[] = [];
       let i = 0;
       for (const field of this.columns.keys()) {
         if (!sameJson(indexedBefore[i++], getPath(body, field))) changed.push(field);
       }
-      this.syncColumns(row.seq, changed);
+      this.writeDoc(row.seq, text, changed);
       for (const field of this.arrayFields) if (touched.has(field)) this.syncArray(row.seq, field, body[field]);
       return { ...row, doc: text, body };
     }
