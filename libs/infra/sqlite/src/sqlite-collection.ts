@@ -1,7 +1,9 @@
 import {
   DuplicateKeyError,
+  getDocumentPath,
   InvalidQueryError,
   isEmptyUpdate,
+  setDocumentPath,
   type DocumentCollection,
   type DocumentFilter,
   type DocumentProjection,
@@ -332,7 +334,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     if (isEmptyUpdate(update)) return row;
     const body = JSON.parse(row.doc) as Record<string, unknown>;
     const indexedBefore: unknown[] = [];
-    for (const field of this.columns.keys()) indexedBefore.push(getPath(body, field));
+    for (const field of this.columns.keys()) indexedBefore.push(getDocumentPath(body, field));
     const touched = new Set<string>();
     const nodeWrites = new Map<string, NodeFields>();
     const tree = this.treeField;
@@ -344,7 +346,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     for (const key in set) {
       if (treeTouched(key)) this.setTree(row.seq, key, set[key], nodeWrites);
       else {
-        setPath(body, key, set[key]);
+        setDocumentPath(body, key, set[key]);
         touched.add(topField(key));
       }
     }
@@ -357,9 +359,9 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     }
     for (const [key, amount] of Object.entries(update.inc ?? {})) {
       if (treeTouched(key)) throw new InvalidQueryError(`$inc of ${key} inside the parameter tree`);
-      const current = getPath(body, key);
+      const current = getDocumentPath(body, key);
       if (current !== undefined && typeof current !== 'number') throw new InvalidQueryError(`$inc of ${key}, which is not a number`);
-      setPath(body, key, (current ?? 0) + amount);
+      setDocumentPath(body, key, (current ?? 0) + amount);
       touched.add(topField(key));
     }
     for (const [key, values] of Object.entries(update.addToSet ?? {})) {
@@ -370,16 +372,16 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
         const copy = JSON.parse(JSON.stringify(value)) as unknown;
         if (!list.some((item) => sameJson(item, copy))) list.push(copy);
       }
-      setPath(body, key, list);
+      setDocumentPath(body, key, list);
       touched.add(topField(key));
     }
     for (const [key, values] of Object.entries(update.pullAll ?? {})) {
       if (values.length === 0) continue;
       const removed = new Set(values.map((value) => JSON.stringify(value)));
-      const list = getPath(body, key);
+      const list = getDocumentPath(body, key);
       if (list === undefined) continue;
       if (!Array.isArray(list)) throw new InvalidQueryError(`$pullAll of ${key}, which is not an array`);
-      setPath(body, key, list.filter((item) => !removed.has(JSON.stringify(item))));
+      setDocumentPath(body, key, list.filter((item) => !removed.has(JSON.stringify(item))));
       touched.add(topField(key));
     }
     this.writeNodes(row.seq, nodeWrites);
@@ -388,7 +390,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       const changed: string[] = [];
       let i = 0;
       for (const field of this.columns.keys()) {
-        if (!sameJson(indexedBefore[i++], getPath(body, field))) changed.push(field);
+        if (!sameJson(indexedBefore[i++], getDocumentPath(body, field))) changed.push(field);
       }
       this.writeDoc(row.seq, text, changed);
       for (const field of this.arrayFields) if (touched.has(field)) this.syncArray(row.seq, field, body[field]);
@@ -578,8 +580,8 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
         if (Object.keys(subtree).length > 0 || location.path === '') mergeInto(doc, tree, subtree);
         continue;
       }
-      const value = getPath(body, field);
-      if (value !== undefined) setPath(doc, field, value);
+      const value = getDocumentPath(body, field);
+      if (value !== undefined) setDocumentPath(doc, field, value);
     }
     return doc;
   }
@@ -715,36 +717,6 @@ function topField(path: string): string {
   return dot === -1 ? path : path.slice(0, dot);
 }
 
-function getPath(doc: Record<string, unknown>, path: string): unknown {
-  if (path.indexOf('.') === -1) return doc[path];
-  let current: unknown = doc;
-  for (const segment of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
-function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
-  // Most fields a write names are top-level ones (an Inform's lastInform, softwareVersion, …).
-  if (path.indexOf('.') === -1) {
-    if (value === undefined) delete doc[path];
-    else doc[path] = value;
-    return;
-  }
-  const segments = path.split('.');
-  let current = doc;
-  for (const segment of segments.slice(0, -1)) {
-    const next = current[segment];
-    if (next === undefined || next === null) current[segment] = {};
-    else if (typeof next !== 'object') throw new InvalidQueryError(`cannot set ${path}: ${segment} is not an object`);
-    current = current[segment] as Record<string, unknown>;
-  }
-  const last = segments[segments.length - 1];
-  if (value === undefined) delete current[last];
-  else current[last] = value;
-}
-
 function unsetPath(doc: Record<string, unknown>, path: string): void {
   const segments = path.split('.');
   let current: unknown = doc;
@@ -756,7 +728,7 @@ function unsetPath(doc: Record<string, unknown>, path: string): void {
 }
 
 function arrayAt(doc: Record<string, unknown>, path: string, operator: string): unknown[] {
-  const value = getPath(doc, path);
+  const value = getDocumentPath(doc, path);
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new InvalidQueryError(`${operator} of ${path}, which is not an array`);
   return [...value];

@@ -94,6 +94,41 @@ export function withoutUndefined<T>(value: T): T {
   return copy as T;
 }
 
+/** The value at a dotted path of a document (undefined where the path leads through a non-object). */
+export function getDocumentPath(doc: Record<string, unknown>, path: string): unknown {
+  if (path.indexOf('.') === -1) return doc[path];
+  let current: unknown = doc;
+  for (const segment of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/**
+ * Sets the value at a dotted path, creating the objects on the way (undefined deletes it). InvalidQueryError when the
+ * path leads through a value that is not an object.
+ */
+export function setDocumentPath(doc: Record<string, unknown>, path: string, value: unknown): void {
+  // Most fields a write names are top-level ones (an Inform's lastInform, softwareVersion, …).
+  if (path.indexOf('.') === -1) {
+    if (value === undefined) delete doc[path];
+    else doc[path] = value;
+    return;
+  }
+  const segments = path.split('.');
+  let current = doc;
+  for (const segment of segments.slice(0, -1)) {
+    const next = current[segment];
+    if (next === undefined || next === null) current[segment] = {};
+    else if (typeof next !== 'object') throw new InvalidQueryError(`cannot set ${path}: ${segment} is not an object`);
+    current = current[segment] as Record<string, unknown>;
+  }
+  const last = segments[segments.length - 1];
+  if (value === undefined) delete current[last];
+  else current[last] = value;
+}
+
 /**
  * The projected fields of a whole document (and its `_id`), as a store that projects would return it: for stores
  * that cannot project a findOneAndUpdate themselves (FerretDB 1.24 refuses findAndModify's `fields`).
@@ -103,16 +138,8 @@ export function projectDocument(doc: StoredDocument, projection: DocumentProject
   const projected: StoredDocument = { _id: doc._id };
   for (const field of projection) {
     if (field === '_id') continue;
-    const segments = field.split('.');
-    let value: unknown = doc;
-    for (const segment of segments) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
-    if (value === undefined) continue;
-    let target: Record<string, unknown> = projected;
-    for (const segment of segments.slice(0, -1)) {
-      if (typeof target[segment] !== 'object' || target[segment] === null) target[segment] = {};
-      target = target[segment] as Record<string, unknown>;
-    }
-    target[segments[segments.length - 1]] = value;
+    const value = getDocumentPath(doc, field);
+    if (value !== undefined) setDocumentPath(projected, field, value);
   }
   return projected;
 }
