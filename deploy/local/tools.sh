@@ -4,6 +4,8 @@
 #
 #   tools.sh install NAME...   build what is missing (idempotent)
 #   tools.sh path NAME         print the binary's path; exit 1 when it is not built
+#   tools.sh run NAME ARGS...  build NAME if missing, then run it with ARGS (`npm run grpcurl -- ARGS` uses this)
+#   tools.sh bin-dir           print the directory holding every built tool under its plain name (for PATH)
 #
 # Tools: grpcurl (the public API's reflection and calls, as operators try them first).
 set -euo pipefail
@@ -32,6 +34,7 @@ install_tool() {
   bin="$(tool_bin "$name")"
   if [[ -x $bin ]]; then
     infra_log "$name $version already built at $bin"
+    link_tool "$name"
     return 0
   fi
   require_command go "install Go 1.25+ (the Go toolchain) to build $name"
@@ -48,6 +51,16 @@ install_tool() {
   fi
   mv "$bin.tmp" "$bin"
   infra_log "built $name $version in $((SECONDS - started))s"
+  link_tool "$name"
+}
+
+# The plain name beside the versioned binary, so one PATH entry serves whatever version the project pins.
+link_tool() {
+  ln -sfn "$(basename "$(tool_bin "$1")")" "$ACS_INFRA_CACHE/bin/$1"
+}
+
+where_tools() {
+  infra_log "tools are in $ACS_INFRA_CACHE/bin; use them as npm run -s grpcurl -- ARGS, or put them on PATH: export PATH=\"$ACS_INFRA_CACHE/bin:\$PATH\""
 }
 
 main() {
@@ -57,6 +70,18 @@ main() {
     install)
       (($# > 0)) || infra_die "usage: tools.sh install NAME..."
       for name in "$@"; do install_tool "$name"; done
+      where_tools
+      ;;
+    run)
+      (($# >= 1)) || infra_die "usage: tools.sh run NAME ARGS..."
+      name=$1
+      shift
+      # Built on first use; the build's progress goes to stderr so the tool's own output stays clean.
+      [[ -x "$(tool_bin "$name")" ]] || install_tool "$name" >&2
+      exec "$(tool_bin "$name")" "$@"
+      ;;
+    bin-dir)
+      printf '%s\n' "$ACS_INFRA_CACHE/bin"
       ;;
     path)
       (($# == 1)) || infra_die "usage: tools.sh path NAME"
@@ -65,7 +90,7 @@ main() {
       tool_bin "$name"
       ;;
     *)
-      printf 'usage: %s install NAME... | path NAME\n' "$(basename "$0")" >&2
+      printf 'usage: %s install NAME... | path NAME | run NAME ARGS... | bin-dir\n' "$(basename "$0")" >&2
       exit 2
       ;;
   esac

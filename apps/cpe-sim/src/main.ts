@@ -32,9 +32,20 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   await fleet.start();
-  if (fleet.connectionRequestPort !== undefined) {
-    process.stdout.write(`connection requests on port ${fleet.connectionRequestPort}\n`);
-  }
+  process.stdout.write(`${describeStartedFleet(fleet, args.crHost)}\n`);
+}
+
+/**
+ * Printed once every CPE has had its first session: which device ids to use (a new user copies one into `acsctl`), how
+ * their sessions went, and where connection requests reach them.
+ */
+function describeStartedFleet(fleet: ReturnType<typeof fleetFor>, crHost: string): string {
+  const { cpes } = fleet;
+  const report = fleet.report();
+  const ids = cpes.length <= 3 ? cpes.map((cpe) => cpe.deviceId).join(', ') : `${cpes[0]!.deviceId} … ${cpes[cpes.length - 1]!.deviceId}`;
+  const failed = report.sessions.failed > 0 ? ` (${report.sessions.failed} first sessions failed; retrying with back-off)` : '';
+  const wake = fleet.connectionRequestPort !== undefined ? `; connection requests on ${crHost}:${fleet.connectionRequestPort}` : '; each CPE listens for connection requests on its own port';
+  return `${cpes.length} simulated CPE(s) up: ${ids}${failed}${wake}; Ctrl-C or SIGTERM stops them`;
 }
 
 main().catch((error: unknown) => {

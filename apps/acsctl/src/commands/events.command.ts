@@ -65,12 +65,18 @@ export const EVENT_COMMANDS: CommandSpec[] = [
       const printed = new RecentIds(REMEMBERED_IDS);
       let received = 0;
       let delayMs = FIRST_RECONNECT_DELAY_MS;
+      let announced = false;
       for (;;) {
         let ended = 'the server ended the stream';
         try {
           const remaining = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
           const request: acsV1.WatchEventsRequest = { ...filter, ...(since ? { since } : {}) };
-          for await (const message of c.stream<acsV1.WatchEventsResponse>((md, o) => c.events.watchEvents(request, md, o), remaining)) {
+          // Said once, on stderr: whoever started tail in the background knows when events from now on will be shown.
+          const announce = received === 0 && delayMs === FIRST_RECONNECT_DELAY_MS && !announced ? () => {
+            announced = true;
+            out.note(`events tail: watching${since ? ` from ${since.toISOString()}` : ''}; Ctrl-C stops`);
+          } : undefined;
+          for await (const message of c.stream<acsV1.WatchEventsResponse>((md, o) => c.events.watchEvents(request, md, o), remaining, announce)) {
             // A watch that delivers is healthy again: the next break starts the back-off afresh.
             delayMs = FIRST_RECONNECT_DELAY_MS;
             const { event } = message;

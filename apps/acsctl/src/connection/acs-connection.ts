@@ -56,8 +56,10 @@ export class AcsConnection {
    * A server stream, as an async iterable that ends when the server ends the stream and throws its error otherwise.
    * Without `timeoutMs` the stream has no deadline (it lasts until the server ends it, or Ctrl-C).
    */
-  async *stream<Res>(invoke: StreamInvoker<Res>, timeoutMs?: number): AsyncGenerator<Res> {
+  /** `onOpen` runs when the server has accepted the stream (its headers arrived), before any message. */
+  async *stream<Res>(invoke: StreamInvoker<Res>, timeoutMs?: number, onOpen?: () => void): AsyncGenerator<Res> {
     const call = invoke(this.metadata(), timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs });
+    if (onOpen) call.once('metadata', onOpen);
     const cancel = (): void => call.cancel();
     this.signal?.addEventListener('abort', cancel, { once: true });
     try {

@@ -58,10 +58,27 @@ export function describeTaskSpec(spec: acsV1.TaskSpec | undefined): string {
   }
 }
 
-export function describeFault(fault: acsV1.TaskFault | undefined): string {
+/**
+ * The fault, then what happens next, so nobody reads a final fault as one that will be retried: a FAULTED task is
+ * final (RetryTask starts it again); a task still pending or dispatched with a fault is between attempts.
+ */
+export function describeFault(fault: acsV1.TaskFault | undefined, task?: Pick<acsV1.Task, 'id' | 'status' | 'attempts' | 'maxAttempts' | 'notBeforeTime'>): string {
   if (!fault) return '';
   const parameters = fault.parameters.map((p) => `; ${p.path}: ${p.code} ${p.message}`.trimEnd()).join('');
-  return `${fault.code}: ${fault.message}${parameters}${fault.transient ? ' (transient)' : ''}`;
+  return `${fault.code}: ${fault.message}${parameters} (${task ? nextStep(fault, task) : fault.transient ? 'transient' : 'permanent'})`;
+}
+
+function nextStep(fault: acsV1.TaskFault, task: Pick<acsV1.Task, 'id' | 'status' | 'attempts' | 'maxAttempts' | 'notBeforeTime'>): string {
+  switch (task.status) {
+    case acsV1.TaskStatus.TASK_STATUS_FAULTED:
+      return fault.transient ? `final, not retried by the ACS; a retry may succeed: acsctl tasks retry ${task.id}` : 'final: the device refused it, a retry would fail the same way';
+    case acsV1.TaskStatus.TASK_STATUS_PENDING:
+      return `attempt ${task.attempts} of ${task.maxAttempts} failed; the next one ${task.notBeforeTime ? `at ${formatTime(task.notBeforeTime)}` : 'when the device is next in session'}`;
+    case acsV1.TaskStatus.TASK_STATUS_DISPATCHED:
+      return `an earlier attempt failed; attempt ${task.attempts} of ${task.maxAttempts} under way`;
+    default:
+      return fault.transient ? 'transient' : 'permanent';
+  }
 }
 
 export const TASK_COLUMNS: ReadonlyArray<Column<acsV1.Task>> = [
@@ -72,7 +89,7 @@ export const TASK_COLUMNS: ReadonlyArray<Column<acsV1.Task>> = [
   { header: 'SOURCE', cell: (t) => t.source },
   { header: 'CREATED', cell: (t) => formatTime(t.createTime) },
   { header: 'WORK', cell: (t) => describeTaskSpec(t.spec) },
-  { header: 'FAULT', cell: (t) => describeFault(t.fault) },
+  { header: 'FAULT', cell: (t) => describeFault(t.fault, t) },
 ];
 
 export function taskFields(task: acsV1.Task): Array<readonly [string, string | undefined]> {
@@ -90,7 +107,7 @@ export function taskFields(task: acsV1.Task): Array<readonly [string, string | u
     ['dispatched', formatTime(task.dispatchTime)],
     ['completed', formatTime(task.completeTime)],
     ['expires', formatTime(task.expireTime)],
-    ['fault', describeFault(task.fault)],
+    ['fault', describeFault(task.fault, task)],
   ];
 }
 

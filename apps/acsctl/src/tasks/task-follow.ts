@@ -53,7 +53,7 @@ export function progressLine(task: acsV1.Task, previous: acsV1.Task | undefined)
   if (!changed) return undefined;
   const parts = [`task ${task.id}: ${taskStatusLabel(task.status)}`];
   if (task.attempts > 0 || task.maxAttempts > 0) parts.push(`attempt ${task.attempts}/${task.maxAttempts}`);
-  if (task.fault) parts.push(`fault ${describeFault(task.fault)}`);
+  if (task.fault) parts.push(`fault ${describeFault(task.fault, task)}`);
   if (task.status === acsV1.TaskStatus.TASK_STATUS_PENDING && task.notBeforeTime && task.notBeforeTime.getTime() > Date.now()) {
     parts.push(`next try after ${formatTime(task.notBeforeTime)}`);
   }

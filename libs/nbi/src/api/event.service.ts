@@ -1,4 +1,4 @@
-import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import { Metadata, status, type ServerWritableStream } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
 import { abortSignalOf, ERROR_DOMAIN, serverStream, statusWithDetails, ValidationError, type BusMessage, type FieldViolation } from '@acs/platform';
 import { ReplayOutOfRangeError, type EventHub } from './event-hub';
@@ -25,6 +25,7 @@ function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Cal
     /** The slow-reader limit: MAX_PENDING_EVENTS live events waiting, on top of the replayed ones not yet written. */
     let allowance = MAX_PENDING_EVENTS;
     let replaying = true;
+    let wroteAny = false;
     let unwatch: () => void = () => undefined;
     const watcher = {
       filter: { types: request.types, deviceIds: request.deviceIds },
@@ -40,6 +41,7 @@ function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Cal
           return;
         }
         pending += 1;
+        wroteAny = true;
         call.write({ event: eventOf(message) }, () => {
           pending -= 1;
           if (replayed) allowance -= 1;
@@ -58,6 +60,10 @@ function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Cal
       return;
     }
     replaying = false;
+    // The headers go now rather than with the first event: a client learns its watch is in place (acsctl's tail says
+    // so), where otherwise a quiet watch and a watch not yet registered would look the same.
+    // A replayed event already carried them.
+    if (!wroteAny) call.sendMetadata(new Metadata());
     signal.addEventListener(
       'abort',
       () => {

@@ -185,7 +185,10 @@ export class TaskLifecycle {
       const task = await this.active(taskId);
       // Only tasks still waiting for their first RPC to run: a task the device already started stays.
       if (!task || task.status !== 'dispatched') continue;
-      await this.fail(task, { code: `cr-${data.result}`, message: `${reasons[data.result] ?? data.result}: ${data.message}`, transient: true }, { final: true });
+      // Final rather than left waiting for a session that may be days away: whoever asked to wake the device now learns
+      // at once that it could not be woken. The message says so, since `transient` alone reads as "will be retried".
+      const message = `${reasons[data.result] ?? data.result}: ${data.message}; the task is not retried by the ACS: retry it (RetryTask), or create it without a connection request to run at the device's next session`;
+      await this.fail(task, { code: `cr-${data.result}`, message, transient: true }, { final: true });
     }
   }
 
