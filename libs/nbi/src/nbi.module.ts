@@ -146,6 +146,8 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     await this.monitor.stop();
+    const ended = this.hub.endWatches('server shutting down; watch again (from the last event seen) to continue');
+    if (ended > 0) this.logger.info({ watches: ended }, 'ended the open event watches for the stop');
     await this.host.stop();
     await this.hub.stop();
     for (const backend of this.backends) backend.close();

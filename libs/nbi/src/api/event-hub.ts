@@ -11,6 +11,8 @@ export interface EventFilter {
 export interface EventWatcher {
   filter: EventFilter;
   deliver(message: BusMessage): void;
+  /** The hub is going away (the server stops): the watch ends now, so the client reconnects to another pod. */
+  end?(reason: string): void;
 }
 
 export interface EventReplayOptions {
@@ -144,6 +146,18 @@ export class EventHub {
 
   get watcherCount(): number {
     return this.watchers.size;
+  }
+
+  /**
+   * Ends every open watch with `reason`. Watches never end by themselves, so a server draining for its stop would
+   * otherwise wait its whole grace period on them and then cut them off; ended first, their clients reconnect at
+   * once (to another pod) while the unary calls in flight finish.
+   */
+  endWatches(reason: string): number {
+    const watchers = [...this.watchers];
+    this.watchers.clear();
+    for (const watcher of watchers) watcher.end?.(reason);
+    return watchers.length;
   }
 
   async stop(): Promise<void> {

@@ -93,4 +93,15 @@ describe('EventService.WatchEvents, a client that stops reading', () => {
     stream.cancel();
     expect((await ended)?.code).toBe(status.CANCELLED);
   }, 30_000);
+
+  it('ends open watches UNAVAILABLE when the hub ends them for a stop, and the client learned the watch was open first', async () => {
+    const stream = client.watchEvents({ types: [], deviceIds: [] });
+    // The server sends its headers as soon as the watch is registered, before any event.
+    await new Promise((resolve) => stream.once('metadata', resolve));
+    const ended = ending(stream);
+    expect(hub.endWatches('server shutting down')).toBeGreaterThanOrEqual(1);
+    const error = await ended;
+    expect(error?.code).toBe(status.UNAVAILABLE);
+    expect(error?.details).toBe('server shutting down');
+  });
 });

@@ -47,6 +47,7 @@ function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Cal
           if (replayed) allowance -= 1;
         });
       },
+      end: (reason: string) => reject({ code: status.UNAVAILABLE, details: reason }),
     };
     try {
       unwatch = hub.watch(watcher, request.since?.getTime());
