@@ -1,5 +1,3 @@
-import type { Logger } from 'pino';
-
 export interface LogThrottleOptions {
   /** Lines written per key per interval; the rest are counted. */
   linesPerKey: number;
@@ -113,39 +111,36 @@ export class LogThrottle {
   }
 }
 
-export type ThrottledLevel = 'warn' | 'info' | 'error';
+/** What ThrottledLog writes through: a pino Logger, or any logger with its warn(context, message). */
+export interface WarningLogger {
+  warn(context: object, message: string): void;
+}
 
 /**
- * A logger for lines that repeat at a source's will: `log(source, fields, msg)` writes through a LogThrottle keyed by
+ * A logger for warnings that repeat at a source's will: `warn(source, fields, msg)` writes through a LogThrottle keyed by
  * message and source, and adds `suppressed: n` when lines of that key were held back. Once an interval (a timer that
  * runs only while something is held back, and does not keep the process alive) it writes one line per message for
  * the sources that went quiet, with what each held back.
  */
 export class ThrottledLog {
   private readonly throttle: LogThrottle;
-  private readonly levels = new Map<string, ThrottledLevel>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly logger: Logger,
+    private readonly logger: WarningLogger,
     private readonly options: LogThrottleOptions,
   ) {
     this.throttle = new LogThrottle(options);
   }
 
+  /** `source`: who caused the line (an address, a device id, a client); `msg` and `source` together are the key. */
   warn(source: string, fields: Record<string, unknown>, msg: string): void {
-    this.log('warn', source, fields, msg);
-  }
-
-  log(level: ThrottledLevel, source: string, fields: Record<string, unknown>, msg: string): void {
-    const key = `${msg}\u0000${source}`;
-    const verdict = this.throttle.take(key);
+    const verdict = this.throttle.take(`${msg}\u0000${source}`);
     if (!verdict.write) {
-      this.levels.set(msg, level);
       this.armReport();
       return;
     }
-    this.logger[level](verdict.suppressed > 0 ? { ...fields, suppressed: verdict.suppressed } : fields, msg);
+    this.logger.warn(verdict.suppressed > 0 ? { ...fields, suppressed: verdict.suppressed } : fields, msg);
   }
 
   /** Writes the held-back counts of sources gone quiet: one line per message, sources by count. */
@@ -163,7 +158,7 @@ export class ThrottledLog {
       sources.sort((a, b) => b.suppressed - a.suppressed);
       const suppressed = sources.reduce((sum, s) => sum + s.suppressed, 0);
       // Bounded: the line names the 20 loudest sources and counts the rest.
-      this.logger[this.levels.get(msg) ?? 'warn']({ suppressed, sources: sources.slice(0, 20), moreSources: Math.max(0, sources.length - 20) }, `${msg} (repeats held back)`);
+      this.logger.warn({ suppressed, sources: sources.slice(0, 20), moreSources: Math.max(0, sources.length - 20) }, `${msg} (repeats held back)`);
     }
     if (!this.throttle.holding) this.disarm();
   }
