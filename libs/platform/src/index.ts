@@ -9,3 +9,4 @@ export * from './errors';
 export * from './grpc';
 export * from './documents';
 export * from './logging/log-throttle';
+export * from './logging/lifecycle';
