@@ -82,6 +82,7 @@ describe('ThrottledLog', () => {
     now = 60_000;
     log.warn('198.51.100.1', { deviceId: 'cpe-2' }, 'CPE authentication failed');
     log.reportQuiet();
+    // Nothing more held back: closing writes no further line.
     log.close();
     await settle();
     expect(lines.map((line) => [line.msg, line.deviceId, line.suppressed])).toEqual([
@@ -92,6 +93,15 @@ describe('ThrottledLog', () => {
       ['CPE authentication failed (repeats held back)', undefined, 198],
     ]);
     expect(lines[4].sources).toEqual([{ source: '192.0.2.7', suppressed: 198 }]);
+  });
+
+  it('reports what is held back at close, the sources\' windows over or not', async () => {
+    const { logger, lines } = capture();
+    const log = new ThrottledLog(logger, { linesPerKey: 1, intervalMs: 60_000, maxKeys: 100, now: () => 0 });
+    for (let i = 0; i < 10; i++) log.warn('192.0.2.7', {}, 'rejected CWMP request');
+    log.close();
+    await settle();
+    expect(lines.at(-1)).toMatchObject({ msg: 'rejected CWMP request (repeats held back)', suppressed: 9 });
   });
 });
 

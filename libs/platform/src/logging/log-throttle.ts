@@ -72,14 +72,15 @@ export class LogThrottle {
 
   /**
    * Keys whose window is over, with the lines they held back that no written line has reported yet; those keys are
-   * forgotten. Keys over without anything held back are forgotten too. Call it once an interval.
+   * forgotten. Keys over without anything held back are forgotten too. Call it once an interval. `all`: every key,
+   * its window over or not (at shutdown).
    */
-  quiet(): Array<{ key: string; suppressed: number }> {
+  quiet(all = false): Array<{ key: string; suppressed: number }> {
     const now = this.now();
     const report: Array<{ key: string; suppressed: number }> = [];
     for (const [key, state] of this.keys) {
       // Window-start order: the first key still in its window ends the scan.
-      if (now - state.windowStart < this.options.intervalMs) break;
+      if (!all && now - state.windowStart < this.options.intervalMs) break;
       this.keys.delete(key);
       if (state.suppressed > 0) report.push({ key, suppressed: state.suppressed });
     }
@@ -143,10 +144,10 @@ export class ThrottledLog {
     this.logger.warn(verdict.suppressed > 0 ? { ...fields, suppressed: verdict.suppressed } : fields, msg);
   }
 
-  /** Writes the held-back counts of sources gone quiet: one line per message, sources by count. */
-  reportQuiet(): void {
+  /** Writes the held-back counts of sources gone quiet (`all`: of every source): one line per message, sources by count. */
+  reportQuiet(all = false): void {
     const byMessage = new Map<string, Array<{ source: string; suppressed: number }>>();
-    for (const { key, suppressed } of this.throttle.quiet()) {
+    for (const { key, suppressed } of this.throttle.quiet(all)) {
       const split = key.indexOf('\u0000');
       const msg = split < 0 ? key : key.slice(0, split);
       const source = split < 0 ? key : key.slice(split + 1);
@@ -165,7 +166,7 @@ export class ThrottledLog {
 
   /** Reports what is held back now, quiet or not, and stops the timer: for shutdown. */
   close(): void {
-    this.reportQuiet();
+    this.reportQuiet(true);
     this.disarm();
   }
 
