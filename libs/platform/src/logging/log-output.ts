@@ -151,7 +151,10 @@ export class LogOutput extends EventEmitter {
           if (!this.writing) this.writeQueued();
           return;
         }
-        throw error;
+        // Output gone (EPIPE: the reader exited) or broken: the line is lost, and logging must not throw into the
+        // code that logged it.
+        this.lost(buffer);
+        return;
       }
     }
   }
@@ -181,8 +184,8 @@ export class LogOutput extends EventEmitter {
           setTimeout(() => this.writeBuffer(buffer), 10);
           return;
         }
-        this.writing = false;
-        this.emit('error', error);
+        this.lost(buffer);
+        this.writeQueued();
         return;
       }
       this.emit('write', written);
@@ -193,6 +196,13 @@ export class LogOutput extends EventEmitter {
       this.reportDropped();
       this.writeQueued();
     });
+  }
+
+  /** Counts the lines of a write that failed as dropped (reported if output flows again). */
+  private lost(buffer: Buffer): void {
+    let lines = 0;
+    for (const byte of buffer) if (byte === 0x0a) lines += 1;
+    this.dropped += Math.max(1, lines);
   }
 
   /**
@@ -224,7 +234,13 @@ export function stdoutLogOutput(env: Record<string, string | undefined> = proces
   const isTerminal = isatty(1);
   const output = new LogOutput({ dest: 1, format: chooseLogFormat(env.ACS_LOG_FORMAT, isTerminal), colorize: isTerminal });
   // Nothing queued is left behind by process.exit, a signal handler's exit, or the event loop running dry.
-  process.on('exit', () => output.flushSync());
+  process.on('exit', () => {
+    try {
+      output.flushSync();
+    } catch {
+      // stdout closed under us: nothing left to write to.
+    }
+  });
   stdoutOutput = output;
   return output;
 }

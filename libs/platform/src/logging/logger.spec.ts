@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,6 +69,16 @@ describe('createLogger', () => {
     await new Promise<void>((resolve) => destination.flush(resolve));
     expect(lines(file)).toHaveLength(1);
     destination.end();
+  });
+
+  it('never throws into the code that logs when the output is gone', async () => {
+    const fd = openSync(join(dir, 'out.log'), 'a');
+    const destination = logDestination({ dest: fd });
+    const logger = createLogger({ service: 'test', level: 'info', destination });
+    closeSync(fd);
+    expect(() => logger.warn('written to nowhere')).not.toThrow();
+    logger.info('queued for nowhere');
+    await new Promise<void>((resolve) => destination.flush(resolve));
   });
 
   it('masks secrets in JSON and in readable lines', () => {
