@@ -1,18 +1,28 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { adaptersFromEnv } from '@acs/infra-runtime';
-import { closeOnSignals, createLogger, EnvReader } from '@acs/platform';
+import { CwmpHttpServer } from '@acs/gateway';
+import { closeOnSignals, createLogger, EnvReader, logStarting } from '@acs/platform';
 import { CwmpGatewayModule } from './cwmp-gateway.module';
 
 /** A gateway pod: adapters from ACS_SESSION_STORE / ACS_EVENT_BUS (Redis and Kafka in production). */
 async function main(): Promise<void> {
   const env = new EnvReader();
   const logger = createLogger({ service: 'acs-cwmp-gateway' });
+  const startup = logStarting(logger, { sessionStore: process.env.ACS_SESSION_STORE, eventBus: process.env.ACS_EVENT_BUS });
   const adapters = await adaptersFromEnv('acs-cwmp-gateway', logger);
   logger.info({ adapters: adapters.describe }, 'adapters connected');
   const app = await NestFactory.create(CwmpGatewayModule.forRoot(adapters, logger), { logger: ['error', 'warn'] });
-  closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), () => adapters.close());
-  await app.listen(env.int('ACS_MGMT_PORT', 9464, { min: 0, max: 65535 }), env.string('ACS_MGMT_HOST', '0.0.0.0'));
+  closeOnSignals(app, { timeoutMs: env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), logger, closes: ['adapters'], afterClose: () => adapters.close() });
+  const host = env.string('ACS_MGMT_HOST', '0.0.0.0');
+  const port = env.int('ACS_MGMT_PORT', 9464, { min: 0, max: 65535 });
+  await app.listen(port, host);
+  const cwmp = app.get(CwmpHttpServer).addresses;
+  startup.ready({
+    cwmp: cwmp.http && `http://${cwmp.http.address}:${cwmp.http.port}/`,
+    cwmpHttps: cwmp.https && `https://${cwmp.https.address}:${cwmp.https.port}/`,
+    mgmt: `http://${host}:${port}`,
+  });
 }
 
 main().catch((error: unknown) => {

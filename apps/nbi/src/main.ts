@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MongoConnection, readMongoConfig } from '@acs/infra-mongo';
 import { adaptersFromEnv } from '@acs/infra-runtime';
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, loadNbiConfig, loadNbiSecurityConfig, MongoAuditLog } from '@acs/nbi';
-import { closeOnSignals, ConfigError, createLogger, EnvReader } from '@acs/platform';
+import { closeOnSignals, ConfigError, createLogger, EnvReader, logStarting } from '@acs/platform';
 import { NbiAppModule } from './nbi-app.module';
 
 /**
@@ -14,6 +14,7 @@ import { NbiAppModule } from './nbi-app.module';
 async function main(): Promise<void> {
   const env = new EnvReader();
   const logger = createLogger({ service: 'acs-nbi' });
+  const startup = logStarting(logger, { eventBus: process.env.ACS_EVENT_BUS, store: 'mongodb' });
   const security = loadNbiSecurityConfig();
   if (!security.clientsFile) throw new ConfigError('ACS_NBI_CLIENTS_FILE', 'is required: the YAML file of API clients and their roles (docs/nbi-security.md)');
   const config = loadNbiConfig(process.env, { host: '0.0.0.0' });
@@ -29,13 +30,21 @@ async function main(): Promise<void> {
     NbiAppModule.forRoot(adapters, logger, { config, auditLog, clients, rateLimit: security.rateLimit, maxStreamsPerClient: security.maxStreamsPerClient, credentials, onShutdown: () => clients.close() }),
     { logger: ['error', 'warn'] },
   );
-  closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), async () => {
-    await retention?.stop();
-    await adapters.close();
-    await mongo.close();
+  closeOnSignals(app, {
+    timeoutMs: env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }),
+    logger,
+    closes: ['audit retention', 'adapters', 'mongodb connection'],
+    afterClose: async () => {
+      await retention?.stop();
+      await adapters.close();
+      await mongo.close();
+    },
   });
   retention?.start();
-  await app.listen(env.int('ACS_MGMT_PORT', 9466, { min: 0, max: 65535 }), env.string('ACS_MGMT_HOST', '0.0.0.0'));
+  const host = env.string('ACS_MGMT_HOST', '0.0.0.0');
+  const port = env.int('ACS_MGMT_PORT', 9466, { min: 0, max: 65535 });
+  await app.listen(port, host);
+  startup.ready({ nbi: `${config.host}:${config.port}`, provisioning: config.provisioningAddress, mgmt: `http://${host}:${port}`, tls: security.tls ? (security.tls.clientCaFile ? 'mtls' : 'tls') : 'off' });
 }
 
 main().catch((error: unknown) => {

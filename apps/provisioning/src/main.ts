@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { MongoConnection, readMongoConfig } from '@acs/infra-mongo';
 import { adaptersFromEnv } from '@acs/infra-runtime';
-import { closeOnSignals, createLogger, EnvReader } from '@acs/platform';
-import { openMongoProvisioningStore } from '@acs/provisioning';
+import { closeOnSignals, createLogger, EnvReader, logStarting } from '@acs/platform';
+import { loadProvisioningConfig, openMongoProvisioningStore } from '@acs/provisioning';
 import { ProvisioningAppModule } from './provisioning-app.module';
 
 /**
@@ -14,16 +14,26 @@ import { ProvisioningAppModule } from './provisioning-app.module';
 async function main(): Promise<void> {
   const env = new EnvReader();
   const logger = createLogger({ service: 'acs-provisioning' });
+  const startup = logStarting(logger, { sessionStore: process.env.ACS_SESSION_STORE, eventBus: process.env.ACS_EVENT_BUS, store: 'mongodb' });
   const adapters = await adaptersFromEnv('acs-provisioning', logger);
   const mongo = await MongoConnection.open(readMongoConfig(process.env, 'acs-provisioning'));
   const store = await openMongoProvisioningStore(mongo);
   logger.info({ adapters: adapters.describe, mongo: mongo.displayUrl }, 'adapters connected');
   const app = await NestFactory.create(ProvisioningAppModule.forRoot(adapters, logger, store), { logger: ['error', 'warn'] });
-  closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), async () => {
-    await adapters.close();
-    await mongo.close();
+  closeOnSignals(app, {
+    timeoutMs: env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }),
+    logger,
+    closes: ['adapters', 'mongodb connection'],
+    afterClose: async () => {
+      await adapters.close();
+      await mongo.close();
+    },
   });
-  await app.listen(env.int('ACS_MGMT_PORT', 9465, { min: 0, max: 65535 }), env.string('ACS_MGMT_HOST', '0.0.0.0'));
+  const host = env.string('ACS_MGMT_HOST', '0.0.0.0');
+  const port = env.int('ACS_MGMT_PORT', 9465, { min: 0, max: 65535 });
+  await app.listen(port, host);
+  const { grpc } = loadProvisioningConfig();
+  startup.ready({ grpc: `${grpc.host}:${grpc.port}`, mgmt: `http://${host}:${port}`, mongo: mongo.displayUrl });
 }
 
 main().catch((error: unknown) => {

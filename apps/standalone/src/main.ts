@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
-import { loadGatewayConfig } from '@acs/gateway';
+import { CwmpHttpServer, loadGatewayConfig } from '@acs/gateway';
 import { DataDirectoryInUseError, lockDataDirectory, openSqliteGatewayStore } from '@acs/infra-sqlite';
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, loadNbiConfig, SqliteAuditLog, loadNbiSecurityConfig } from '@acs/nbi';
-import { closeOnSignals, createLogger, EnvReader, InProcessEventBus, InProcessSessionStore, type PlatformAdapters } from '@acs/platform';
+import { closeOnSignals, createLogger, EnvReader, InProcessEventBus, InProcessSessionStore, logStarting, type PlatformAdapters } from '@acs/platform';
 import { isSqliteProvisioningStore, loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
 import { importLegacyStore } from './import-legacy-store';
 import { StandaloneModule } from './standalone.module';
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const env = new EnvReader();
   const logger = createLogger({ service: 'acs-standalone' });
   const provisioning = loadProvisioningConfig();
+  const startup = logStarting(logger, { dataDir: provisioning.dataDir, store: provisioning.store.kind });
   // One process per data directory, claimed before any store opens: two processes on one directory overwrite each
   // other's data. Held until the stores are closed; the kernel releases it if the process dies.
   const lock = lockDataDirectory(provisioning.dataDir);
@@ -64,19 +65,32 @@ async function main(): Promise<void> {
   ];
   const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, nbi, logger, storeDatabases }), { logger: ['error', 'warn'] });
   // The app's shutdown closes the provisioning store (after its consumers stopped); then the gateway's, then the lock.
-  closeOnSignals(app, env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), async () => {
-    await adapters.eventBus.close();
-    gatewayStore.close();
-    lock.release();
+  closeOnSignals(app, {
+    timeoutMs: env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }),
+    logger,
+    closes: ['event bus', 'gateway store', 'data directory lock'],
+    afterClose: async () => {
+      await adapters.eventBus.close();
+      gatewayStore.close();
+      lock.release();
+    },
   });
   retention?.start();
   const host = env.string('ACS_MGMT_HOST', '127.0.0.1');
   const port = env.int('ACS_MGMT_PORT', 9464, { min: 0, max: 65535 });
   await app.listen(port, host);
-  process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'management endpoint listening', host, port })}\n`);
+  const cwmp = app.get(CwmpHttpServer).addresses;
+  startup.ready({
+    cwmp: cwmp.http && `http://${cwmp.http.address}:${cwmp.http.port}/`,
+    cwmpHttps: cwmp.https && `https://${cwmp.https.address}:${cwmp.https.port}/`,
+    nbi: `${nbi.config.host}:${nbi.config.port}`,
+    grpc: `${provisioning.grpc.host}:${provisioning.grpc.port}`,
+    mgmt: `http://${host}:${port}`,
+  });
   if (bootstrap?.created) {
-    process.stdout.write(
-      `${JSON.stringify({ level: 'info', msg: 'first start: API client "admin" created; its token is in the file below (keep it safe)', clientsFile: bootstrap.clientsFile, tokenFile: bootstrap.adminTokenFile })}\n`,
+    logger.info(
+      { lifecycle: 'first-start', clientsFile: bootstrap.clientsFile, tokenFile: bootstrap.adminTokenFile },
+      'first start: API client "admin" created; its token is in the file below (keep it safe)',
     );
   }
 }

@@ -41,6 +41,7 @@ export const CPE_CREDENTIALS = Symbol('CpeCredentialStore');
 export class CwmpEndpointLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly server: CwmpHttpServer,
+    private readonly engine: SessionEngine,
     private readonly relay: OutboxRelay,
     private readonly connectionRequests: ConnectionRequestConsumer,
     private readonly requester: ConnectionRequester,
@@ -64,13 +65,21 @@ export class CwmpEndpointLifecycle implements OnApplicationBootstrap, BeforeAppl
     this.relay.start();
     await this.connectionRequests.start();
     await this.server.listen();
+    this.engine.summary.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.server.close();
+    const startedAt = performance.now();
+    this.logger.info(
+      { lifecycle: 'draining', requestsInFlight: this.server.requestsInFlight, sessionsInFlight: this.engine.sessionsInFlight, graceMs: 10_000 },
+      'CWMP endpoint draining: no new connections; requests in flight get up to 10 s to be answered, then the outbox relay and connection requests stop',
+    );
+    const { requestsCut } = await this.server.close();
     await this.connectionRequests.stop();
     this.requester.close();
     await this.relay.stop();
+    this.engine.writeHeldLogs();
+    this.logger.info({ lifecycle: 'drained', requestsCut, durationMs: Math.round(performance.now() - startedAt) }, 'CWMP endpoint closed');
   }
 }
 

@@ -9,3 +9,4 @@ export * from './http/cwmp-http.server';
 export * from './session/session-engine';
 export * from './connection-request';
 export * from './events/connection-request.consumer';
+export * from './session/session-summary';

@@ -141,7 +141,7 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.monitor.start();
     const port = await this.host.start();
     const provisioning = this.options.backends === 'in-process' ? 'in-process' : this.options.config.provisioningAddress;
-    this.logger.info({ host: this.options.config.host, port, provisioning }, 'public gRPC API (acs.v1) listening');
+    this.logger.info({ lifecycle: 'listening', host: this.options.config.host, port, provisioning }, 'public gRPC API (acs.v1) listening');
   }
 
   async onApplicationShutdown(): Promise<void> {

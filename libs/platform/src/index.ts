@@ -8,3 +8,5 @@ export * from './ports';
 export * from './errors';
 export * from './grpc';
 export * from './documents';
+export * from './logging/log-throttle';
+export * from './logging/lifecycle';

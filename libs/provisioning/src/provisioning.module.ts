@@ -94,10 +94,14 @@ export class ProvisioningLifecycle implements OnModuleInit, OnApplicationBootstr
     }, this.config.tickMs);
     this.timer.unref();
     const port = await this.grpc.start();
-    this.logger.info({ host: this.config.grpc.host, port }, 'provisioning gRPC API listening');
+    this.logger.info({ lifecycle: 'listening', host: this.config.grpc.host, port }, 'provisioning gRPC API listening');
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.logger.info(
+      { lifecycle: 'draining', taskTickInProgress: this.ticking !== undefined },
+      'provisioning draining: the gRPC API stops, the task tick in progress finishes, the event consumer stops, the store closes',
+    );
     await this.grpc.stop();
     clearInterval(this.timer);
     await this.ticking;

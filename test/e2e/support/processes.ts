@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -57,8 +57,12 @@ async function appEnv(name: string, env: Record<string, string>): Promise<NodeJS
   };
 }
 
-/** Starts a built app (`dist/apps/<name>/src/main.js`) on free loopback ports and waits until it is ready. */
-export async function startApp(name: string, env: Record<string, string> = {}): Promise<RunningApp> {
+/**
+ * Starts a built app (`dist/apps/<name>/src/main.js`) on free loopback ports and waits until it is ready.
+ * `stdoutFile`: the app's stdout goes straight to that file, as with `npm start > acs.log` (no pipe in between, so
+ * what is in the file is exactly what the process wrote); `output()` reads it.
+ */
+export async function startApp(name: string, env: Record<string, string> = {}, options: { stdoutFile?: string } = {}): Promise<RunningApp> {
   const main = appMain(name);
   const childEnv = await appEnv(name, env);
   const cwmpPort = childEnv.ACS_CWMP_PORT!;
@@ -66,16 +70,21 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
   const grpcPort = childEnv.ACS_GRPC_PORT!;
   const nbiPort = childEnv.ACS_NBI_PORT!;
   const dataDir = childEnv.ACS_DATA_DIR!;
-  const child = spawn(process.execPath, [main], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
-  child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+  const stdoutFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, 'a');
+  const child = spawn(process.execPath, [main], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'] });
+  // The child has its own copy of the descriptor.
+  if (stdoutFd !== undefined) closeSync(stdoutFd);
+  let piped = '';
+  child.stdout?.on('data', (d: Buffer) => (piped = (piped + d.toString()).slice(-200_000)));
+  child.stderr!.on('data', (d: Buffer) => (piped = (piped + d.toString()).slice(-200_000)));
+  const file = options.stdoutFile;
+  const outputNow = () => (file === undefined ? piped : `${readFileSync(file, 'utf8')}${piped}`);
   const mgmtUrl = `http://127.0.0.1:${mgmtPort}`;
   // Pods on Kafka join consumer groups at start; two joining one group at once wait for a rebalance.
   const readyWithinMs = 60_000;
   const deadline = Date.now() + readyWithinMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} while starting:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} while starting:\n${outputNow()}`);
     try {
       const res = await fetch(`${mgmtUrl}/health/ready`);
       if (res.ok) break;
@@ -84,7 +93,7 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${name} not ready within ${readyWithinMs / 1000} s:\n${output}`);
+      throw new Error(`${name} not ready within ${readyWithinMs / 1000} s:\n${outputNow()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -95,7 +104,7 @@ export async function startApp(name: string, env: Record<string, string> = {}): 
     grpcAddress: `127.0.0.1:${grpcPort}`,
     nbiAddress: `127.0.0.1:${nbiPort}`,
     dataDir,
-    output: () => output,
+    output: outputNow,
     stop: () =>
       new Promise((resolve) => {
         // Already gone (exit code, or killed by a signal): 'exit' will not fire again.

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CwmpParseError, decodeBody } from '@acs/cwmp';
-import type { Logger } from '@acs/platform';
+import { REMOTE_WARNING_LIMITS, ThrottledLog, type Logger } from '@acs/platform';
 import type { GatewayConfig } from '../gateway.config';
 import type { GatewayMetrics } from '../gateway.metrics';
 import type { CwmpHttpReply, SessionEngine } from '../session/session-engine';
@@ -20,6 +20,8 @@ export class CwmpHttpServer {
   private readonly servers: Server[] = [];
   private inFlightRequests = 0;
   private closing = false;
+  /** Oversized bodies are a client's choice: warned about per source address, with counts of what was held back. */
+  private readonly warnings: ThrottledLog;
   listening = false;
   /** Where the endpoint listens, once it does (port 0 in the config picks a free port). */
   addresses: { http?: AddressInfo; https?: AddressInfo } = {};
@@ -29,7 +31,14 @@ export class CwmpHttpServer {
     private readonly config: GatewayConfig,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.warnings = new ThrottledLog(logger, REMOTE_WARNING_LIMITS);
+  }
+
+  /** Requests read and being answered now. */
+  get requestsInFlight(): number {
+    return this.inFlightRequests;
+  }
 
   async listen(): Promise<{ http: AddressInfo; https?: AddressInfo }> {
     const handler = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
@@ -45,20 +54,26 @@ export class CwmpHttpServer {
     }
     this.listening = true;
     this.addresses = { http: httpAddress, https: httpsAddress };
-    this.logger.info({ http: httpAddress, https: httpsAddress }, 'CWMP endpoint listening');
+    this.logger.info({ lifecycle: 'listening', http: httpAddress, https: httpsAddress }, 'CWMP endpoint listening');
     return { http: httpAddress, https: httpsAddress };
   }
 
-  /** Stops taking connections, lets requests in flight finish (up to `graceMs`), then drops what is left. */
-  async close(graceMs = 10_000): Promise<void> {
+  /**
+   * Stops taking connections, lets requests in flight finish (up to `graceMs`), then drops what is left. Resolves with
+   * how many requests were still unanswered when the grace ran out.
+   */
+  async close(graceMs = 10_000): Promise<{ requestsCut: number }> {
     this.closing = true;
     this.listening = false;
     const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     for (const s of this.servers) s.closeIdleConnections();
     const deadline = Date.now() + graceMs;
     while (this.inFlightRequests > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const requestsCut = this.inFlightRequests;
     for (const s of this.servers) s.closeAllConnections();
     await closed;
+    this.warnings.close();
+    return { requestsCut };
   }
 
   private start(server: Server, host: string, port: number): Promise<AddressInfo> {
@@ -144,7 +159,7 @@ export class CwmpHttpServer {
   /** Answers 413 and drains a little of the body so the client reads the answer, then drops the connection. */
   private tooLarge(req: IncomingMessage, res: ServerResponse): void {
     this.metrics.rejected.labels('too-large').inc();
-    this.logger.warn({ remote: req.socket.remoteAddress, contentLength: req.headers['content-length'] }, 'CWMP body too large');
+    this.warnings.warn(req.socket.remoteAddress ?? 'unknown', { remote: req.socket.remoteAddress, contentLength: req.headers['content-length'] }, 'CWMP body too large');
     this.refuse(req, res, { status: 413, headers: {}, body: `request body exceeds ${this.config.limits.maxBodyBytes} bytes\n` });
   }
 

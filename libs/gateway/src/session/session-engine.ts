@@ -32,6 +32,9 @@ import {
 } from '@acs/contracts';
 import {
   newSessionId,
+  remoteHost,
+  REMOTE_WARNING_LIMITS,
+  ThrottledLog,
   type BusMessage,
   type DeviceQueue,
   type Logger,
@@ -42,6 +45,7 @@ import type { CpeAuthenticator } from '../auth/cpe-authenticator';
 import type { EventPublisher } from '../events/event-publisher';
 import type { GatewayConfig } from '../gateway.config';
 import type { GatewayMetrics } from '../gateway.metrics';
+import { SessionSummary } from './session-summary';
 
 /** One HTTP request of a CWMP session, as the HTTP layer hands it over (body already decoded). */
 export interface CwmpHttpRequest {
@@ -104,10 +108,27 @@ export class SessionEngine {
   private inFlight = 0;
   private inFlightReadAt = 0;
   private inFlightReading = false;
+  /** Warnings a CPE (or anyone reaching the port) can repeat at will: per source, with counts of what was held back. */
+  private readonly warnings: ThrottledLog;
+  /** The minute's sessions in one info line; each session's own line is debug. */
+  readonly summary: SessionSummary;
 
   constructor(private readonly deps: SessionEngineDeps) {
     this.now = deps.now ?? Date.now;
     deps.metrics.inFlightSource = () => this.inFlight;
+    this.warnings = new ThrottledLog(deps.logger, { ...REMOTE_WARNING_LIMITS, now: this.now });
+    this.summary = new SessionSummary(deps.logger, this.now);
+  }
+
+  /** At shutdown: the last partial minute's summary, and the counts of warnings still held back. */
+  writeHeldLogs(): void {
+    this.summary.stop();
+    this.warnings.close();
+  }
+
+  /** Sessions opened by this pod and not yet closed, as last known (for the drain's log line). */
+  get sessionsInFlight(): number {
+    return this.inFlight;
   }
 
   /**
@@ -158,7 +179,10 @@ export class SessionEngine {
     if (!auth.ok) {
       metrics.rejected.labels(`auth-${auth.reason}`).inc();
       // A missing Authorization header is the normal first leg of Digest; only real failures deserve a warning.
-      if (auth.reason !== 'missing') this.deps.logger.warn({ deviceId, remote: req.remoteAddress, reason: auth.reason }, 'CPE authentication failed');
+      if (auth.reason !== 'missing') {
+        this.summary.authFailed();
+        this.warnings.warn(`${remoteHost(req.remoteAddress)} ${deviceId}`, { deviceId, remote: req.remoteAddress, reason: auth.reason }, 'CPE authentication failed');
+      }
       return auth.status === 401
         ? { status: 401, headers: { 'WWW-Authenticate': auth.challenge }, body: '' }
         : { status: 403, headers: {}, body: '' };
@@ -166,7 +190,7 @@ export class SessionEngine {
 
     const version = negotiateVersion(envelope.header.supportedCWMPVersions, envelope.version, config.versions);
     if (!version) {
-      this.deps.logger.warn({ deviceId, offered: envelope.header.supportedCWMPVersions ?? envelope.version }, 'no common CWMP version');
+      this.warnings.warn(deviceId, { deviceId, offered: envelope.header.supportedCWMPVersions ?? envelope.version }, 'no common CWMP version');
       return this.faultReply(envelope.version, envelope.header.id, cwmpFault(FaultCode.ACS_VERSION_INCOMPATIBLE));
     }
 
@@ -215,6 +239,7 @@ export class SessionEngine {
     }
     metrics.sessionsStarted.inc();
     this.inFlight += 1;
+    this.summary.opened(session.events);
     this.deps.logger.debug({ deviceId, sessionId: session.id, events: session.events, cwmpVersion: version }, 'session opened');
 
     const header: CwmpHeader = { id: envelope.header.id };
@@ -239,7 +264,8 @@ export class SessionEngine {
     // An empty POST for a session we no longer know (expired, or closed by a pod that died): end it for the CPE too.
     if (envelope === null) return { status: 204, headers: {}, body: '' };
     this.deps.metrics.rejected.labels('no-session').inc();
-    this.deps.logger.warn({ remote: req.remoteAddress, kind: envelope.body.kind }, 'request outside a session');
+    this.summary.rejected();
+    this.warnings.warn(remoteHost(req.remoteAddress), { remote: req.remoteAddress, kind: envelope.body.kind }, 'request outside a session');
     return textReply(400, `no CWMP session for this request: a session starts with an Inform (got ${envelope.body.kind})`);
   }
 
@@ -367,8 +393,10 @@ export class SessionEngine {
       // The session is over either way; consumers learn it from the next inform of the device.
       logger.error({ deviceId: session.deviceId, sessionId: session.id, err: error }, 'could not publish session-closed');
     }
-    // One info line per session, at its end, with what an operator looks for; the opening line is debug.
-    logger.info(
+    this.summary.closed(reason, session.rpcCount, reason === 'protocol-error');
+    // One line per session, at its end, with what an operator looks for: debug, as a busy pod would write megabytes a
+    // minute of them; the minute's summary line (SessionSummary) is info.
+    logger.debug(
       { deviceId: session.deviceId, sessionId: session.id, events: session.events, cwmpVersion: session.cwmpVersion, reason, rpcs: session.rpcCount, durationMs },
       'session closed',
     );
@@ -376,7 +404,7 @@ export class SessionEngine {
   }
 
   private protocolError(session: SessionRecord, problem: string): Promise<CwmpHttpReply> {
-    this.deps.logger.warn({ deviceId: session.deviceId, sessionId: session.id, problem }, 'CWMP protocol error; session ended');
+    this.warnings.warn(session.deviceId, { deviceId: session.deviceId, sessionId: session.id, problem }, 'CWMP protocol error; session ended');
     return this.endSession(session, 'protocol-error', textReply(400, `CWMP protocol error: ${problem}`));
   }
 
@@ -384,16 +412,17 @@ export class SessionEngine {
   // Bad input.
 
   private async onParseError(req: CwmpHttpRequest, error: CwmpParseError): Promise<CwmpHttpReply> {
-    const { metrics, logger } = this.deps;
+    const { metrics } = this.deps;
     metrics.rejected.labels(`xml-${error.code}`).inc();
     if (error.code === 'unknown-rpc') {
       // A well-formed request for a method we do not implement gets the CWMP answer for it, fault 8000.
       const session = await this.findSession(req);
       metrics.faults.labels(String(FaultCode.ACS_METHOD_NOT_SUPPORTED)).inc();
-      logger.warn({ deviceId: session?.deviceId, sessionId: session?.id, rpc: error.rpcName }, 'unsupported RPC from CPE');
+      this.warnings.warn(session?.deviceId ?? remoteHost(req.remoteAddress), { deviceId: session?.deviceId, sessionId: session?.id, rpc: error.rpcName }, 'unsupported RPC from CPE');
       return this.faultReply(session?.cwmpVersion ?? '1.0', undefined, cwmpFault(FaultCode.ACS_METHOD_NOT_SUPPORTED, `${error.rpcName ?? 'this method'} is not supported`));
     }
-    logger.warn({ remote: req.remoteAddress, code: error.code, problem: error.message }, 'rejected CWMP request');
+    this.summary.rejected();
+    this.warnings.warn(remoteHost(req.remoteAddress), { remote: req.remoteAddress, code: error.code, problem: error.message }, 'rejected CWMP request');
     return textReply(error.code === 'too-large' ? 413 : 400, `bad CWMP request (${error.code}): ${error.message}`);
   }
 

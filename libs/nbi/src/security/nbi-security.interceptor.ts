@@ -11,7 +11,7 @@ import {
   type ServerInterceptor,
   type StatusObject,
 } from '@grpc/grpc-js';
-import { ERROR_DOMAIN, metricOf, statusWithDetails } from '@acs/platform';
+import { ERROR_DOMAIN, metricOf, remoteHost, REMOTE_WARNING_LIMITS, statusWithDetails, ThrottledLog } from '@acs/platform';
 import { Counter, type Registry } from 'prom-client';
 
 import type { AuditEntry, AuditLog } from '../audit/audit-log.port';
@@ -19,7 +19,6 @@ import type { ClientRateLimiter, RateDecision } from './client-rate-limiter';
 import type { ClientStreamLimiter } from './client-stream-limiter';
 import type { AuthenticationMethod, ClientRegistry, ClientRegistryProvider, NbiClient } from './client-registry';
 import { hashApiToken } from './api-token';
-import { LogThrottle } from './log-throttle';
 import { ACS_V1_METHOD_POLICIES, isOpenMethod, type MethodPolicy } from './method-policy';
 import { allows } from './permissions';
 
@@ -78,9 +77,9 @@ type PartialStatus = Pick<StatusObject, 'code' | 'details'> & { metadata?: Metad
  *
  * 1. health and reflection pass untouched (probes, grpcurl);
  * 2. authentication, when the request headers arrive: `authorization: Bearer <token>` (looked up by digest), else a
- *    verified client certificate (mTLS) looked up by subject; neither → UNAUTHENTICATED, logged (at most 10 lines a
- *    second, with the count of those held back), not audited (an unknown caller has no name to audit under, and an
- *    anonymous flood must not fill the audit log);
+ *    verified client certificate (mTLS) looked up by subject; neither → UNAUTHENTICATED, logged (ThrottledLog: at
+ *    most 5 lines a minute per peer address, 100 over all, with the count of those held back), not audited (an
+ *    unknown caller has no name to audit under, and an anonymous flood must not fill the audit log);
  * 3. when the request message arrives (so the audit knows the target): rate limit, then role, then (server streams)
  *    the client's open streams → RESOURCE_EXHAUSTED or PERMISSION_DENIED, the handler never runs;
  * 4. the client's name goes to the handler in `x-acs-client`; the `authorization` header does not go at all;
@@ -92,9 +91,10 @@ type PartialStatus = Pick<StatusObject, 'code' | 'details'> & { metadata?: Metad
 export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInterceptor {
   const policies = deps.policies ?? ACS_V1_METHOD_POLICIES;
   const clock = deps.now ?? Date.now;
-  // Anyone can make the server refuse a call: those warnings are kept to 10 a second (every refusal is counted).
-  // On the injected clock when there is one, so a test can say when a second has passed.
-  const unauthenticatedLog = new LogThrottle(10, deps.now);
+  // Anyone can make the server refuse a call: those warnings are throttled per peer address (or client), with counts
+  // of what was held back (every refusal is counted in the metrics). On the injected clock when there is one, so a
+  // test can say when an interval has passed.
+  const refusalLog = new ThrottledLog(deps.logger, { ...REMOTE_WARNING_LIMITS, now: deps.now });
   const metrics = deps.metrics ? securityMetrics(deps.metrics) : undefined;
   let lastRegistry: ClientRegistry | undefined;
 
@@ -150,10 +150,7 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
         }
         const result = authenticate(registry, metadata, call, clock);
         if (!result.ok) {
-          const line = unauthenticatedLog.take();
-          if (line.write) {
-            deps.logger.warn({ method, peer, reason: result.reason, ...(line.suppressed > 0 ? { suppressed: line.suppressed } : {}) }, 'NBI call refused: not authenticated');
-          }
+          refusalLog.warn(remoteHost(peer), { method, peer, reason: result.reason }, 'NBI call refused: not authenticated');
           refuse('unauthenticated', { code: status.UNAUTHENTICATED, details: result.message });
           return;
         }
@@ -207,7 +204,7 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
         if (methodDescriptor.responseStream && deps.streamLimiter) {
           if (!deps.streamLimiter.acquire(client.name)) {
             if (policy.mutating) pending = base;
-            deps.logger.warn({ method, client: client.name, limit: deps.streamLimiter.maxPerClient }, 'NBI stream refused: the client holds its limit of open streams');
+            refusalLog.warn(client.name, { method, client: client.name, limit: deps.streamLimiter.maxPerClient }, 'NBI stream refused: the client holds its limit of open streams');
             refuse('stream_limit', streamLimitStatus(client.name, deps.streamLimiter.maxPerClient));
             return;
           }
