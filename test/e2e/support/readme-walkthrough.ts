@@ -25,7 +25,8 @@ export function walkthroughCommands(readmePath: string): WalkthroughCommand[] {
     if (lines[i]!.trim() !== WALKTHROUGH_MARKER) continue;
     if (lines[i + 1]?.trim() !== '```sh') throw new Error(`${readmePath}:${i + 1}: ${WALKTHROUGH_MARKER} must be followed by a \`\`\`sh block`);
     for (i += 2; i < lines.length && lines[i]!.trim() !== '```'; i++) {
-      const line = lines[i]!.trim();
+      // A trailing comment is for the reader (`cmd &   # what it does`); bash would drop it too.
+      const line = lines[i]!.replace(/\s+#\s.*$/, '').trim();
       if (line === '' || line.startsWith('#')) continue;
       if (line.endsWith('\\')) throw new Error(`${readmePath}:${i + 1}: continued lines are not supported in the walkthrough`);
       commands.push(parseCommand(line));
