@@ -3,13 +3,16 @@ import type { CommandContext, CommandSpec } from '../cli/command';
 import { EXIT_OK, EXIT_WAIT_TIMED_OUT } from '../cli/cli-errors';
 import { formatDuration } from '../cli/duration';
 import { parseTaskStatus, TASK_COLUMNS, taskFields } from '../output/resource-views';
-import { printTaskResult } from '../output/task-result.view';
+import type { AcsConnection } from '../connection/acs-connection';
+import { printTaskResultPages } from '../output/task-result.view';
 import { buildTaskSpec, type TaskSpecOptions } from '../tasks/task-spec.builder';
 import { exitCodeOf, followTask, progressLine, type FollowedTask } from '../tasks/task-follow';
 import { collectPages } from './paging';
 import { PAGE_OPTIONS, pageScope } from './paging-options';
 
 const DEFAULT_WAIT_MS = 60_000;
+/** Entries per GetTaskResult call: the server's default page. */
+const DEFAULT_RESULT_PAGE = 1000;
 
 export const TASK_COMMANDS: CommandSpec[] = [
   {
@@ -79,7 +82,7 @@ export const TASK_COMMANDS: CommandSpec[] = [
       const created = await c.unary<acsV1.CreateTaskResponse>((md, o, cb) => c.tasks.createTask(request, md, o, cb));
       if (!wait || !created.task) {
         if (out.json) out.document(acsV1.CreateTaskResponse.toJSON(created));
-        else printTask(context, created.task);
+        else await printTask(context, created.task);
         return EXIT_OK;
       }
       const followed = await followTask(c, created.task.id, waitMs, (task, previous) => {
@@ -95,13 +98,35 @@ export const TASK_COMMANDS: CommandSpec[] = [
     argsUsage: 'ID',
     minArgs: 1,
     maxArgs: 1,
-    summary: 'one task, with its result or fault',
+    summary: 'one task, with its result (fetched page after page) or fault',
+    details: ['With --output json, the task alone (its result inline only when small): `tasks result ID -o json` streams the result.'],
     options: {},
     async run(context) {
       const c = context.connection();
       const response = await c.unary<acsV1.GetTaskResponse>((md, o, cb) => c.tasks.getTask({ taskId: context.args[0] }, md, o, cb));
       if (context.out.json) context.out.document(acsV1.GetTaskResponse.toJSON(response));
-      else printTask(context, response.task);
+      else await printTask(context, response.task);
+      return EXIT_OK;
+    },
+  },
+  {
+    group: 'tasks',
+    action: 'result',
+    argsUsage: 'ID',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "a task's result, page after page as the server sends it",
+    details: [
+      'Values read print as a PATH / VALUE / TYPE table, other results as their entries; with --output json, one NDJSON ' +
+        'line per entry ({"path","value","type"} for values). Nothing is printed while the task has no result.',
+    ],
+    options: {
+      'page-size': { type: 'string', valueName: 'N', description: `entries per call (default ${DEFAULT_RESULT_PAGE}; the server caps a page at 5000 and at 1 MiB)` },
+    },
+    async run({ args, options, out, connection }) {
+      const pageSize = options.integer('page-size', 1) ?? DEFAULT_RESULT_PAGE;
+      const printed = await printTaskResultPages(out, resultPages(connection(), args[0], pageSize));
+      if (!out.json) out.note(`${printed} entr${printed === 1 ? 'y' : 'ies'}`);
       return EXIT_OK;
     },
   },
@@ -157,7 +182,7 @@ export const TASK_COMMANDS: CommandSpec[] = [
       });
       if (out.json) return exitCodeOf(followed);
       if (followed.timedOut && waitMs !== undefined) out.note(`wait timed out after ${formatDuration(waitMs)}`);
-      if (followed.task) printTaskResult(out, followed.task.result);
+      if (followed.task) await printResultOf(context, followed.task);
       return exitCodeOf(followed);
     },
   },
@@ -173,7 +198,7 @@ export const TASK_COMMANDS: CommandSpec[] = [
       const c = context.connection();
       const response = await c.unary<acsV1.CancelTaskResponse>((md, o, cb) => c.tasks.cancelTask({ taskId: context.args[0] }, md, o, cb));
       if (context.out.json) context.out.document(acsV1.CancelTaskResponse.toJSON(response));
-      else printTask(context, response.task);
+      else await printTask(context, response.task);
       return EXIT_OK;
     },
   },
@@ -190,26 +215,36 @@ export const TASK_COMMANDS: CommandSpec[] = [
       const request = { taskId: context.args[0], connectionRequest: context.options.flag('connection-request') };
       const response = await c.unary<acsV1.RetryTaskResponse>((md, o, cb) => c.tasks.retryTask(request, md, o, cb));
       if (context.out.json) context.out.document(acsV1.RetryTaskResponse.toJSON(response));
-      else printTask(context, response.task);
+      else await printTask(context, response.task);
       return EXIT_OK;
     },
   },
 ];
 
-function printTask({ out }: CommandContext, task: acsV1.Task | undefined): void {
-  if (!task) return;
-  out.fields(taskFields(task));
-  printTaskResult(out, task.result);
+function resultPages(c: AcsConnection, taskId: string, pageSize: number) {
+  return (pageToken: string) => c.unary<acsV1.GetTaskResultResponse>((md, o, cb) => c.tasks.getTaskResult({ taskId, pageSize, pageToken }, md, o, cb));
 }
 
-function finishFollow(context: CommandContext, followed: FollowedTask, waitMs: number): number {
+async function printTask(context: CommandContext, task: acsV1.Task | undefined): Promise<void> {
+  if (!task) return;
+  context.out.fields(taskFields(task));
+  await printResultOf(context, task);
+}
+
+/** The task's result, through GetTaskResult's pages whatever its size (Task.result is only there when small). */
+async function printResultOf(context: CommandContext, task: acsV1.Task): Promise<void> {
+  if (!task.resultSummary || task.resultSummary.entryCount === 0) return;
+  await printTaskResultPages(context.out, resultPages(context.connection(), task.id, DEFAULT_RESULT_PAGE));
+}
+
+async function finishFollow(context: CommandContext, followed: FollowedTask, waitMs: number): Promise<number> {
   const { out } = context;
   const code = exitCodeOf(followed);
   if (out.json) {
     out.document(acsV1.CreateTaskResponse.toJSON({ task: followed.task, finished: !followed.timedOut }));
     return code;
   }
-  printTask(context, followed.task);
+  await printTask(context, followed.task);
   if (code === EXIT_WAIT_TIMED_OUT) {
     out.note(`wait timed out after ${formatDuration(waitMs)}; the task goes on: acsctl tasks watch ${followed.task?.id ?? ''}`.trimEnd());
   }

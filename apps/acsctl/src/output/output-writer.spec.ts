@@ -1,7 +1,6 @@
 import { acsV1 } from '@acs/contracts';
 import { formatTable, formatTime, OutputWriter, parseOutputFormat } from './output-writer';
 import { describeTaskSpec, parseTaskStatus, TASK_COLUMNS, taskStatusLabel } from './resource-views';
-import { printTaskResult } from './task-result.view';
 
 function capture(format: 'table' | 'json') {
   const io = { stdout: '', stderr: '' };
@@ -45,22 +44,12 @@ describe('table output', () => {
 
   it('shows tasks with their status, attempts, work and fault', () => {
     const [header, row] = formatTable([task], TASK_COLUMNS);
-    expect(header.split(/\s{2,}/)).toEqual(['ID', 'DEVICE', 'STATUS', 'ATTEMPTS', 'SOURCE', 'CREATED', 'WORK', 'FAULT']);
+    expect(header.split(/\s{2,}/)).toEqual(['ID', 'DEVICE', 'STATUS', 'ATTEMPTS', 'SOURCE', 'CREATED', 'WORK', 'RESULT', 'FAULT']);
     expect(row).toContain('FAULTED');
     expect(row).toContain('2/3');
     expect(row).toContain('2024-05-01T10:00:00Z');
     expect(row).toContain('set Device.X=1');
     expect(row).toContain('9003: Invalid arguments; Device.X: 9008 not writable');
-  });
-
-  it('prints a GetParameterValues result as a table and other results as fields', () => {
-    const { io, out } = capture('table');
-    printTaskResult(out, { values: [{ path: 'Device.DeviceInfo.SoftwareVersion', value: '1.2.3', type: 'xsd:string' }] });
-    expect(io.stdout).toContain('PATH');
-    expect(io.stdout).toMatch(/Device\.DeviceInfo\.SoftwareVersion\s+1\.2\.3\s+xsd:string/);
-    const other = capture('table');
-    printTaskResult(other.out, { instanceNumber: 3, status: 0 });
-    expect(other.io.stdout).toBe('\ninstanceNumber: 3\nstatus: 0\n');
   });
 
   it('writes label: value blocks without the empty ones', () => {

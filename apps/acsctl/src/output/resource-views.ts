@@ -1,5 +1,6 @@
 import { acsV1 } from '@acs/contracts';
 import { formatTime, type Column } from './output-writer';
+import { describeResultSummary } from './task-result.view';
 
 /** `TASK_STATUS_DONE` → `DONE`. */
 export function taskStatusLabel(status: acsV1.TaskStatus): string {
@@ -89,6 +90,7 @@ export const TASK_COLUMNS: ReadonlyArray<Column<acsV1.Task>> = [
   { header: 'SOURCE', cell: (t) => t.source },
   { header: 'CREATED', cell: (t) => formatTime(t.createTime) },
   { header: 'WORK', cell: (t) => describeTaskSpec(t.spec) },
+  { header: 'RESULT', cell: (t) => describeResultSummary(t.resultSummary) },
   { header: 'FAULT', cell: (t) => describeFault(t.fault, t) },
 ];
 
@@ -107,6 +109,7 @@ export function taskFields(task: acsV1.Task): Array<readonly [string, string | u
     ['dispatched', formatTime(task.dispatchTime)],
     ['completed', formatTime(task.completeTime)],
     ['expires', formatTime(task.expireTime)],
+    ['result', describeResultSummary(task.resultSummary)],
     ['fault', describeFault(task.fault, task)],
   ];
 }

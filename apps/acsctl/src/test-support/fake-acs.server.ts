@@ -96,6 +96,12 @@ export class FakeAcs {
         return { task: this.update(task, { status: TaskStatus.TASK_STATUS_CANCELLED }) };
       }),
       retryTask: this.unary('RetryTask', (r: acsV1.RetryTaskRequest) => ({ task: this.update(this.task(r.taskId), { status: TaskStatus.TASK_STATUS_PENDING, attempts: 0 }) })),
+      getTaskResult: this.unary('GetTaskResult', (r: acsV1.GetTaskResultRequest) => {
+        const task = this.task(r.taskId);
+        const values = ((task.result as { values?: acsV1.ParameterValue[] } | undefined)?.values ?? []).map((v) => acsV1.ParameterValue.fromPartial(v));
+        const page = this.page(values, r.pageSize, r.pageToken);
+        return { taskId: task.id, summary: task.resultSummary, parameterValues: page.items, entries: [], nextPageToken: page.next };
+      }),
       watchTask: this.stream('WatchTask', (r: acsV1.WatchTaskRequest, call: ServerWritableStream<acsV1.WatchTaskRequest, acsV1.WatchTaskResponse>) => {
         const task = this.task(r.taskId);
         call.write({ task });
@@ -208,7 +214,9 @@ export class FakeAcs {
   private playTask(task: acsV1.Task, call: ServerWritableStream<acsV1.WatchTaskRequest, acsV1.WatchTaskResponse>): void {
     const steps: Array<Partial<acsV1.Task>> = [{ status: TaskStatus.TASK_STATUS_DISPATCHED, attempts: 1 }];
     if (task.deviceId.endsWith('-OK')) {
-      steps.push({ status: TaskStatus.TASK_STATUS_DONE, result: { values: [{ path: 'Device.DeviceInfo.SoftwareVersion', value: '2.0.1', type: 'xsd:string' }] } });
+      const values = [{ path: 'Device.DeviceInfo.SoftwareVersion', value: '2.0.1', type: 'xsd:string' }];
+      const resultSummary = acsV1.TaskResultSummary.fromPartial({ entryKind: 'parameter_values', entryCount: 1, sizeBytes: 80, inline: true, parametersRead: 1 });
+      steps.push({ status: TaskStatus.TASK_STATUS_DONE, result: { values }, resultSummary });
     } else if (task.deviceId.endsWith('-FAULT')) {
       steps.push({ status: TaskStatus.TASK_STATUS_FAULTED, fault: { code: '9002', message: 'Internal error', parameters: [], transient: false } });
     }

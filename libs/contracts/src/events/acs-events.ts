@@ -80,8 +80,27 @@ export interface AcsTaskEventData {
   source: string;
   attempts: number;
   fault?: AcsTaskFault;
-  /** What the device answered, on `acs.task.done` (e.g. the values read). */
+  /**
+   * What the device answered, on `acs.task.done` (e.g. the values read), when at most 64 KiB as JSON
+   * (`resultSummary.inline`); a larger result is left out: read it with TaskService.GetTaskResult.
+   */
   result?: unknown;
+  /** Counts of the result and the fault, on every event of a task that has either. */
+  resultSummary?: AcsTaskResultSummary;
+}
+
+/** Counts of a task's result (and fault), as TaskService's TaskResultSummary (field names in camelCase). */
+export interface AcsTaskResultSummary {
+  /** `parameter_values`, `names`, `attributes` or `object`. */
+  entryKind: string;
+  entryCount: number;
+  /** The result as JSON text, in bytes. */
+  sizeBytes: number;
+  /** Whether `result` carries the whole result (on `acs.task.done`). */
+  inline: boolean;
+  parametersRead: number;
+  parametersSet: number;
+  parametersFailed: number;
 }
 
 /** A public event as a Kafka record carries it: CloudEvents 1.0, structured mode, JSON. */

@@ -42,6 +42,7 @@ describe('acs.v1 method policies', () => {
       'DeviceService/DeleteDevice': 'devices:delete',
       'TaskService/CreateTask': 'tasks:add',
       'TaskService/GetTask': 'tasks:view',
+      'TaskService/GetTaskResult': 'tasks:view',
       'TaskService/ListTasks': 'tasks:view',
       'TaskService/CancelTask': 'tasks:delete',
       'TaskService/RetryTask': 'tasks:change',

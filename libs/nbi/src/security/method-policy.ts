@@ -67,6 +67,7 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(tasks.cancelTask, 'tasks', 'delete', (r) => r.taskId),
   rule(tasks.retryTask, 'tasks', 'change', (r) => r.taskId),
   rule(tasks.watchTask, 'tasks', 'view', (r) => r.taskId),
+  rule(tasks.getTaskResult, 'tasks', 'view', (r) => r.taskId),
 
   rule(presets.createPreset, 'presets', 'add', (r) => presetSourceName(r.source)),
   rule(presets.getPreset, 'presets', 'view', (r) => r.name),

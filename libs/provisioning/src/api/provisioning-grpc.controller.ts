@@ -9,7 +9,8 @@ import { ConcurrentWriteError, DeviceNotFoundError, InvalidQueryError } from '..
 import { TaskNotFoundError, TaskStateError } from '../tasks/task-lifecycle';
 import type { PresetInput, ProvisioningUseCases } from '../usecases';
 import { invalid } from '../usecases/violations';
-import { decodePageToken, nextPageToken, pageSizeOf } from './page-token';
+import { DEFAULT_RESULT_PAGE_ENTRIES } from '../usecases/get-task-result.usecase';
+import { decodePageToken, encodePageToken, nextPageToken, pageSizeOf } from './page-token';
 import {
   deviceToProto,
   faultToProto,
@@ -18,6 +19,9 @@ import {
   presetInputOf,
   presetIssueField,
   presetToProto,
+  resultEntryToProto,
+  resultValueToProto,
+  taskResultSummaryToProto,
   taskSpecFromProto,
   taskStatusFromProto,
   taskToProto,
@@ -52,6 +56,7 @@ export class ProvisioningGrpcController {
         listTasks: u(this.listTasks),
         cancelTask: u(this.cancelTask),
         retryTask: u(this.retryTask),
+        getTaskResult: u(this.getTaskResult),
         watchTask: serverStream<pb.WatchTaskRequest, pb.WatchTaskResponse>((request, call) =>
           mapErrors(async () => {
             for await (const task of this.useCases.watchTask.execute({ taskId: request.taskId }, abortSignalOf(call))) call.write({ task: taskToProto(task) });
@@ -105,7 +110,20 @@ export class ProvisioningGrpcController {
     const statuses = taskStatusesOf(request.statuses);
     const page = pageOf(request);
     const tasks = await this.useCases.listTasks.execute({ deviceId: request.deviceId, statuses, source: request.source, page });
-    return { tasks: tasks.items.map(taskToProto), nextPageToken: nextPageToken(page.skip, tasks.items.length, tasks.total) };
+    return { tasks: tasks.items.map((task) => taskToProto(task, { withResult: false })), nextPageToken: nextPageToken(page.skip, tasks.items.length, tasks.total) };
+  }
+
+  async getTaskResult(request: pb.GetTaskResultRequest): Promise<pb.GetTaskResultResponse> {
+    const skip = decodePageToken(request.pageToken);
+    const page = await this.useCases.getTaskResult.execute({ taskId: request.taskId, page: { skip, limit: request.pageSize || DEFAULT_RESULT_PAGE_ENTRIES } });
+    const values = page.kind === 'parameter_values';
+    return {
+      taskId: page.task.id,
+      summary: page.summary ? taskResultSummaryToProto(page.summary) : undefined,
+      parameterValues: values ? page.entries.map(resultValueToProto) : [],
+      entries: values ? [] : page.entries.map(resultEntryToProto),
+      nextPageToken: page.nextSkip === undefined ? '' : encodePageToken(page.nextSkip),
+    };
   }
 
   async cancelTask(request: pb.CancelTaskRequest): Promise<pb.CancelTaskResponse> {

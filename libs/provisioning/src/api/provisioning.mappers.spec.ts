@@ -100,6 +100,24 @@ describe('provisioning mappers', () => {
     expect(decoded.createTime).toEqual(new Date(1_700_000_000_000));
   });
 
+  it('summarises results, carries a result only when small and asked for, and counts refused parameters', () => {
+    const base: Task = {
+      id: 't2', deviceId: 'd1', spec: { kind: 'getParameterValues', parameterNames: ['Device.'] }, status: 'done', source: 'api', channel: 'default',
+      attempts: 1, maxAttempts: 3, createdAt: 1, updatedAt: 2, workItemIds: [], revision: 3,
+    };
+    const small = { ...base, result: { values: [{ path: 'Device.A', value: '1', type: 'string' }] } };
+    expect(taskToProto(small).result).toEqual(small.result);
+    expect(taskToProto(small).resultSummary).toMatchObject({ entryKind: 'parameter_values', entryCount: 1, parametersRead: 1, inline: true });
+    expect(taskToProto(small, { withResult: false }).result).toBeUndefined();
+    // Stored before summaries existed, a large result inline in the document: summarised, not sent.
+    const legacy = { ...base, result: { values: Array.from({ length: 2_000 }, (_, i) => ({ path: `Device.X.${i}.Value`, value: 'v'.repeat(40), type: 'string' })) } };
+    expect(taskToProto(legacy).result).toBeUndefined();
+    expect(taskToProto(legacy).resultSummary).toMatchObject({ entryCount: 2_000, inline: false });
+    const refused: Task = { ...base, spec: { kind: 'setParameterValues', values: [{ path: 'Device.A', value: 1 }] }, status: 'faulted', fault: { code: '9003', message: 'x', transient: false, parameters: [{ path: 'Device.A', code: 9007, message: 'bad' }] } };
+    expect(taskToProto(refused).resultSummary).toMatchObject({ entryKind: '', entryCount: 0, parametersFailed: 1 });
+    expect(taskToProto({ ...base, status: 'pending' }).resultSummary).toBeUndefined();
+  });
+
   it('maps statuses both ways and refuses UNSPECIFIED', () => {
     expect(taskStatusFromProto(pb.TaskStatus.TASK_STATUS_CANCELLED)).toBe('cancelled');
     expect(taskStatusFromProto(pb.TaskStatus.TASK_STATUS_UNSPECIFIED)).toBeUndefined();

@@ -1,7 +1,7 @@
 import { presetActionDocument, acsV1 as pb } from '@acs/contracts';
 
 import { snakeCase } from '../domain/field-names';
-import type { DeviceFault, ParameterNode, Preset, PresetAction, PresetTrigger, RootObject, Task, TaskFault, TaskSpec, TaskStatus } from '../domain';
+import { inlineResultOf, taskOutcomeSummary, type DeviceFault, type ParameterNode, type Preset, type PresetAction, type PresetTrigger, type RootObject, type Task, type TaskFault, type TaskOutcomeSummary, type TaskSpec, type TaskStatus } from '../domain';
 import type { ProjectedDevice } from '../repositories/ports';
 
 // Domain ↔ acs.v1 gRPC messages, pure. Conventions:
@@ -66,7 +66,12 @@ export function taskStatusFromProto(status: pb.TaskStatus): TaskStatus | undefin
   return found?.[0];
 }
 
-export function taskToProto(task: Task): pb.Task {
+/**
+ * A task as the API shows it. `withResult`: the result travels inline when it is small (GetTask, CreateTask,
+ * WatchTask); listings pass false and carry the summary alone, so no device's answer can outgrow a page.
+ */
+export function taskToProto(task: Task, options: { withResult: boolean } = { withResult: true }): pb.Task {
+  const summary = taskOutcomeSummary(task);
   return {
     id: task.id,
     deviceId: task.deviceId,
@@ -83,10 +88,38 @@ export function taskToProto(task: Task): pb.Task {
     dispatchTime: toTimestamp(task.dispatchedAt),
     completeTime: toTimestamp(task.completedAt),
     workItemIds: [...task.workItemIds],
-    result: jsonValue(task.result),
+    result: options.withResult ? jsonValue(inlineResultOf(task)) : undefined,
     fault: task.fault ? taskFaultToProto(task.fault) : undefined,
     revision: task.revision,
+    resultSummary: summary ? taskResultSummaryToProto(summary) : undefined,
   };
+}
+
+export function taskResultSummaryToProto(summary: TaskOutcomeSummary): pb.TaskResultSummary {
+  return {
+    entryKind: summary.entryCount > 0 ? summary.entryKind : '',
+    entryCount: summary.entryCount,
+    sizeBytes: summary.sizeBytes,
+    inline: summary.inline,
+    parametersRead: summary.parametersRead,
+    parametersSet: summary.parametersSet,
+    parametersFailed: summary.parametersFailed,
+  };
+}
+
+/** A GetParameterValues result entry ({ path, value, type } as task-rpcs.ts keeps it) as a ParameterValue. */
+export function resultValueToProto(entry: unknown): pb.ParameterValue {
+  const { path, value, type } = (entry ?? {}) as { path?: unknown; value?: unknown; type?: unknown };
+  return {
+    path: typeof path === 'string' ? path : '',
+    value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? lexicalValue(value) : '',
+    type: prefixedXsdType(typeof type === 'string' ? type : undefined),
+  };
+}
+
+/** Any other result entry as JSON. */
+export function resultEntryToProto(entry: unknown): unknown {
+  return jsonValue(entry) ?? null;
 }
 
 export function taskFaultToProto(fault: TaskFault): pb.TaskFault {

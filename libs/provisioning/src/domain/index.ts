@@ -3,3 +3,4 @@ export * from './preset';
 export * from './task';
 export * from './device-fields';
 export * from './field-names';
+export * from './task-result';

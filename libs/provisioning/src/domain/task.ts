@@ -31,6 +31,23 @@ export interface TaskFault {
   transient: boolean;
 }
 
+/** What a done task's result holds, without it: small whatever the result's size. */
+export interface TaskResultSummary {
+  /** `parameter_values`, `names`, `attributes` (the result's list), or `object` (the result is one entry). */
+  entryKind: TaskResultEntryKind;
+  entryCount: number;
+  /** The result as JSON text, in bytes. */
+  sizeBytes: number;
+  /** Whether the result is small enough to travel in the task itself (INLINE_RESULT_MAX_BYTES). */
+  inline: boolean;
+  /** GetParameterValues and refresh: the values read. */
+  parametersRead: number;
+  /** SetParameterValues and AddObject with values: the values set. */
+  parametersSet: number;
+}
+
+export type TaskResultEntryKind = 'parameter_values' | 'names' | 'attributes' | 'object';
+
 export interface Task {
   id: string;
   deviceId: string;
@@ -54,8 +71,13 @@ export interface Task {
   connectionRequest?: boolean;
   /** Work items queued for the current attempt, in order. */
   workItemIds: string[];
-  /** What the device answered (e.g. the values read), when done. */
+  /**
+   * What the device answered (e.g. the values read), when done — only when it is small (resultSummary.inline); a
+   * larger result is kept apart, in pages (TaskResultRepository).
+   */
   result?: unknown;
+  /** Set when done: what the result holds (task-result.ts). */
+  resultSummary?: TaskResultSummary;
   fault?: TaskFault;
   /** Bumped on every write; repositories refuse stale writes. */
   revision: number;

@@ -9,6 +9,7 @@ import { StoredFaultRepository } from './fault.repository';
 import { NedbCollection } from './nedb-collection';
 import type { ProvisioningStore } from './ports';
 import { StoredPresetRepository } from './preset.repository';
+import { StoredTaskResultRepository } from './task-result.repository';
 import { StoredTaskRepository } from './task.repository';
 
 export interface EmbeddedStoreOptions {
@@ -25,7 +26,7 @@ export interface EmbeddedStoreOptions {
 export const DEFAULT_AUTOCOMPACTION_INTERVAL_MS = 60_000;
 
 /** Provisioning's collections, one nedb file each. */
-export const EMBEDDED_COLLECTIONS = ['devices', 'tasks', 'presets', 'faults'] as const;
+export const EMBEDDED_COLLECTIONS = ['devices', 'tasks', 'taskResults', 'presets', 'faults'] as const;
 export type EmbeddedCollectionName = (typeof EMBEDDED_COLLECTIONS)[number];
 
 /** The nedb file of a collection: `<dataDir>/provisioning.<name>.db` (what the SQLite store's import looks for). */
@@ -42,6 +43,8 @@ const EMBEDDED_INDEXES: Record<EmbeddedCollectionName, Array<{ fieldName: string
   devices: [{ fieldName: 'tags' }, { fieldName: 'serialNumber' }, { fieldName: 'productClass' }, { fieldName: 'lastInform' }],
   // activeForDevice and list by device; due/expire start from the status.
   tasks: [{ fieldName: 'deviceId' }, { fieldName: 'status' }],
+  // A task's result chunks (GetTaskResult, delete).
+  taskResults: [{ fieldName: 'taskId' }],
   presets: [],
   faults: [{ fieldName: 'deviceId' }],
 };
@@ -66,9 +69,11 @@ export async function openEmbeddedProvisioningStore(options: EmbeddedStoreOption
   const collectionOf = (name: string) => new NedbCollection(`provisioning.${name}`, stores.get(name)!);
 
   let closed = false;
+  const taskResults = new StoredTaskResultRepository(collectionOf('taskResults'));
   return {
     devices: new StoredDeviceRepository(collectionOf('devices')),
-    tasks: new StoredTaskRepository(collectionOf('tasks')),
+    tasks: new StoredTaskRepository(collectionOf('tasks'), taskResults),
+    taskResults,
     presets: new StoredPresetRepository(collectionOf('presets')),
     faults: new StoredFaultRepository(collectionOf('faults')),
     close: async () => {

@@ -7,4 +7,5 @@ export * from './ports';
 export * from './preset.repository';
 export * from './provisioning-collections.schema';
 export * from './task.repository';
+export * from './task-result.repository';
 export * from './sqlite-store';

@@ -7,8 +7,9 @@ import { StoredFaultRepository } from './fault.repository';
 import { MongoDocumentCollection } from './mongo-collection';
 import type { ProvisioningStore } from './ports';
 import { StoredPresetRepository } from './preset.repository';
+import { StoredTaskResultRepository } from './task-result.repository';
 import { StoredTaskRepository } from './task.repository';
-import { deviceCollection, faultCollection, presetCollection, provisioningCollections, taskCollection } from './provisioning-collections.schema';
+import { deviceCollection, faultCollection, presetCollection, provisioningCollections, taskCollection, taskResultCollection } from './provisioning-collections.schema';
 
 /**
  * Provisioning's repositories on the process's MongoDB connection. Attaching registers the collections (and, with
@@ -16,11 +17,13 @@ import { deviceCollection, faultCollection, presetCollection, provisioningCollec
  */
 export async function openMongoProvisioningStore(connection: MongoConnection): Promise<ProvisioningStore> {
   const models = await provisioningCollections.attach(connection);
-  const collectionOf = (definition: typeof deviceCollection | typeof taskCollection | typeof presetCollection | typeof faultCollection) =>
+  const collectionOf = (definition: typeof deviceCollection | typeof taskCollection | typeof taskResultCollection | typeof presetCollection | typeof faultCollection) =>
     new MongoDocumentCollection(models.model(definition).collection as unknown as mongo.Collection<StoredDocument>);
+  const taskResults = new StoredTaskResultRepository(collectionOf(taskResultCollection));
   return {
     devices: new StoredDeviceRepository(collectionOf(deviceCollection)),
-    tasks: new StoredTaskRepository(collectionOf(taskCollection)),
+    tasks: new StoredTaskRepository(collectionOf(taskCollection), taskResults),
+    taskResults,
     presets: new StoredPresetRepository(collectionOf(presetCollection)),
     faults: new StoredFaultRepository(collectionOf(faultCollection)),
     close: async () => undefined,

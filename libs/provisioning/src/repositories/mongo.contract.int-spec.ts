@@ -16,7 +16,7 @@ import {
   type ProvisioningStoreFactory,
 } from '../testing';
 import { openMongoProvisioningStore } from './mongo-store';
-import { deviceCollection, faultCollection, presetCollection, provisioningCollections, taskCollection } from './provisioning-collections.schema';
+import { deviceCollection, faultCollection, presetCollection, provisioningCollections, taskCollection, taskResultCollection } from './provisioning-collections.schema';
 
 // Runs against a real MongoDB-protocol server (see MongoTestDatabase); a missing server fails the run, never skips it.
 const database = new MongoTestDatabase('acs_test_prov');
@@ -26,7 +26,7 @@ let shared: MongoConnection | undefined;
 
 afterAll(() => database.drop());
 
-const collections = [deviceCollection, taskCollection, presetCollection, faultCollection].map((c) => c.collection);
+const collections = [deviceCollection, taskCollection, taskResultCollection, presetCollection, faultCollection].map((c) => c.collection);
 
 // One connection for the file (opening one per test would dominate the run); each test starts from empty
 // collections, and a reopen is a new connection and a new store on the same database.

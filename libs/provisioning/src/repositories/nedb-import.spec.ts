@@ -188,6 +188,7 @@ describe('importNedbDataDirectory', () => {
     expect(report.collections).toEqual([
       { collection: 'devices', source: 26, inserted: 26, alreadyPresent: 0, found: 26 },
       { collection: 'tasks', source: 6, inserted: 6, alreadyPresent: 0, found: 6 },
+      { collection: 'taskResults', source: 0, inserted: 0, alreadyPresent: 0, found: 0 },
       { collection: 'presets', source: 3, inserted: 3, alreadyPresent: 0, found: 3 },
       { collection: 'faults', source: 2, inserted: 2, alreadyPresent: 0, found: 2 },
     ]);
@@ -216,7 +217,7 @@ describe('importNedbDataDirectory', () => {
 
     expect(failure).toBeInstanceOf(NedbImportError);
     expect((failure as Error).message).toMatch(/tasks: disk I\/O error.*left in place.*devices 26\/26/);
-    expect(nedbDataFiles(dataDir)).toHaveLength(4);
+    expect(nedbDataFiles(dataDir)).toHaveLength(EMBEDDED_COLLECTIONS.length);
     expect(existsSync(join(dataDir, NEDB_IMPORT_PENDING_FILE))).toBe(true);
     // The SQLite store is no longer empty, yet the unfinished import is retried at the next start.
     expect(await nedbImportDue(dataDir, sqlite!)).toBe('import');
@@ -233,7 +234,7 @@ describe('importNedbDataDirectory', () => {
     const lossy = intercepted(sqlite!, 'devices', (doc) => (doc._id === fleet.deviceIds[3] ? 'drop' : undefined));
 
     await expect(importNedbDataDirectory(dataDir, lossy)).rejects.toThrow(/incomplete: devices: 26 in nedb, 25 of them in SQLite; the nedb files were left in place/);
-    expect(nedbDataFiles(dataDir)).toHaveLength(4);
+    expect(nedbDataFiles(dataDir)).toHaveLength(EMBEDDED_COLLECTIONS.length);
     expect(readdirSync(dataDir).some((name) => name.startsWith('nedb-imported-'))).toBe(false);
 
     const report = await importNedbDataDirectory(dataDir, sqlite!);
@@ -255,7 +256,7 @@ describe('importNedbDataDirectory', () => {
     expect((await sqlite!.devices.get(fleet.deviceIds[0]))!.tags).toContain('moved-to-sqlite');
     // The same second as the first import: its files are not moved over the first one's.
     expect(again.movedTo).toBe(`${first.movedTo}-2`);
-    expect(readdirSync(first.movedTo)).toHaveLength(4);
+    expect(readdirSync(first.movedTo)).toHaveLength(EMBEDDED_COLLECTIONS.length);
   });
 
   it('refuses a directory without nedb files and leaves no pending mark', async () => {

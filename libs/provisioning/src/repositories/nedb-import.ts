@@ -56,7 +56,7 @@ export class NedbImportError extends Error {
  */
 export const NEDB_IMPORT_PENDING_FILE = 'nedb-import.pending';
 
-/** The nedb data files present in a data directory (provisioning.{devices,tasks,presets,faults}.db). */
+/** The nedb data files present in a data directory (provisioning.{devices,tasks,taskResults,presets,faults}.db; earlier versions had no taskResults). */
 export function nedbDataFiles(dataDir: string): string[] {
   return EMBEDDED_COLLECTIONS.map((name) => embeddedDataFile(dataDir, name)).filter((file) => existsSync(file));
 }

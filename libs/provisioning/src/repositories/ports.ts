@@ -1,4 +1,4 @@
-import type { DeviceFault, DeviceRecord, DeviceSummary, InformFacts, ParameterUpdate, Preset, Task, TaskStatus } from '../domain';
+import type { DeviceFault, DeviceRecord, DeviceSummary, InformFacts, ParameterUpdate, Preset, Task, TaskResultEntryKind, TaskStatus } from '../domain';
 
 /** Skip/limit of a listing. `limit` 0 returns no items (only the total). */
 export interface Page {
@@ -88,7 +88,20 @@ export interface TaskRepository {
    * kept so the caller can withdraw them) and returns those this call expired. At most `limit` per call.
    */
   expire(now: number, limit?: number): Promise<Task[]>;
+  /** Deletes the task and its result stored apart (TaskResultRepository). */
   delete(id: string): Promise<boolean>;
+}
+
+/**
+ * Task results too large to live in the task's document (INLINE_RESULT_MAX_BYTES), kept apart as a list of entries
+ * in chunks, read by offset. A result is written once, when its task is done, and deleted with the task.
+ */
+export interface TaskResultRepository {
+  /** Writes (or writes again, replacing) a task's result entries. */
+  save(taskId: string, kind: TaskResultEntryKind, entries: readonly unknown[]): Promise<void>;
+  /** Entries `page.skip` … `page.skip + page.limit - 1` of the task's result, in order; [] past the end or when none. */
+  read(taskId: string, page: Page): Promise<unknown[]>;
+  delete(taskId: string): Promise<void>;
 }
 
 /** A preset written or deleted since a point in time; `preset` is null for a deletion. */
@@ -133,10 +146,11 @@ export interface FaultRepository {
   get(deviceId: string, channel: string): Promise<DeviceFault | null>;
 }
 
-/** The four repositories of provisioning on one store, and how to let go of it. */
+/** The repositories of provisioning on one store, and how to let go of it. */
 export interface ProvisioningStore {
   devices: DeviceRepository;
   tasks: TaskRepository;
+  taskResults: TaskResultRepository;
   presets: PresetRepository;
   faults: FaultRepository;
   close(): Promise<void>;

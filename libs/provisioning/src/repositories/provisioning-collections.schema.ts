@@ -62,7 +62,9 @@ const taskSchema = new Schema(
     dispatchedAt: Number,
     completedAt: Number,
     workItemIds: [String],
+    /** Small results only (INLINE_RESULT_MAX_BYTES); larger ones are in taskResults. */
     resultJson: String,
+    resultSummary: Schema.Types.Mixed,
     fault: Schema.Types.Mixed,
     revision: Number,
   },
@@ -79,6 +81,31 @@ export const taskCollection = provisioningCollections.define({
     { fields: { status: 1, createdAt: -1 }, why: 'list by status newest first (e.g. faulted tasks on an operator screen)' },
     { fields: { source: 1, createdAt: -1 }, why: 'list the tasks one preset (source preset:<name>) or the API created, newest first' },
     { fields: { createdAt: -1 }, why: 'list all tasks newest first (no filter)' },
+  ],
+});
+
+/** Task results too large for the task's document, in chunks of consecutive entries (task-result.repository.ts). */
+const taskResultSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    taskId: String,
+    /** Offsets in the result of the chunk's first and last entries. */
+    first: Number,
+    last: Number,
+    kind: String,
+    entriesJson: String,
+  },
+  options,
+);
+
+export const taskResultCollection = provisioningCollections.define({
+  name: 'taskResults',
+  schema: taskResultSchema,
+  indexes: [
+    {
+      fields: { taskId: 1, first: 1 },
+      why: "GetTaskResult: a task's chunks overlapping a page's offsets, in order; and deleting a task's chunks with it",
+    },
   ],
 });
 

@@ -8,8 +8,9 @@ import { openEmbeddedProvisioningStore } from './embedded-store';
 import { StoredFaultRepository } from './fault.repository';
 import type { ProvisioningStore } from './ports';
 import { StoredPresetRepository } from './preset.repository';
-import { deviceCollection, faultCollection, presetCollection, taskCollection } from './provisioning-collections.schema';
+import { deviceCollection, faultCollection, presetCollection, taskCollection, taskResultCollection } from './provisioning-collections.schema';
 import { PARAMETERS_FIELD } from './stored-device';
+import { StoredTaskResultRepository } from './task-result.repository';
 import { StoredTaskRepository } from './task.repository';
 
 export interface SqliteStoreOptions {
@@ -23,7 +24,7 @@ export interface SqliteStoreOptions {
 
 export const PROVISIONING_DATABASE_FILE = 'provisioning.sqlite';
 
-export type ProvisioningCollectionName = 'devices' | 'tasks' | 'presets' | 'faults';
+export type ProvisioningCollectionName = 'devices' | 'tasks' | 'taskResults' | 'presets' | 'faults';
 
 export interface SqliteProvisioningStore extends ProvisioningStore {
   readonly database: SqliteDatabase;
@@ -48,16 +49,19 @@ export function openSqliteProvisioningStore(options: SqliteStoreOptions): Sqlite
   const collections = {
     devices: new SqliteCollection(database, { name: 'devices', indexes: indexesOf(deviceCollection, ['tags']), arrayFields: ['tags'], treeField: PARAMETERS_FIELD }, shared),
     tasks: new SqliteCollection(database, { name: 'tasks', indexes: indexesOf(taskCollection) }, shared),
+    taskResults: new SqliteCollection(database, { name: 'taskResults', indexes: indexesOf(taskResultCollection) }, shared),
     presets: new SqliteCollection(database, { name: 'presets', indexes: indexesOf(presetCollection) }, shared),
     faults: new SqliteCollection(database, { name: 'faults', indexes: indexesOf(faultCollection) }, shared),
   };
   let closed = false;
+  const taskResults = new StoredTaskResultRepository(collections.taskResults);
   return {
     database,
     file,
     collections,
     devices: new StoredDeviceRepository(collections.devices),
-    tasks: new StoredTaskRepository(collections.tasks),
+    tasks: new StoredTaskRepository(collections.tasks, taskResults),
+    taskResults,
     presets: new StoredPresetRepository(collections.presets),
     faults: new StoredFaultRepository(collections.faults),
     stats: () => sqliteDatabaseStats(database),

@@ -1,6 +1,6 @@
 import type { Task, TaskStatus } from '../domain';
 import { DuplicateKeyError, withoutUndefined, type DocumentCollection, type DocumentFilter, type StoredDocument } from '@acs/platform';
-import { DuplicateTaskError, InvalidQueryError, type Page, type Paged, type TaskListFilter, type TaskRepository } from './ports';
+import { DuplicateTaskError, InvalidQueryError, type Page, type Paged, type TaskListFilter, type TaskRepository, type TaskResultRepository } from './ports';
 
 /** Statuses a task can still leave. */
 export const ACTIVE_TASK_STATUSES: readonly TaskStatus[] = ['pending', 'dispatched'];
@@ -13,10 +13,14 @@ const DEFAULT_EXPIRE_BATCH = 1_000;
  * - `dueAt` (pending tasks only): notBefore, or createdAt when there is none, so "due" is one range on one index
  *   instead of an `$or` over a missing field;
  * - `resultJson`: the device's answer as JSON text. A result is arbitrary (GetParameterValues answers are keyed by
- *   dotted parameter paths), and nedb refuses dots in keys and MongoDB `$`-prefixed ones.
+ *   dotted parameter paths), and nedb refuses dots in keys and MongoDB `$`-prefixed ones. Only small results are
+ *   here (INLINE_RESULT_MAX_BYTES); larger ones are in `results`, deleted with the task.
  */
 export class StoredTaskRepository implements TaskRepository {
-  constructor(private readonly tasks: DocumentCollection) {}
+  constructor(
+    private readonly tasks: DocumentCollection,
+    private readonly results: Pick<TaskResultRepository, 'delete'>,
+  ) {}
 
   async create(task: Task): Promise<void> {
     try {
@@ -81,6 +85,8 @@ export class StoredTaskRepository implements TaskRepository {
   }
 
   async delete(id: string): Promise<boolean> {
+    // The result first: a result left without its task would never be found again.
+    await this.results.delete(id);
     return this.tasks.deleteOne({ _id: id });
   }
 }

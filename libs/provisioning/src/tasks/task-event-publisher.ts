@@ -2,6 +2,7 @@ import { AcsTaskEventType, newEvent, type AcsTaskEventData } from '@acs/contract
 import type { EventBus } from '@acs/platform';
 
 import type { Task } from '../domain/task';
+import { inlineResultOf, taskOutcomeSummary } from '../domain/task-result';
 
 /** A task's identity and state as published on `acs.task` (the public contract, libs/contracts). */
 export type TaskEventData = AcsTaskEventData;
@@ -22,7 +23,9 @@ export class TaskEventPublisher {
       source: task.source,
       attempts: task.attempts,
       fault: task.fault,
-      result: task.status === 'done' ? task.result : undefined,
+      // A large result stays out of the event (it would outgrow a Kafka record): the summary says where it is.
+      result: task.status === 'done' ? inlineResultOf(task) : undefined,
+      resultSummary: taskOutcomeSummary(task),
     };
     await this.bus.publish([newEvent(AcsTaskEventType[what], task.deviceId, data, { now: this.now() })]);
   }

@@ -3,7 +3,8 @@ import { isTransientFault, type AcsRequest, type TransferComplete } from '@acs/c
 import type { ConnectionRequestEventData, RpcFaultEventData, RpcResultEventData } from '@acs/contracts';
 import type { DeviceQueue, Logger, WorkItem } from '@acs/platform';
 import type { Task, TaskFault, TaskSpec, TaskStatus } from '../domain/task';
-import type { DeviceRepository, FaultRepository, TaskRepository } from '../repositories/ports';
+import { summarizeTaskResult, taskResultEntries } from '../domain/task-result';
+import type { DeviceRepository, FaultRepository, TaskRepository, TaskResultRepository } from '../repositories/ports';
 import type { DeviceWaker } from './device-waker';
 import type { TaskEventPublisher } from './task-event-publisher';
 import { firstRpcs, nextStep } from './task-rpcs';
@@ -32,6 +33,8 @@ export interface CreateTaskInput {
 
 export interface TaskLifecycleDeps {
   tasks: TaskRepository;
+  /** Where a result too large for the task's document goes. */
+  results: Pick<TaskResultRepository, 'save' | 'delete'>;
   /** Read only: a task's first RPCs use the types the device reported. The inventory writes devices. */
   devices: Pick<DeviceRepository, 'get'>;
   faults: FaultRepository;
@@ -210,6 +213,8 @@ export class TaskLifecycle {
       status: 'pending',
       attempts: 0,
       fault: undefined,
+      result: undefined,
+      resultSummary: undefined,
       completedAt: undefined,
       expiresAt: this.now() + this.deps.config.defaultExpiryMs,
       ...(options.connectionRequest !== undefined ? { connectionRequest: options.connectionRequest } : {}),
@@ -270,10 +275,27 @@ export class TaskLifecycle {
     return rpcs.map((rpc) => ({ id: randomUUID(), deviceId: task.deviceId, rpc, taskId: task.id, enqueuedAt: this.now() }));
   }
 
+  /**
+   * A large result is written apart before the task says it is done, so whoever sees the task done can page it; the
+   * task (and its `acs.task.done` event) then carries the summary alone.
+   */
   private async complete(task: Task, result: unknown): Promise<void> {
     // Cleared first, for the same reason the fault is raised first.
     await this.deps.faults.clear(task.deviceId, task.channel);
-    await this.finish(task, 'done', { result });
+    const resultSummary = summarizeTaskResult(task.spec, result);
+    if (resultSummary.inline) {
+      await this.finish(task, 'done', { result, resultSummary });
+      return;
+    }
+    const { kind, entries } = taskResultEntries(result);
+    await this.deps.results.save(task.id, kind, entries);
+    try {
+      await this.finish(task, 'done', { result: undefined, resultSummary });
+    } catch (error) {
+      // Not recorded as done (the task kept changing under us): its result would never be read.
+      await this.deps.results.delete(task.id);
+      throw error;
+    }
   }
 
   /**

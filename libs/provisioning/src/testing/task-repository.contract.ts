@@ -1,5 +1,6 @@
 import type { Task } from '../domain';
-import { DuplicateTaskError, type TaskRepository } from '../repositories/ports';
+import { DuplicateTaskError, type TaskRepository, type TaskResultRepository } from '../repositories/ports';
+import { RESULT_CHUNK_MAX_ENTRIES } from '../repositories/task-result.repository';
 import { concurrentWritesIt, sampleTask, useStoreSubject, type ProvisioningStoreFactory } from './store-subject';
 
 const T0 = 1_700_000_000_000;
@@ -130,6 +131,40 @@ export function describeTaskRepositoryContract(name: string, factory: Provisioni
       expect(await tasks().delete(task.id)).toBe(true);
       expect(await tasks().delete(task.id)).toBe(false);
       expect(await tasks().get(task.id)).toBeNull();
+    });
+
+    const results = (): TaskResultRepository => subject().store.taskResults;
+    const entriesOf = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ path: `Device.X.${from + i}.Name`, value: `v${from + i}`, type: 'string' }));
+
+    it('keeps a large result in chunks and reads any range of it, in order, across chunk boundaries', async () => {
+      const task = await created({ status: 'done' });
+      const entries = entriesOf(2 * RESULT_CHUNK_MAX_ENTRIES + 7);
+      await results().save(task.id, 'parameter_values', entries);
+      expect(await results().read(task.id, { skip: 0, limit: entries.length + 10 })).toEqual(entries);
+      expect(await results().read(task.id, { skip: RESULT_CHUNK_MAX_ENTRIES - 3, limit: 6 })).toEqual(entries.slice(RESULT_CHUNK_MAX_ENTRIES - 3, RESULT_CHUNK_MAX_ENTRIES + 3));
+      expect(await results().read(task.id, { skip: entries.length - 1, limit: 5 })).toEqual(entries.slice(-1));
+      expect(await results().read(task.id, { skip: entries.length, limit: 5 })).toEqual([]);
+      expect(await results().read('no-such-task', { skip: 0, limit: 5 })).toEqual([]);
+    });
+
+    it('cuts chunks by bytes too, so long values do not make an oversized document', async () => {
+      const task = await created({ status: 'done' });
+      const long = 'x'.repeat(300 * 1024);
+      const entries = [0, 1, 2, 3, 4].map((i) => ({ path: `Device.Log.${i}`, value: long, type: 'string' }));
+      await results().save(task.id, 'parameter_values', entries);
+      expect(await results().read(task.id, { skip: 2, limit: 3 })).toEqual(entries.slice(2));
+    });
+
+    it('replaces a result written again, and deletes it with its task', async () => {
+      const task = await created({ status: 'done' });
+      await results().save(task.id, 'parameter_values', entriesOf(RESULT_CHUNK_MAX_ENTRIES + 1));
+      await results().save(task.id, 'names', [{ name: 'Device.', writable: false }]);
+      expect(await results().read(task.id, { skip: 0, limit: 10_000 })).toEqual([{ name: 'Device.', writable: false }]);
+      const other = await created({ status: 'done' });
+      await results().save(other.id, 'parameter_values', entriesOf(3));
+      expect(await tasks().delete(task.id)).toBe(true);
+      expect(await results().read(task.id, { skip: 0, limit: 10 })).toEqual([]);
+      expect(await results().read(other.id, { skip: 0, limit: 10 })).toEqual(entriesOf(3));
     });
   });
 }

@@ -7,6 +7,7 @@ export * from './delete-preset.usecase';
 export * from './get-device.usecase';
 export * from './get-preset.usecase';
 export * from './get-task.usecase';
+export * from './get-task-result.usecase';
 export * from './list-faults.usecase';
 export * from './list-presets.usecase';
 export * from './list-tasks.usecase';

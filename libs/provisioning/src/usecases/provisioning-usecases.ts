@@ -15,6 +15,7 @@ import { DeletePreset } from './delete-preset.usecase';
 import { GetDevice, GetParameters } from './get-device.usecase';
 import { GetPreset } from './get-preset.usecase';
 import { GetTask } from './get-task.usecase';
+import { GetTaskResult } from './get-task-result.usecase';
 import { ListFaults } from './list-faults.usecase';
 import { ListPresets } from './list-presets.usecase';
 import { ListTasks } from './list-tasks.usecase';
@@ -30,6 +31,7 @@ import { WatchTask } from './watch-task.usecase';
 export interface ProvisioningUseCases {
   createTask: CreateTask;
   getTask: GetTask;
+  getTaskResult: GetTaskResult;
   listTasks: ListTasks;
   cancelTask: CancelTask;
   retryTask: RetryTask;
@@ -81,6 +83,7 @@ export function createProvisioningCore(deps: ProvisioningCoreDeps): Provisioning
   const inventory = new DeviceInventory(store.devices, now);
   const lifecycle = new TaskLifecycle({
     tasks: store.tasks,
+    results: store.taskResults,
     devices: store.devices,
     faults: store.faults,
     queue: deps.queue,
@@ -94,6 +97,7 @@ export function createProvisioningCore(deps: ProvisioningCoreDeps): Provisioning
   const useCases: ProvisioningUseCases = {
     createTask,
     getTask: new GetTask(store.tasks),
+    getTaskResult: new GetTaskResult(store.tasks, store.taskResults),
     listTasks: new ListTasks(store.tasks),
     cancelTask: new CancelTask(lifecycle, logger),
     retryTask: new RetryTask(lifecycle, logger),

@@ -115,6 +115,7 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
       callback(null, { task: sampleTask(call.request.taskId, 'dev-1') });
     },
     retryTask: unimplemented,
+    getTaskResult: unimplemented,
     watchTask: (call) => {
       seen('WatchTask', call.metadata);
       if (call.request.taskId === 'forever') {

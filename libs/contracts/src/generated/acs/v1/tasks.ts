@@ -250,7 +250,10 @@ export interface Task {
     | undefined;
   /** Work items queued for the current attempt, in order. */
   workItemIds: string[];
-  /** What the device answered when done (e.g. the values read), as JSON. */
+  /**
+   * What the device answered when done (e.g. the values read), as JSON: only from GetTask, CreateTask and WatchTask,
+   * and only when `result_summary.inline` (at most 64 KiB as JSON). Otherwise unset: page it with GetTaskResult.
+   */
   result?:
     | any
     | undefined;
@@ -260,6 +263,30 @@ export interface Task {
     | undefined;
   /** Bumped on every change; lets watchers drop stale updates. */
   revision: number;
+  /** What the result holds, without it; unset while the task has no result and no fault. */
+  resultSummary?: TaskResultSummary | undefined;
+}
+
+/** Counts of a task's result (and of its fault), small whatever the result's size. */
+export interface TaskResultSummary {
+  /**
+   * What GetTaskResult's entries are: `parameter_values` (GetParameterValues, refresh: `parameter_values`), or for
+   * other kinds the result's list (`names`, `attributes`) or `object` (one entry: the whole result), as JSON
+   * `entries`. "" when there is no result.
+   */
+  entryKind: string;
+  /** Entries of the result: GetTaskResult returns exactly these many over its pages. */
+  entryCount: number;
+  /** Size of the result as JSON text, in bytes. */
+  sizeBytes: number;
+  /** Whether Task.result carries the whole result where a Task may carry one (GetTask, CreateTask, WatchTask). */
+  inline: boolean;
+  /** GetParameterValues and refresh: the values read. */
+  parametersRead: number;
+  /** SetParameterValues and AddObject with values, when done: the values set. */
+  parametersSet: number;
+  /** SetParameterValues faults: the parameters the device refused (listed in Task.fault.parameters). */
+  parametersFailed: number;
 }
 
 export interface CreateTaskRequest {
@@ -340,6 +367,28 @@ export interface WatchTaskRequest {
 
 export interface WatchTaskResponse {
   task?: Task | undefined;
+}
+
+export interface GetTaskResultRequest {
+  taskId: string;
+  /**
+   * Entries per page: 0 = 1000; more than 5000 is treated as 5000. A page also ends before 1 MiB of entries (at
+   * least one entry), so a page always fits a call whatever the device answered.
+   */
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface GetTaskResultResponse {
+  taskId: string;
+  summary?:
+    | TaskResultSummary
+    | undefined;
+  /** Value reads (`summary.entry_kind` `parameter_values`): this page's values, in the device's order. */
+  parameterValues: ParameterValue[];
+  /** Other kinds: this page's entries as JSON. */
+  entries: any[];
+  nextPageToken: string;
 }
 
 function createBaseTaskSpec(): TaskSpec {
@@ -2299,6 +2348,7 @@ function createBaseTask(): Task {
     result: undefined,
     fault: undefined,
     revision: 0,
+    resultSummary: undefined,
   };
 }
 
@@ -2357,6 +2407,9 @@ export const Task: MessageFns<Task> = {
     }
     if (message.revision !== 0) {
       writer.uint32(144).uint64(message.revision);
+    }
+    if (message.resultSummary !== undefined) {
+      TaskResultSummary.encode(message.resultSummary, writer.uint32(154).fork()).join();
     }
     return writer;
   },
@@ -2518,6 +2571,14 @@ export const Task: MessageFns<Task> = {
             message.revision = longToNumber(reader.uint64());
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.resultSummary = TaskResultSummary.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2586,6 +2647,11 @@ export const Task: MessageFns<Task> = {
       result: isSet(object?.result) ? object.result : undefined,
       fault: isSet(object.fault) ? TaskFault.fromJSON(object.fault) : undefined,
       revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      resultSummary: isSet(object.resultSummary)
+        ? TaskResultSummary.fromJSON(object.resultSummary)
+        : isSet(object.result_summary)
+        ? TaskResultSummary.fromJSON(object.result_summary)
+        : undefined,
     };
   },
 
@@ -2645,6 +2711,9 @@ export const Task: MessageFns<Task> = {
     if (message.revision !== 0) {
       obj.revision = Math.round(message.revision);
     }
+    if (message.resultSummary !== undefined) {
+      obj.resultSummary = TaskResultSummary.toJSON(message.resultSummary);
+    }
     return obj;
   },
 
@@ -2673,6 +2742,206 @@ export const Task: MessageFns<Task> = {
       ? TaskFault.fromPartial(object.fault)
       : undefined;
     message.revision = object.revision ?? 0;
+    message.resultSummary = (object.resultSummary !== undefined && object.resultSummary !== null)
+      ? TaskResultSummary.fromPartial(object.resultSummary)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTaskResultSummary(): TaskResultSummary {
+  return {
+    entryKind: "",
+    entryCount: 0,
+    sizeBytes: 0,
+    inline: false,
+    parametersRead: 0,
+    parametersSet: 0,
+    parametersFailed: 0,
+  };
+}
+
+export const TaskResultSummary: MessageFns<TaskResultSummary> = {
+  encode(message: TaskResultSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.entryKind !== "") {
+      writer.uint32(10).string(message.entryKind);
+    }
+    if (message.entryCount !== 0) {
+      writer.uint32(16).uint64(message.entryCount);
+    }
+    if (message.sizeBytes !== 0) {
+      writer.uint32(24).uint64(message.sizeBytes);
+    }
+    if (message.inline !== false) {
+      writer.uint32(32).bool(message.inline);
+    }
+    if (message.parametersRead !== 0) {
+      writer.uint32(40).uint64(message.parametersRead);
+    }
+    if (message.parametersSet !== 0) {
+      writer.uint32(48).uint64(message.parametersSet);
+    }
+    if (message.parametersFailed !== 0) {
+      writer.uint32(56).uint64(message.parametersFailed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskResultSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskResultSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entryKind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.entryCount = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sizeBytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.inline = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.parametersRead = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.parametersSet = longToNumber(reader.uint64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.parametersFailed = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TaskResultSummary {
+    return {
+      entryKind: isSet(object.entryKind)
+        ? globalThis.String(object.entryKind)
+        : isSet(object.entry_kind)
+        ? globalThis.String(object.entry_kind)
+        : "",
+      entryCount: isSet(object.entryCount)
+        ? globalThis.Number(object.entryCount)
+        : isSet(object.entry_count)
+        ? globalThis.Number(object.entry_count)
+        : 0,
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.Number(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.Number(object.size_bytes)
+        : 0,
+      inline: isSet(object.inline) ? globalThis.Boolean(object.inline) : false,
+      parametersRead: isSet(object.parametersRead)
+        ? globalThis.Number(object.parametersRead)
+        : isSet(object.parameters_read)
+        ? globalThis.Number(object.parameters_read)
+        : 0,
+      parametersSet: isSet(object.parametersSet)
+        ? globalThis.Number(object.parametersSet)
+        : isSet(object.parameters_set)
+        ? globalThis.Number(object.parameters_set)
+        : 0,
+      parametersFailed: isSet(object.parametersFailed)
+        ? globalThis.Number(object.parametersFailed)
+        : isSet(object.parameters_failed)
+        ? globalThis.Number(object.parameters_failed)
+        : 0,
+    };
+  },
+
+  toJSON(message: TaskResultSummary): unknown {
+    const obj: any = {};
+    if (message.entryKind !== "") {
+      obj.entryKind = message.entryKind;
+    }
+    if (message.entryCount !== 0) {
+      obj.entryCount = Math.round(message.entryCount);
+    }
+    if (message.sizeBytes !== 0) {
+      obj.sizeBytes = Math.round(message.sizeBytes);
+    }
+    if (message.inline !== false) {
+      obj.inline = message.inline;
+    }
+    if (message.parametersRead !== 0) {
+      obj.parametersRead = Math.round(message.parametersRead);
+    }
+    if (message.parametersSet !== 0) {
+      obj.parametersSet = Math.round(message.parametersSet);
+    }
+    if (message.parametersFailed !== 0) {
+      obj.parametersFailed = Math.round(message.parametersFailed);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TaskResultSummary>, I>>(base?: I): TaskResultSummary {
+    return TaskResultSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TaskResultSummary>, I>>(object: I): TaskResultSummary {
+    const message = createBaseTaskResultSummary();
+    message.entryKind = object.entryKind ?? "";
+    message.entryCount = object.entryCount ?? 0;
+    message.sizeBytes = object.sizeBytes ?? 0;
+    message.inline = object.inline ?? false;
+    message.parametersRead = object.parametersRead ?? 0;
+    message.parametersSet = object.parametersSet ?? 0;
+    message.parametersFailed = object.parametersFailed ?? 0;
     return message;
   },
 };
@@ -3768,7 +4037,273 @@ export const WatchTaskResponse: MessageFns<WatchTaskResponse> = {
   },
 };
 
-/** Resource type `tasks` for roles: view (Get, List, Watch), add (Create), change (Retry), delete (Cancel). */
+function createBaseGetTaskResultRequest(): GetTaskResultRequest {
+  return { taskId: "", pageSize: 0, pageToken: "" };
+}
+
+export const GetTaskResultRequest: MessageFns<GetTaskResultRequest> = {
+  encode(message: GetTaskResultRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.taskId !== "") {
+      writer.uint32(10).string(message.taskId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).uint32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTaskResultRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTaskResultRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTaskResultRequest {
+    return {
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: GetTaskResultRequest): unknown {
+    const obj: any = {};
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTaskResultRequest>, I>>(base?: I): GetTaskResultRequest {
+    return GetTaskResultRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTaskResultRequest>, I>>(object: I): GetTaskResultRequest {
+    const message = createBaseGetTaskResultRequest();
+    message.taskId = object.taskId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetTaskResultResponse(): GetTaskResultResponse {
+  return { taskId: "", summary: undefined, parameterValues: [], entries: [], nextPageToken: "" };
+}
+
+export const GetTaskResultResponse: MessageFns<GetTaskResultResponse> = {
+  encode(message: GetTaskResultResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.taskId !== "") {
+      writer.uint32(10).string(message.taskId);
+    }
+    if (message.summary !== undefined) {
+      TaskResultSummary.encode(message.summary, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.parameterValues) {
+      ParameterValue.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.entries) {
+      Value.encode(Value.wrap(v!), writer.uint32(34).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(42).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTaskResultResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTaskResultResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.summary = TaskResultSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.parameterValues.push(ParameterValue.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.entries.push(Value.unwrap(Value.decode(reader, reader.uint32())));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTaskResultResponse {
+    return {
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      summary: isSet(object.summary) ? TaskResultSummary.fromJSON(object.summary) : undefined,
+      parameterValues: globalThis.Array.isArray(object?.parameterValues)
+        ? object.parameterValues.map((e: any) => ParameterValue.fromJSON(e))
+        : globalThis.Array.isArray(object?.parameter_values)
+        ? object.parameter_values.map((e: any) => ParameterValue.fromJSON(e))
+        : [],
+      entries: globalThis.Array.isArray(object?.entries) ? [...object.entries] : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: GetTaskResultResponse): unknown {
+    const obj: any = {};
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.summary !== undefined) {
+      obj.summary = TaskResultSummary.toJSON(message.summary);
+    }
+    if (message.parameterValues?.length) {
+      obj.parameterValues = message.parameterValues.map((e) => ParameterValue.toJSON(e));
+    }
+    if (message.entries?.length) {
+      obj.entries = message.entries;
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTaskResultResponse>, I>>(base?: I): GetTaskResultResponse {
+    return GetTaskResultResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTaskResultResponse>, I>>(object: I): GetTaskResultResponse {
+    const message = createBaseGetTaskResultResponse();
+    message.taskId = object.taskId ?? "";
+    message.summary = (object.summary !== undefined && object.summary !== null)
+      ? TaskResultSummary.fromPartial(object.summary)
+      : undefined;
+    message.parameterValues = object.parameterValues?.map((e) => ParameterValue.fromPartial(e)) || [];
+    message.entries = object.entries?.map((e) => e) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+/**
+ * Resource type `tasks` for roles: view (Get, GetTaskResult, List, Watch), add (Create), change (Retry), delete (Cancel).
+ *
+ * Results: a task's `result_summary` (counts and size) comes with every Task. The result itself comes inline in
+ * `Task.result` only from GetTask, CreateTask and WatchTask, and only when it is at most 64 KiB as JSON
+ * (`result_summary.inline`); ListTasks never carries results. GetTaskResult pages through any result, small or large.
+ */
 export type TaskServiceService = typeof TaskServiceService;
 export const TaskServiceService = {
   /**
@@ -3840,6 +4375,20 @@ export const TaskServiceService = {
     responseSerialize: (value: WatchTaskResponse): Buffer => Buffer.from(WatchTaskResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WatchTaskResponse => WatchTaskResponse.decode(value),
   },
+  /**
+   * A task's result, in pages of entries (the values read, the names, the attributes…). NOT_FOUND when the task is
+   * unknown; an empty page without a next token when the task has no result (yet).
+   */
+  getTaskResult: {
+    path: "/acs.v1.TaskService/GetTaskResult" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTaskResultRequest): Buffer => Buffer.from(GetTaskResultRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTaskResultRequest => GetTaskResultRequest.decode(value),
+    responseSerialize: (value: GetTaskResultResponse): Buffer =>
+      Buffer.from(GetTaskResultResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTaskResultResponse => GetTaskResultResponse.decode(value),
+  },
 } as const;
 
 export interface TaskServiceServer extends UntypedServiceImplementation {
@@ -3864,6 +4413,11 @@ export interface TaskServiceServer extends UntypedServiceImplementation {
   retryTask: handleUnaryCall<RetryTaskRequest, RetryTaskResponse>;
   /** The task now, then every change of it; the stream ends after the task reaches a final status. */
   watchTask: handleServerStreamingCall<WatchTaskRequest, WatchTaskResponse>;
+  /**
+   * A task's result, in pages of entries (the values read, the names, the attributes…). NOT_FOUND when the task is
+   * unknown; an empty page without a next token when the task has no result (yet).
+   */
+  getTaskResult: handleUnaryCall<GetTaskResultRequest, GetTaskResultResponse>;
 }
 
 export interface TaskServiceClient extends Client {
@@ -3963,6 +4517,25 @@ export interface TaskServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<WatchTaskResponse>;
+  /**
+   * A task's result, in pages of entries (the values read, the names, the attributes…). NOT_FOUND when the task is
+   * unknown; an empty page without a next token when the task has no result (yet).
+   */
+  getTaskResult(
+    request: GetTaskResultRequest,
+    callback: (error: ServiceError | null, response: GetTaskResultResponse) => void,
+  ): ClientUnaryCall;
+  getTaskResult(
+    request: GetTaskResultRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTaskResultResponse) => void,
+  ): ClientUnaryCall;
+  getTaskResult(
+    request: GetTaskResultRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTaskResultResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const TaskServiceClient = makeGenericClientConstructor(TaskServiceService, "acs.v1.TaskService") as unknown as {
