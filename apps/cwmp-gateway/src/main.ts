@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { adaptersFromEnv } from '@acs/infra-runtime';
-import { CwmpHttpServer } from '@acs/gateway';
+import { CwmpHttpServer, loadGatewayConfig } from '@acs/gateway';
 import { closeOnSignals, createLogger, EnvReader, logStarting } from '@acs/platform';
 import { CwmpGatewayModule } from './cwmp-gateway.module';
 
@@ -10,7 +10,14 @@ async function main(): Promise<void> {
   const env = new EnvReader();
   const logger = createLogger({ service: 'acs-cwmp-gateway' });
   const startup = logStarting(logger, { sessionStore: process.env.ACS_SESSION_STORE, eventBus: process.env.ACS_EVENT_BUS });
+  // A CPE's answer travels as one bus message: a body limit the bus cannot carry would fault every large answer.
+  // JSON of a parsed answer can exceed its SOAP in the worst case (escapes), hence the margin.
+  const { maxBodyBytes } = loadGatewayConfig().limits;
   const adapters = await adaptersFromEnv('acs-cwmp-gateway', logger);
+  if (adapters.maxMessageBytes !== undefined && maxBodyBytes * 1.25 > adapters.maxMessageBytes) {
+    await adapters.close();
+    throw new Error(`ACS_MAX_BODY_BYTES (${maxBodyBytes}) is too large for ACS_KAFKA_MAX_MESSAGE_BYTES (${adapters.maxMessageBytes}): keep it at most 80% of the bus's message limit, or raise that limit (and the topics' max.message.bytes)`);
+  }
   logger.info({ adapters: adapters.describe }, 'adapters connected');
   const app = await NestFactory.create(CwmpGatewayModule.forRoot(adapters, logger), { logger: ['error', 'warn'] });
   closeOnSignals(app, { timeoutMs: env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }), logger, closes: ['adapters'], afterClose: () => adapters.close() });

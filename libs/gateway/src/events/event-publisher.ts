@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BusMessage, DeviceQueue, EventBus, EventOutbox, Logger } from '@acs/platform';
+import { MessageTooLargeError, type BusMessage, type DeviceQueue, type EventBus, type EventOutbox, type Logger } from '@acs/platform';
 import type { GatewayMetrics } from '../gateway.metrics';
 
 export type PublishOutcome = 'published' | 'deferred';
@@ -33,6 +33,8 @@ export class EventPublisher {
     try {
       await withTimeout(this.bus.publish(messages), this.publishTimeoutMs);
     } catch (error) {
+      // Not an outage: parked, it would block the device's every later event behind one the bus never takes.
+      if (error instanceof MessageTooLargeError) throw error;
       return this.defer(deviceId, messages, ackItemId, error instanceof Error ? error.message : String(error));
     }
     if (ackItemId !== undefined) await this.queue.ack(deviceId, ackItemId);

@@ -5,6 +5,7 @@ import {
   InProcessEventBus,
   InProcessEventOutbox,
   InProcessSessionStore,
+  MessageTooLargeError,
   type BusMessage,
   type EventBus,
   type WorkItem,
@@ -360,6 +361,25 @@ describe('SessionEngine', () => {
     ]);
     expect(await h.queue.size(DEVICE_ID)).toBe(0);
     expect(await h.outbox.hasPending(DEVICE_ID)).toBe(false);
+  });
+
+  it('faults the work item whose answer the bus cannot carry, instead of parking it in front of every later event', async () => {
+    const h = await harness();
+    await enqueue(h, { kind: 'GetParameterValues', parameterNames: ['Device.'] }, { id: 'item-1', taskId: 'task-1' } as Partial<WorkItem>);
+    const cpe = new FakeCpe(h);
+    await cpe.post(inform());
+    await cpe.post(null);
+    const publish = h.bus.publish.bind(h.bus);
+    jest.spyOn(h.bus, 'publish').mockImplementation(async (messages) => {
+      if (messages.some((m) => m.type === CwmpEventType.rpcResult)) throw new MessageTooLargeError('cwmp.events', 20_000_000, 16_777_216);
+      return publish(messages);
+    });
+    expect((await cpe.post({ kind: 'GetParameterValuesResponse', parameterList: [] }, '1')).status).toBe(204);
+    await flush();
+    const fault = h.events.find((e) => e.type === CwmpEventType.rpcFault);
+    expect(fault?.data).toMatchObject({ itemId: 'item-1', taskId: 'task-1', fault: { faultCode: 8004, faultString: expect.stringContaining('larger than the event bus carries') } });
+    expect(await h.outbox.hasPending(DEVICE_ID)).toBe(false);
+    expect(await h.queue.size(DEVICE_ID)).toBe(0);
   });
 
   it('keeps no session when the inform can be neither published nor deferred', async () => {

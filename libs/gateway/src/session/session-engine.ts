@@ -31,6 +31,7 @@ import {
   type SessionCloseReason,
 } from '@acs/contracts';
 import {
+  MessageTooLargeError,
   newSessionId,
   remoteHost,
   REMOTE_WARNING_LIMITS,
@@ -316,7 +317,17 @@ export class SessionEngine {
       await publisher.publish(session.deviceId, [this.event(CwmpEventType.rpcFault, session.deviceId, data)], outstanding.itemId);
     } else {
       const data: RpcResultEventData = { ...base, response: answer as CpeResponse };
-      await publisher.publish(session.deviceId, [this.event(CwmpEventType.rpcResult, session.deviceId, data)], outstanding.itemId);
+      try {
+        await publisher.publish(session.deviceId, [this.event(CwmpEventType.rpcResult, session.deviceId, data)], outstanding.itemId);
+      } catch (error) {
+        if (!(error instanceof MessageTooLargeError)) throw error;
+        // The answer can never reach provisioning: its task learns why, as a fault, rather than waiting to expire.
+        metrics.rejected.labels('result-too-large').inc();
+        this.deps.logger.error({ deviceId: session.deviceId, itemId: outstanding.itemId, bytes: error.bytes, limitBytes: error.limitBytes }, 'an RPC answer is larger than the event bus carries: its task is faulted');
+        const fault = cwmpFault(FaultCode.ACS_RESOURCES_EXCEEDED, `the device's ${answer.kind} (${error.bytes} bytes as an event) is larger than the event bus carries (${error.limitBytes} bytes, ACS_KAFKA_MAX_MESSAGE_BYTES); ask for a smaller subtree`);
+        const faulted: RpcFaultEventData = { ...base, fault };
+        await publisher.publish(session.deviceId, [this.event(CwmpEventType.rpcFault, session.deviceId, faulted)], outstanding.itemId);
+      }
     }
     session.outstanding = undefined;
     return this.acsTurn(session, { itemId: outstanding.itemId, taskId: outstanding.taskId });

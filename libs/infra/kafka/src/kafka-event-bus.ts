@@ -1,5 +1,5 @@
-import { type Admin, type Consumer, Kafka, type LogEntry, Partitioners, type Producer } from 'kafkajs';
-import { GroupTopicConflictError, UnavailableError, type BusHandler, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from '@acs/platform';
+import { type Admin, CompressionTypes, type Consumer, Kafka, type LogEntry, type Message, Partitioners, type Producer } from 'kafkajs';
+import { GroupTopicConflictError, MessageTooLargeError, UnavailableError, type BusHandler, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from '@acs/platform';
 
 import { dlqTopic, encodeBusMessage } from './bus-message.codec';
 import { type KafkaLogLevel, type KafkaLogSink, kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
@@ -39,6 +39,13 @@ export interface KafkaEventBusOptions {
   heartbeatIntervalMs?: number;
   /** How long a fetch waits for data when there is none: the latency floor of an idle consumer. Default 500 ms. */
   fetchMaxWaitMs?: number;
+  /**
+   * The largest message this bus publishes, and the `max.message.bytes` of the topics it creates. Default 16 MiB:
+   * a device's answer to one RPC travels as one message, and a large parameter tree answers in several MiB (the
+   * broker's own default, about 1 MiB, would refuse it). A larger message is refused with MessageTooLargeError
+   * before it is sent. Topics that already exist keep their setting (raise it with kafka-configs.sh).
+   */
+  maxMessageBytes?: number;
   /** kafkajs's own log level. Default warn. */
   logLevel?: KafkaLogLevel;
   /** Where kafkajs logs go; JSON lines on stderr when absent. */
@@ -47,9 +54,17 @@ export interface KafkaEventBusOptions {
 
 /** Messages per produce request at most, so one request stays well under the broker's size limit. */
 const MAX_BATCH_MESSAGES = 2_000;
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/**
+ * Produce requests this large or larger are gzip-compressed: large answers (parameter trees, JSON-encoded XML
+ * values) shrink several times, while the small messages of ordinary sessions are not worth the CPU.
+ */
+const COMPRESS_FROM_BYTES = 64 * 1024;
 
 interface PendingPublish {
   messages: BusMessage[];
+  encoded: Message[];
+  bytes: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -127,12 +142,22 @@ export class KafkaEventBus implements EventBus {
     if (messages.length === 0) return;
     await this.connectProducer();
     for (const message of messages) await this.ensureTopic(message.topic);
+    // Encoded once, here, so a message the bus cannot carry fails its own publish call rather than the batch it
+    // would have joined (and the callers whose messages share that batch).
+    const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    const encoded = messages.map((m) => encodeBusMessage(m));
+    let bytes = 0;
+    for (const [i, message] of encoded.entries()) {
+      const size = messageBytes(message);
+      if (size > limit) throw new MessageTooLargeError(messages[i]!.topic, size, limit);
+      bytes += size;
+    }
     // The idempotent producer allows one request in flight, so a request per publish would cap throughput at one
     // Kafka round trip per call. Calls made while a request is in flight wait and go together in the next one,
     // in call order: one key's messages keep their order, and each caller still resolves only once its own
     // messages are acknowledged by all in-sync replicas.
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ messages, resolve, reject });
+      this.pending.push({ messages, encoded, bytes, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -148,18 +173,21 @@ export class KafkaEventBus implements EventBus {
           batch.push(next);
           count += next.messages.length;
         }
-        const byTopic = new Map<string, BusMessage[]>();
-        for (const { messages } of batch) {
-          for (const message of messages) {
+        const byTopic = new Map<string, Message[]>();
+        let bytes = 0;
+        for (const entry of batch) {
+          bytes += entry.bytes;
+          entry.messages.forEach((message, i) => {
             const list = byTopic.get(message.topic);
-            if (list) list.push(message);
-            else byTopic.set(message.topic, [message]);
-          }
+            if (list) list.push(entry.encoded[i]!);
+            else byTopic.set(message.topic, [entry.encoded[i]!]);
+          });
         }
         try {
           await this.producer.sendBatch({
             acks: -1,
-            topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map((m) => encodeBusMessage(m)) })),
+            ...(bytes >= COMPRESS_FROM_BYTES ? { compression: CompressionTypes.GZIP } : {}),
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
           });
           for (const entry of batch) entry.resolve();
         } catch (error) {
@@ -295,7 +323,14 @@ export class KafkaEventBus implements EventBus {
           try {
             await this.admin.createTopics({
               waitForLeaders: true,
-              topics: [{ topic, numPartitions: this.options.partitions ?? 12, replicationFactor: this.options.replicationFactor ?? -1 }],
+              topics: [
+                {
+                  topic,
+                  numPartitions: this.options.partitions ?? 12,
+                  replicationFactor: this.options.replicationFactor ?? -1,
+                  configEntries: [{ name: 'max.message.bytes', value: String(this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) }],
+                },
+              ],
             });
             return;
           } catch (error) {
@@ -385,4 +420,16 @@ export class KafkaEventBus implements EventBus {
 /** kafkajs logs every error thrown out of eachMessage; the one we throw to stop mid-retry on close is expected. */
 function isExpectedNoise(entry: LogEntry): boolean {
   return entry.log.error instanceof SubscriptionClosingError;
+}
+
+/** What a message costs against the broker's limit: its value, key and headers (record overhead aside). */
+function messageBytes(message: Message): number {
+  let bytes = byteLength(message.value) + byteLength(message.key);
+  for (const [name, value] of Object.entries(message.headers ?? {})) bytes += Buffer.byteLength(name) + (Array.isArray(value) ? value.reduce((n: number, v) => n + byteLength(v), 0) : byteLength(value));
+  return bytes;
+}
+
+function byteLength(value: Buffer | string | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { describeEventBusContract, uniqueToken, waitFor } from '@acs/testing';
-import type { BusMessage } from '@acs/platform';
+import { MessageTooLargeError, type BusMessage } from '@acs/platform';
 
 import { CLOUDEVENTS_JSON, Headers, toCloudEvent } from './bus-message.codec';
 import { KafkaEventBus, KafkaUnavailableError } from './kafka-event-bus';
@@ -108,6 +108,32 @@ describe('Kafka event bus beyond the contract', () => {
     expect(JSON.parse(record.value)).toEqual(toCloudEvent(sent));
     expect(record.headers).toMatchObject({ [Headers.contentType]: CLOUDEVENTS_JSON, [Headers.ceId]: sent.id, [Headers.id]: sent.id, [Headers.type]: sent.type });
   }, 30_000);
+
+  it('carries a message of several MiB (a large parameter tree answered at once) to a subscriber, and refuses one over its limit before sending', async () => {
+    const t = topic();
+    const big = { ...message(t, 'device-big'), data: { values: Array.from({ length: 30_000 }, (_, i) => ({ path: `Device.X.${i}.Value`, value: `v${i}`.padEnd(160, 'x') })) } };
+    const received: BusMessage[] = [];
+    const subscription = await bus.subscribe(t, { group: `${topicPrefix}-big-${uniqueToken(4)}` }, async (m) => void received.push(m));
+    try {
+      await bus.publish([big]);
+      await waitFor('the large message', () => received.length === 1, 20_000);
+      expect(received[0]!.data).toEqual(big.data);
+      const configs = await admin.describeConfigs({ resources: [{ type: 2, name: t, configNames: ['max.message.bytes'] }], includeSynonyms: false });
+      expect(configs.resources[0]!.configEntries[0]!.configValue).toBe(String(16 * 1024 * 1024));
+    } finally {
+      await subscription.close();
+    }
+    const small = new KafkaEventBus({ brokers, clientId: 'contract-test-small', maxMessageBytes: 1024 * 1024, logLevel: 'error' });
+    try {
+      const refused = small.publish([big]);
+      await expect(refused).rejects.toBeInstanceOf(MessageTooLargeError);
+      await expect(refused).rejects.toMatchObject({ topic: t, limitBytes: 1024 * 1024 });
+      // Refused on its own: the next publish goes through.
+      await small.publish([message(t, 'device-small')]);
+    } finally {
+      await small.close();
+    }
+  }, 60_000);
 
   it('deletes an ephemeral group from the broker when its subscription closes, and keeps a durable one', async () => {
     const t = topic();

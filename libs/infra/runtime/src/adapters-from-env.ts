@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { createRedisClient, RedisDeviceQueue, RedisEventOutbox, RedisSessionStore, waitForRedis } from '@acs/infra-redis';
 import { Topics } from '@acs/contracts';
-import { KafkaEventBus } from '@acs/infra-kafka';
+import { DEFAULT_MAX_MESSAGE_BYTES, KafkaEventBus } from '@acs/infra-kafka';
 import {
   EnvReader,
   InProcessDeviceQueue,
@@ -16,6 +16,8 @@ import {
 export interface RuntimeAdapters extends PlatformAdapters {
   /** What backs each port, for the start-up log. */
   describe: { sessions: string; queue: string; bus: string };
+  /** The largest message the bus carries; undefined when it has no limit (the in-process bus). */
+  maxMessageBytes?: number;
   /** Disconnects what was connected; the app calls it after its own shutdown. */
   close(): Promise<void>;
 }
@@ -23,7 +25,8 @@ export interface RuntimeAdapters extends PlatformAdapters {
 /**
  * Chooses the adapters behind the ports from the environment, once, at start:
  * - `ACS_SESSION_STORE=memory|redis` (sessions, locks and device queues; `ACS_REDIS_URL`),
- * - `ACS_EVENT_BUS=memory|kafka` (`ACS_KAFKA_BROKERS`, `ACS_KAFKA_PARTITIONS`, `ACS_KAFKA_REPLICATION`).
+ * - `ACS_EVENT_BUS=memory|kafka` (`ACS_KAFKA_BROKERS`, `ACS_KAFKA_PARTITIONS`, `ACS_KAFKA_REPLICATION`,
+ *   `ACS_KAFKA_MAX_MESSAGE_BYTES`).
  * A server that is configured but unreachable fails the start with a message naming it, rather than a pod that
  * starts and answers 503 forever.
  */
@@ -33,6 +36,7 @@ export async function adaptersFromEnv(service: string, logger: Logger, env: Reco
   const busKind = e.oneOf('ACS_EVENT_BUS', ['memory', 'kafka'], 'memory');
   const closers: Array<() => Promise<void>> = [];
   const adapters: Partial<RuntimeAdapters> = {};
+  let maxMessageBytes: number | undefined;
 
   if (storeKind === 'redis') {
     const url = e.string('ACS_REDIS_URL', 'redis://127.0.0.1:6379');
@@ -54,7 +58,9 @@ export async function adaptersFromEnv(service: string, logger: Logger, env: Reco
   if (busKind === 'kafka') {
     // Installations (or test runs) sharing a Kafka cluster keep apart by a topic prefix.
     const topicPrefix = e.string('ACS_KAFKA_TOPIC_PREFIX', '');
+    maxMessageBytes = e.int('ACS_KAFKA_MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES, { min: 1024 * 1024 });
     const bus = new KafkaEventBus({
+      maxMessageBytes,
       brokers: e.list('ACS_KAFKA_BROKERS', ['127.0.0.1:9092']),
       clientId: service,
       topics: Object.values(Topics).map((t) => topicPrefix + t),
@@ -75,6 +81,7 @@ export async function adaptersFromEnv(service: string, logger: Logger, env: Reco
     eventBus: adapters.eventBus!,
     outbox: adapters.outbox!,
     describe: { sessions: storeKind, queue: storeKind, bus: busKind },
+    ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
     close: async () => {
       for (const close of closers.reverse()) await close();
     },

@@ -13,3 +13,18 @@ export class UnavailableError extends Error {
     this.name = 'UnavailableError';
   }
 }
+
+/**
+ * A message the bus will never carry: it is larger than the bus's message limit. Not an outage — retrying or parking
+ * it would only block what comes after it — so callers handle it as a permanent failure of that message.
+ */
+export class MessageTooLargeError extends Error {
+  constructor(
+    readonly topic: string,
+    readonly bytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`a ${topic} message of ${bytes} bytes is larger than the event bus carries (${limitBytes} bytes)`);
+    this.name = 'MessageTooLargeError';
+  }
+}
