@@ -38,6 +38,7 @@ import {
   type SessionRecord,
   type SessionStore,
 } from '@acs/platform';
+import { lockoutSource } from '../auth/cpe-auth-lockout';
 import type { CpeAuthenticator } from '../auth/cpe-authenticator';
 import type { EventPublisher } from '../events/event-publisher';
 import type { GatewayConfig } from '../gateway.config';
@@ -154,14 +155,22 @@ export class SessionEngine {
     const { config, metrics, store } = this.deps;
     const inform = envelope.body;
     const deviceId = deviceIdOf(inform.deviceId);
-    const auth = await this.deps.authenticator.authenticate(deviceId, req.authorization, req.method);
+    const auth = await this.deps.authenticator.authenticate(deviceId, req.authorization, req.method, lockoutSource(req.remoteAddress));
     if (!auth.ok) {
       metrics.rejected.labels(`auth-${auth.reason}`).inc();
-      // A missing Authorization header is the normal first leg of Digest; only real failures deserve a warning.
-      if (auth.reason !== 'missing') this.deps.logger.warn({ deviceId, remote: req.remoteAddress, reason: auth.reason }, 'CPE authentication failed');
-      return auth.status === 401
-        ? { status: 401, headers: { 'WWW-Authenticate': auth.challenge }, body: '' }
-        : { status: 403, headers: {}, body: '' };
+      switch (auth.status) {
+        case 401:
+          // A missing Authorization header is the normal first leg of Digest; only real failures deserve a warning.
+          if (auth.reason !== 'missing') this.deps.logger.warn({ deviceId, remote: req.remoteAddress, reason: auth.reason }, 'CPE authentication failed');
+          return { status: 401, headers: { 'WWW-Authenticate': auth.challenge }, body: '' };
+        case 403:
+          return { status: 403, headers: {}, body: '' };
+        case 503:
+          // The lockout's start was logged once; each refusal is only counted (a flood would otherwise fill the log).
+          this.deps.logger.debug({ deviceId, remote: req.remoteAddress, scope: auth.scope }, 'CPE refused: authentication locked out');
+          // TR-069 CPEs back off on 503 and honour Retry-After (§3.4, ADR 14); the lockout's end is the earliest retry.
+          return { status: 503, headers: { 'Retry-After': String(Math.max(1, Math.ceil(auth.retryAfterMs / 1000))) }, body: '' };
+      }
     }
 
     const version = negotiateVersion(envelope.header.supportedCWMPVersions, envelope.version, config.versions);
