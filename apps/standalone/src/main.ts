@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     auditLog,
     clients,
     rateLimit: security.rateLimit,
+    unauthenticatedLimit: security.unauthenticatedLimit,
     maxStreamsPerClient: security.maxStreamsPerClient,
     credentials: await createNbiServerCredentials(security.tls),
     onShutdown: async () => {

@@ -8,3 +8,4 @@ export * from './ports';
 export * from './errors';
 export * from './grpc';
 export * from './documents';
+export * from './network/source-address';

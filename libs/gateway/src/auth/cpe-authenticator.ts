@@ -53,7 +53,7 @@ export class CpeAuthenticator {
   }
 
   /**
-   * Checks the credentials of a request from `source` (lockoutSource of the connection). Only requests that carry
+   * Checks the credentials of a request from `source` (sourceAddressOf the connection). Only requests that carry
    * credentials meet the lockout: a request without them cannot guess anything, and its challenge costs no store trip.
    */
   async authenticate(deviceId: string, authorization: string | undefined, method: string, source?: string): Promise<AuthOutcome> {

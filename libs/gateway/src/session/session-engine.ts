@@ -32,13 +32,13 @@ import {
 } from '@acs/contracts';
 import {
   newSessionId,
+  sourceAddressOf,
   type BusMessage,
   type DeviceQueue,
   type Logger,
   type SessionRecord,
   type SessionStore,
 } from '@acs/platform';
-import { lockoutSource } from '../auth/cpe-auth-lockout';
 import type { CpeAuthenticator } from '../auth/cpe-authenticator';
 import type { EventPublisher } from '../events/event-publisher';
 import type { GatewayConfig } from '../gateway.config';
@@ -155,7 +155,7 @@ export class SessionEngine {
     const { config, metrics, store } = this.deps;
     const inform = envelope.body;
     const deviceId = deviceIdOf(inform.deviceId);
-    const auth = await this.deps.authenticator.authenticate(deviceId, req.authorization, req.method, lockoutSource(req.remoteAddress));
+    const auth = await this.deps.authenticator.authenticate(deviceId, req.authorization, req.method, sourceAddressOf(req.remoteAddress));
     if (!auth.ok) {
       metrics.rejected.labels(`auth-${auth.reason}`).inc();
       switch (auth.status) {
