@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const retention = security.auditRetentionDays > 0 ? new AuditRetention(auditLog, security.auditRetentionDays * 86_400_000, logger) : undefined;
   logger.info({ adapters: adapters.describe, mongo: mongo.displayUrl, tls: security.tls ? (security.tls.clientCaFile ? 'mtls' : 'tls') : 'off' }, 'adapters connected');
   const app = await NestFactory.create(
-    NbiAppModule.forRoot(adapters, logger, { config, auditLog, clients, rateLimit: security.rateLimit, maxStreamsPerClient: security.maxStreamsPerClient, credentials, onShutdown: () => clients.close() }),
+    NbiAppModule.forRoot(adapters, logger, { config, auditLog, clients, rateLimit: security.rateLimit, unauthenticatedLimit: security.unauthenticatedLimit, maxStreamsPerClient: security.maxStreamsPerClient, credentials, onShutdown: () => clients.close() }),
     { logger: ['error', 'warn'] },
   );
   closeOnSignals(app, {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CwmpHttpServer, loadGatewayConfig } from '@acs/gateway';
 import { DataDirectoryInUseError, lockDataDirectory, openSqliteGatewayStore } from '@acs/infra-sqlite';
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, loadNbiConfig, SqliteAuditLog, loadNbiSecurityConfig } from '@acs/nbi';
-import { closeOnSignals, createLogger, EnvReader, InProcessEventBus, InProcessSessionStore, logStarting, type PlatformAdapters } from '@acs/platform';
+import { closeOnSignals, createLogger, EnvReader, InProcessAuthLockoutStore, InProcessEventBus, InProcessSessionStore, logStarting, type PlatformAdapters } from '@acs/platform';
 import { isSqliteProvisioningStore, loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
 import { importLegacyStore } from './import-legacy-store';
 import { StandaloneModule } from './standalone.module';
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     deviceQueue: gatewayStore.deviceQueue,
     eventBus: new InProcessEventBus(),
     outbox: gatewayStore.outbox,
+    // Lockouts are kept in memory: a restart forgets them, which costs an attacker a restart of the ACS to win.
+    authLockouts: new InProcessAuthLockoutStore(),
   };
   const store = await openConfiguredEmbeddedStore(provisioning.dataDir, provisioning.store);
   // nedb files of an earlier version are imported into the SQLite store before anything is served.
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     auditLog,
     clients,
     rateLimit: security.rateLimit,
+    unauthenticatedLimit: security.unauthenticatedLimit,
     maxStreamsPerClient: security.maxStreamsPerClient,
     credentials: await createNbiServerCredentials(security.tls),
     onShutdown: async () => {

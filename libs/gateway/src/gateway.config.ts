@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { CwmpVersion } from '@acs/cwmp';
 import { ConfigError, EnvReader } from '@acs/platform';
+import type { CpeLockoutConfig } from './auth/cpe-auth-lockout';
 import type { CpeAuthMode } from './auth/cpe-authenticator';
 
 /** Everything the gateway reads from its environment, validated once at start. */
@@ -20,6 +21,8 @@ export interface GatewayConfig {
     nonceSecret: Buffer;
     nonceSecretIsRandom: boolean;
     nonceTtlMs: number;
+    /** Brute-force limits on failed authentications. */
+    lockout: CpeLockoutConfig;
   };
   session: {
     /** Time the ACS gives a session before it stops sending RPCs and ends it. */
@@ -51,6 +54,22 @@ export interface GatewayConfig {
 
 const ALL_VERSIONS: CwmpVersion[] = ['1.0', '1.1', '1.2', '1.3', '1.4'];
 
+function loadLockoutConfig(e: EnvReader): CpeLockoutConfig {
+  const baseLockoutMs = e.int('ACS_CPE_AUTH_LOCKOUT_MS', 60_000, { min: 1000 });
+  const maxLockoutMs = e.int('ACS_CPE_AUTH_LOCKOUT_MAX_MS', 3_600_000, { min: 1000 });
+  if (maxLockoutMs < baseLockoutMs) throw new ConfigError('ACS_CPE_AUTH_LOCKOUT_MAX_MS', `must be at least ACS_CPE_AUTH_LOCKOUT_MS (${baseLockoutMs})`);
+  return {
+    enabled: e.bool('ACS_CPE_AUTH_LOCKOUT', true),
+    deviceThreshold: e.int('ACS_CPE_AUTH_DEVICE_FAILURES', 10, { min: 1 }),
+    sourceThreshold: e.int('ACS_CPE_AUTH_SOURCE_FAILURES', 50, { min: 1 }),
+    windowMs: e.int('ACS_CPE_AUTH_FAILURE_WINDOW_MS', 600_000, { min: 1000 }),
+    baseLockoutMs,
+    maxLockoutMs,
+    knownSourceTtlMs: e.int('ACS_CPE_AUTH_KNOWN_SOURCE_TTL_MS', 7 * 86_400_000, { min: 60_000 }),
+    knownSourcesPerDevice: e.int('ACS_CPE_AUTH_KNOWN_SOURCES', 4, { min: 1, max: 64 }),
+  };
+}
+
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const e = new EnvReader(env);
   const deadlineMs = e.int('ACS_SESSION_DEADLINE_MS', 120_000, { min: 1000 });
@@ -81,6 +100,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       nonceSecret: secret ? Buffer.from(secret, 'utf8') : randomBytes(32),
       nonceSecretIsRandom: !secret,
       nonceTtlMs: e.int('ACS_DIGEST_NONCE_TTL_MS', 300_000, { min: 1000 }),
+      lockout: loadLockoutConfig(e),
     },
     session: {
       deadlineMs,

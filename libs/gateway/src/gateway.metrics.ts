@@ -14,8 +14,14 @@ export class GatewayMetrics {
   readonly eventsDeferred: Counter;
   readonly eventsRelayed: Counter;
   readonly connectionRequests: Counter<'result'>;
+  readonly authFailures: Counter<'reason'>;
+  readonly authLockouts: Counter<'scope'>;
+  readonly authLockedOut: Counter<'scope'>;
+  readonly authLockedKeys: Gauge<'scope'>;
   /** Read at scrape time rather than updated per request. */
   inFlightSource: () => number = () => 0;
+  /** Locked keys of a scope in the shared lockout store, read at scrape time; none until the gateway wires it. */
+  lockedKeysSource: (scope: 'device' | 'source') => Promise<number> = async () => 0;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -63,6 +69,36 @@ export class GatewayMetrics {
       help: 'Connection requests sent to CPEs, by outcome (woke, sent, auth-failed, unreachable, timeout, rate-limited, no-address)',
       labelNames: ['result'],
       registers,
+    });
+    this.authFailures = new Counter({
+      name: 'acs_cwmp_auth_failures_total',
+      help: 'Failed CPE authentications counted towards lockouts, by reason (invalid credentials, unknown-device)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.authLockouts = new Counter({
+      name: 'acs_cwmp_auth_lockouts_total',
+      help: 'CPE authentication lockouts this pod started, by scope (device, source)',
+      labelNames: ['scope'],
+      registers,
+    });
+    this.authLockedOut = new Counter({
+      name: 'acs_cwmp_auth_locked_out_requests_total',
+      help: 'Requests refused (503) without checking their credentials because their device or source is locked, by scope',
+      labelNames: ['scope'],
+      registers,
+    });
+    const lockedKeys = (scope: 'device' | 'source') => this.lockedKeysSource(scope);
+    this.authLockedKeys = new Gauge({
+      name: 'acs_cwmp_auth_locked_keys',
+      help: 'Device ids and source addresses locked out now, by scope; the shared store\'s figure, the same on every pod',
+      labelNames: ['scope'],
+      registers,
+      async collect() {
+        const [device, source] = await Promise.all([lockedKeys('device'), lockedKeys('source')]);
+        this.set({ scope: 'device' }, device);
+        this.set({ scope: 'source' }, source);
+      },
     });
     const source = () => this.inFlightSource();
     this.sessionsInFlight = new Gauge({

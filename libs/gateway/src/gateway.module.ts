@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import {
+  AUTH_LOCKOUT_STORE,
   DEVICE_QUEUE,
   EVENT_BUS,
   EVENT_OUTBOX,
@@ -15,6 +16,7 @@ import {
   LOGGER,
   METRICS_REGISTRY,
   SESSION_STORE,
+  type AuthLockoutStore,
   type DeviceQueue,
   type EventBus,
   type EventOutbox,
@@ -22,6 +24,7 @@ import {
   type Logger,
   type SessionStore,
 } from '@acs/platform';
+import { CpeAuthLockout, type LockoutObserver } from './auth/cpe-auth-lockout';
 import { CpeAuthenticator } from './auth/cpe-authenticator';
 import { FileCpeCredentialStore, type CpeCredentialStore } from './auth/cpe-credentials';
 import { loadGatewayConfig, type GatewayConfig } from './gateway.config';
@@ -83,6 +86,19 @@ export class CwmpEndpointLifecycle implements OnApplicationBootstrap, BeforeAppl
   }
 }
 
+/** Lockouts into metrics, and one log line when a lockout starts (not per refused request: a flood would fill the log). */
+function lockoutObserver(metrics: GatewayMetrics, logger: Logger): LockoutObserver {
+  return {
+    failure: (reason) => metrics.authFailures.labels(reason).inc(),
+    refused: (scope) => metrics.authLockedOut.labels(scope).inc(),
+    lockoutStarted: ({ scope, lockedUntil, strikes }, deviceId, source) => {
+      metrics.authLockouts.labels(scope).inc();
+      const context = scope === 'source' ? { source, lastDeviceId: deviceId } : { deviceId, source };
+      logger.warn({ ...context, scope, lockedUntil: new Date(lockedUntil).toISOString(), strikes }, 'CPE authentication locked out after repeated failures');
+    },
+  };
+}
+
 /** The CWMP gateway: endpoint, session engine, CPE authentication. Expects the ports from PlatformModule. */
 @Module({})
 export class GatewayModule {
@@ -97,8 +113,17 @@ export class GatewayModule {
           inject: [GATEWAY_CONFIG],
         },
         {
+          provide: CpeAuthLockout,
+          useFactory: (config: GatewayConfig, store: AuthLockoutStore, metrics: GatewayMetrics, logger: Logger) => {
+            const lockout = new CpeAuthLockout(store, config.auth.lockout, lockoutObserver(metrics, logger));
+            metrics.lockedKeysSource = (scope) => lockout.lockedCount(scope);
+            return lockout;
+          },
+          inject: [GATEWAY_CONFIG, AUTH_LOCKOUT_STORE, GatewayMetrics, LOGGER],
+        },
+        {
           provide: CpeAuthenticator,
-          useFactory: (config: GatewayConfig, credentials: CpeCredentialStore) =>
+          useFactory: (config: GatewayConfig, credentials: CpeCredentialStore, lockout: CpeAuthLockout) =>
             new CpeAuthenticator(
               {
                 mode: config.auth.mode,
@@ -109,8 +134,10 @@ export class GatewayModule {
                 nonceTtlMs: config.auth.nonceTtlMs,
               },
               credentials,
+              Date.now,
+              lockout,
             ),
-          inject: [GATEWAY_CONFIG, CPE_CREDENTIALS],
+          inject: [GATEWAY_CONFIG, CPE_CREDENTIALS, CpeAuthLockout],
         },
         { provide: GatewayMetrics, useFactory: (registry: Registry) => new GatewayMetrics(registry), inject: [METRICS_REGISTRY] },
         {

@@ -29,6 +29,7 @@ import { ClientRateLimiter, type RateLimit } from './security/client-rate-limite
 import { ClientStreamLimiter } from './security/client-stream-limiter';
 import type { ClientRegistryProvider } from './security/client-registry';
 import { createNbiSecurityInterceptor } from './security/nbi-security.interceptor';
+import { UnauthenticatedPeerLimiter } from './security/unauthenticated-peer-limiter';
 import { registerTokenExpiryGauge } from './security/token-expiry.metrics';
 
 export const NBI_OPTIONS = Symbol('NbiOptions');
@@ -40,6 +41,8 @@ export interface NbiOptions {
   clients: ClientRegistryProvider;
   /** Per client and per pod, unless the client's entry says otherwise. */
   rateLimit: RateLimit;
+  /** Failed authentications allowed per peer address on this pod before its calls are refused; default 1/s, burst 20. */
+  unauthenticatedLimit?: RateLimit;
   /** Server streams (watches) one client may hold open on this pod; default 100. */
   maxStreamsPerClient?: number;
   /** TLS / mTLS; plaintext when absent. */
@@ -80,6 +83,7 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
       clients: options.clients,
       auditLog: this.auditWriter,
       rateLimiter: new ClientRateLimiter(options.rateLimit),
+      peerLimiter: new UnauthenticatedPeerLimiter(options.unauthenticatedLimit ?? { perSecond: 1, burst: 20 }),
       streamLimiter: new ClientStreamLimiter(options.maxStreamsPerClient ?? 100),
       logger,
       metrics,

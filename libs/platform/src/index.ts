@@ -10,3 +10,4 @@ export * from './grpc';
 export * from './documents';
 export * from './logging/log-throttle';
 export * from './logging/lifecycle';
+export * from './network/source-address';

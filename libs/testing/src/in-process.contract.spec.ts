@@ -1,5 +1,6 @@
-import { InProcessDeviceQueue, InProcessEventBus, InProcessEventOutbox, InProcessSessionStore } from '@acs/platform';
+import { InProcessAuthLockoutStore, InProcessDeviceQueue, InProcessEventBus, InProcessEventOutbox, InProcessSessionStore } from '@acs/platform';
 
+import { describeAuthLockoutStoreContract } from './auth-lockout-store.contract';
 import { describeDeviceQueueContract } from './device-queue.contract';
 import { describeEventBusContract } from './event-bus.contract';
 import { describeEventOutboxContract } from './event-outbox.contract';
@@ -25,3 +26,5 @@ describeEventOutboxContract('in-process', async () => {
   const queue = new InProcessDeviceQueue();
   return { adapter: { queue, outbox: new InProcessEventOutbox(queue) }, cleanup: async () => {} };
 });
+
+describeAuthLockoutStoreContract('in-process', async () => ({ adapter: new InProcessAuthLockoutStore(), cleanup: async () => {} }));

@@ -3,3 +3,4 @@ export * from './device-queue.contract';
 export * from './event-bus.contract';
 export * from './session-store.contract';
 export * from './event-outbox.contract';
+export * from './auth-lockout-store.contract';

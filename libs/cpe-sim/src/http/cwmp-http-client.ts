@@ -11,6 +11,8 @@ export interface CwmpHttpClientOptions {
   keepAlive?: boolean;
   /** Per-request timeout. */
   timeoutMs?: number;
+  /** The address connections are made from (e.g. 127.0.0.2): CPEs behind different addresses on one test host. */
+  localAddress?: string;
 }
 
 export interface CwmpHttpResponse {
@@ -130,6 +132,7 @@ export class CwmpHttpClient {
           method: 'POST',
           headers,
           agent: transport === https ? this.httpsAgent : this.httpAgent,
+          localAddress: this.options.localAddress,
           timeout: this.options.timeoutMs ?? 30_000,
         },
         (response) => {

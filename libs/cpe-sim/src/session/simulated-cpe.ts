@@ -57,6 +57,8 @@ export interface CpeOptions {
   connectionRequestListener?: ConnectionRequestListener;
   /** Behave like CPEs that ignore Set-Cookie. */
   dropCookies?: boolean;
+  /** The local address to connect from (several CPEs behind distinct addresses on one host). */
+  localAddress?: string;
   /** Default true: one kept-alive connection per CPE (per ACS URL) for the requests of a session. */
   keepAlive?: boolean;
   /**
@@ -142,6 +144,7 @@ export class SimulatedCpe {
       dropCookies: options.dropCookies,
       keepAlive: options.keepAlive,
       timeoutMs: options.requestTimeoutMs,
+      localAddress: options.localAddress,
     });
     const root = this.model.root;
     const info = `${root}.DeviceInfo.`;

@@ -6,6 +6,7 @@ import {
   StatelessDigestNonces,
   type DigestAlgorithm,
 } from '@acs/cwmp';
+import type { CpeAuthLockout } from './cpe-auth-lockout';
 import type { CpeCredentials, CpeCredentialStore } from './cpe-credentials';
 
 export type CpeAuthMode = 'none' | 'basic' | 'digest';
@@ -24,8 +25,10 @@ export interface CpeAuthOptions {
 
 export type AuthOutcome =
   | { ok: true }
-  | { ok: false; status: 401; reason: 'missing' | 'invalid' | 'stale'; challenge: string[] }
-  | { ok: false; status: 403; reason: 'unknown-device' };
+  | { ok: false; status: 401; reason: 'missing' | 'invalid' | 'stale' | 'scheme'; challenge: string[] }
+  | { ok: false; status: 403; reason: 'unknown-device' }
+  /** Too many failures: the credentials were not looked at (docs/adr/0016-cpe-auth-lockout.md for why 503). */
+  | { ok: false; status: 503; reason: 'locked-out'; scope: 'device' | 'source'; retryAfterMs: number };
 
 // SHA-256 first (preferred), MD5 for the many CPEs that only know RFC 2617. Answers with -sess variants are accepted too.
 const OFFERED_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256', 'MD5'];
@@ -43,11 +46,30 @@ export class CpeAuthenticator {
     private readonly options: CpeAuthOptions,
     private readonly store: CpeCredentialStore,
     now: () => number = Date.now,
+    /** Brute-force limits; none when absent (the connection-request side checks CPE answers without them). */
+    private readonly lockout?: CpeAuthLockout,
   ) {
     this.nonces = new StatelessDigestNonces(options.nonceSecret, options.nonceTtlMs, now);
   }
 
-  async authenticate(deviceId: string, authorization: string | undefined, method: string): Promise<AuthOutcome> {
+  /**
+   * Checks the credentials of a request from `source` (sourceAddressOf the connection). Only requests that carry
+   * credentials meet the lockout: a request without them cannot guess anything, and its challenge costs no store trip.
+   */
+  async authenticate(deviceId: string, authorization: string | undefined, method: string, source?: string): Promise<AuthOutcome> {
+    if (!this.lockout?.enabled || source === undefined || !authorization || this.options.mode === 'none') {
+      return this.verify(deviceId, authorization, method);
+    }
+    const check = await this.lockout.check(deviceId, source);
+    // Locked: answered without looking at the credentials, so guessing on costs the attacker nothing but tells nothing.
+    if (check.locked) return { ok: false, status: 503, reason: 'locked-out', scope: check.scope, retryAfterMs: check.retryAfterMs };
+    const outcome = await this.verify(deviceId, authorization, method);
+    if (outcome.ok) await this.lockout.succeeded(deviceId, source);
+    else if (outcome.reason === 'invalid' || outcome.reason === 'unknown-device') await this.lockout.failed(deviceId, source, check.knownSource, outcome.reason);
+    return outcome;
+  }
+
+  private async verify(deviceId: string, authorization: string | undefined, method: string): Promise<AuthOutcome> {
     const own = await this.store.forDevice(deviceId);
     if (!own && !this.options.acceptUnknown) return { ok: false, status: 403, reason: 'unknown-device' };
     if (this.options.mode === 'none') return { ok: true };
@@ -60,7 +82,8 @@ export class CpeAuthenticator {
       return basicCredentialsMatch(authorization, expected) ? { ok: true } : this.challenge('invalid');
     }
     if (scheme === 'digest' && this.options.mode === 'digest') return this.digest(authorization, expected, method);
-    return this.challenge('invalid');
+    // Another scheme than the one offered is a CPE that has not read the challenge yet, not a wrong password.
+    return this.challenge('scheme');
   }
 
   private digest(header: string, expected: CpeCredentials, method: string): AuthOutcome {
@@ -73,7 +96,7 @@ export class CpeAuthenticator {
     return { ok: true };
   }
 
-  private challenge(reason: 'missing' | 'invalid' | 'stale'): AuthOutcome {
+  private challenge(reason: 'missing' | 'invalid' | 'stale' | 'scheme'): AuthOutcome {
     const realm = this.options.realm;
     if (this.options.mode === 'basic') return { ok: false, status: 401, reason, challenge: [`Basic realm="${realm}"`] };
     const nonce = this.nonces.issue();

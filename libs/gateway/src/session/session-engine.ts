@@ -36,6 +36,7 @@ import {
   remoteHost,
   REMOTE_WARNING_LIMITS,
   ThrottledLog,
+  sourceAddressOf,
   type BusMessage,
   type DeviceQueue,
   type Logger,
@@ -176,17 +177,25 @@ export class SessionEngine {
     const { config, metrics, store } = this.deps;
     const inform = envelope.body;
     const deviceId = deviceIdOf(inform.deviceId);
-    const auth = await this.deps.authenticator.authenticate(deviceId, req.authorization, req.method);
+    const auth = await this.deps.authenticator.authenticate(deviceId, req.authorization, req.method, sourceAddressOf(req.remoteAddress));
     if (!auth.ok) {
       metrics.rejected.labels(`auth-${auth.reason}`).inc();
-      // A missing Authorization header is the normal first leg of Digest; only real failures deserve a warning.
-      if (auth.reason !== 'missing') {
-        this.summary.authFailed();
-        this.warnings.warn(`${remoteHost(req.remoteAddress)} ${deviceId}`, { deviceId, remote: req.remoteAddress, reason: auth.reason }, 'CPE authentication failed');
+      switch (auth.status) {
+        case 401:
+        case 403:
+          // A missing Authorization header is the normal first leg of Digest; only real failures deserve a warning,
+          // throttled per source and device (a brute force would otherwise write a line per guess).
+          if (auth.reason !== 'missing') {
+            this.summary.authFailed();
+            this.warnings.warn(`${remoteHost(req.remoteAddress)} ${deviceId}`, { deviceId, remote: req.remoteAddress, reason: auth.reason }, 'CPE authentication failed');
+          }
+          return auth.status === 401 ? { status: 401, headers: { 'WWW-Authenticate': auth.challenge }, body: '' } : { status: 403, headers: {}, body: '' };
+        case 503:
+          // The lockout's start was logged once; each refusal is only counted (a flood would otherwise fill the log).
+          this.deps.logger.debug({ deviceId, remote: req.remoteAddress, scope: auth.scope }, 'CPE refused: authentication locked out');
+          // TR-069 CPEs back off on 503 and honour Retry-After (§3.4, ADR 16); the lockout's end is the earliest retry.
+          return { status: 503, headers: { 'Retry-After': String(Math.max(1, Math.ceil(auth.retryAfterMs / 1000))) }, body: '' };
       }
-      return auth.status === 401
-        ? { status: 401, headers: { 'WWW-Authenticate': auth.challenge }, body: '' }
-        : { status: 403, headers: {}, body: '' };
     }
 
     const version = negotiateVersion(envelope.header.supportedCWMPVersions, envelope.version, config.versions);

@@ -3,3 +3,4 @@ export * from './redis-device-queue';
 export * from './redis-keys';
 export * from './redis-session-store';
 export * from './redis-event-outbox';
+export * from './redis-auth-lockout-store';

@@ -1,4 +1,4 @@
-import { deviceIdOfSession } from '@acs/platform';
+import { deviceIdOfSession, type LockoutKey, type LockoutScope } from '@acs/platform';
 
 /**
  * Key layout. Everything of one device sits under the Redis Cluster hash tag `{<deviceId>}`, so one Lua script can
@@ -15,6 +15,11 @@ import { deviceIdOfSession } from '@acs/platform';
  *                                          kept outside the device slots, so never touched by a device's script)
  *   <prefix>:addr:<address>                session id for a client address (cookie-less CPEs; own TTL, own slot)
  *   <prefix>:inflight:{pod:<pod>}          sorted set of the sessions a pod opened, scored by expiry (shedding)
+ *   <prefix>:{<dev>}:auth-fail             failed CPE authentications of the device and its lockout (hash, TTL)
+ *   <prefix>:{<dev>}:auth-fail:<source>    the same for the device as seen from one of its known-good sources
+ *   <prefix>:{<dev>}:auth-sources          sorted set of the sources the device authenticated from, by time (TTL)
+ *   <prefix>:auth-fail-src:<source>        failed CPE authentications from a source address (own slot, TTL)
+ *   <prefix>:auth-locked:<scope>           sorted set of the locked failure keys of a scope, by lockout end (gauge)
  *
  * Session ids carry their device id (`newSessionId` in @acs/platform: base64url(deviceId) + '.' + random), so
  * `get(sessionId)` finds the record's key from the cookie alone.
@@ -75,6 +80,19 @@ export class RedisKeys {
 
   address(address: string): string {
     return `${this.prefix}:addr:${address}`;
+  }
+
+  authFailures(key: LockoutKey): string {
+    if (key.scope === 'source') return `${this.prefix}:auth-fail-src:${key.source}`;
+    return key.source === undefined ? `${this.device(key.deviceId)}:auth-fail` : `${this.device(key.deviceId)}:auth-fail:${key.source}`;
+  }
+
+  authSources(deviceId: string): string {
+    return `${this.device(deviceId)}:auth-sources`;
+  }
+
+  authLocked(scope: LockoutScope): string {
+    return `${this.prefix}:auth-locked:${scope}`;
   }
 
   private device(deviceId: string): string {

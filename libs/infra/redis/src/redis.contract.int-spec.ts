@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 
 import type Redis from 'ioredis';
-import { describeDeviceQueueContract, describeEventOutboxContract, describeSessionStoreContract, sampleSession, sampleWorkItem, uniqueToken } from '@acs/testing';
+import { describeAuthLockoutStoreContract, describeDeviceQueueContract, describeEventOutboxContract, describeSessionStoreContract, sampleSession, sampleWorkItem, uniqueToken } from '@acs/testing';
 
 import { createRedisClient, RedisUnavailableError, waitForRedis } from './redis-client';
+import { RedisAuthLockoutStore } from './redis-auth-lockout-store';
 import { RedisDeviceQueue } from './redis-device-queue';
 import { RedisEventOutbox } from './redis-event-outbox';
 import { RedisSessionStore, SessionIdMismatchError } from './redis-session-store';
@@ -72,6 +73,17 @@ describeEventOutboxContract('redis', async () => {
   };
 });
 
+describeAuthLockoutStoreContract('redis', async () => {
+  const client = await connect();
+  return {
+    adapter: new RedisAuthLockoutStore(client, { keyPrefix }),
+    cleanup: async () => {
+      await deleteRunKeys(client);
+      await client.quit();
+    },
+  };
+});
+
 describe('Redis adapters beyond the contract', () => {
   let client: Redis;
 
@@ -103,6 +115,22 @@ describe('Redis adapters beyond the contract', () => {
     await queue.enqueue(sampleWorkItem(device));
     const keys = await runKeys();
     expect(keys).toHaveLength(5);
+    for (const key of keys) expect(await client.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it('puts a TTL on every key a brute force writes', async () => {
+    const lockouts = new RedisAuthLockoutStore(client, { keyPrefix });
+    const policy = { threshold: 2, windowMs: 60_000, baseLockoutMs: 60_000, maxLockoutMs: 600_000 };
+    const device = `lock-${uniqueToken()}`;
+    const now = Date.now();
+    for (const key of [{ scope: 'device', deviceId: device }, { scope: 'device', deviceId: device, source: '192.0.2.9' }, { scope: 'source', source: '192.0.2.9' }] as const) {
+      await lockouts.recordFailure(key, now, policy);
+      await lockouts.recordFailure(key, now, policy);
+    }
+    await lockouts.rememberSource(device, '192.0.2.10', now, { ttlMs: 60_000, maxPerDevice: 4 });
+    const keys = await runKeys();
+    // Three failure records, the device's source set, and the gauge index of each scope.
+    expect(keys).toHaveLength(6);
     for (const key of keys) expect(await client.pttl(key)).toBeGreaterThan(0);
   });
 

@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
-import { createRedisClient, RedisDeviceQueue, RedisEventOutbox, RedisSessionStore, waitForRedis } from '@acs/infra-redis';
+import { createRedisClient, RedisAuthLockoutStore, RedisDeviceQueue, RedisEventOutbox, RedisSessionStore, waitForRedis } from '@acs/infra-redis';
 import { Topics } from '@acs/contracts';
 import { DEFAULT_MAX_MESSAGE_BYTES, KafkaEventBus } from '@acs/infra-kafka';
 import {
   EnvReader,
+  InProcessAuthLockoutStore,
   InProcessDeviceQueue,
   InProcessEventBus,
   InProcessEventOutbox,
@@ -24,7 +25,7 @@ export interface RuntimeAdapters extends PlatformAdapters {
 
 /**
  * Chooses the adapters behind the ports from the environment, once, at start:
- * - `ACS_SESSION_STORE=memory|redis` (sessions, locks and device queues; `ACS_REDIS_URL`),
+ * - `ACS_SESSION_STORE=memory|redis` (sessions, locks, device queues and CPE auth lockouts; `ACS_REDIS_URL`),
  * - `ACS_EVENT_BUS=memory|kafka` (`ACS_KAFKA_BROKERS`, `ACS_KAFKA_PARTITIONS`, `ACS_KAFKA_REPLICATION`,
  *   `ACS_KAFKA_MAX_MESSAGE_BYTES`).
  * A server that is configured but unreachable fails the start with a message naming it, rather than a pod that
@@ -47,12 +48,14 @@ export async function adaptersFromEnv(service: string, logger: Logger, env: Reco
     adapters.sessionStore = new RedisSessionStore(client, { keyPrefix });
     adapters.deviceQueue = new RedisDeviceQueue(client, { keyPrefix });
     adapters.outbox = new RedisEventOutbox(client, { keyPrefix });
+    adapters.authLockouts = new RedisAuthLockoutStore(client, { keyPrefix });
     closers.push(async () => void (await client.quit().catch(() => client.disconnect())));
   } else {
     const queue = new InProcessDeviceQueue();
     adapters.sessionStore = new InProcessSessionStore();
     adapters.deviceQueue = queue;
     adapters.outbox = new InProcessEventOutbox(queue);
+    adapters.authLockouts = new InProcessAuthLockoutStore();
   }
 
   if (busKind === 'kafka') {
@@ -80,6 +83,7 @@ export async function adaptersFromEnv(service: string, logger: Logger, env: Reco
     deviceQueue: adapters.deviceQueue!,
     eventBus: adapters.eventBus!,
     outbox: adapters.outbox!,
+    authLockouts: adapters.authLockouts,
     describe: { sessions: storeKind, queue: storeKind, bus: busKind },
     ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
     close: async () => {

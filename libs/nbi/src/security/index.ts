@@ -9,3 +9,4 @@ export * from './nbi-security.interceptor';
 export * from './permissions';
 export * from './client-stream-limiter';
 export * from './token-expiry.metrics';
+export * from './unauthenticated-peer-limiter';

@@ -7,8 +7,13 @@ import { join } from 'node:path';
 import { createNbiServerCredentials, loadNbiSecurityConfig } from './nbi-security.config';
 
 describe('loadNbiSecurityConfig', () => {
-  it('defaults to 50 calls per second, bursts of 100, plaintext, no client file, 100 open streams per client, a year of audit', () => {
-    expect(loadNbiSecurityConfig({})).toEqual({ rateLimit: { perSecond: 50, burst: 100 }, maxStreamsPerClient: 100, auditRetentionDays: 365 });
+  it('defaults to 50 calls per second, bursts of 100, 20 failed calls per peer then 1/s, plaintext, no client file, 100 open streams per client, a year of audit', () => {
+    expect(loadNbiSecurityConfig({})).toEqual({
+      rateLimit: { perSecond: 50, burst: 100 },
+      unauthenticatedLimit: { perSecond: 1, burst: 20 },
+      maxStreamsPerClient: 100,
+      auditRetentionDays: 365,
+    });
   });
 
   it('reads every variable', () => {
@@ -22,10 +27,13 @@ describe('loadNbiSecurityConfig', () => {
         ACS_NBI_TLS_CLIENT_CA: '/tls/ca.crt',
         ACS_NBI_AUDIT_RETENTION_DAYS: '0',
         ACS_NBI_MAX_STREAMS_PER_CLIENT: '7',
+        ACS_NBI_UNAUTHENTICATED_PER_SECOND: '3',
+        ACS_NBI_UNAUTHENTICATED_BURST: '9',
       }),
     ).toEqual({
       clientsFile: '/etc/acs/clients.yaml',
       rateLimit: { perSecond: 5, burst: 20 },
+      unauthenticatedLimit: { perSecond: 3, burst: 9 },
       maxStreamsPerClient: 7,
       tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key', clientCaFile: '/tls/ca.crt' },
       auditRetentionDays: 0,

@@ -19,6 +19,8 @@ export interface NbiSecurityConfig {
   clientsFile?: string;
   /** Per client and per process, unless the client's entry says otherwise. */
   rateLimit: RateLimit;
+  /** Calls failing authentication allowed per peer address and process, before the peer is throttled. */
+  unauthenticatedLimit: RateLimit;
   /** Server streams (watches) one client may hold open per process (ACS_NBI_MAX_STREAMS_PER_CLIENT, default 100). */
   maxStreamsPerClient: number;
   /** Unset: plaintext (behind a TLS-terminating mesh or on a laptop). */
@@ -46,6 +48,10 @@ export function loadNbiSecurityConfig(env: Record<string, string | undefined> = 
   return {
     ...(clientsFile ? { clientsFile } : {}),
     rateLimit,
+    unauthenticatedLimit: {
+      perSecond: read.int('ACS_NBI_UNAUTHENTICATED_PER_SECOND', 1, { min: 1, max: 1_000_000 }),
+      burst: read.int('ACS_NBI_UNAUTHENTICATED_BURST', 20, { min: 1, max: 1_000_000 }),
+    },
     maxStreamsPerClient: read.int('ACS_NBI_MAX_STREAMS_PER_CLIENT', 100, { min: 1, max: 100_000 }),
     ...(certFile && keyFile ? { tls: { certFile, keyFile, ...(clientCaFile ? { clientCaFile } : {}) } } : {}),
     auditRetentionDays: read.int('ACS_NBI_AUDIT_RETENTION_DAYS', 365, { min: 0, max: 36_500 }),

@@ -11,7 +11,7 @@ import {
   type ServerInterceptor,
   type StatusObject,
 } from '@grpc/grpc-js';
-import { ERROR_DOMAIN, metricOf, remoteHost, REMOTE_WARNING_LIMITS, statusWithDetails, ThrottledLog } from '@acs/platform';
+import { ERROR_DOMAIN, metricOf, remoteHost, REMOTE_WARNING_LIMITS, sourceAddressOf, statusWithDetails, ThrottledLog } from '@acs/platform';
 import { Counter, type Registry } from 'prom-client';
 
 import type { AuditEntry, AuditLog } from '../audit/audit-log.port';
@@ -19,6 +19,7 @@ import type { ClientRateLimiter, RateDecision } from './client-rate-limiter';
 import type { ClientStreamLimiter } from './client-stream-limiter';
 import type { AuthenticationMethod, ClientRegistry, ClientRegistryProvider, NbiClient } from './client-registry';
 import { hashApiToken } from './api-token';
+import type { PeerDecision, UnauthenticatedPeerLimiter } from './unauthenticated-peer-limiter';
 import { ACS_V1_METHOD_POLICIES, isOpenMethod, type MethodPolicy } from './method-policy';
 import { allows } from './permissions';
 
@@ -50,6 +51,8 @@ export interface NbiSecurityDeps {
   /** Where entries go: in the apps an AuditWriter, which keeps them through an audit-store outage. */
   auditLog: Pick<AuditLog, 'record'>;
   rateLimiter: ClientRateLimiter;
+  /** Throttles peers whose calls keep failing authentication; none when absent. */
+  peerLimiter?: UnauthenticatedPeerLimiter;
   /** Caps the server streams each client holds open; none when absent. */
   streamLimiter?: ClientStreamLimiter;
   logger: NbiSecurityLogger;
@@ -79,7 +82,10 @@ type PartialStatus = Pick<StatusObject, 'code' | 'details'> & { metadata?: Metad
  * 2. authentication, when the request headers arrive: `authorization: Bearer <token>` (looked up by digest), else a
  *    verified client certificate (mTLS) looked up by subject; neither → UNAUTHENTICATED, logged (ThrottledLog: at
  *    most 5 lines a minute per peer address, 100 over all, with the count of those held back), not audited (an
- *    unknown caller has no name to audit under, and an anonymous flood must not fill the audit log);
+ *    unknown caller has no name to audit under, and an anonymous flood must not fill the audit log). Failures are
+ *    counted per peer address: a peer past its allowance is answered RESOURCE_EXHAUSTED with a retry delay — calls
+ *    without credentials before anything is looked up, calls with credentials after the lookup (a hash and a map
+ *    read), so a valid client behind the same address is served;
  * 3. when the request message arrives (so the audit knows the target): rate limit, then role, then (server streams)
  *    the client's open streams → RESOURCE_EXHAUSTED or PERMISSION_DENIED, the handler never runs;
  * 4. the client's name goes to the handler in `x-acs-client`; the `authorization` header does not go at all;
@@ -104,6 +110,7 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
 
     const startedAt = Date.now();
     const peer = call.getPeer();
+    const source = sourceAddressOf(peer);
     const policy = policies.get(method);
     let caller: Caller | undefined;
     let gated = false;
@@ -148,10 +155,17 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
           lastRegistry = registry;
           deps.rateLimiter.retain(registry.clients.map((client) => client.name));
         }
-        const result = authenticate(registry, metadata, call, clock);
+        const throttle: PeerDecision = deps.peerLimiter?.check(source) ?? { throttled: false };
+        // Without credentials there is nothing to look up: a throttled peer's call is refused straight away.
+        const result: Authentication =
+          throttle.throttled && !presentsCredentials(metadata, call)
+            ? { ok: false, reason: 'no credentials', message: '' }
+            : authenticate(registry, metadata, call, clock);
         if (!result.ok) {
-          refusalLog.warn(remoteHost(peer), { method, peer, reason: result.reason }, 'NBI call refused: not authenticated');
-          refuse('unauthenticated', { code: status.UNAUTHENTICATED, details: result.message });
+          deps.peerLimiter?.failed(source);
+          refusalLog.warn(remoteHost(peer), { method, peer, reason: result.reason }, throttle.throttled ? 'NBI call refused: too many unauthenticated calls from this peer' : 'NBI call refused: not authenticated');
+          if (throttle.throttled) refuse('peer_throttled', peerThrottledStatus(source, throttle));
+          else refuse('unauthenticated', { code: status.UNAUTHENTICATED, details: result.message });
           return;
         }
         caller = result.caller;
@@ -295,6 +309,22 @@ function rateLimitedStatus(client: string, decision: Extract<RateDecision, { all
   ]);
 }
 
+/** Whether a call brings anything to authenticate with: an authorization header (well-formed or not) or a certificate. */
+function presentsCredentials(metadata: Metadata, call: ServerInterceptingCallInterface): boolean {
+  return metadata.get('authorization').length > 0 || call.getAuthContext().sslPeerCertificate !== undefined;
+}
+
+/** RESOURCE_EXHAUSTED with RetryInfo and ErrorInfo (reason UNAUTHENTICATED_PEER_THROTTLED): the peer failed too often. */
+function peerThrottledStatus(source: string, decision: Extract<PeerDecision, { throttled: true }>): PartialStatus {
+  const message =
+    `too many calls without valid credentials from ${source} (${decision.limit.perSecond}/s, burst ${decision.limit.burst}); ` +
+    `retry in ${decision.retryAfterMs} ms with a valid token or certificate`;
+  return statusWithDetails(status.RESOURCE_EXHAUSTED, message, [
+    { type: 'ErrorInfo', value: { reason: 'UNAUTHENTICATED_PEER_THROTTLED', domain: ERROR_DOMAIN, metadata: { peer: source } } },
+    { type: 'RetryInfo', value: { retryDelay: { seconds: Math.floor(decision.retryAfterMs / 1000), nanos: (decision.retryAfterMs % 1000) * 1_000_000 } } },
+  ]);
+}
+
 /** RESOURCE_EXHAUSTED with google.rpc.ErrorInfo (reason STREAM_LIMIT): close a stream before opening another. */
 function streamLimitStatus(client: string, limit: number): PartialStatus {
   const message = `client "${client}" already holds ${limit} open streams on this server; close one before opening another`;
@@ -320,7 +350,7 @@ function securityMetrics(registry: Registry): { refused: Counter<'reason'> } {
     () =>
       new Counter<'reason'>({
         name: 'acs_nbi_calls_refused_total',
-        help: 'NBI calls refused before reaching a handler, by reason (unauthenticated, permission_denied, rate_limited, stream_limit)',
+        help: 'NBI calls refused before reaching a handler, by reason (unauthenticated, peer_throttled, permission_denied, rate_limited, stream_limit)',
         labelNames: ['reason'],
         registers: [registry],
       }),

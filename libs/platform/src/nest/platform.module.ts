@@ -1,11 +1,11 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { InProcessDeviceQueue, InProcessEventBus, InProcessEventOutbox, InProcessSessionStore } from '../adapters';
+import { InProcessAuthLockoutStore, InProcessDeviceQueue, InProcessEventBus, InProcessEventOutbox, InProcessSessionStore } from '../adapters';
 import { createLogger, type Logger } from '../logging/logger';
 import { HealthRegistry } from '../observability/health';
 import { createMetricsRegistry } from '../observability/metrics';
-import type { DeviceQueue, EventBus, EventOutbox, SessionStore } from '../ports';
+import type { AuthLockoutStore, DeviceQueue, EventBus, EventOutbox, SessionStore } from '../ports';
 import { ObservabilityController } from './observability.controller';
-import { DEVICE_QUEUE, EVENT_BUS, EVENT_OUTBOX, HEALTH_REGISTRY, LOGGER, METRICS_REGISTRY, SESSION_STORE } from './tokens';
+import { AUTH_LOCKOUT_STORE, DEVICE_QUEUE, EVENT_BUS, EVENT_OUTBOX, HEALTH_REGISTRY, LOGGER, METRICS_REGISTRY, SESSION_STORE } from './tokens';
 import { GRPC_HOSTS, GrpcHostRegistry } from '../grpc/grpc-host-registry';
 
 /** Logs are written in batches; the last lines must reach their destination before the process exits. */
@@ -23,6 +23,8 @@ export interface PlatformAdapters {
   deviceQueue: DeviceQueue;
   eventBus: EventBus;
   outbox: EventOutbox;
+  /** CPE authentication failures and lockouts; in this process when absent (right for one process, wrong for pods). */
+  authLockouts?: AuthLockoutStore;
 }
 
 /**
@@ -42,6 +44,7 @@ export class PlatformModule {
       { provide: DEVICE_QUEUE, useValue: adapters.deviceQueue },
       { provide: EVENT_BUS, useValue: adapters.eventBus },
       { provide: EVENT_OUTBOX, useValue: adapters.outbox },
+      { provide: AUTH_LOCKOUT_STORE, useValue: adapters.authLockouts ?? new InProcessAuthLockoutStore() },
       { provide: LOGGER, useValue: options.logger ?? createLogger({ service: options.service }) },
       { provide: METRICS_REGISTRY, useValue: createMetricsRegistry() },
       { provide: HEALTH_REGISTRY, useValue: health },
@@ -58,5 +61,11 @@ export class PlatformModule {
 
 export function inProcessAdapters(): PlatformAdapters {
   const deviceQueue = new InProcessDeviceQueue();
-  return { sessionStore: new InProcessSessionStore(), deviceQueue, eventBus: new InProcessEventBus(), outbox: new InProcessEventOutbox(deviceQueue) };
+  return {
+    sessionStore: new InProcessSessionStore(),
+    deviceQueue,
+    eventBus: new InProcessEventBus(),
+    outbox: new InProcessEventOutbox(deviceQueue),
+    authLockouts: new InProcessAuthLockoutStore(),
+  };
 }

@@ -3,3 +3,4 @@ export * from './event-bus.port';
 export * from './event-outbox.port';
 export * from './session-store.port';
 export * from './unavailable.error';
+export * from './auth-lockout-store.port';

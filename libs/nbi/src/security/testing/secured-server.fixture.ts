@@ -1,6 +1,7 @@
 import { acsV1 } from '@acs/contracts';
 import { GrpcServerHost } from '@acs/platform';
 import { Metadata, status, type ServerCredentials, type ServiceError } from '@grpc/grpc-js';
+import type { Registry } from 'prom-client';
 
 import type { AuditEntry, AuditLog, AuditQuery } from '../../audit/audit-log.port';
 import { ClientRateLimiter, type RateLimit } from '../client-rate-limiter';
@@ -8,6 +9,7 @@ import { ClientStreamLimiter } from '../client-stream-limiter';
 import type { ClientRegistryProvider } from '../client-registry';
 import type { MethodPolicy } from '../method-policy';
 import { CLIENT_METADATA_KEY, createNbiSecurityInterceptor, type NbiSecurityLogger } from '../nbi-security.interceptor';
+import { UnauthenticatedPeerLimiter } from '../unauthenticated-peer-limiter';
 
 // The specs on this server wait for audit writes, which happen after the answer reaches the client.
 export { eventually } from '../../testing/eventually';
@@ -66,7 +68,13 @@ export interface SecuredServerOptions {
   maxStreamsPerClient?: number;
   credentials?: ServerCredentials;
   policies?: ReadonlyMap<string, MethodPolicy>;
-  /** The rate limiter's clock. */
+  /** Failed authentications per peer; unlimited when absent. */
+  unauthenticatedLimit?: RateLimit;
+  /** Where the refusal counter goes. */
+  metrics?: Registry;
+  /** Listen address; default 127.0.0.1 (`[::]` takes IPv4 and IPv6 loopback: two peers on one host). */
+  host?: string;
+  /** The rate limiters' clock. */
   now?: () => number;
   /** The wall clock token expiry is checked against. */
   clock?: () => number;
@@ -139,13 +147,15 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
     clients: options.clients,
     auditLog: audit,
     rateLimiter: new ClientRateLimiter(options.rateLimit ?? { perSecond: 1000, burst: 1000 }, options.now),
+    ...(options.unauthenticatedLimit ? { peerLimiter: new UnauthenticatedPeerLimiter(options.unauthenticatedLimit, options.now) } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.maxStreamsPerClient ? { streamLimiter: new ClientStreamLimiter(options.maxStreamsPerClient) } : {}),
     logger,
     ...(options.policies ? { policies: options.policies } : {}),
     ...(options.clock ? { now: options.clock } : {}),
   });
   const host = new GrpcServerHost({
-    host: '127.0.0.1',
+    host: options.host ?? '127.0.0.1',
     port: 0,
     interceptors: [interceptor],
     shutdownTimeoutMs: 200,
