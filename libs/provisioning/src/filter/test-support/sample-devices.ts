@@ -1,7 +1,7 @@
 import type { DeviceRecord, ParameterNode } from '../../domain/device';
 
 // Devices chosen to exercise the corners of the filter language: numbers stored as strings and as numbers, unknown
-// values, object nodes, empty tag lists, glob characters inside values, both data models.
+// values, object nodes, empty tag lists, glob and SQL wildcard characters inside values, both data models.
 
 const at = Date.UTC(2024, 4, 1);
 
@@ -89,7 +89,11 @@ export const SAMPLE_DEVICES: DeviceRecord[] = [
       'Device.X_ACME_Counter': param(-5, 'int'),
     },
   }),
-  sampleDevice({ id: 'd4' }),
+  sampleDevice({
+    id: 'd4',
+    // SQL's wildcard characters inside a value, to match literally.
+    parameters: { 'Device.DeviceInfo.Description': param('load_50%', 'string') },
+  }),
   sampleDevice({
     id: 'd5',
     oui: '00259E',
