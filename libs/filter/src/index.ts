@@ -4,3 +4,4 @@ export { FilterSyntaxError } from './filter-syntax-error';
 export { parseFilter } from './filter-parser';
 export { evaluateFilter } from './filter-evaluator';
 export { compileFilterToMongo, type FilterCompileOptions, type MongoQuery } from './filter-mongo-compiler';
+export { filterReferences, filterTextHints } from './filter-hints';

@@ -42,6 +42,7 @@ export const SAMPLE_DEVICES: DeviceRecord[] = [
     ip: '192.0.2.10',
     lastInform: Date.parse('2024-05-01T10:00:00Z'),
     lastBoot: Date.parse('2024-04-30T08:00:00Z'),
+    periodicInformInterval: 300,
     tags: ['lab', 'wifi'],
     parameters: {
       'Device.DeviceInfo.SoftwareVersion': param('1.2', 'string'),
@@ -63,6 +64,7 @@ export const SAMPLE_DEVICES: DeviceRecord[] = [
     ip: '10.0.0.2',
     lastInform: Date.parse('2024-05-02T00:00:00Z'),
     lastBootstrap: Date.parse('2024-01-01T00:00:00Z'),
+    periodicInformInterval: 86400,
     tags: ['prod'],
     parameters: {
       'InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1.WANPPPConnection.1.Username': param('pppoe-12345', 'string'),
