@@ -36,6 +36,11 @@ export class OutputWriter {
     this.io.stdout(`${text}\n`);
   }
 
+  /** Text as is, no line break added (a CSV record carries its own). */
+  raw(text: string): void {
+    this.io.stdout(text);
+  }
+
   /** Progress and remarks: standard error, so standard output stays the result. */
   note(text: string): void {
     this.io.stderr(`${text}\n`);
@@ -53,7 +58,7 @@ export class OutputWriter {
 
   /** Rows as an aligned table, or as CSV (a header row, then one record per row, the same columns) with `-o csv`. */
   table<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>): void {
-    if (this.format === 'csv') this.io.stdout(formatCsv(rows, columns));
+    if (this.format === 'csv') this.raw(formatCsv(rows, columns));
     else for (const line of formatTable(rows, columns)) this.line(line);
   }
 
@@ -61,7 +66,7 @@ export class OutputWriter {
   fields(pairs: ReadonlyArray<readonly [string, string | undefined]>): void {
     const shown = pairs.filter(([, value]) => value !== undefined && value !== '');
     if (this.format === 'csv') {
-      this.io.stdout(formatCsv(shown, [
+      this.raw(formatCsv(shown, [
         { header: 'field', cell: ([label]) => label },
         { header: 'value', cell: ([, value]) => value ?? '' },
       ]));
@@ -85,8 +90,12 @@ export function formatTable<T>(rows: readonly T[], columns: ReadonlyArray<Column
  * left as it is: quoting it for spreadsheets would change the data other programs read.
  */
 export function formatCsv<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>): string {
-  const record = (values: string[]): string => `${values.map(csvField).join(',')}\r\n`;
-  return record(columns.map((c) => c.header)) + rows.map((row) => record(columns.map((c) => c.cell(row)))).join('');
+  return csvRecord(columns.map((c) => c.header)) + rows.map((row) => csvRecord(columns.map((c) => c.cell(row)))).join('');
+}
+
+/** One CSV record, its line break included (for output written a page at a time). */
+export function csvRecord(values: readonly string[]): string {
+  return `${values.map(csvField).join(',')}\r\n`;
 }
 
 function csvField(text: string): string {
