@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acsV1 } from '@acs/contracts';
 import { run } from './acsctl';
+import { TASK_COLUMNS } from './output/resource-views';
 import { FAKE_TOKEN, FakeAcs } from './test-support/fake-acs.server';
 
 /** The CLI run in-process against a real grpc-js server on loopback that plays the acs.v1 services. */
@@ -77,10 +78,64 @@ describe('acsctl against an acs.v1 server', () => {
       const result = await acsctl(['devices', 'list', '--limit', '1']);
       expect(result.code).toBe(0);
       const [header, row, extra] = result.stdout.trimEnd().split('\n');
-      expect(header).toMatch(/^ID\s+PRODUCT CLASS\s+SOFTWARE\s+IP\s+LAST INFORM\s+TAGS\s+Device\.DeviceInfo\.SoftwareVersion$/);
-      expect(row).toMatch(/^OUI-PC-OK\s+PC\s+1\.0\s+lab\s+1\.0$/);
+      expect(header).toMatch(/^ID\s+PRODUCT CLASS\s+SOFTWARE\s+IP\s+ONLINE\s+LAST INFORM\s+LAST SEEN\s+TAGS\s+Device\.DeviceInfo\.SoftwareVersion$/);
+      expect(row).toMatch(/^OUI-PC-OK\s+PC\s+1\.0\s+no\s+never\s+lab\s+1\.0$/);
       expect(extra).toBeUndefined();
       expect(result.stderr).toContain('1 of 3 device(s); --all or --limit N for more');
+    });
+
+    it('writes CSV with the table\'s columns, a projected parameter no device has included as an empty column', async () => {
+      const result = await acsctl(['devices', 'list', '--all', '-o', 'csv', '--projection', 'Device.ManagementServer.PeriodicInformInterval']);
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\r\n');
+      expect(lines[0]).toBe('ID,PRODUCT CLASS,SOFTWARE,IP,ONLINE,LAST INFORM,LAST SEEN,TAGS,Device.DeviceInfo.SoftwareVersion,Device.ManagementServer.PeriodicInformInterval');
+      expect(lines.slice(1, 4)).toEqual(['OUI-PC-OK,PC,1.0,,no,,never,lab,1.0,', 'OUI-PC-FAULT,PC,1.0,,no,,never,lab,1.0,', 'OUI-PC-STUCK,PC,1.0,,no,,never,lab,1.0,']);
+      expect(lines[4]).toBe('');
+      expect(result.stderr).toBe('3 of 3 device(s)\n');
+    });
+
+    it('writes CSV for the other lists too (tasks, presets, faults)', async () => {
+      const faults = await acsctl(['faults', 'list', '-o', 'csv']);
+      expect(faults.stdout).toBe('DEVICE,CHANNEL,CODE,RETRIES,FIRST,LAST,MESSAGE\r\nOUI-PC-FAULT,wan,9002,2,,,Internal error\r\n');
+      const tasks = await acsctl(['tasks', 'list', '-o', 'csv']);
+      expect(tasks.code).toBe(0);
+      // The table's columns, whatever they are.
+      expect(tasks.stdout.split('\r\n')[0]).toBe(TASK_COLUMNS.map((c) => c.header).join(','));
+      expect(tasks.stdout.split('\r\n')[0]).toMatch(/^ID,DEVICE,STATUS,/);
+      const presets = await acsctl(['presets', 'list', '-o', 'csv']);
+      expect(presets.stdout.split('\r\n')[0]).toBe('NAME,WEIGHT,CHANNEL,ENABLED,TRIGGERS,ACTIONS,UPDATED,PRECONDITION');
+    });
+
+    it('refuses an unknown output format in one line naming the valid ones, before calling', async () => {
+      const calls = acs.calls.length;
+      const result = await acsctl(['devices', 'list', '-o', 'xml']);
+      expect(result).toEqual({ code: 2, stdout: '', stderr: 'error: --output: "xml" is not an output format; use table, json, csv\n' });
+      expect(acs.calls.length).toBe(calls);
+    });
+
+    it('finds devices by serial number with --serial, alone or with --filter, the value quoted for the filter language', async () => {
+      const before = acs.calls.length;
+      await acsctl(['devices', 'list', '--serial', 'FLEET00001', '-o', 'json']);
+      await acsctl(['devices', 'list', '--serial', 'A"B\\C', '--filter', 'tag = "lab" OR tag = "x"', '-o', 'json']);
+      const filters = new Set(acs.calls.slice(before).map((c) => (c.request as acsV1.ListDevicesRequest).filter));
+      expect([...filters]).toEqual(['serialNumber = "FLEET00001"', '(tag = "lab" OR tag = "x") AND serialNumber = "A\\"B\\\\C"']);
+    });
+
+    it('counts the devices a filter matches, and prints the server\'s warnings on standard error', async () => {
+      acs.listDeviceWarnings = ['no device has the parameter Device.DeviceInfo.SoftwareVersio: a typo?'];
+      try {
+        const before = acs.calls.length;
+        const result = await acsctl(['devices', 'count', '--filter', 'Device.DeviceInfo.SoftwareVersio = "1"']);
+        expect(result).toEqual({ code: 0, stdout: '3\n', stderr: 'warning: no device has the parameter Device.DeviceInfo.SoftwareVersio: a typo?\n' });
+        expect(acs.calls.slice(before).map((c) => c.request)).toEqual([expect.objectContaining({ filter: 'Device.DeviceInfo.SoftwareVersio = "1"', pageSize: 1 })]);
+        const json = await acsctl(['devices', 'count', '-o', 'json']);
+        expect(JSON.parse(json.stdout)).toEqual({ totalSize: 3, warnings: ['no device has the parameter Device.DeviceInfo.SoftwareVersio: a typo?'] });
+        const listed = await acsctl(['devices', 'list', '-o', 'json']);
+        expect(listed.stderr).toBe('warning: no device has the parameter Device.DeviceInfo.SoftwareVersio: a typo?\n');
+        expect(JSON.parse(listed.stdout).warnings).toHaveLength(1);
+      } finally {
+        acs.listDeviceWarnings = [];
+      }
     });
 
     it('tags and untags a device', async () => {

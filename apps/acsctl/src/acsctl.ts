@@ -84,7 +84,8 @@ function reportUsageError(error: unknown, io: CliIo): number {
     io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILED;
   }
-  io.stderr(`error: ${error.message}\n\n${usageText(error.usageOf.split(' ').filter((w) => w !== ''))}`);
+  if (error.usageOf === null) io.stderr(`error: ${error.message}\n`);
+  else io.stderr(`error: ${error.message}\n\n${usageText(error.usageOf.split(' ').filter((w) => w !== ''))}`);
   return EXIT_USAGE;
 }
 

@@ -25,7 +25,10 @@ export type FilterExpr =
   | { kind: 'not'; operand: FilterExpr }
   | { kind: 'compare'; field: FieldRef; operator: ComparisonOperator; value: Literal }
   | { kind: 'in'; field: FieldRef; values: Literal[]; negated: boolean }
-  /** `pattern` is the glob as written (`*` any run, `?` one character, `\` escapes the next character). */
+  /**
+   * `pattern` as written, string escapes decoded: `%` or `*` any run of characters, `_` or `?` one character, `\`
+   * takes the next character literally (likePatternToRegExp).
+   */
   | { kind: 'like'; field: FieldRef; pattern: string; negated: boolean }
   | { kind: 'null'; field: FieldRef; negated: boolean };
 
@@ -43,24 +46,49 @@ export function equalityForms(value: Literal): Literal[] {
   return /^-?\d+$/.test(value) && Number.isSafeInteger(n) && String(n) === value ? [value, n] : [value];
 }
 
-/** The glob of a LIKE as an anchored regular expression that MongoDB (PCRE), FerretDB (RE2) and JavaScript agree on. */
-export function globToRegExp(pattern: string): RegExp {
-  let source = '^';
+/** LIKE wildcards: a run of any characters (SQL's `%`, the glob's `*`) and one character (`_`, `?`). */
+export const LIKE_ANY_RUN = ['%', '*'] as const;
+export const LIKE_ONE_CHARACTER = ['_', '?'] as const;
+const ANY_RUN: ReadonlySet<string> = new Set(LIKE_ANY_RUN);
+const ONE_CHARACTER: ReadonlySet<string> = new Set(LIKE_ONE_CHARACTER);
+
+/** Whether a LIKE pattern has a wildcard that is not escaped (a pattern without one only matches the whole text). */
+export function likeHasWildcard(pattern: string): boolean {
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) {
-      source += escapeRegExpChar(pattern[++i]);
-    } else if (c === '*') {
-      // [\s\S] rather than `.` with the `s` flag: the MongoDB driver does not carry the dotAll flag into BSON.
-      source += '[\\s\\S]*';
-    } else if (c === '?') {
-      source += '[\\s\\S]';
-    } else {
-      source += escapeRegExpChar(c);
-    }
+    if (c === '\\') i++;
+    else if (ANY_RUN.has(c) || ONE_CHARACTER.has(c)) return true;
   }
-  return new RegExp(`${source}$`);
+  return false;
 }
+
+/**
+ * The pattern of a LIKE as an anchored regular expression that MongoDB (PCRE), FerretDB (RE2), SQLite's REGEXP and
+ * JavaScript agree on. A pattern ending in any-run wildcards compiles to the bare prefix form `^abc`, with no
+ * trailing `[\s\S]*$`: MongoDB reads index bounds off a leading literal either way, but matches `^abc` without
+ * scanning the rest of each value, and PCRE's `$` (which also matches before a final newline) is not involved.
+ */
+export function likePatternToRegExp(pattern: string): RegExp {
+  let source = '^';
+  // Whether the source ends with an any-run wildcard: consecutive ones are one, a final one is dropped.
+  let endsWithRun = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (ANY_RUN.has(c)) {
+      // [\s\S] rather than `.` with the `s` flag: the MongoDB driver does not carry the dotAll flag into BSON.
+      if (!endsWithRun) source += ANY_RUN_SOURCE;
+      endsWithRun = true;
+      continue;
+    }
+    endsWithRun = false;
+    if (c === '\\' && i + 1 < pattern.length) source += escapeRegExpChar(pattern[++i]);
+    else if (ONE_CHARACTER.has(c)) source += '[\\s\\S]';
+    else source += escapeRegExpChar(c);
+  }
+  return endsWithRun ? new RegExp(source.slice(0, -ANY_RUN_SOURCE.length)) : new RegExp(`${source}$`);
+}
+
+const ANY_RUN_SOURCE = '[\\s\\S]*';
 
 function escapeRegExpChar(c: string): string {
   return /[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;

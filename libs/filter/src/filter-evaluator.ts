@@ -1,4 +1,4 @@
-import { type FieldRef, type FilterExpr, type Literal, equalityForms, globToRegExp } from './filter-ast';
+import { type FieldRef, type FilterExpr, type Literal, equalityForms, likePatternToRegExp } from './filter-ast';
 import type { FilterDocumentReader, FilterValue } from './filter-shape';
 
 // The in-memory meaning of a filter. compileFilterToMongo must give the same answers on the stored shape; an
@@ -78,7 +78,7 @@ function comparable(value: string | number | boolean, literal: Literal): boolean
 function likeRegExp(expr: Extract<FilterExpr, { kind: 'like' }>): RegExp {
   let regex = likeCache.get(expr);
   if (!regex) {
-    regex = globToRegExp(expr.pattern);
+    regex = likePatternToRegExp(expr.pattern);
     likeCache.set(expr, regex);
   }
   return regex;

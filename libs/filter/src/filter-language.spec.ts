@@ -1,6 +1,6 @@
 import Datastore from '@seald-io/nedb';
 
-import { equalityForms, globToRegExp } from './filter-ast';
+import { equalityForms, likeHasWildcard, likePatternToRegExp } from './filter-ast';
 import { evaluateFilter } from './filter-evaluator';
 import { compileFilterToMongo } from './filter-mongo-compiler';
 import { parseFilter } from './filter-parser';
@@ -108,6 +108,8 @@ describe('the filter language over a shape the caller passes in', () => {
       ['tag = "lab" OR tag IS NULL', ['hg-3.2-rc', 'rx-1.0']],
       ['NOT tag IN ("beta")', ['hg-3.1', 'rx-1.0']],
       ['name LIKE "hg-*"', ['hg-3.1', 'hg-3.2-rc']],
+      ['name LIKE "hg-3._"', ['hg-3.1']],
+      ['name LIKE "%-rc"', ['hg-3.2-rc']],
       ['Device.DeviceInfo.ModelName = "HG8245" AND Device.DeviceInfo.HardwareVersion = "2"', ['hg-3.2-rc']],
       ['Device.DeviceInfo.ModelName IS NULL', ['rx-1.0']],
       ['Device.DeviceInfo.HardwareVersion != 2', []],
@@ -124,7 +126,45 @@ describe('the filter language over a shape the caller passes in', () => {
     expect(equalityForms(5)).toEqual([5, '5']);
     expect(equalityForms('07')).toEqual(['07']);
     expect(equalityForms('1.2')).toEqual(['1.2']);
-    expect(globToRegExp('a.b*\\?').test('a.bxyz?')).toBe(true);
-    expect(globToRegExp('a?').test('ab c')).toBe(false);
+    expect(likePatternToRegExp('a.b*\\?').test('a.bxyz?')).toBe(true);
+    expect(likePatternToRegExp('a?').test('ab c')).toBe(false);
+  });
+
+  it.each<[string, string, boolean]>([
+    // SQL's wildcards and the glob's are the same two.
+    ['FLEET00001%', 'FLEET000012', true],
+    ['FLEET00001*', 'FLEET000012', true],
+    ['FLEET00001%', 'FLEET0000', false],
+    ['a_c', 'abc', true],
+    ['a_c', 'abbc', false],
+    ['a?c', 'abc', true],
+    ['%b%', 'abc', true],
+    ['%', '', true],
+    ['%%x', 'yx', true],
+    // Escaped (`\\%` in the filter's text, or `\%`), a wildcard is itself.
+    ['50\\%', '50%', true],
+    ['50\\%', '500', false],
+    ['a\\_b', 'a_b', true],
+    ['a\\_b', 'axb', false],
+    ['a\\\\%', 'a\\xyz', true],
+    ['line%', 'line\n2', true],
+  ])('LIKE "%s" on %j is %s', (pattern, text, expected) => {
+    expect(likePatternToRegExp(pattern).test(text)).toBe(expected);
+  });
+
+  it('compiles a pattern with a literal start and a final wildcard to the bare prefix form', () => {
+    expect(likePatternToRegExp('FLEET00001%').source).toBe('^FLEET00001');
+    expect(likePatternToRegExp('a.b**').source).toBe('^a\\.b');
+    expect(likePatternToRegExp('a%b').source).toBe('^a[\\s\\S]*b$');
+    expect(likePatternToRegExp('a\\%').source).toBe('^a%$');
+  });
+
+  it('reads \\% \\_ \\* \\? in a string as the character itself, a wildcard escaped in a LIKE pattern', () => {
+    expect(parseFilter('name LIKE "50\\%_"', IMAGE_SHAPE)).toMatchObject({ kind: 'like', pattern: '50\\%_' });
+    expect(parseFilter('name LIKE "50\\\\%_"', IMAGE_SHAPE)).toMatchObject({ kind: 'like', pattern: '50\\%_' });
+    expect(parseFilter('name = "50\\%"', IMAGE_SHAPE)).toMatchObject({ kind: 'compare', value: '50%' });
+    expect(likeHasWildcard('50\\%')).toBe(false);
+    expect(likeHasWildcard('50\\%_')).toBe(true);
+    expect(likeHasWildcard('ABC')).toBe(false);
   });
 });

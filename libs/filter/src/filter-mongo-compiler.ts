@@ -1,4 +1,4 @@
-import { type FieldRef, type FilterExpr, type Literal, equalityForms, globToRegExp } from './filter-ast';
+import { type FieldRef, type FilterExpr, type Literal, equalityForms, likePatternToRegExp } from './filter-ast';
 import type { FilterStoredShape } from './filter-shape';
 
 // Compiles a filter to a query document on a stored shape (the keys come from FilterStoredShape), using only operators that
@@ -54,7 +54,7 @@ class FilterMongoCompiler {
       }
       case 'like': {
         const key = this.shape.storedKey(expr.field);
-        const matches = { [key]: { $regex: globToRegExp(expr.pattern) } };
+        const matches = { [key]: { $regex: likePatternToRegExp(expr.pattern) } };
         if (!expr.negated) return matches;
         if (expr.field.kind === 'tag') return this.negate(matches);
         return { $and: [{ [key]: { $exists: true } }, this.negate(matches)] };

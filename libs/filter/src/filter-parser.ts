@@ -1,6 +1,6 @@
 import { parameterPathProblem } from '@acs/cwmp';
 
-import { type ComparisonOperator, type FieldRef, type FilterExpr, type Literal, fieldName } from './filter-ast';
+import { LIKE_ANY_RUN, LIKE_ONE_CHARACTER, type ComparisonOperator, type FieldRef, type FilterExpr, type Literal, fieldName } from './filter-ast';
 import type { FilterVocabulary } from './filter-shape';
 import { FilterSyntaxError } from './filter-syntax-error';
 
@@ -16,6 +16,11 @@ interface Token {
   start: number;
   /** Decoded value of a string or number token. */
   value?: string | number;
+  /**
+   * A string token as a LIKE pattern: its value, except that the escapes of the wildcards (`\%` `\_` `\*` `\?`) keep
+   * their backslash, so they match the character itself.
+   */
+  likePattern?: string;
 }
 
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'LIKE', 'IN', 'IS', 'NULL', 'TRUE', 'FALSE']);
@@ -23,6 +28,8 @@ const COMPARISON_OPERATORS: readonly string[] = ['=', '!=', '<', '<=', '>', '>='
 const OPERATOR_CHOICES = ['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'NOT LIKE', 'IN', 'NOT IN', 'IS NULL', 'IS NOT NULL'];
 const VALUE_CHOICES = ['a "string"', 'a number', 'true', 'false'];
 const FIELD_CHOICES = ['a field', 'tag', 'a parameter path', 'NOT', '('];
+// Escaped in a string, each stands for itself in a LIKE pattern (and is just that character elsewhere).
+const LIKE_WILDCARDS: ReadonlySet<string> = new Set([...LIKE_ANY_RUN, ...LIKE_ONE_CHARACTER]);
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
@@ -128,9 +135,9 @@ class FilterParser {
       this.index++;
       if (this.isTimeField(field)) throw this.error(`${fieldName(field)} is a time: compare it with <, <=, >, >= or =, not LIKE`, keyword, ['<', '<=', '>', '>=', '=']);
       const patternToken = this.peek();
-      if (patternToken.type !== 'string') throw this.error(`LIKE takes a "quoted" pattern (* any characters, ? one), found ${describe(patternToken)}`, patternToken, ['a "pattern"']);
+      if (patternToken.type !== 'string') throw this.error(`LIKE takes a "quoted" pattern (% or * any characters, _ or ? one), found ${describe(patternToken)}`, patternToken, ['a "pattern"']);
       this.index++;
-      return { kind: 'like', field, pattern: patternToken.value as string, negated };
+      return { kind: 'like', field, pattern: patternToken.likePattern as string, negated };
     }
     if (this.isKeyword(keyword, 'IN')) {
       this.index++;
@@ -271,6 +278,7 @@ function tokenize(text: string): Token[] {
     }
     if (c === '"') {
       let value = '';
+      let likePattern = '';
       i++;
       for (;;) {
         if (i >= text.length) fail('Unterminated string: a closing " is missing', start, ['"']);
@@ -283,20 +291,30 @@ function tokenize(text: string): Token[] {
           if (e === 'u') {
             const hex = text.slice(i + 2, i + 6);
             if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Bad escape: \\u takes four hexadecimal digits', i, ['\\uXXXX']);
-            value += String.fromCharCode(parseInt(hex, 16));
+            const char = String.fromCharCode(parseInt(hex, 16));
+            value += char;
+            likePattern += char;
             i += 6;
             continue;
           }
-          if (!(e in simple)) fail(`Unknown escape "\\${e}" in a string (use \\" \\\\ \\/ \\n \\t \\r \\uXXXX)`, i, ['\\"', '\\\\', '\\n', '\\t', '\\r', '\\uXXXX']);
+          if (LIKE_WILDCARDS.has(e)) {
+            value += e;
+            likePattern += `\\${e}`;
+            i += 2;
+            continue;
+          }
+          if (!(e in simple)) fail(`Unknown escape "\\${e}" in a string (use \\" \\\\ \\/ \\n \\t \\r \\uXXXX, or \\% \\_ \\* \\? in a LIKE pattern)`, i, ['\\"', '\\\\', '\\n', '\\t', '\\r', '\\uXXXX', '\\%', '\\_']);
           value += simple[e];
+          likePattern += simple[e];
           i += 2;
           continue;
         }
         value += d;
+        likePattern += d;
         i++;
       }
       i++;
-      tokens.push({ type: 'string', text: text.slice(start, i), start, value });
+      tokens.push({ type: 'string', text: text.slice(start, i), start, value, likePattern });
       continue;
     }
     if (c === "'") fail('Strings are written in double quotes ("…"), not single quotes', i, ['"']);

@@ -1,5 +1,7 @@
 import { EnvReader } from '@acs/platform';
 
+import type { DevicePresencePolicy } from './domain/device-presence';
+
 export interface ProvisioningConfig {
   tasks: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; defaultExpiryMs: number };
   /** How long the "planned" mark lives (longer than the gateway waits for it). */
@@ -15,6 +17,8 @@ export interface ProvisioningConfig {
   /** The standalone's store (docs/adr/0013-embedded-store-sqlite.md): SQLite by default; nedb while it exists. */
   store: EmbeddedStoreConfig;
   grpc: { host: string; port: number };
+  /** When a device counts as online (domain/device-presence.ts). */
+  presence: DevicePresencePolicy;
 }
 
 export interface EmbeddedStoreConfig {
@@ -46,5 +50,10 @@ export function loadProvisioningConfig(env: Record<string, string | undefined> =
       synchronous: e.oneOf('ACS_STORE_SYNC', ['normal', 'full'] as const, 'normal'),
     },
     grpc: { host: e.string('ACS_GRPC_HOST', '127.0.0.1'), port: e.int('ACS_GRPC_PORT', 50051, { min: 0, max: 65535 }) },
+    presence: {
+      defaultIntervalSeconds: e.int('ACS_ONLINE_DEFAULT_INTERVAL_SECONDS', 3600, { min: 1 }),
+      marginSeconds: e.int('ACS_ONLINE_MARGIN_SECONDS', 120, { min: 0 }),
+      fixedWindowSeconds: e.int('ACS_ONLINE_WINDOW_SECONDS', 0, { min: 0 }),
+    },
   };
 }

@@ -171,6 +171,22 @@ describe('acsctl (standalone)', () => {
     expect(device.parameters.map((p: { path: string }) => p.path)).toContain('Device.DeviceInfo.SoftwareVersion');
   }, 30_000);
 
+  it('finds the device by a SQL-style LIKE, by --serial and counts it, as CSV with its online state', async () => {
+    const serial = cpe.deviceId.split('-').at(-1)!;
+    const listed = await acsctl(['devices', 'list', '--filter', 'serialNumber LIKE "CLI%"', '--projection', 'Device.DeviceInfo.NoSuchParameter', '-o', 'csv']);
+    expect(listed.code).toBe(0);
+    const [header, row, end] = listed.stdout.split('\r\n');
+    expect(header).toBe('ID,PRODUCT CLASS,SOFTWARE,IP,ONLINE,LAST INFORM,LAST SEEN,TAGS,Device.DeviceInfo.NoSuchParameter');
+    // It informed when the standalone started, well within the default interval: online.
+    expect(row).toMatch(new RegExp(`^${cpe.deviceId},CliRouter,[^,]*,[^,]*,yes,\\d{4}-\\d\\d-\\d\\dT[^,]+Z,\\d+[smh] ago,[^,]*,$`));
+    expect(end).toBe('');
+    expect(await acsctl(['devices', 'count', '--serial', serial])).toEqual({ code: 0, stdout: '1\n', stderr: '' });
+    const typo = await acsctl(['devices', 'count', '--filter', 'Device.DeviceInfo.SoftwareVersio LIKE "1%"']);
+    expect(typo).toEqual({ code: 0, stdout: '0\n', stderr: expect.stringMatching(/^warning: no device has the parameter Device\.DeviceInfo\.SoftwareVersio: a typo\?/) });
+    const format = await acsctl(['devices', 'list', '-o', 'yaml']);
+    expect(format).toEqual({ code: 2, stdout: '', stderr: 'error: --output: "yaml" is not an output format; use table, json, csv\n' });
+  }, 30_000);
+
   it('prints refusals as `error: CODE: message` with exit 1', async () => {
     const unknown = await acsctl(['devices', 'get', 'NO-SUCH-DEVICE']);
     expect(unknown.code).toBe(1);

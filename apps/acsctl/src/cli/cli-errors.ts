@@ -2,10 +2,13 @@
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 
-  /** `usageOf` names the command whose usage to print (`devices list`); empty for the general usage. */
+  /**
+   * `usageOf` names the command whose usage to print (`devices list`); empty for the general usage; null for none,
+   * when the message says all there is (an unknown --output value lists the valid ones).
+   */
   constructor(
     message: string,
-    readonly usageOf = '',
+    readonly usageOf: string | null = '',
   ) {
     super(message);
   }

@@ -10,6 +10,8 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Relative paths (preset files, token files, certificates) are resolved against it. */
   cwd: string;
+  /** The clock (epoch ms) ages are counted from; the system's when absent. */
+  now?: () => number;
   /** Aborted on Ctrl-C: streaming commands stop and exit cleanly. */
   signal?: AbortSignal;
 }

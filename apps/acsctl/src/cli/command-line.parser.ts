@@ -12,7 +12,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   ca: { type: 'string', valueName: 'FILE', description: 'CA certificates (PEM) to verify the server with, instead of the system ones' },
   cert: { type: 'string', valueName: 'FILE', description: 'client certificate (PEM) for mTLS, with --key' },
   key: { type: 'string', valueName: 'FILE', description: 'private key (PEM) of the client certificate' },
-  output: { type: 'string', short: 'o', valueName: 'table|json', description: 'output format (default table); json prints NDJSON for streams' },
+  output: { type: 'string', short: 'o', valueName: 'table|json|csv', description: 'output format (default table); json prints NDJSON for streams; csv (RFC 4180) for lists' },
   timeout: { type: 'string', valueName: 'DURATION', description: 'deadline of each call (default 30s); for waits and streams, how long to wait' },
   help: { type: 'boolean', short: 'h', description: 'show the help of a command' },
 };

@@ -1,9 +1,37 @@
 import { acsV1 } from '@acs/contracts';
-import type { CommandSpec } from '../cli/command';
+import type { CommandSpec, OptionSpec } from '../cli/command';
 import { EXIT_OK } from '../cli/cli-errors';
+import type { ParsedOptions } from '../cli/parsed-options';
+import type { OutputWriter } from '../output/output-writer';
 import { deviceColumns, deviceFields, PARAMETER_COLUMNS } from '../output/resource-views';
 import { collectPages } from './paging';
 import { PAGE_OPTIONS, pageScope } from './paging-options';
+
+/** The options that choose devices, shared by `devices list` and `devices count`. */
+const SELECTION_OPTIONS: Record<string, OptionSpec> = {
+  filter: { type: 'string', valueName: 'EXPR', description: 'filter expression (docs/filter-language.md); default every device' },
+  serial: { type: 'string', valueName: 'SN', description: 'the device(s) with this serial number, exactly (with --filter: both must hold)' },
+};
+
+/** The filter `--filter` and `--serial` ask for together. */
+export function selectionFilter(options: ParsedOptions): string {
+  const filter = options.string('filter')?.trim() ?? '';
+  const serial = options.string('serial');
+  if (serial === undefined) return filter;
+  if (serial === '') throw options.usage('--serial: give a serial number');
+  const bySerial = `serialNumber = ${filterString(serial)}`;
+  return filter === '' ? bySerial : `(${filter}) AND ${bySerial}`;
+}
+
+/** A text as a string of the filter language: quotes, backslashes and control characters escaped. */
+function filterString(text: string): string {
+  return `"${text.replace(/["\\]/g, '\\$&').replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+}
+
+/** The server's hints on a filter (a parameter no device has, a LIKE without a wildcard), on standard error. */
+function printWarnings(out: OutputWriter, warnings: readonly string[]): void {
+  for (const warning of warnings) out.note(`warning: ${warning}`);
+}
 
 export const DEVICE_COMMANDS: CommandSpec[] = [
   {
@@ -12,35 +40,62 @@ export const DEVICE_COMMANDS: CommandSpec[] = [
     argsUsage: '',
     minArgs: 0,
     maxArgs: 0,
-    summary: 'devices matching a filter, with chosen parameters',
-    details: ['Example: acsctl devices list --filter \'productClass = "HG8245"\' --projection Device.DeviceInfo.SoftwareVersion --sort last_inform_time:desc'],
+    summary: 'devices matching a filter, with chosen parameters, online state and last contact',
+    details: [
+      'Example: acsctl devices list --filter \'productClass = "HG8245"\' --projection Device.DeviceInfo.SoftwareVersion --sort last_inform_time:desc',
+      'ONLINE is the server\'s judgement (informed within its periodic interval plus a margin); LAST SEEN is the age of LAST INFORM.',
+    ],
     options: {
-      filter: { type: 'string', valueName: 'EXPR', description: 'filter expression (docs/filter-language.md); default every device' },
+      ...SELECTION_OPTIONS,
       projection: { type: 'string', multiple: true, valueName: 'P,...', description: 'parameter paths or subtree prefixes to show' },
       sort: { type: 'string', multiple: true, valueName: 'FIELD[:desc],...', description: 'sort keys, most significant first (default id)' },
       ...PAGE_OPTIONS,
     },
-    async run({ options, out, connection }) {
+    async run({ io, options, out, connection }) {
       const sort = options.list('sort').map((key): acsV1.SortField => {
         const match = /^(.+?)(?::(asc|desc))?$/i.exec(key);
         if (!match) throw options.usage(`--sort: "${key}" is not FIELD[:desc]`);
         return { field: match[1], descending: match[2]?.toLowerCase() === 'desc' };
       });
-      const request = { filter: options.string('filter') ?? '', projection: options.list('projection'), sort };
+      const projection = options.list('projection');
+      const request = { filter: selectionFilter(options), projection, sort };
       const scope = pageScope(options);
       const c = connection();
       let totalSize = 0;
+      let warnings: string[] = [];
       const { items, more } = await collectPages(scope, async (pageToken, pageSize) => {
         const page = await c.unary<acsV1.ListDevicesResponse>((md, o, cb) => c.devices.listDevices({ ...request, pageSize, pageToken }, md, o, cb));
         totalSize = page.totalSize;
+        warnings = page.warnings;
         return { items: page.devices, nextPageToken: page.nextPageToken };
       });
+      printWarnings(out, warnings);
       if (out.json) {
-        out.document(acsV1.ListDevicesResponse.toJSON({ devices: items, totalSize, nextPageToken: '' }));
+        out.document(acsV1.ListDevicesResponse.toJSON({ devices: items, totalSize, nextPageToken: '', warnings }));
         return EXIT_OK;
       }
-      out.table(items, deviceColumns(items));
+      out.table(items, deviceColumns(items, projection, (io.now ?? Date.now)()));
       out.note(`${items.length} of ${totalSize} device(s)${more ? '; --all or --limit N for more' : ''}`);
+      return EXIT_OK;
+    },
+  },
+  {
+    group: 'devices',
+    action: 'count',
+    argsUsage: '',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'how many devices match a filter',
+    details: ['Example: acsctl devices count --filter \'serialNumber LIKE "FLEET%"\''],
+    options: SELECTION_OPTIONS,
+    async run({ options, out, connection }) {
+      const c = connection();
+      // The total comes with any page: one device is the least a page can hold.
+      const page = await c.unary<acsV1.ListDevicesResponse>((md, o, cb) => c.devices.listDevices({ filter: selectionFilter(options), projection: [], sort: [], pageSize: 1, pageToken: '' }, md, o, cb));
+      printWarnings(out, page.warnings);
+      if (out.json) out.document({ totalSize: page.totalSize, warnings: page.warnings });
+      else if (out.format === 'csv') out.table([page.totalSize], [{ header: 'count', cell: (n) => String(n) }]);
+      else out.line(String(page.totalSize));
       return EXIT_OK;
     },
   },

@@ -1,8 +1,8 @@
 import { acsV1 } from '@acs/contracts';
-import { formatTable, formatTime, OutputWriter, parseOutputFormat } from './output-writer';
-import { describeTaskSpec, parseTaskStatus, TASK_COLUMNS, taskStatusLabel } from './resource-views';
+import { formatCsv, formatTable, formatTime, OutputWriter, parseOutputFormat, type OutputFormat } from './output-writer';
+import { describeTaskSpec, deviceColumns, formatAge, parseTaskStatus, TASK_COLUMNS, taskStatusLabel } from './resource-views';
 
-function capture(format: 'table' | 'json') {
+function capture(format: OutputFormat) {
   const io = { stdout: '', stderr: '' };
   const out = new OutputWriter({ stdout: (t) => (io.stdout += t), stderr: (t) => (io.stderr += t), env: {}, cwd: '/' }, format);
   return { io, out };
@@ -75,10 +75,70 @@ describe('json output', () => {
     expect(stream.io.stdout).toBe('{"a":1}\n{"a":2}\n');
   });
 
-  it('accepts only table and json', () => {
+  it('accepts table, json and csv, and names them when given another', () => {
     expect(parseOutputFormat(undefined)).toBe('table');
     expect(parseOutputFormat('json')).toBe('json');
-    expect(() => parseOutputFormat('yaml')).toThrow('neither table nor json');
+    expect(parseOutputFormat('CSV')).toBe('csv');
+    expect(() => parseOutputFormat('yaml')).toThrow('--output: "yaml" is not an output format; use table, json, csv');
+  });
+});
+
+describe('csv output', () => {
+  const columns = [
+    { header: 'ID', cell: (r: { id: string; note: string }) => r.id },
+    { header: 'NOTE, FREE', cell: (r: { id: string; note: string }) => r.note },
+  ];
+
+  it('writes RFC 4180: a header row, CRLF records, quotes only where needed and doubled inside', () => {
+    const text = formatCsv(
+      [
+        { id: 'plain', note: '' },
+        { id: 'a,b', note: 'say "hi"' },
+        { id: 'multi', note: `line1\nline2 ${'z'.repeat(200)}` },
+      ],
+      columns,
+    );
+    expect(text).toBe(`ID,"NOTE, FREE"\r\nplain,\r\n"a,b","say ""hi"""\r\nmulti,"line1\nline2 ${'z'.repeat(200)}"\r\n`);
+  });
+
+  it('is what table() writes with -o csv, the same columns as the table; fields become field,value records', () => {
+    const { io, out } = capture('csv');
+    out.table([task], TASK_COLUMNS);
+    const [header, row] = io.stdout.split('\r\n');
+    expect(header).toBe(TASK_COLUMNS.map((c) => c.header).join(','));
+    expect(row.startsWith('t-1,OUI-PC-SN1,FAULTED,2/3,api,2024-05-01T10:00:00Z,set Device.X=1,')).toBe(true);
+    const single = capture('csv');
+    single.out.fields([['id', 't-1'], ['empty', ''], ['work', 'set a=1, b=2']]);
+    expect(single.io.stdout).toBe('field,value\r\nid,t-1\r\nwork,"set a=1, b=2"\r\n');
+  });
+});
+
+describe('device columns', () => {
+  const now = Date.parse('2026-12-07T12:00:00Z');
+  const device = acsV1.Device.fromPartial({
+    id: 'OUI-PC-1',
+    online: true,
+    lastInformTime: new Date(now - 125_000),
+    parameters: [
+      { path: 'Device.DeviceInfo.UpTime', value: '7', object: false },
+      { path: 'Device.WiFi', object: true },
+    ],
+  });
+
+  it('has a column for every projected parameter, empty when no device on the page has it', () => {
+    const columns = deviceColumns([device], ['Device.ManagementServer.PeriodicInformInterval', 'Device.DeviceInfo.', 'Device.WiFi'], now);
+    const lines = formatCsv([device], columns).split('\r\n');
+    expect(lines[0]).toBe('ID,PRODUCT CLASS,SOFTWARE,IP,ONLINE,LAST INFORM,LAST SEEN,TAGS,Device.DeviceInfo.UpTime,Device.ManagementServer.PeriodicInformInterval');
+    expect(lines[1]).toBe('OUI-PC-1,,,,yes,2026-12-07T11:57:55Z,2m ago,,7,');
+    expect(deviceColumns([], ['Device.X.Y'], now).at(-1)?.header).toBe('Device.X.Y');
+  });
+
+  it('shows how long ago a device was last seen, in its largest whole unit', () => {
+    expect(formatAge(undefined, now)).toBe('never');
+    expect(formatAge(new Date(now - 59_999), now)).toBe('59s ago');
+    expect(formatAge(new Date(now - 3 * 3_600_000), now)).toBe('3h ago');
+    expect(formatAge(new Date(now - 9 * 86_400_000 - 1), now)).toBe('9d ago');
+    expect(formatAge(new Date(now + 5000), now)).toBe('0s ago');
   });
 });
 

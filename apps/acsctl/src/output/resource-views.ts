@@ -114,18 +114,39 @@ export function taskFields(task: acsV1.Task): Array<readonly [string, string | u
   ];
 }
 
-/** The device columns, then one per parameter the projection returned (objects have no value to show). */
-export function deviceColumns(devices: readonly acsV1.Device[]): Array<Column<acsV1.Device>> {
-  const paths = [...new Set(devices.flatMap((d) => d.parameters.filter((p) => !p.object).map((p) => p.path)))].sort();
+/**
+ * The device columns, then one per parameter: each projected path that names a parameter (shown even when no device
+ * on the page has it: an empty column says so, a missing one would not), and each parameter returned under a
+ * projected subtree. `now` (epoch ms) is when the age in LAST SEEN is counted from.
+ */
+export function deviceColumns(devices: readonly acsV1.Device[], projection: readonly string[], now: number): Array<Column<acsV1.Device>> {
+  const returned = devices.flatMap((d) => d.parameters);
+  const objects = new Set(returned.filter((p) => p.object).map((p) => p.path));
+  const values = returned.filter((p) => !p.object).map((p) => p.path);
+  // A projected path is a column unless it turned out to be an object (its parameters below are the columns).
+  const named = projection.filter((path) => !path.endsWith('.') && !objects.has(path) && !values.some((v) => v.startsWith(`${path}.`)));
+  const paths = [...new Set([...values, ...named])].sort();
   return [
     { header: 'ID', cell: (d) => d.id },
     { header: 'PRODUCT CLASS', cell: (d) => d.productClass },
     { header: 'SOFTWARE', cell: (d) => d.softwareVersion },
     { header: 'IP', cell: (d) => d.ip },
+    { header: 'ONLINE', cell: (d) => (d.online ? 'yes' : 'no') },
     { header: 'LAST INFORM', cell: (d) => formatTime(d.lastInformTime) },
+    { header: 'LAST SEEN', cell: (d) => formatAge(d.lastInformTime, now) },
     { header: 'TAGS', cell: (d) => d.tags.join(',') },
     ...paths.map((path) => ({ header: path, cell: (d: acsV1.Device) => d.parameters.find((p) => p.path === path)?.value ?? '' })),
   ];
+}
+
+/** How long ago `time` was, in its largest whole unit: `45s ago`, `12m ago`, `3h ago`, `9d ago`; `never` when unset. */
+export function formatAge(time: Date | undefined, now: number): string {
+  if (time === undefined) return 'never';
+  const seconds = Math.max(0, Math.floor((now - time.getTime()) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
+  return `${Math.floor(seconds / 86_400)}d ago`;
 }
 
 export function deviceFields(device: acsV1.Device): Array<readonly [string, string | undefined]> {
@@ -142,7 +163,9 @@ export function deviceFields(device: acsV1.Device): Array<readonly [string, stri
     ['connection request url', device.connectionRequestUrl],
     ['udp connection request', device.udpConnectionRequestAddress],
     ['registered', formatTime(device.registerTime)],
+    ['online', device.online ? 'yes' : 'no'],
     ['last inform', formatTime(device.lastInformTime)],
+    ['periodic inform interval', device.periodicInformInterval === undefined ? undefined : `${device.periodicInformInterval}s`],
     ['last boot', formatTime(device.lastBootTime)],
     ['last bootstrap', formatTime(device.lastBootstrapTime)],
     ['recent events', device.recentEvents.map((e) => `${formatTime(e.time)} ${e.codes.join(', ')}`).join(' | ')],

@@ -1,9 +1,9 @@
 import { acsV1 } from '@acs/contracts';
 
-import { OutputWriter } from './output-writer';
+import { OutputWriter, type OutputFormat } from './output-writer';
 import { describeResultSummary, printTaskResultPages } from './task-result.view';
 
-function capture(format: 'table' | 'json') {
+function capture(format: OutputFormat) {
   const io = { stdout: '', stderr: '' };
   const out = new OutputWriter({ stdout: (t) => (io.stdout += t), stderr: (t) => (io.stderr += t), env: {}, cwd: '/' }, format);
   return { io, out };
@@ -40,6 +40,17 @@ describe('task result view', () => {
     expect(lines[0]).toMatch(/^PATH\s+VALUE\s+TYPE$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual(values.map((v) => v.path));
     expect(io.stdout).toMatch(/Device\.X\.5\.Name\s+a much longer value\s+xsd:string/);
+  });
+
+  it('prints every page of values as one CSV table with -o csv, cells whole', async () => {
+    const { io, out } = capture('csv');
+    const withComma = [...values, { path: 'Device.X.6.Name', value: 'a, "b"\nc', type: 'xsd:string' }];
+    expect(await printTaskResultPages(out, pagesOf({ values: withComma }, valuesSummary).fetch)).toBe(6);
+    const records = io.stdout.split('\r\n');
+    expect(records[0]).toBe('PATH,VALUE,TYPE');
+    expect(records[1]).toBe('Device.X.1.Name,v0,xsd:string');
+    expect(records[6]).toBe('Device.X.6.Name,"a, ""b""\nc",xsd:string');
+    expect(records).toHaveLength(8);
   });
 
   it('prints one NDJSON line per entry with JSON output', async () => {

@@ -1,6 +1,6 @@
 import type { acsV1 } from '@acs/contracts';
 
-import type { OutputWriter } from './output-writer';
+import { csvRecord, type OutputWriter } from './output-writer';
 
 /** One page of a task's result, as GetTaskResult answers it. */
 export type TaskResultPageFetcher = (pageToken: string) => Promise<acsV1.GetTaskResultResponse>;
@@ -38,7 +38,8 @@ export async function printTaskResultPages(out: OutputWriter, fetchPage: TaskRes
     if (page.parameterValues.length > 0) {
       if (out.json) for (const value of page.parameterValues) out.ndjson({ path: value.path, value: value.value, type: value.type });
       else {
-        if (!table) out.line();
+        // A blank line parts the table from the task above it; CSV is the one table alone.
+        if (!table && out.format !== 'csv') out.line();
         table ??= new StreamingTable(out, ['PATH', 'VALUE', 'TYPE']);
         table.rows(page.parameterValues.map((value) => [value.path, value.value, value.type]));
       }
@@ -47,7 +48,7 @@ export async function printTaskResultPages(out: OutputWriter, fetchPage: TaskRes
     if (out.json) for (const entry of page.entries) out.ndjson(entry);
     else if (page.summary?.entryKind === 'object') page.entries.forEach((entry) => printResultObject(out, entry));
     else if (records.length > 0) {
-      if (!table) out.line();
+      if (!table && out.format !== 'csv') out.line();
       const keys = [...new Set(records.flatMap((record) => Object.keys(record)))];
       table ??= new StreamingTable(out, keys);
       const columns = table.keys;
@@ -88,6 +89,12 @@ class StreamingTable {
   }
 
   rows(rows: string[][]): void {
+    if (this.out.format === 'csv') {
+      if (!this.headerPrinted) this.out.raw(csvRecord(this.keys.map((key) => key.toUpperCase())));
+      this.headerPrinted = true;
+      for (const cells of rows) this.out.raw(csvRecord(cells));
+      return;
+    }
     const clean = rows.map((cells) => cells.map((cell) => cell.replace(/[\r\n\t]+/g, ' ')));
     for (const cells of clean) {
       cells.forEach((cell, i) => {

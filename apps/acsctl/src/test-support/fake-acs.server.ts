@@ -45,6 +45,8 @@ export class FakeAcs {
   readonly events: acsV1.Event[] = [];
   /** The next this many WatchEvents calls send what matches and then end UNAVAILABLE, as a stopping pod does. */
   watchHangUps = 0;
+  /** What ListDevices answers as `warnings`, as the ACS does for a filter with a likely typo. */
+  listDeviceWarnings: string[] = [];
   /** Lists answer at most this many items per page, so paging is exercised. */
   maxPageSize = 2;
   private readonly server = new Server();
@@ -54,7 +56,7 @@ export class FakeAcs {
     this.server.addService(acsV1.DeviceServiceService, {
       listDevices: this.unary('ListDevices', (r: acsV1.ListDevicesRequest) => {
         const page = this.page(this.devices, r.pageSize, r.pageToken);
-        return { devices: page.items, totalSize: this.devices.length, nextPageToken: page.next };
+        return { devices: page.items, totalSize: this.devices.length, nextPageToken: page.next, warnings: this.listDeviceWarnings };
       }),
       getDevice: this.unary('GetDevice', (r: acsV1.GetDeviceRequest) => ({ device: this.device(r.deviceId) })),
       getDeviceParameters: this.unary('GetDeviceParameters', (r: acsV1.GetDeviceParametersRequest) => ({

@@ -100,7 +100,7 @@ function provisioningDouble(gate: { release?: () => void; seen: { remainingMs?: 
         gate.release = resolve;
         signal.addEventListener('abort', () => resolve());
       });
-      return { device: { id: request.deviceId, oui: '', productClass: '', serialNumber: '', manufacturer: '', rootObject: 0, softwareVersion: '', hardwareVersion: '', ip: '', connectionRequestUrl: '', udpConnectionRequestAddress: '', recentEvents: [], tags: [], parameters: [] } };
+      return { device: { id: request.deviceId, oui: '', productClass: '', serialNumber: '', manufacturer: '', rootObject: 0, softwareVersion: '', hardwareVersion: '', ip: '', connectionRequestUrl: '', udpConnectionRequestAddress: '', recentEvents: [], tags: [], parameters: [], online: false } };
     }),
     tagDevice: unary(async (request) => ({ tags: request.tags })),
     getDeviceParameters: unary(async (request) => ({

@@ -480,6 +480,10 @@ describe('ProvisioningGrpcController over gRPC', () => {
       expect(first.devices[0].parameters.map((p) => p.path)).toEqual(['Device.DeviceInfo.SoftwareVersion']);
       expect(first.devices[0]).toMatchObject({ oui: '00D09E', productClass: 'QUERYME', rootObject: pb.RootObject.ROOT_OBJECT_DEVICE, tags: ['query-test'] });
       expect(first.devices[0].lastInformTime).toBeInstanceOf(Date);
+      // Its one Inform (carrying the 600 s interval) was in November 2023: long offline (online is judged in the
+      // use case specs with a clock; here, that the fields travel).
+      expect(first.devices[0]).toMatchObject({ online: false, periodicInformInterval: 600 });
+      expect(first.warnings).toEqual([]);
       const second = await call(client.listDevices.bind(client), { ...request, pageToken: first.nextPageToken });
       expect(second.devices.map((d) => d.serialNumber)).toEqual(['Q1']);
       expect(second.nextPageToken).toBe('');
@@ -487,6 +491,21 @@ describe('ProvisioningGrpcController over gRPC', () => {
       const noParameters = await call(client.listDevices.bind(client), { ...request, projection: [], sort: [], pageSize: 0 });
       expect(noParameters.devices.map((d) => d.id).sort()).toEqual([...ids].sort());
       expect(noParameters.devices.every((d) => d.parameters.length === 0)).toBe(true);
+    });
+
+    it('answers hints beside the devices: a LIKE without a wildcard, a parameter no device has', async () => {
+      await registerDevice({ serialNumber: 'HINTS1' });
+      const response = await call(client.listDevices.bind(client), {
+        filter: 'serialNumber LIKE "HINTS1" AND Device.DeviceInfo.SoftwareVersio = "1"',
+        projection: [],
+        sort: [],
+        pageSize: 0,
+        pageToken: '',
+      });
+      expect(response.totalSize).toBe(0);
+      expect(response.warnings).toEqual([expect.stringContaining('has no wildcard'), expect.stringContaining('no device has the parameter Device.DeviceInfo.SoftwareVersio')]);
+      const bySerialPrefix = await call(client.listDevices.bind(client), { filter: 'serialNumber LIKE "HINTS%"', projection: [], sort: [], pageSize: 0, pageToken: '' });
+      expect(bySerialPrefix).toMatchObject({ totalSize: 1, warnings: [] });
     });
 
     it('refuses a filter it cannot parse, saying where', async () => {

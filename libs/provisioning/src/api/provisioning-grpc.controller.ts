@@ -168,7 +168,12 @@ export class ProvisioningGrpcController {
   async listDevices(request: pb.ListDevicesRequest): Promise<pb.ListDevicesResponse> {
     const page = pageOf(request);
     const devices = await this.useCases.queryDevices.execute({ filter: request.filter, projection: request.projection, sort: request.sort, page });
-    return { devices: devices.items.map(deviceToProto), totalSize: devices.total, nextPageToken: nextPageToken(page.skip, devices.items.length, devices.total) };
+    return {
+      devices: devices.items.map(deviceToProto),
+      totalSize: devices.total,
+      nextPageToken: nextPageToken(page.skip, devices.items.length, devices.total),
+      warnings: devices.warnings,
+    };
   }
 
   async getDevice(request: pb.GetDeviceRequest): Promise<pb.GetDeviceResponse> {

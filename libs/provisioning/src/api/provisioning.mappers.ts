@@ -410,7 +410,8 @@ const ROOT_OBJECT_TO_PROTO: Record<RootObject, pb.RootObject> = {
 };
 
 /** A device as the API shows it: the fields it has, the parameters it carries sorted by path, never credentials. */
-export function deviceToProto(device: ProjectedDevice): pb.Device {
+/** A device as the API returns it; `online` is judged by the use case (PresentedDevice), false when not. */
+export function deviceToProto(device: ProjectedDevice & { online?: boolean }): pb.Device {
   return {
     id: device.id,
     oui: device.oui ?? '',
@@ -430,6 +431,8 @@ export function deviceToProto(device: ProjectedDevice): pb.Device {
     recentEvents: (device.recentEvents ?? []).map((e) => ({ time: toTimestamp(e.at), codes: [...e.codes] })),
     tags: [...(device.tags ?? [])],
     parameters: parametersToProto(device.parameters ?? {}),
+    online: device.online ?? false,
+    periodicInformInterval: device.periodicInformInterval,
   };
 }
 

@@ -2,16 +2,16 @@ import { API_DEVICE_FIELDS, DEVICE_QUERY_FIELDS, DEVICE_RECORD_FIELDS, DEVICE_TE
 
 describe('device fields', () => {
   it('derives every list from the one table, in its order', () => {
-    expect(DEVICE_RECORD_FIELDS).toHaveLength(18);
+    expect(DEVICE_RECORD_FIELDS).toHaveLength(19);
     expect(DEVICE_QUERY_FIELDS).toEqual([
       'id', 'oui', 'productClass', 'serialNumber', 'manufacturer', 'rootObject', 'softwareVersion', 'hardwareVersion', 'ip',
-      'registeredAt', 'lastInform', 'lastBoot', 'lastBootstrap',
+      'registeredAt', 'lastInform', 'lastBoot', 'lastBootstrap', 'periodicInformInterval',
     ]);
     expect(DEVICE_TIME_FIELDS).toEqual(['registeredAt', 'lastInform', 'lastBoot', 'lastBootstrap']);
     expect(DEVICE_TEXT_FIELDS).toEqual(['id', 'oui', 'productClass', 'serialNumber', 'manufacturer', 'rootObject', 'softwareVersion', 'hardwareVersion', 'ip']);
     expect(OPTIONAL_DEVICE_FIELDS).toEqual([
       'softwareVersion', 'hardwareVersion', 'ip', 'connectionRequestUrl', 'udpConnectionRequestAddress', 'connectionRequestUsername',
-      'connectionRequestPassword', 'lastInform', 'lastBoot', 'lastBootstrap',
+      'connectionRequestPassword', 'lastInform', 'lastBoot', 'lastBootstrap', 'periodicInformInterval',
     ]);
   });
 

@@ -8,8 +8,8 @@ import type { DeviceRecord } from './device';
 export type DeviceRecordField = Exclude<keyof DeviceRecord, 'id' | 'parameters'>;
 
 interface DeviceFieldTraits<K extends DeviceRecordField> {
-  /** Text, epoch milliseconds, or a list (events, tags). */
-  kind: 'text' | 'time' | 'list';
+  /** Text, epoch milliseconds, a number (seconds), or a list (events, tags). */
+  kind: 'text' | 'time' | 'number' | 'list';
   /** Whether DeviceRecord may lack it (checked against the type). */
   optional: Partial<Pick<DeviceRecord, K>> extends Pick<DeviceRecord, K> ? true : false;
   /**
@@ -38,6 +38,7 @@ const FIELDS = {
   lastInform: { kind: 'time', optional: true, named: true, secret: false },
   lastBoot: { kind: 'time', optional: true, named: true, secret: false },
   lastBootstrap: { kind: 'time', optional: true, named: true, secret: false },
+  periodicInformInterval: { kind: 'number', optional: true, named: true, secret: false },
   recentEvents: { kind: 'list', optional: false, named: false, secret: false },
   tags: { kind: 'list', optional: false, named: false, secret: false },
 } as const satisfies { [K in DeviceRecordField]: DeviceFieldTraits<K> };
@@ -48,8 +49,8 @@ function fieldsWhere<K extends DeviceRecordField>(test: (traits: (typeof FIELDS)
   return (Object.keys(FIELDS) as DeviceRecordField[]).filter((f) => test(FIELDS[f])) as K[];
 }
 
-/** What each field holds: text, epoch milliseconds, or a list (events, tags). */
-export function deviceFieldKind(field: DeviceRecordField): 'text' | 'time' | 'list' {
+/** What each field holds: text, epoch milliseconds, a number, or a list (events, tags). */
+export function deviceFieldKind(field: DeviceRecordField): 'text' | 'time' | 'number' | 'list' {
   return FIELDS[field].kind;
 }
 

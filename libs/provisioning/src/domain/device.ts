@@ -48,6 +48,11 @@ export interface DeviceRecord {
   lastInform?: number;
   lastBoot?: number;
   lastBootstrap?: number;
+  /**
+   * ManagementServer.PeriodicInformInterval as last learned (Inform, GetParameterValues, SetParameterValues), seconds:
+   * kept beside the tree so presence (device-presence.ts) needs no tree read.
+   */
+  periodicInformInterval?: number;
   /** The latest Informs' event codes, newest first, at most RECENT_EVENTS_KEPT. */
   recentEvents: Array<{ at: number; codes: string[] }>;
   tags: string[];

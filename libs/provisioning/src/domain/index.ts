@@ -4,3 +4,4 @@ export * from './task';
 export * from './device-fields';
 export * from './field-names';
 export * from './task-result';
+export * from './device-presence';

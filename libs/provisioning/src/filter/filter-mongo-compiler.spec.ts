@@ -46,7 +46,7 @@ describe('compileFilterToMongo (mongodb dialect: MongoDB and FerretDB)', () => {
     expect(compileFilterToMongo(parseFilter('NOT tag = "x"'), { dialect: 'nedb' })).toEqual({ $not: { tags: 'x' } });
     const notLike = mongo('ip NOT LIKE "10.*"') as { $and: [unknown, { $nor: [{ ip: { $regex: RegExp } }] }] };
     expect(notLike.$and[0]).toEqual({ ip: { $exists: true } });
-    expect(notLike.$and[1].$nor[0].ip.$regex.source).toBe('^10\\.[\\s\\S]*$');
+    expect(notLike.$and[1].$nor[0].ip.$regex.source).toBe('^10\\.');
   });
 
   it('uses only operators MongoDB, FerretDB and nedb share (besides the dialect negation)', () => {

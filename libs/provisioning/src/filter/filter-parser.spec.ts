@@ -117,7 +117,7 @@ describe('parseFilter', () => {
 
   it('shows where the error is in the message', () => {
     expect(syntaxError('oui = "a" AND productClass LIKE').message).toBe(
-      'LIKE takes a "quoted" pattern (* any characters, ? one), found the end of the filter (at position 32: …ND productClass LIKE⟦here⟧)',
+      'LIKE takes a "quoted" pattern (% or * any characters, _ or ? one), found the end of the filter (at position 32: …ND productClass LIKE⟦here⟧)',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { InvalidParameterPathError, normalizeParameterPath } from '@acs/cwmp';
 
-import { DEVICE_RECORD_FIELDS, RECENT_EVENTS_KEPT, isDeviceRecordField, type DeviceRecord, type DeviceSummary, type InformFacts, type ParameterUpdate } from '../domain';
+import { DEVICE_RECORD_FIELDS, RECENT_EVENTS_KEPT, isDeviceRecordField, periodicInformIntervalOf, type DeviceRecord, type DeviceSummary, type InformFacts, type ParameterUpdate } from '../domain';
 import { DuplicateKeyError, type DocumentCollection, type StoredDocument } from '@acs/platform';
 import {
   ConcurrentWriteError,
@@ -59,11 +59,13 @@ function summaryOf(doc: StoredDocument): DeviceSummary {
 }
 
 /** Parameters (below the root object) that are also kept as top-level device fields, for indexes and filters. */
-const PROMOTED_PARAMETERS: ReadonlyArray<[string, 'softwareVersion' | 'hardwareVersion' | 'connectionRequestUrl' | 'udpConnectionRequestAddress']> = [
+const PROMOTED_PARAMETERS: ReadonlyArray<[string, 'softwareVersion' | 'hardwareVersion' | 'connectionRequestUrl' | 'udpConnectionRequestAddress' | 'periodicInformInterval']> = [
   ['DeviceInfo.SoftwareVersion', 'softwareVersion'],
   ['DeviceInfo.HardwareVersion', 'hardwareVersion'],
   ['ManagementServer.ConnectionRequestURL', 'connectionRequestUrl'],
   ['ManagementServer.UDPConnectionRequestAddress', 'udpConnectionRequestAddress'],
+  // Presence (domain/device-presence.ts) reads it for every listed device: a field, not a walk of each tree.
+  ['ManagementServer.PeriodicInformInterval', 'periodicInformInterval'],
 ];
 const PROMOTED_BY_RELATIVE_PATH = new Map(PROMOTED_PARAMETERS.map((entry) => [entry[0], entry]));
 const ROOT_OBJECTS = ['Device', 'InternetGatewayDevice'];
@@ -250,7 +252,7 @@ function informFields(facts: InformFacts, updates: readonly ParameterUpdate[]) {
     serialNumber: facts.serialNumber,
     manufacturer: facts.manufacturer,
     rootObject: facts.rootObject,
-    ...(promoted as Pick<DeviceRecord, 'softwareVersion' | 'hardwareVersion' | 'connectionRequestUrl' | 'udpConnectionRequestAddress'>),
+    ...(promoted as Pick<DeviceRecord, 'softwareVersion' | 'hardwareVersion' | 'connectionRequestUrl' | 'udpConnectionRequestAddress' | 'periodicInformInterval'>),
     ...(promoted.ip === undefined ? {} : { ip: promoted.ip }),
     lastInform: facts.at,
     ...(facts.eventCodes.includes('1 BOOT') ? { lastBoot: facts.at } : {}),
@@ -267,6 +269,11 @@ function promotedFields(updates: readonly ParameterUpdate[]): Record<string, unk
     if (dot === -1 || !ROOT_OBJECTS.includes(update.path.slice(0, dot))) continue;
     const promoted = PROMOTED_BY_RELATIVE_PATH.get(update.path.slice(dot + 1));
     if (!promoted) continue;
+    if (promoted[1] === 'periodicInformInterval') {
+      const seconds = periodicInformIntervalOf(update.value);
+      if (seconds !== undefined) fields.periodicInformInterval = seconds;
+      continue;
+    }
     fields[promoted[1]] = String(update.value);
     if (promoted[1] === 'connectionRequestUrl') {
       const host = hostOf(String(update.value));

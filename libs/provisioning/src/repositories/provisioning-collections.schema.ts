@@ -17,9 +17,9 @@ const options = { versionKey: false, strict: false, minimize: false } as const;
 const deviceSchema = new Schema(
   {
     _id: { type: String, required: true },
-    // The record's scalar fields (domain/device-fields.ts): text as String, times as epoch milliseconds.
+    // The record's scalar fields (domain/device-fields.ts): text as String, times (epoch milliseconds) and numbers as Number.
     ...Object.fromEntries(
-      DEVICE_RECORD_FIELDS.filter((f) => deviceFieldKind(f) !== 'list').map((f) => [f, deviceFieldKind(f) === 'time' ? Number : String]),
+      DEVICE_RECORD_FIELDS.filter((f) => deviceFieldKind(f) !== 'list').map((f) => [f, deviceFieldKind(f) === 'text' ? String : Number]),
     ),
     recentEvents: [{ _id: false, at: Number, codes: [String] }],
     tags: [String],

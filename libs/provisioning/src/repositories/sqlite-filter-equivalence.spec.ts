@@ -44,6 +44,9 @@ describe('filter: the SQLite store selects what the in-memory evaluator selects'
       ['Device.DeviceInfo.SoftwareVersion = "1.2"', /devices__tree.*USING (COVERING )?INDEX devices__tree_value/],
       ['lastInform > 0', /USING INDEX devices_c_lastInform/],
       ['serialNumber LIKE "abc*"', /USING INDEX devices_c_serialNumber/],
+      ['serialNumber LIKE "FLEET00001%"', /USING INDEX devices_c_serialNumber\w* \(\w+>\? AND \w+<\?\)/],
+      ['serialNumber LIKE "FLEET_0001%"', /USING INDEX devices_c_serialNumber\w* \(\w+>\? AND \w+<\?\)/],
+      ['Device.DeviceInfo.SoftwareVersion LIKE "1.%"', /devices__tree.*USING (COVERING )?INDEX devices__tree_value/],
     ];
     for (const [text, expected] of plans) {
       const query = compileFilterToMongo(parseFilter(text, DEVICE_FILTER_SHAPE), DEVICE_FILTER_SHAPE);

@@ -173,6 +173,18 @@ export function describeDeviceRepositoryContract(name: string, factory: Provisio
         expect(await devices().get(id)).toMatchObject({ softwareVersion: '3.0', connectionRequestUrl: 'http://[2001:db8::1]:7547/', ip: '2001:db8::1' });
       });
 
+      it('keeps PeriodicInformInterval as a number of seconds, whether reported as a number or as text, ignoring nonsense', async () => {
+        const id = await informed();
+        await devices().setParameters(id, [{ path: 'InternetGatewayDevice.ManagementServer.PeriodicInformInterval', value: '86400', type: 'string' }], T0 + 1);
+        expect((await devices().get(id))?.periodicInformInterval).toBe(86_400);
+        await devices().setParameters(id, [{ path: 'Device.ManagementServer.PeriodicInformInterval', value: 300, type: 'unsignedInt' }], T0 + 2);
+        expect((await devices().get(id))?.periodicInformInterval).toBe(300);
+        await devices().setParameters(id, [{ path: 'Device.ManagementServer.PeriodicInformInterval', value: 'soon', type: 'string' }], T0 + 3);
+        expect((await devices().get(id))?.periodicInformInterval).toBe(300);
+        const listed = await devices().query({ filter: { periodicInformInterval: { $gte: 300 } }, projection: ['periodicInformInterval'], skip: 0, limit: 10 });
+        expect(listed.items).toEqual([expect.objectContaining({ id, periodicInformInterval: 300 })]);
+      });
+
       it.each(['Device..Name', 'Device.$where', 'Device.X.$set', '', '.Device', 'Device.Na me', 'Device._v', 'Device.IP.__proto__', 'Device.constructor.x', 'Device.IP.Interface.[wan]', 'Device._private'])(
         'refuses the path %j',
         async (path) => {

@@ -3,18 +3,22 @@ import { NotFoundError } from '@acs/platform';
 import type { ParameterNode } from '../domain/device';
 import { API_DEVICE_FIELDS } from '../domain/device-fields';
 import type { DeviceRepository, ProjectedDevice } from '../repositories/ports';
+import { SYSTEM_PRESENCE, presentDevice, type DevicePresence, type PresentedDevice } from './query-devices.usecase';
 import { checkPath, requireField } from './violations';
 
 /** A device with its API fields and the parameters of one subtree (or all), read with a projection. */
 export class GetDevice {
-  constructor(private readonly devices: Pick<DeviceRepository, 'query'>) {}
+  constructor(
+    private readonly devices: Pick<DeviceRepository, 'query'>,
+    private readonly presence: DevicePresence = SYSTEM_PRESENCE,
+  ) {}
 
   /** `parameterPrefix` '' or absent: every parameter. */
-  async execute(query: { deviceId: string; parameterPrefix?: string }): Promise<ProjectedDevice> {
+  async execute(query: { deviceId: string; parameterPrefix?: string }): Promise<PresentedDevice> {
     const deviceId = requireField(query.deviceId, 'device_id');
     const prefix = query.parameterPrefix ?? '';
     if (prefix !== '') checkPath(prefix, 'parameter_prefix');
-    return readDevice(this.devices, deviceId, prefix === '' ? 'all' : [prefix]);
+    return presentDevice(await readDevice(this.devices, deviceId, prefix === '' ? 'all' : [prefix]), this.presence);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { DeviceQueue, EventBus, Logger, SessionStore } from '@acs/platform';
 
+import { DEFAULT_PRESENCE_POLICY } from '../domain/device-presence';
 import { DeviceInventory } from '../inventory/device-inventory';
 import type { ProvisioningConfig } from '../provisioning.config';
 import type { ProvisioningStore } from '../repositories/ports';
@@ -61,7 +62,7 @@ export interface ProvisioningCoreDeps {
   /** The presets in force (PresetCatalog in the app). */
   presets: PresetSource;
   logger: Logger;
-  config: Pick<ProvisioningConfig, 'tasks' | 'planMarkTtlMs' | 'manageConnectionRequestCredentials'>;
+  config: Pick<ProvisioningConfig, 'tasks' | 'planMarkTtlMs' | 'manageConnectionRequestCredentials'> & Partial<Pick<ProvisioningConfig, 'presence'>>;
   /** Publishes `acs.device.deleted`. */
   onDeviceDeleted?: (device: DeletedDevice) => Promise<void>;
   presetRules?: PresetRules;
@@ -94,6 +95,7 @@ export function createProvisioningCore(deps: ProvisioningCoreDeps): Provisioning
     now,
   });
   const createTask = new CreateTask({ devices: store.devices, lifecycle, logger, now });
+  const presence = { policy: config.presence ?? DEFAULT_PRESENCE_POLICY, now };
   const useCases: ProvisioningUseCases = {
     createTask,
     getTask: new GetTask(store.tasks),
@@ -122,8 +124,8 @@ export function createProvisioningCore(deps: ProvisioningCoreDeps): Provisioning
     getPreset: new GetPreset(store.presets),
     listPresets: new ListPresets(store.presets),
     deletePreset: new DeletePreset(store.presets, logger, now),
-    queryDevices: new QueryDevices(store.devices),
-    getDevice: new GetDevice(store.devices),
+    queryDevices: new QueryDevices(store.devices, presence),
+    getDevice: new GetDevice(store.devices, presence),
     getParameters: new GetParameters(store.devices),
     tagDevice: new TagDevice(inventory),
     deleteDevice: new DeleteDevice({ devices: store.devices, tasks: store.tasks, faults: store.faults, lifecycle, inventory, onDeviceDeleted: deps.onDeviceDeleted, logger }),

@@ -1,10 +1,12 @@
 import { InvalidParameterPathError, normalizeParameterPath } from '@acs/cwmp';
-import { FilterSyntaxError, compileFilterToMongo, parseFilter } from '@acs/filter';
+import { FilterSyntaxError, compileFilterToMongo, filterReferences, filterTextHints, parseFilter, type FilterExpr } from '@acs/filter';
 import type { FieldViolation } from '@acs/platform';
 
 import { API_DEVICE_FIELDS, DEVICE_QUERY_FIELDS } from '../domain/device-fields';
-import { DEVICE_FILTER_SHAPE } from '../filter/storedDeviceShape';
+import { DEFAULT_PRESENCE_POLICY, isDeviceOnline, type DevicePresencePolicy } from '../domain/device-presence';
+import { DEVICE_FILTER_SHAPE, storedFieldPath } from '../filter/storedDeviceShape';
 import type { DeviceQuery, DeviceRepository, Page, Paged, ProjectedDevice } from '../repositories/ports';
+import { storedParameterField } from '../repositories/stored-device';
 import { invalid, pathProblem } from './violations';
 
 /** Sort field names → device fields: the API's names (`last_inform_time`) and the filter language's (`lastInform`). */
@@ -19,6 +21,7 @@ const SORT_FIELDS: ReadonlyMap<string, string> = new Map([
   ['last_inform_time', 'lastInform'],
   ['last_boot_time', 'lastBoot'],
   ['last_bootstrap_time', 'lastBootstrap'],
+  ['periodic_inform_interval', 'periodicInformInterval'],
 ]);
 
 export interface QueryDevicesQuery {
@@ -31,15 +34,39 @@ export interface QueryDevicesQuery {
   page: Page;
 }
 
-/** Devices matching a filter, with the API's fields and the projected parameters, sorted, a page with the total. */
-export class QueryDevices {
-  constructor(private readonly devices: Pick<DeviceRepository, 'query'>) {}
+/** A device as the API presents it: its fields, and whether it is online when answered. */
+export type PresentedDevice = ProjectedDevice & { online: boolean };
 
-  async execute(query: QueryDevicesQuery): Promise<Paged<ProjectedDevice>> {
+/** How presence is judged: the policy (ProvisioningConfig.presence) and the clock. */
+export interface DevicePresence {
+  policy: DevicePresencePolicy;
+  now: () => number;
+}
+
+export const SYSTEM_PRESENCE: DevicePresence = { policy: DEFAULT_PRESENCE_POLICY, now: Date.now };
+
+/** A device with `online` judged at `now`. */
+export function presentDevice(device: ProjectedDevice, presence: DevicePresence, now = presence.now()): PresentedDevice {
+  return { ...device, online: isDeviceOnline(device, now, presence.policy) };
+}
+
+/**
+ * Devices matching a filter, with the API's fields and the projected parameters, sorted, a page with the total, and
+ * hints when the filter may not say what was meant (`warnings`).
+ */
+export class QueryDevices {
+  constructor(
+    private readonly devices: Pick<DeviceRepository, 'query' | 'count'>,
+    private readonly presence: DevicePresence = SYSTEM_PRESENCE,
+  ) {}
+
+  async execute(query: QueryDevicesQuery): Promise<Paged<PresentedDevice> & { warnings: string[] }> {
     const violations: FieldViolation[] = [];
+    let expr: FilterExpr = { kind: 'all' };
     let filter: DeviceQuery['filter'] = {};
     try {
-      filter = compileFilterToMongo(parseFilter(query.filter, DEVICE_FILTER_SHAPE), DEVICE_FILTER_SHAPE);
+      expr = parseFilter(query.filter, DEVICE_FILTER_SHAPE);
+      filter = compileFilterToMongo(expr, DEVICE_FILTER_SHAPE);
     } catch (error) {
       if (!(error instanceof FilterSyntaxError) && !(error instanceof InvalidParameterPathError)) throw error;
       violations.push({ field: 'filter', description: error.message, reason: 'BAD_FILTER' });
@@ -56,6 +83,29 @@ export class QueryDevices {
       else sort.push([field ?? normalizeParameterPath(key.field), key.descending ? -1 : 1]);
     });
     if (violations.length > 0) throw invalid('invalid QueryDevices request', violations);
-    return this.devices.query({ filter, projection: [...API_DEVICE_FIELDS, ...query.projection], sort, skip: query.page.skip, limit: query.page.limit });
+    const page = await this.devices.query({ filter, projection: [...API_DEVICE_FIELDS, ...query.projection], sort, skip: query.page.skip, limit: query.page.limit });
+    const now = this.presence.now();
+    const warnings = [...filterTextHints(expr), ...(page.total === 0 ? await this.missingReferences(expr) : [])];
+    return { items: page.items.map((device) => presentDevice(device, this.presence, now)), total: page.total, warnings };
+  }
+
+  /**
+   * The parameters and tags the filter names that no device has: the likely typos behind an empty answer. Asked only
+   * when nothing matched, so a filter that selects devices costs nothing more; the parameter test is on a node's
+   * learnt time, which every node has, so a parameter known but not yet read is not reported missing.
+   */
+  private async missingReferences(expr: FilterExpr): Promise<string[]> {
+    const { parameterPaths, tags } = filterReferences(expr);
+    const warnings: string[] = [];
+    for (const path of parameterPaths) {
+      const learnedAt = `${storedParameterField(path)}._at`;
+      if ((await this.devices.count({ [learnedAt]: { $exists: true } })) === 0) {
+        warnings.push(`no device has the parameter ${path}: a typo? (paths are case-sensitive; \`acsctl devices params ID\` lists a device's)`);
+      }
+    }
+    for (const tag of tags) {
+      if ((await this.devices.count({ [storedFieldPath({ kind: 'tag' })]: tag })) === 0) warnings.push(`no device has the tag "${tag}"`);
+    }
+    return warnings;
   }
 }

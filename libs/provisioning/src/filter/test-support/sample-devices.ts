@@ -1,7 +1,7 @@
 import type { DeviceRecord, ParameterNode } from '../../domain/device';
 
 // Devices chosen to exercise the corners of the filter language: numbers stored as strings and as numbers, unknown
-// values, object nodes, empty tag lists, glob characters inside values, both data models.
+// values, object nodes, empty tag lists, glob and SQL wildcard characters inside values, both data models.
 
 const at = Date.UTC(2024, 4, 1);
 
@@ -42,6 +42,7 @@ export const SAMPLE_DEVICES: DeviceRecord[] = [
     ip: '192.0.2.10',
     lastInform: Date.parse('2024-05-01T10:00:00Z'),
     lastBoot: Date.parse('2024-04-30T08:00:00Z'),
+    periodicInformInterval: 300,
     tags: ['lab', 'wifi'],
     parameters: {
       'Device.DeviceInfo.SoftwareVersion': param('1.2', 'string'),
@@ -63,6 +64,7 @@ export const SAMPLE_DEVICES: DeviceRecord[] = [
     ip: '10.0.0.2',
     lastInform: Date.parse('2024-05-02T00:00:00Z'),
     lastBootstrap: Date.parse('2024-01-01T00:00:00Z'),
+    periodicInformInterval: 86400,
     tags: ['prod'],
     parameters: {
       'InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1.WANPPPConnection.1.Username': param('pppoe-12345', 'string'),
@@ -89,7 +91,11 @@ export const SAMPLE_DEVICES: DeviceRecord[] = [
       'Device.X_ACME_Counter': param(-5, 'int'),
     },
   }),
-  sampleDevice({ id: 'd4' }),
+  sampleDevice({
+    id: 'd4',
+    // SQL's wildcard characters inside a value, to match literally.
+    parameters: { 'Device.DeviceInfo.Description': param('load_50%', 'string') },
+  }),
   sampleDevice({
     id: 'd5',
     oui: '00259E',

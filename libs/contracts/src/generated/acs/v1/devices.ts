@@ -97,6 +97,14 @@ export interface Device {
   tags: string[];
   /** The parameters asked for (projection or prefix), sorted by path. */
   parameters: Parameter[];
+  /**
+   * Whether the device informed within its online window before this answer: its periodic_inform_interval (or the
+   * server's default when unknown) plus a margin, or one fixed window (ACS_ONLINE_* settings, docs/nbi.md). "Last
+   * seen" is last_inform_time.
+   */
+  online: boolean;
+  /** ManagementServer.PeriodicInformInterval as last learned, seconds; unset when the ACS has not learned it. */
+  periodicInformInterval?: number | undefined;
 }
 
 /** One sort key of a device query. */
@@ -125,6 +133,11 @@ export interface ListDevicesResponse {
   /** Devices matching the filter across all pages. */
   totalSize: number;
   nextPageToken: string;
+  /**
+   * Why the filter may not select what was meant, e.g. a parameter path no device has (a likely typo) or a LIKE
+   * without a wildcard. The answer stands; these are hints for a person.
+   */
+  warnings: string[];
 }
 
 export interface GetDeviceRequest {
@@ -280,6 +293,8 @@ function createBaseDevice(): Device {
     recentEvents: [],
     tags: [],
     parameters: [],
+    online: false,
+    periodicInformInterval: undefined,
   };
 }
 
@@ -338,6 +353,12 @@ export const Device: MessageFns<Device> = {
     }
     for (const v of message.parameters) {
       Parameter.encode(v!, writer.uint32(146).fork()).join();
+    }
+    if (message.online !== false) {
+      writer.uint32(152).bool(message.online);
+    }
+    if (message.periodicInformInterval !== undefined) {
+      writer.uint32(160).uint32(message.periodicInformInterval);
     }
     return writer;
   },
@@ -499,6 +520,22 @@ export const Device: MessageFns<Device> = {
             message.parameters.push(Parameter.decode(reader, reader.uint32()));
             continue;
           }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.online = reader.bool();
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.periodicInformInterval = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -583,6 +620,12 @@ export const Device: MessageFns<Device> = {
       parameters: globalThis.Array.isArray(object?.parameters)
         ? object.parameters.map((e: any) => Parameter.fromJSON(e))
         : [],
+      online: isSet(object.online) ? globalThis.Boolean(object.online) : false,
+      periodicInformInterval: isSet(object.periodicInformInterval)
+        ? globalThis.Number(object.periodicInformInterval)
+        : isSet(object.periodic_inform_interval)
+        ? globalThis.Number(object.periodic_inform_interval)
+        : undefined,
     };
   },
 
@@ -642,6 +685,12 @@ export const Device: MessageFns<Device> = {
     if (message.parameters?.length) {
       obj.parameters = message.parameters.map((e) => Parameter.toJSON(e));
     }
+    if (message.online !== false) {
+      obj.online = message.online;
+    }
+    if (message.periodicInformInterval !== undefined) {
+      obj.periodicInformInterval = Math.round(message.periodicInformInterval);
+    }
     return obj;
   },
 
@@ -668,6 +717,8 @@ export const Device: MessageFns<Device> = {
     message.recentEvents = object.recentEvents?.map((e) => InformEvents.fromPartial(e)) || [];
     message.tags = object.tags?.map((e) => e) || [];
     message.parameters = object.parameters?.map((e) => Parameter.fromPartial(e)) || [];
+    message.online = object.online ?? false;
+    message.periodicInformInterval = object.periodicInformInterval ?? undefined;
     return message;
   },
 };
@@ -901,7 +952,7 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
 };
 
 function createBaseListDevicesResponse(): ListDevicesResponse {
-  return { devices: [], totalSize: 0, nextPageToken: "" };
+  return { devices: [], totalSize: 0, nextPageToken: "", warnings: [] };
 }
 
 export const ListDevicesResponse: MessageFns<ListDevicesResponse> = {
@@ -914,6 +965,9 @@ export const ListDevicesResponse: MessageFns<ListDevicesResponse> = {
     }
     if (message.nextPageToken !== "") {
       writer.uint32(26).string(message.nextPageToken);
+    }
+    for (const v of message.warnings) {
+      writer.uint32(34).string(v!);
     }
     return writer;
   },
@@ -955,6 +1009,14 @@ export const ListDevicesResponse: MessageFns<ListDevicesResponse> = {
             message.nextPageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.warnings.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -980,6 +1042,7 @@ export const ListDevicesResponse: MessageFns<ListDevicesResponse> = {
         : isSet(object.next_page_token)
         ? globalThis.String(object.next_page_token)
         : "",
+      warnings: globalThis.Array.isArray(object?.warnings) ? object.warnings.map((e: any) => globalThis.String(e)) : [],
     };
   },
 
@@ -994,6 +1057,9 @@ export const ListDevicesResponse: MessageFns<ListDevicesResponse> = {
     if (message.nextPageToken !== "") {
       obj.nextPageToken = message.nextPageToken;
     }
+    if (message.warnings?.length) {
+      obj.warnings = message.warnings;
+    }
     return obj;
   },
 
@@ -1005,6 +1071,7 @@ export const ListDevicesResponse: MessageFns<ListDevicesResponse> = {
     message.devices = object.devices?.map((e) => Device.fromPartial(e)) || [];
     message.totalSize = object.totalSize ?? 0;
     message.nextPageToken = object.nextPageToken ?? "";
+    message.warnings = object.warnings?.map((e) => e) || [];
     return message;
   },
 };
