@@ -94,6 +94,11 @@ export function nextStep(spec: TaskSpec, commandKey: string, request: AcsRequest
     for (let i = 0; i < names.length; i += GPV_BATCH) batches.push({ kind: 'GetParameterValues', parameterNames: names.slice(i, i + GPV_BATCH) });
     return { next: batches };
   }
+  if (spec.kind === 'refreshObject' && response.kind === 'GetParameterValuesResponse') {
+    // Its values went into the device's tree; as a result, the answer to the last of its batches alone would read
+    // as the whole subtree. The result names what was refreshed; `devices params` shows the values.
+    return { done: { refreshed: objectPath(spec.path) } };
+  }
   if (spec.kind === 'addObject' && response.kind === 'AddObjectResponse') {
     const instance = `${withoutTrailingDot(spec.path)}.${response.instanceNumber}`;
     if (!spec.values || spec.values.length === 0) return { done: { instance } };

@@ -270,8 +270,9 @@ export interface Task {
 /** Counts of a task's result (and of its fault), small whatever the result's size. */
 export interface TaskResultSummary {
   /**
-   * What GetTaskResult's entries are: `parameter_values` (GetParameterValues, refresh: `parameter_values`), or for
-   * other kinds the result's list (`names`, `attributes`) or `object` (one entry: the whole result), as JSON
+   * What GetTaskResult's entries are: `parameter_values` (GetParameterValues), or for other kinds the result's list
+   * (`names`, `attributes`) or `object` (one entry: the whole result, e.g. a refresh's `{"refreshed": path}`: the
+   * values it read are in the device's parameters, DeviceService.GetDeviceParameters), as JSON
    * `entries`. "" when there is no result.
    */
   entryKind: string;
@@ -281,7 +282,7 @@ export interface TaskResultSummary {
   sizeBytes: number;
   /** Whether Task.result carries the whole result where a Task may carry one (GetTask, CreateTask, WatchTask). */
   inline: boolean;
-  /** GetParameterValues and refresh: the values read. */
+  /** GetParameterValues: the values read. */
   parametersRead: number;
   /** SetParameterValues and AddObject with values, when done: the values set. */
   parametersSet: number;
