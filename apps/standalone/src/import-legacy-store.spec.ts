@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createLogger } from '@acs/platform';
-import { embeddedDataFile, nedbDataFiles, openEmbeddedProvisioningStore, openSqliteProvisioningStore, type InformFacts, type ProvisioningStore } from '@acs/provisioning';
+import { EMBEDDED_COLLECTIONS, embeddedDataFile, nedbDataFiles, openEmbeddedProvisioningStore, openSqliteProvisioningStore, type InformFacts, type ProvisioningStore } from '@acs/provisioning';
 import { importLegacyStore } from './import-legacy-store';
 
 function inform(serialNumber: string): InformFacts {
@@ -56,14 +56,14 @@ describe('importLegacyStore (the standalone start)', () => {
     await store.devices.applyInform(inform('ALREADY'));
     await importLegacyStore(dataDir, store, logger());
     expect(await store.devices.count({})).toBe(1);
-    expect(nedbDataFiles(dataDir)).toHaveLength(4);
+    expect(nedbDataFiles(dataDir)).toHaveLength(EMBEDDED_COLLECTIONS.length);
     expect(lines).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringContaining('npm run store -- import-nedb') })]);
   });
 
   it('does nothing on the nedb store', async () => {
     store = await openEmbeddedProvisioningStore({ dataDir });
     await importLegacyStore(dataDir, store, logger());
-    expect(nedbDataFiles(dataDir)).toHaveLength(4);
+    expect(nedbDataFiles(dataDir)).toHaveLength(EMBEDDED_COLLECTIONS.length);
     expect(lines).toEqual([]);
   });
 
@@ -72,7 +72,7 @@ describe('importLegacyStore (the standalone start)', () => {
     await appendFile(embeddedDataFile(dataDir, 'devices'), 'not json\n'.repeat(5));
     store = openSqliteProvisioningStore({ dataDir });
     await expect(importLegacyStore(dataDir, store, logger())).rejects.toThrow(/import of the nedb data in .* failed \(devices: nedb cannot load .*provisioning\.devices\.db: .*corrupt.*left in place/);
-    expect(nedbDataFiles(dataDir)).toHaveLength(4);
+    expect(nedbDataFiles(dataDir)).toHaveLength(EMBEDDED_COLLECTIONS.length);
     expect(existsSync(join(dataDir, 'nedb-import.pending'))).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { lockDataDirectory } from '@acs/infra-sqlite';
-import { nedbDataFiles, openEmbeddedProvisioningStore, openSqliteProvisioningStore, type InformFacts } from '@acs/provisioning';
+import { EMBEDDED_COLLECTIONS, nedbDataFiles, openEmbeddedProvisioningStore, openSqliteProvisioningStore, type InformFacts } from '@acs/provisioning';
 import { run } from './store-admin';
 
 function inform(serialNumber: string): InformFacts {
@@ -84,7 +84,7 @@ describe('npm run store', () => {
     try {
       expect(await store('import-nedb', '--data-dir', dataDir)).toBe(1);
       expect(err).toMatch(/^import-nedb writes the store: stop the ACS first\nstore import-nedb failed: the data directory .* is in use by another ACS process \(pid \d+/);
-      expect(nedbDataFiles(dataDir)).toHaveLength(4);
+      expect(nedbDataFiles(dataDir)).toHaveLength(EMBEDDED_COLLECTIONS.length);
       expect(existsSync(join(dataDir, 'provisioning.sqlite'))).toBe(false);
     } finally {
       running.release();

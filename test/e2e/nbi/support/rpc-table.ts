@@ -117,6 +117,12 @@ export const RPC_TABLE: readonly RpcCase[] = [
     invalidField: 'task_id',
     target: (f) => f.taskId,
   }),
+  rpc(T.getTaskResult, 'tasks', 'view', {
+    valid: (f) => acsV1.GetTaskResultRequest.fromPartial({ taskId: f.taskId, pageSize: 10 }),
+    invalid: () => acsV1.GetTaskResultRequest.fromPartial({ taskId: '' }),
+    invalidField: 'task_id',
+    target: (f) => f.taskId,
+  }),
   rpc(T.listTasks, 'tasks', 'view', {
     valid: (f) => acsV1.ListTasksRequest.fromPartial({ deviceId: f.deviceId, pageSize: 10 }),
     invalid: (f) => acsV1.ListTasksRequest.fromPartial({ deviceId: f.deviceId, statuses: [acsV1.TaskStatus.TASK_STATUS_UNSPECIFIED] }),
