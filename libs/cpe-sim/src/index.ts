@@ -10,6 +10,35 @@ export {
   type UdpConnectionRequestTarget,
   type UdpRejection,
 } from './http/udp-connection-request-listener';
+export {
+  downloadFirmware,
+  type FirmwareDownloadAttempt,
+  type FirmwareDownloadOptions,
+  type FirmwareDownloadRequest,
+  type FirmwareDownloadResult,
+} from './firmware/firmware-downloader';
+export {
+  FIRMWARE_FAILURE_MODES,
+  FirmwareFailureSpecError,
+  parseFirmwareFailures,
+  type FirmwareFailureDraws,
+  type FirmwareFailureMode,
+  type FirmwareFailureShares,
+} from './firmware/firmware-failures';
+export type { FirmwareBehaviour, FirmwareDownloadRecord } from './firmware/firmware-upgrade';
+export {
+  MAX_HEADER_BYTES,
+  SIMULATOR_IMAGE_MAGIC,
+  SimulatorImageError,
+  SimulatorImageInspector,
+  imageFitsModel,
+  parseSimulatorImageHeader,
+  simulatorImage,
+  writeSimulatorImage,
+  type SimulatorImageHeader,
+  type SimulatorImageModel,
+  type SimulatorImageOptions,
+} from './firmware/simulator-image';
 export { AuthenticationError, HttpAuthenticator, type Credentials } from './http/http-auth';
 export { DeviceRpcHandler, SUPPORTED_METHODS, type DeviceAction, type RpcOutcome } from './session/device-rpc-handler';
 export { CwmpSessionError, type SessionReport } from './session/session-report';

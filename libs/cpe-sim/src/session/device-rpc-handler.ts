@@ -30,6 +30,10 @@ export type DeviceAction =
       url: string;
       fileType: string;
       delaySeconds: number;
+      /** From the RPC: credentials for the file server (empty: none) and the announced size (Download; 0: unknown). */
+      username: string;
+      password: string;
+      fileSize: number;
     }
   | { kind: 'scheduleInform'; commandKey: string; delaySeconds: number };
 
@@ -116,6 +120,9 @@ export class DeviceRpcHandler {
             url: request.url,
             fileType: request.fileType,
             delaySeconds: request.delaySeconds,
+            username: request.username,
+            password: request.password,
+            fileSize: request.kind === 'Download' ? request.fileSize : 0,
           },
         };
       }

@@ -26,6 +26,17 @@ import { ConnectionRequestListener } from '../http/connection-request-listener';
 import { CwmpHttpClient } from '../http/cwmp-http-client';
 import type { Credentials } from '../http/http-auth';
 import { UdpConnectionRequestListener } from '../http/udp-connection-request-listener';
+import { abortableDelay } from '../firmware/firmware-downloader';
+import {
+  deviceFailureDraws,
+  firmwareFailureOf,
+  unitHash,
+  validFirmwareFailures,
+  type FirmwareFailureDraws,
+  type FirmwareFailureMode,
+  type FirmwareFailureShares,
+} from '../firmware/firmware-failures';
+import { type FirmwareBehaviour, type FirmwareDownloadRecord, upgradeFirmware } from '../firmware/firmware-upgrade';
 import { type DeviceAction, DeviceRpcHandler } from './device-rpc-handler';
 import { informParameterNames, wanAddressName } from './inform-parameters';
 import { CwmpSessionError, type SessionReport } from './session-report';
@@ -68,8 +79,23 @@ export interface CpeOptions {
   reuseConnection?: boolean;
   /** Delay before the session that follows a Reboot or FactoryReset (started CPEs). Default 0. */
   rebootDelayMs?: number;
-  /** Time a Download or Upload takes, on top of its DelaySeconds. Default 0. */
+  /**
+   * Time a Download or Upload takes, on top of its DelaySeconds. Default 0. Not for firmware images, which are
+   * downloaded for real (see `firmware`).
+   */
   transferDelayMs?: number;
+  /** DeviceInfo.SoftwareVersion at first boot (default: the model's). */
+  softwareVersion?: string;
+  /** DeviceInfo.HardwareVersion (default: the model's). */
+  hardwareVersion?: string;
+  /** How firmware images are downloaded and installed. */
+  firmware?: FirmwareBehaviour;
+  /** Injected firmware failures; changeable later with setFirmwareFailures(). Default none. */
+  firmwareFailures?: FirmwareFailureShares;
+  /** Where this CPE falls in each failure mode (a fleet spreads them evenly); default: a hash of the device id and seed. */
+  firmwareFailureDraws?: FirmwareFailureDraws;
+  /** Seed of the default draws. Default 0. */
+  firmwareFailureSeed?: number;
   /** Per HTTP request. Default 30 s. */
   requestTimeoutMs?: number;
   /** Reports kept in `sessions` (oldest dropped first). Default 1000. */
@@ -109,6 +135,8 @@ export class SimulatedCpe {
   readonly deviceId: string;
   readonly model: DataModel;
   readonly sessions: SessionReport[] = [];
+  /** Every firmware Download this CPE carried out (or is carrying out), oldest first. */
+  readonly firmwareDownloads: FirmwareDownloadRecord[] = [];
 
   private readonly deviceIdStruct: DeviceIdStruct;
   private readonly handler: DeviceRpcHandler;
@@ -133,6 +161,10 @@ export class SimulatedCpe {
   private udpListener?: UdpConnectionRequestListener;
   private informNames?: { revision: number; names: string[] };
   private readonly sessionListeners = new Set<(report: SessionReport) => void>();
+  private firmwareFailureShares: FirmwareFailureShares;
+  private readonly firmwareFailureDraws: FirmwareFailureDraws;
+  private readonly firmwareJobs = new Set<Promise<void>>();
+  private firmwareAbort = new AbortController();
 
   constructor(private readonly options: CpeOptions) {
     this.model = options.model.clone();
@@ -152,6 +184,8 @@ export class SimulatedCpe {
     this.setIfPresent(`${info}ProductClass`, options.productClass);
     this.setIfPresent(`${info}SerialNumber`, options.serialNumber);
     if (options.manufacturer) this.setIfPresent(`${info}Manufacturer`, options.manufacturer);
+    if (options.softwareVersion) this.setIfPresent(`${info}SoftwareVersion`, options.softwareVersion);
+    if (options.hardwareVersion) this.setIfPresent(`${info}HardwareVersion`, options.hardwareVersion);
     this.setIfPresent(`${root}.ManagementServer.URL`, urls[0]!);
     if (options.periodicInformInterval !== undefined) {
       this.setIfPresent(`${root}.ManagementServer.PeriodicInformInterval`, String(Math.round(options.periodicInformInterval)));
@@ -176,6 +210,8 @@ export class SimulatedCpe {
       serialNumber: options.serialNumber,
     };
     this.deviceId = deviceIdOf(this.deviceIdStruct);
+    this.firmwareFailureShares = validFirmwareFailures(options.firmwareFailures ?? {});
+    this.firmwareFailureDraws = options.firmwareFailureDraws ?? deviceFailureDraws(this.deviceId, options.firmwareFailureSeed ?? 0);
     this.handler = new DeviceRpcHandler(this.model);
     this.model.onChange((parameter, source) => {
       // The ACS knows what it set itself; everything else with notification on is reported.
@@ -195,6 +231,29 @@ export class SimulatedCpe {
     return this.udpListener;
   }
 
+  /** DeviceInfo.SoftwareVersion now (what the next Inform reports). */
+  get softwareVersion(): string {
+    return this.model.value(`${this.model.root}.DeviceInfo.SoftwareVersion`) ?? '';
+  }
+
+  /** The firmware failure this CPE shows under the current shares, if any. */
+  get firmwareFailure(): FirmwareFailureMode | undefined {
+    return firmwareFailureOf(this.firmwareFailureDraws, this.firmwareFailureShares);
+  }
+
+  /**
+   * Changes the injected firmware failures from now on (upgrades under way included: an install not yet decided
+   * follows the new shares). The CPEs that fail a mode are fixed by their draws: lowering a share fixes some of them.
+   */
+  setFirmwareFailures(shares: FirmwareFailureShares): void {
+    this.firmwareFailureShares = validFirmwareFailures(shares);
+  }
+
+  /** Resolves once no firmware download or install is under way. */
+  async firmwareSettled(): Promise<void> {
+    while (this.firmwareJobs.size > 0) await Promise.all([...this.firmwareJobs]);
+  }
+
   /** Events waiting for the next Inform (after a reboot, a transfer, a scheduled inform…). */
   get pendingEventCodes(): string[] {
     return this.eventsForInform(undefined).map((e) => e.eventCode);
@@ -204,9 +263,11 @@ export class SimulatedCpe {
    * Runs one full session: Inform (the given events plus pending ones; with none at all, '0 BOOTSTRAP' + '1 BOOT'
    * for a CPE that never informed successfully, else '2 PERIODIC'), the CPE's own requests (TransferComplete), an empty POST,
    * then the ACS's RPCs until it answers with an empty body. Never rejects: failures are in the report's `error`.
+   * Waits first for a firmware download or install under way, so that its outcome (reboot, TransferComplete) is in
+   * this session.
    */
   runSession(events?: Array<string | EventStruct>): Promise<SessionReport> {
-    const run = this.queue.then(() => this.session(events));
+    const run = this.queue.then(() => this.firmwareSettled()).then(() => this.session(events));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -265,6 +326,9 @@ export class SimulatedCpe {
     this.timers.clear();
     if (this.periodicTimer) clearTimeout(this.periodicTimer);
     this.periodicTimer = undefined;
+    this.firmwareAbort.abort(new Error('the CPE was stopped'));
+    await this.firmwareSettled();
+    this.firmwareAbort = new AbortController();
     await this.idle();
     if (this.connectionRequestPath !== undefined) {
       (this.options.connectionRequestListener ?? this.ownListener)?.unregister(this.connectionRequestPath);
@@ -473,8 +537,11 @@ export class SimulatedCpe {
           { eventCode: EventCode.M_REBOOT, commandKey: action.commandKey },
         ]);
         return;
-      case 'factoryReset':
+      case 'factoryReset': {
+        // The installed firmware survives a factory reset; the configuration does not.
+        const installed = this.softwareVersion;
         this.model.reset();
+        this.setIfPresent(`${this.model.root}.DeviceInfo.SoftwareVersion`, installed);
         this.bootstrapped = false;
         this.pendingEvents = [];
         this.transfers = [];
@@ -484,7 +551,12 @@ export class SimulatedCpe {
           { eventCode: EventCode.BOOT, commandKey: '' },
         ]);
         return;
+      }
       case 'transfer': {
+        if (action.direction === 'download' && action.fileType === FIRMWARE_FILE_TYPE && !action.url.startsWith('http://fail')) {
+          this.later(action.delaySeconds * 1000, () => this.startFirmwareUpgrade(action));
+          return;
+        }
         const startTime = new Date().toISOString();
         const complete = (): void => {
           const failed = action.url.startsWith('http://fail');
@@ -494,11 +566,6 @@ export class SimulatedCpe {
             direction: action.direction,
             message: { kind: 'TransferComplete', commandKey: action.commandKey, fault, startTime, completeTime: new Date().toISOString() },
           });
-          // A new firmware image is applied by rebooting into it.
-          if (!failed && action.direction === 'download' && action.fileType === FIRMWARE_FILE_TYPE) {
-            this.bootedAt = Date.now();
-            this.addPendingEvent({ eventCode: EventCode.BOOT, commandKey: '' });
-          }
           this.requestSession();
         };
         this.later((this.options.transferDelayMs ?? 0) + action.delaySeconds * 1000, complete);
@@ -512,6 +579,71 @@ export class SimulatedCpe {
         });
         return;
     }
+  }
+
+  /** A firmware Download: fetched and installed in the background; sessions by hand wait for it (runSession). */
+  private startFirmwareUpgrade(action: Extract<DeviceAction, { kind: 'transfer' }>): void {
+    const startTime = new Date().toISOString();
+    const record: FirmwareDownloadRecord = {
+      commandKey: action.commandKey,
+      url: action.url,
+      fileSize: action.fileSize,
+      startedAt: Date.now(),
+      state: 'downloading',
+      bytes: 0,
+      attempts: [],
+      previousVersion: this.softwareVersion,
+    };
+    this.firmwareDownloads.push(record);
+    const signal = this.firmwareAbort.signal;
+    const job = upgradeFirmware(action, record, {
+      device: { oui: this.deviceIdStruct.oui, productClass: this.deviceIdStruct.productClass },
+      currentVersion: record.previousVersion,
+      behaviour: this.options.firmware ?? {},
+      localAddress: this.options.localAddress,
+      signal,
+      failure: () => this.firmwareFailure,
+      installFaultDraw: unitHash(`${this.deviceId}/install-fault`),
+      sleep: (ms) => abortableDelay(ms, signal),
+    })
+      .then(
+        (outcome) => {
+          record.state = 'done';
+          record.completedAt = Date.now();
+          record.bootedVersion = outcome.bootedVersion;
+          if (outcome.sendTransferComplete) {
+            record.faultCode = outcome.fault.faultCode;
+            record.faultString = outcome.fault.faultString;
+            this.transfers.push({
+              direction: 'download',
+              message: { kind: 'TransferComplete', commandKey: action.commandKey, fault: outcome.fault, startTime, completeTime: new Date().toISOString() },
+            });
+          }
+          if (!outcome.reboot) return this.requestSession();
+          // Rebooting into an image: SoftwareVersion is a forced inform parameter, so the BOOT Inform carries it.
+          this.setIfPresent(`${this.model.root}.DeviceInfo.SoftwareVersion`, outcome.bootedVersion);
+          this.reboot([{ eventCode: EventCode.BOOT, commandKey: '' }]);
+        },
+        (error: unknown) => {
+          record.state = 'done';
+          record.completedAt = Date.now();
+          if (signal.aborted) {
+            // Stopped mid-upgrade: as a CPE switched off, nothing is reported.
+            record.faultString = 'the CPE was stopped during the upgrade';
+            return;
+          }
+          const fault = { faultCode: FaultCode.INTERNAL_ERROR, faultString: `${faultString(FaultCode.INTERNAL_ERROR)}: ${(error as Error).message}` };
+          record.faultCode = fault.faultCode;
+          record.faultString = fault.faultString;
+          this.transfers.push({
+            direction: 'download',
+            message: { kind: 'TransferComplete', commandKey: action.commandKey, fault, startTime, completeTime: new Date().toISOString() },
+          });
+          this.requestSession();
+        },
+      )
+      .finally(() => this.firmwareJobs.delete(job));
+    this.firmwareJobs.add(job);
   }
 
   private reboot(events: EventStruct[]): void {
@@ -544,6 +676,8 @@ export class SimulatedCpe {
     this.automaticQueued = true;
     const run = this.queue.then(() => {
       this.automaticQueued = false;
+      // A CPE flashing an image does not inform; the end of the install asks for the session.
+      if (this.firmwareDownloads.some((d) => d.state === 'installing')) return undefined;
       // What asked for this session may have gone out in one run by hand meanwhile.
       if (this.pendingEvents.length === 0 && this.transfers.length === 0 && this.changed.size === 0) return undefined;
       return this.session(undefined);
