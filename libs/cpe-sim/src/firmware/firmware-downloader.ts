@@ -244,7 +244,7 @@ function readBody(
       }
     });
     response.once('end', () => finish('complete'));
-    response.once('error', (error) => finish(messageOf(error)));
+    response.once('error', (error) => finish(`connection dropped after ${progress.received} bytes (${messageOf(error)})`));
     response.once('close', () => finish(`connection dropped after ${progress.received} bytes`));
   });
 }
