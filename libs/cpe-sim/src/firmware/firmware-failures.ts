@@ -1,8 +1,8 @@
 /**
- * Which share of a fleet misbehaves during a firmware upgrade, and how. Each mode picks its own CPEs from a fixed
+ * Which share of a fleet misbehaves during a firmware upgrade, and how. Each mode picks its CPEs from a fixed
  * per-CPE draw, so changing one mode's share never moves another mode's failures to different CPEs, raising a share
- * only adds CPEs, and setting it to 0 "fixes" exactly the CPEs that failed. When a CPE falls in several modes the
- * first one in FIRMWARE_FAILURE_MODES wins (a download that fails installs nothing).
+ * only adds CPEs, and setting it to 0 "fixes" exactly the CPEs that failed. Modes share no CPE while every share is
+ * at most 25 %; above that, the first mode in FIRMWARE_FAILURE_MODES wins (a download that fails installs nothing).
  */
 export const FIRMWARE_FAILURE_MODES = ['download', 'install', 'oldImage', 'noTransferComplete'] as const;
 export type FirmwareFailureMode = (typeof FIRMWARE_FAILURE_MODES)[number];
@@ -60,24 +60,26 @@ export function firmwareFailureOf(draws: FirmwareFailureDraws, shares: FirmwareF
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
 
 /**
- * Draws of the `index`-th CPE of a fleet: a golden-ratio sequence per mode (offset by the seed and the mode), so any
- * share of a fleet fails to within a few CPEs of that share, and the same seed picks the same CPEs on every run.
+ * One position x in [0, 1) per CPE; mode m takes the CPEs whose x lies in [m/4, m/4 + share): the modes' CPEs are
+ * disjoint while each share is at most 25 %, and a mode's CPEs do not depend on the other modes' shares.
+ */
+function drawsAt(position: number): FirmwareFailureDraws {
+  const draws = {} as FirmwareFailureDraws;
+  FIRMWARE_FAILURE_MODES.forEach((mode, m) => (draws[mode] = fraction(position - m / FIRMWARE_FAILURE_MODES.length)));
+  return draws;
+}
+
+/**
+ * Draws of the `index`-th CPE of a fleet: positions on a golden-ratio sequence (offset by the seed), so any share
+ * of a fleet fails to within a CPE or two of that share, and the same seed picks the same CPEs on every run.
  */
 export function fleetFailureDraws(index: number, seed: number): FirmwareFailureDraws {
-  const draws = {} as FirmwareFailureDraws;
-  FIRMWARE_FAILURE_MODES.forEach((mode, m) => {
-    const offset = unitHash(`${seed}/${mode}`);
-    // A different stride per mode keeps the modes from picking the same CPEs (their sets are not nested).
-    draws[mode] = fraction(offset + (index + 1) * fraction(GOLDEN * (m + 1)));
-  });
-  return draws;
+  return drawsAt(fraction(unitHash(`fleet/${seed}`) + (index + 1) * GOLDEN));
 }
 
 /** Draws of a CPE on its own: a hash of its device id and the seed. */
 export function deviceFailureDraws(deviceId: string, seed: number): FirmwareFailureDraws {
-  const draws = {} as FirmwareFailureDraws;
-  for (const mode of FIRMWARE_FAILURE_MODES) draws[mode] = unitHash(`${seed}/${mode}/${deviceId}`);
-  return draws;
+  return drawsAt(unitHash(`${seed}/${deviceId}`));
 }
 
 /** A stable value in [0, 1) for a text (FNV-1a). */

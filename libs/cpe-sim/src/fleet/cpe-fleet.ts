@@ -2,6 +2,8 @@ import type { CwmpVersion, EventStruct } from '@acs/cwmp';
 import type { DataModel } from '../data-model/data-model';
 import { ConnectionRequestListener } from '../http/connection-request-listener';
 import type { Credentials } from '../http/http-auth';
+import { fleetFailureDraws, validFirmwareFailures, type FirmwareFailureShares } from '../firmware/firmware-failures';
+import type { FirmwareBehaviour } from '../firmware/firmware-upgrade';
 import type { SessionReport } from '../session/session-report';
 import { type CpeOptions, SimulatedCpe } from '../session/simulated-cpe';
 import { type FleetReport, summariseSessions } from './fleet-report';
@@ -35,6 +37,29 @@ export interface CpeFleetOptions {
   transferDelayMs?: number;
   requestTimeoutMs?: number;
   sessionHistoryLimit?: number;
+  /** DeviceInfo.SoftwareVersion / HardwareVersion of every CPE (default: the model's). */
+  softwareVersion?: string;
+  hardwareVersion?: string;
+  firmware?: FirmwareBehaviour;
+  /** Injected firmware failures, spread evenly over the fleet; changeable with setFirmwareFailures(). */
+  firmwareFailures?: FirmwareFailureShares;
+  /** Picks which CPEs fail (same seed, same CPEs). Default 0. */
+  firmwareFailureSeed?: number;
+}
+
+/** Where a fleet's firmware upgrades stand (every CPE's downloads so far). */
+export interface FleetFirmwareSummary {
+  downloads: number;
+  underWay: number;
+  /** TransferComplete without fault. */
+  succeeded: number;
+  /** Count per TransferComplete fault code. */
+  faults: Record<string, number>;
+  /** Finished without a TransferComplete (injected noTransferComplete). */
+  unreported: number;
+  bytes: number;
+  /** CPEs per SoftwareVersion now. */
+  versions: Record<string, number>;
 }
 
 /** Thousands of simulated CPEs in one process, sharing one data model tree and one connection-request port. */
@@ -70,6 +95,11 @@ export class CpeFleet {
         transferDelayMs: options.transferDelayMs,
         requestTimeoutMs: options.requestTimeoutMs,
         sessionHistoryLimit: options.sessionHistoryLimit,
+        softwareVersion: options.softwareVersion,
+        hardwareVersion: options.hardwareVersion,
+        firmware: options.firmware,
+        firmwareFailures: options.firmwareFailures,
+        firmwareFailureDraws: fleetFailureDraws(index, options.firmwareFailureSeed ?? 0),
       };
       if (this.listener) {
         cpeOptions.connectionRequestListener = this.listener;
@@ -102,6 +132,28 @@ export class CpeFleet {
   async stop(): Promise<void> {
     await Promise.all(this.cpes.map((cpe) => cpe.stop()));
     await this.listener?.close();
+  }
+
+  /** Changes the injected firmware failures of every CPE from now on (see SimulatedCpe.setFirmwareFailures). */
+  setFirmwareFailures(shares: FirmwareFailureShares): void {
+    const valid = validFirmwareFailures(shares);
+    for (const cpe of this.cpes) cpe.setFirmwareFailures(valid);
+  }
+
+  firmwareSummary(): FleetFirmwareSummary {
+    const summary: FleetFirmwareSummary = { downloads: 0, underWay: 0, succeeded: 0, faults: {}, unreported: 0, bytes: 0, versions: {} };
+    for (const cpe of this.cpes) {
+      summary.versions[cpe.softwareVersion] = (summary.versions[cpe.softwareVersion] ?? 0) + 1;
+      for (const download of cpe.firmwareDownloads) {
+        summary.downloads++;
+        summary.bytes += download.bytes;
+        if (download.state !== 'done') summary.underWay++;
+        else if (download.faultCode === 0) summary.succeeded++;
+        else if (download.faultCode !== undefined) summary.faults[download.faultCode] = (summary.faults[download.faultCode] ?? 0) + 1;
+        else summary.unreported++;
+      }
+    }
+    return summary;
   }
 
   /** Every session every CPE has run (as far as their history goes). */

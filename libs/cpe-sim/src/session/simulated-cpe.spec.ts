@@ -90,7 +90,8 @@ describe('SimulatedCpe against a fake ACS', () => {
       {
         kind: 'Download',
         commandKey: 'fw-1',
-        fileType: '1 Firmware Upgrade Image',
+        // Firmware images are downloaded for real (simulated-cpe-firmware.spec.ts); other files are not.
+        fileType: '3 Vendor Configuration File',
         url: 'http://files.example/fw.bin',
         username: '',
         password: '',
