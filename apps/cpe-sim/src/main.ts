@@ -1,5 +1,15 @@
 // The CPE simulator's command line: `node dist/apps/cpe-sim/src/main.js --acs URL --count N …` (see --help).
-import { fleetFor, parseSimulatorArguments, renderReport, runSessionRounds, USAGE, UsageError } from '@acs/cpe-sim';
+import {
+  firmwareFailuresArgument,
+  fleetFor,
+  formatFirmwareSummary,
+  parseSimulatorArguments,
+  renderReport,
+  runSessionRounds,
+  USAGE,
+  UsageError,
+} from '@acs/cpe-sim';
+import { createInterface } from 'node:readline';
 
 const REPORT_EVERY_MS = 10_000;
 
@@ -20,19 +30,46 @@ async function main(): Promise<void> {
   }
 
   // Device mode: bootstrap, then periodic informs and connection requests until SIGINT/SIGTERM.
+  const status = (): string => {
+    if (args.json) return JSON.stringify({ ...fleet.report(), firmware: fleet.firmwareSummary() });
+    const firmware = fleet.firmwareSummary();
+    return firmware.downloads > 0 ? `${renderReport(fleet.report(), false)}\n${formatFirmwareSummary(firmware)}` : renderReport(fleet.report(), false);
+  };
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     clearInterval(progress);
+    commands.close();
     await fleet.stop();
-    process.stdout.write(`${renderReport(fleet.report(), args.json)}\n`);
+    process.stdout.write(`${status()}\n`);
   };
-  const progress = setInterval(() => process.stdout.write(`${renderReport(fleet.report(), args.json)}\n\n`), REPORT_EVERY_MS);
+  const progress = setInterval(() => process.stdout.write(`${status()}\n\n`), REPORT_EVERY_MS);
+  // Failures change while the fleet runs (a test "fixes" the failing CPEs, then resumes its campaign).
+  const commands = createInterface({ input: process.stdin, terminal: false });
+  commands.on('line', (line) => process.stdout.write(`${runCommand(line, fleet)}\n`));
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   await fleet.start();
   process.stdout.write(`${describeStartedFleet(fleet, args.crHost)}\n`);
+}
+
+/** A command read from stdin while running as devices. */
+function runCommand(line: string, fleet: ReturnType<typeof fleetFor>): string {
+  const [command, ...rest] = line.trim().split(/\s+/);
+  if (!command) return '';
+  if (command === 'fw-fail') {
+    try {
+      const shares = firmwareFailuresArgument(rest.join(','));
+      fleet.setFirmwareFailures(shares);
+      const failing = fleet.cpes.filter((cpe) => cpe.firmwareFailure).length;
+      return `firmware failures now ${JSON.stringify(shares)}: ${failing} of ${fleet.cpes.length} CPEs fail`;
+    } catch (error) {
+      return error instanceof UsageError ? error.message : String(error);
+    }
+  }
+  if (command === 'status') return formatFirmwareSummary(fleet.firmwareSummary());
+  return `unknown command "${command}" (fw-fail SPEC | status)`;
 }
 
 /**

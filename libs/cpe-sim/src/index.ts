@@ -1,7 +1,7 @@
 export { DataModel, DataModelError, type ChangeListener, type ChangeSource, type DataModelParameter, type DataModelRoot } from './data-model/data-model';
 export type { BuiltinModelKind } from './data-model/builtin-models';
 export { CpeFleet, type CpeFleetOptions } from './fleet/cpe-fleet';
-export { formatFleetReport, summariseSessions, type FleetReport } from './fleet/fleet-report';
+export { formatFirmwareSummary, formatFleetReport, summariseSessions, type FleetFirmwareSummary, type FleetReport } from './fleet/fleet-report';
 export { ConnectionRequestListener, type ConnectionRequestListenerOptions } from './http/connection-request-listener';
 export { CwmpTransportError } from './http/cwmp-http-client';
 export {
@@ -47,6 +47,7 @@ export { SimulatedCpe, type CpeOptions } from './session/simulated-cpe';
 export {
   USAGE,
   UsageError,
+  firmwareFailuresArgument,
   fleetFor,
   loadModel,
   parseSimulatorArguments,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { DataModel } from '../data-model/data-model';
 import { CpeFleet } from '../fleet/cpe-fleet';
 import { formatFleetReport, type FleetReport } from '../fleet/fleet-report';
+import { FirmwareFailureSpecError, parseFirmwareFailures, type FirmwareFailureShares } from '../firmware/firmware-failures';
 
 export interface SimulatorArguments {
   acsUrls: string[];
@@ -25,6 +26,14 @@ export interface SimulatorArguments {
   /** Close each CPE's connection at the end of every session instead of keeping it for the next. */
   closeConnections: boolean;
   json: boolean;
+  softwareVersion?: string;
+  hardwareVersion?: string;
+  /** Injected firmware failures (--fw-fail). */
+  firmwareFailures: FirmwareFailureShares;
+  firmwareSeed: number;
+  installMs: number;
+  rebootMs: number;
+  downloadAttempts?: number;
 }
 
 export const USAGE = `usage: cpe-sim --acs URL[,URL…] [options]
@@ -42,7 +51,19 @@ export const USAGE = `usage: cpe-sim --acs URL[,URL…] [options]
   --oui O --product-class P
   --drop-cookies          ignore Set-Cookie, like some firmware
   --close-connections     a new TCP connection per session (default: one kept-alive connection per CPE)
-  --json                  print the report as JSON`;
+  --json                  print the report as JSON
+firmware (a Download of "1 Firmware Upgrade Image" is fetched for real over HTTP(S) and installed):
+  --software-version V    DeviceInfo.SoftwareVersion at start (default: the model's)
+  --hardware-version V    DeviceInfo.HardwareVersion (default: the model's)
+  --fw-install-ms MS      time an install takes before the reboot (default 0)
+  --fw-reboot-ms MS       time a reboot takes before the BOOT Inform (default 0)
+  --fw-attempts N         download attempts, resumed ones included, before TransferComplete 9010 (default 3)
+  --fw-fail SPEC          share of the fleet that fails, e.g.
+                          download=0.05,install=0.1,old-image=0.02,no-transfer-complete=0.01
+                          download: 9010 after its attempts; install: 9018/9002; old-image: success reported but the
+                          old SoftwareVersion booted; no-transfer-complete: new version, no TransferComplete
+  --fw-seed N             which CPEs fail (same seed, same CPEs; default 0)
+  While running as devices, stdin takes "fw-fail SPEC" (e.g. "fw-fail install=0": fixes them) and "status".`;
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -65,6 +86,10 @@ export function parseSimulatorArguments(argv: string[]): SimulatorArguments {
     dropCookies: false,
     closeConnections: false,
     json: false,
+    firmwareFailures: {},
+    firmwareSeed: 0,
+    installMs: 0,
+    rebootMs: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -134,6 +159,27 @@ export function parseSimulatorArguments(argv: string[]): SimulatorArguments {
       case '--json':
         args.json = true;
         break;
+      case '--software-version':
+        args.softwareVersion = value();
+        break;
+      case '--hardware-version':
+        args.hardwareVersion = value();
+        break;
+      case '--fw-install-ms':
+        args.installMs = count(0);
+        break;
+      case '--fw-reboot-ms':
+        args.rebootMs = count(0);
+        break;
+      case '--fw-attempts':
+        args.downloadAttempts = count(1);
+        break;
+      case '--fw-fail':
+        args.firmwareFailures = firmwareFailuresArgument(value());
+        break;
+      case '--fw-seed':
+        args.firmwareSeed = count(0);
+        break;
       default:
         throw new UsageError(`unknown argument "${flag}"`);
     }
@@ -144,6 +190,16 @@ export function parseSimulatorArguments(argv: string[]): SimulatorArguments {
   }
   if ((args.user === undefined) !== (args.password === undefined)) throw new UsageError('--user and --password go together');
   return args;
+}
+
+/** `--fw-fail SPEC` (and the stdin command): the shares, or a UsageError saying what is wrong. */
+export function firmwareFailuresArgument(spec: string): FirmwareFailureShares {
+  try {
+    return parseFirmwareFailures(spec);
+  } catch (error) {
+    if (error instanceof FirmwareFailureSpecError) throw new UsageError(`--fw-fail: ${error.message}`);
+    throw error;
+  }
 }
 
 export function loadModel(spec: string): DataModel {
@@ -167,6 +223,12 @@ export function fleetFor(args: SimulatorArguments): CpeFleet {
     connectionRequestHost: args.crHost,
     dropCookies: args.dropCookies,
     reuseConnection: !args.closeConnections,
+    softwareVersion: args.softwareVersion,
+    hardwareVersion: args.hardwareVersion,
+    rebootDelayMs: args.rebootMs,
+    firmware: { installMs: args.installMs, downloadAttempts: args.downloadAttempts },
+    firmwareFailures: args.firmwareFailures,
+    firmwareFailureSeed: args.firmwareSeed,
   });
 }
 

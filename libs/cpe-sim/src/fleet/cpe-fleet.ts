@@ -6,7 +6,7 @@ import { fleetFailureDraws, validFirmwareFailures, type FirmwareFailureShares } 
 import type { FirmwareBehaviour } from '../firmware/firmware-upgrade';
 import type { SessionReport } from '../session/session-report';
 import { type CpeOptions, SimulatedCpe } from '../session/simulated-cpe';
-import { type FleetReport, summariseSessions } from './fleet-report';
+import { type FleetFirmwareSummary, type FleetReport, summariseSessions } from './fleet-report';
 
 export interface CpeFleetOptions {
   count: number;
@@ -45,21 +45,6 @@ export interface CpeFleetOptions {
   firmwareFailures?: FirmwareFailureShares;
   /** Picks which CPEs fail (same seed, same CPEs). Default 0. */
   firmwareFailureSeed?: number;
-}
-
-/** Where a fleet's firmware upgrades stand (every CPE's downloads so far). */
-export interface FleetFirmwareSummary {
-  downloads: number;
-  underWay: number;
-  /** TransferComplete without fault. */
-  succeeded: number;
-  /** Count per TransferComplete fault code. */
-  faults: Record<string, number>;
-  /** Finished without a TransferComplete (injected noTransferComplete). */
-  unreported: number;
-  bytes: number;
-  /** CPEs per SoftwareVersion now. */
-  versions: Record<string, number>;
 }
 
 /** Thousands of simulated CPEs in one process, sharing one data model tree and one connection-request port. */

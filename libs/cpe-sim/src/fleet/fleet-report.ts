@@ -63,6 +63,31 @@ export function summariseSessions(cpes: number, reports: SessionReport[]): Fleet
   };
 }
 
+/** Where a fleet's firmware upgrades stand (every CPE's downloads so far). */
+export interface FleetFirmwareSummary {
+  downloads: number;
+  underWay: number;
+  /** TransferComplete without fault. */
+  succeeded: number;
+  /** Count per TransferComplete fault code. */
+  faults: Record<string, number>;
+  /** Finished without a TransferComplete (injected noTransferComplete). */
+  unreported: number;
+  bytes: number;
+  /** CPEs per SoftwareVersion now. */
+  versions: Record<string, number>;
+}
+
+/** One line on the fleet's firmware upgrades, for a terminal. */
+export function formatFirmwareSummary(summary: FleetFirmwareSummary): string {
+  const faults = Object.entries(summary.faults).map(([code, count]) => `${code}=${count}`).join(' ') || '-';
+  const versions = Object.entries(summary.versions).map(([version, count]) => `${version}=${count}`).join(' ');
+  return (
+    `firmware        ${summary.downloads} downloads (${summary.underWay} under way, ${summary.succeeded} ok, ` +
+    `${summary.unreported} unreported, faults ${faults}), ${(summary.bytes / 2 ** 20).toFixed(1)} MiB; versions ${versions}`
+  );
+}
+
 /** The report as a few lines of text for a terminal. */
 export function formatFleetReport(report: FleetReport): string {
   const counts = (record: Record<string, number>): string =>

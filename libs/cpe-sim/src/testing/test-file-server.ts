@@ -63,7 +63,7 @@ export class TestFileServer {
         path: url.pathname,
         status,
         range: request.headers.range,
-        ifRange: request.headers['if-range'],
+        ifRange: headerText(request.headers['if-range']),
         authorization: request.headers.authorization,
       });
     };
@@ -84,7 +84,7 @@ export class TestFileServer {
     let start = 0;
     let status = 200;
     const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
-    const ifRange = request.headers['if-range'];
+    const ifRange = headerText(request.headers['if-range']);
     if (file.ranges !== false && range && (ifRange === undefined || ifRange === file.etag)) {
       start = Number(range[1]);
       if (start >= size) {
@@ -121,4 +121,8 @@ export class TestFileServer {
     if (digest && digest.realm === 'files' && digestCredentialsMatch(digest, auth.credentials, request.method ?? 'GET')) return undefined;
     return { status: 401, headers: { 'www-authenticate': digestChallenge({ realm: 'files', algorithm: 'MD5', nonce: `n${++this.nonce}` }) } };
   }
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
