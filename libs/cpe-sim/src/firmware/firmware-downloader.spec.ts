@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { TestFileServer } from '../testing/test-file-server';
 import { downloadFirmware, type FirmwareDownloadRequest } from './firmware-downloader';
@@ -168,6 +172,23 @@ describe('downloadFirmware', () => {
       expect(sink.body.equals(image)).toBe(true);
     } finally {
       await new Promise<void>((resolve) => redirect.close(() => resolve()));
+    }
+  });
+
+  it('downloads over HTTPS from a self-signed server, with Basic credentials', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-tls-'));
+    const secure = new TestFileServer();
+    try {
+      execFileSync('/usr/bin/openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=127.0.0.1'], { cwd: dir, stdio: 'pipe' });
+      const secureBase = await secure.listen({ key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') });
+      secure.put('/fw.bin', { body: image, auth: { scheme: 'basic', credentials: { username: 'cpe', password: 'pw' } } });
+      const sink = new Collector();
+      const result = await downloadFirmware({ url: `${secureBase}/fw.bin`, username: 'cpe', password: 'pw', fileSize: image.length }, { sink });
+      expect(result.ok).toBe(true);
+      expect(sink.body.equals(image)).toBe(true);
+    } finally {
+      await secure.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

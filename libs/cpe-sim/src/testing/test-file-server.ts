@@ -7,6 +7,7 @@ import {
 } from '@acs/cwmp';
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface TestFile {
@@ -37,10 +38,12 @@ export class TestFileServer {
   private server?: http.Server;
   private nonce = 0;
 
-  async listen(): Promise<string> {
-    this.server = http.createServer((request, response) => this.serve(request, response));
+  /** Listens on a free loopback port; with `tls` (PEM key and certificate), over HTTPS. Returns the base URL. */
+  async listen(tls?: { key: string; cert: string }): Promise<string> {
+    const serve = (request: http.IncomingMessage, response: http.ServerResponse): void => this.serve(request, response);
+    this.server = tls ? https.createServer(tls, serve) : http.createServer(serve);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   /** Serves `file` at `path` (replacing what was there: a new ETag). */
