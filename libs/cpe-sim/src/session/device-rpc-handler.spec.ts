@@ -175,8 +175,8 @@ describe('DeviceRpcHandler', () => {
       commandKey: 'fw',
       fileType: '1 Firmware Upgrade Image',
       url: 'http://files/fw.bin',
-      username: '',
-      password: '',
+      username: 'dl',
+      password: 'pw',
       fileSize: 10,
       targetFileName: '',
       delaySeconds: 0,
@@ -184,7 +184,7 @@ describe('DeviceRpcHandler', () => {
       failureURL: '',
     });
     expect(download.response).toMatchObject({ kind: 'DownloadResponse', status: 1 });
-    expect(download.action).toMatchObject({ kind: 'transfer', direction: 'download', commandKey: 'fw' });
+    expect(download.action).toMatchObject({ kind: 'transfer', direction: 'download', commandKey: 'fw', username: 'dl', password: 'pw', fileSize: 10 });
     const upload = handler.handle({
       kind: 'Upload',
       commandKey: 'cfg',
