@@ -1,5 +1,7 @@
 import { acsV1 } from '@acs/contracts';
-import { CpeFleet, DataModel } from '@acs/cpe-sim';
+import { CpeFleet, DataModel, simulatorImage } from '@acs/cpe-sim';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { call, collect, eventually, NbiChannel, type AcsV1Clients } from './nbi/support/nbi-client';
 import { bootstrapToken } from './nbi/support/standalone-with-cpe';
 import { metric, startApp, type RunningApp } from './support/processes';
@@ -13,8 +15,15 @@ describe('standalone ACS with 200 simulated CPEs', () => {
   let fleet: CpeFleet;
   let channel: NbiChannel;
   let api: AcsV1Clients;
+  // Simulated CPEs download firmware for real: a plain file server with an image for the fleet's model.
+  const image = simulatorImage({ version: '2.0.0', models: ['001122:SimGateway'], size: 1024 });
+  let files: http.Server;
+  let firmwareUrl: string;
 
   beforeAll(async () => {
+    files = http.createServer((_request, response) => response.writeHead(200, { 'content-length': image.length }).end(image));
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    firmwareUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/firmware.bin`;
     app = await startApp('standalone', {
       // Only the operator's tasks: provisioning's own work for new devices (connection-request credentials) stays out.
       ACS_MANAGE_CR_CREDENTIALS: 'false',
@@ -29,6 +38,7 @@ describe('standalone ACS with 200 simulated CPEs', () => {
 
   afterAll(async () => {
     await fleet?.stop();
+    files?.close();
     channel?.close();
     const code = await app?.stop();
     expect(code).toBe(0);
@@ -88,10 +98,10 @@ describe('standalone ACS with 200 simulated CPEs', () => {
           $case: 'download',
           download: {
             fileType: '1 Firmware Upgrade Image',
-            url: 'http://127.0.0.1:1/firmware.bin',
+            url: firmwareUrl,
             username: '',
             password: '',
-            fileSize: 1024,
+            fileSize: image.length,
             targetFileName: '',
             delaySeconds: 0,
           },
@@ -147,6 +157,8 @@ describe('standalone ACS with 200 simulated CPEs', () => {
     const downloads = watchEvents(['acs.task.done'], again, (events) => events.filter((e) => e.data?.kind === 'download').length >= CPES);
     const after = await fleet.runSessions(undefined, 50);
     expect(after.filter((r) => r.error)).toEqual([]);
+    // Each downloaded and installed the image: its BOOT Inform reported the new version.
+    expect(new Set(fleet.cpes.map((cpe) => cpe.softwareVersion))).toEqual(new Set(['2.0.0']));
     const informs = await booted;
     expect(subjects(informs)).toEqual(deviceIds());
     for (const inform of informs) {
