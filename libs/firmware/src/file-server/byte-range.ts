@@ -53,10 +53,10 @@ function rangeOf(spec: string, size: number): ByteRange | 'unsatisfiable' | unde
   }
   const start = safeInt(first!);
   if (start === undefined) return undefined;
-  const end = last === '' ? size - 1 : safeInt(last!);
-  if (end === undefined || end < start) return undefined;
+  const lastByte = last === '' ? Number.MAX_SAFE_INTEGER : safeInt(last!);
+  if (lastByte === undefined || lastByte < start) return undefined;
   if (start >= size) return 'unsatisfiable';
-  return { start, end: Math.min(end, size - 1) };
+  return { start, end: Math.min(lastByte, size - 1) };
 }
 
 function safeInt(digits: string): number | undefined {

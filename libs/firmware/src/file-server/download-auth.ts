@@ -174,9 +174,11 @@ export class DownloadAuthorizer {
     if (!digestCredentialsMatch(given, { username: given.username, password: this.keys.password(fileId, given.username) }, method)) {
       return this.challenge('credentials-invalid', token.deviceId);
     }
+    // Expired credentials first: a fresh nonce would not help them.
+    const outcome = this.unexpired(token, 'digest');
     // Right password, old nonce: the CPE should retry with a fresh nonce, not conclude its password is wrong.
-    if (nonce === 'expired') return this.challenge('nonce-stale', token.deviceId);
-    return this.unexpired(token, 'digest');
+    if (outcome.ok && nonce === 'expired') return this.challenge('nonce-stale', token.deviceId);
+    return outcome;
   }
 
   private unexpired(token: UsernameToken, via: 'basic' | 'digest'): AuthorizationOutcome {
