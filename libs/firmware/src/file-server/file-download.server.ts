@@ -174,7 +174,7 @@ export class FileDownloadServer {
         return this.refuse(res, 'range-not-satisfiable', 416, answer.headers);
       }
       const range = answer.range;
-      const sent = await this.send(req, res, target.fileId, answer.status, answer.headers, range);
+      const sent = await this.send(res, target.fileId, answer.status, answer.headers, range);
       const durationMs = this.now() - startedAt;
       const outcome = sent.failure ? 'failed' : 'completed';
       this.deps.metrics.duration.labels(outcome).observe(durationMs / 1000);
@@ -213,7 +213,6 @@ export class FileDownloadServer {
 
   /** Streams the body; resolves with the bytes handed to the connection and, when it was cut, why. */
   private async send(
-    req: IncomingMessage,
     res: ServerResponse,
     fileId: string,
     status: number,
@@ -224,13 +223,17 @@ export class FileDownloadServer {
     res.writeHead(status, headers);
     this.deps.metrics.started.inc();
     let bytes = 0;
-    let sourceFailed = false;
     let timedOut = false;
+    // Whichever side failed first: once one fails, pipeline destroys the other, which then reports an error too.
+    let firstToFail: 'source' | 'client' | undefined;
     stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       this.deps.metrics.bytesSent.inc(chunk.length);
     });
-    stream.once('error', () => (sourceFailed = true));
+    stream.once('error', () => (firstToFail ??= 'source'));
+    res.once('close', () => {
+      if (!res.writableFinished) firstToFail ??= 'client';
+    });
     // The socket's idle timer: it fires only when nothing moved for this long, so a slow but steady CPE is not cut.
     res.setTimeout(this.deps.config.limits.sendIdleTimeoutMs, () => {
       timedOut = true;
@@ -239,11 +242,13 @@ export class FileDownloadServer {
     try {
       await pipeline(stream, res);
       return { bytes };
-    } catch {
-      if (sourceFailed) return { bytes, failure: 'source-error' };
+    } catch (error) {
       if (timedOut) return { bytes, failure: 'idle-timeout' };
-      if (this.closing) return { bytes, failure: 'shutting-down' };
-      return { bytes, failure: req.destroyed || res.destroyed ? 'client-closed' : 'source-error' };
+      if (firstToFail === 'source') {
+        this.deps.logger.warn({ err: error, fileId }, 'file source failed during a download');
+        return { bytes, failure: 'source-error' };
+      }
+      return { bytes, failure: this.closing ? 'shutting-down' : 'client-closed' };
     }
   }
 
