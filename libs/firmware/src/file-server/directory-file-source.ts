@@ -48,7 +48,8 @@ export class DirectoryFileSource implements FileSource {
   }
 
   async open(fileId: string, range?: ByteRange): Promise<NodeJS.ReadableStream> {
-    const stream = createReadStream(this.contentPath(fileId), range ? { start: range.start, end: range.end } : {});
+    // 256 KiB reads, like GridFS's 255 KiB chunks: a quarter of the per-chunk work of the 64 KiB default, per byte.
+    const stream = createReadStream(this.contentPath(fileId), { highWaterMark: 256 * 1024, ...(range ? { start: range.start, end: range.end } : {}) });
     // Resolve only once the file is open, so a missing file is an error of open() rather than of the response.
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());

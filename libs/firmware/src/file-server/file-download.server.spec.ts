@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -147,7 +150,7 @@ function limits(overrides: Partial<FileServerConfig['limits']> = {}): FileServer
   };
 }
 
-async function startServer(source: FileSource, limitOverrides: Partial<FileServerConfig['limits']> = {}) {
+async function startServer(source: FileSource, limitOverrides: Partial<FileServerConfig['limits']> = {}, https?: FileServerConfig['https']) {
   const clock = { now: T0 };
   const registry = new Registry();
   const metrics = new FileServerMetrics(registry);
@@ -156,13 +159,13 @@ async function startServer(source: FileSource, limitOverrides: Partial<FileServe
   const server = new FileDownloadServer({
     source,
     authorizer,
-    config: { http: { host: '127.0.0.1', port: 0 }, limits: limits(limitOverrides) },
+    config: { http: { host: '127.0.0.1', port: 0 }, https, limits: limits(limitOverrides) },
     metrics,
     logger: pino({ level: 'silent' }),
     downloadLog: { record: (entry) => void records.push(entry) },
     now: () => clock.now,
   });
-  const { http } = await server.listen();
+  const { http, https: httpsAddress } = await server.listen();
   const baseUrl = `http://127.0.0.1:${http.port}`;
   const signer = new DownloadSigner(SECRET);
   const sign = (fileId: string, deviceId = 'dev-1', name = 'fw.bin'): SignedDownload =>
@@ -171,7 +174,7 @@ async function startServer(source: FileSource, limitOverrides: Partial<FileServe
     const values = (await registry.getSingleMetric(metric)!.get()).values;
     return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
   };
-  return { server, clock, records, baseUrl, sign, counted, port: http.port };
+  return { server, clock, records, baseUrl, sign, counted, port: http.port, httpsPort: httpsAddress?.port };
 }
 
 describe('FileDownloadServer', () => {
@@ -426,5 +429,39 @@ describe('FileDownloadServer under load', () => {
     } finally {
       await idle.server.close(0);
     }
+  });
+});
+
+describe('FileDownloadServer over HTTPS', () => {
+  let dir: string;
+  let env: Awaited<ReturnType<typeof startServer>>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'acs-file-server-tls-'));
+    // A self-signed certificate for 127.0.0.1, made with openssl (an EC key: quick to make).
+    execFileSync('/usr/bin/openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.crt', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'pipe' });
+    const source = new DirectoryFileSource(join(dir, 'files'));
+    await source.put('img1', 'fw.bin', Buffer.from('firmware over TLS'));
+    env = await startServer(source, {}, { host: '127.0.0.1', port: 0, certFile: join(dir, 'server.crt'), keyFile: join(dir, 'server.key') });
+  });
+
+  afterAll(async () => {
+    await env?.server.close(0);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves a signed URL on the TLS port', async () => {
+    const url = env.sign('img1').url.replace(env.baseUrl, `https://127.0.0.1:${env.httpsPort}`);
+    const reply = await new Promise<Reply>((resolve, reject) => {
+      const req = httpsRequest(url, { ca: readFileSync(join(dir, 'server.crt')), agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.toString()).toBe('firmware over TLS');
   });
 });
