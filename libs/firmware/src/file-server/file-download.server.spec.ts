@@ -418,6 +418,17 @@ describe('FileDownloadServer under load', () => {
     expect(await env.counted('acs_firmware_downloads_failed_total', { reason: 'client-closed' })).toBe(2);
   });
 
+  it('on close, stops listening and cuts the downloads still running after the grace, closing their sources', async () => {
+    const closing = await startServer(source);
+    const opened = source.streams.length;
+    sockets.push(stalledClient(closing.port, pathOf(closing.sign('big', 'dev-closing').url)));
+    await eventually(() => closing.server.downloadsInFlight === 1, 'the download under way');
+    expect(await closing.server.close(0)).toEqual({ downloadsCut: 1 });
+    await eventually(() => closing.records.some((r) => r.deviceId === 'dev-closing'), 'the cut download recorded');
+    expect(closing.records.find((r) => r.deviceId === 'dev-closing')).toMatchObject({ outcome: 'failed', reason: 'shutting-down' });
+    expect(source.streams[opened]!.destroyed).toBe(true);
+  });
+
   it('cuts a client that stops reading once the idle timeout passes', async () => {
     const idle = await startServer(source, { sendIdleTimeoutMs: 200 });
     const opened = source.streams.length;
