@@ -288,6 +288,27 @@ describe('FileDownloadServer', () => {
       });
     });
 
+    it('answers 503 with Retry-After when the store fails, counted', async () => {
+      const failing: FileSource = {
+        stat: async () => {
+          throw new Error('store down');
+        },
+        open: async () => {
+          throw new Error('store down');
+        },
+      };
+      const down = await startServer(failing);
+      try {
+        const reply = await get(down.sign('img1').url);
+        expect(reply.status).toBe(503);
+        expect(reply.headers['retry-after']).toBe('7');
+        expect(await down.counted('acs_firmware_downloads_refused_total', { reason: 'source-error' })).toBe(1);
+        expect(down.server.downloadsInFlight).toBe(0);
+      } finally {
+        await down.server.close(0);
+      }
+    });
+
     it('answers 404 for an unknown file or path and 405 for other methods', async () => {
       expect((await get(env.sign('nope').url)).status).toBe(404);
       expect((await get(`${env.baseUrl}/other/img1/fw.bin`)).status).toBe(404);

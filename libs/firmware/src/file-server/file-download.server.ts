@@ -114,9 +114,9 @@ export class FileDownloadServer {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = this.now();
     this.serve(req, res, startedAt).catch((error: unknown) => {
-      // A bug or a store that failed before the body began: the CPE retries later, and the error is ours to see.
+      // A store that failed before the body began (or a bug): the CPE retries later, and the error is ours to see.
       this.deps.logger.error({ err: error, url: redactedUrl(req.url) }, 'could not serve file request');
-      if (!res.headersSent) this.reply(res, 500, {}, 'file server error\n');
+      if (!res.headersSent) this.refuse(res, 'source-error', 503, { 'Retry-After': String(this.deps.config.limits.retryAfterSeconds) });
       else res.destroy();
     });
   }
