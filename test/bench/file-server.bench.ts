@@ -19,11 +19,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { DirectoryFileSource } from '../../libs/firmware/src/file-server/directory-file-source';
-import { DownloadAuthorizer, DownloadSigner } from '../../libs/firmware/src/file-server/download-auth';
-import { FileDownloadServer } from '../../libs/firmware/src/file-server/file-download.server';
-import { loadFileServerConfig } from '../../libs/firmware/src/file-server/file-server.config';
-import { FileServerMetrics } from '../../libs/firmware/src/file-server/file-server.metrics';
+import { DirectoryFileSource, DownloadAuthorizer, DownloadSigner, FileDownloadServer, FileServerMetrics, loadFileServerConfig } from '@acs/firmware';
 import { cpuSeconds, pin, rssMiB } from './process-measures';
 
 const FILE_ID = 'image64';
