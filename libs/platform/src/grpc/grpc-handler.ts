@@ -39,7 +39,7 @@ export function remainingMs(call: Pick<ServerCall, 'getDeadline'>): number {
  * An AbortSignal that fires when the client cancels the call or its deadline passes (grpc-js reports both as
  * `cancelled`), for handlers to pass to whatever they await.
  */
-export function abortSignalOf(call: Pick<ServerCall, 'cancelled' | 'once'>): AbortSignal {
+export function abortSignalOf(call: { cancelled: boolean; once(event: 'cancelled', listener: () => void): unknown }): AbortSignal {
   const controller = new AbortController();
   if (call.cancelled) controller.abort();
   else call.once('cancelled', () => controller.abort());
