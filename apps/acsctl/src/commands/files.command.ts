@@ -177,7 +177,10 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
-/** The metadata message, then the file's bytes a chunk per message, reporting progress every tenth of the file. */
+/**
+ * The metadata message, then the file's bytes a chunk per message, reporting progress every tenth of the file, then
+ * `complete` with the bytes sent (without it the server keeps nothing: see files.proto).
+ */
 async function* uploadMessages(metadata: acsV1.FileMetadata, path: string, size: number, out: OutputWriter): AsyncGenerator<acsV1.UploadFileRequest> {
   yield { part: { $case: 'metadata', metadata } };
   let sent = 0;
@@ -193,4 +196,5 @@ async function* uploadMessages(metadata: acsV1.FileMetadata, path: string, size:
       out.note(`  ${formatBytes(sent)} of ${formatBytes(size)} (${tenth * 10}%)`);
     }
   }
+  yield { part: { $case: 'complete', complete: { size: sent } } };
 }

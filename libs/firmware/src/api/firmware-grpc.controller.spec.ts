@@ -14,6 +14,7 @@ const metadataMessage = (overrides: Partial<pb.FileMetadata> = {}): pb.UploadFil
   },
 });
 const chunk = (bytes: Buffer): pb.UploadFileRequest => ({ part: { $case: 'chunk', chunk: bytes } });
+const complete = (size: number): pb.UploadFileRequest => ({ part: { $case: 'complete', complete: { size } } });
 
 describe('FirmwareGrpcController over gRPC', () => {
   let fixture: FirmwareFixture;
@@ -47,7 +48,13 @@ describe('FirmwareGrpcController over gRPC', () => {
     const requestedBy = new Metadata();
     requestedBy.set(REQUESTED_BY_METADATA_KEY, 'oss');
     const { file } = await upload(
-      [metadataMessage(), chunk(bytes.subarray(0, MAX_UPLOAD_CHUNK_BYTES)), chunk(bytes.subarray(MAX_UPLOAD_CHUNK_BYTES, 2 * MAX_UPLOAD_CHUNK_BYTES)), chunk(bytes.subarray(2 * MAX_UPLOAD_CHUNK_BYTES))],
+      [
+        metadataMessage(),
+        chunk(bytes.subarray(0, MAX_UPLOAD_CHUNK_BYTES)),
+        chunk(bytes.subarray(MAX_UPLOAD_CHUNK_BYTES, 2 * MAX_UPLOAD_CHUNK_BYTES)),
+        chunk(bytes.subarray(2 * MAX_UPLOAD_CHUNK_BYTES)),
+        complete(bytes.length),
+      ],
       requestedBy,
     );
     expect(file).toMatchObject({ name: 'ex220.bin', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), createdBy: 'oss' });
@@ -64,7 +71,7 @@ describe('FirmwareGrpcController over gRPC', () => {
   });
 
   it('refuses an upload whose first message is not the metadata, or whose later messages are not chunks', async () => {
-    const noMetadata = await upload([chunk(Buffer.from('x'))]).catch((e: ServiceError) => e);
+    const noMetadata = await upload([chunk(Buffer.from('x')), complete(1)]).catch((e: ServiceError) => e);
     expect(noMetadata).toMatchObject({ code: status.INVALID_ARGUMENT });
     const twoMetadata = await upload([metadataMessage(), metadataMessage()]).catch((e: ServiceError) => e);
     expect(twoMetadata).toMatchObject({ code: status.INVALID_ARGUMENT });
@@ -75,10 +82,22 @@ describe('FirmwareGrpcController over gRPC', () => {
     const tooLarge = await upload([metadataMessage(), ...[1, 2, 3, 4].map(() => chunk(randomBytes(MAX_UPLOAD_CHUNK_BYTES)))]).catch((e: ServiceError) => e);
     expect(tooLarge).toMatchObject({ code: status.RESOURCE_EXHAUSTED });
     expect(errorDetailsOf(tooLarge as ServiceError).errorInfo).toMatchObject({ reason: 'FILE_TOO_LARGE', metadata: { maxBytes: String(3 * 1024 * 1024) } });
-    const mismatch = await upload([metadataMessage({ expectedSha256: '0'.repeat(64) }), chunk(Buffer.from('image'))]).catch((e: ServiceError) => e);
+    const mismatch = await upload([metadataMessage({ expectedSha256: '0'.repeat(64) }), chunk(Buffer.from('image')), complete(5)]).catch((e: ServiceError) => e);
     expect(mismatch).toMatchObject({ code: status.INVALID_ARGUMENT });
     expect(errorDetailsOf(mismatch as ServiceError).badRequest?.fieldViolations.map((v) => v.field)).toEqual(['metadata.expected_sha256']);
     expect(await fixture.store.content.ids()).toEqual([]);
+  });
+
+  it('keeps nothing of an upload that ends without its complete message (what a cancelled call looks like) or whose size is not what arrived', async () => {
+    const cut = await upload([metadataMessage(), chunk(randomBytes(1000))]).catch((e: ServiceError) => e);
+    expect(cut).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(errorDetailsOf(cut as ServiceError).badRequest?.fieldViolations.map((v) => v.field)).toEqual(['complete']);
+    const short = await upload([metadataMessage(), chunk(randomBytes(1000)), complete(2000)]).catch((e: ServiceError) => e);
+    expect(errorDetailsOf(short as ServiceError).badRequest?.fieldViolations.map((v) => v.field)).toEqual(['complete.size']);
+    const after = await upload([metadataMessage(), chunk(randomBytes(10)), complete(10), chunk(randomBytes(10))]).catch((e: ServiceError) => e);
+    expect(after).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(await fixture.store.content.ids()).toEqual([]);
+    expect((await fixture.store.files.list({}, { skip: 0, limit: 10 })).total).toBe(0);
   });
 
   it('refuses bad metadata with every violation named, before any content', async () => {

@@ -11,7 +11,7 @@ export const MAX_UPLOAD_CHUNK_BYTES = 1024 * 1024;
 /**
  * The firmware service's gRPC API — acs.v1 FileService, served by the firmware service itself (the NBI relays it):
  * transport and mapping only. UploadFile reads the metadata message, then hands the use case the chunks as an
- * iterable it reads at the store's pace; the call's cancellation aborts the upload.
+ * iterable it reads at the store's pace, ending only at the `complete` message; the call's cancellation aborts it.
  *
  *   host.addService(acsV1.FileServiceService, new FirmwareGrpcController(useCases).implementation.files);
  */
@@ -68,17 +68,36 @@ export class FirmwareGrpcController {
   }
 }
 
-/** The content of an upload: every message after the metadata must be a chunk of at most MAX_UPLOAD_CHUNK_BYTES. */
+/**
+ * The content of an upload: the chunks after the metadata, each of at most MAX_UPLOAD_CHUNK_BYTES, then the
+ * `complete` message with their total size. A stream that ends without it fails, so the store keeps nothing: grpc-js
+ * ends a server's message stream when the client cancels, before it reports the cancellation, and a cut upload
+ * would otherwise be stored as a whole file.
+ */
 async function* chunksOf(messages: AsyncIterator<pb.UploadFileRequest>): AsyncGenerator<Uint8Array> {
+  let received = 0;
   for (let index = 1; ; index++) {
     const next = await messages.next();
-    if (next.done) return;
+    if (next.done) throw ValidationError.forField('complete', 'the upload ended without its complete message: it was cancelled or cut', 'REQUIRED');
     const part = next.value.part;
-    if (part?.$case !== 'chunk') throw ValidationError.forField('chunk', `message ${index} of the upload is not a chunk: only the first carries metadata`, 'BAD_FORMAT');
-    if (part.chunk.byteLength > MAX_UPLOAD_CHUNK_BYTES) {
-      throw ValidationError.forField('chunk', `message ${index} carries ${part.chunk.byteLength} bytes; at most ${MAX_UPLOAD_CHUNK_BYTES} per message`, 'OUT_OF_RANGE');
+    switch (part?.$case) {
+      case 'chunk':
+        if (part.chunk.byteLength > MAX_UPLOAD_CHUNK_BYTES) {
+          throw ValidationError.forField('chunk', `message ${index} carries ${part.chunk.byteLength} bytes; at most ${MAX_UPLOAD_CHUNK_BYTES} per message`, 'OUT_OF_RANGE');
+        }
+        received += part.chunk.byteLength;
+        yield part.chunk;
+        break;
+      case 'complete':
+        if (part.complete.size !== received) {
+          throw ValidationError.forField('complete.size', `the client sent ${part.complete.size} bytes, ${received} arrived`, 'SIZE_MISMATCH');
+        }
+        if (!(await messages.next()).done) throw ValidationError.forField('complete', 'complete must be the last message of an upload', 'BAD_FORMAT');
+        return;
+      case 'metadata':
+      case undefined:
+        throw ValidationError.forField('chunk', `message ${index} of the upload is not a chunk: only the first carries metadata`, 'BAD_FORMAT');
     }
-    yield part.chunk;
   }
 }
 

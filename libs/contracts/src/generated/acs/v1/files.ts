@@ -75,14 +75,26 @@ export interface FileMetadata {
   expectedSha256: string;
 }
 
+/**
+ * The end of an upload, sent by the client after its last chunk. Required: a stream that just ends may have been cut
+ * (a cancelled call reaches the server as the end of its messages), and a cut file must not be kept as a whole one.
+ */
+export interface UploadComplete {
+  /** Bytes sent in all chunks; the upload fails unless it is what the server received. */
+  size: number;
+}
+
 export interface UploadFileRequest {
   part?:
     | //
     /** First message only. */
     { $case: "metadata"; metadata: FileMetadata }
     | //
-    /** Every later message: the next bytes of the content. */
+    /** The messages between: the next bytes of the content. */
     { $case: "chunk"; chunk: Buffer }
+    | //
+    /** Last message only. */
+    { $case: "complete"; complete: UploadComplete }
     | undefined;
 }
 
@@ -634,6 +646,73 @@ export const FileMetadata: MessageFns<FileMetadata> = {
   },
 };
 
+function createBaseUploadComplete(): UploadComplete {
+  return { size: 0 };
+}
+
+export const UploadComplete: MessageFns<UploadComplete> = {
+  encode(message: UploadComplete, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.size !== 0) {
+      writer.uint32(8).uint64(message.size);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadComplete {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadComplete();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.size = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadComplete {
+    return { size: isSet(object.size) ? globalThis.Number(object.size) : 0 };
+  },
+
+  toJSON(message: UploadComplete): unknown {
+    const obj: any = {};
+    if (message.size !== 0) {
+      obj.size = Math.round(message.size);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadComplete>, I>>(base?: I): UploadComplete {
+    return UploadComplete.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadComplete>, I>>(object: I): UploadComplete {
+    const message = createBaseUploadComplete();
+    message.size = object.size ?? 0;
+    return message;
+  },
+};
+
 function createBaseUploadFileRequest(): UploadFileRequest {
   return { part: undefined };
 }
@@ -646,6 +725,9 @@ export const UploadFileRequest: MessageFns<UploadFileRequest> = {
         break;
       case "chunk":
         writer.uint32(18).bytes(message.part.chunk);
+        break;
+      case "complete":
+        UploadComplete.encode(message.part.complete, writer.uint32(26).fork()).join();
         break;
     }
     return writer;
@@ -680,6 +762,14 @@ export const UploadFileRequest: MessageFns<UploadFileRequest> = {
             message.part = { $case: "chunk", chunk: Buffer.from(reader.bytes()) };
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.part = { $case: "complete", complete: UploadComplete.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -698,6 +788,8 @@ export const UploadFileRequest: MessageFns<UploadFileRequest> = {
         ? { $case: "metadata", metadata: FileMetadata.fromJSON(object.metadata) }
         : isSet(object.chunk)
         ? { $case: "chunk", chunk: Buffer.from(bytesFromBase64(object.chunk)) }
+        : isSet(object.complete)
+        ? { $case: "complete", complete: UploadComplete.fromJSON(object.complete) }
         : undefined,
     };
   },
@@ -708,6 +800,8 @@ export const UploadFileRequest: MessageFns<UploadFileRequest> = {
       obj.metadata = FileMetadata.toJSON(message.part.metadata);
     } else if (message.part?.$case === "chunk") {
       obj.chunk = base64FromBytes(message.part.chunk);
+    } else if (message.part?.$case === "complete") {
+      obj.complete = UploadComplete.toJSON(message.part.complete);
     }
     return obj;
   },
@@ -727,6 +821,12 @@ export const UploadFileRequest: MessageFns<UploadFileRequest> = {
       case "chunk": {
         if (object.part?.chunk !== undefined && object.part?.chunk !== null) {
           message.part = { $case: "chunk", chunk: object.part.chunk };
+        }
+        break;
+      }
+      case "complete": {
+        if (object.part?.complete !== undefined && object.part?.complete !== null) {
+          message.part = { $case: "complete", complete: UploadComplete.fromPartial(object.part.complete) };
         }
         break;
       }
@@ -1329,10 +1429,11 @@ export const DeleteFileResponse: MessageFns<DeleteFileResponse> = {
 export type FileServiceService = typeof FileServiceService;
 export const FileServiceService = {
   /**
-   * Uploads a file: the first message carries its metadata, every later one a chunk of its content (at most 1 MiB
-   * each), in order. The content is streamed to the store, its size and SHA-256 computed on the way in; nothing is
-   * kept when the upload fails, is cancelled, exceeds the server's size limit (RESOURCE_EXHAUSTED) or does not match
-   * the expected SHA-256 (INVALID_ARGUMENT).
+   * Uploads a file: the first message carries its metadata, the next ones the chunks of its content (at most 1 MiB
+   * each) in order, the last one `complete` with the number of bytes sent. The content is streamed to the store, its
+   * size and SHA-256 computed on the way in; nothing is kept when the upload fails, is cancelled or cut (no `complete`,
+   * or a size that is not what arrived), exceeds the server's size limit (RESOURCE_EXHAUSTED) or does not match the
+   * expected SHA-256 (INVALID_ARGUMENT).
    */
   uploadFile: {
     path: "/acs.v1.FileService/UploadFile" as const,
@@ -1380,10 +1481,11 @@ export const FileServiceService = {
 
 export interface FileServiceServer extends UntypedServiceImplementation {
   /**
-   * Uploads a file: the first message carries its metadata, every later one a chunk of its content (at most 1 MiB
-   * each), in order. The content is streamed to the store, its size and SHA-256 computed on the way in; nothing is
-   * kept when the upload fails, is cancelled, exceeds the server's size limit (RESOURCE_EXHAUSTED) or does not match
-   * the expected SHA-256 (INVALID_ARGUMENT).
+   * Uploads a file: the first message carries its metadata, the next ones the chunks of its content (at most 1 MiB
+   * each) in order, the last one `complete` with the number of bytes sent. The content is streamed to the store, its
+   * size and SHA-256 computed on the way in; nothing is kept when the upload fails, is cancelled or cut (no `complete`,
+   * or a size that is not what arrived), exceeds the server's size limit (RESOURCE_EXHAUSTED) or does not match the
+   * expected SHA-256 (INVALID_ARGUMENT).
    */
   uploadFile: handleClientStreamingCall<UploadFileRequest, UploadFileResponse>;
   /** Files, newest first, optionally only of a type or for a model. */
@@ -1399,10 +1501,11 @@ export interface FileServiceServer extends UntypedServiceImplementation {
 
 export interface FileServiceClient extends Client {
   /**
-   * Uploads a file: the first message carries its metadata, every later one a chunk of its content (at most 1 MiB
-   * each), in order. The content is streamed to the store, its size and SHA-256 computed on the way in; nothing is
-   * kept when the upload fails, is cancelled, exceeds the server's size limit (RESOURCE_EXHAUSTED) or does not match
-   * the expected SHA-256 (INVALID_ARGUMENT).
+   * Uploads a file: the first message carries its metadata, the next ones the chunks of its content (at most 1 MiB
+   * each) in order, the last one `complete` with the number of bytes sent. The content is streamed to the store, its
+   * size and SHA-256 computed on the way in; nothing is kept when the upload fails, is cancelled or cut (no `complete`,
+   * or a size that is not what arrived), exceeds the server's size limit (RESOURCE_EXHAUSTED) or does not match the
+   * expected SHA-256 (INVALID_ARGUMENT).
    */
   uploadFile(
     callback: (error: ServiceError | null, response: UploadFileResponse) => void,
