@@ -139,6 +139,8 @@ function clientStreamCall(
     if (settled) return;
     settled = true;
     call.stopDeadline();
+    // A write waiting for the handler to read completes now (and later ones at once): the call is over.
+    call.releaseWriter();
     setImmediate(() => callback(error, response));
   };
   const writer = Object.assign(
@@ -296,6 +298,10 @@ class ServerSideReadableCall extends Readable {
   }
 
   override _read(): void {
+    this.releaseWriter();
+  }
+
+  releaseWriter(): void {
     const written = this.waiting;
     this.waiting = undefined;
     written?.();
@@ -318,7 +324,7 @@ class ServerSideReadableCall extends Readable {
     this.cancelled = true;
     this.stopDeadline();
     this.emit('cancelled', 'cancelled');
-    this._read();
+    this.releaseWriter();
   }
 
   getDeadline(): number {
