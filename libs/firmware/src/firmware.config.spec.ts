@@ -1,0 +1,19 @@
+import { DEFAULT_MAX_FILE_BYTES, loadFirmwareConfig } from './firmware.config';
+
+describe('loadFirmwareConfig', () => {
+  it('defaults to a 1 GiB upload limit, the data directory, and port 50053', () => {
+    expect(loadFirmwareConfig({})).toEqual({
+      maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+      dataDir: './data',
+      store: { cacheMiB: 64, synchronous: 'normal' },
+      grpc: { host: '127.0.0.1', port: 50053 },
+    });
+    expect(DEFAULT_MAX_FILE_BYTES).toBe(1024 * 1024 * 1024);
+  });
+
+  it('reads the limit and fails naming the variable when it is not a positive whole number', () => {
+    expect(loadFirmwareConfig({ ACS_FIRMWARE_MAX_FILE_BYTES: '5000000' }).maxFileBytes).toBe(5_000_000);
+    expect(() => loadFirmwareConfig({ ACS_FIRMWARE_MAX_FILE_BYTES: '1GiB' })).toThrow('ACS_FIRMWARE_MAX_FILE_BYTES');
+    expect(() => loadFirmwareConfig({ ACS_FIRMWARE_MAX_FILE_BYTES: '0' })).toThrow('ACS_FIRMWARE_MAX_FILE_BYTES');
+  });
+});
