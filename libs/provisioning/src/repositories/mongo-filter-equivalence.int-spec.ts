@@ -1,4 +1,4 @@
-import { MongoTestDatabase, type MongoConnection } from '@acs/infra-mongo';
+import { MongoDocumentCollection, MongoTestDatabase, type MongoConnection } from '@acs/infra-mongo';
 import { compileFilterToMongo, evaluateFilter, parseFilter } from '@acs/filter';
 import type { StoredDocument } from '@acs/platform';
 import type { mongo } from 'mongoose';
@@ -6,7 +6,6 @@ import type { mongo } from 'mongoose';
 import { DEVICE_FILTER_SHAPE, toStoredDevice } from '../filter/storedDeviceShape';
 import { FILTER_MATRIX } from '../filter/test-support/filter-matrix';
 import { SAMPLE_DEVICES } from '../filter/test-support/sample-devices';
-import { MongoDocumentCollection } from './mongo-collection';
 
 // The filter matrix on a real MongoDB-protocol server (FerretDB here, MongoDB in production): the compiled query
 // selects what the in-memory evaluator selects, as on SQLite and nedb. A missing server fails the run.

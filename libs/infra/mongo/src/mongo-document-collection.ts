@@ -1,4 +1,3 @@
-import { guardMongo, isMongoDuplicateKey } from '@acs/infra-mongo';
 import type { mongo } from 'mongoose';
 
 import {
@@ -13,10 +12,13 @@ import {
   type StoredDocument,
 } from '@acs/platform';
 
+import { guardMongo, isMongoDuplicateKey } from './mongo-errors';
+
 /**
  * DocumentCollection on a MongoDB collection, through the driver collection under the mongoose model: the
  * parameter tree's field paths are data (`p.Device.IP.Interface.1._v`), which mongoose's schema casting has no
- * business rewriting. Outages surface as MongoUnavailableError (guardMongo); duplicate keys as DuplicateKeyError.
+ * business rewriting. Every service's MongoDB store opens its collections through it. Outages surface as
+ * MongoUnavailableError (guardMongo); duplicate keys as DuplicateKeyError.
  */
 export class MongoDocumentCollection implements DocumentCollection {
   constructor(private readonly collection: mongo.Collection<StoredDocument>) {}
