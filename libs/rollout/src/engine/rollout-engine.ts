@@ -124,7 +124,7 @@ export class RolloutEngine {
       revision: 0,
     };
     await this.deps.store.createRollout(rollout);
-    if (input.targets && input.targets.length > 0) await this.addTargets(input.id, input.targets);
+    if (input.targets && input.targets.length > 0) await this.insertTargets(input.id, input.targets);
     return (await this.deps.store.getRollout(input.id)) ?? rollout;
   }
 
@@ -133,6 +133,10 @@ export class RolloutEngine {
     const rollout = await this.mustGet(rolloutId);
     if (rollout.sealed) throw new ConflictError(`rollout ${rolloutId} takes no more targets (sealed)`, { reason: 'ROLLOUT_SEALED', subject: `rollout ${rolloutId}` });
     if (rollout.state === 'completed' || rollout.state === 'cancelled') throw finishedError(rollout);
+    return this.insertTargets(rolloutId, targets);
+  }
+
+  private async insertTargets(rolloutId: string, targets: readonly TargetInput[]): Promise<{ added: number; alreadyThere: number }> {
     let added = 0;
     for (let first = 0; first < targets.length; first += TARGET_BATCH_MAX) {
       const batch = targets.slice(first, first + TARGET_BATCH_MAX);
@@ -324,7 +328,7 @@ export class RolloutEngine {
       for (const target of fresh) candidates.push({ target, wave: rollout.currentWave });
     }
     if (candidates.length === 0) {
-      const waiting: TickWait = wave.soaking ? 'soak' : wave.room === 0 ? 'wave' : 'nothing-due';
+      const waiting: TickWait = wave.soaking ? 'soak' : wave.room === 0 && !wave.exhausted ? 'wave' : 'nothing-due';
       const nextRetry = await this.deps.store.findTargets({ rolloutId: rollout.id, states: ['retry-wait', 'scheduled'] }, { order: 'dueAt', limit: 1 });
       const nextTickAt = wave.soaking ? wave.soakEndsAt : nextRetry[0]?.dueAt;
       return { started: [], waiting, ...(nextTickAt !== undefined ? { nextTickAt } : {}) };
@@ -396,7 +400,10 @@ export class RolloutEngine {
    * The current wave, advanced when the previous one passed (and soaked); how many more targets it takes. A wave
    * that finished below its success criteria pauses the rollout.
    */
-  private async currentWave(rollout: Rollout, now: number): Promise<{ rollout: Rollout; room: number; paused: boolean; soaking: boolean; soakEndsAt?: number }> {
+  private async currentWave(
+    rollout: Rollout,
+    now: number,
+  ): Promise<{ rollout: Rollout; room: number; paused: boolean; soaking: boolean; soakEndsAt?: number; exhausted?: boolean }> {
     const policy = rollout.policy;
     for (;;) {
       const total = await this.deps.store.countTargets({ rolloutId: rollout.id });
@@ -404,7 +411,7 @@ export class RolloutEngine {
       const assigned = await this.deps.store.countTargets({ rolloutId: rollout.id, wave: rollout.currentWave });
       const pending = await this.deps.store.countTargets({ rolloutId: rollout.id, states: ['pending'] });
       if (assigned < size && pending > 0) return { rollout, room: size - assigned, paused: false, soaking: false };
-      if (pending === 0) return { rollout, room: 0, paused: false, soaking: false };
+      if (pending === 0) return { rollout, room: 0, paused: false, soaking: false, exhausted: true };
 
       // The wave is full: it passes once all its targets finished with enough successes, then soaks.
       const unfinished = await this.deps.store.countTargets({ rolloutId: rollout.id, wave: rollout.currentWave, states: UNFINISHED_STATES });
