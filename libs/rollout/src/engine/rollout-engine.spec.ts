@@ -387,6 +387,28 @@ describe('two pods on one store', () => {
   });
 });
 
+describe('restarts', () => {
+  it('continue a rollout from the stored state after the process restarts, starting nothing twice', async () => {
+    await engine.create({ id: 'r1', policy: policy({ concurrency: 2 }), targets: devices(4) });
+    await engine.start('r1');
+    const before = (await engine.tick('r1')).started;
+    await store.close();
+
+    store = openSqliteRolloutStore({ file: join(dataDir, 'service.sqlite'), prefix: 'service' });
+    const restarted = new RecordingExecutor(clock);
+    const again = engineFor('pod-a-restarted', restarted);
+    expect(await again.tick('r1')).toMatchObject({ started: [], waiting: 'driven-elsewhere' });
+    now += 30_000;
+    expect(await again.tick('r1')).toEqual({ started: [], waiting: 'concurrency' });
+    for (const deviceId of before) await again.report('r1', deviceId, { kind: 'succeeded' });
+    const after = (await again.tick('r1')).started;
+    expect(after).toEqual(['dev-0002', 'dev-0003']);
+    for (const deviceId of after) await again.report('r1', deviceId, { kind: 'succeeded' });
+    expect((await again.progress('r1')).counts.succeeded).toBe(4);
+    expect((await again.get('r1'))?.state).toBe('completed');
+  });
+});
+
 describe('progress', () => {
   it('counts per state, wave and stage, measures the rates and estimates the end', async () => {
     await engine.create({ id: 'r1', policy: policy({ concurrency: 2, waves: { canary: 2, step: { size: 4 }, minSuccessPercent: 50, soakMs: 0 } }), targets: devices(10) });

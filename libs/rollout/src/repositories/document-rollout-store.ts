@@ -38,7 +38,7 @@ export function targetDocumentId(rolloutId: string, deviceId: string): string {
 /**
  * The rollout store written once over DocumentCollection, opened on SQLite (the standalone) and MongoDB (pods) by
  * sqlite-rollout-store.ts and mongo-rollout-store.ts. Each change is one filtered update of one document, which both
- * stores apply atomically (FerretDB 1.24 excepted: deploy/local/README.md).
+ * stores apply atomically (FerretDB 1.24 excepted: ADR 6, docs/rollouts.md).
  */
 export class DocumentRolloutStore implements RolloutStore {
   constructor(private readonly collections: RolloutCollections) {}
@@ -85,7 +85,11 @@ export class DocumentRolloutStore implements RolloutStore {
       driver ? { _id: id, 'driver.epoch': epoch, 'driver.expiresAt': { $lte: now } } : { _id: id, driver: { $exists: false } },
       { set: { driver: { owner, expiresAt, epoch: epoch + 1 } }, inc: { revision: 1 } },
     );
-    return taken ? fromRolloutDocument(taken) : null;
+    if (!taken) return null;
+    // Read back: on a server that does not isolate concurrent updates of one document (FerretDB 1.24) two takeovers
+    // may both match, and the later write wins; the pod that reads another's name steps back.
+    const confirmed = await this.collections.rollouts.findOne({ _id: id });
+    return confirmed && (confirmed.driver as Rollout['driver'])?.owner === owner ? fromRolloutDocument(confirmed) : null;
   }
 
   async reserveSeq(id: string, count: number): Promise<number> {

@@ -8,7 +8,7 @@ export interface RolloutStoreSubject {
   store: RolloutStore;
   /**
    * Whether the server applies concurrent writes to one document one after the other (SQLite, MongoDB). FerretDB
-   * 1.24 does not (deploy/local/README.md): the race checks are reported NOT CHECKED there.
+   * 1.24 does not (ADR 6): the race checks are reported NOT CHECKED there.
    */
   isolatesConcurrentWrites: boolean;
   cleanup(): Promise<void>;
