@@ -87,6 +87,11 @@ export interface RolloutTarget {
   /** The current attempt's start, recorded before the executor is called. */
   startedAt?: number;
   finishedAt?: number;
+  /**
+   * When it succeeded or failed (skipped targets have none): the failure threshold and the finish rate read the
+   * targets by this, so skips never crowd the failures out of "the last N".
+   */
+  decidedAt?: number;
   error?: TargetError;
   skipReason?: string;
   /** The service's own data for the executor (the image to install), carried as given. */

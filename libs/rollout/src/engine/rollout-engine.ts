@@ -11,7 +11,6 @@ import {
   type RolloutTarget,
   type TargetError,
   type TargetInput,
-  type TargetState,
 } from '../domain/rollout';
 import { retryBackoffMs, validateRolloutPolicy, type RolloutPolicy } from '../domain/rollout-policy';
 import { waveMeetsCriteria, waveSize } from '../domain/waves';
@@ -245,10 +244,10 @@ export class RolloutEngine {
       case 'stage':
         return this.deps.store.updateTarget(rolloutId, deviceId, expect, { set: { stage: outcome.stage } });
       case 'succeeded': {
-        const done = await this.deps.store.updateTarget(rolloutId, deviceId, expect, { set: { state: 'succeeded', finishedAt: now }, unset: ['dueAt', 'error'] });
+        const done = await this.deps.store.updateTarget(rolloutId, deviceId, expect, { set: { state: 'succeeded', finishedAt: now, decidedAt: now }, unset: ['dueAt', 'error'] });
         if (done) {
           await this.tell({ type: 'target-succeeded', rolloutId, target: done, at: now });
-          await this.afterFinish(rolloutId);
+          await this.afterFinish(rolloutId, false);
         }
         return done;
       }
@@ -256,7 +255,7 @@ export class RolloutEngine {
         const done = await this.deps.store.updateTarget(rolloutId, deviceId, expect, { set: { state: 'skipped', skipReason: outcome.reason, finishedAt: now }, unset: ['dueAt'] });
         if (done) {
           await this.tell({ type: 'target-skipped', rolloutId, target: done, at: now });
-          await this.afterFinish(rolloutId);
+          await this.afterFinish(rolloutId, false);
         }
         return done;
       }
@@ -334,16 +333,17 @@ export class RolloutEngine {
       return { started: [], waiting, ...(nextTickAt !== undefined ? { nextTickAt } : {}) };
     }
 
-    const claimed: RolloutTarget[] = [];
-    for (const { target, wave: targetWave } of candidates) {
-      const claim = await this.deps.store.updateTarget(
-        rollout.id,
-        target.deviceId,
-        { state: target.state, attempts: target.attempts, ...(target.state === 'pending' ? {} : { dueBy: now }) },
-        { set: { state: 'scheduled', owner: this.deps.owner, dueAt: now + this.leaseMs, scheduledAt: now, wave: targetWave }, unset: ['stage'] },
-      );
-      if (claim) claimed.push(claim);
-    }
+    // Each claim and start is its own compare-and-set; issued a few dozen at a time they share the embedded store's
+    // commit and overlap MongoDB's round trips (FerretDB answers "database is locked" to hundreds at once).
+    const claims = await inParallel(candidates, ({ target, wave: targetWave }) =>
+        this.deps.store.updateTarget(
+          rollout.id,
+          target.deviceId,
+          { state: target.state, attempts: target.attempts, ...(target.state === 'pending' ? {} : { dueBy: now }) },
+          { set: { state: 'scheduled', owner: this.deps.owner, dueAt: now + this.leaseMs, scheduledAt: now, wave: targetWave }, unset: ['stage'] },
+        ),
+    );
+    const claimed = claims.filter((claim): claim is RolloutTarget => claim !== null);
     if (claimed.length === 0) return { started: [], waiting: 'nothing-due' };
 
     // The starts are recorded before any is made, as this pod's driver: a pod that lost the rollout records nothing
@@ -354,23 +354,22 @@ export class RolloutEngine {
       { set: { startsBySecond: recordStarts(rollout.startsBySecond, now, claimed.length) } },
     );
     if (!recorded) {
-      await Promise.all(claimed.map((target) => this.releaseClaim(target)));
+      await inParallel(claimed, (target) => this.releaseClaim(target));
       return { started: [], waiting: 'not-running' };
     }
 
-    const started: RolloutTarget[] = [];
-    for (const target of claimed) {
-      // startedAt is stored before the executor is called: a pod that takes the rollout over sees the attempt as
-      // started and waits for its outcome or its timeout, never starting it again.
-      const marked = await this.deps.store.updateTarget(
+    // startedAt is stored before the executor is called: a pod that takes the rollout over sees the attempt as
+    // started and waits for its outcome or its timeout, never starting it again.
+    const marks = await inParallel(claimed, (target) =>
+      this.deps.store.updateTarget(
         rollout.id,
         target.deviceId,
         { state: 'scheduled', owner: this.deps.owner, attempts: target.attempts },
         { set: { state: 'in-progress', startedAt: now, dueAt: now + policy.attemptTimeoutMs }, unset: ['error'], incAttempts: true },
-      );
-      if (marked) started.push(marked);
-    }
-    await Promise.all(started.map((target) => this.execute(rollout, target)));
+      ),
+    );
+    const started = marks.filter((marked): marked is RolloutTarget => marked !== null);
+    await inParallel(started, (target) => this.execute(rollout, target));
     return { started: started.map((target) => target.deviceId) };
   }
 
@@ -406,12 +405,13 @@ export class RolloutEngine {
   ): Promise<{ rollout: Rollout; room: number; paused: boolean; soaking: boolean; soakEndsAt?: number; exhausted?: boolean }> {
     const policy = rollout.policy;
     for (;;) {
-      const total = await this.deps.store.countTargets({ rolloutId: rollout.id });
+      // Only a percentage step needs the number of all targets (a count over the rollout's index range).
+      const total = 'percent' in policy.waves.step ? await this.deps.store.countTargets({ rolloutId: rollout.id }) : 0;
       const size = waveSize(policy.waves, rollout.currentWave, total);
       const assigned = await this.deps.store.countTargets({ rolloutId: rollout.id, wave: rollout.currentWave });
-      const pending = await this.deps.store.countTargets({ rolloutId: rollout.id, states: ['pending'] });
-      if (assigned < size && pending > 0) return { rollout, room: size - assigned, paused: false, soaking: false };
-      if (pending === 0) return { rollout, room: 0, paused: false, soaking: false, exhausted: true };
+      const pending = (await this.deps.store.findTargets({ rolloutId: rollout.id, states: ['pending'] }, { order: 'seq', limit: 1 })).length > 0;
+      if (assigned < size && pending) return { rollout, room: size - assigned, paused: false, soaking: false };
+      if (!pending) return { rollout, room: 0, paused: false, soaking: false, exhausted: true };
 
       // The wave is full: it passes once all its targets finished with enough successes, then soaks.
       const unfinished = await this.deps.store.countTargets({ rolloutId: rollout.id, wave: rollout.currentWave, states: UNFINISHED_STATES });
@@ -454,20 +454,24 @@ export class RolloutEngine {
       if (waiting) await this.tell({ type: 'target-retrying', rolloutId: target.rolloutId, target: waiting, at: now });
       return waiting;
     }
-    const failed = await this.deps.store.updateTarget(target.rolloutId, target.deviceId, expect, { set: { state: 'failed', error, finishedAt: now }, unset: ['dueAt'] });
+    const failed = await this.deps.store.updateTarget(target.rolloutId, target.deviceId, expect, { set: { state: 'failed', error, finishedAt: now, decidedAt: now }, unset: ['dueAt'] });
     if (failed) {
       await this.tell({ type: 'target-failed', rolloutId: target.rolloutId, target: failed, at: now });
-      if (checkAfter) await this.afterFinish(target.rolloutId);
+      if (checkAfter) await this.afterFinish(target.rolloutId, true);
     }
     return failed;
   }
 
-  /** After an outcome: the failure threshold, and completion when that was the last target. */
-  private async afterFinish(rolloutId: string): Promise<void> {
+  /**
+   * After an outcome: the failure threshold after a failure, and completion when that was the last target. A success
+   * cannot add a failure to the recent ones; the one way it can cross a threshold (bringing a percentage's window up
+   * to minFinished) is caught by the next tick, which checks the threshold every time.
+   */
+  private async afterFinish(rolloutId: string, failed: boolean): Promise<void> {
     const rollout = await this.mustGet(rolloutId);
     if (rollout.state !== 'running') return;
     const now = this.now();
-    if (await this.pauseIfThresholdCrossed(rollout, now)) return;
+    if (failed && (await this.pauseIfThresholdCrossed(rollout, now))) return;
     await this.completeIfDone(rollout, now);
   }
 
@@ -476,18 +480,18 @@ export class RolloutEngine {
     if (!threshold) return false;
     let finished: number;
     let failed: number;
-    const decided: TargetState[] = ['succeeded', 'failed'];
+    // By decidedAt alone, one index range: a state filter beside it would have the store read every finished target.
     if ('lastFinished' in threshold.over) {
       const recent = await this.deps.store.findTargets(
-        { rolloutId: rollout.id, states: decided, finishedSince: rollout.thresholdSince },
-        { order: 'finishedAt-desc', limit: threshold.over.lastFinished },
+        { rolloutId: rollout.id, decidedSince: rollout.thresholdSince },
+        { order: 'decidedAt-desc', limit: threshold.over.lastFinished },
       );
       finished = recent.length;
       failed = recent.filter((target) => target.state === 'failed').length;
     } else {
       const since = Math.max(rollout.thresholdSince, now - threshold.over.windowMs);
-      finished = await this.deps.store.countTargets({ rolloutId: rollout.id, states: decided, finishedSince: since });
-      failed = await this.deps.store.countTargets({ rolloutId: rollout.id, states: ['failed'], finishedSince: since });
+      finished = await this.deps.store.countTargets({ rolloutId: rollout.id, decidedSince: since });
+      failed = await this.deps.store.countTargets({ rolloutId: rollout.id, states: ['failed'], decidedSince: since });
     }
     const reason = thresholdCrossed(threshold, { finished, failed });
     if (!reason) return false;
@@ -503,8 +507,11 @@ export class RolloutEngine {
 
   private async completeIfDone(rollout: Rollout, now: number): Promise<boolean> {
     if (!rollout.sealed) return false;
-    const unfinished = await this.deps.store.countTargets({ rolloutId: rollout.id, states: UNFINISHED_STATES });
-    if (unfinished > 0) return false;
+    // Whether one is left, not how many (this runs after every outcome), state by state: each is one index seek,
+    // where the states together would read and sort every unfinished target.
+    for (const state of UNFINISHED_STATES) {
+      if ((await this.deps.store.findTargets({ rolloutId: rollout.id, states: [state] }, { order: 'seq', limit: 1 })).length > 0) return false;
+    }
     const completed = await this.deps.store.updateRollout(rollout.id, { states: ['running'] }, { set: { state: 'completed', finishedAt: now } });
     if (completed) await this.tell({ type: 'completed', rolloutId: rollout.id, at: now });
     return completed !== null;
@@ -529,6 +536,17 @@ export class RolloutEngine {
   private async tell(notification: RolloutNotification): Promise<void> {
     await this.deps.notify?.(notification);
   }
+}
+
+/** Store writes and executor calls one tick has in flight at once. */
+const PARALLEL_CALLS = 32;
+
+async function inParallel<T, R>(items: readonly T[], call: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let first = 0; first < items.length; first += PARALLEL_CALLS) {
+    results.push(...(await Promise.all(items.slice(first, first + PARALLEL_CALLS).map(call))));
+  }
+  return results;
 }
 
 function finishedError(rollout: Rollout): ConflictError {

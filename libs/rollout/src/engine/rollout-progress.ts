@@ -60,7 +60,7 @@ export async function computeProgress(store: RolloutStore, rollout: Rollout, now
   const since = Math.max(now - RATE_WINDOW_MS, rollout.startedAt ?? now);
   const minutes = (now - since) / 60_000;
   const startedRecently = await store.countTargets({ rolloutId: rollout.id, startedSince: since });
-  const finishedRecently = await store.countTargets({ rolloutId: rollout.id, states: ['succeeded', 'failed'], finishedSince: since });
+  const finishedRecently = await store.countTargets({ rolloutId: rollout.id, decidedSince: since });
   const startedPerMinute = minutes > 0 ? startedRecently / minutes : 0;
   const finishedPerMinute = minutes > 0 ? finishedRecently / minutes : 0;
 

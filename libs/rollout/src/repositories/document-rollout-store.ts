@@ -19,7 +19,7 @@ export interface RolloutCollections {
   close?: () => Promise<void>;
 }
 
-const INSERT_CHUNK = 100;
+const INSERT_CHUNK = 32;
 
 const ORDERS: Record<TargetOrder, DocumentSort> = {
   seq: [['seq', 1]],
@@ -27,7 +27,7 @@ const ORDERS: Record<TargetOrder, DocumentSort> = {
     ['dueAt', 1],
     ['seq', 1],
   ],
-  'finishedAt-desc': [['finishedAt', -1]],
+  'decidedAt-desc': [['decidedAt', -1]],
 };
 
 /** A target's document id: one target per device and rollout. */
@@ -100,7 +100,7 @@ export class DocumentRolloutStore implements RolloutStore {
 
   async insertTargets(targets: readonly RolloutTarget[]): Promise<number> {
     let inserted = 0;
-    // The port has no bulk insert; a hundred inserts in flight keep a MongoDB round trip from pacing a large batch.
+    // The port has no bulk insert; a few dozen inserts in flight keep a MongoDB round trip from pacing a large batch.
     for (let first = 0; first < targets.length; first += INSERT_CHUNK) {
       const results = await Promise.all(
         targets.slice(first, first + INSERT_CHUNK).map(async (target) => {
@@ -162,7 +162,7 @@ function targetFilter(query: TargetQuery): DocumentFilter {
   if (query.states) filter.state = query.states.length === 1 ? query.states[0] : { $in: [...query.states] };
   if (query.wave !== undefined) filter.wave = query.wave;
   if (query.dueBy !== undefined) filter.dueAt = { $lte: query.dueBy };
-  if (query.finishedSince !== undefined) filter.finishedAt = { $gte: query.finishedSince };
+  if (query.decidedSince !== undefined) filter.decidedAt = { $gte: query.decidedSince };
   if (query.startedSince !== undefined) filter.startedAt = { $gte: query.startedSince };
   return filter;
 }

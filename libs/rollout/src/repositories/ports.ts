@@ -7,13 +7,13 @@ export interface TargetQuery {
   wave?: number;
   /** dueAt ≤ this. */
   dueBy?: number;
-  /** finishedAt ≥ this. */
-  finishedSince?: number;
+  /** decidedAt (succeeded or failed) ≥ this. */
+  decidedSince?: number;
   /** startedAt ≥ this. */
   startedSince?: number;
 }
 
-export type TargetOrder = 'seq' | 'dueAt' | 'finishedAt-desc';
+export type TargetOrder = 'seq' | 'dueAt' | 'decidedAt-desc';
 
 /** What a target must still be for a change to apply (compare-and-set). */
 export interface TargetExpectation {

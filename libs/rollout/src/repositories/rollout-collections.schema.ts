@@ -4,8 +4,8 @@ import { Schema } from 'mongoose';
 /*
  * A rollout's two collections, declared in the registry of the service that runs rollouts (firmware campaigns,
  * grouping's bulk jobs), so they are `<service>.rollouts` and `<service>.rolloutTargets` and their indexes are built
- * with the service's. Sizing assumption: 1,000,000 targets per rollout; nothing the engine runs on every tick scans
- * a rollout's targets.
+ * with the service's. Sizing assumption: 1,000,000 targets per rollout; what a tick reads is bounded by the
+ * concurrency, the current wave or the batch it starts (and a count of the targets for percentage steps).
  */
 
 export const ROLLOUT_INDEXES: readonly IndexDeclaration[] = [
@@ -19,7 +19,10 @@ export const ROLLOUT_TARGET_INDEXES: readonly IndexDeclaration[] = [
     why: 'targets needing the engine by now: expired claims (scheduled), timed-out attempts (in-progress), retries due (retry-wait)',
   },
   { fields: { rolloutId: 1, wave: 1, state: 1 }, why: 'counts per wave and state: whether a wave has finished and passed, progress per wave' },
-  { fields: { rolloutId: 1, finishedAt: -1 }, why: 'the last N targets to finish, or those finished in a time window: the failure threshold, finish rate' },
+  {
+    fields: { rolloutId: 1, decidedAt: -1 },
+    why: 'the last N targets to succeed or fail, or those decided in a time window: the failure threshold, the finish rate',
+  },
   { fields: { rolloutId: 1, startedAt: -1 }, why: 'targets started in the last minutes: the start rate of the progress view' },
   { fields: { deviceId: 1, state: 1 }, why: "a device's in-progress targets across rollouts, when its outcome arrives by device (acs.task / acs.device)" },
 ];
@@ -64,6 +67,7 @@ const targetSchema = new Schema(
     scheduledAt: Number,
     startedAt: Number,
     finishedAt: Number,
+    decidedAt: Number,
     error: Schema.Types.Mixed,
     skipReason: String,
     data: Schema.Types.Mixed,

@@ -125,19 +125,19 @@ export function describeRolloutStoreContract(name: string, factory: RolloutStore
         target('r1', 'retry-late', 3, { state: 'retry-wait', wave: 0, dueAt: 9000 }),
         target('r1', 'retry-due', 4, { state: 'retry-wait', wave: 0, dueAt: 5000 }),
         target('r1', 'claimed', 5, { state: 'scheduled', wave: 1, dueAt: 4000, owner: 'pod-a' }),
-        target('r1', 'ok-old', 6, { state: 'succeeded', wave: 0, finishedAt: 100, startedAt: 50 }),
-        target('r1', 'ko-new', 7, { state: 'failed', wave: 1, finishedAt: 300, startedAt: 250 }),
-        target('r1', 'ok-mid', 8, { state: 'succeeded', wave: 1, finishedAt: 200, startedAt: 150 }),
+        target('r1', 'ok-old', 6, { state: 'succeeded', wave: 0, finishedAt: 100, decidedAt: 100, startedAt: 50 }),
+        target('r1', 'ko-new', 7, { state: 'failed', wave: 1, finishedAt: 300, decidedAt: 300, startedAt: 250 }),
+        target('r1', 'ok-mid', 8, { state: 'succeeded', wave: 1, finishedAt: 200, decidedAt: 200, startedAt: 150 }),
         target('other', 'p0', 0),
       ]);
       const ids = (targets: RolloutTarget[]) => targets.map((t) => t.deviceId);
       expect(ids(await store.findTargets({ rolloutId: 'r1', states: ['pending'] }, { order: 'seq', limit: 10 }))).toEqual(['p1', 'p2']);
       expect(ids(await store.findTargets({ rolloutId: 'r1', states: ['retry-wait', 'scheduled'], dueBy: 6000 }, { order: 'dueAt', limit: 10 }))).toEqual(['claimed', 'retry-due']);
-      expect(ids(await store.findTargets({ rolloutId: 'r1', states: ['succeeded', 'failed'], finishedSince: 150 }, { order: 'finishedAt-desc', limit: 10 }))).toEqual([
+      expect(ids(await store.findTargets({ rolloutId: 'r1', decidedSince: 150 }, { order: 'decidedAt-desc', limit: 10 }))).toEqual([
         'ko-new',
         'ok-mid',
       ]);
-      expect(ids(await store.findTargets({ rolloutId: 'r1', states: ['succeeded', 'failed'] }, { order: 'finishedAt-desc', limit: 2 }))).toEqual(['ko-new', 'ok-mid']);
+      expect(ids(await store.findTargets({ rolloutId: 'r1', states: ['succeeded', 'failed'] }, { order: 'decidedAt-desc', limit: 2 }))).toEqual(['ko-new', 'ok-mid']);
       expect(await store.countTargets({ rolloutId: 'r1', wave: 1 })).toBe(3);
       expect(await store.countTargets({ rolloutId: 'r1', wave: 1, states: ['succeeded', 'failed'] })).toBe(2);
       expect(await store.countTargets({ rolloutId: 'r1', startedSince: 150 })).toBe(2);
