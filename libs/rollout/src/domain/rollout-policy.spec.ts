@@ -19,7 +19,9 @@ const valid: RolloutPolicy = {
 
 describe('validateRolloutPolicy', () => {
   it('accepts a complete policy', () => {
-    expect(validateRolloutPolicy(valid)).toBe(valid);
+    expect(validateRolloutPolicy(valid)).toEqual(valid);
+    const { windows: _none, ...withoutWindows } = valid;
+    expect(validateRolloutPolicy(withoutWindows as RolloutPolicy).windows).toEqual([]);
   });
 
   it('names every wrong field at once', () => {

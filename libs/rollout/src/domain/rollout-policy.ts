@@ -66,7 +66,8 @@ export function retryBackoffMs(retry: RetryPolicy, attempt: number): number {
 }
 
 /**
- * The policy, or a ValidationError listing every field that is wrong (field paths as `policy.waves.canary`).
+ * The policy (absent windows: none, always open), or a ValidationError listing every field that is wrong (field
+ * paths as `policy.waves.canary`).
  */
 export function validateRolloutPolicy(policy: RolloutPolicy, field = 'policy'): RolloutPolicy {
   const violations: FieldViolation[] = [];
@@ -86,8 +87,9 @@ export function validateRolloutPolicy(policy: RolloutPolicy, field = 'policy'): 
   percent('waves.minSuccessPercent', waves.minSuccessPercent, 0);
   wholeAtLeast('waves.soakMs', waves.soakMs, 0);
 
+  if (policy.windows !== undefined && !Array.isArray(policy.windows)) refuse('windows', 'must be a list of windows (empty: always open)', 'BAD_FORMAT');
   if (typeof policy.timeZone !== 'string' || !isKnownTimeZone(policy.timeZone)) refuse('timeZone', 'must be an IANA time zone such as Europe/Paris', 'BAD_FORMAT');
-  (policy.windows ?? []).forEach((window, index) => {
+  (Array.isArray(policy.windows) ? policy.windows : []).forEach((window, index) => {
     const path = `windows[${index}]`;
     if (!Array.isArray(window.days) || window.days.length === 0 || window.days.some((day) => !WEEKDAYS.includes(day))) {
       refuse(`${path}.days`, `must list days among ${WEEKDAYS.join(', ')}`, 'BAD_FORMAT');
@@ -124,5 +126,5 @@ export function validateRolloutPolicy(policy: RolloutPolicy, field = 'policy'): 
   }
 
   if (violations.length > 0) throw new ValidationError(`invalid rollout policy: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`, violations);
-  return policy;
+  return { ...policy, windows: policy.windows ?? [] };
 }
