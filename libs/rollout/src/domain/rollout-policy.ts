@@ -89,7 +89,8 @@ export function validateRolloutPolicy(policy: RolloutPolicy, field = 'policy'): 
 
   if (policy.windows !== undefined && !Array.isArray(policy.windows)) refuse('windows', 'must be a list of windows (empty: always open)', 'BAD_FORMAT');
   if (typeof policy.timeZone !== 'string' || !isKnownTimeZone(policy.timeZone)) refuse('timeZone', 'must be an IANA time zone such as Europe/Paris', 'BAD_FORMAT');
-  (Array.isArray(policy.windows) ? policy.windows : []).forEach((window, index) => {
+  const windows: readonly MaintenanceWindow[] = Array.isArray(policy.windows) ? policy.windows : [];
+  windows.forEach((window, index) => {
     const path = `windows[${index}]`;
     if (!Array.isArray(window.days) || window.days.length === 0 || window.days.some((day) => !WEEKDAYS.includes(day))) {
       refuse(`${path}.days`, `must list days among ${WEEKDAYS.join(', ')}`, 'BAD_FORMAT');
