@@ -12,6 +12,7 @@ const DEFAULT_MGMT_PORTS = {
   'cwmp-gateway': 9464,
   provisioning: 9465,
   nbi: 9466,
+  firmware: 9467,
 };
 
 const app = process.env.ACS_APP || 'standalone';

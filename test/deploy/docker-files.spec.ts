@@ -78,9 +78,10 @@ function seconds(duration: string): number {
 }
 
 describe('deploy/docker-compose.yml', () => {
-  it('has the infrastructure, two gateways, provisioning, the NBI, the index job, and the standalone as a profile', () => {
+  it('has the infrastructure, two gateways, provisioning, firmware, the NBI, the index job, and the standalone as a profile', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'db-indexes',
+      'firmware',
       'gateway-1',
       'gateway-2',
       'kafka',
@@ -91,12 +92,13 @@ describe('deploy/docker-compose.yml', () => {
       'standalone',
     ]);
     expect(compose.services.standalone.profiles).toEqual(['standalone']);
-    for (const name of ['gateway-1', 'gateway-2', 'provisioning', 'nbi', 'db-indexes', ...INFRA]) {
+    for (const name of ['gateway-1', 'gateway-2', 'provisioning', 'firmware', 'nbi', 'db-indexes', ...INFRA]) {
       expect(compose.services[name].profiles).toBeUndefined();
     }
     expect(env('gateway-1').ACS_APP).toBe('cwmp-gateway');
     expect(env('gateway-2').ACS_APP).toBe('cwmp-gateway');
     expect(env('provisioning').ACS_APP).toBe('provisioning');
+    expect(env('firmware').ACS_APP).toBe('firmware');
     expect(env('nbi').ACS_APP).toBe('nbi');
     expect(env('db-indexes').ACS_APP).toBe('db-indexes');
     expect(env('standalone').ACS_APP).toBe('standalone');
@@ -132,7 +134,8 @@ describe('deploy/docker-compose.yml', () => {
     for (const name of ['gateway-1', 'gateway-2']) expect(dependencies(name)).toEqual(['kafka', 'redis']);
     expect(dependencies('db-indexes')).toEqual(['mongo']);
     expect(dependencies('provisioning')).toEqual(['db-indexes', 'kafka', 'mongo', 'redis']);
-    expect(dependencies('nbi')).toEqual(['db-indexes', 'kafka', 'mongo', 'provisioning']);
+    expect(dependencies('firmware')).toEqual(['db-indexes', 'kafka', 'mongo', 'redis']);
+    expect(dependencies('nbi')).toEqual(['db-indexes', 'firmware', 'kafka', 'mongo', 'provisioning']);
     expect(compose.services.standalone.depends_on).toBeUndefined();
   });
 
@@ -216,7 +219,7 @@ describe('deploy/docker-compose.yml', () => {
   });
 
   it('points the apps at hosts that are services of the file, and starts them after those', () => {
-    for (const name of ['gateway-1', 'gateway-2', 'provisioning']) {
+    for (const name of ['gateway-1', 'gateway-2', 'provisioning', 'firmware']) {
       expect(env(name).ACS_SESSION_STORE).toBe('redis');
       expect(env(name).ACS_EVENT_BUS).toBe('kafka');
     }
@@ -228,6 +231,7 @@ describe('deploy/docker-compose.yml', () => {
         ...(e.ACS_MONGO_URL ? [new URL(String(e.ACS_MONGO_URL)).hostname] : []),
         ...(e.ACS_KAFKA_BROKERS ? String(e.ACS_KAFKA_BROKERS).split(',').map((broker) => broker.split(':')[0]) : []),
         ...(e.ACS_NBI_PROVISIONING_ADDRESS ? [String(e.ACS_NBI_PROVISIONING_ADDRESS).split(':')[0]] : []),
+        ...(e.ACS_NBI_FIRMWARE_ADDRESS ? [String(e.ACS_NBI_FIRMWARE_ADDRESS).split(':')[0]] : []),
       ];
       for (const host of hosts) {
         expect(compose.services[host]).toBeDefined();
@@ -241,6 +245,9 @@ describe('deploy/docker-compose.yml', () => {
     expect(env('nbi').ACS_NBI_PROVISIONING_ADDRESS).toBe(`provisioning:${env('provisioning').ACS_GRPC_PORT}`);
     // The internal API has no authentication: reachable from the compose network only.
     expect((compose.services.provisioning.ports ?? []).map((p) => p.split(':')[2])).not.toContain(String(env('provisioning').ACS_GRPC_PORT));
+    expect(env('firmware').ACS_GRPC_HOST).toBe('0.0.0.0');
+    expect(env('nbi').ACS_NBI_FIRMWARE_ADDRESS).toBe(`firmware:${env('firmware').ACS_GRPC_PORT}`);
+    expect((compose.services.firmware.ports ?? []).map((p) => p.split(':')[2])).not.toContain(String(env('firmware').ACS_GRPC_PORT));
     expect(compose.services.nbi.ports).toContain(`127.0.0.1:${env('nbi').ACS_NBI_PORT ?? 50052}:${env('nbi').ACS_NBI_PORT ?? 50052}`);
   });
 

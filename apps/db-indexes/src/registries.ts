@@ -1,4 +1,5 @@
 import type { ServiceCollections } from '@acs/infra-mongo';
+import { firmwareCollections } from '@acs/firmware';
 import { nbiCollections } from '@acs/nbi';
 import { provisioningCollections } from '@acs/provisioning';
 
@@ -7,4 +8,4 @@ import { provisioningCollections } from '@acs/provisioning';
  * ServiceCollections from its lib and adds it here (e.g. `provisioningCollections` from @acs/provisioning); the
  * command then builds its indexes with everyone else's.
  */
-export const serviceCollections: readonly ServiceCollections[] = [provisioningCollections, nbiCollections];
+export const serviceCollections: readonly ServiceCollections[] = [provisioningCollections, firmwareCollections, nbiCollections];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CwmpHttpServer, loadGatewayConfig } from '@acs/gateway';
 import { DataDirectoryInUseError, lockDataDirectory, openSqliteGatewayStore } from '@acs/infra-sqlite';
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, loadNbiConfig, SqliteAuditLog, loadNbiSecurityConfig } from '@acs/nbi';
+import { loadFirmwareConfig, openSqliteFirmwareStore } from '@acs/firmware';
 import { closeOnSignals, createLogger, EnvReader, InProcessAuthLockoutStore, InProcessEventBus, InProcessSessionStore, logStarting, type PlatformAdapters } from '@acs/platform';
 import { isSqliteProvisioningStore, loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
 import { importLegacyStore } from './import-legacy-store';
@@ -34,6 +35,9 @@ async function main(): Promise<void> {
   const store = await openConfiguredEmbeddedStore(provisioning.dataDir, provisioning.store);
   // nedb files of an earlier version are imported into the SQLite store before anything is served.
   await importLegacyStore(provisioning.dataDir, store, logger);
+  // Firmware files: metadata in firmware.sqlite, content under files/, both in the data directory.
+  const firmwareConfig = loadFirmwareConfig();
+  const firmwareStore = await openSqliteFirmwareStore({ dataDir: provisioning.dataDir, cacheMiB: provisioning.store.cacheMiB, synchronous: provisioning.store.synchronous });
   // Provisioning runs in this process, so the gateway waits for its plan (bootstrap presets apply in the same session).
   const gateway = loadGatewayConfig({ ...process.env, ACS_PLAN_WAIT_MS: process.env.ACS_PLAN_WAIT_MS ?? '1000' });
   // The public API: clients from ACS_NBI_CLIENTS_FILE, else a file of this installation with one admin client whose
@@ -63,11 +67,12 @@ async function main(): Promise<void> {
   // The databases behind acs_store_*_bytes on /metrics, named by their path in the data directory.
   const storeDatabases = () => [
     ...(isSqliteProvisioningStore(store) ? [{ name: 'provisioning', database: store.database }] : []),
+    { name: 'firmware', database: firmwareStore.database },
     { name: 'gateway', database: gatewayStore.database },
     { name: 'nbi/audit', database: auditLog.database },
   ];
-  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, nbi, logger, storeDatabases }), { logger: ['error', 'warn'] });
-  // The app's shutdown closes the provisioning store (after its consumers stopped); then the gateway's, then the lock.
+  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, firmware: { store: firmwareStore, config: firmwareConfig }, nbi, logger, storeDatabases }), { logger: ['error', 'warn'] });
+  // The app's shutdown closes the provisioning and firmware stores (after their consumers stopped); then the gateway's, then the lock.
   closeOnSignals(app, {
     timeoutMs: env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }),
     logger,

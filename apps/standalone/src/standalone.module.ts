@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { GatewayModule, type GatewayConfig } from '@acs/gateway';
 import { registerSqliteStoreMetrics, sqliteStoreHealthCheck, type NamedSqliteDatabase } from '@acs/infra-sqlite';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, PlatformModule, type HealthRegistry, type Logger, type PlatformAdapters } from '@acs/platform';
+import { FirmwareModule, type FirmwareConfig, type FirmwareStore } from '@acs/firmware';
 import { NbiModule, type NbiOptions } from '@acs/nbi';
 import { ProvisioningModule, type ProvisioningConfig, type ProvisioningStore } from '@acs/provisioning';
 
@@ -17,6 +18,8 @@ export class StandaloneModule {
     logger?: Logger;
     gateway?: GatewayConfig;
     provisioning?: ProvisioningConfig;
+    /** The firmware service's store (firmware.sqlite and files/ in the data directory); absent in tests of the CWMP side. */
+    firmware?: { store: FirmwareStore; config?: FirmwareConfig };
     /** The public API; absent in tests that need only the CWMP side. */
     nbi?: NbiOptions;
     /** The embedded store's SQLite databases, for the size gauges on /metrics and the `embedded-store` health check. */
@@ -30,7 +33,9 @@ export class StandaloneModule {
         GatewayModule.forRoot({ config: options.gateway }),
         // The bus is in this process's memory: results in flight at a crash are gone, so provisioning reconciles at start.
         ProvisioningModule.forRoot({ store: options.store, config: options.provisioning, reconcileLostWorkOnStart: true }),
-        ...(options.nbi ? [NbiModule.forRoot(options.nbi)] : []),
+        // Its API is reached in process only (the NBI is its one caller here): no port of its own.
+        ...(options.firmware ? [FirmwareModule.forRoot({ store: options.firmware.store, config: options.firmware.config, listen: false })] : []),
+        ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined })] : []),
       ],
       providers: storeDatabases
         ? [

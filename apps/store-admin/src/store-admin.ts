@@ -26,9 +26,10 @@ export interface StoreAdminIo {
 
 /**
  * Subdirectories of the standalone's data directory beside its top-level databases: `nbi` (the API clients file, the
- * admin token, the audit database; apps/standalone/src/main.ts puts them there).
+ * admin token, the audit database; apps/standalone/src/main.ts puts them there) and `files` (the firmware files'
+ * content; their metadata is in firmware.sqlite).
  */
-const STANDALONE_SUBDIRECTORIES = ['nbi'];
+const STANDALONE_SUBDIRECTORIES = ['nbi', 'files'];
 
 /**
  * The device queues before provisioning. Whatever moved between the two copies, a restore then reconciles it as after a

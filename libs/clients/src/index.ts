@@ -2,3 +2,4 @@
 // never through each other's libs). One file per service; the transport is chosen by the caller's wiring.
 export * from './service-client';
 export * from './provisioning.client';
+export * from './firmware.client';

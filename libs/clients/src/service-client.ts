@@ -5,6 +5,7 @@ import {
   type ChannelCredentials,
   type Client,
   type ClientReadableStream,
+  type ClientWritableStream,
   type ServiceDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
@@ -36,12 +37,16 @@ type ResponseOf<M> = M extends { responseDeserialize: (value: Buffer) => infer R
 /**
  * The promise-returning client of a ts-proto service definition: each unary method resolves with the response or
  * rejects with `callError` (see there); each server-streaming method returns the grpc-js stream (its errors are
- * raw ServiceErrors: pass them through `callError`).
+ * raw ServiceErrors: pass them through `callError`); each client-streaming method sends the messages of an async
+ * iterable, no faster than the server reads them, and resolves with the response (or rejects with `callError`; a
+ * throw of the iterable cancels the call and rejects with that error).
  */
 export type ServiceClient<S extends ServiceDefinition> = {
   [K in keyof S]: S[K] extends { responseStream: true }
     ? (request: RequestOf<S[K]>, options?: CallOptions) => ClientReadableStream<ResponseOf<S[K]>>
-    : (request: RequestOf<S[K]>, options?: CallOptions) => Promise<ResponseOf<S[K]>>;
+    : S[K] extends { requestStream: true }
+      ? (requests: AsyncIterable<RequestOf<S[K]>>, options?: CallOptions) => Promise<ResponseOf<S[K]>>
+      : (request: RequestOf<S[K]>, options?: CallOptions) => Promise<ResponseOf<S[K]>>;
 };
 
 /** A grpc-js client of one service, generated surface (callbacks and streams), made on first use. */
@@ -86,7 +91,15 @@ export function serviceClient<S extends ServiceDefinition>(definition: S, transp
   const connection = connect<Record<string, RawMethod>>(definition, transport);
   const client: Record<string, unknown> = { close: () => connection.close() };
   for (const [name, method] of Object.entries(definition)) {
-    if (method.requestStream) continue; // no service of ours streams requests
+    if (method.requestStream && method.responseStream) continue; // no service of ours streams both ways
+    if (method.requestStream) {
+      client[name] = (requests: AsyncIterable<unknown>, options: CallOptions = {}) =>
+        sendClientStream(dependency, requests, options, (metadata, callOptions, callback) => {
+          const raw = connection.client();
+          return (raw[name] as unknown as ClientStreamInvoker).call(raw, metadata, callOptions, callback);
+        });
+      continue;
+    }
     client[name] = method.responseStream
       ? (request: unknown, options: CallOptions = {}) => {
           const raw = connection.client();
@@ -102,6 +115,49 @@ export function serviceClient<S extends ServiceDefinition>(definition: S, transp
           });
   }
   return client as ServiceClient<S> & { close(): void };
+}
+
+type ClientStreamInvoker = (
+  metadata: Metadata,
+  options: { deadline?: Date | number },
+  callback: (error: ServiceError | null, response: unknown) => void,
+) => ClientWritableStream<unknown>;
+
+/** Writes `requests` to a client-streaming call, waiting for `drain` when the channel's buffer is full. */
+function sendClientStream(dependency: string, requests: AsyncIterable<unknown>, options: CallOptions, invoke: ClientStreamInvoker): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const call = invoke(options.metadata ?? new Metadata(), options.deadline !== undefined ? { deadline: options.deadline } : {}, (error, response) => {
+      if (failed) return;
+      failed = error !== null;
+      if (error) reject(callError(dependency, error));
+      else resolve(response);
+    });
+    // The server may answer (an error) before every request is written: writing stops there.
+    let answered = false;
+    call.once('status', () => (answered = true));
+    const pump = async (): Promise<void> => {
+      for await (const request of requests) {
+        if (answered || failed) return;
+        if (!call.write(request)) await new Promise<void>((drained) => {
+          const done = (): void => {
+            call.off('drain', done);
+            call.off('status', done);
+            drained();
+          };
+          call.on('drain', done);
+          call.on('status', done);
+        });
+      }
+      call.end();
+    };
+    pump().catch((error: unknown) => {
+      if (failed) return;
+      failed = true;
+      call.cancel();
+      reject(error);
+    });
+  });
 }
 
 /** The status of a failed call to another service, as its server sent it. */

@@ -6,6 +6,11 @@ export interface NbiConfig {
   port: number;
   /** The provisioning service's internal gRPC API, when the NBI reaches it over gRPC (not in the standalone). */
   provisioningAddress: string;
+  /**
+   * The firmware service's gRPC API (ACS_NBI_FIRMWARE_ADDRESS), when the NBI reaches it over gRPC. Unset: no firmware
+   * service behind this NBI, FileService is not served (UNIMPLEMENTED) and its health is not a dependency.
+   */
+  firmwareAddress?: string;
   /** Largest request and response message. */
   maxMessageBytes: number;
   /** How often the dependencies behind the health statuses are checked. */
@@ -35,6 +40,7 @@ export function loadNbiConfig(env: Record<string, string | undefined> = process.
     host: e.string('ACS_NBI_HOST', defaults.host),
     port: e.int('ACS_NBI_PORT', 50052, { min: 0, max: 65535 }),
     provisioningAddress: e.string('ACS_NBI_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
+    firmwareAddress: e.optionalString('ACS_NBI_FIRMWARE_ADDRESS'),
     maxMessageBytes: e.int('ACS_NBI_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 * 1024 }),
     healthIntervalMs: e.int('ACS_NBI_HEALTH_INTERVAL_MS', 2000, { min: 100 }),
     shutdownTimeoutMs: e.int('ACS_NBI_SHUTDOWN_TIMEOUT_MS', 5000, { min: 0 }),

@@ -55,6 +55,11 @@ export interface NbiOptions {
    * GrpcHostRegistry by service name), by direct calls behind the same client interface.
    */
   backends?: BackendTransport;
+  /**
+   * Whether a firmware service is behind this NBI (FileService relayed, its health a dependency). Default: when
+   * `config.firmwareAddress` is set. The standalone, which runs the firmware module in process, says true.
+   */
+  firmware?: boolean;
 }
 
 /** The public API's server: services, dependencies behind the health statuses, the event hub. */
@@ -108,7 +113,7 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
       descriptorSets: [acsV1DescriptorSet],
       logger,
     });
-    const registrations = nbiBackends(config, options.backends ?? 'grpc', hosts);
+    const registrations = nbiBackends(config, options.backends ?? 'grpc', hosts, { firmware: options.firmware ?? config.firmwareAddress !== undefined });
     this.backends = registrations.map((registration) => new BackendRelay(registration));
     for (const backend of this.backends) for (const [definition, implementation] of backend.services()) this.host.addService(definition, implementation);
     this.hub = new EventHub(bus, logger, { maxEvents: config.eventReplayEvents, maxAgeMs: config.eventReplayMs });

@@ -35,6 +35,13 @@ export class ParsedOptions {
       .filter((v) => v !== '');
   }
 
+  /** Every value of a repeatable option as given (commas kept: a value may hold a list of its own). */
+  strings(name: string): string[] {
+    const value = this.values[name];
+    const all = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    return all.filter((v): v is string => typeof v === 'string');
+  }
+
   integer(name: string, min = 0): number | undefined {
     const text = this.string(name);
     if (text === undefined) return undefined;

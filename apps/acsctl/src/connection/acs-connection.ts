@@ -1,9 +1,10 @@
-import { Metadata, type CallOptions, type ClientReadableStream, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type CallOptions, type ClientReadableStream, type ClientUnaryCall, type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
 import type { ConnectionSettings } from './connection-settings';
 
 type UnaryInvoker<Res> = (metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: Res) => void) => ClientUnaryCall;
 type StreamInvoker<Res> = (metadata: Metadata, options: Partial<CallOptions>) => ClientReadableStream<Res>;
+type UploadInvoker<Req, Res> = (metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: Res) => void) => ClientWritableStream<Req>;
 
 // A whole device tree of a large CPE can exceed grpc-js's 4 MB default.
 const MAX_RECEIVE_BYTES = 64 * 1024 * 1024;
@@ -20,6 +21,7 @@ export class AcsConnection {
   readonly faults: acsV1.FaultServiceClient;
   readonly events: acsV1.EventServiceClient;
   readonly audit: acsV1.AuditServiceClient;
+  readonly files: acsV1.FileServiceClient;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -33,6 +35,7 @@ export class AcsConnection {
     this.faults = new acsV1.FaultServiceClient(settings.server, settings.credentials, options);
     this.events = new acsV1.EventServiceClient(settings.server, settings.credentials, options);
     this.audit = new acsV1.AuditServiceClient(settings.server, settings.credentials, options);
+    this.files = new acsV1.FileServiceClient(settings.server, settings.credentials, options);
   }
 
   get server(): string {
@@ -71,8 +74,41 @@ export class AcsConnection {
     }
   }
 
+  /**
+   * A client stream (an upload): writes `requests` no faster than the channel takes them, then resolves with the
+   * response. No deadline: an upload lasts as long as its bytes take (Ctrl-C cancels it, and the server keeps nothing).
+   * A failure of `requests` (an unreadable file) cancels the call and rejects with that error.
+   */
+  upload<Req, Res>(invoke: UploadInvoker<Req, Res>, requests: AsyncIterable<Req>): Promise<Res> {
+    return new Promise<Res>((resolve, reject) => {
+      let settled = false;
+      const settle = (error: unknown, response?: Res): void => {
+        if (settled) return;
+        settled = true;
+        this.signal?.removeEventListener('abort', cancel);
+        if (error) reject(error);
+        else resolve(response as Res);
+      };
+      const call = invoke(this.metadata(), {}, (error, response) => settle(error, response));
+      const cancel = (): void => call.cancel();
+      this.signal?.addEventListener('abort', cancel, { once: true });
+      const write = async (): Promise<void> => {
+        for await (const request of requests) {
+          if (settled) return;
+          // Waits for the channel to take what was written: memory stays at a chunk or two whatever the file's size.
+          if (!call.write(request)) await drainedOrEnded(call);
+        }
+        call.end();
+      };
+      write().catch((error: unknown) => {
+        call.cancel();
+        settle(error);
+      });
+    });
+  }
+
   close(): void {
-    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit]) client.close();
+    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files]) client.close();
   }
 
   private metadata(): Metadata {
@@ -80,4 +116,17 @@ export class AcsConnection {
     if (this.settings.token !== undefined) metadata.set('authorization', `Bearer ${this.settings.token}`);
     return metadata;
   }
+}
+
+/** Resolves when the call can take more, or has ended (the server answered before the upload's end). */
+function drainedOrEnded<Req>(call: ClientWritableStream<Req>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      call.off('drain', done);
+      call.off('status', done);
+      resolve();
+    };
+    call.on('drain', done);
+    call.on('status', done);
+  });
 }

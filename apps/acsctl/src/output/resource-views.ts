@@ -231,3 +231,33 @@ export const AUDIT_COLUMNS: ReadonlyArray<Column<acsV1.AuditRecord>> = [
 export function eventLine(event: acsV1.Event): string {
   return [formatTime(event.time), event.type, event.subject, event.data === undefined ? '' : JSON.stringify(event.data)].join('  ').trimEnd();
 }
+
+/** `00259E:EX220:HW1,HW2` per target, `any` for a file without targets. */
+export function describeFileTargets(targets: readonly acsV1.FileTarget[]): string {
+  if (targets.length === 0) return 'any';
+  return targets.map((t) => [t.oui, t.productClass, ...(t.hardwareVersions.length > 0 ? [t.hardwareVersions.join(',')] : [])].join(':')).join(' ');
+}
+
+/** Bytes for people: `512 B`, `1.5 KiB`, `50.0 MiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+export const FILE_COLUMNS: ReadonlyArray<Column<acsV1.File>> = [
+  { header: 'ID', cell: (f) => f.id },
+  { header: 'NAME', cell: (f) => f.name },
+  { header: 'TYPE', cell: (f) => f.fileType },
+  { header: 'VERSION', cell: (f) => f.softwareVersion },
+  { header: 'SIZE', cell: (f) => String(f.size) },
+  { header: 'MODELS', cell: (f) => describeFileTargets(f.targets) },
+  { header: 'CREATED', cell: (f) => formatTime(f.createdAt) },
+  { header: 'BY', cell: (f) => f.createdBy },
+  { header: 'SHA256', cell: (f) => f.sha256 },
+];

@@ -4,3 +4,4 @@ export * from './mongo-connection';
 export * from './mongo-errors';
 export * from './service-collections';
 export * from './mongo-test-database';
+export * from './mongo-document-collection';

@@ -1,7 +1,7 @@
-import { Metadata, type ServerUnaryCall, type ServerWritableStream, type ServiceDefinition, type ServiceError, type UntypedServiceImplementation, type ClientReadableStream } from '@grpc/grpc-js';
+import { Metadata, status, type ServerReadableStream, type ServerUnaryCall, type ServerWritableStream, type ServiceDefinition, type ServiceError, type UntypedServiceImplementation, type ClientReadableStream } from '@grpc/grpc-js';
 import { callError, connect, DEFAULT_CALL_MS, serviceClient, type CallOptions, type ServiceTransport } from '@acs/clients';
 import { REQUESTED_BY_METADATA_KEY } from '@acs/contracts';
-import { abortSignalOf, HealthService, remainingMs, serverStream, serviceNameOf, unary, type HealthClient } from '@acs/platform';
+import { abortSignalOf, clientStream, HealthService, remainingMs, serverStream, serviceNameOf, unary, UnavailableError, type HealthClient } from '@acs/platform';
 import { CLIENT_METADATA_KEY } from '../security/nbi-security.interceptor';
 import { grpcHealthDependency, type Dependency } from './dependency-monitor';
 
@@ -26,6 +26,7 @@ export interface BackendRegistration {
 }
 
 type RelayedMethod = (request: unknown, options: CallOptions) => Promise<unknown> | ClientReadableStream<unknown>;
+type RelayedUpload = (requests: AsyncIterable<unknown>, options: CallOptions) => Promise<unknown>;
 
 /**
  * The NBI's side of one backend: a relaying implementation of each of its services, its health dependency, its
@@ -64,7 +65,12 @@ export class BackendRelay {
     const methods = client as unknown as Record<string, RelayedMethod>;
     const implementation: UntypedServiceImplementation = {};
     for (const [name, method] of Object.entries(definition)) {
-      if (method.requestStream) throw new Error(`NBI relay: ${method.path} streams requests, which no public API does`);
+      if (method.requestStream && method.responseStream) throw new Error(`NBI relay: ${method.path} streams both ways, which no public API does`);
+      if (method.requestStream) {
+        const upload = methods[name] as unknown as RelayedUpload;
+        implementation[name] = clientStream<unknown, unknown>((requests, server) => this.relayUpload(upload, requests, server));
+        continue;
+      }
       const call = methods[name]!;
       implementation[name] = method.responseStream
         ? serverStream<unknown, unknown>((request, server) => this.relayStream(call, request, server))
@@ -77,6 +83,21 @@ export class BackendRelay {
     const left = remainingMs(call);
     const waitMs = this.registration.waitsOf?.[path]?.(request) ?? 0;
     return { deadline: Date.now() + (Number.isFinite(left) ? left : DEFAULT_CALL_MS + waitMs), metadata: relayedMetadata(call) };
+  }
+
+  /**
+   * A client stream (an upload) relayed message by message, each read from the caller only when the backend has
+   * taken the previous one, so the NBI holds a message or two per upload whatever its size. The caller's cancel
+   * cancels the upstream (the backend then keeps nothing); no deadline unless the caller set one.
+   */
+  private async relayUpload(method: RelayedUpload, requests: AsyncIterable<unknown>, call: ServerReadableStream<unknown, unknown>): Promise<unknown> {
+    const left = remainingMs(call);
+    try {
+      return await method(requests, { metadata: relayedMetadata(call), ...(Number.isFinite(left) ? { deadline: Date.now() + left } : {}) });
+    } catch (error) {
+      // callError already made the backend's answer a status; what is left is the caller's stream failing.
+      throw isStatus(error) || error instanceof UnavailableError ? error : callError(this.registration.dependency, { code: status.CANCELLED, details: 'upload cancelled by the client', metadata: new Metadata() } as ServiceError);
+    }
   }
 
   /** A server stream relayed update by update; the client's cancel cancels the upstream. No deadline unless the caller set one. */
@@ -94,6 +115,10 @@ export class BackendRelay {
       upstream.on('end', () => resolve());
     });
   }
+}
+
+function isStatus(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof (error as { code: unknown }).code === 'number';
 }
 
 /**

@@ -8,12 +8,13 @@ const services = Object.entries(acsV1).filter(
 ) as Array<[string, Record<string, { path: string }>]>;
 
 describe('acs.v1 method policies', () => {
-  it('finds the six services of acs.v1', () => {
+  it('finds the seven services of acs.v1', () => {
     expect(services.map(([name]) => name).sort()).toEqual([
       'AuditServiceService',
       'DeviceServiceService',
       'EventServiceService',
       'FaultServiceService',
+      'FileServiceService',
       'PresetServiceService',
       'TaskServiceService',
     ]);
@@ -57,6 +58,10 @@ describe('acs.v1 method policies', () => {
       'FaultService/ClearFault': 'faults:delete',
       'EventService/WatchEvents': 'events:view',
       'AuditService/ListAuditRecords': 'audit:view',
+      'FileService/UploadFile': 'files:add',
+      'FileService/ListFiles': 'files:view',
+      'FileService/GetFile': 'files:view',
+      'FileService/DeleteFile': 'files:delete',
     });
     for (const policy of ACS_V1_METHOD_POLICIES.values()) expect(policy.mutating).toBe(policy.action !== 'view');
   });

@@ -47,6 +47,7 @@ function rule<Request>(
 
 const { AuditServiceService: audit, DeviceServiceService: devices, EventServiceService: events } = acsV1;
 const { FaultServiceService: faults, PresetServiceService: presets, TaskServiceService: tasks } = acsV1;
+const { FileServiceService: files } = acsV1;
 
 /**
  * Every method of acs.v1 → the permission it needs (as each service's comment in libs/contracts/proto/acs/v1 says).
@@ -78,6 +79,12 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
 
   rule(faults.listFaults, 'faults', 'view', (r) => channelTarget(r.deviceId, r.channel)),
   rule(faults.clearFault, 'faults', 'delete', (r) => channelTarget(r.deviceId, r.channel)),
+
+  // UploadFile is gated on its first message, the metadata: the audit names the file being uploaded.
+  rule(files.uploadFile, 'files', 'add', (r) => (r.part?.$case === 'metadata' ? r.part.metadata.name : '')),
+  rule(files.listFiles, 'files', 'view'),
+  rule(files.getFile, 'files', 'view', (r) => r.fileId),
+  rule(files.deleteFile, 'files', 'delete', (r) => r.fileId),
 
   rule(events.watchEvents, 'events', 'view', (r) => r.deviceIds.join(',')),
 

@@ -92,7 +92,8 @@ type PartialStatus = Pick<StatusObject, 'code' | 'details'> & { metadata?: Metad
  * 5. mutating calls, and every call refused for want of a role, are audited once they end (final status, duration).
  *    A failed audit write is logged and counted; it never changes the call's outcome.
  *
- * Unary and server-streaming methods (acs.v1 has no client streaming) are both gated on their one request message.
+ * Every method is gated on its first request message: the only one of unary and server-streaming calls, the metadata
+ * message of a client-streaming upload (its later messages pass, and the rate limit counts the call once).
  */
 export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInterceptor {
   const policies = deps.policies ?? ACS_V1_METHOD_POLICIES;

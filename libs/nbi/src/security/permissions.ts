@@ -1,5 +1,5 @@
-/** What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`). */
-export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit'] as const;
+/** What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`, FileService `files`). */
+export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** `view` reads; the other three change something and are audited. */
@@ -51,10 +51,11 @@ const EVERY_ACTION: readonly Action[] = ACTIONS;
 /**
  * Roles every registry knows. `viewer` reads everything but the audit log (who did what is for administrators);
  * `operator` runs day-to-day work: tags devices (deleting them is not theirs), manages tasks, clears faults, and reads
- * presets (a preset changes the whole fleet, so editing one is an administrator's job).
+ * presets (a preset changes the whole fleet, so editing one is an administrator's job), reads and uploads files
+ * (deleting an image others may plan a campaign with is an administrator's job).
  */
 export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
-  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'] })],
+  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'] })],
   [
     'operator',
     permissionsOf({
@@ -63,6 +64,7 @@ export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
       presets: ['view'],
       faults: ['view', 'delete'],
       events: ['view'],
+      files: ['view', 'add'],
     }),
   ],
   ['admin', permissionsOf(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, EVERY_ACTION])))],

@@ -73,6 +73,23 @@ export class ConflictError extends Error {
   }
 }
 
+/**
+ * The request exceeds a limit of the service (an upload larger than the configured maximum); retrying it unchanged
+ * cannot succeed, a smaller one can.
+ */
+export class LimitExceededError extends Error {
+  constructor(
+    message: string,
+    /** UPPER_SNAKE_CASE, e.g. `FILE_TOO_LARGE`. */
+    readonly reason: string,
+    /** The limit and what was asked, for the client: `{ maxBytes: '1073741824' }`. */
+    readonly metadata: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'LimitExceededError';
+  }
+}
+
 /** The caller is known but not allowed to do this. */
 export class PermissionError extends Error {
   constructor(message = 'permission denied') {

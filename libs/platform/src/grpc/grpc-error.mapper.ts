@@ -1,6 +1,7 @@
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import {
   ConflictError,
+  LimitExceededError,
   NotFoundError,
   PermissionError,
   UnauthenticatedError,
@@ -71,6 +72,11 @@ export function toGrpcError(error: unknown): GrpcStatus {
     return statusWithDetails(status.UNAVAILABLE, `${error.dependency} is unavailable; retry later`, [
       { type: 'ErrorInfo', value: { reason: 'DEPENDENCY_UNAVAILABLE', domain: ERROR_DOMAIN, metadata: { dependency: error.dependency } } },
       { type: 'RetryInfo', value: { retryDelay: { seconds: Math.floor(RETRY_AFTER_UNAVAILABLE_MS / 1000), nanos: 0 } } },
+    ]);
+  }
+  if (error instanceof LimitExceededError) {
+    return statusWithDetails(status.RESOURCE_EXHAUSTED, error.message, [
+      { type: 'ErrorInfo', value: { reason: error.reason, domain: ERROR_DOMAIN, metadata: error.metadata } },
     ]);
   }
   if (error instanceof PermissionError) return statusWithDetails(status.PERMISSION_DENIED, error.message, []);

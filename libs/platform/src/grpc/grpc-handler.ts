@@ -1,6 +1,8 @@
 import type {
+  handleClientStreamingCall,
   handleServerStreamingCall,
   handleUnaryCall,
+  ServerReadableStream,
   ServerUnaryCall,
   ServerWritableStream,
 } from '@grpc/grpc-js';
@@ -37,7 +39,7 @@ export function remainingMs(call: Pick<ServerCall, 'getDeadline'>): number {
  * An AbortSignal that fires when the client cancels the call or its deadline passes (grpc-js reports both as
  * `cancelled`), for handlers to pass to whatever they await.
  */
-export function abortSignalOf(call: Pick<ServerCall, 'cancelled' | 'once'>): AbortSignal {
+export function abortSignalOf(call: { cancelled: boolean; once(event: 'cancelled', listener: () => void): unknown }): AbortSignal {
   const controller = new AbortController();
   if (call.cancelled) controller.abort();
   else call.once('cancelled', () => controller.abort());
@@ -75,6 +77,28 @@ export function serverStream<Req, Res>(
       (error: unknown) => {
         if (isUnexpectedError(error)) reportUnexpected(error, call.getPath());
         if (!call.cancelled) call.emit('error', toGrpcError(error));
+      },
+    );
+  };
+}
+
+/**
+ * A grpc-js client-streaming handler from an async function that reads the request messages (`for await` over the
+ * call, which reads no faster than the function consumes: the stream's backpressure reaches the client) and resolves
+ * with the one response; a throw becomes the mapped status. A call cancelled by its client ends the iteration with
+ * an error, so the function's cleanup runs.
+ */
+export function clientStream<Req, Res>(
+  handle: (messages: AsyncIterable<Req>, call: ServerReadableStream<Req, Res>) => Promise<Res>,
+): handleClientStreamingCall<Req, Res> {
+  return (call, callback) => {
+    // A cancelled call stops the iteration (for await over a destroyed stream rejects) instead of waiting forever.
+    call.once('cancelled', () => call.destroy(new Error('call cancelled by the client')));
+    invoke(() => handle(call as AsyncIterable<Req>, call)).then(
+      (response) => callback(null, response),
+      (error: unknown) => {
+        if (isUnexpectedError(error) && !call.cancelled) reportUnexpected(error, call.getPath());
+        callback(toGrpcError(error));
       },
     );
   };

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { Readable, Writable } from 'node:stream';
 import { Metadata, status, type ServiceDefinition, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js';
 
 type Callback = (error: ServiceError | null, response?: unknown) => void;
@@ -13,8 +14,9 @@ interface StatusLike {
 
 /**
  * A client of a service served in this same process, with the surface of the generated grpc-js client (the methods
- * our code calls: unary with metadata, options and a callback; server streams returning a readable with `cancel()`),
- * calling the service's handlers directly. The architecture's rule for the standalone: internal calls are direct
+ * our code calls: unary with metadata, options and a callback; server streams returning a readable with `cancel()`;
+ * client streams returning a writable with `cancel()` and answering through the callback), calling the service's
+ * handlers directly. The architecture's rule for the standalone: internal calls are direct
  * in-process calls behind the same interface as between pods.
  *
  * What a real channel does and this keeps: requests and responses go through the definition's serializers (no object
@@ -28,14 +30,18 @@ export function inProcessClient<C>(definition: ServiceDefinition, implementation
   for (const [name, method] of Object.entries(definition)) {
     const handler = implementation[name] as ((call: unknown, callback?: (error: StatusLike | null, value?: unknown) => void) => void) | undefined;
     if (!handler) throw new Error(`in-process client: ${method.path} has no handler`);
-    if (method.requestStream) {
-      client[name] = () => {
-        throw new Error(`in-process client: ${method.path} streams requests, which no service of ours does`);
-      };
-      continue;
-    }
     const copyRequest = (request: unknown) => method.requestDeserialize(method.requestSerialize(request));
     const copyResponse = (response: unknown) => method.responseDeserialize(method.responseSerialize(response));
+    if (method.requestStream) {
+      if (method.responseStream) {
+        client[name] = () => {
+          throw new Error(`in-process client: ${method.path} streams both ways, which no service of ours does`);
+        };
+        continue;
+      }
+      client[name] = (...rest: unknown[]) => clientStreamCall(method.path, handler, rest, copyRequest, copyResponse);
+      continue;
+    }
     if (!method.responseStream) {
       client[name] = (request: unknown, ...rest: unknown[]) => {
         const callback = rest.find((r): r is Callback => typeof r === 'function');
@@ -110,6 +116,80 @@ export function inProcessClient<C>(definition: ServiceDefinition, implementation
     };
   }
   return client as C;
+}
+
+/**
+ * A client-streaming call in process: the caller writes to a Writable (the generated client's ClientWritableStream
+ * surface: write, end, cancel), the handler reads a Readable; a write completes only when the handler has room for
+ * the message, so a slow handler slows the writer as a real channel's flow control would.
+ */
+function clientStreamCall(
+  path: string,
+  handler: (call: unknown, callback?: (error: StatusLike | null, value?: unknown) => void) => void,
+  rest: unknown[],
+  copyRequest: (request: unknown) => unknown,
+  copyResponse: (response: unknown) => unknown,
+): Writable & { cancel(): void } {
+  const callback = rest.find((r): r is Callback => typeof r === 'function');
+  if (!callback) throw new Error(`in-process client: ${path} needs a callback`);
+  const { metadata, options } = metadataAndOptions(rest);
+  const call = new ServerSideReadableCall(path, metadata, options.deadline);
+  let settled = false;
+  const settle = (error: ServiceError | null, response?: unknown) => {
+    if (settled) return;
+    settled = true;
+    call.stopDeadline();
+    setImmediate(() => callback(error, response));
+  };
+  const writer = Object.assign(
+    new Writable({
+      objectMode: true,
+      highWaterMark: 1,
+      write: (message: unknown, _encoding, done) => {
+        if (settled || call.cancelled) {
+          done();
+          return;
+        }
+        let copy: unknown;
+        try {
+          copy = copyRequest(message);
+        } catch (encodeError) {
+          done(encodeError as Error);
+          return;
+        }
+        call.deliver(copy, () => done());
+      },
+      final: (done) => {
+        call.push(null);
+        done();
+      },
+    }),
+    {
+      cancel: () => {
+        call.cancel();
+        settle(serviceError({ code: status.CANCELLED, details: 'Cancelled on client' }));
+      },
+    },
+  );
+  call.onDeadline(() => settle(serviceError({ code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' })));
+  setImmediate(() => {
+    try {
+      handler(call, (error, response) => {
+        if (error) {
+          settle(serviceError(error));
+          return;
+        }
+        try {
+          settle(null, copyResponse(response));
+        } catch (encodeError) {
+          settle(serviceError({ code: status.INTERNAL, details: `response not serializable: ${String(encodeError)}` }));
+        }
+      });
+    } catch (thrown) {
+      settle(serviceError({ code: status.UNKNOWN, details: String(thrown) }));
+    }
+  });
+  return writer;
 }
 
 function metadataAndOptions(rest: unknown[]): { metadata: Metadata; options: CallOptions } {
@@ -189,6 +269,76 @@ class ServerSideCall extends EventEmitter {
 
   end(): void {
     this.endHandler();
+  }
+}
+
+/** The server side of an in-process client stream: a Readable of the request messages, with the call's surface. */
+class ServerSideReadableCall extends Readable {
+  cancelled = false;
+  private deadlineTimer?: NodeJS.Timeout;
+  private readonly deadlineAt: number;
+  /** The writer's completion, held while the handler has not read what it was given. */
+  private waiting?: () => void;
+
+  constructor(
+    private readonly path: string,
+    readonly metadata: Metadata,
+    deadline: Date | number | undefined,
+  ) {
+    super({ objectMode: true, highWaterMark: 1 });
+    this.deadlineAt = deadline instanceof Date ? deadline.getTime() : (deadline ?? Infinity);
+  }
+
+  /** Hands a message to the handler; `written` runs once the handler has room for the next one. */
+  deliver(message: unknown, written: () => void): void {
+    if (this.push(message)) written();
+    else this.waiting = written;
+  }
+
+  override _read(): void {
+    const written = this.waiting;
+    this.waiting = undefined;
+    written?.();
+  }
+
+  onDeadline(expired: () => void): void {
+    if (!Number.isFinite(this.deadlineAt)) return;
+    this.deadlineTimer = setTimeout(() => {
+      this.cancel();
+      expired();
+    }, Math.max(0, this.deadlineAt - Date.now()));
+  }
+
+  stopDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.stopDeadline();
+    this.emit('cancelled', 'cancelled');
+    this._read();
+  }
+
+  getDeadline(): number {
+    return this.deadlineAt;
+  }
+
+  getPath(): string {
+    return this.path;
+  }
+
+  getPeer(): string {
+    return 'in-process';
+  }
+
+  getHost(): string {
+    return 'in-process';
+  }
+
+  sendMetadata(): void {
+    // Nothing travels: there are no response headers in process.
   }
 }
 

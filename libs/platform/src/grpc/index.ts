@@ -9,3 +9,4 @@ export { BadRequest, ErrorInfo, PreconditionFailure, ResourceInfo, RetryInfo } f
 export { Status as RpcStatus } from './generated/google/rpc/status';
 export * from './grpc-metrics.interceptor';
 export * from './in-process-client';
+export * from './page-token';

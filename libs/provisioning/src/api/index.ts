@@ -1,3 +1,2 @@
-export * from './page-token';
 export * from './provisioning-grpc.controller';
 export * from './provisioning.mappers';

@@ -10,7 +10,7 @@ import { TaskNotFoundError, TaskStateError } from '../tasks/task-lifecycle';
 import type { PresetInput, ProvisioningUseCases } from '../usecases';
 import { invalid } from '../usecases/violations';
 import { DEFAULT_RESULT_PAGE_ENTRIES } from '../usecases/get-task-result.usecase';
-import { decodePageToken, encodePageToken, nextPageToken, pageSizeOf } from './page-token';
+import { decodePageToken, encodePageToken, nextPageToken, pageSizeOf } from '@acs/platform';
 import {
   deviceToProto,
   faultToProto,

@@ -1,7 +1,7 @@
 import { acsV1 as pb } from '@acs/contracts';
 
 import type { Preset, Task, TaskSpec } from '../domain';
-import { decodePageToken, encodePageToken, nextPageToken, pageSizeOf } from './page-token';
+import { decodePageToken, encodePageToken, nextPageToken, pageSizeOf } from '@acs/platform';
 import {
   comparePaths,
   deviceToProto,

@@ -6,7 +6,7 @@ import type { mongo } from 'mongoose';
 import { DEVICE_FILTER_SHAPE, toStoredDevice } from '../filter/storedDeviceShape';
 import { FILTER_MATRIX } from '../filter/test-support/filter-matrix';
 import { SAMPLE_DEVICES } from '../filter/test-support/sample-devices';
-import { MongoDocumentCollection } from './mongo-collection';
+import { MongoDocumentCollection } from '@acs/infra-mongo';
 
 // The filter matrix on a real MongoDB-protocol server (FerretDB here, MongoDB in production): the compiled query
 // selects what the in-memory evaluator selects, as on SQLite and nedb. A missing server fails the run.

@@ -4,7 +4,7 @@ import type { mongo } from 'mongoose';
 import type { StoredDocument } from '@acs/platform';
 import { StoredDeviceRepository } from './device.repository';
 import { StoredFaultRepository } from './fault.repository';
-import { MongoDocumentCollection } from './mongo-collection';
+import { MongoDocumentCollection } from '@acs/infra-mongo';
 import type { ProvisioningStore } from './ports';
 import { StoredPresetRepository } from './preset.repository';
 import { StoredTaskResultRepository } from './task-result.repository';

@@ -22,6 +22,8 @@ import { HealthClient, ServingStatus, type UnaryMethod } from '@acs/platform';
 export interface RpcMethod<Req, Res> {
   path: string;
   responseStream: boolean;
+  /** Client streaming (an upload): `first()` sends the request as the stream's one message. */
+  requestStream?: boolean;
   requestSerialize(value: Req): Buffer;
   responseDeserialize(value: Buffer): Res;
 }
@@ -62,7 +64,7 @@ export class NbiChannel {
 
   /** A unary call; rejects with the ServiceError. */
   unary<Req, Res>(method: RpcMethod<Req, Res>, request: Req, options: CallOptions = {}): Promise<Res> {
-    if (method.responseStream) throw new Error(`${method.path} is a streaming method: use stream()`);
+    if (method.responseStream || method.requestStream) throw new Error(`${method.path} is a streaming method: use stream() or upload()`);
     return new Promise((resolve, reject) => {
       this.raw.makeUnaryRequest(
         method.path,
@@ -73,6 +75,22 @@ export class NbiChannel {
         { deadline: Date.now() + (options.deadlineMs ?? 10_000) },
         (error, response) => (error ? reject(error) : resolve(response as Res)),
       );
+    });
+  }
+
+  /** A client-streaming call sending `requests` in order, then ending the stream; rejects with the ServiceError. */
+  upload<Req, Res>(method: RpcMethod<Req, Res>, requests: readonly Req[], options: CallOptions = {}): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      const call = this.raw.makeClientStreamRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        metadataOf(options),
+        { deadline: Date.now() + (options.deadlineMs ?? 10_000) },
+        (error, response) => (error ? reject(error) : resolve(response as Res)),
+      );
+      for (const request of requests) call.write(request);
+      call.end();
     });
   }
 
@@ -89,10 +107,11 @@ export class NbiChannel {
   }
 
   /**
-   * Calls either kind of method and settles on its first outcome: a unary answer, a stream's first message (the
-   * stream is then cancelled) or the error. For the matrix cases, which only look at whether and how a call fails.
+   * Calls any kind of method and settles on its first outcome: a unary answer, a stream's first message (the
+   * stream is then cancelled), an upload's answer to its one message, or the error. For the matrix cases, which only look at whether and how a call fails.
    */
   first<Req, Res>(method: RpcMethod<Req, Res>, request: Req, options: CallOptions = {}): Promise<Res> {
+    if (method.requestStream) return this.upload(method, [request], options);
     if (!method.responseStream) return this.unary(method, request, options);
     return new Promise((resolve, reject) => {
       const call = this.stream(method, request, { deadlineMs: 10_000, ...options });

@@ -10,7 +10,7 @@ export interface Fixtures {
 }
 
 /** The resource types and actions of the NBI's roles (docs/nbi-security.md). */
-export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit';
+export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit' | 'files';
 export type Action = 'view' | 'add' | 'change' | 'delete';
 
 /** One method of acs.v1 as the acceptance matrix drives it. */
@@ -59,6 +59,15 @@ export function inertPreset(name: string, weight = 0): acsV1.Preset {
 
 const { DeviceServiceService: D, TaskServiceService: T, PresetServiceService: P } = acsV1;
 const { FaultServiceService: F, EventServiceService: E, AuditServiceService: A } = acsV1;
+const { FileServiceService: FS } = acsV1;
+
+/** The first message of an upload: the file's metadata (the matrix sends it alone; refusals come before any content). */
+function uploadMetadata(name: string): acsV1.UploadFileRequest {
+  return { part: { $case: 'metadata', metadata: acsV1.FileMetadata.fromPartial({ name, fileType: '1 Firmware Upgrade Image' }) } };
+}
+
+/** A file id for the refusal cases: refused before anything is looked up. */
+const REFUSED_FILE_ID = 'file-refused';
 
 /**
  * Every method of acs.v1, one line each: a new RPC gets its refusal, audit and validation cases by adding a row
@@ -209,5 +218,29 @@ export const RPC_TABLE: readonly RpcCase[] = [
     invalid: () => acsV1.ListAuditRecordsRequest.fromPartial({ pageToken: 'not-a-page-token' }),
     invalidField: 'page_token',
     target: () => 'admin',
+  }),
+
+  rpc(FS.uploadFile, 'files', 'add', {
+    valid: () => uploadMetadata('e2e-refused.bin'),
+    invalid: () => uploadMetadata(''),
+    invalidField: 'metadata.name',
+    target: () => 'e2e-refused.bin',
+  }),
+  rpc(FS.listFiles, 'files', 'view', {
+    valid: () => acsV1.ListFilesRequest.fromPartial({ pageSize: 10 }),
+    invalid: () => acsV1.ListFilesRequest.fromPartial({ pageToken: 'not-a-page-token' }),
+    invalidField: 'page_token',
+  }),
+  rpc(FS.getFile, 'files', 'view', {
+    valid: () => acsV1.GetFileRequest.fromPartial({ fileId: REFUSED_FILE_ID }),
+    invalid: () => acsV1.GetFileRequest.fromPartial({ fileId: '' }),
+    invalidField: 'file_id',
+    target: () => REFUSED_FILE_ID,
+  }),
+  rpc(FS.deleteFile, 'files', 'delete', {
+    valid: () => acsV1.DeleteFileRequest.fromPartial({ fileId: REFUSED_FILE_ID }),
+    invalid: () => acsV1.DeleteFileRequest.fromPartial({ fileId: '' }),
+    invalidField: 'file_id',
+    target: () => REFUSED_FILE_ID,
   }),
 ];

@@ -1,4 +1,4 @@
-import { guardMongo, isMongoDuplicateKey } from '@acs/infra-mongo';
+import { guardMongo, isMongoDuplicateKey } from './mongo-errors';
 import type { mongo } from 'mongoose';
 
 import {
@@ -14,7 +14,7 @@ import {
 } from '@acs/platform';
 
 /**
- * DocumentCollection on a MongoDB collection, through the driver collection under the mongoose model: the
+ * DocumentCollection (@acs/platform) on a MongoDB collection, for every service's repositories, through the driver collection under the mongoose model: the
  * parameter tree's field paths are data (`p.Device.IP.Interface.1._v`), which mongoose's schema casting has no
  * business rewriting. Outages surface as MongoUnavailableError (guardMongo); duplicate keys as DuplicateKeyError.
  */

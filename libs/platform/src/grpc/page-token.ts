@@ -1,4 +1,4 @@
-import { ValidationError } from '@acs/platform';
+import { ValidationError } from '../errors/domain-errors';
 
 /** Page size when the request says 0. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -14,7 +14,7 @@ export function pageSizeOf(requested: number): number {
 }
 
 /**
- * A page token: the offset of the next page, base64url-encoded so clients treat it as opaque. Offsets (rather than
+ * A page token of every service's listings: the offset of the next page, base64url-encoded so clients treat it as opaque. Offsets (rather than
  * keys of the last item) keep one scheme for every listing; a listing that changes between pages may then skip or
  * repeat an item, which these administrative listings accept.
  */

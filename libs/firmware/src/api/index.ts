@@ -1,0 +1,2 @@
+export * from './firmware-grpc.controller';
+export * from './firmware.mappers';

@@ -1,0 +1,58 @@
+import { join, resolve } from 'node:path';
+
+import { openSqliteDatabase, SqliteCollection, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
+
+import { CampaignFileUsage } from './campaign-file-usage';
+import { DirectoryContentStore } from './directory-content-store';
+import { firmwareCampaignCollection, firmwareFileCollection } from './firmware-collections.schema';
+import { StoredFirmwareFileRepository } from './firmware-file.repository';
+import type { FirmwareStore } from './ports';
+
+export const FIRMWARE_DATABASE_FILE = 'firmware.sqlite';
+/** Files' content in the standalone: `<dataDir>/files/<id>`. */
+export const FIRMWARE_CONTENT_DIRECTORY = 'files';
+
+export interface SqliteFirmwareStoreOptions {
+  /** ACS_DATA_DIR: the database is `firmware.sqlite` in it, the content under `files/`. */
+  dataDir: string;
+  cacheMiB?: number;
+  /** ACS_STORE_SYNC: `normal` survives a process kill, `full` also a power cut. */
+  synchronous?: 'normal' | 'full';
+}
+
+export interface SqliteFirmwareStore extends FirmwareStore {
+  readonly database: SqliteDatabase;
+  /** The raw collections, for tests and export (the repositories are the way everything else writes). */
+  readonly collections: { files: SqliteCollection; campaigns: SqliteCollection };
+}
+
+/**
+ * The firmware service's store in the standalone: metadata in `firmware.sqlite` (indexes taken from the MongoDB
+ * declarations, as provisioning's store does), content as files under the data directory.
+ */
+export async function openSqliteFirmwareStore(options: SqliteFirmwareStoreOptions): Promise<SqliteFirmwareStore> {
+  const dataDir = resolve(options.dataDir);
+  const content = await DirectoryContentStore.open(join(dataDir, FIRMWARE_CONTENT_DIRECTORY));
+  const database = openSqliteDatabase(join(dataDir, FIRMWARE_DATABASE_FILE), { cacheMiB: options.cacheMiB, synchronous: options.synchronous });
+  const indexesOf = (definition: { indexes: ReadonlyArray<{ fields: ReadonlyArray<readonly [string, unknown]> }> }, arrays: readonly string[]) =>
+    definition.indexes.map((index) => index.fields.map(([field]) => field)).filter((fields) => !fields.some((field) => arrays.includes(field)));
+  const writes = new SqliteWriteBatcher(database);
+  const shared = { prefix: 'firmware', writes };
+  const files = new SqliteCollection(database, { name: 'files', indexes: indexesOf(firmwareFileCollection, ['modelKeys']), arrayFields: ['modelKeys'] }, shared);
+  const campaigns = new SqliteCollection(database, { name: 'campaigns', indexes: indexesOf(firmwareCampaignCollection, ['fileIds']), arrayFields: ['fileIds'] }, shared);
+  let closed = false;
+  return {
+    database,
+    collections: { files, campaigns },
+    files: new StoredFirmwareFileRepository(files),
+    content,
+    usage: new CampaignFileUsage(campaigns),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      writes.flush();
+      database.pragma('wal_checkpoint(TRUNCATE)');
+      database.close();
+    },
+  };
+}

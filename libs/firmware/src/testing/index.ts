@@ -1,0 +1,3 @@
+export * from './file-content-store.contract';
+export * from './firmware-file-repository.contract';
+export * from './firmware-fixture';
