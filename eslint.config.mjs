@@ -43,6 +43,11 @@ const adapterLibsAllowed = depConstraints.map((constraint) =>
 );
 // The drivers themselves are the adapters' business (libs/infra/*); a repository may use their types and calls.
 const drivers = ['kafkajs', 'ioredis', 'mongoose', 'mongodb', 'better-sqlite3'];
+// libs/rollout is a type:library that also reaches the platform (and, in its repositories, the adapters).
+const rolloutConstraints = (extra) =>
+  depConstraints.map((constraint) =>
+    constraint.sourceTag === 'type:library' ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, ...extra] } : constraint,
+  );
 const driverMessage = 'Kafka, Redis, Mongo and SQLite drivers are used in libs/infra/* and a domain lib\'s src/repositories/ only.';
 
 export default tseslint.config(
@@ -70,6 +75,20 @@ export default tseslint.config(
     files: [...persistence, ...wiring],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: adapterLibsAllowed }],
+    },
+  },
+  {
+    // The rollout mechanics (libs/rollout) are a library two services share that keeps its state through the
+    // platform's DocumentCollection port; only its repositories open that port on the SQLite and MongoDB adapters.
+    files: ['libs/rollout/src/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: rolloutConstraints(['type:platform']) }],
+    },
+  },
+  {
+    files: ['libs/rollout/src/repositories/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: rolloutConstraints(['type:platform', 'type:adapter']) }],
     },
   },
   {

@@ -1,0 +1,183 @@
+import {
+  ConflictError,
+  DuplicateKeyError,
+  withoutUndefined,
+  type DocumentCollection,
+  type DocumentFilter,
+  type DocumentSort,
+  type DocumentUpdate,
+  type StoredDocument,
+} from '@acs/platform';
+
+import type { Rollout, RolloutState, RolloutTarget, TargetState } from '../domain/rollout';
+import type { RolloutChange, RolloutExpectation, RolloutStore, TargetChange, TargetExpectation, TargetOrder, TargetQuery } from './ports';
+
+export interface RolloutCollections {
+  rollouts: DocumentCollection;
+  targets: DocumentCollection;
+  /** Closes what the opener opened (the SQLite database); nothing for a shared MongoDB connection. */
+  close?: () => Promise<void>;
+}
+
+const INSERT_CHUNK = 100;
+
+const ORDERS: Record<TargetOrder, DocumentSort> = {
+  seq: [['seq', 1]],
+  dueAt: [
+    ['dueAt', 1],
+    ['seq', 1],
+  ],
+  'finishedAt-desc': [['finishedAt', -1]],
+};
+
+/** A target's document id: one target per device and rollout. */
+export function targetDocumentId(rolloutId: string, deviceId: string): string {
+  return `${rolloutId}:${deviceId}`;
+}
+
+/**
+ * The rollout store written once over DocumentCollection, opened on SQLite (the standalone) and MongoDB (pods) by
+ * sqlite-rollout-store.ts and mongo-rollout-store.ts. Each change is one filtered update of one document, which both
+ * stores apply atomically (FerretDB 1.24 excepted: ADR 6, docs/rollouts.md).
+ */
+export class DocumentRolloutStore implements RolloutStore {
+  constructor(private readonly collections: RolloutCollections) {}
+
+  async createRollout(rollout: Rollout): Promise<void> {
+    try {
+      await this.collections.rollouts.insertOne(withoutUndefined(toRolloutDocument(rollout)));
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw new ConflictError(`rollout ${rollout.id} already exists`, { kind: 'already-exists', subject: `rollout ${rollout.id}` });
+      throw error;
+    }
+  }
+
+  async getRollout(id: string): Promise<Rollout | null> {
+    const doc = await this.collections.rollouts.findOne({ _id: id });
+    return doc ? fromRolloutDocument(doc) : null;
+  }
+
+  async listRollouts(states: readonly RolloutState[], limit: number): Promise<Rollout[]> {
+    const docs = await this.collections.rollouts.find({ state: { $in: [...states] } }, { limit, sort: [['_id', 1]] });
+    return docs.map(fromRolloutDocument);
+  }
+
+  async updateRollout(id: string, expect: RolloutExpectation, change: RolloutChange): Promise<Rollout | null> {
+    const filter: DocumentFilter = { _id: id };
+    if (expect.states) filter.state = { $in: [...expect.states] };
+    if (expect.revision !== undefined) filter.revision = expect.revision;
+    if (expect.driverEpoch !== undefined) filter['driver.epoch'] = expect.driverEpoch;
+    const update: DocumentUpdate = { set: withoutUndefined({ ...(change.set ?? {}) }) as Record<string, unknown>, unset: change.unset ?? [], inc: { revision: 1 } };
+    const doc = await this.collections.rollouts.findOneAndUpdate(filter, update);
+    return doc ? fromRolloutDocument(doc) : null;
+  }
+
+  async acquireDriver(id: string, owner: string, now: number, expiresAt: number): Promise<Rollout | null> {
+    const renewed = await this.collections.rollouts.findOneAndUpdate({ _id: id, 'driver.owner': owner }, { set: { 'driver.expiresAt': expiresAt }, inc: { revision: 1 } });
+    if (renewed) return fromRolloutDocument(renewed);
+    const current = await this.collections.rollouts.findOne({ _id: id });
+    if (!current) return null;
+    const driver = current.driver as Rollout['driver'];
+    if (driver && driver.expiresAt > now) return null;
+    // Conditional on the epoch read: of two pods taking over an expired driver at once, one wins.
+    const epoch = driver?.epoch ?? 0;
+    const taken = await this.collections.rollouts.findOneAndUpdate(
+      driver ? { _id: id, 'driver.epoch': epoch, 'driver.expiresAt': { $lte: now } } : { _id: id, driver: { $exists: false } },
+      { set: { driver: { owner, expiresAt, epoch: epoch + 1 } }, inc: { revision: 1 } },
+    );
+    if (!taken) return null;
+    // Read back: on a server that does not isolate concurrent updates of one document (FerretDB 1.24) two takeovers
+    // may both match, and the later write wins; the pod that reads another's name steps back.
+    const confirmed = await this.collections.rollouts.findOne({ _id: id });
+    return confirmed && (confirmed.driver as Rollout['driver'])?.owner === owner ? fromRolloutDocument(confirmed) : null;
+  }
+
+  async reserveSeq(id: string, count: number): Promise<number> {
+    const doc = await this.collections.rollouts.findOneAndUpdate({ _id: id }, { inc: { nextSeq: count } }, ['nextSeq']);
+    if (!doc) throw new ConflictError(`rollout ${id} does not exist`, { kind: 'precondition', subject: `rollout ${id}` });
+    return (doc.nextSeq as number) - count;
+  }
+
+  async insertTargets(targets: readonly RolloutTarget[]): Promise<number> {
+    let inserted = 0;
+    // The port has no bulk insert; a hundred inserts in flight keep a MongoDB round trip from pacing a large batch.
+    for (let first = 0; first < targets.length; first += INSERT_CHUNK) {
+      const results = await Promise.all(
+        targets.slice(first, first + INSERT_CHUNK).map(async (target) => {
+          try {
+            await this.collections.targets.insertOne(withoutUndefined({ _id: targetDocumentId(target.rolloutId, target.deviceId), ...target }));
+            return 1;
+          } catch (error) {
+            if (error instanceof DuplicateKeyError) return 0;
+            throw error;
+          }
+        }),
+      );
+      inserted += results.reduce((sum: number, one) => sum + one, 0);
+    }
+    return inserted;
+  }
+
+  async getTarget(rolloutId: string, deviceId: string): Promise<RolloutTarget | null> {
+    const doc = await this.collections.targets.findOne({ _id: targetDocumentId(rolloutId, deviceId) });
+    return doc ? fromTargetDocument(doc) : null;
+  }
+
+  async findTargets(query: TargetQuery, options: { order: TargetOrder; limit: number; skip?: number }): Promise<RolloutTarget[]> {
+    const docs = await this.collections.targets.find(targetFilter(query), { sort: ORDERS[options.order], limit: options.limit, skip: options.skip });
+    return docs.map(fromTargetDocument);
+  }
+
+  countTargets(query: TargetQuery): Promise<number> {
+    return this.collections.targets.count(targetFilter(query));
+  }
+
+  async findTargetsOfDevice(deviceId: string, states: readonly TargetState[]): Promise<RolloutTarget[]> {
+    const docs = await this.collections.targets.find({ deviceId, state: { $in: [...states] } }, { limit: 100 });
+    return docs.map(fromTargetDocument);
+  }
+
+  async updateTarget(rolloutId: string, deviceId: string, expect: TargetExpectation, change: TargetChange): Promise<RolloutTarget | null> {
+    const filter: DocumentFilter = { _id: targetDocumentId(rolloutId, deviceId) };
+    filter.state = typeof expect.state === 'string' ? expect.state : { $in: [...expect.state] };
+    if (expect.attempts !== undefined) filter.attempts = expect.attempts;
+    if (expect.owner !== undefined) filter.owner = expect.owner;
+    if (expect.dueBy !== undefined) filter.dueAt = { $lte: expect.dueBy };
+    const update: DocumentUpdate = {
+      set: withoutUndefined({ ...(change.set ?? {}) }) as Record<string, unknown>,
+      unset: change.unset ?? [],
+      inc: change.incAttempts ? { attempts: 1 } : {},
+    };
+    const doc = await this.collections.targets.findOneAndUpdate(filter, update);
+    return doc ? fromTargetDocument(doc) : null;
+  }
+
+  async close(): Promise<void> {
+    await this.collections.close?.();
+  }
+}
+
+function targetFilter(query: TargetQuery): DocumentFilter {
+  const filter: DocumentFilter = { rolloutId: query.rolloutId };
+  if (query.states) filter.state = query.states.length === 1 ? query.states[0] : { $in: [...query.states] };
+  if (query.wave !== undefined) filter.wave = query.wave;
+  if (query.dueBy !== undefined) filter.dueAt = { $lte: query.dueBy };
+  if (query.finishedSince !== undefined) filter.finishedAt = { $gte: query.finishedSince };
+  if (query.startedSince !== undefined) filter.startedAt = { $gte: query.startedSince };
+  return filter;
+}
+
+function toRolloutDocument(rollout: Rollout): StoredDocument {
+  const { id, ...rest } = rollout;
+  return { _id: id, ...rest };
+}
+
+function fromRolloutDocument(doc: StoredDocument): Rollout {
+  const { _id, ...rest } = doc;
+  return { id: _id, ...(rest as Omit<Rollout, 'id'>) };
+}
+
+function fromTargetDocument(doc: StoredDocument): RolloutTarget {
+  const { _id: _ignored, ...rest } = doc;
+  return rest as unknown as RolloutTarget;
+}

@@ -1,0 +1,90 @@
+import type { CollectionDefinition, IndexDeclaration, ServiceCollections } from '@acs/infra-mongo';
+import { Schema } from 'mongoose';
+
+/*
+ * A rollout's two collections, declared in the registry of the service that runs rollouts (firmware campaigns,
+ * grouping's bulk jobs), so they are `<service>.rollouts` and `<service>.rolloutTargets` and their indexes are built
+ * with the service's. Sizing assumption: 1,000,000 targets per rollout; nothing the engine runs on every tick scans
+ * a rollout's targets.
+ */
+
+export const ROLLOUT_INDEXES: readonly IndexDeclaration[] = [
+  { fields: { state: 1 }, why: 'the rollouts a pod drives: running and paused ones, ticked periodically' },
+];
+
+export const ROLLOUT_TARGET_INDEXES: readonly IndexDeclaration[] = [
+  { fields: { rolloutId: 1, state: 1, seq: 1 }, why: "a rollout's pending targets in insertion order (the next to schedule); counts per state" },
+  {
+    fields: { rolloutId: 1, state: 1, dueAt: 1 },
+    why: 'targets needing the engine by now: expired claims (scheduled), timed-out attempts (in-progress), retries due (retry-wait)',
+  },
+  { fields: { rolloutId: 1, wave: 1, state: 1 }, why: 'counts per wave and state: whether a wave has finished and passed, progress per wave' },
+  { fields: { rolloutId: 1, finishedAt: -1 }, why: 'the last N targets to finish, or those finished in a time window: the failure threshold, finish rate' },
+  { fields: { rolloutId: 1, startedAt: -1 }, why: 'targets started in the last minutes: the start rate of the progress view' },
+  { fields: { deviceId: 1, state: 1 }, why: "a device's in-progress targets across rollouts, when its outcome arrives by device (acs.task / acs.device)" },
+];
+
+const options = { versionKey: false, strict: false, minimize: false } as const;
+
+const rolloutSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    policy: Schema.Types.Mixed,
+    state: String,
+    pause: Schema.Types.Mixed,
+    createdAt: Number,
+    startedAt: Number,
+    finishedAt: Number,
+    sealed: Boolean,
+    currentWave: Number,
+    wavePassedAt: Number,
+    acceptedWave: Number,
+    thresholdSince: Number,
+    driver: Schema.Types.Mixed,
+    startsBySecond: Schema.Types.Mixed,
+    nextSeq: Number,
+    revision: Number,
+  },
+  options,
+);
+
+const targetSchema = new Schema(
+  {
+    /** `<rolloutId>:<deviceId>`. */
+    _id: { type: String, required: true },
+    rolloutId: String,
+    deviceId: String,
+    seq: Number,
+    state: String,
+    stage: String,
+    wave: Number,
+    attempts: Number,
+    dueAt: Number,
+    owner: String,
+    scheduledAt: Number,
+    startedAt: Number,
+    finishedAt: Number,
+    error: Schema.Types.Mixed,
+    skipReason: String,
+    data: Schema.Types.Mixed,
+  },
+  options,
+);
+
+export interface RolloutCollectionDefinitions {
+  rollouts: CollectionDefinition;
+  targets: CollectionDefinition;
+}
+
+/** Declares the rollout collections in a service's registry (call once, at module load, like every declaration). */
+export function defineRolloutCollections(registry: ServiceCollections): RolloutCollectionDefinitions {
+  return {
+    rollouts: registry.define({ name: 'rollouts', schema: rolloutSchema, indexes: ROLLOUT_INDEXES }) as unknown as CollectionDefinition,
+    targets: registry.define({ name: 'rolloutTargets', schema: targetSchema, indexes: ROLLOUT_TARGET_INDEXES }) as unknown as CollectionDefinition,
+  };
+}
+
+/** The declared indexes as the SQLite store takes them: each a list of fields. */
+export function indexFieldLists(indexes: readonly IndexDeclaration[]): string[][] {
+  return indexes.map((index) => Object.keys(index.fields));
+}
