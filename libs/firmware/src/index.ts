@@ -14,3 +14,4 @@ export * from './file-server/file-download.server';
 export * from './file-server/file-server.config';
 export * from './file-server/file-server.metrics';
 export * from './file-server/file-source';
+export * from './provisioning/provisioning-devices';
