@@ -15,3 +15,5 @@ export * from './file-server/file-server.config';
 export * from './file-server/file-server.metrics';
 export * from './file-server/file-source';
 export * from './provisioning/provisioning-devices';
+export * from './service/campaign-events.consumer';
+export * from './service/campaign.scheduler';

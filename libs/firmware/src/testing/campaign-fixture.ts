@@ -70,7 +70,7 @@ export class CampaignFixture {
       store: firmware.store,
       inventory,
       tasks,
-      signing: { secret: CAMPAIGN_DOWNLOAD_SECRET, baseUrl: CAMPAIGN_FILE_SERVER_URL, validForMs: 86_400_000 },
+      signing: { secret: CAMPAIGN_DOWNLOAD_SECRET, baseUrl: () => CAMPAIGN_FILE_SERVER_URL, validForMs: 86_400_000 },
       owner: 'spec-pod',
       logger: pino({ level: 'silent' }),
       now: () => clock.now,

@@ -9,8 +9,8 @@ import type { DeviceTasks } from './campaign-ports';
 export interface DownloadSigning {
   /** The file server's shared secret (loadOrCreateDownloadSecret / ACS_FIRMWARE_URL_SECRET). */
   secret: Buffer;
-  /** Where CPEs reach the file server (ACS_FIRMWARE_DOWNLOAD_BASE_URL). */
-  baseUrl: string;
+  /** Where CPEs reach the file server (ACS_FIRMWARE_FILES_PUBLIC_URL, or the address it listens on): asked at each start, since the port may be known only once it listens. */
+  baseUrl: () => string;
   /** How long the signed URL and credentials, and the Download task, stay valid. */
   validForMs: number;
 }
@@ -39,7 +39,7 @@ export class StartDeviceUpgrade implements RolloutExecutor {
     const file = await this.deps.files.get(upgrade.fileId);
     if (!file) throw new NotFoundError('file', upgrade.fileId);
     const expiresAt = this.deps.now() + this.deps.signing.validForMs;
-    const signed = signDownload(this.deps.signing.secret, { fileId: file.id, name: file.name, deviceId: target.deviceId, expiresAt, baseUrl: this.deps.signing.baseUrl });
+    const signed = signDownload(this.deps.signing.secret, { fileId: file.id, name: file.name, deviceId: target.deviceId, expiresAt, baseUrl: this.deps.signing.baseUrl() });
     const { taskId } = await this.deps.tasks.createDownload({
       deviceId: target.deviceId,
       source: campaignTaskSource(target.rolloutId),
