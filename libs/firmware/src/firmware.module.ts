@@ -16,6 +16,7 @@ import {
   type Logger,
 } from '@acs/platform';
 
+import { CampaignGrpcController } from './api/campaign-grpc.controller';
 import { FirmwareGrpcController, MAX_UPLOAD_CHUNK_BYTES } from './api/firmware-grpc.controller';
 import { DownloadAuthorizer } from './file-server/download-auth';
 import { FileDownloadServer } from './file-server/file-download.server';
@@ -158,7 +159,7 @@ export class FirmwareModule {
         { provide: FIRMWARE_FILE_SERVER, useFactory: (runtime: CampaignRuntime | null) => runtime?.fileServer ?? null, inject: [FIRMWARE_CAMPAIGNS] },
         {
           provide: FIRMWARE_GRPC_HOST,
-          useFactory: (core: FirmwareCore, config: FirmwareConfig, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry) => {
+          useFactory: (core: FirmwareCore, config: FirmwareConfig, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry, campaigns: CampaignRuntime | null) => {
             const host = new GrpcServerHost({
               host: config.grpc.host,
               port: config.grpc.port,
@@ -169,10 +170,11 @@ export class FirmwareModule {
               logger,
             });
             host.addService(acsV1.FileServiceService, new FirmwareGrpcController(core.useCases).implementation.files);
+            if (campaigns) host.addService(acsV1.CampaignServiceService, new CampaignGrpcController(campaigns.core.useCases).implementation);
             hosts.register(SERVICE_NAME, host);
             return host;
           },
-          inject: [FIRMWARE_CORE, FIRMWARE_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS],
+          inject: [FIRMWARE_CORE, FIRMWARE_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS, FIRMWARE_CAMPAIGNS],
         },
         FirmwareLifecycle,
       ],
