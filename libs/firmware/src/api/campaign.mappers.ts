@@ -28,7 +28,8 @@ export function policyFromProto(policy: pb.RolloutPolicy | undefined): RolloutPo
       ? {
           limit: policy.failureCount > 0 ? { count: policy.failureCount } : { percent: policy.failurePercent },
           over: policy.overWindowMs > 0 ? { windowMs: policy.overWindowMs } : { lastFinished: policy.overLastFinished },
-          minFinished: policy.minFinished,
+          // 0 is the proto's unset: judge from the first finished device.
+          minFinished: policy.minFinished || 1,
         }
       : undefined;
   return {

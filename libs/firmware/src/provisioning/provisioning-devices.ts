@@ -49,7 +49,9 @@ export class ProvisioningDeviceTasks implements DeviceTasks {
         },
         connectionRequest: request.connectionRequest,
         waitTimeoutMs: 0,
-        maxAttempts: 0,
+        // The campaign's rollout policy retries (with its back-off, counted against its threshold); a task retried by
+        // provisioning as well would hide a failing device from both.
+        maxAttempts: 1,
         expireTime: new Date(request.expiresAt),
       },
       { metadata },
