@@ -25,6 +25,7 @@ import { FileServerMetrics } from './file-server/file-server.metrics';
 import { loadFirmwareConfig, type FirmwareConfig } from './firmware.config';
 import { ProvisioningDeviceInventory, ProvisioningDeviceTasks } from './provisioning/provisioning-devices';
 import type { FirmwareStore } from './repositories/ports';
+import { CampaignEventPublisher } from './service/campaign-event.publisher';
 import { CampaignEventsConsumer } from './service/campaign-events.consumer';
 import { CampaignScheduler } from './service/campaign.scheduler';
 import { createCampaignCore, type CampaignCore } from './usecases/campaign-usecases';
@@ -146,6 +147,7 @@ export class FirmwareModule {
               signing: { secret: campaigns.secret, baseUrl: () => fileServerBaseUrl(campaigns.fileServer, fileServer), validForMs: config.campaigns.downloadValidForMs },
               owner: config.campaigns.podName,
               logger,
+              events: new CampaignEventPublisher({ bus, campaigns: store.campaigns, logger, now: Date.now }),
             });
             return {
               core: campaignCore,

@@ -17,3 +17,4 @@ export * from './file-server/file-source';
 export * from './provisioning/provisioning-devices';
 export * from './service/campaign-events.consumer';
 export * from './service/campaign.scheduler';
+export * from './service/campaign-event.publisher';

@@ -1,9 +1,11 @@
 import { evaluateFilter, parseFilter, type FilterDocumentReader, type FilterVocabulary } from '@acs/filter';
+import type { BusMessage } from '@acs/platform';
 import pino from 'pino';
 
 import type { DeviceFacts } from '../domain';
 import type { DeviceInventory, DevicePage, DeviceTasks, DownloadTaskRequest } from '../usecases/campaign-ports';
 import { createCampaignCore, type CampaignCore } from '../usecases/campaign-usecases';
+import { CampaignEventPublisher } from '../service/campaign-event.publisher';
 import { FirmwareFixture } from './firmware-fixture';
 
 const VOCABULARY: FilterVocabulary = { fields: ['id', 'oui', 'productClass', 'hardwareVersion', 'softwareVersion'], timeFields: [], examplePath: 'Device.DeviceInfo.SoftwareVersion' };
@@ -58,6 +60,8 @@ export class CampaignFixture {
     readonly inventory: InMemoryInventory,
     readonly tasks: RecordedDeviceTasks,
     readonly clock: { now: number },
+    /** The acs.firmware events published, in order. */
+    readonly published: BusMessage[],
   ) {}
 
   static async open(): Promise<CampaignFixture> {
@@ -66,17 +70,21 @@ export class CampaignFixture {
     const inventory = new InMemoryInventory();
     const tasks = new RecordedDeviceTasks();
     let ids = 0;
+    const published: BusMessage[] = [];
+    const logger = pino({ level: 'silent' });
+    const bus = { publish: async (messages: BusMessage[]) => void published.push(...messages) };
     const core = createCampaignCore({
       store: firmware.store,
       inventory,
       tasks,
       signing: { secret: CAMPAIGN_DOWNLOAD_SECRET, baseUrl: () => CAMPAIGN_FILE_SERVER_URL, validForMs: 86_400_000 },
       owner: 'spec-pod',
-      logger: pino({ level: 'silent' }),
+      logger,
       now: () => clock.now,
       newId: () => `campaign-${++ids}`,
+      events: new CampaignEventPublisher({ bus, campaigns: firmware.store.campaigns, logger, now: () => clock.now }),
     });
-    return new CampaignFixture(firmware, core, inventory, tasks, clock);
+    return new CampaignFixture(firmware, core, inventory, tasks, clock, published);
   }
 
   get useCases(): CampaignCore['useCases'] {

@@ -200,6 +200,22 @@ describe('campaign use cases (embedded store)', () => {
     expect(done.campaign.status).toBe('completed');
     expect(done.progress.counts).toMatchObject({ succeeded: 6, failed: 2, skipped: 3 });
     expect((await fixture.firmware.store.campaigns.get(campaign.id))?.status).toBe('completed');
+
+    const events = fixture.published.map((event) => `${event.type.replace('acs.firmware.', '')} ${event.key}`);
+    expect(events.slice(0, 2)).toEqual([`campaign-created ${campaign.id}`, `campaign-started ${campaign.id}`]);
+    expect(events.filter((event) => event.startsWith('device-failed'))).toHaveLength(2);
+    expect(events.filter((event) => event.startsWith('device-upgraded'))).toHaveLength(6);
+    expect(events.filter((event) => event.startsWith('campaign-'))).toEqual([
+      `campaign-created ${campaign.id}`,
+      `campaign-started ${campaign.id}`,
+      `campaign-paused ${campaign.id}`,
+      `campaign-resumed ${campaign.id}`,
+      `campaign-completed ${campaign.id}`,
+    ]);
+    const failed = fixture.published.find((event) => event.type === 'acs.firmware.device-failed')!;
+    expect(failed.data).toMatchObject({ campaignId: campaign.id, campaignName: 'spring upgrade', campaignKind: 'upgrade', fromVersion: '3.0', toVersion: '3.1', error: { code: '9010' } });
+    const pausedEvent = fixture.published.find((event) => event.type === 'acs.firmware.campaign-paused')!;
+    expect(pausedEvent.data).toMatchObject({ reason: { kind: 'threshold' } });
   });
 
   it('pauses, resumes and cancels by an operator, refusing a change the state does not allow', async () => {

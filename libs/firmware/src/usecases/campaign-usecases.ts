@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@acs/platform';
 import { RolloutEngine, type RolloutNotification } from '@acs/rollout';
 
-import type { CampaignStatus } from '../domain';
+import type { Campaign, CampaignStatus } from '../domain';
 import type { FirmwareStore } from '../repositories/ports';
 import type { DeviceInventory, DeviceTasks } from './campaign-ports';
 import { ChangeCampaignState } from './change-campaign-state.usecase';
@@ -34,8 +34,8 @@ export interface CampaignCoreDeps {
   logger: Logger;
   now?: () => number;
   newId?: () => string;
-  /** Hears every change of a campaign's rollout after it is stored (the acs.firmware events are published from it). */
-  onNotification?: (notification: RolloutNotification) => void | Promise<void>;
+  /** Hears of every campaign created and every change of a campaign's rollout after it is stored (CampaignEventPublisher publishes acs.firmware from them). */
+  events?: { created(campaign: Campaign): Promise<void>; notify(notification: RolloutNotification): Promise<void> };
 }
 
 export interface CampaignCore {
@@ -67,10 +67,11 @@ export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
       // The stored status follows the rollout's, so a file's deletion sees which campaigns have ended.
       const status = STATUS_OF[notification.type];
       if (status) await store.campaigns.setStatus(notification.rolloutId, status);
-      await deps.onNotification?.(notification);
+      await deps.events?.notify(notification);
     },
   });
-  const common = { campaigns: store.campaigns, files: store.files, inventory: deps.inventory, engine, logger, now, newId };
+  const events = deps.events;
+  const common = { campaigns: store.campaigns, files: store.files, inventory: deps.inventory, engine, logger, now, newId, ...(events ? { onCreated: (campaign: Campaign) => events.created(campaign) } : {}) };
   return {
     engine,
     useCases: {

@@ -23,6 +23,8 @@ export interface CampaignDeps {
   logger: Pick<Logger, 'info' | 'warn'>;
   now: () => number;
   newId: () => string;
+  /** Told of a campaign once its targets are in, before it starts (acs.firmware campaign-created). */
+  onCreated?: (campaign: Campaign) => Promise<void>;
 }
 
 const MAX_NAME_LENGTH = 200;
@@ -62,6 +64,7 @@ export class CreateCampaign {
     };
     const selection = await addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, [command.filter], choose);
     await this.deps.campaigns.setSelection(campaign.id, selection);
+    await this.deps.onCreated?.({ ...campaign, selection });
     await this.deps.engine.start(campaign.id);
     await this.deps.campaigns.setStatus(campaign.id, 'running');
     this.deps.logger.info({ campaignId: campaign.id, name: campaign.name, ...selection, createdBy: command.createdBy }, 'campaign created and started');

@@ -43,6 +43,7 @@ export class RollbackCampaign {
       logger: Pick<Logger, 'info'>;
       now: () => number;
       newId: () => string;
+      onCreated?: (campaign: Campaign) => Promise<void>;
     },
   ) {}
 
@@ -84,6 +85,7 @@ export class RollbackCampaign {
     };
     const selection = await addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, idQueries([...previous.keys()]), choose);
     await this.deps.campaigns.setSelection(campaign.id, selection);
+    await this.deps.onCreated?.({ ...campaign, selection });
     await this.deps.engine.start(campaign.id);
     await this.deps.campaigns.setStatus(campaign.id, 'running');
     this.deps.logger.info({ campaignId: campaign.id, rollbackOf: original.id, scope: command.scope, ...selection, createdBy: command.createdBy }, 'rollback campaign created and started');
