@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { acsV1 } from '@acs/contracts';
 import { CpeFleet, DataModel, simulatorImage } from '@acs/cpe-sim';
 import type { ClientWritableStream } from '@grpc/grpc-js';
 import { call, eventually, NbiChannel, type AcsV1Clients } from '../nbi/support/nbi-client';
 import { bootstrapToken } from '../nbi/support/standalone-with-cpe';
-import { startApp, type RunningApp } from '../support/processes';
+import { REPO_ROOT, startApp, type RunningApp } from '../support/processes';
+
+const CLI = join(REPO_ROOT, 'dist', 'apps', 'acsctl', 'src', 'main.js');
 
 /** Three models of simulated CPEs, each on its own old version. */
 const MODELS = [
@@ -23,6 +28,7 @@ describe('firmware campaigns (standalone, 120 simulated CPEs of three models)', 
   let app: RunningApp;
   let channel: NbiChannel;
   let api: AcsV1Clients;
+  let token: string;
   const fleets = new Map<string, CpeFleet>();
   const fileIds = new Map<string, string>();
 
@@ -32,8 +38,10 @@ describe('firmware campaigns (standalone, 120 simulated CPEs of three models)', 
       ACS_NBI_RATE_LIMIT_PER_SECOND: '100000',
       ACS_NBI_RATE_LIMIT_BURST: '100000',
     });
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
     channel = new NbiChannel(app.nbiAddress);
-    api = channel.clients(await bootstrapToken(app));
+    token = await bootstrapToken(app);
+    api = channel.clients(token);
     for (const [index, model] of MODELS.entries()) {
       const fleet = new CpeFleet({
         count: PER_MODEL,
@@ -64,6 +72,16 @@ describe('firmware campaigns (standalone, 120 simulated CPEs of three models)', 
     expect(code).toBe(0);
   });
 
+  function acsctl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const env: NodeJS.ProcessEnv = { ...process.env, ACSCTL_SERVER: app.nbiAddress, ACSCTL_TOKEN: token };
+    delete env.ACSCTL_TOKEN_FILE;
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { env, timeout: 240_000 }, (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      });
+    });
+  }
+
   function upload(productClass: string, version: string): Promise<string> {
     const image = simulatorImage({ version, models: [`${OUI}:${productClass}`], size: IMAGE_BYTES });
     return new Promise((resolve, reject) => {
@@ -92,16 +110,16 @@ describe('firmware campaigns (standalone, 120 simulated CPEs of three models)', 
 
   it('upgrades every device of three models through a canary and two waves, each verified by its reported version', async () => {
     const started = Date.now();
-    const { campaign } = await call(
-      api.campaigns.createCampaign.bind(api.campaigns),
-      acsV1.CreateCampaignRequest.fromPartial({
-        name: 'three models',
-        imageRules: MODELS.map((model) => ({ productClass: model.productClass, fileId: fileIds.get(`${model.productClass}@${model.to}`)! })),
-        policy: policy({ minSuccessPercent: 100 }),
-      }),
-    );
-    expect(campaign!.selection).toMatchObject({ matched: 120, targeted: 120, complete: true });
-    const done = await eventually(() => getCampaign(campaign!.id), (r) => r.campaign!.status !== 'running', 240_000, 250);
+    const images = MODELS.flatMap((model) => ['--image', `${OUI}:${model.productClass}=${fileIds.get(`${model.productClass}@${model.to}`)!}`]);
+    const created = await acsctl(['campaigns', 'create', 'three models', ...images, '--canary', '6', '--step', '50%', '--min-success', '100', '--concurrency', '40', '--timeout', '2m', '-o', 'json']);
+    expect(created).toMatchObject({ code: 0 });
+    const campaign = JSON.parse(created.stdout) as { id: string; selection: Record<string, unknown> };
+    expect(campaign.selection).toMatchObject({ matched: 120, targeted: 120, complete: true });
+    // The live view ends by itself once the campaign has.
+    const watched = await acsctl(['campaigns', 'watch', campaign.id, '--interval', '250ms']);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout.trim().split('\n').at(-1)).toMatch(/completed · wave 2 · 120\/120 done · succeeded 120/);
+    const done = await getCampaign(campaign.id);
     const seconds = (Date.now() - started) / 1000;
     expect(done.campaign!.status).toBe('completed');
     expect(done.progress!.counts).toMatchObject({ succeeded: 120, failed: 0 });
