@@ -124,6 +124,24 @@ describe('campaign use cases (embedded store)', () => {
     expect(target).toMatchObject({ state: 'in-progress', stage: 'queued', data: { taskId: task.taskId, taskAttempt: 1 } });
   });
 
+  it('starts nothing while its maintenance window is closed, then starts when it opens (clock injected)', async () => {
+    // The fixture's clock is Monday 2027-01-04 12:00 UTC; the window opens at 22:00.
+    const { campaign } = await createCampaign({ windows: [{ days: ['mon'], start: '22:00', end: '23:00' }], timeZone: 'UTC' });
+    const closed = await fixture.core.engine.tick(campaign.id);
+    expect(closed).toMatchObject({ started: [], waiting: 'window', nextTickAt: Date.UTC(2027, 0, 4, 22) });
+    expect(fixture.tasks.created).toEqual([]);
+    expect((await fixture.useCases.getCampaign.execute({ campaignId: campaign.id })).progress).toMatchObject({ state: 'running', windowOpen: false, nextWindowOpening: Date.UTC(2027, 0, 4, 22) });
+    fixture.clock.now = Date.UTC(2027, 0, 4, 22);
+    expect((await fixture.core.engine.tick(campaign.id)).started).toHaveLength(2);
+    expect(fixture.tasks.created).toHaveLength(2);
+  });
+
+  it('asks for no connection request in passive mode: the device takes the Download at its next session', async () => {
+    const { campaign } = await createCampaign({ mode: 'passive' });
+    await fixture.core.engine.tick(campaign.id);
+    expect(fixture.tasks.created.map((task) => task.connectionRequest)).toEqual([false, false]);
+  });
+
   it('verifies a device by the version it boots with, and fails it with the CPE fault or the wrong version', async () => {
     const { campaign } = await createCampaign({ waves: { canary: 3, step: { size: 10 }, minSuccessPercent: 0, soakMs: 0 } });
     await fixture.core.engine.tick(campaign.id);
