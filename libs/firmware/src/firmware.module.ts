@@ -88,6 +88,8 @@ export class FirmwareLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.campaigns) {
+      const corrected = await this.campaigns.core.syncStatuses();
+      if (corrected > 0) this.logger.info({ corrected }, 'campaign statuses caught up with their rollouts');
       const { http, https } = await this.campaigns.fileServer.listen();
       this.logger.info({ lifecycle: 'listening', http: http.port, https: https?.port }, 'firmware file server listening');
       await this.campaigns.consumer.start();

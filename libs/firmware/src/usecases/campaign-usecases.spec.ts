@@ -236,6 +236,14 @@ describe('campaign use cases (embedded store)', () => {
     expect(pausedEvent.data).toMatchObject({ reason: { kind: 'threshold' } });
   });
 
+  it('catches a stored status up with its rollout (a notification lost to a crash)', async () => {
+    const { campaign } = await createCampaign();
+    await fixture.firmware.store.campaigns.setStatus(campaign.id, 'paused');
+    expect(await fixture.core.syncStatuses()).toBe(1);
+    expect((await fixture.firmware.store.campaigns.get(campaign.id))?.status).toBe('running');
+    expect(await fixture.core.syncStatuses()).toBe(0);
+  });
+
   it('pauses, resumes and cancels by an operator, refusing a change the state does not allow', async () => {
     const { campaign } = await createCampaign();
     const change = fixture.useCases.changeCampaignState;

@@ -42,6 +42,11 @@ export interface CampaignCore {
   useCases: CampaignUseCases;
   /** Ticked by the scheduler (tickAll) and after outcomes. */
   engine: RolloutEngine;
+  /**
+   * Sets each stored campaign status that lags its rollout's state (a process that died between the engine's write
+   * and its notification): run at start, so a campaign that ended no longer holds its files. How many it corrected.
+   */
+  syncStatuses(): Promise<number>;
 }
 
 const STATUS_OF: Partial<Record<RolloutNotification['type'], CampaignStatus>> = {
@@ -72,8 +77,24 @@ export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
   });
   const events = deps.events;
   const common = { campaigns: store.campaigns, files: store.files, inventory: deps.inventory, engine, logger, now, newId, ...(events ? { onCreated: (campaign: Campaign) => events.created(campaign) } : {}) };
+  const syncStatuses = async (): Promise<number> => {
+    let corrected = 0;
+    const pageSize = 500;
+    for (let skip = 0; ; skip += pageSize) {
+      const page = await store.campaigns.list({ skip, limit: pageSize });
+      for (const campaign of page.items) {
+        const rollout = await store.rollouts.getRollout(campaign.id);
+        if (rollout && rollout.state !== campaign.status) {
+          await store.campaigns.setStatus(campaign.id, rollout.state);
+          corrected += 1;
+        }
+      }
+      if (page.items.length < pageSize) return corrected;
+    }
+  };
   return {
     engine,
+    syncStatuses,
     useCases: {
       createCampaign: new CreateCampaign(common),
       getCampaign: new GetCampaign({ campaigns: store.campaigns, engine }),
