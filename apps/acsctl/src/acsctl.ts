@@ -8,6 +8,7 @@ import { AUDIT_COMMANDS } from './commands/audit.command';
 import { DEVICE_COMMANDS } from './commands/devices.command';
 import { EVENT_COMMANDS } from './commands/events.command';
 import { FAULT_COMMANDS } from './commands/faults.command';
+import { CAMPAIGN_COMMANDS } from './commands/campaigns.command';
 import { FILE_COMMANDS } from './commands/files.command';
 import { PRESET_COMMANDS } from './commands/presets.command';
 import { TASK_COMMANDS } from './commands/tasks.command';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...PRESET_COMMANDS,
   ...FAULT_COMMANDS,
   ...FILE_COMMANDS,
+  ...CAMPAIGN_COMMANDS,
   ...EVENT_COMMANDS,
   ...AUDIT_COMMANDS,
   ...TOKEN_COMMANDS,

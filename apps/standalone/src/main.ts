@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CwmpHttpServer, loadGatewayConfig } from '@acs/gateway';
 import { DataDirectoryInUseError, lockDataDirectory, openSqliteGatewayStore } from '@acs/infra-sqlite';
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, loadNbiConfig, SqliteAuditLog, loadNbiSecurityConfig } from '@acs/nbi';
-import { loadFirmwareConfig, openSqliteFirmwareStore } from '@acs/firmware';
+import { loadFileServerConfig, loadFirmwareConfig, loadOrCreateDownloadSecret, openSqliteFirmwareStore } from '@acs/firmware';
 import { closeOnSignals, createLogger, EnvReader, InProcessAuthLockoutStore, InProcessEventBus, InProcessSessionStore, logStarting, type PlatformAdapters } from '@acs/platform';
 import { isSqliteProvisioningStore, loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
 import { importLegacyStore } from './import-legacy-store';
@@ -38,6 +38,10 @@ async function main(): Promise<void> {
   // Firmware files: metadata in firmware.sqlite, content under files/, both in the data directory.
   const firmwareConfig = loadFirmwareConfig();
   const firmwareStore = await openSqliteFirmwareStore({ dataDir: provisioning.dataDir, cacheMiB: provisioning.store.cacheMiB, synchronous: provisioning.store.synchronous });
+  // Campaigns call provisioning in this process; this process also serves the file server CPEs download from, signing
+  // with ACS_FIRMWARE_URL_SECRET or the secret kept in the data directory.
+  const fileServer = loadFileServerConfig();
+  const campaigns = { provisioning: 'in-process' as const, fileServer, secret: fileServer.secret ?? (await loadOrCreateDownloadSecret(provisioning.dataDir)) };
   // Provisioning runs in this process, so the gateway waits for its plan (bootstrap presets apply in the same session).
   const gateway = loadGatewayConfig({ ...process.env, ACS_PLAN_WAIT_MS: process.env.ACS_PLAN_WAIT_MS ?? '1000' });
   // The public API: clients from ACS_NBI_CLIENTS_FILE, else a file of this installation with one admin client whose
@@ -71,7 +75,7 @@ async function main(): Promise<void> {
     { name: 'gateway', database: gatewayStore.database },
     { name: 'nbi/audit', database: auditLog.database },
   ];
-  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, firmware: { store: firmwareStore, config: firmwareConfig }, nbi, logger, storeDatabases }), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, firmware: { store: firmwareStore, config: firmwareConfig, campaigns }, nbi, logger, storeDatabases }), { logger: ['error', 'warn'] });
   // The app's shutdown closes the provisioning and firmware stores (after their consumers stopped); then the gateway's, then the lock.
   closeOnSignals(app, {
     timeoutMs: env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }),

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { GatewayModule, type GatewayConfig } from '@acs/gateway';
 import { registerSqliteStoreMetrics, sqliteStoreHealthCheck, type NamedSqliteDatabase } from '@acs/infra-sqlite';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, PlatformModule, type HealthRegistry, type Logger, type PlatformAdapters } from '@acs/platform';
-import { FirmwareModule, type FirmwareConfig, type FirmwareStore } from '@acs/firmware';
+import { FirmwareModule, type FirmwareConfig, type FirmwareModuleOptions, type FirmwareStore } from '@acs/firmware';
 import { NbiModule, type NbiOptions } from '@acs/nbi';
 import { ProvisioningModule, type ProvisioningConfig, type ProvisioningStore } from '@acs/provisioning';
 
@@ -19,7 +19,7 @@ export class StandaloneModule {
     gateway?: GatewayConfig;
     provisioning?: ProvisioningConfig;
     /** The firmware service's store (firmware.sqlite and files/ in the data directory); absent in tests of the CWMP side. */
-    firmware?: { store: FirmwareStore; config?: FirmwareConfig };
+    firmware?: { store: FirmwareStore; config?: FirmwareConfig; campaigns?: FirmwareModuleOptions['campaigns'] };
     /** The public API; absent in tests that need only the CWMP side. */
     nbi?: NbiOptions;
     /** The embedded store's SQLite databases, for the size gauges on /metrics and the `embedded-store` health check. */
@@ -34,7 +34,7 @@ export class StandaloneModule {
         // The bus is in this process's memory: results in flight at a crash are gone, so provisioning reconciles at start.
         ProvisioningModule.forRoot({ store: options.store, config: options.provisioning, reconcileLostWorkOnStart: true }),
         // Its API is reached in process only (the NBI is its one caller here): no port of its own.
-        ...(options.firmware ? [FirmwareModule.forRoot({ store: options.firmware.store, config: options.firmware.config, listen: false })] : []),
+        ...(options.firmware ? [FirmwareModule.forRoot({ store: options.firmware.store, config: options.firmware.config, listen: false, campaigns: options.firmware.campaigns })] : []),
         ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined })] : []),
       ],
       providers: storeDatabases

@@ -9,6 +9,7 @@ export const FIRMWARE_API = {
   dependency: 'firmware',
   services: {
     files: acsV1.FileServiceService,
+    campaigns: acsV1.CampaignServiceService,
   },
 } as const;
 
@@ -27,5 +28,13 @@ export type FirmwareClient = { [K in keyof FirmwareServices]: ServiceClient<Firm
 export function firmwareClient(transport: ServiceTransport): FirmwareClient {
   const { dependency, services } = FIRMWARE_API;
   const files = serviceClient(services.files, transport, dependency);
-  return { files, close: () => files.close() };
+  const campaigns = serviceClient(services.campaigns, transport, dependency);
+  return {
+    files,
+    campaigns,
+    close: () => {
+      files.close();
+      campaigns.close();
+    },
+  };
 }

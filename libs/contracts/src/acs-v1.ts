@@ -1,5 +1,6 @@
 // The public gRPC API `acs.v1` (libs/contracts/proto/acs/v1), one namespace for operators' code and our NBI.
 export * from './generated/acs/v1/audit';
+export * from './generated/acs/v1/campaigns';
 export * from './generated/acs/v1/devices';
 export * from './generated/acs/v1/events';
 export * from './generated/acs/v1/faults';

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 import { EnvReader } from '@acs/platform';
 
 export interface FirmwareConfig {
@@ -9,6 +11,16 @@ export interface FirmwareConfig {
   store: { cacheMiB: number; synchronous: 'normal' | 'full' };
   /** The firmware pod's gRPC API (ACS_GRPC_HOST, ACS_GRPC_PORT); the standalone serves it in-process only. */
   grpc: { host: string; port: number };
+  campaigns: {
+    /** This pod's name among the firmware pods (ACS_POD_NAME, default the host name): the rollout engine's owner. */
+    podName: string;
+    /** How often running campaigns are ticked (ACS_FIRMWARE_TICK_MS). */
+    tickMs: number;
+    /** How long a Download's signed URL, credentials and task stay valid (ACS_FIRMWARE_DOWNLOAD_VALID_MS). */
+    downloadValidForMs: number;
+    /** Provisioning's gRPC API, for a firmware pod (ACS_FIRMWARE_PROVISIONING_ADDRESS); the standalone calls it in process. */
+    provisioningAddress: string;
+  };
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -23,5 +35,11 @@ export function loadFirmwareConfig(env: Record<string, string | undefined> = pro
       synchronous: e.oneOf('ACS_STORE_SYNC', ['normal', 'full'] as const, 'normal'),
     },
     grpc: { host: e.string('ACS_GRPC_HOST', '127.0.0.1'), port: e.int('ACS_GRPC_PORT', 50053, { min: 0, max: 65535 }) },
+    campaigns: {
+      podName: e.string('ACS_POD_NAME', hostname()),
+      tickMs: e.int('ACS_FIRMWARE_TICK_MS', 1000, { min: 10 }),
+      downloadValidForMs: e.int('ACS_FIRMWARE_DOWNLOAD_VALID_MS', 86_400_000, { min: 60_000 }),
+      provisioningAddress: e.string('ACS_FIRMWARE_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
+    },
   };
 }

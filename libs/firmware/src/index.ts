@@ -14,3 +14,7 @@ export * from './file-server/file-download.server';
 export * from './file-server/file-server.config';
 export * from './file-server/file-server.metrics';
 export * from './file-server/file-source';
+export * from './provisioning/provisioning-devices';
+export * from './service/campaign-events.consumer';
+export * from './service/campaign.scheduler';
+export * from './service/campaign-event.publisher';

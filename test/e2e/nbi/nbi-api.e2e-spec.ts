@@ -115,7 +115,7 @@ describe('public API acs.v1 (standalone)', () => {
   describe('the RPC table', () => {
     it('covers every method of every acs.v1 service definition', () => {
       const services = acsV1ServiceDefinitions();
-      expect([...services.keys()].sort()).toEqual(['AuditService', 'DeviceService', 'EventService', 'FaultService', 'FileService', 'PresetService', 'TaskService']);
+      expect([...services.keys()].sort()).toEqual(['AuditService', 'CampaignService', 'DeviceService', 'EventService', 'FaultService', 'FileService', 'PresetService', 'TaskService']);
       const served = [...services.values()].flatMap((methods) => Object.values(methods).map((m) => m.path)).sort();
       expect(RPC_TABLE.map((row) => row.method.path).sort()).toEqual(served);
     });

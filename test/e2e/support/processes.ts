@@ -50,6 +50,10 @@ async function appEnv(name: string, env: Record<string, string>): Promise<NodeJS
     ACS_GRPC_PORT: String(await freePort()),
     ACS_NBI_HOST: '127.0.0.1',
     ACS_NBI_PORT: String(await freePort()),
+    // The firmware file server (standalone and firmware pods); firmware pods must share a signing secret.
+    ACS_FIRMWARE_FILES_HOST: '127.0.0.1',
+    ACS_FIRMWARE_FILES_PORT: String(await freePort()),
+    ...(name === 'firmware' ? { ACS_FIRMWARE_URL_SECRET: 'e2e-firmware-download-secret' } : {}),
     ACS_LOG_LEVEL: 'warn',
     // A fresh embedded store per process: no state carried over between tests or runs.
     ACS_DATA_DIR: env.ACS_DATA_DIR ?? mkdtempSync(join(tmpdir(), `acs-${name}-data-`)),

@@ -22,6 +22,7 @@ export class AcsConnection {
   readonly events: acsV1.EventServiceClient;
   readonly audit: acsV1.AuditServiceClient;
   readonly files: acsV1.FileServiceClient;
+  readonly campaigns: acsV1.CampaignServiceClient;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -36,6 +37,7 @@ export class AcsConnection {
     this.events = new acsV1.EventServiceClient(settings.server, settings.credentials, options);
     this.audit = new acsV1.AuditServiceClient(settings.server, settings.credentials, options);
     this.files = new acsV1.FileServiceClient(settings.server, settings.credentials, options);
+    this.campaigns = new acsV1.CampaignServiceClient(settings.server, settings.credentials, options);
   }
 
   get server(): string {
@@ -108,7 +110,7 @@ export class AcsConnection {
   }
 
   close(): void {
-    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files]) client.close();
+    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns]) client.close();
   }
 
   private metadata(): Metadata {

@@ -30,6 +30,47 @@ export const AcsTaskEventType = {
 } as const;
 export type AcsTaskEventType = (typeof AcsTaskEventType)[keyof typeof AcsTaskEventType];
 
+export const AcsFirmwareEventType = {
+  /** A campaign was created (its targets selected); it starts at once. */
+  campaignCreated: 'acs.firmware.campaign-created',
+  campaignStarted: 'acs.firmware.campaign-started',
+  /** A wave met its success criteria and the next one began. */
+  waveAdvanced: 'acs.firmware.campaign-wave-advanced',
+  /** Paused by an operator or by its failure threshold (`reason` says which, with the figures). */
+  campaignPaused: 'acs.firmware.campaign-paused',
+  campaignResumed: 'acs.firmware.campaign-resumed',
+  /** Every device succeeded, failed or was skipped. */
+  campaignCompleted: 'acs.firmware.campaign-completed',
+  campaignCancelled: 'acs.firmware.campaign-cancelled',
+  /** A device of an upgrade campaign runs its target version (verified by the version it reported). */
+  deviceUpgraded: 'acs.firmware.device-upgraded',
+  /** A device's upgrade or rollback failed for good (its attempts used up, or a failure not worth retrying). */
+  deviceFailed: 'acs.firmware.device-failed',
+  /** A device of a rollback campaign runs its previous version again. */
+  deviceRolledBack: 'acs.firmware.device-rolled-back',
+} as const;
+export type AcsFirmwareEventType = (typeof AcsFirmwareEventType)[keyof typeof AcsFirmwareEventType];
+
+/** `data` of every `acs.firmware` event: the campaign, and the device for device events. */
+export interface AcsFirmwareEventData {
+  campaignId: string;
+  campaignName: string;
+  /** `upgrade` or `rollback`. */
+  campaignKind: string;
+  /** Wave-advanced: the wave that began (from 0); device events: the device's wave. */
+  wave?: number;
+  /** Paused: why (`manual` with who and why, or `threshold` with the figures). */
+  reason?: { kind: 'manual' | 'threshold'; text: string };
+  deviceId?: string;
+  /** Device events: the version it ran before, and the one the campaign installs. */
+  fromVersion?: string;
+  toVersion?: string;
+  /** Device events: attempts made. */
+  attempts?: number;
+  /** Device-failed: why (a CPE fault code, `timeout`, `wrong-version`, `unreachable`…). */
+  error?: { code: string; message: string };
+}
+
 /** `data` of every `acs.device` event (`eventCodes` on Inform-caused ones, `parameters` on parameters-changed). */
 export interface AcsDeviceEventData {
   deviceId: string;
@@ -104,13 +145,13 @@ export interface AcsTaskResultSummary {
 }
 
 /** A public event as a Kafka record carries it: CloudEvents 1.0, structured mode, JSON. */
-export interface AcsCloudEvent<T = AcsDeviceEventData | AcsTaskEventData> {
+export interface AcsCloudEvent<T = AcsDeviceEventData | AcsTaskEventData | AcsFirmwareEventData> {
   specversion: '1.0';
   id: string;
   /** `/acs/` + the topic, with the installation's topic prefix if any. */
   source: string;
   type: string;
-  /** The device id (also the record key). */
+  /** The device id (also the record key); for acs.firmware campaign events, the campaign id. */
   subject: string;
   time: string;
   datacontenttype: 'application/json';

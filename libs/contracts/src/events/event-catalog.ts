@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   AcsDeviceEventType,
+  AcsFirmwareEventType,
   AcsTaskEventType,
   type AcsDeviceEventData,
+  type AcsFirmwareEventData,
   type AcsTaskEventData,
 } from './acs-events';
 import {
@@ -29,6 +31,7 @@ export const Topics = {
   cwmpCommands: 'cwmp.commands',
   acsDevice: 'acs.device',
   acsTask: 'acs.task',
+  acsFirmware: 'acs.firmware',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -38,10 +41,11 @@ export const TopicEventTypes = {
   [Topics.cwmpCommands]: CwmpCommandType,
   [Topics.acsDevice]: AcsDeviceEventType,
   [Topics.acsTask]: AcsTaskEventType,
+  [Topics.acsFirmware]: AcsFirmwareEventType,
 } as const satisfies Record<Topic, Record<string, string>>;
 
 /** The topics whose events are a published contract (CloudEvents checked against libs/contracts/schemas). */
-export const PUBLIC_TOPICS = [Topics.acsDevice, Topics.acsTask] as const;
+export const PUBLIC_TOPICS = [Topics.acsDevice, Topics.acsTask, Topics.acsFirmware] as const;
 export type PublicTopic = (typeof PUBLIC_TOPICS)[number];
 
 /** The payload (`data`) of each event type. */
@@ -64,6 +68,16 @@ export interface EventPayloads {
   [AcsTaskEventType.faulted]: AcsTaskEventData;
   [AcsTaskEventType.cancelled]: AcsTaskEventData;
   [AcsTaskEventType.expired]: AcsTaskEventData;
+  [AcsFirmwareEventType.campaignCreated]: AcsFirmwareEventData;
+  [AcsFirmwareEventType.campaignStarted]: AcsFirmwareEventData;
+  [AcsFirmwareEventType.waveAdvanced]: AcsFirmwareEventData;
+  [AcsFirmwareEventType.campaignPaused]: AcsFirmwareEventData;
+  [AcsFirmwareEventType.campaignResumed]: AcsFirmwareEventData;
+  [AcsFirmwareEventType.campaignCompleted]: AcsFirmwareEventData;
+  [AcsFirmwareEventType.campaignCancelled]: AcsFirmwareEventData;
+  [AcsFirmwareEventType.deviceUpgraded]: AcsFirmwareEventData;
+  [AcsFirmwareEventType.deviceFailed]: AcsFirmwareEventData;
+  [AcsFirmwareEventType.deviceRolledBack]: AcsFirmwareEventData;
 }
 
 type TypesByTopic = { [P in Topic]: (typeof TopicEventTypes)[P][keyof (typeof TopicEventTypes)[P]] };

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { AcsDeviceEventType, AcsTaskEventType, type AcsCloudEvent, type AcsDeviceEventData as DeviceEventData, type AcsTaskEventData as TaskEventData } from './acs-events';
+import { AcsDeviceEventType, AcsTaskEventType, type AcsCloudEvent, type AcsDeviceEventData as DeviceEventData, type AcsTaskEventData as TaskEventData, type AcsFirmwareEventData as FirmwareEventData } from './acs-events';
 import { newEvent, PUBLIC_TOPICS, TopicEventTypes, type CatalogEvent, type EventPayload, type EventTypeOf, type PublicTopic } from './event-catalog';
 
 // The TypeScript shapes of the event catalog's public topics (what provisioning publishes) checked against the JSON
@@ -46,6 +46,9 @@ function deviceEvent(type: string, data: DeviceEventData | Omit<DeviceEventData,
 
 const informed: DeviceEventData = { ...identity, softwareVersion: 'V5R019C10S115', eventCodes: ['0 BOOTSTRAP', '1 BOOT'] };
 const task: TaskEventData = { taskId: 't-1', deviceId, kind: 'getParameterValues', status: 'dispatched', source: 'api', attempts: 1 };
+
+const campaign: FirmwareEventData = { campaignId: 'c-1', campaignName: 'spring upgrade', campaignKind: 'upgrade' };
+const upgraded: FirmwareEventData = { ...campaign, deviceId, wave: 0, fromVersion: '1.0', toVersion: '2.0', attempts: 1 };
 
 function errorsOf(validate: typeof validateDevice, value: unknown): string {
   return validate(value) ? '' : ajv.errorsText(validate.errors);
@@ -120,6 +123,19 @@ describe('acs.task v1 schema', () => {
   });
 });
 
+describe('acs.firmware v1 schema', () => {
+  const validateFirmware = ajv.compile(loadSchema('acs-firmware.v1.schema.json'));
+
+  it.each<[string, AcsCloudEvent<unknown>]>([
+    ['a failed device without its error', event('acs.firmware', 'acs.firmware.device-failed', upgraded)],
+    ['a device event without its versions', event('acs.firmware', 'acs.firmware.device-upgraded', { ...campaign, deviceId })],
+    ['a pause without its reason', event('acs.firmware', 'acs.firmware.campaign-paused', campaign)],
+    ['a campaign event without its campaign', event('acs.firmware', 'acs.firmware.campaign-started', { campaignName: 'x', campaignKind: 'upgrade' })],
+  ])('refuses %s', (_, sample) => {
+    expect(validateFirmware(sample)).toBe(false);
+  });
+});
+
 describe('the event catalog and the published schemas', () => {
   /** `acs.device` → `acs-device.v1.schema.json`. */
   const schemaFileOf = (topic: PublicTopic) => `${topic.replace('.', '-')}.v1.schema.json`;
@@ -139,6 +155,16 @@ describe('the event catalog and the published schemas', () => {
     'acs.task.faulted': { ...task, status: 'faulted', attempts: 3, fault: { code: '9002', message: 'Internal error', transient: false } },
     'acs.task.cancelled': { ...task, status: 'cancelled' },
     'acs.task.expired': { ...task, status: 'expired', fault: { code: 'expired', message: 'not done in time', transient: false } },
+    'acs.firmware.campaign-created': campaign,
+    'acs.firmware.campaign-started': campaign,
+    'acs.firmware.campaign-wave-advanced': { ...campaign, wave: 1 },
+    'acs.firmware.campaign-paused': { ...campaign, reason: { kind: 'threshold', text: '3 failures among the last 20 finished targets (threshold 3)' } },
+    'acs.firmware.campaign-resumed': campaign,
+    'acs.firmware.campaign-completed': campaign,
+    'acs.firmware.campaign-cancelled': campaign,
+    'acs.firmware.device-upgraded': upgraded,
+    'acs.firmware.device-failed': { ...upgraded, error: { code: '9018', message: 'File corrupted' } },
+    'acs.firmware.device-rolled-back': { ...upgraded, campaignKind: 'rollback', fromVersion: '2.0', toVersion: '1.0' },
   };
 
   /** The record a public event becomes on Kafka (the adapter's CloudEvents codec does the same, without undefined). */

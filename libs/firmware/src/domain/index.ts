@@ -1,2 +1,4 @@
 export * from './file-type';
 export * from './firmware-file';
+export * from './campaign';
+export * from './upgrade-outcome';

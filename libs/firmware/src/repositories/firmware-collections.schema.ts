@@ -1,4 +1,5 @@
 import { ServiceCollections } from '@acs/infra-mongo';
+import { defineRolloutCollections } from '@acs/rollout';
 import { Schema } from 'mongoose';
 
 /*
@@ -43,14 +44,23 @@ export const firmwareFileCollection = firmwareCollections.define({
 });
 
 /**
- * Campaigns: declared here so that a file in use is known before the campaigns part writes them. What a file's
- * deletion reads of a campaign is its `status` and the `fileIds` it installs or rolls back to.
+ * Campaigns (campaign.repository.ts). What a file's deletion reads of a campaign is its `status` and the `fileIds` it
+ * installs or rolls back to; the rollout policy and the image rules are kept as given (the rollout holds the targets).
  */
 const campaignSchema = new Schema(
   {
     _id: { type: String, required: true },
+    name: String,
+    kind: String,
+    filter: String,
+    imageRules: [{ _id: false, oui: String, productClass: String, hardwareVersion: String, fromVersions: [String], fileId: String }],
+    policy: Schema.Types.Mixed,
     status: String,
     fileIds: [String],
+    rollbackOf: String,
+    createdAt: Number,
+    createdBy: String,
+    selection: Schema.Types.Mixed,
   },
   options,
 );
@@ -58,8 +68,14 @@ const campaignSchema = new Schema(
 export const firmwareCampaignCollection = firmwareCollections.define({
   name: 'campaigns',
   schema: campaignSchema,
-  indexes: [{ fields: { fileIds: 1, status: 1 }, why: 'DeleteFile: the campaigns that have not ended and use a file (multikey)' }],
+  indexes: [
+    { fields: { fileIds: 1, status: 1 }, why: 'DeleteFile: the campaigns that have not ended and use a file (multikey)' },
+    { fields: { createdAt: -1 }, why: 'ListCampaigns: every campaign, newest first' },
+  ],
 });
 
 /** Statuses of a campaign that has ended: its files are free to delete. Every other status holds its files. */
 export const FINAL_CAMPAIGN_STATUSES = ['completed', 'cancelled'] as const;
+
+/** The campaigns' rollouts and targets (libs/rollout), declared with the service's so db-indexes builds their indexes. */
+export const firmwareRolloutCollections = defineRolloutCollections(firmwareCollections);

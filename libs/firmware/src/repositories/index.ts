@@ -8,3 +8,4 @@ export * from './measured-content';
 export * from './mongo-store';
 export * from './ports';
 export * from './sqlite-store';
+export * from './campaign.repository';

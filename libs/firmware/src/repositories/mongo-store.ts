@@ -2,8 +2,11 @@ import { MongoDocumentCollection, type MongoConnection } from '@acs/infra-mongo'
 import type { StoredDocument } from '@acs/platform';
 import type { mongo } from 'mongoose';
 
+import { openMongoRolloutStore } from '@acs/rollout';
+
 import { CampaignFileUsage } from './campaign-file-usage';
-import { firmwareCampaignCollection, firmwareCollections, firmwareFileCollection } from './firmware-collections.schema';
+import { StoredCampaignRepository } from './campaign.repository';
+import { firmwareCampaignCollection, firmwareCollections, firmwareFileCollection, firmwareRolloutCollections } from './firmware-collections.schema';
 import { StoredFirmwareFileRepository } from './firmware-file.repository';
 import { GridFsContentStore } from './gridfs-content-store';
 import type { FirmwareStore } from './ports';
@@ -18,10 +21,13 @@ export async function openMongoFirmwareStore(connection: MongoConnection): Promi
     new MongoDocumentCollection(models.model(definition).collection as unknown as mongo.Collection<StoredDocument>);
   const db = connection.connection.db;
   if (!db) throw new Error('MongoDB connection has no database');
+  const rollouts = await openMongoRolloutStore(connection, firmwareCollections, firmwareRolloutCollections);
   return {
     files: new StoredFirmwareFileRepository(collectionOf(firmwareFileCollection)),
     content: new GridFsContentStore(db as unknown as mongo.Db),
     usage: new CampaignFileUsage(collectionOf(firmwareCampaignCollection)),
+    campaigns: new StoredCampaignRepository(collectionOf(firmwareCampaignCollection)),
+    rollouts,
     close: async () => undefined,
   };
 }

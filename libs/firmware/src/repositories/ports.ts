@@ -1,7 +1,9 @@
 import type { ByteRange } from '../file-server/file-source';
 import type { Readable } from 'node:stream';
 
-import type { DeviceModel, FirmwareFile } from '../domain';
+import type { RolloutStore } from '@acs/rollout';
+
+import type { Campaign, CampaignSelection, CampaignStatus, DeviceModel, FirmwareFile } from '../domain';
 
 export interface Page {
   skip: number;
@@ -71,10 +73,24 @@ export interface FileUsage {
   campaignsUsing(fileId: string): Promise<string[]>;
 }
 
+/** The campaigns (`firmwareCampaigns`); their targets are the rollout's (RolloutStore). */
+export interface CampaignRepository {
+  /** DuplicateKeyError (@acs/platform) when the id is taken. */
+  insert(campaign: Campaign): Promise<void>;
+  get(id: string): Promise<Campaign | null>;
+  /** Newest first. */
+  list(page: Page): Promise<Paged<Campaign>>;
+  setStatus(id: string, status: CampaignStatus): Promise<void>;
+  setSelection(id: string, selection: CampaignSelection): Promise<void>;
+}
+
 /** The firmware service's persistence, as the module and the use cases take it. */
 export interface FirmwareStore {
   files: FirmwareFileRepository;
   content: FileContentStore;
   usage: FileUsage;
+  campaigns: CampaignRepository;
+  /** The campaigns' rollouts and targets (`firmware.rollouts`, `firmware.rolloutTargets`), in the same store. */
+  rollouts: RolloutStore;
   close(): Promise<void>;
 }

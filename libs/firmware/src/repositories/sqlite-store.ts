@@ -1,8 +1,10 @@
 import { join, resolve } from 'node:path';
 
+import { openSqliteRolloutStore } from '@acs/rollout';
 import { openSqliteDatabase, SqliteCollection, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 
 import { CampaignFileUsage } from './campaign-file-usage';
+import { StoredCampaignRepository } from './campaign.repository';
 import { DirectoryContentStore } from './directory-content-store';
 import { firmwareCampaignCollection, firmwareFileCollection } from './firmware-collections.schema';
 import { StoredFirmwareFileRepository } from './firmware-file.repository';
@@ -40,6 +42,7 @@ export async function openSqliteFirmwareStore(options: SqliteFirmwareStoreOption
   const shared = { prefix: 'firmware', writes };
   const files = new SqliteCollection(database, { name: 'files', indexes: indexesOf(firmwareFileCollection, ['modelKeys']), arrayFields: ['modelKeys'] }, shared);
   const campaigns = new SqliteCollection(database, { name: 'campaigns', indexes: indexesOf(firmwareCampaignCollection, ['fileIds']), arrayFields: ['fileIds'] }, shared);
+  const rollouts = openSqliteRolloutStore({ database, writes, prefix: 'firmware' });
   let closed = false;
   return {
     database,
@@ -47,9 +50,12 @@ export async function openSqliteFirmwareStore(options: SqliteFirmwareStoreOption
     files: new StoredFirmwareFileRepository(files),
     content,
     usage: new CampaignFileUsage(campaigns),
+    campaigns: new StoredCampaignRepository(campaigns),
+    rollouts,
     close: async () => {
       if (closed) return;
       closed = true;
+      await rollouts.close();
       writes.flush();
       database.pragma('wal_checkpoint(TRUNCATE)');
       database.close();

@@ -8,9 +8,10 @@ const services = Object.entries(acsV1).filter(
 ) as Array<[string, Record<string, { path: string }>]>;
 
 describe('acs.v1 method policies', () => {
-  it('finds the seven services of acs.v1', () => {
+  it('finds the eight services of acs.v1', () => {
     expect(services.map(([name]) => name).sort()).toEqual([
       'AuditServiceService',
+      'CampaignServiceService',
       'DeviceServiceService',
       'EventServiceService',
       'FaultServiceService',
@@ -62,6 +63,13 @@ describe('acs.v1 method policies', () => {
       'FileService/ListFiles': 'files:view',
       'FileService/GetFile': 'files:view',
       'FileService/DeleteFile': 'files:delete',
+      'CampaignService/CreateCampaign': 'campaigns:add',
+      'CampaignService/GetCampaign': 'campaigns:view',
+      'CampaignService/ListCampaigns': 'campaigns:view',
+      'CampaignService/PauseCampaign': 'campaigns:change',
+      'CampaignService/ResumeCampaign': 'campaigns:change',
+      'CampaignService/CancelCampaign': 'campaigns:delete',
+      'CampaignService/RollbackCampaign': 'campaigns:add',
     });
     for (const policy of ACS_V1_METHOD_POLICIES.values()) expect(policy.mutating).toBe(policy.action !== 'view');
   });

@@ -47,7 +47,7 @@ function rule<Request>(
 
 const { AuditServiceService: audit, DeviceServiceService: devices, EventServiceService: events } = acsV1;
 const { FaultServiceService: faults, PresetServiceService: presets, TaskServiceService: tasks } = acsV1;
-const { FileServiceService: files } = acsV1;
+const { FileServiceService: files, CampaignServiceService: campaigns } = acsV1;
 
 /**
  * Every method of acs.v1 → the permission it needs (as each service's comment in libs/contracts/proto/acs/v1 says).
@@ -85,6 +85,14 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(files.listFiles, 'files', 'view'),
   rule(files.getFile, 'files', 'view', (r) => r.fileId),
   rule(files.deleteFile, 'files', 'delete', (r) => r.fileId),
+
+  rule(campaigns.createCampaign, 'campaigns', 'add', (r) => r.name),
+  rule(campaigns.getCampaign, 'campaigns', 'view', (r) => r.campaignId),
+  rule(campaigns.listCampaigns, 'campaigns', 'view'),
+  rule(campaigns.pauseCampaign, 'campaigns', 'change', (r) => r.campaignId),
+  rule(campaigns.resumeCampaign, 'campaigns', 'change', (r) => r.campaignId),
+  rule(campaigns.cancelCampaign, 'campaigns', 'delete', (r) => r.campaignId),
+  rule(campaigns.rollbackCampaign, 'campaigns', 'add', (r) => r.campaignId),
 
   rule(events.watchEvents, 'events', 'view', (r) => r.deviceIds.join(',')),
 

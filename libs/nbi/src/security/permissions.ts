@@ -1,5 +1,5 @@
-/** What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`, FileService `files`). */
-export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files'] as const;
+/** What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`, FileService `files`, CampaignService `campaigns`). */
+export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** `view` reads; the other three change something and are audited. */
@@ -55,7 +55,7 @@ const EVERY_ACTION: readonly Action[] = ACTIONS;
  * (deleting an image others may plan a campaign with is an administrator's job).
  */
 export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
-  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'] })],
+  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'] })],
   [
     'operator',
     permissionsOf({
@@ -65,6 +65,8 @@ export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
       faults: ['view', 'delete'],
       events: ['view'],
       files: ['view', 'add'],
+      // Pausing and resuming a running campaign is the on-call's; starting, rolling back or cancelling one the fleet's owner's.
+      campaigns: ['view', 'change'],
     }),
   ],
   ['admin', permissionsOf(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, EVERY_ACTION])))],

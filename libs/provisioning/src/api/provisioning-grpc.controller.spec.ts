@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { REQUESTED_BY_METADATA_KEY, acsV1 as pb } from '@acs/contracts';
+import { REQUESTED_BY_METADATA_KEY, TASK_SOURCE_METADATA_KEY, acsV1 as pb } from '@acs/contracts';
 import { GrpcServerHost, InProcessDeviceQueue, InProcessEventBus, InProcessSessionStore, errorDetailsOf, failureOf, grpcClient, type GrpcClientConstructor, type WorkItem } from '@acs/platform';
 import { makeGenericClientConstructor, Metadata, status, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
@@ -158,6 +158,19 @@ describe('ProvisioningGrpcController over gRPC', () => {
       expect(listed.tasks.map((t) => t.id)).toEqual([created.task!.id]);
       const bad = await failureOf(call(client.createTask.bind(client), createRequest(deviceId, reboot), {}, requestedBy('two words')));
       expect(fieldsOf(bad)).toEqual(['requested_by']);
+    });
+
+    it('files a task under the source an internal service names (firmware:<campaign>), ignoring other services', async () => {
+      const deviceId = await registerDevice();
+      const sourced = (value: string) => {
+        const metadata = new Metadata();
+        metadata.set(TASK_SOURCE_METADATA_KEY, value);
+        return metadata;
+      };
+      const created = await call(client.createTask.bind(client), createRequest(deviceId, reboot), {}, sourced('firmware:spring-2027'));
+      expect(created.task?.source).toBe('firmware:spring-2027');
+      const unknown = await call(client.createTask.bind(client), createRequest(deviceId, reboot), {}, sourced('preset:forged'));
+      expect(unknown.task?.source).toBe('api');
     });
 
     it('refuses an invalid request with a violation per field', async () => {

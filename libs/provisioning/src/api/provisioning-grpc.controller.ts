@@ -1,4 +1,4 @@
-import { REQUESTED_BY_METADATA_KEY, acsV1 as pb } from '@acs/contracts';
+import { internalTaskSourceOf, REQUESTED_BY_METADATA_KEY, TASK_SOURCE_METADATA_KEY, acsV1 as pb } from '@acs/contracts';
 import { InvalidParameterPathError } from '@acs/cwmp';
 import { FilterSyntaxError } from '@acs/filter';
 import { ConflictError, NotFoundError, ValidationError, abortSignalOf, remainingMs, serverStream, unary, type FieldViolation } from '@acs/platform';
@@ -93,6 +93,7 @@ export class ProvisioningGrpcController {
       deviceId: request.deviceId,
       spec: taskSpecFromProto(request.spec),
       requestedBy: requestedByOf(call),
+      ...taskSourceOf(call),
       connectionRequest: request.connectionRequest,
       maxAttempts: request.maxAttempts,
       expiresAt: fromTimestamp(request.expireTime),
@@ -215,6 +216,12 @@ export class ProvisioningGrpcController {
 function requestedByOf(call: Pick<ServerUnaryCall<unknown, unknown>, 'metadata'>): string {
   const [value] = call.metadata.get(REQUESTED_BY_METADATA_KEY);
   return typeof value === 'string' ? value : '';
+}
+
+/** The source another ACS service names for its tasks (`firmware:<campaign>`), in TASK_SOURCE_METADATA_KEY. */
+function taskSourceOf(call: Pick<ServerUnaryCall<unknown, unknown>, 'metadata'>): { source?: string } {
+  const source = internalTaskSourceOf(call.metadata.get(TASK_SOURCE_METADATA_KEY)[0]);
+  return source !== undefined ? { source } : {};
 }
 
 /** The skip/limit a request's page token and size stand for (the proto's page rules). */

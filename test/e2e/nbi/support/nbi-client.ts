@@ -145,6 +145,8 @@ export class NbiChannel {
       faults: make(acsV1.FaultServiceClient),
       events: make(acsV1.EventServiceClient),
       audit: make(acsV1.AuditServiceClient),
+      files: make(acsV1.FileServiceClient),
+      campaigns: make(acsV1.CampaignServiceClient),
     };
   }
 
@@ -161,6 +163,8 @@ export interface AcsV1Clients {
   faults: acsV1.FaultServiceClient;
   events: acsV1.EventServiceClient;
   audit: acsV1.AuditServiceClient;
+  files: acsV1.FileServiceClient;
+  campaigns: acsV1.CampaignServiceClient;
 }
 
 /**

@@ -10,7 +10,7 @@ export interface Fixtures {
 }
 
 /** The resource types and actions of the NBI's roles (docs/nbi-security.md). */
-export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit' | 'files';
+export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit' | 'files' | 'campaigns';
 export type Action = 'view' | 'add' | 'change' | 'delete';
 
 /** One method of acs.v1 as the acceptance matrix drives it. */
@@ -59,7 +59,10 @@ export function inertPreset(name: string, weight = 0): acsV1.Preset {
 
 const { DeviceServiceService: D, TaskServiceService: T, PresetServiceService: P } = acsV1;
 const { FaultServiceService: F, EventServiceService: E, AuditServiceService: A } = acsV1;
-const { FileServiceService: FS } = acsV1;
+const { FileServiceService: FS, CampaignServiceService: C } = acsV1;
+
+/** A campaign id for the refusal cases: refused before anything is looked up. */
+const REFUSED_CAMPAIGN_ID = 'campaign-refused';
 
 /** The first message of an upload: the file's metadata (the matrix sends it alone; refusals come before any content). */
 function uploadMetadata(name: string): acsV1.UploadFileRequest {
@@ -242,5 +245,52 @@ export const RPC_TABLE: readonly RpcCase[] = [
     invalid: () => acsV1.DeleteFileRequest.fromPartial({ fileId: '' }),
     invalidField: 'file_id',
     target: () => REFUSED_FILE_ID,
+  }),
+
+  rpc(C.createCampaign, 'campaigns', 'add', {
+    valid: () =>
+      acsV1.CreateCampaignRequest.fromPartial({
+        name: 'e2e-refused',
+        imageRules: [{ fileId: REFUSED_FILE_ID }],
+        policy: { canary: 1, stepSize: 10, concurrency: 10, mode: 'active', attemptTimeoutMs: 600_000 },
+      }),
+    invalid: () => acsV1.CreateCampaignRequest.fromPartial({ name: 'e2e-refused' }),
+    invalidField: 'policy',
+    target: () => 'e2e-refused',
+  }),
+  rpc(C.getCampaign, 'campaigns', 'view', {
+    valid: () => acsV1.GetCampaignRequest.fromPartial({ campaignId: REFUSED_CAMPAIGN_ID }),
+    invalid: () => acsV1.GetCampaignRequest.fromPartial({ campaignId: '' }),
+    invalidField: 'campaign_id',
+    target: () => REFUSED_CAMPAIGN_ID,
+  }),
+  rpc(C.listCampaigns, 'campaigns', 'view', {
+    valid: () => acsV1.ListCampaignsRequest.fromPartial({ pageSize: 10 }),
+    invalid: () => acsV1.ListCampaignsRequest.fromPartial({ pageToken: 'not-a-page-token' }),
+    invalidField: 'page_token',
+  }),
+  rpc(C.pauseCampaign, 'campaigns', 'change', {
+    valid: () => acsV1.PauseCampaignRequest.fromPartial({ campaignId: REFUSED_CAMPAIGN_ID, reason: 'e2e' }),
+    invalid: () => acsV1.PauseCampaignRequest.fromPartial({ campaignId: '' }),
+    invalidField: 'campaign_id',
+    target: () => REFUSED_CAMPAIGN_ID,
+  }),
+  rpc(C.resumeCampaign, 'campaigns', 'change', {
+    valid: () => acsV1.ResumeCampaignRequest.fromPartial({ campaignId: REFUSED_CAMPAIGN_ID }),
+    invalid: () => acsV1.ResumeCampaignRequest.fromPartial({ campaignId: '' }),
+    invalidField: 'campaign_id',
+    target: () => REFUSED_CAMPAIGN_ID,
+  }),
+  rpc(C.cancelCampaign, 'campaigns', 'delete', {
+    valid: () => acsV1.CancelCampaignRequest.fromPartial({ campaignId: REFUSED_CAMPAIGN_ID }),
+    invalid: () => acsV1.CancelCampaignRequest.fromPartial({ campaignId: '' }),
+    invalidField: 'campaign_id',
+    target: () => REFUSED_CAMPAIGN_ID,
+  }),
+  rpc(C.rollbackCampaign, 'campaigns', 'add', {
+    valid: () => acsV1.RollbackCampaignRequest.fromPartial({ campaignId: REFUSED_CAMPAIGN_ID, scope: 'failed' }),
+    invalid: () => acsV1.RollbackCampaignRequest.fromPartial({ campaignId: '' }),
+    invalidField: 'campaign_id',
+    target: () => REFUSED_CAMPAIGN_ID,
   }),
 ];

@@ -1,0 +1,62 @@
+import { Metadata } from '@grpc/grpc-js';
+import { TASK_SOURCE_METADATA_KEY } from '@acs/contracts';
+import type { ProvisioningClient } from '@acs/clients';
+
+import type { DeviceInventory, DevicePage, DeviceTasks, DownloadTaskRequest } from '../usecases/campaign-ports';
+
+/** The campaigns' device selection through provisioning's ListDevices (the device's own fields only: no projection). */
+export class ProvisioningDeviceInventory implements DeviceInventory {
+  constructor(private readonly provisioning: Pick<ProvisioningClient, 'devices'>) {}
+
+  async page(filter: string, pageToken: string, pageSize: number): Promise<DevicePage> {
+    const response = await this.provisioning.devices.listDevices({ filter, projection: [], sort: [], pageSize, pageToken });
+    return {
+      devices: response.devices.map((device) => ({
+        id: device.id,
+        oui: device.oui,
+        productClass: device.productClass,
+        hardwareVersion: device.hardwareVersion,
+        softwareVersion: device.softwareVersion,
+      })),
+      nextPageToken: response.nextPageToken,
+    };
+  }
+}
+
+/** The campaigns' Download tasks through provisioning's CreateTask, filed under the campaign's source. */
+export class ProvisioningDeviceTasks implements DeviceTasks {
+  constructor(private readonly provisioning: Pick<ProvisioningClient, 'tasks'>) {}
+
+  async createDownload(request: DownloadTaskRequest): Promise<{ taskId: string }> {
+    const metadata = new Metadata();
+    metadata.set(TASK_SOURCE_METADATA_KEY, request.source);
+    const response = await this.provisioning.tasks.createTask(
+      {
+        deviceId: request.deviceId,
+        spec: {
+          kind: {
+            $case: 'download',
+            download: {
+              fileType: request.fileType,
+              url: request.url,
+              username: request.username,
+              password: request.password,
+              fileSize: request.fileSize,
+              targetFileName: '',
+              delaySeconds: 0,
+            },
+          },
+        },
+        connectionRequest: request.connectionRequest,
+        waitTimeoutMs: 0,
+        // The campaign's rollout policy retries (with its back-off, counted against its threshold); a task retried by
+        // provisioning as well would hide a failing device from both.
+        maxAttempts: 1,
+        expireTime: new Date(request.expiresAt),
+      },
+      { metadata },
+    );
+    if (!response.task) throw new Error(`provisioning created no task for ${request.deviceId}`);
+    return { taskId: response.task.id };
+  }
+}

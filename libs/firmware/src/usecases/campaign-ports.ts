@@ -1,0 +1,35 @@
+import type { DeviceFacts } from '../domain';
+
+/** One page of the devices a filter selects. */
+export interface DevicePage {
+  devices: DeviceFacts[];
+  /** '' after the last page. */
+  nextPageToken: string;
+}
+
+/** The device inventory the campaigns select from: provisioning's ListDevices (provisioning/provisioning-devices.ts). */
+export interface DeviceInventory {
+  /** ValidationError-like failures (a bad filter) come back as the inventory's own errors, passed to the caller. */
+  page(filter: string, pageToken: string, pageSize: number): Promise<DevicePage>;
+}
+
+/** A Download task as the campaign asks for it. */
+export interface DownloadTaskRequest {
+  deviceId: string;
+  /** `firmware:<campaign>` (campaignTaskSource). */
+  source: string;
+  fileType: string;
+  url: string;
+  username: string;
+  password: string;
+  fileSize: number;
+  /** Ask the device to connect now (active mode) rather than at its next inform (passive). */
+  connectionRequest: boolean;
+  /** The task expires then if the device has not taken it (epoch ms). */
+  expiresAt: number;
+}
+
+/** Device work through provisioning's internal API (the same CreateTask the NBI relays). */
+export interface DeviceTasks {
+  createDownload(request: DownloadTaskRequest): Promise<{ taskId: string }>;
+}

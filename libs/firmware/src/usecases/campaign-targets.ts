@@ -1,0 +1,58 @@
+import type { RolloutEngine, TargetInput } from '@acs/rollout';
+
+import type { CampaignSelection, DeviceFacts } from '../domain';
+import type { DeviceInventory } from './campaign-ports';
+
+/** Devices read from the inventory per call: a page of ListDevices and a batch of the rollout's addTargets. */
+export const DEVICE_PAGE_SIZE = 500;
+
+/** What a device gets: the file and its version, or why it is skipped. */
+export type TargetChoice = { fileId: string; targetVersion: string } | { skip: string; kind: 'already-on-target' | 'no-image' };
+
+/** Per device: the model facts the target keeps (a rollback matches its image by them) with the choice. */
+export function targetOf(device: DeviceFacts, choice: TargetChoice): TargetInput {
+  if ('skip' in choice) return { deviceId: device.id, skip: choice.skip };
+  return {
+    deviceId: device.id,
+    data: {
+      fileId: choice.fileId,
+      targetVersion: choice.targetVersion,
+      previousVersion: device.softwareVersion,
+      oui: device.oui,
+      productClass: device.productClass,
+      hardwareVersion: device.hardwareVersion,
+    },
+  };
+}
+
+/**
+ * Streams the devices of `filter` page by page into the rollout (addTargets per page), then seals it: memory stays a
+ * page whatever the fleet's size. Returns how the devices were sorted out.
+ */
+export async function addTargetsFromInventory(
+  engine: Pick<RolloutEngine, 'addTargets' | 'seal'>,
+  inventory: DeviceInventory,
+  rolloutId: string,
+  filters: readonly string[],
+  choose: (device: DeviceFacts) => TargetChoice,
+): Promise<CampaignSelection> {
+  const selection: CampaignSelection = { matched: 0, targeted: 0, alreadyOnTarget: 0, noImage: 0, complete: false };
+  for (const filter of filters) {
+    let pageToken = '';
+    do {
+      const page = await inventory.page(filter, pageToken, DEVICE_PAGE_SIZE);
+      const targets = page.devices.map((device) => {
+        const choice = choose(device);
+        selection.matched += 1;
+        if (!('skip' in choice)) selection.targeted += 1;
+        else if (choice.kind === 'already-on-target') selection.alreadyOnTarget += 1;
+        else selection.noImage += 1;
+        return targetOf(device, choice);
+      });
+      if (targets.length > 0) await engine.addTargets(rolloutId, targets);
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '');
+  }
+  await engine.seal(rolloutId);
+  return { ...selection, complete: true };
+}

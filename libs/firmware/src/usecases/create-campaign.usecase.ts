@@ -1,0 +1,102 @@
+import { ValidationError, type FieldViolation, type Logger } from '@acs/platform';
+import { validateRolloutPolicy, type RolloutEngine, type RolloutPolicy } from '@acs/rollout';
+
+import { chooseImageRule, FIRMWARE_IMAGE_FILE_TYPE, type Campaign, type FirmwareFile, type ImageRule } from '../domain';
+import type { CampaignRepository, FirmwareFileRepository } from '../repositories/ports';
+import type { DeviceInventory } from './campaign-ports';
+import { addTargetsFromInventory, type TargetChoice } from './campaign-targets';
+
+export interface CreateCampaignCommand {
+  name: string;
+  /** Filter-language expression; '' selects every device. */
+  filter: string;
+  imageRules: ImageRule[];
+  policy: RolloutPolicy;
+  createdBy: string;
+}
+
+export interface CampaignDeps {
+  campaigns: CampaignRepository;
+  files: Pick<FirmwareFileRepository, 'get' | 'list'>;
+  inventory: DeviceInventory;
+  engine: RolloutEngine;
+  logger: Pick<Logger, 'info' | 'warn'>;
+  now: () => number;
+  newId: () => string;
+  /** Told of a campaign once its targets are in, before it starts (acs.firmware campaign-created). */
+  onCreated?: (campaign: Campaign) => Promise<void>;
+}
+
+const MAX_NAME_LENGTH = 200;
+
+/**
+ * Creates a campaign and starts it: checks the rules' files (firmware images with a known version), records the
+ * campaign, creates its rollout, streams the devices of the filter into it as targets (each with the image its rule
+ * names, or skipped when already on that version or no rule matches), seals and starts it.
+ */
+export class CreateCampaign {
+  constructor(private readonly deps: CampaignDeps) {}
+
+  async execute(command: CreateCampaignCommand): Promise<Campaign> {
+    const files = await this.validate(command);
+    const campaign: Campaign = {
+      id: this.deps.newId(),
+      name: command.name,
+      kind: 'upgrade',
+      filter: command.filter,
+      imageRules: command.imageRules,
+      policy: validateRolloutPolicy(command.policy),
+      status: 'created',
+      fileIds: [...new Set(command.imageRules.map((rule) => rule.fileId))],
+      createdAt: this.deps.now(),
+      createdBy: command.createdBy,
+      selection: { matched: 0, targeted: 0, alreadyOnTarget: 0, noImage: 0, complete: false },
+    };
+    // The campaign first: from here its files are held, so none is deleted while the targets stream in.
+    await this.deps.campaigns.insert(campaign);
+    await this.deps.engine.create({ id: campaign.id, policy: campaign.policy, sealed: false });
+    const choose = (device: Parameters<typeof chooseImageRule>[1]): TargetChoice => {
+      const rule = chooseImageRule(command.imageRules, device);
+      if (!rule) return { skip: 'no image rule matches this device', kind: 'no-image' };
+      const file = files.get(rule.fileId)!;
+      if (file.softwareVersion === device.softwareVersion) return { skip: `already on ${file.softwareVersion}`, kind: 'already-on-target' };
+      return { fileId: file.id, targetVersion: file.softwareVersion };
+    };
+    const selection = await addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, [command.filter], choose);
+    await this.deps.campaigns.setSelection(campaign.id, selection);
+    await this.deps.onCreated?.({ ...campaign, selection });
+    await this.deps.engine.start(campaign.id);
+    await this.deps.campaigns.setStatus(campaign.id, 'running');
+    this.deps.logger.info({ campaignId: campaign.id, name: campaign.name, ...selection, createdBy: command.createdBy }, 'campaign created and started');
+    return { ...campaign, selection, status: 'running' };
+  }
+
+  /** Every wrong field named at once; the files by id. */
+  private async validate(command: CreateCampaignCommand): Promise<Map<string, FirmwareFile>> {
+    const violations: FieldViolation[] = [];
+    if (command.name.trim() === '') violations.push({ field: 'name', description: 'required', reason: 'REQUIRED' });
+    else if (command.name.length > MAX_NAME_LENGTH) violations.push({ field: 'name', description: `at most ${MAX_NAME_LENGTH} characters`, reason: 'TOO_LONG' });
+    if (command.imageRules.length === 0) violations.push({ field: 'image_rules', description: 'at least one rule is required', reason: 'REQUIRED' });
+    const files = new Map<string, FirmwareFile>();
+    for (const [index, rule] of command.imageRules.entries()) {
+      const field = `image_rules[${index}].file_id`;
+      if (rule.fileId === '') {
+        violations.push({ field, description: 'required', reason: 'REQUIRED' });
+        continue;
+      }
+      const file = files.get(rule.fileId) ?? (await this.deps.files.get(rule.fileId));
+      if (!file) violations.push({ field, description: `no file ${rule.fileId}`, reason: 'NOT_FOUND' });
+      else if (file.fileType !== FIRMWARE_IMAGE_FILE_TYPE) violations.push({ field, description: `file ${rule.fileId} is a "${file.fileType}", not a "${FIRMWARE_IMAGE_FILE_TYPE}"`, reason: 'WRONG_FILE_TYPE' });
+      else if (file.softwareVersion === '') violations.push({ field, description: `file ${rule.fileId} names no software version: the upgrade could not be verified`, reason: 'NO_SOFTWARE_VERSION' });
+      else files.set(file.id, file);
+    }
+    try {
+      validateRolloutPolicy(command.policy);
+    } catch (error) {
+      if (error instanceof ValidationError) violations.push(...error.fieldViolations.map((v) => ({ ...v, field: v.field.startsWith('policy') ? v.field : `policy.${v.field}` })));
+      else throw error;
+    }
+    if (violations.length > 0) throw new ValidationError(violations.map((v) => `${v.field}: ${v.description}`).join('; '), violations);
+    return files;
+  }
+}

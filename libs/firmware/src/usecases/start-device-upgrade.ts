@@ -1,0 +1,61 @@
+import { NotFoundError } from '@acs/platform';
+import type { RolloutExecutor, RolloutStore, StartedTarget } from '@acs/rollout';
+
+import { campaignTaskSource, upgradeDataOf, UpgradeStage } from '../domain';
+import { signDownload } from '../file-server/download-auth';
+import type { FirmwareFileRepository } from '../repositories/ports';
+import type { DeviceTasks } from './campaign-ports';
+
+export interface DownloadSigning {
+  /** The file server's shared secret (loadOrCreateDownloadSecret / ACS_FIRMWARE_URL_SECRET). */
+  secret: Buffer;
+  /** Where CPEs reach the file server (ACS_FIRMWARE_FILES_PUBLIC_URL, or the address it listens on): asked at each start, since the port may be known only once it listens. */
+  baseUrl: () => string;
+  /** How long the signed URL and credentials, and the Download task, stay valid. */
+  validForMs: number;
+}
+
+/**
+ * The campaigns' rollout executor: one attempt at one device is a provisioning Download task of the target's image,
+ * with a signed URL and per-download credentials (CPEs that ignore the credentials use the URL alone), filed under
+ * `firmware:<campaign>` so its acs.task events come back to the campaign. The task id is kept on the target, so a late
+ * event of an earlier attempt's task is told apart.
+ */
+export class StartDeviceUpgrade implements RolloutExecutor {
+  constructor(
+    private readonly deps: {
+      files: Pick<FirmwareFileRepository, 'get'>;
+      tasks: DeviceTasks;
+      rollouts: Pick<RolloutStore, 'updateTarget'>;
+      signing: DownloadSigning;
+      now: () => number;
+    },
+  ) {}
+
+  async start(target: StartedTarget): Promise<void> {
+    const upgrade = upgradeDataOf(target.data);
+    if (!upgrade) throw new Error(`target ${target.rolloutId}:${target.deviceId} carries no image to install`);
+    // A file deleted under a running campaign is refused (DeleteFile), so this is a store gone wrong; the attempt fails.
+    const file = await this.deps.files.get(upgrade.fileId);
+    if (!file) throw new NotFoundError('file', upgrade.fileId);
+    const expiresAt = this.deps.now() + this.deps.signing.validForMs;
+    const signed = signDownload(this.deps.signing.secret, { fileId: file.id, name: file.name, deviceId: target.deviceId, expiresAt, baseUrl: this.deps.signing.baseUrl() });
+    const { taskId } = await this.deps.tasks.createDownload({
+      deviceId: target.deviceId,
+      source: campaignTaskSource(target.rolloutId),
+      fileType: file.fileType,
+      url: signed.url,
+      username: signed.username,
+      password: signed.password,
+      fileSize: file.size,
+      connectionRequest: target.mode === 'active',
+      expiresAt,
+    });
+    await this.deps.rollouts.updateTarget(
+      target.rolloutId,
+      target.deviceId,
+      { state: 'in-progress', attempts: target.attempt },
+      { set: { stage: UpgradeStage.queued, data: { ...target.data, taskId, taskAttempt: target.attempt } } },
+    );
+  }
+}
