@@ -12,6 +12,7 @@ import { GetCampaign } from './get-campaign.usecase';
 import { ListCampaigns } from './list-campaigns.usecase';
 import { RecordUpgradeOutcome } from './record-upgrade-outcome.usecase';
 import { RollbackCampaign } from './rollback-campaign.usecase';
+import { PerDeviceQueue } from './per-device-queue';
 import { StartDeviceUpgrade, type DownloadSigning } from './start-device-upgrade';
 
 /** Every campaign operation, one use case each. */
@@ -62,7 +63,8 @@ export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
   const { store, logger } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
-  const executor = new StartDeviceUpgrade({ files: store.files, tasks: deps.tasks, rollouts: store.rollouts, signing: deps.signing, now });
+  const devices = new PerDeviceQueue();
+  const executor = new StartDeviceUpgrade({ files: store.files, tasks: deps.tasks, rollouts: store.rollouts, signing: deps.signing, now, devices });
   const engine = new RolloutEngine({
     store: store.rollouts,
     executor,
@@ -101,7 +103,7 @@ export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
       listCampaigns: new ListCampaigns(store.campaigns),
       changeCampaignState: new ChangeCampaignState({ campaigns: store.campaigns, engine, logger }),
       rollbackCampaign: new RollbackCampaign({ ...common, rollouts: store.rollouts }),
-      recordUpgradeOutcome: new RecordUpgradeOutcome({ engine, rollouts: store.rollouts, logger }),
+      recordUpgradeOutcome: new RecordUpgradeOutcome({ engine, rollouts: store.rollouts, logger, devices }),
     },
   };
 }

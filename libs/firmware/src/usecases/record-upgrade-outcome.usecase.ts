@@ -3,6 +3,7 @@ import type { Logger } from '@acs/platform';
 import type { RolloutEngine, RolloutStore, TargetOutcome } from '@acs/rollout';
 
 import { campaignIdOfTaskSource, outcomeOfDeviceReport, outcomeOfDownloadTask, upgradeDataOf } from '../domain';
+import type { PerDeviceQueue } from './per-device-queue';
 
 /**
  * Follows the campaigns' devices: a Download task's news (acs.task) moves the device's stage or fails it with the
@@ -16,6 +17,7 @@ export class RecordUpgradeOutcome {
       engine: Pick<RolloutEngine, 'report' | 'tick'>;
       rollouts: Pick<RolloutStore, 'getTarget' | 'findTargetsOfDevice'>;
       logger: Pick<Logger, 'debug' | 'warn'>;
+      devices: PerDeviceQueue;
     },
   ) {}
 
@@ -23,27 +25,44 @@ export class RecordUpgradeOutcome {
     if (event.kind !== 'download') return;
     const campaignId = campaignIdOfTaskSource(event.source);
     if (!campaignId) return;
-    const target = await this.deps.rollouts.getTarget(campaignId, event.deviceId);
-    if (!target || target.state !== 'in-progress') return;
-    // The task of an earlier attempt (timed out, retried) says nothing about this one.
-    if (upgradeDataOf(target.data)?.taskId !== event.taskId) return;
-    const outcome = outcomeOfDownloadTask(event);
-    if (outcome) await this.apply(campaignId, event.deviceId, target.attempts, outcome);
+    await this.tick(await this.deps.devices.run(event.deviceId, () => this.applyTask(campaignId, event)));
   }
 
   async onDevice(event: AcsDeviceEventData): Promise<void> {
     if (event.softwareVersion === undefined) return;
+    await this.tick(await this.deps.devices.run(event.deviceId, () => this.applyDevice(event)));
+  }
+
+  /** Outside the device's queue: a tick may start this very device again (a retry due at once). */
+  private async tick(campaignIds: readonly string[]): Promise<void> {
+    for (const campaignId of new Set(campaignIds)) await this.deps.engine.tick(campaignId);
+  }
+
+  /** The campaigns to tick: those where a device finished. */
+  private async applyTask(campaignId: string, event: AcsTaskEventData): Promise<string[]> {
+    const target = await this.deps.rollouts.getTarget(campaignId, event.deviceId);
+    if (!target || target.state !== 'in-progress') return [];
+    // The task of an earlier attempt (timed out, retried) says nothing about this one.
+    if (upgradeDataOf(target.data)?.taskId !== event.taskId) return [];
+    const outcome = outcomeOfDownloadTask(event);
+    return outcome && (await this.apply(campaignId, event.deviceId, target.attempts, outcome)) ? [campaignId] : [];
+  }
+
+  private async applyDevice(event: AcsDeviceEventData): Promise<string[]> {
+    const finished: string[] = [];
     for (const target of await this.deps.rollouts.findTargetsOfDevice(event.deviceId, ['in-progress'])) {
       const upgrade = upgradeDataOf(target.data);
       if (!upgrade) continue;
       const outcome = outcomeOfDeviceReport(event, { targetVersion: upgrade.targetVersion, ...(target.stage !== undefined ? { stage: target.stage } : {}) });
-      if (outcome) await this.apply(target.rolloutId, target.deviceId, target.attempts, outcome);
+      if (outcome && (await this.apply(target.rolloutId, target.deviceId, target.attempts, outcome))) finished.push(target.rolloutId);
     }
+    return finished;
   }
 
-  private async apply(campaignId: string, deviceId: string, attempt: number, outcome: TargetOutcome): Promise<void> {
+  /** Whether the outcome ended the attempt (the campaign then has a slot to fill). */
+  private async apply(campaignId: string, deviceId: string, attempt: number, outcome: TargetOutcome): Promise<boolean> {
     const applied = await this.deps.engine.report(campaignId, deviceId, outcome, { attempt });
     this.deps.logger.debug({ campaignId, deviceId, attempt, outcome: outcome.kind, applied: applied !== null }, 'upgrade outcome');
-    if (applied && outcome.kind !== 'stage') await this.deps.engine.tick(campaignId);
+    return applied !== null && outcome.kind !== 'stage';
   }
 }
