@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './support/processes';
 import { walkthroughCommands, type WalkthroughCommand } from './support/readme-walkthrough';
 
-/** The ports the README's commands use as written: the standalone's defaults and the simulator's `--cr-port`. */
-const README_PORTS = [7547, 7548, 9464, 50052];
+/**
+ * The ports the README's commands use as written: the standalone's defaults (CWMP, the firmware file server,
+ * management, public API) and the simulator's `--cr-port`.
+ */
+const README_PORTS = [7547, 7548, 7549, 9464, 50052];
 
 interface Background {
   command: string;
