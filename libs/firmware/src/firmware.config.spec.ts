@@ -1,12 +1,15 @@
+import { hostname } from 'node:os';
+
 import { DEFAULT_MAX_FILE_BYTES, loadFirmwareConfig } from './firmware.config';
 
 describe('loadFirmwareConfig', () => {
-  it('defaults to a 1 GiB upload limit, the data directory, and port 50053', () => {
+  it('defaults to a 1 GiB upload limit, the data directory, port 50053, and campaigns ticked every second by a pod named after its host', () => {
     expect(loadFirmwareConfig({})).toEqual({
       maxFileBytes: DEFAULT_MAX_FILE_BYTES,
       dataDir: './data',
       store: { cacheMiB: 64, synchronous: 'normal' },
       grpc: { host: '127.0.0.1', port: 50053 },
+      campaigns: { podName: hostname(), tickMs: 1000, leaseMs: 30_000, downloadValidForMs: 86_400_000, provisioningAddress: '127.0.0.1:50051' },
     });
     expect(DEFAULT_MAX_FILE_BYTES).toBe(1024 * 1024 * 1024);
   });

@@ -16,6 +16,11 @@ export interface FirmwareConfig {
     podName: string;
     /** How often running campaigns are ticked (ACS_FIRMWARE_TICK_MS). */
     tickMs: number;
+    /**
+     * How long a pod drives a campaign without ticking it before another pod takes it over (ACS_FIRMWARE_LEASE_MS):
+     * how long a killed pod's campaigns wait, and a claimed but unstarted device with them.
+     */
+    leaseMs: number;
     /** How long a Download's signed URL, credentials and task stay valid (ACS_FIRMWARE_DOWNLOAD_VALID_MS). */
     downloadValidForMs: number;
     /** Provisioning's gRPC API, for a firmware pod (ACS_FIRMWARE_PROVISIONING_ADDRESS); the standalone calls it in process. */
@@ -38,6 +43,7 @@ export function loadFirmwareConfig(env: Record<string, string | undefined> = pro
     campaigns: {
       podName: e.string('ACS_POD_NAME', hostname()),
       tickMs: e.int('ACS_FIRMWARE_TICK_MS', 1000, { min: 10 }),
+      leaseMs: e.int('ACS_FIRMWARE_LEASE_MS', 30_000, { min: 1000 }),
       downloadValidForMs: e.int('ACS_FIRMWARE_DOWNLOAD_VALID_MS', 86_400_000, { min: 60_000 }),
       provisioningAddress: e.string('ACS_FIRMWARE_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
     },

@@ -148,6 +148,7 @@ export class FirmwareModule {
               tasks: new ProvisioningDeviceTasks(provisioning),
               signing: { secret: campaigns.secret, baseUrl: () => fileServerBaseUrl(campaigns.fileServer, fileServer), validForMs: config.campaigns.downloadValidForMs },
               owner: config.campaigns.podName,
+              leaseMs: config.campaigns.leaseMs,
               logger,
               events: new CampaignEventPublisher({ bus, campaigns: store.campaigns, logger, now: Date.now }),
             });

@@ -1,4 +1,6 @@
-import type { TargetOutcome } from '@acs/rollout';
+import type { RolloutTarget, TargetOutcome } from '@acs/rollout';
+
+import { upgradeDataOf } from './campaign';
 
 /** Stages an upgrade's target goes through while in progress (reported to the rollout engine, shown in progress). */
 export const UpgradeStage = {
@@ -67,4 +69,37 @@ export function outcomeOfDeviceReport(report: DeviceReport, upgrade: { targetVer
   const afterTransfer = upgrade.stage === UpgradeStage.awaitingBoot || codes.some((code) => TRANSFER_CODES.includes(code));
   if (!afterTransfer) return null;
   return { kind: 'failed', error: { code: 'wrong-version', message: `booted ${version} after the transfer, expected ${upgrade.targetVersion}` } };
+}
+
+/**
+ * What a firmware pod saw of a device's upgrade, kept as a rollout observation until the campaign's driver reads it
+ * against the device's current attempt (interpretUpgradeObservation): only what the rules read, not the whole event.
+ */
+export type UpgradeObservation =
+  | { kind: 'task'; taskId: string; status: DownloadTaskReport['status']; fault?: { code: string; message: string } }
+  | { kind: 'device'; softwareVersion: string; eventCodes: string[] };
+
+const TASK_STATUSES: ReadonlySet<string> = new Set<DownloadTaskReport['status']>(['pending', 'dispatched', 'done', 'faulted', 'expired', 'cancelled']);
+
+/**
+ * An upgrade observation read against the target as the driver has it: a task's news counts only for the task of the
+ * current attempt (a late event of an earlier attempt's task says nothing); a device's version is read with the stage
+ * the target is in. Anything unreadable is null.
+ */
+export function interpretUpgradeObservation(target: RolloutTarget, body: Record<string, unknown>): TargetOutcome | null {
+  const upgrade = upgradeDataOf(target.data);
+  if (!upgrade) return null;
+  if (body.kind === 'task') {
+    if (typeof body.taskId !== 'string' || body.taskId !== upgrade.taskId || typeof body.status !== 'string' || !TASK_STATUSES.has(body.status)) return null;
+    const fault = body.fault as { code?: unknown; message?: unknown } | undefined;
+    return outcomeOfDownloadTask({
+      status: body.status as DownloadTaskReport['status'],
+      ...(fault && typeof fault.code === 'string' ? { fault: { code: fault.code, message: typeof fault.message === 'string' ? fault.message : '' } } : {}),
+    });
+  }
+  if (body.kind === 'device' && typeof body.softwareVersion === 'string') {
+    const eventCodes = Array.isArray(body.eventCodes) ? body.eventCodes.filter((code): code is string => typeof code === 'string') : [];
+    return outcomeOfDeviceReport({ softwareVersion: body.softwareVersion, eventCodes }, { targetVersion: upgrade.targetVersion, ...(target.stage !== undefined ? { stage: target.stage } : {}) });
+  }
+  return null;
 }

@@ -59,6 +59,7 @@ export class CampaignEventPublisher {
         );
       case 'target-retrying':
       case 'target-skipped':
+      case 'driving':
         return;
     }
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@acs/platform';
 import { RolloutEngine, type RolloutNotification } from '@acs/rollout';
 
-import type { Campaign, CampaignStatus } from '../domain';
+import { interpretUpgradeObservation, type Campaign, type CampaignStatus } from '../domain';
 import type { FirmwareStore } from '../repositories/ports';
 import type { DeviceInventory, DeviceTasks } from './campaign-ports';
 import { ChangeCampaignState } from './change-campaign-state.usecase';
@@ -12,7 +12,6 @@ import { GetCampaign } from './get-campaign.usecase';
 import { ListCampaigns } from './list-campaigns.usecase';
 import { RecordUpgradeOutcome } from './record-upgrade-outcome.usecase';
 import { RollbackCampaign } from './rollback-campaign.usecase';
-import { PerDeviceQueue } from './per-device-queue';
 import { StartDeviceUpgrade, type DownloadSigning } from './start-device-upgrade';
 
 /** Every campaign operation, one use case each. */
@@ -32,6 +31,8 @@ export interface CampaignCoreDeps {
   signing: DownloadSigning;
   /** This pod's name among the pods sharing the store (the rollout engine's owner). */
   owner: string;
+  /** How long a pod drives a campaign without ticking it before another takes it over (ACS_FIRMWARE_LEASE_MS). */
+  leaseMs?: number;
   logger: Logger;
   now?: () => number;
   newId?: () => string;
@@ -63,14 +64,19 @@ export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
   const { store, logger } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
-  const devices = new PerDeviceQueue();
-  const executor = new StartDeviceUpgrade({ files: store.files, tasks: deps.tasks, rollouts: store.rollouts, signing: deps.signing, now, devices });
+  const executor = new StartDeviceUpgrade({ files: store.files, tasks: deps.tasks, rollouts: store.rollouts, signing: deps.signing, now });
   const engine = new RolloutEngine({
     store: store.rollouts,
     executor,
     owner: deps.owner,
     now,
+    ...(deps.leaseMs !== undefined ? { leaseMs: deps.leaseMs } : {}),
+    interpret: interpretUpgradeObservation,
     notify: async (notification) => {
+      if (notification.type === 'driving') {
+        logger.info({ campaignId: notification.rolloutId, pod: deps.owner, epoch: notification.epoch }, `this pod drives campaign ${notification.rolloutId}`);
+        return;
+      }
       // The stored status follows the rollout's, so a file's deletion sees which campaigns have ended.
       const status = STATUS_OF[notification.type];
       if (status) await store.campaigns.setStatus(notification.rolloutId, status);
@@ -103,7 +109,7 @@ export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
       listCampaigns: new ListCampaigns(store.campaigns),
       changeCampaignState: new ChangeCampaignState({ campaigns: store.campaigns, engine, logger }),
       rollbackCampaign: new RollbackCampaign({ ...common, rollouts: store.rollouts }),
-      recordUpgradeOutcome: new RecordUpgradeOutcome({ engine, rollouts: store.rollouts, logger, devices }),
+      recordUpgradeOutcome: new RecordUpgradeOutcome({ engine, logger }),
     },
   };
 }

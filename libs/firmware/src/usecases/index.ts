@@ -14,4 +14,3 @@ export * from './list-campaigns.usecase';
 export * from './record-upgrade-outcome.usecase';
 export * from './rollback-campaign.usecase';
 export * from './start-device-upgrade';
-export * from './per-device-queue';

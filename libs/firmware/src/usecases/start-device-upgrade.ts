@@ -5,7 +5,6 @@ import { campaignTaskSource, upgradeDataOf, UpgradeStage } from '../domain';
 import { signDownload } from '../file-server/download-auth';
 import type { FirmwareFileRepository } from '../repositories/ports';
 import type { DeviceTasks } from './campaign-ports';
-import type { PerDeviceQueue } from './per-device-queue';
 
 export interface DownloadSigning {
   /** The file server's shared secret (loadOrCreateDownloadSecret / ACS_FIRMWARE_URL_SECRET). */
@@ -30,7 +29,6 @@ export class StartDeviceUpgrade implements RolloutExecutor {
       rollouts: Pick<RolloutStore, 'updateTarget'>;
       signing: DownloadSigning;
       now: () => number;
-      devices: PerDeviceQueue;
     },
   ) {}
 
@@ -53,13 +51,13 @@ export class StartDeviceUpgrade implements RolloutExecutor {
       connectionRequest: target.mode === 'active',
       expiresAt,
     });
-    await this.deps.devices.run(target.deviceId, () =>
-      this.deps.rollouts.updateTarget(
-        target.rolloutId,
-        target.deviceId,
-        { state: 'in-progress', attempts: target.attempt },
-        { set: { stage: UpgradeStage.queued, data: { ...target.data, taskId, taskAttempt: target.attempt } } },
-      ),
+    // Written by the driver within its tick, before any observation of this task is applied (the driver applies them
+    // in its next turn), so the task's news always finds the task id it is checked against.
+    await this.deps.rollouts.updateTarget(
+      target.rolloutId,
+      target.deviceId,
+      { state: 'in-progress', attempts: target.attempt },
+      { set: { stage: UpgradeStage.queued, data: { ...target.data, taskId, taskAttempt: target.attempt } } },
     );
   }
 }

@@ -7,7 +7,8 @@ import { ConflictError } from '@acs/platform';
 import type { RolloutPolicy } from '../domain/rollout-policy';
 import type { RolloutStore } from '../repositories/ports';
 import { openSqliteRolloutStore } from '../repositories/sqlite-rollout-store';
-import { RolloutEngine, type RolloutNotification, type StartedTarget } from './rollout-engine';
+import type { RolloutTarget } from '../domain/rollout';
+import { RolloutEngine, type RolloutNotification, type StartedTarget, type TargetOutcome } from './rollout-engine';
 
 // The engine on the embedded store with an injected clock: every time below is the clock's, never the machine's.
 
@@ -109,6 +110,7 @@ describe('waves', () => {
     expect((await engine.get('r1'))?.state).toBe('completed');
     expect(notifications.map((n) => n.type).filter((type) => !type.startsWith('target-'))).toEqual([
       'started',
+      'driving',
       'wave-advanced',
       'paused',
       'resumed',
@@ -384,6 +386,80 @@ describe('two pods on one store', () => {
     await podB.report('r1', 'dev-0000', { kind: 'succeeded' });
     expect((await podB.get('r1'))?.state).toBe('completed');
     expect(executorB.starts).toHaveLength(1);
+  });
+});
+
+describe('observations', () => {
+  /** A service's reading of its events: `{ outcome }` is what it saw, naming the attempt it is news of. */
+  const interpret = (target: RolloutTarget, body: Record<string, unknown>): TargetOutcome | null =>
+    body.attempt === target.attempts ? (body.outcome as TargetOutcome) : null;
+
+  /** A pod whose store records every target it writes, to show which pod writes a rollout's targets. */
+  function observingPod(owner: string, podExecutor: RecordingExecutor): { pod: RolloutEngine; targetWrites: string[] } {
+    const targetWrites: string[] = [];
+    const recording: RolloutStore = Object.create(store) as RolloutStore;
+    recording.updateTarget = (rolloutId, deviceId, expect, change) => {
+      targetWrites.push(`${deviceId}:${change.set?.state ?? change.set?.stage ?? 'change'}`);
+      return store.updateTarget(rolloutId, deviceId, expect, change);
+    };
+    const pod = new RolloutEngine({ store: recording, executor: podExecutor, owner, now: clock, notify: (n) => void notifications.push(n), interpret });
+    return { pod, targetWrites };
+  }
+
+  it("are applied at once by the rollout's driver, and left by any other pod for the driver's next tick", async () => {
+    const a = observingPod('pod-a', executor);
+    const b = observingPod('pod-b', new RecordingExecutor(clock));
+    await a.pod.create({ id: 'r1', policy: policy({ concurrency: 2 }), targets: devices(3) });
+    await a.pod.start('r1');
+    expect((await a.pod.tick('r1')).started).toEqual(['dev-0000', 'dev-0001']);
+    a.targetWrites.length = 0;
+
+    // Pod B sees dev-0000 succeed: it writes nothing of the target, and its own tick finds the rollout driven.
+    expect(await b.pod.observe('r1', 'dev-0000', { attempt: 1, outcome: { kind: 'succeeded' } })).toBe('posted');
+    expect(b.targetWrites).toEqual([]);
+    expect(await store.getTarget('r1', 'dev-0000')).toMatchObject({ state: 'in-progress' });
+
+    // Pod A, the driver, applies its own observation at once, then B's at its tick, which fills both slots.
+    expect(await a.pod.observe('r1', 'dev-0001', { attempt: 1, outcome: { kind: 'stage', stage: 'installing' } })).toBe('applied');
+    expect(await store.getTarget('r1', 'dev-0001')).toMatchObject({ state: 'in-progress', stage: 'installing' });
+    expect((await a.pod.tick('r1')).started).toEqual(['dev-0002']);
+    expect(await store.getTarget('r1', 'dev-0000')).toMatchObject({ state: 'succeeded' });
+    expect(await store.findObservations('r1', 10)).toEqual([]);
+
+    // News of another attempt, or that means nothing, moves nothing and is not kept.
+    expect(await a.pod.observe('r1', 'dev-0001', { attempt: 7, outcome: { kind: 'succeeded' } })).toBe('applied');
+    expect(await a.pod.observe('r1', 'dev-0001', { unreadable: true })).toBe('applied');
+    expect(await store.getTarget('r1', 'dev-0001')).toMatchObject({ state: 'in-progress' });
+    expect(b.targetWrites).toEqual([]);
+
+    expect(await b.pod.observeDevice('dev-0001', { attempt: 1, outcome: { kind: 'succeeded' } })).toBe(1);
+    expect(await b.pod.observeDevice('dev-0002', { attempt: 1, outcome: { kind: 'succeeded' } })).toBe(1);
+    await a.pod.tick('r1');
+    expect(b.targetWrites).toEqual([]);
+    expect((await a.pod.get('r1'))?.state).toBe('completed');
+  });
+
+  it('left for a driver that died are applied by the pod that takes the rollout over', async () => {
+    const a = observingPod('pod-a', executor);
+    const executorB = new RecordingExecutor(clock);
+    const b = observingPod('pod-b', executorB);
+    await a.pod.create({ id: 'r1', policy: policy({ concurrency: 1 }), targets: devices(2) });
+    await a.pod.start('r1');
+    expect((await a.pod.tick('r1')).started).toEqual(['dev-0000']);
+    // Pod A dies. Pod B posts what it saw; once A's lease has run out, B's next observation takes the rollout over,
+    // applies both in the order they came, and starts the next device.
+    await b.pod.observe('r1', 'dev-0000', { attempt: 1, outcome: { kind: 'stage', stage: 'installing' } });
+    now += 31_000;
+    expect(await b.pod.observe('r1', 'dev-0000', { attempt: 1, outcome: { kind: 'succeeded' } })).toBe('posted');
+    expect(await store.getTarget('r1', 'dev-0000')).toMatchObject({ state: 'succeeded', stage: 'installing' });
+    expect(executorB.starts.map((start) => start.deviceId)).toEqual(['dev-0001']);
+    expect(await b.pod.observe('r1', 'dev-0001', { attempt: 1, outcome: { kind: 'succeeded' } })).toBe('applied');
+    expect((await b.pod.get('r1'))?.state).toBe('completed');
+    expect(executor.starts.map((start) => start.deviceId)).toEqual(['dev-0000']);
+    expect(notifications.filter((n) => n.type === 'driving')).toEqual([
+      { type: 'driving', rolloutId: 'r1', epoch: 1, at: expect.any(Number) },
+      { type: 'driving', rolloutId: 'r1', epoch: 2, at: expect.any(Number) },
+    ]);
   });
 });
 

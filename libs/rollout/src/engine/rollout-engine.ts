@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { ConflictError, NotFoundError, ValidationError } from '@acs/platform';
 
 import { thresholdCrossed } from '../domain/failure-threshold';
@@ -42,6 +44,8 @@ export type TargetOutcome =
 
 /** A change of a rollout or a target, told to the service after it is stored (it publishes events from them). */
 export type RolloutNotification =
+  /** This engine drives the rollout from now on: its first tick of it, or a takeover from a pod whose lease ran out. */
+  | { type: 'driving'; rolloutId: string; epoch: number; at: number }
   | { type: 'started'; rolloutId: string; at: number }
   | { type: 'wave-advanced'; rolloutId: string; wave: number; at: number }
   | { type: 'paused'; rolloutId: string; reason: NonNullable<Rollout['pause']>; at: number }
@@ -74,6 +78,12 @@ export interface RolloutEngineDeps {
   /** Most targets one tick starts. Default 500. */
   maxStartsPerTick?: number;
   notify?: (notification: RolloutNotification) => void | Promise<void>;
+  /**
+   * What an observation (observe()) means for the target's current attempt, read by the rollout's driver against the
+   * target as it is when applied; null when it moves nothing. Must not throw: an observation it cannot read is dropped.
+   */
+  interpret?: (target: RolloutTarget, body: Record<string, unknown>) => TargetOutcome | null;
+  newId?: () => string;
 }
 
 export interface CreateRolloutInput {
@@ -97,13 +107,19 @@ export class RolloutEngine {
   private readonly now: () => number;
   private readonly leaseMs: number;
   private readonly maxStartsPerTick: number;
-  /** One tick per rollout at a time in this process. */
-  private readonly ticking = new Map<string, Promise<TickResult>>();
+  private readonly newId: () => string;
+  /** A rollout's ticks, reports and observations run one at a time in this process, in the order they came. */
+  private readonly chains = new Map<string, Promise<void>>();
+  /** A tick waiting its turn: a tick asked for meanwhile is this one (it will see what happened before it runs). */
+  private readonly queuedTicks = new Map<string, Promise<TickResult>>();
+  /** Until when this engine holds the driver's lease of a rollout, as of its last tick. */
+  private readonly leases = new Map<string, number>();
 
   constructor(private readonly deps: RolloutEngineDeps) {
     this.now = deps.now ?? Date.now;
     this.leaseMs = deps.leaseMs ?? 30_000;
     this.maxStartsPerTick = deps.maxStartsPerTick ?? 500;
+    this.newId = deps.newId ?? randomUUID;
   }
 
   async create(input: CreateRolloutInput): Promise<Rollout> {
@@ -223,21 +239,104 @@ export class RolloutEngine {
   }
 
   tick(rolloutId: string): Promise<TickResult> {
-    const running = this.ticking.get(rolloutId);
-    if (running) return running;
-    const tick = this.runTick(rolloutId).finally(() => this.ticking.delete(rolloutId));
-    this.ticking.set(rolloutId, tick);
+    const queued = this.queuedTicks.get(rolloutId);
+    if (queued) return queued;
+    const tick = this.serially(rolloutId, () => {
+      this.queuedTicks.delete(rolloutId);
+      return this.runTick(rolloutId);
+    });
+    this.queuedTicks.set(rolloutId, tick);
     return tick;
   }
 
   /**
-   * An outcome of a target's current attempt. Ignored (null) when the target is not in progress or `attempt` names
-   * an earlier attempt: a late report of an attempt that already timed out moves nothing.
+   * An outcome of a target's current attempt, applied at once by compare-and-set. Ignored (null) when the target is not
+   * in progress or `attempt` names an earlier attempt: a late report of an attempt that already timed out moves nothing.
+   * Safe from any pod on a store that isolates one-document updates; a service learning outcomes from events in
+   * several pods uses observe(), which leaves the writing to the rollout's driver.
    */
-  async report(rolloutId: string, deviceId: string, outcome: TargetOutcome, options: { attempt?: number } = {}): Promise<RolloutTarget | null> {
+  report(rolloutId: string, deviceId: string, outcome: TargetOutcome, options: { attempt?: number } = {}): Promise<RolloutTarget | null> {
+    return this.serially(rolloutId, async () => {
+      const target = await this.deps.store.getTarget(rolloutId, deviceId);
+      if (!target || target.state !== 'in-progress') return null;
+      if (options.attempt !== undefined && options.attempt !== target.attempts) return null;
+      return this.applyOutcome(target, outcome);
+    });
+  }
+
+  /**
+   * What this pod saw of a target (its task's or its device's news, as the service records it), for the rollout's
+   * driver to read with `interpret` against the target's current attempt. This pod applies it at once when it drives
+   * the rollout; otherwise it is posted to the store for the driver's next tick, so a rollout's targets are written
+   * by one pod only — even on a store that does not isolate concurrent updates of one document (FerretDB). Then the
+   * rollout is ticked: a finished target frees a slot, and a rollout nobody drives any more is taken over.
+   */
+  async observe(rolloutId: string, deviceId: string, body: Record<string, unknown>): Promise<'applied' | 'posted'> {
+    const result = await this.serially(rolloutId, async () => {
+      if (!this.drives(rolloutId)) {
+        await this.deps.store.postObservation({ id: this.newId(), rolloutId, deviceId, at: this.now(), body });
+        return { how: 'posted' as const, finished: false };
+      }
+      const after = await this.applyObservation(rolloutId, deviceId, body);
+      return { how: 'applied' as const, finished: after !== null && after.state !== 'in-progress' };
+    });
+    if (result.how === 'posted' || result.finished) await this.tick(rolloutId);
+    return result.how;
+  }
+
+  /** observe() for each rollout where the device is in progress (news that names only the device: a boot, a version). */
+  async observeDevice(deviceId: string, body: Record<string, unknown>): Promise<number> {
+    const targets = await this.deps.store.findTargetsOfDevice(deviceId, ['in-progress']);
+    for (const target of targets) await this.observe(target.rolloutId, deviceId, body);
+    return targets.length;
+  }
+
+  private async applyObservation(rolloutId: string, deviceId: string, body: Record<string, unknown>): Promise<RolloutTarget | null> {
     const target = await this.deps.store.getTarget(rolloutId, deviceId);
     if (!target || target.state !== 'in-progress') return null;
-    if (options.attempt !== undefined && options.attempt !== target.attempts) return null;
+    let outcome: TargetOutcome | null;
+    try {
+      outcome = this.deps.interpret?.(target, body) ?? null;
+    } catch {
+      outcome = null;
+    }
+    return outcome ? this.applyOutcome(target, outcome) : null;
+  }
+
+  /** Observations other pods posted for this rollout, applied in the order they came (as its driver, in its tick). */
+  private async applyPosted(rolloutId: string): Promise<void> {
+    for (;;) {
+      const posted = await this.deps.store.findObservations(rolloutId, 200);
+      for (const observation of posted) {
+        await this.applyObservation(rolloutId, observation.deviceId, observation.body);
+        await this.deps.store.deleteObservation(observation.id);
+      }
+      if (posted.length < 200) return;
+    }
+  }
+
+  /** Whether this engine drives the rollout with enough of its lease left that no other pod can have taken it over. */
+  private drives(rolloutId: string): boolean {
+    const until = this.leases.get(rolloutId);
+    return until !== undefined && until - this.now() > this.leaseMs / 2;
+  }
+
+  private serially<T>(rolloutId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(rolloutId) ?? Promise.resolve();
+    const result = previous.then(work);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.chains.set(rolloutId, tail);
+    void tail.then(() => {
+      if (this.chains.get(rolloutId) === tail) this.chains.delete(rolloutId);
+    });
+    return result;
+  }
+
+  private async applyOutcome(target: RolloutTarget, outcome: TargetOutcome): Promise<RolloutTarget | null> {
+    const { rolloutId, deviceId } = target;
     const now = this.now();
     const expect = { state: 'in-progress' as const, attempts: target.attempts };
     switch (outcome.kind) {
@@ -277,11 +376,16 @@ export class RolloutEngine {
   private async runTick(rolloutId: string): Promise<TickResult> {
     const now = this.now();
     const rollout = await this.deps.store.acquireDriver(rolloutId, this.deps.owner, now, now + this.leaseMs);
+    const drove = this.leases.has(rolloutId);
+    if (rollout) this.leases.set(rolloutId, rollout.driver?.expiresAt ?? now + this.leaseMs);
+    else this.leases.delete(rolloutId);
+    if (rollout && !drove) await this.tell({ type: 'driving', rolloutId, epoch: rollout.driver?.epoch ?? 0, at: now });
     if (!rollout) {
       const exists = await this.deps.store.getRollout(rolloutId);
       if (!exists) throw new NotFoundError('rollout', rolloutId);
       return { started: [], waiting: 'driven-elsewhere', nextTickAt: exists.driver?.expiresAt };
     }
+    await this.applyPosted(rolloutId);
     await this.timeOutAttempts(rollout, now);
     const current = await this.deps.store.getRollout(rolloutId);
     if (!current || current.state !== 'running') return { started: [], waiting: 'not-running' };

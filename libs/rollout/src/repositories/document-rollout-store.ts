@@ -10,11 +10,13 @@ import {
 } from '@acs/platform';
 
 import type { Rollout, RolloutState, RolloutTarget, TargetState } from '../domain/rollout';
-import type { RolloutChange, RolloutExpectation, RolloutStore, TargetChange, TargetExpectation, TargetOrder, TargetQuery } from './ports';
+import type { RolloutChange, RolloutExpectation, RolloutObservation, RolloutStore, TargetChange, TargetExpectation, TargetOrder, TargetQuery } from './ports';
 
 export interface RolloutCollections {
   rollouts: DocumentCollection;
   targets: DocumentCollection;
+  /** Observations waiting for their rollout's driver. */
+  observations: DocumentCollection;
   /** Closes what the opener opened (the SQLite database); nothing for a shared MongoDB connection. */
   close?: () => Promise<void>;
 }
@@ -150,6 +152,25 @@ export class DocumentRolloutStore implements RolloutStore {
     };
     const doc = await this.collections.targets.findOneAndUpdate(filter, update);
     return doc ? fromTargetDocument(doc) : null;
+  }
+
+  async postObservation(observation: RolloutObservation): Promise<void> {
+    const { id, ...rest } = observation;
+    try {
+      await this.collections.observations.insertOne({ _id: id, ...rest });
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw new ConflictError(`observation ${id} already exists`, { kind: 'already-exists', subject: `observation ${id}` });
+      throw error;
+    }
+  }
+
+  async findObservations(rolloutId: string, limit: number): Promise<RolloutObservation[]> {
+    const docs = await this.collections.observations.find({ rolloutId }, { sort: [['at', 1], ['_id', 1]], limit });
+    return docs.map(({ _id, ...rest }) => ({ id: _id, ...(rest as Omit<RolloutObservation, 'id'>) }));
+  }
+
+  deleteObservation(id: string): Promise<boolean> {
+    return this.collections.observations.deleteOne({ _id: id });
   }
 
   async close(): Promise<void> {

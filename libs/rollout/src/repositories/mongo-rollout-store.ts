@@ -14,5 +14,5 @@ export async function openMongoRolloutStore(connection: MongoConnection, registr
   const models = await registry.attach(connection);
   const collectionOf = (definition: RolloutCollectionDefinitions['rollouts']) =>
     new MongoDocumentCollection(models.model(definition).collection as unknown as mongo.Collection<StoredDocument>);
-  return new DocumentRolloutStore({ rollouts: collectionOf(definitions.rollouts), targets: collectionOf(definitions.targets) });
+  return new DocumentRolloutStore({ rollouts: collectionOf(definitions.rollouts), targets: collectionOf(definitions.targets), observations: collectionOf(definitions.observations) });
 }

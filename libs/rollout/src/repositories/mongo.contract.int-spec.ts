@@ -16,7 +16,7 @@ afterAll(() => database.drop());
 describeRolloutStoreContract('MongoDB', async () => {
   shared ??= await database.connect();
   const db = shared.connection.db!;
-  for (const definition of [definitions.rollouts, definitions.targets]) await db.collection(definition.collection).deleteMany({});
+  for (const definition of [definitions.rollouts, definitions.targets, definitions.observations]) await db.collection(definition.collection).deleteMany({});
   const store = await openMongoRolloutStore(shared, registry, definitions);
   return {
     store,

@@ -41,6 +41,21 @@ export interface RolloutChange {
 }
 
 /**
+ * What a pod saw of a target (an event of its task or device), kept until the rollout's driver applies it: a pod that
+ * does not drive the rollout leaves its news here rather than writing the target itself, so a rollout's targets have
+ * one writer (docs/rollouts.md, "Guarantees").
+ */
+export interface RolloutObservation {
+  id: string;
+  rolloutId: string;
+  deviceId: string;
+  /** When it was posted; the driver applies a rollout's observations in this order. */
+  at: number;
+  /** The service's own record of what it saw (JSON), read back by its `interpret`. */
+  body: Record<string, unknown>;
+}
+
+/**
  * Where rollouts and their targets are kept. Every change is a compare-and-set on one document, so two pods working
  * on one rollout never both move a target out of the same state.
  */
@@ -68,5 +83,12 @@ export interface RolloutStore {
   findTargetsOfDevice(deviceId: string, states: readonly TargetState[]): Promise<RolloutTarget[]>;
   /** Applies the change when the target is as expected; the target after, or null. */
   updateTarget(rolloutId: string, deviceId: string, expect: TargetExpectation, change: TargetChange): Promise<RolloutTarget | null>;
+
+  /** Keeps an observation for the rollout's driver (ConflictError when the id is taken). */
+  postObservation(observation: RolloutObservation): Promise<void>;
+  /** A rollout's oldest observations, by `at`. */
+  findObservations(rolloutId: string, limit: number): Promise<RolloutObservation[]>;
+  /** Removes an applied observation; whether it was there. */
+  deleteObservation(id: string): Promise<boolean>;
   close(): Promise<void>;
 }

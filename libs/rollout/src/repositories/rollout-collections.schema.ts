@@ -3,7 +3,7 @@ import { Schema } from 'mongoose';
 
 /*
  * A rollout's two collections, declared in the registry of the service that runs rollouts (firmware campaigns,
- * grouping's bulk jobs), so they are `<service>.rollouts` and `<service>.rolloutTargets` and their indexes are built
+ * grouping's bulk jobs), so they are `<service>.rollouts`, `<service>.rolloutTargets` and `<service>.rolloutObservations` and their indexes are built
  * with the service's. Sizing assumption: 1,000,000 targets per rollout; what a tick reads is bounded by the
  * concurrency, the current wave or the batch it starts (and a count of the targets for percentage steps).
  */
@@ -25,6 +25,10 @@ export const ROLLOUT_TARGET_INDEXES: readonly IndexDeclaration[] = [
   },
   { fields: { rolloutId: 1, startedAt: -1 }, why: 'targets started in the last minutes: the start rate of the progress view' },
   { fields: { deviceId: 1, state: 1 }, why: "a device's in-progress targets across rollouts, when its outcome arrives by device (acs.task / acs.device)" },
+];
+
+export const ROLLOUT_OBSERVATION_INDEXES: readonly IndexDeclaration[] = [
+  { fields: { rolloutId: 1, at: 1 }, why: "a rollout's observations in the order they were posted, applied by its driver at each tick" },
 ];
 
 const options = { versionKey: false, strict: false, minimize: false } as const;
@@ -75,9 +79,22 @@ const targetSchema = new Schema(
   options,
 );
 
+/** Short-lived: posted by a pod that saw a target's news, deleted by the rollout's driver once applied. */
+const observationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    rolloutId: String,
+    deviceId: String,
+    at: Number,
+    body: Schema.Types.Mixed,
+  },
+  options,
+);
+
 export interface RolloutCollectionDefinitions {
   rollouts: CollectionDefinition;
   targets: CollectionDefinition;
+  observations: CollectionDefinition;
 }
 
 /** Declares the rollout collections in a service's registry (call once, at module load, like every declaration). */
@@ -85,6 +102,7 @@ export function defineRolloutCollections(registry: ServiceCollections): RolloutC
   return {
     rollouts: registry.define({ name: 'rollouts', schema: rolloutSchema, indexes: ROLLOUT_INDEXES }) as unknown as CollectionDefinition,
     targets: registry.define({ name: 'rolloutTargets', schema: targetSchema, indexes: ROLLOUT_TARGET_INDEXES }) as unknown as CollectionDefinition,
+    observations: registry.define({ name: 'rolloutObservations', schema: observationSchema, indexes: ROLLOUT_OBSERVATION_INDEXES }) as unknown as CollectionDefinition,
   };
 }
 

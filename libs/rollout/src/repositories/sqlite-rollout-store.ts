@@ -1,7 +1,7 @@
 import { openSqliteDatabase, SqliteCollection, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 
 import { DocumentRolloutStore } from './document-rollout-store';
-import { indexFieldLists, ROLLOUT_INDEXES, ROLLOUT_TARGET_INDEXES } from './rollout-collections.schema';
+import { indexFieldLists, ROLLOUT_INDEXES, ROLLOUT_OBSERVATION_INDEXES, ROLLOUT_TARGET_INDEXES } from './rollout-collections.schema';
 
 export type SqliteRolloutStoreOptions = {
   /** The service's name, prefixing the collections in errors as on MongoDB (`firmware.rollouts`). */
@@ -32,6 +32,7 @@ export function openSqliteRolloutStore(options: SqliteRolloutStoreOptions): Docu
   return new DocumentRolloutStore({
     rollouts: new SqliteCollection(database, { name: 'rollouts', indexes: indexFieldLists(ROLLOUT_INDEXES) }, shared),
     targets: new SqliteCollection(database, { name: 'rolloutTargets', indexes: indexFieldLists(ROLLOUT_TARGET_INDEXES) }, shared),
+    observations: new SqliteCollection(database, { name: 'rolloutObservations', indexes: indexFieldLists(ROLLOUT_OBSERVATION_INDEXES) }, shared),
     close: async () => {
       writes.flush();
       owned?.close();

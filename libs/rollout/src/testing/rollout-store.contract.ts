@@ -158,6 +158,21 @@ export function describeRolloutStoreContract(name: string, factory: RolloutStore
       expect(await store.updateTarget('r1', 'absent', { state: 'pending' }, { set: { state: 'scheduled' } })).toBeNull();
     });
 
+    it("keeps observations for a rollout's driver, oldest first, until deleted", async () => {
+      const seen = (at: number, id: string, rolloutId = 'r1') => ({ id, rolloutId, deviceId: `d-${id}`, at, body: { kind: 'task', nested: { status: 'done', codes: ['1 BOOT'] } } });
+      await store.postObservation(seen(20, 'b'));
+      await store.postObservation(seen(10, 'c'));
+      await store.postObservation(seen(20, 'a'));
+      await store.postObservation(seen(5, 'x', 'other'));
+      await expect(store.postObservation(seen(30, 'a'))).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.findObservations('r1', 10)).toEqual([seen(10, 'c'), seen(20, 'a'), seen(20, 'b')]);
+      expect((await store.findObservations('r1', 1)).map((o) => o.id)).toEqual(['c']);
+      expect(await store.deleteObservation('c')).toBe(true);
+      expect(await store.deleteObservation('c')).toBe(false);
+      expect((await store.findObservations('r1', 10)).map((o) => o.id)).toEqual(['a', 'b']);
+      expect(await store.findObservations('absent', 10)).toEqual([]);
+    });
+
     raceIt('lets exactly one of many concurrent claims of a target win', async () => {
       await store.insertTargets(Array.from({ length: 20 }, (_, i) => target('r1', `d${i}`, i)));
       const pods = ['pod-a', 'pod-b', 'pod-c', 'pod-d'];
