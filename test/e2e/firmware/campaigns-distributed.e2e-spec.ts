@@ -122,12 +122,14 @@ describe(`firmware campaign on the distributed ACS (${FIRMWARE_PODS} firmware po
     expect(done.progress!.counts).toMatchObject({ succeeded: CPES, failed: 0 });
     const listed = await call(api.devices.listDevices.bind(api.devices), acsV1.ListDevicesRequest.fromPartial({ filter, pageSize: 1000 }));
     expect(new Set(listed.devices.map((device) => device.softwareVersion))).toEqual(new Set(['2.0.0']));
-    // The campaign gave each device one Download task. (The CPEs' own records are not asserted: on this path a
-    // Download RPC was seen delivered twice to a few CPEs within one task — below the campaign, in the device queue.)
+    // The campaign gave each device one Download task, and each CPE got its Download once (a second one may flash the
+    // image twice). It used to reach 3–4 CPEs of 60 twice: provisioning's tick dispatched new tasks beside their creator
+    // and FerretDB let both compare-and-sets win (ADR 23).
     const { tasks } = await call(api.tasks.listTasks.bind(api.tasks), acsV1.ListTasksRequest.fromPartial({ source: `firmware:${campaign!.id}`, pageSize: 1000 }));
     expect(tasks.map((task) => task.deviceId).sort()).toEqual(fleet.cpes.map((cpe) => cpe.deviceId).sort());
     expect(tasks.every((task) => task.attempts === 1 && task.status === acsV1.TaskStatus.TASK_STATUS_DONE)).toBe(true);
-    const twice = fleet.cpes.filter((cpe) => cpe.firmwareDownloads.length > 1).length;
-    process.stdout.write(`distributed campaign: ${CPES} devices in ${seconds.toFixed(1)} s (${(CPES / seconds).toFixed(1)} devices/s); CPEs that got the Download RPC twice: ${twice}\n`);
+    const twice = fleet.cpes.filter((cpe) => cpe.firmwareDownloads.length > 1);
+    process.stdout.write(`distributed campaign: ${CPES} devices in ${seconds.toFixed(1)} s (${(CPES / seconds).toFixed(1)} devices/s); CPEs that got the Download RPC twice: ${twice.length}\n`);
+    expect(twice.map((cpe) => ({ device: cpe.deviceId, downloads: cpe.firmwareDownloads.map((download) => download.commandKey) }))).toEqual([]);
   }, 200_000);
 });
