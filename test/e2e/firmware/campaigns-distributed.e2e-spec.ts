@@ -116,7 +116,9 @@ describe(`firmware campaign on the distributed ACS (${FIRMWARE_PODS} firmware po
         policy: { canary: 5, stepPercent: 50, concurrency: 20, mode: 'active', attemptTimeoutMs: 120_000 },
       }),
     );
-    const done = await eventually(() => call(api.campaigns.getCampaign.bind(api.campaigns), { campaignId: campaign!.id }), (r) => r.campaign!.status !== 'running', 150_000, 250);
+    // GetCampaign reads the campaign's targets from FerretDB, which a busy machine (shared with other runs) was seen
+    // to take over 10 s to answer mid-campaign: each poll may wait as long as the campaign itself.
+    const done = await eventually(() => call(api.campaigns.getCampaign.bind(api.campaigns), { campaignId: campaign!.id }, 150_000), (r) => r.campaign!.status !== 'running', 150_000, 250);
     const seconds = (Date.now() - started) / 1000;
     expect(done.campaign!.status).toBe('completed');
     expect(done.progress!.counts).toMatchObject({ succeeded: CPES, failed: 0 });

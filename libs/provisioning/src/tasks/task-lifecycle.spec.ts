@@ -171,7 +171,7 @@ describe('TaskLifecycle', () => {
     expect(await fixture().store.tasks.get(task.id)).toMatchObject({ status: 'done', revision: task.revision + 2 });
   });
 
-  it('queues an attempt’s work once when the tick and the task’s creator both dispatch it', async () => {
+  it('queues an attempt’s work once when two ticks (two pods) both dispatch a pending task', async () => {
     const now = clock;
     const pending: Task = {
       id: 'task-1',
@@ -189,7 +189,7 @@ describe('TaskLifecycle', () => {
     };
     const { store, queue, lifecycle: manager } = fixture();
     await store.tasks.create(pending);
-    // Both hold the pending task as they read it: the creator from create(), the tick from due().
+    // Both hold the pending task as their due() read it.
     const first = await manager.dispatch(pending);
     const second = await manager.dispatch(pending);
     expect(second).toMatchObject({ status: 'dispatched', attempts: 1, workItemIds: first.workItemIds });
