@@ -1,4 +1,4 @@
-import type { RpcResultEventData } from '@acs/contracts';
+import type { RpcFaultEventData, RpcResultEventData } from '@acs/contracts';
 import type { WorkItem } from '@acs/platform';
 
 import type { Task } from '../domain/task';
@@ -96,7 +96,10 @@ describe('TaskLifecycle', () => {
     expect((await fixture().store.tasks.get(task.id))?.workItemIds).toEqual(queued.map((item) => item.id));
 
     // The SetParameterValues faults transiently; the retry's attempt is under way when the same fault comes again.
-    const fault = { ...answered(queued[0], { kind: 'SetParameterValuesResponse', status: 0 }), fault: { kind: 'Fault', soapFaultCode: 'Server', faultCode: 9002, faultString: 'Internal error', setParameterValuesFault: [] } } as const;
+    const fault: RpcFaultEventData = {
+      ...answered(queued[0], { kind: 'SetParameterValuesResponse', status: 0 }),
+      fault: { kind: 'Fault', soapFaultCode: 'Server', faultCode: 9002, faultString: 'Internal error', setParameterValuesFault: [] },
+    };
     await fixture().lifecycle.onRpcFault(fault);
     clock += 1000;
     await fixture().lifecycle.tick();
