@@ -115,9 +115,12 @@ describe('firmware campaigns on the distributed ACS, two firmware pods', () => {
     const { tasks } = await call(api.tasks.listTasks.bind(api.tasks), acsV1.ListTasksRequest.fromPartial({ source: `firmware:${campaignId}`, pageSize: 1000 }));
     expect(tasks.map((task) => task.deviceId).sort()).toEqual(fleet.cpes.map((cpe) => cpe.deviceId).sort());
     expect(tasks.every((task) => task.attempts === 1 && task.status === acsV1.TaskStatus.TASK_STATUS_DONE)).toBe(true);
-    const downloadsOf = (cpe: (typeof fleet.cpes)[number]) => cpe.firmwareDownloads.filter((download) => download.url.includes(fileId)).length;
-    const twice = fleet.cpes.filter((cpe) => downloadsOf(cpe) > 1).map((cpe) => cpe.deviceId);
+    // Each CPE got the campaign's Download once: a second one may flash the image twice (it used to reach 3–4 CPEs of
+    // 60: provisioning's tick dispatched new tasks beside their creator, ADR 24).
+    const downloadsOf = (cpe: (typeof fleet.cpes)[number]) => cpe.firmwareDownloads.filter((download) => download.url.includes(fileId));
+    const twice = fleet.cpes.filter((cpe) => downloadsOf(cpe).length > 1);
     process.stdout.write(`CPEs that got campaign ${campaignId}'s Download RPC twice: ${twice.length}\n`);
+    expect(twice.map((cpe) => ({ device: cpe.deviceId, downloads: downloadsOf(cpe).map((download) => download.commandKey) }))).toEqual([]);
   }
 
   it('upgrades every device once with both pods consuming the events, each verified by its reported version', async () => {

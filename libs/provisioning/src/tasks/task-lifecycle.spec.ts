@@ -1,4 +1,4 @@
-import type { RpcResultEventData } from '@acs/contracts';
+import type { RpcFaultEventData, RpcResultEventData } from '@acs/contracts';
 import type { WorkItem } from '@acs/platform';
 
 import type { Task } from '../domain/task';
@@ -23,9 +23,10 @@ describe('TaskLifecycle', () => {
     return { sessionId: 's1', deviceId: item.deviceId, itemId: item.id, taskId: item.taskId, request: item.rpc, response };
   }
 
-  it('dispatches a new task: its RPCs queued, the task saved first, `dispatched` published', async () => {
+  it('creates a task dispatched: its RPCs queued, the task saved first, `dispatched` published', async () => {
     const { device, task } = await created({ source: 'preset:x', channel: 'wifi' });
-    expect(task).toMatchObject({ status: 'dispatched', attempts: 1, source: 'preset:x', channel: 'wifi', revision: 2, dispatchedAt: clock, expiresAt: clock + 60_000 });
+    // One write: the insert that creates it names its first attempt's items.
+    expect(task).toMatchObject({ status: 'dispatched', attempts: 1, source: 'preset:x', channel: 'wifi', revision: 1, dispatchedAt: clock, expiresAt: clock + 60_000 });
     const items = await fixture().queued(device.id);
     expect(items.map((i) => i.rpc.kind)).toEqual(['Reboot']);
     expect(task.workItemIds).toEqual(items.map((i) => i.id));
@@ -68,6 +69,44 @@ describe('TaskLifecycle', () => {
     await fixture().lifecycle.tick();
     expect(await fixture().store.tasks.get(task.id)).toMatchObject({ status: 'dispatched', attempts: 2 });
     expect(await fixture().queued(device.id)).toHaveLength(1);
+  });
+
+  it('never shows the tick a task it has just created or retried: nothing for it to dispatch a second time', async () => {
+    const { device, task } = await created();
+    expect(await fixture().store.tasks.due(clock, 10)).toEqual([]);
+    await fixture().lifecycle.cancel(task.id);
+    const retried = await fixture().lifecycle.retry(task.id);
+    expect(retried).toMatchObject({ status: 'dispatched', attempts: 1, revision: task.revision + 2 });
+    expect(await fixture().store.tasks.due(clock, 10)).toEqual([]);
+    await fixture().lifecycle.tick();
+    expect((await fixture().queued(device.id)).map((item) => item.id)).toEqual(retried.workItemIds);
+    // A retry asked again meanwhile finds the task under way.
+    await expect(fixture().lifecycle.retry(task.id)).rejects.toBeInstanceOf(TaskStateError);
+  });
+
+  it('applies an answer once: a redelivered result queues no second step, a late fault of an earlier attempt is ignored', async () => {
+    const { device, task } = await created({ spec: { kind: 'addObject', path: 'Device.WiFi.SSID.', values: [{ name: 'SSID', value: 'guest' }] } });
+    const [add] = await fixture().queued(device.id);
+    await fixture().queue.ack(device.id, add.id);
+    const result = answered(add, { kind: 'AddObjectResponse', instanceNumber: 2, status: 0 });
+    await fixture().lifecycle.onRpcResult(result);
+    await fixture().lifecycle.onRpcResult(result);
+    const queued = await fixture().queued(device.id);
+    expect(queued.map((item) => item.rpc.kind)).toEqual(['SetParameterValues']);
+    expect((await fixture().store.tasks.get(task.id))?.workItemIds).toEqual(queued.map((item) => item.id));
+
+    // The SetParameterValues faults transiently; the retry's attempt is under way when the same fault comes again.
+    const fault: RpcFaultEventData = {
+      ...answered(queued[0], { kind: 'SetParameterValuesResponse', status: 0 }),
+      fault: { kind: 'Fault', soapFaultCode: 'Server', faultCode: 9002, faultString: 'Internal error', setParameterValuesFault: [] },
+    };
+    await fixture().lifecycle.onRpcFault(fault);
+    clock += 1000;
+    await fixture().lifecycle.tick();
+    const second = await fixture().store.tasks.get(task.id);
+    expect(second).toMatchObject({ status: 'dispatched', attempts: 2 });
+    await fixture().lifecycle.onRpcFault(fault);
+    expect(await fixture().store.tasks.get(task.id)).toEqual(second);
   });
 
   it('faults a task on a permanent fault and raises the fault on its channel', async () => {
@@ -135,7 +174,7 @@ describe('TaskLifecycle', () => {
     expect(await fixture().store.tasks.get(task.id)).toMatchObject({ status: 'done', revision: task.revision + 2 });
   });
 
-  it('queues an attempt’s work once when the tick and the task’s creator both dispatch it', async () => {
+  it('queues an attempt’s work once when two ticks (two pods) both dispatch a pending task', async () => {
     const now = clock;
     const pending: Task = {
       id: 'task-1',
@@ -153,7 +192,7 @@ describe('TaskLifecycle', () => {
     };
     const { store, queue, lifecycle: manager } = fixture();
     await store.tasks.create(pending);
-    // Both hold the pending task as they read it: the creator from create(), the tick from due().
+    // Both hold the pending task as their due() read it.
     const first = await manager.dispatch(pending);
     const second = await manager.dispatch(pending);
     expect(second).toMatchObject({ status: 'dispatched', attempts: 1, workItemIds: first.workItemIds });

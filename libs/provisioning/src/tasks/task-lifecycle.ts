@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isTransientFault, type AcsRequest, type TransferComplete } from '@acs/cwmp';
 import type { ConnectionRequestEventData, RpcFaultEventData, RpcResultEventData } from '@acs/contracts';
 import type { DeviceQueue, Logger, WorkItem } from '@acs/platform';
+import type { DeviceRecord } from '../domain/device';
 import type { Task, TaskFault, TaskSpec, TaskStatus } from '../domain/task';
 import { summarizeTaskResult, taskResultEntries } from '../domain/task-result';
 import type { DeviceRepository, FaultRepository, TaskRepository, TaskResultRepository } from '../repositories/ports';
@@ -69,7 +70,8 @@ export class TaskConflictError extends Error {
 }
 
 /**
- * The lifecycle of tasks: pending → dispatched → done / faulted / expired / cancelled. Dispatching turns the task's
+ * The lifecycle of tasks: created dispatched → done / faulted / expired / cancelled, back to pending between the
+ * attempts of a transient fault and dispatched again by the tick. Dispatching turns the task's
  * spec into work items on the device queue (and has the DeviceWaker wake the device); the gateway's results and
  * faults move the task on, multi-step tasks queue their next RPCs, transient faults retry with back-off; every step
  * is published on `acs.task` by the TaskEventPublisher. What an answer teaches about the device is the inventory's
@@ -84,26 +86,37 @@ export class TaskLifecycle {
     this.now = deps.now ?? Date.now;
   }
 
+  /**
+   * Creates the task already dispatched: its first attempt's items are named in the insert that creates it, so no
+   * other party ever sees it pending. Were it created pending and then dispatched, the periodic tick would find it due
+   * in between and dispatch it too; only the compare-and-set on its revision then kept the two from both queueing the
+   * attempt, and FerretDB does not isolate one (ADR 6): its CPE got the task's RPC twice (ADR 24).
+   */
   async create(input: CreateTaskInput): Promise<Task> {
     const now = this.now();
+    const id = randomUUID();
+    const device = await this.deps.devices.get(input.deviceId);
+    const items = this.workItems({ id, deviceId: input.deviceId }, firstRpcs(input.spec, id, device));
     const task: Task = {
-      id: randomUUID(),
+      id,
       deviceId: input.deviceId,
       spec: input.spec,
-      status: 'pending',
+      status: 'dispatched',
       source: input.source ?? 'api',
       channel: input.channel ?? 'default',
-      attempts: 0,
+      attempts: 1,
       maxAttempts: input.maxAttempts ?? this.deps.config.maxAttempts,
       createdAt: now,
       updatedAt: now,
+      dispatchedAt: now,
       expiresAt: now + (input.expiresInMs ?? this.deps.config.defaultExpiryMs),
       connectionRequest: input.connectionRequest,
-      workItemIds: [],
+      workItemIds: items.map((item) => item.id),
       revision: 1,
     };
     await this.deps.tasks.create(task);
-    return this.dispatch(task);
+    await this.startAttempt(task, items, device);
+    return task;
   }
 
   async get(taskId: string): Promise<Task> {
@@ -112,28 +125,27 @@ export class TaskLifecycle {
     return task;
   }
 
-  /** Queues the task's first RPCs and wakes the device if the task asks for it. */
+  /**
+   * Starts the next attempt of a pending task (a retry after a transient fault, once due): queues its first RPCs and
+   * wakes the device if the task asks for it. Only the tick calls it; should two ticks (two pods) race, only the first
+   * dispatch of an attempt queues work, or the device would run the task twice.
+   */
   async dispatch(task: Task): Promise<Task> {
     const device = await this.deps.devices.get(task.deviceId);
     const items = this.workItems(task, firstRpcs(task.spec, task.id, device));
-    // A new or reset task is due at once, so the periodic tick may dispatch it while its creator does: only the first
-    // dispatch of an attempt queues work, or the device would run the task twice.
     const dispatched = await this.write(
       task,
       { status: 'dispatched', attempts: task.attempts + 1, dispatchedAt: this.now(), workItemIds: items.map((i) => i.id), notBefore: undefined },
       (current) => current.status === task.status && current.attempts === task.attempts,
     );
     if (!dispatched) return this.get(task.id);
-    // The task is saved before its items are queued, so a result can never arrive for a task we do not know.
-    for (const item of items) await this.deps.queue.enqueue(item);
-    await this.deps.events.publish(dispatched, 'dispatched');
-    if (task.connectionRequest) await this.deps.waker.wake(device ?? { id: task.deviceId }, [task.id]);
+    await this.startAttempt(dispatched, items, device);
     return dispatched;
   }
 
   /** An answer to one of a task's RPCs: queue the next step, or complete the task. */
   async onRpcResult(data: RpcResultEventData): Promise<void> {
-    const task = await this.active(data.taskId);
+    const task = await this.outstanding(data.taskId, data.itemId);
     if (!task) return;
     const remaining = task.workItemIds.filter((id) => id !== data.itemId);
     // Only an AddObject's follow-up SPV reads the device (for known value types): no whole-document read per answer.
@@ -151,7 +163,7 @@ export class TaskLifecycle {
   }
 
   async onRpcFault(data: RpcFaultEventData): Promise<void> {
-    const task = await this.active(data.taskId);
+    const task = await this.outstanding(data.taskId, data.itemId);
     if (!task) return;
     const { fault } = data;
     await this.fail(task, {
@@ -209,17 +221,31 @@ export class TaskLifecycle {
   async retry(taskId: string, options: { connectionRequest?: boolean } = {}): Promise<Task> {
     const task = await this.get(taskId);
     if (!FINAL_STATUSES.has(task.status) || task.status === 'done') throw new TaskStateError(`task ${taskId} is ${task.status}: only faulted, expired or cancelled tasks can be retried`);
-    const reset = await this.write(task, {
-      status: 'pending',
-      attempts: 0,
-      fault: undefined,
-      result: undefined,
-      resultSummary: undefined,
-      completedAt: undefined,
-      expiresAt: this.now() + this.deps.config.defaultExpiryMs,
-      ...(options.connectionRequest !== undefined ? { connectionRequest: options.connectionRequest } : {}),
-    });
-    return this.dispatch(reset);
+    const device = await this.deps.devices.get(task.deviceId);
+    const items = this.workItems(task, firstRpcs(task.spec, task.id, device));
+    // Straight from its final state to its first attempt, never pending on the way: the tick dispatches pending tasks
+    // that are due, and a reset task is due at once (see create).
+    const retried = await this.write(
+      task,
+      {
+        status: 'dispatched',
+        attempts: 1,
+        dispatchedAt: this.now(),
+        workItemIds: items.map((item) => item.id),
+        notBefore: undefined,
+        fault: undefined,
+        result: undefined,
+        resultSummary: undefined,
+        completedAt: undefined,
+        expiresAt: this.now() + this.deps.config.defaultExpiryMs,
+        ...(options.connectionRequest !== undefined ? { connectionRequest: options.connectionRequest } : {}),
+      },
+      // A retry asked twice at once runs once: the second finds the task under way.
+      (current) => current.status === task.status,
+    );
+    if (!retried) return this.get(task.id);
+    await this.startAttempt(retried, items, device);
+    return retried;
   }
 
   /** Periodic work: dispatch retries that are due, expire what is overdue. */
@@ -271,8 +297,27 @@ export class TaskLifecycle {
     return task && !FINAL_STATUSES.has(task.status) ? task : null;
   }
 
-  private workItems(task: Task, rpcs: AcsRequest[]): WorkItem[] {
+  /**
+   * The active task still waiting for the answer to `itemId`, or null. An answer already applied (the bus delivers at
+   * least once: a redelivered result would queue a multi-step task's next RPCs a second time, an AddObject's
+   * SetParameterValues run twice) or one to an earlier attempt's item (a late result relayed from the gateway's
+   * outbox) is not applied again.
+   */
+  private async outstanding(taskId: string | undefined, itemId: string): Promise<Task | null> {
+    const task = await this.active(taskId);
+    return task?.workItemIds.includes(itemId) ? task : null;
+  }
+
+  private workItems(task: Pick<Task, 'id' | 'deviceId'>, rpcs: AcsRequest[]): WorkItem[] {
     return rpcs.map((rpc) => ({ id: randomUUID(), deviceId: task.deviceId, rpc, taskId: task.id, enqueuedAt: this.now() }));
+  }
+
+  /** An attempt recorded as dispatched: its items queued, `dispatched` published, the device woken if asked. */
+  private async startAttempt(task: Task, items: WorkItem[], device: DeviceRecord | null): Promise<void> {
+    // The task is saved before its items are queued, so a result can never arrive for a task we do not know.
+    for (const item of items) await this.deps.queue.enqueue(item);
+    await this.deps.events.publish(task, 'dispatched');
+    if (task.connectionRequest) await this.deps.waker.wake(device ?? { id: task.deviceId }, [task.id]);
   }
 
   /**

@@ -29,10 +29,13 @@ import { InstanceValue, ParameterValue } from "./values";
  * follows it to a final status. Progress is also published on the `acs.task` topic (docs/events.md).
  */
 
-/** Lifecycle of a task: PENDING → DISPATCHED → DONE | FAULTED; PENDING/DISPATCHED → EXPIRED | CANCELLED. */
+/**
+ * Lifecycle of a task: created DISPATCHED → DONE | FAULTED, PENDING between the attempts of a transient fault
+ * (→ DISPATCHED again); PENDING/DISPATCHED → EXPIRED | CANCELLED. A retried task is DISPATCHED again at once.
+ */
 export enum TaskStatus {
   TASK_STATUS_UNSPECIFIED = 0,
-  /** TASK_STATUS_PENDING - Queued, waiting for a session (or for its retry back-off). */
+  /** TASK_STATUS_PENDING - Waiting for its next attempt (a retry's back-off, or work lost at a crash of the standalone). */
   TASK_STATUS_PENDING = 1,
   /** TASK_STATUS_DISPATCHED - Its RPCs are in the device's work queue or in flight in a session. */
   TASK_STATUS_DISPATCHED = 2,
