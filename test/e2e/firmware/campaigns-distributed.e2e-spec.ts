@@ -10,7 +10,8 @@ import { CpeFleet, DataModel, simulatorImage } from '@acs/cpe-sim';
 import { call, eventually, NbiChannel, type AcsV1Clients } from '../nbi/support/nbi-client';
 import { writeTestClients } from '../nbi/support/nbi-clients-file';
 import { startNbiProcess, type NbiProcess } from '../nbi/support/nbi-process';
-import { sharedInfrastructureEnv, startApp, type RunningApp } from '../support/processes';
+import { freePort, sharedInfrastructureEnv, startApp, type RunningApp } from '../support/processes';
+import { TcpBalancer } from '../support/tcp-balancer';
 
 const CPES = 60;
 const OUI = '001122';
@@ -34,6 +35,7 @@ describe('firmware campaigns on the distributed ACS, two firmware pods', () => {
   const channels: NbiChannel[] = [];
   let api: AcsV1Clients;
   let fleet: CpeFleet;
+  let fileServers: TcpBalancer | undefined;
 
   beforeAll(async () => {
     const clients = writeTestClients(dir);
@@ -43,11 +45,16 @@ describe('firmware campaigns on the distributed ACS, two firmware pods', () => {
     pods.push(provisioning);
     const gateway = await startApp('cwmp-gateway', { ...shared, ACS_PLAN_WAIT_MS: '3000', ACS_CONNECTION_REQUEST_DEVICE_INTERVAL_MS: '0' });
     pods.push(gateway);
+    // CPEs download from the file servers behind one address, as through a Kubernetes Service: a download in flight
+    // when its pod dies is cut, and the CPE's retry reaches the other pod.
+    const filePorts = [await freePort(), await freePort()];
+    fileServers = new TcpBalancer(filePorts.map((port) => ({ host: '127.0.0.1', port })));
+    const filesUrl = `http://${await fileServers.listen()}/`;
     const firmwareEnv = { ...shared, ACS_FIRMWARE_PROVISIONING_ADDRESS: provisioning.grpcAddress, ACS_FIRMWARE_TICK_MS: '500', ACS_FIRMWARE_LEASE_MS: String(LEASE_MS), ACS_LOG_LEVEL: process.env.ACS_E2E_FIRMWARE_LOG_LEVEL ?? 'info' };
-    for (const pod of ['fw-a', 'fw-b']) {
+    for (const [index, pod] of ['fw-a', 'fw-b'].entries()) {
       const name = `${pod}-${run}`;
       // Into a file: the whole log is read for the pod's "drives campaign" line (a pipe keeps only its tail).
-      const app = await startApp('firmware', { ...firmwareEnv, ACS_POD_NAME: name }, { stdoutFile: join(process.env.ACS_E2E_LOG_DIR ?? dir, `${name}.log`) });
+      const app = await startApp('firmware', { ...firmwareEnv, ACS_POD_NAME: name, ACS_FIRMWARE_FILES_PORT: String(filePorts[index]), ACS_FIRMWARE_FILES_PUBLIC_URL: filesUrl }, { stdoutFile: join(process.env.ACS_E2E_LOG_DIR ?? dir, `${name}.log`) });
       pods.push(app);
       const nbi: NbiProcess = await startNbiProcess({ ...shared, ACS_NBI_CLIENTS_FILE: clients.file, ACS_NBI_PROVISIONING_ADDRESS: provisioning.grpcAddress, ACS_NBI_FIRMWARE_ADDRESS: app.grpcAddress });
       pods.push(nbi);
@@ -77,6 +84,7 @@ describe('firmware campaigns on the distributed ACS, two firmware pods', () => {
     await fleet?.stop();
     for (const channel of channels) channel.close();
     for (const pod of pods.reverse()) await pod.stop();
+    await fileServers?.close();
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
