@@ -33,6 +33,12 @@ export class CwmpHttpServer {
     this.warnings = new ThrottledLog(logger, REMOTE_WARNING_LIMITS);
   }
 
+  /** Where CPEs reach the endpoint, once it listens (the "ready" line's `cwmp` and `cwmpHttps`). */
+  get urls(): { cwmp?: string; cwmpHttps?: string } {
+    const { http, https } = this.addresses;
+    return { cwmp: http && `http://${http.address}:${http.port}/`, cwmpHttps: https && `https://${https.address}:${https.port}/` };
+  }
+
   /** Requests read and being answered now. */
   get requestsInFlight(): number {
     return this.inFlightRequests;
