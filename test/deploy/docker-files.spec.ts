@@ -177,7 +177,9 @@ describe('deploy/docker-compose.yml', () => {
       } catch {
         continue;
       }
-      const declared = /'ACS_MGMT_PORT',\s*(\d+)/.exec(source)?.[1];
+      // A pod declares it as runPod's `mgmtPort`, the standalone as listenManagement's default.
+      const match = /\bmgmtPort:\s*(\d+)|listenManagement\([^)]*\bport:\s*(\d+)/.exec(source);
+      const declared = match?.[1] ?? match?.[2];
       expect(`${app}: ${probeDefaults.get(app)}`).toBe(`${app}: ${declared}`);
     }
   });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { CwmpHttpServer, loadGatewayConfig } from '@acs/gateway';
+import { listenManagement } from '@acs/infra-runtime';
 import { DataDirectoryInUseError, lockDataDirectory, openSqliteGatewayStore } from '@acs/infra-sqlite';
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, loadNbiConfig, SqliteAuditLog, loadNbiSecurityConfig } from '@acs/nbi';
 import { loadFileServerConfig, loadFirmwareConfig, loadOrCreateDownloadSecret, openSqliteFirmwareStore } from '@acs/firmware';
@@ -88,16 +89,12 @@ async function main(): Promise<void> {
     },
   });
   retention?.start();
-  const host = env.string('ACS_MGMT_HOST', '127.0.0.1');
-  const port = env.int('ACS_MGMT_PORT', 9464, { min: 0, max: 65535 });
-  await app.listen(port, host);
-  const cwmp = app.get(CwmpHttpServer).addresses;
+  const mgmt = await listenManagement(app, env, { host: '127.0.0.1', port: 9464 });
   startup.ready({
-    cwmp: cwmp.http && `http://${cwmp.http.address}:${cwmp.http.port}/`,
-    cwmpHttps: cwmp.https && `https://${cwmp.https.address}:${cwmp.https.port}/`,
+    ...app.get(CwmpHttpServer).urls,
     nbi: `${nbi.config.host}:${nbi.config.port}`,
     grpc: `${provisioning.grpc.host}:${provisioning.grpc.port}`,
-    mgmt: `http://${host}:${port}`,
+    mgmt,
   });
   if (bootstrap?.created) {
     logger.info(

@@ -11,3 +11,4 @@ export * from './documents';
 export * from './logging/log-throttle';
 export * from './logging/lifecycle';
 export * from './network/source-address';
+export * from './network/http-listeners';

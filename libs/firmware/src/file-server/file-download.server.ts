@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
-import type { Logger } from '@acs/platform';
+import { listenHttp, type HttpListeners, type Logger } from '@acs/platform';
 import { contentRange, parseRangeHeader, unsatisfiedRange, type RangeRequest } from './byte-range';
 import type { DownloadAuthorizer, RefusalReason } from './download-auth';
 import type { DownloadLog, DownloadRecord } from './download-log';
@@ -39,7 +37,7 @@ interface Target {
  * `sendIdleTimeoutMs`, and a client that goes away destroys its source stream.
  */
 export class FileDownloadServer {
-  private readonly servers: Server[] = [];
+  private listeners?: HttpListeners;
   private readonly perDevice = new Map<string, number>();
   private downloads = 0;
   private closing = false;
@@ -58,20 +56,13 @@ export class FileDownloadServer {
   }
 
   async listen(): Promise<{ http: AddressInfo; https?: AddressInfo }> {
-    const handler = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
-    const { http: httpConfig, https: httpsConfig } = this.deps.config;
-    const http = createServer(handler);
-    this.servers.push(http);
-    const httpAddress = await this.start(http, httpConfig.host, httpConfig.port);
-    let httpsAddress: AddressInfo | undefined;
-    if (httpsConfig) {
-      const https = createHttpsServer({ cert: readFileSync(httpsConfig.certFile), key: readFileSync(httpsConfig.keyFile) }, handler);
-      this.servers.push(https);
-      httpsAddress = await this.start(https, httpsConfig.host, httpsConfig.port);
-    }
-    this.addresses = { http: httpAddress, https: httpsAddress };
-    this.deps.logger.info({ lifecycle: 'listening', http: httpAddress, https: httpsAddress }, 'firmware file server listening');
-    return { http: httpAddress, https: httpsAddress };
+    const { http, https, limits } = this.deps.config;
+    // A download request has no body: all of it is headers, so one timeout covers the whole request.
+    const timeouts = { requestTimeoutMs: limits.headersTimeoutMs, headersTimeoutMs: limits.headersTimeoutMs, keepAliveTimeoutMs: limits.keepAliveTimeoutMs };
+    this.listeners = await listenHttp((req, res) => this.onRequest(req, res), { http, https }, timeouts);
+    this.addresses = this.listeners.addresses;
+    this.deps.logger.info({ lifecycle: 'listening', ...this.addresses }, 'firmware file server listening');
+    return this.listeners.addresses;
   }
 
   /**
@@ -80,35 +71,18 @@ export class FileDownloadServer {
    */
   async close(graceMs = 10_000): Promise<{ downloadsCut: number }> {
     this.closing = true;
-    const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    for (const s of this.servers) s.closeIdleConnections();
-    if (this.downloads > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => (this.drained = resolve)),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
-      ]);
-      clearTimeout(timer);
-    }
-    const downloadsCut = this.downloads;
-    for (const s of this.servers) s.closeAllConnections();
-    await closed;
-    return { downloadsCut };
-  }
-
-  private start(server: Server, host: string, port: number): Promise<AddressInfo> {
-    const { headersTimeoutMs, keepAliveTimeoutMs } = this.deps.config.limits;
-    // A download request has no body: all of it is headers, so one timeout covers the whole request.
-    server.headersTimeout = headersTimeoutMs;
-    server.requestTimeout = headersTimeoutMs;
-    server.keepAliveTimeout = keepAliveTimeoutMs;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve(server.address() as AddressInfo);
-      });
-    });
+    const drain = async () => {
+      if (this.downloads > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => (this.drained = resolve)),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+        ]);
+        clearTimeout(timer);
+      }
+      return { downloadsCut: this.downloads };
+    };
+    return this.listeners ? this.listeners.close(drain) : drain();
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {

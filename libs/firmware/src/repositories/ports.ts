@@ -5,16 +5,9 @@ import type { RolloutStore } from '@acs/rollout';
 
 import type { Campaign, CampaignSelection, CampaignStatus, DeviceModel, FirmwareFile } from '../domain';
 
-export interface Page {
-  skip: number;
-  limit: number;
-}
-
-export interface Paged<T> {
-  items: T[];
-  /** How many match the filter, whatever the page. */
-  total: number;
-}
+// Listings page alike in every service; the repositories' importers keep taking the types from here.
+import type { Page, Paged } from '@acs/platform';
+export type { Page, Paged };
 
 export interface FileQuery {
   /** Only files of this TR-069 FileType. */

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 
 import { openSqliteRolloutStore } from '@acs/rollout';
-import { openSqliteDatabase, SqliteCollection, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
+import { closeSqliteStore, openSqliteDatabase, SqliteCollection, sqliteIndexesOf, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 
 import { CampaignFileUsage } from './campaign-file-usage';
 import { StoredCampaignRepository } from './campaign.repository';
@@ -36,12 +36,10 @@ export async function openSqliteFirmwareStore(options: SqliteFirmwareStoreOption
   const dataDir = resolve(options.dataDir);
   const content = await DirectoryContentStore.open(join(dataDir, FIRMWARE_CONTENT_DIRECTORY));
   const database = openSqliteDatabase(join(dataDir, FIRMWARE_DATABASE_FILE), { cacheMiB: options.cacheMiB, synchronous: options.synchronous });
-  const indexesOf = (definition: { indexes: ReadonlyArray<{ fields: ReadonlyArray<readonly [string, unknown]> }> }, arrays: readonly string[]) =>
-    definition.indexes.map((index) => index.fields.map(([field]) => field)).filter((fields) => !fields.some((field) => arrays.includes(field)));
   const writes = new SqliteWriteBatcher(database);
   const shared = { prefix: 'firmware', writes };
-  const files = new SqliteCollection(database, { name: 'files', indexes: indexesOf(firmwareFileCollection, ['modelKeys']), arrayFields: ['modelKeys'] }, shared);
-  const campaigns = new SqliteCollection(database, { name: 'campaigns', indexes: indexesOf(firmwareCampaignCollection, ['fileIds']), arrayFields: ['fileIds'] }, shared);
+  const files = new SqliteCollection(database, { name: 'files', indexes: sqliteIndexesOf(firmwareFileCollection, ['modelKeys']), arrayFields: ['modelKeys'] }, shared);
+  const campaigns = new SqliteCollection(database, { name: 'campaigns', indexes: sqliteIndexesOf(firmwareCampaignCollection, ['fileIds']), arrayFields: ['fileIds'] }, shared);
   const rollouts = openSqliteRolloutStore({ database, writes, prefix: 'firmware' });
   let closed = false;
   return {
@@ -56,9 +54,7 @@ export async function openSqliteFirmwareStore(options: SqliteFirmwareStoreOption
       if (closed) return;
       closed = true;
       await rollouts.close();
-      writes.flush();
-      database.pragma('wal_checkpoint(TRUNCATE)');
-      database.close();
+      closeSqliteStore(database, writes);
     },
   };
 }

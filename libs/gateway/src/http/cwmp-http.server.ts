@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CwmpParseError, decodeBody } from '@acs/cwmp';
-import { REMOTE_WARNING_LIMITS, ThrottledLog, type Logger } from '@acs/platform';
+import { listenHttp, REMOTE_WARNING_LIMITS, ThrottledLog, type HttpListeners, type Logger } from '@acs/platform';
 import type { GatewayConfig } from '../gateway.config';
 import type { GatewayMetrics } from '../gateway.metrics';
 import type { CwmpHttpReply, SessionEngine } from '../session/session-engine';
@@ -17,7 +15,7 @@ const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
  * limits, sheds load, and hands the request to the SessionEngine; it knows nothing of CWMP itself.
  */
 export class CwmpHttpServer {
-  private readonly servers: Server[] = [];
+  private listeners?: HttpListeners;
   private inFlightRequests = 0;
   private closing = false;
   /** Oversized bodies are a client's choice: warned about per source address, with counts of what was held back. */
@@ -35,27 +33,25 @@ export class CwmpHttpServer {
     this.warnings = new ThrottledLog(logger, REMOTE_WARNING_LIMITS);
   }
 
+  /** Where CPEs reach the endpoint, once it listens (the "ready" line's `cwmp` and `cwmpHttps`). */
+  get urls(): { cwmp?: string; cwmpHttps?: string } {
+    const { http, https } = this.addresses;
+    return { cwmp: http && `http://${http.address}:${http.port}/`, cwmpHttps: https && `https://${https.address}:${https.port}/` };
+  }
+
   /** Requests read and being answered now. */
   get requestsInFlight(): number {
     return this.inFlightRequests;
   }
 
   async listen(): Promise<{ http: AddressInfo; https?: AddressInfo }> {
-    const handler = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
-    const http = createServer(handler);
-    this.servers.push(http);
-    const httpAddress = await this.start(http, this.config.http.host, this.config.http.port);
-    let httpsAddress: AddressInfo | undefined;
-    if (this.config.https) {
-      const { certFile, keyFile, host, port } = this.config.https;
-      const https = createHttpsServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, handler);
-      this.servers.push(https);
-      httpsAddress = await this.start(https, host, port);
-    }
+    const { http, https, limits } = this.config;
+    const timeouts = { requestTimeoutMs: limits.requestTimeoutMs, headersTimeoutMs: Math.min(limits.requestTimeoutMs, 20_000), keepAliveTimeoutMs: limits.keepAliveTimeoutMs };
+    this.listeners = await listenHttp((req, res) => this.onRequest(req, res), { http, https }, timeouts);
     this.listening = true;
-    this.addresses = { http: httpAddress, https: httpsAddress };
-    this.logger.info({ lifecycle: 'listening', http: httpAddress, https: httpsAddress }, 'CWMP endpoint listening');
-    return { http: httpAddress, https: httpsAddress };
+    this.addresses = this.listeners.addresses;
+    this.logger.info({ lifecycle: 'listening', ...this.addresses }, 'CWMP endpoint listening');
+    return this.listeners.addresses;
   }
 
   /**
@@ -65,28 +61,14 @@ export class CwmpHttpServer {
   async close(graceMs = 10_000): Promise<{ requestsCut: number }> {
     this.closing = true;
     this.listening = false;
-    const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    for (const s of this.servers) s.closeIdleConnections();
-    const deadline = Date.now() + graceMs;
-    while (this.inFlightRequests > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const requestsCut = this.inFlightRequests;
-    for (const s of this.servers) s.closeAllConnections();
-    await closed;
+    const drain = async () => {
+      const deadline = Date.now() + graceMs;
+      while (this.inFlightRequests > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return { requestsCut: this.inFlightRequests };
+    };
+    const drained = await (this.listeners ? this.listeners.close(drain) : drain());
     this.warnings.close();
-    return { requestsCut };
-  }
-
-  private start(server: Server, host: string, port: number): Promise<AddressInfo> {
-    server.requestTimeout = this.config.limits.requestTimeoutMs;
-    server.headersTimeout = Math.min(this.config.limits.requestTimeoutMs, 20_000);
-    server.keepAliveTimeout = this.config.limits.keepAliveTimeoutMs;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve(server.address() as AddressInfo);
-      });
-    });
+    return drained;
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {

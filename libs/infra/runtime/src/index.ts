@@ -1,1 +1,2 @@
 export * from './adapters-from-env';
+export * from './pod-bootstrap';

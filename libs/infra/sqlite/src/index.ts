@@ -1,6 +1,6 @@
-export { openSqliteDatabase, regexpOperand, SqliteWriteBatcher, sqliteDatabaseStats, DEFAULT_CACHE_MIB, type SqliteDatabase, type SqliteDatabaseOptions, type SqliteDatabaseStats } from './sqlite-database';
+export { openSqliteDatabase, closeSqliteStore, regexpOperand, SqliteWriteBatcher, sqliteDatabaseStats, DEFAULT_CACHE_MIB, type SqliteDatabase, type SqliteDatabaseOptions, type SqliteDatabaseStats } from './sqlite-database';
 export { lockDataDirectory, DataDirectoryInUseError, type DataDirectoryLock } from './data-directory-lock';
-export { SqliteCollection, type SqliteCollectionSpec } from './sqlite-collection';
+export { SqliteCollection, sqliteIndexesOf, type SqliteCollectionSpec } from './sqlite-collection';
 export { SqliteFilterTranslator, jsonPathOf, type FieldLocation, type FilterLayout } from './sqlite-filter';
 export { SqliteDeviceQueue } from './sqlite-device-queue';
 export { SqliteEventOutbox, type SqliteEventOutboxOptions } from './sqlite-event-outbox';

@@ -33,6 +33,18 @@ export interface SqliteCollectionSpec {
   treeField?: string;
 }
 
+/**
+ * A collection's indexes as SqliteCollectionSpec takes them, from its MongoDB declaration (`fields` as
+ * `[field, direction]` pairs), so a query is served the same way on both stores. Indexes over an array field are
+ * left out: SQLite serves those from the field's side table.
+ */
+export function sqliteIndexesOf(
+  definition: { indexes: ReadonlyArray<{ fields: ReadonlyArray<readonly [string, unknown]> }> },
+  arrayFields: readonly string[] = [],
+): string[][] {
+  return definition.indexes.map((index) => index.fields.map(([field]) => field)).filter((fields) => !fields.some((field) => arrayFields.includes(field)));
+}
+
 const TREE_META_KEYS: ReadonlySet<string> = new Set<TreeMetaKey>(['_v', '_t', '_w', '_o', '_at']);
 /** Node fields in the order writeNodes binds them, and the columns each is stored in (columnsOf's order). */
 const NODE_FIELD_ORDER: readonly TreeMetaKey[] = ['_v', '_t', '_w', '_o', '_at'];

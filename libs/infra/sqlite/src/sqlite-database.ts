@@ -172,3 +172,15 @@ export class SqliteWriteBatcher {
     for (const waiter of waiters) waiter.resolve();
   }
 }
+
+/**
+ * Closes a store's database the way every embedded store does: the writes waiting for their group commit are
+ * committed (their promises resolve), the WAL is folded into the database so the next open (or a copy of the data
+ * directory) starts from one file, then the connection closes. Closing a closed database does nothing.
+ */
+export function closeSqliteStore(database: SqliteDatabase, writes: SqliteWriteBatcher): void {
+  if (!database.open) return;
+  writes.flush();
+  database.pragma('wal_checkpoint(TRUNCATE)');
+  database.close();
+}

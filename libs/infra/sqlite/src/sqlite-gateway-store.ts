@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { openSqliteDatabase, type SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
+import { closeSqliteStore, openSqliteDatabase, type SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
 import { SqliteDeviceQueue } from './sqlite-device-queue';
 import { SqliteEventOutbox } from './sqlite-event-outbox';
 
@@ -39,12 +39,7 @@ export function openSqliteGatewayStore(dataDir: string, options: SqliteGatewaySt
       database,
       deviceQueue,
       outbox,
-      close: () => {
-        if (!database.open) return;
-        // Writes whose COMMIT was due on the next turn are committed (and their promises resolved) before the close.
-        deviceQueue.writes.flush();
-        database.close();
-      },
+      close: () => closeSqliteStore(database, deviceQueue.writes),
     };
   } catch (error) {
     database.close();

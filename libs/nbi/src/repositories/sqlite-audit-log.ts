@@ -3,7 +3,7 @@ import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { openSqliteDatabase, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
+import { closeSqliteStore, openSqliteDatabase, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 import type { Statement } from 'better-sqlite3';
 
 import type { AuditEntry, AuditLog, AuditQuery } from '../audit/audit-log.port';
@@ -127,8 +127,7 @@ export class SqliteAuditLog implements AuditLog, PrunableAuditLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.writes.flush();
-    this.db.close();
+    closeSqliteStore(this.db, this.writes);
   }
 
   /**

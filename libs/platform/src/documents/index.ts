@@ -1,1 +1,2 @@
 export * from './document-collection';
+export * from './page';

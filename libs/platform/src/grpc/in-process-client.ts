@@ -52,30 +52,11 @@ export function inProcessClient<C>(definition: ServiceDefinition, implementation
         const settle = (error: ServiceError | null, response?: unknown) => {
           if (settled) return;
           settled = true;
-          call.stopDeadline();
+          call.deadline.stop();
           callback(error, response);
         };
-        call.onDeadline(() => settle(serviceError({ code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' })));
-        // Asynchronous like a real call: the caller's code after the call runs first.
-        setImmediate(() => {
-          try {
-            handler(call, (error, response) => {
-              if (error) settle(serviceError(error));
-              else {
-                let copy: unknown;
-                try {
-                  copy = copyResponse(response);
-                } catch (encodeError) {
-                  settle(serviceError({ code: status.INTERNAL, details: `response not serializable: ${String(encodeError)}` }));
-                  return;
-                }
-                settle(null, copy);
-              }
-            });
-          } catch (thrown) {
-            settle(serviceError({ code: status.UNKNOWN, details: String(thrown) }));
-          }
-        });
+        call.deadline.onExpiry(() => settle(deadlineExceeded()));
+        answerThrough(handler, call, copyResponse, settle);
         return { cancel: () => call.cancel() };
       };
       continue;
@@ -90,7 +71,7 @@ export function inProcessClient<C>(definition: ServiceDefinition, implementation
       const finish = (emit: () => void) => {
         if (ended) return;
         ended = true;
-        call.stopDeadline();
+        call.deadline.stop();
         deliver(emit);
       };
       call.writeHandler = (message) => {
@@ -100,7 +81,7 @@ export function inProcessClient<C>(definition: ServiceDefinition, implementation
       };
       call.endHandler = () => finish(() => stream.emit('end'));
       call.on('error', (error: StatusLike) => finish(() => stream.emit('error', serviceError(error))));
-      call.onDeadline(() => finish(() => stream.emit('error', serviceError({ code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' }))));
+      call.deadline.onExpiry(() => finish(() => stream.emit('error', deadlineExceeded())));
       stream.cancelHandler = () => {
         call.cancel();
         finish(() => stream.emit('error', serviceError({ code: status.CANCELLED, details: 'Cancelled on client' })));
@@ -138,7 +119,7 @@ function clientStreamCall(
   const settle = (error: ServiceError | null, response?: unknown) => {
     if (settled) return;
     settled = true;
-    call.stopDeadline();
+    call.deadline.stop();
     // A write waiting for the handler to read completes now (and later ones at once): the call is over.
     call.releaseWriter();
     setImmediate(() => callback(error, response));
@@ -173,7 +154,21 @@ function clientStreamCall(
       },
     },
   );
-  call.onDeadline(() => settle(serviceError({ code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' })));
+  call.deadline.onExpiry(() => settle(deadlineExceeded()));
+  answerThrough(handler, call, copyResponse, settle);
+  return writer;
+}
+
+/**
+ * Runs the handler of a call answered once (unary, client stream) and settles the call with its answer, copied
+ * through the serializers. Asynchronous like a real call: the caller's code after the call runs first.
+ */
+function answerThrough(
+  handler: (call: unknown, callback?: (error: StatusLike | null, value?: unknown) => void) => void,
+  call: unknown,
+  copyResponse: (response: unknown) => unknown,
+  settle: (error: ServiceError | null, response?: unknown) => void,
+): void {
   setImmediate(() => {
     try {
       handler(call, (error, response) => {
@@ -181,17 +176,19 @@ function clientStreamCall(
           settle(serviceError(error));
           return;
         }
+        let copy: unknown;
         try {
-          settle(null, copyResponse(response));
+          copy = copyResponse(response);
         } catch (encodeError) {
           settle(serviceError({ code: status.INTERNAL, details: `response not serializable: ${String(encodeError)}` }));
+          return;
         }
+        settle(null, copy);
       });
     } catch (thrown) {
       settle(serviceError({ code: status.UNKNOWN, details: String(thrown) }));
     }
   });
-  return writer;
 }
 
 function metadataAndOptions(rest: unknown[]): { metadata: Metadata; options: CallOptions } {
@@ -200,67 +197,112 @@ function metadataAndOptions(rest: unknown[]): { metadata: Metadata; options: Cal
   return { metadata, options };
 }
 
+function deadlineExceeded(): ServiceError {
+  return serviceError({ code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' });
+}
+
 function serviceError(error: StatusLike): ServiceError {
   const code = error.code ?? status.UNKNOWN;
   const details = error.details ?? '';
   return Object.assign(new Error(`${code} ${status[code] ?? 'UNKNOWN'}: ${details}`), { code, details, metadata: error.metadata ?? new Metadata() });
 }
 
-/** The server side of an in-process call: what handlers read (request, metadata, deadline, cancellation) and write. */
-class ServerSideCall extends EventEmitter {
+/**
+ * A call's deadline and cancellation, alike for every kind of call: a cancel (the caller's, or the deadline's) happens
+ * once and tells the handler; the deadline passing cancels the call, then `expired` fails it for the caller.
+ */
+class CallDeadline {
   cancelled = false;
-  writeHandler: (message: unknown) => void = () => undefined;
-  endHandler: () => void = () => undefined;
-  private deadlineTimer?: NodeJS.Timeout;
-  private readonly deadlineAt: number;
+  /** Epoch milliseconds; Infinity for a call without a deadline. */
+  readonly at: number;
+  private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly path: string,
-    readonly request: unknown,
-    readonly metadata: Metadata,
     deadline: Date | number | undefined,
+    private readonly onCancel: () => void,
   ) {
-    super();
-    this.deadlineAt = deadline instanceof Date ? deadline.getTime() : (deadline ?? Infinity);
+    this.at = deadline instanceof Date ? deadline.getTime() : (deadline ?? Infinity);
   }
 
-  onDeadline(expired: () => void): void {
-    if (!Number.isFinite(this.deadlineAt)) return;
-    this.deadlineTimer = setTimeout(() => {
+  onExpiry(expired: () => void): void {
+    if (!Number.isFinite(this.at)) return;
+    this.timer = setTimeout(() => {
       this.cancel();
       expired();
-    }, Math.max(0, this.deadlineAt - Date.now()));
+    }, Math.max(0, this.at - Date.now()));
   }
 
-  stopDeadline(): void {
-    clearTimeout(this.deadlineTimer);
+  /** The call is over: its deadline no longer matters. */
+  stop(): void {
+    clearTimeout(this.timer);
   }
 
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    this.stopDeadline();
-    this.emit('cancelled', 'cancelled');
+    this.stop();
+    this.onCancel();
   }
+}
 
-  getDeadline(): number {
-    return this.deadlineAt;
+// TypeScript's mixin pattern takes exactly this constructor type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type EmitterClass = abstract new (...args: any[]) => EventEmitter;
+
+/**
+ * What every in-process call shows its handler besides its messages (path, peer, deadline, cancellation), over the
+ * call's base: an EventEmitter for unary and server-stream calls, a Readable of the requests for client streams.
+ */
+function inProcessCall<Base extends EmitterClass>(base: Base) {
+  abstract class InProcessCall extends base {
+    protected abstract readonly path: string;
+    abstract readonly deadline: CallDeadline;
+
+    get cancelled(): boolean {
+      return this.deadline.cancelled;
+    }
+
+    cancel(): void {
+      this.deadline.cancel();
+    }
+
+    getDeadline(): number {
+      return this.deadline.at;
+    }
+
+    getPath(): string {
+      return this.path;
+    }
+
+    getPeer(): string {
+      return 'in-process';
+    }
+
+    getHost(): string {
+      return 'in-process';
+    }
+
+    sendMetadata(): void {
+      // Nothing travels: there are no response headers in process.
+    }
   }
+  return InProcessCall;
+}
 
-  getPath(): string {
-    return this.path;
-  }
+/** The server side of an in-process call: what handlers read (request, metadata, deadline, cancellation) and write. */
+class ServerSideCall extends inProcessCall(EventEmitter) {
+  writeHandler: (message: unknown) => void = () => undefined;
+  endHandler: () => void = () => undefined;
+  readonly deadline: CallDeadline;
 
-  getPeer(): string {
-    return 'in-process';
-  }
-
-  getHost(): string {
-    return 'in-process';
-  }
-
-  sendMetadata(): void {
-    // Nothing travels: there are no response headers in process.
+  constructor(
+    protected readonly path: string,
+    readonly request: unknown,
+    readonly metadata: Metadata,
+    deadline: Date | number | undefined,
+  ) {
+    super();
+    this.deadline = new CallDeadline(deadline, () => this.emit('cancelled', 'cancelled'));
   }
 
   write(message: unknown, callback?: () => void): boolean {
@@ -275,20 +317,21 @@ class ServerSideCall extends EventEmitter {
 }
 
 /** The server side of an in-process client stream: a Readable of the request messages, with the call's surface. */
-class ServerSideReadableCall extends Readable {
-  cancelled = false;
-  private deadlineTimer?: NodeJS.Timeout;
-  private readonly deadlineAt: number;
+class ServerSideReadableCall extends inProcessCall(Readable) {
+  readonly deadline: CallDeadline;
   /** The writer's completion, held while the handler has not read what it was given. */
   private waiting?: () => void;
 
   constructor(
-    private readonly path: string,
+    protected readonly path: string,
     readonly metadata: Metadata,
     deadline: Date | number | undefined,
   ) {
     super({ objectMode: true, highWaterMark: 1 });
-    this.deadlineAt = deadline instanceof Date ? deadline.getTime() : (deadline ?? Infinity);
+    this.deadline = new CallDeadline(deadline, () => {
+      this.emit('cancelled', 'cancelled');
+      this.releaseWriter();
+    });
   }
 
   /** Hands a message to the handler; `written` runs once the handler has room for the next one. */
@@ -305,46 +348,6 @@ class ServerSideReadableCall extends Readable {
     const written = this.waiting;
     this.waiting = undefined;
     written?.();
-  }
-
-  onDeadline(expired: () => void): void {
-    if (!Number.isFinite(this.deadlineAt)) return;
-    this.deadlineTimer = setTimeout(() => {
-      this.cancel();
-      expired();
-    }, Math.max(0, this.deadlineAt - Date.now()));
-  }
-
-  stopDeadline(): void {
-    clearTimeout(this.deadlineTimer);
-  }
-
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    this.stopDeadline();
-    this.emit('cancelled', 'cancelled');
-    this.releaseWriter();
-  }
-
-  getDeadline(): number {
-    return this.deadlineAt;
-  }
-
-  getPath(): string {
-    return this.path;
-  }
-
-  getPeer(): string {
-    return 'in-process';
-  }
-
-  getHost(): string {
-    return 'in-process';
-  }
-
-  sendMetadata(): void {
-    // Nothing travels: there are no response headers in process.
   }
 }
 

@@ -1,16 +1,8 @@
 import type { DeviceFault, DeviceRecord, DeviceSummary, InformFacts, ParameterUpdate, Preset, Task, TaskResultEntryKind, TaskStatus } from '../domain';
 
-/** Skip/limit of a listing. `limit` 0 returns no items (only the total). */
-export interface Page {
-  skip: number;
-  limit: number;
-}
-
-export interface Paged<T> {
-  items: T[];
-  /** How many match the filter, whatever the page. */
-  total: number;
-}
+// Listings page alike in every service; the repositories' importers keep taking the types from here.
+import type { Page, Paged } from '@acs/platform';
+export type { Page, Paged };
 
 /** A device as a projected query returns it: the id, and only the fields (and parameters) asked for. */
 export type ProjectedDevice = Pick<DeviceRecord, 'id'> & Partial<Omit<DeviceRecord, 'id'>>;

@@ -1,6 +1,15 @@
 import { join, resolve } from 'node:path';
 
-import { openSqliteDatabase, SqliteCollection, sqliteDatabaseStats, SqliteWriteBatcher, type SqliteDatabase, type SqliteDatabaseStats } from '@acs/infra-sqlite';
+import {
+  closeSqliteStore,
+  openSqliteDatabase,
+  SqliteCollection,
+  sqliteDatabaseStats,
+  sqliteIndexesOf,
+  SqliteWriteBatcher,
+  type SqliteDatabase,
+  type SqliteDatabaseStats,
+} from '@acs/infra-sqlite';
 
 import type { EmbeddedStoreConfig } from '../provisioning.config';
 import { StoredDeviceRepository } from './device.repository';
@@ -42,18 +51,15 @@ export interface SqliteProvisioningStore extends ProvisioningStore {
 export function openSqliteProvisioningStore(options: SqliteStoreOptions): SqliteProvisioningStore {
   const file = join(resolve(options.dataDir), PROVISIONING_DATABASE_FILE);
   const database = openSqliteDatabase(file, { cacheMiB: options.cacheMiB, synchronous: options.synchronous });
-  const indexesOf = (definition: { indexes: ReadonlyArray<{ fields: ReadonlyArray<readonly [string, unknown]> }> }, arrays: readonly string[] = []) =>
-    definition.indexes.map((index) => index.fields.map(([field]) => field)).filter((fields) => !fields.some((field) => arrays.includes(field)));
   const writes = new SqliteWriteBatcher(database);
   const shared = { prefix: 'provisioning', writes };
   const collections = {
-    devices: new SqliteCollection(database, { name: 'devices', indexes: indexesOf(deviceCollection, ['tags']), arrayFields: ['tags'], treeField: PARAMETERS_FIELD }, shared),
-    tasks: new SqliteCollection(database, { name: 'tasks', indexes: indexesOf(taskCollection) }, shared),
-    taskResults: new SqliteCollection(database, { name: 'taskResults', indexes: indexesOf(taskResultCollection) }, shared),
-    presets: new SqliteCollection(database, { name: 'presets', indexes: indexesOf(presetCollection) }, shared),
-    faults: new SqliteCollection(database, { name: 'faults', indexes: indexesOf(faultCollection) }, shared),
+    devices: new SqliteCollection(database, { name: 'devices', indexes: sqliteIndexesOf(deviceCollection, ['tags']), arrayFields: ['tags'], treeField: PARAMETERS_FIELD }, shared),
+    tasks: new SqliteCollection(database, { name: 'tasks', indexes: sqliteIndexesOf(taskCollection) }, shared),
+    taskResults: new SqliteCollection(database, { name: 'taskResults', indexes: sqliteIndexesOf(taskResultCollection) }, shared),
+    presets: new SqliteCollection(database, { name: 'presets', indexes: sqliteIndexesOf(presetCollection) }, shared),
+    faults: new SqliteCollection(database, { name: 'faults', indexes: sqliteIndexesOf(faultCollection) }, shared),
   };
-  let closed = false;
   const taskResults = new StoredTaskResultRepository(collections.taskResults);
   return {
     database,
@@ -65,14 +71,7 @@ export function openSqliteProvisioningStore(options: SqliteStoreOptions): Sqlite
     presets: new StoredPresetRepository(collections.presets),
     faults: new StoredFaultRepository(collections.faults),
     stats: () => sqliteDatabaseStats(database),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      writes.flush();
-      // Folds the WAL into the database so the next open starts from one file.
-      database.pragma('wal_checkpoint(TRUNCATE)');
-      database.close();
-    },
+    close: async () => closeSqliteStore(database, writes),
   };
 }
 
