@@ -156,7 +156,7 @@ export class FirmwareModule {
               core: campaignCore,
               fileServer,
               consumer: new CampaignEventsConsumer(bus, campaignCore.useCases.recordUpgradeOutcome, logger),
-              scheduler: new CampaignScheduler(campaignCore.engine, { intervalMs: config.campaigns.tickMs }, logger),
+              scheduler: new CampaignScheduler(campaignCore.engine, () => campaignCore.resumeCreations(), { intervalMs: config.campaigns.tickMs }, logger),
             };
           },
           inject: [FIRMWARE_CORE, FIRMWARE_STORE, FIRMWARE_CONFIG, LOGGER, METRICS_REGISTRY, EVENT_BUS, GRPC_HOSTS],

@@ -37,6 +37,8 @@ export interface Campaign {
   fileIds: string[];
   /** The campaign a rollback undoes. */
   rollbackOf?: string;
+  /** Which of its devices a rollback returns: the failed ones, or all it upgraded too. */
+  rollbackScope?: 'failed' | 'all';
   createdAt: number;
   createdBy: string;
   /** Devices the selection found, and how they were sorted out when the targets were added. */

@@ -8,7 +8,7 @@ export interface CampaignSchedulerOptions {
 
 /**
  * Ticks every running campaign on an interval (the engine decides what starts; outcomes tick their campaign at once
- * too). One tick round at a time; a failing round is logged and the next one tries again. The engine keeps nothing
+ * too), then finishes any creation a dead pod left half done. One tick round at a time; a failing round is logged and the next one tries again. The engine keeps nothing
  * between ticks, so a pod that stops and another that starts simply go on from the store.
  */
 export class CampaignScheduler {
@@ -18,6 +18,8 @@ export class CampaignScheduler {
 
   constructor(
     private readonly engine: Pick<RolloutEngine, 'tickAll'>,
+    /** Finishes campaign creations whose pod died (CampaignCore.resumeCreations). */
+    private readonly resumeCreations: () => Promise<number>,
     private readonly options: CampaignSchedulerOptions,
     private readonly logger: Pick<Logger, 'warn'>,
   ) {}
@@ -39,6 +41,7 @@ export class CampaignScheduler {
     this.timer = setTimeout(() => {
       this.round = this.engine
         .tickAll()
+        .then(() => this.resumeCreations())
         .then(() => undefined)
         .catch((error: unknown) => this.logger.warn({ err: error }, 'campaign tick round failed; the next round tries again'))
         .finally(() => this.schedule());

@@ -20,12 +20,17 @@ const READER: FilterDocumentReader<DeviceFacts> = {
  */
 export class InMemoryInventory implements DeviceInventory {
   readonly devices = new Map<string, DeviceFacts>();
+  /** Pages served before every further page fails (a pod dying while a campaign's devices stream in); none by default. */
+  failAfterPages = Infinity;
+  private served = 0;
 
   constructor(devices: readonly DeviceFacts[] = []) {
     for (const device of devices) this.devices.set(device.id, device);
   }
 
   async page(filter: string, pageToken: string, pageSize: number): Promise<DevicePage> {
+    if (this.served >= this.failAfterPages) throw new Error('the pod died while the devices streamed in');
+    this.served += 1;
     const expr = filter.trim() === '' ? null : parseFilter(filter, VOCABULARY);
     const matching = [...this.devices.values()].filter((device) => expr === null || evaluateFilter(expr, device, READER)).sort((a, b) => (a.id < b.id ? -1 : 1));
     const from = pageToken === '' ? 0 : Number(pageToken);
@@ -54,38 +59,43 @@ export const CAMPAIGN_FILE_SERVER_URL = 'http://files.acs.test:7549';
 
 /** The campaign use cases on the embedded store, with a clock the spec moves. */
 export class CampaignFixture {
+  /** The first pod's use cases. */
+  readonly core: CampaignCore;
   private constructor(
     readonly firmware: FirmwareFixture,
-    readonly core: CampaignCore,
     readonly inventory: InMemoryInventory,
     readonly tasks: RecordedDeviceTasks,
     readonly clock: { now: number },
     /** The acs.firmware events published, in order. */
     readonly published: BusMessage[],
-  ) {}
+  ) {
+    this.core = this.pod('spec-pod');
+  }
 
   static async open(): Promise<CampaignFixture> {
     const clock = { now: Date.UTC(2027, 0, 4, 12) };
     const firmware = await FirmwareFixture.open({ now: () => clock.now });
-    const inventory = new InMemoryInventory();
-    const tasks = new RecordedDeviceTasks();
-    let ids = 0;
-    const published: BusMessage[] = [];
-    const logger = pino({ level: 'silent' });
-    const bus = { publish: async (messages: BusMessage[]) => void published.push(...messages) };
-    const core = createCampaignCore({
-      store: firmware.store,
-      inventory,
-      tasks,
-      signing: { secret: CAMPAIGN_DOWNLOAD_SECRET, baseUrl: () => CAMPAIGN_FILE_SERVER_URL, validForMs: 86_400_000 },
-      owner: 'spec-pod',
-      logger,
-      now: () => clock.now,
-      newId: () => `campaign-${++ids}`,
-      events: new CampaignEventPublisher({ bus, campaigns: firmware.store.campaigns, logger, now: () => clock.now }),
-    });
-    return new CampaignFixture(firmware, core, inventory, tasks, clock, published);
+    return new CampaignFixture(firmware, new InMemoryInventory(), new RecordedDeviceTasks(), clock, []);
   }
+
+  /** The campaign use cases of one pod on the fixture's store (another pod: another owner, its own inventory if given). */
+  pod(owner: string, inventory: InMemoryInventory = this.inventory): CampaignCore {
+    const logger = pino({ level: 'silent' });
+    const bus = { publish: async (messages: BusMessage[]) => void this.published.push(...messages) };
+    return createCampaignCore({
+      store: this.firmware.store,
+      inventory,
+      tasks: this.tasks,
+      signing: { secret: CAMPAIGN_DOWNLOAD_SECRET, baseUrl: () => CAMPAIGN_FILE_SERVER_URL, validForMs: 86_400_000 },
+      owner,
+      logger,
+      now: () => this.clock.now,
+      newId: () => `campaign-${++this.ids}`,
+      events: new CampaignEventPublisher({ bus, campaigns: this.firmware.store.campaigns, logger, now: () => this.clock.now }),
+    });
+  }
+
+  private ids = 0;
 
   get useCases(): CampaignCore['useCases'] {
     return this.core.useCases;

@@ -1,3 +1,4 @@
+import { ConflictError } from '@acs/platform';
 import type { RolloutEngine, TargetInput } from '@acs/rollout';
 
 import type { CampaignSelection, DeviceFacts } from '../domain';
@@ -26,11 +27,14 @@ export function targetOf(device: DeviceFacts, choice: TargetChoice): TargetInput
 }
 
 /**
- * Streams the devices of `filter` page by page into the rollout (addTargets per page), then seals it: memory stays a
- * page whatever the fleet's size. Returns how the devices were sorted out.
+ * Streams the devices of `filter` page by page into the rollout (addTargets per page): memory stays a page whatever
+ * the fleet's size. Returns how the devices were sorted out; the caller stores that, then seals the rollout.
+ * Idempotent: a device already a target is left as it is (a creation resumed by another pod streams again from the
+ * start). The rollout's driver lease is held (renewed per page) so that no other pod resumes a creation still going
+ * on; one that lost it (stalled past the lease) stops with a ConflictError, the pod that took it over goes on.
  */
 export async function addTargetsFromInventory(
-  engine: Pick<RolloutEngine, 'addTargets' | 'seal'>,
+  engine: Pick<RolloutEngine, 'addTargets' | 'drive'>,
   inventory: DeviceInventory,
   rolloutId: string,
   filters: readonly string[],
@@ -40,6 +44,9 @@ export async function addTargetsFromInventory(
   for (const filter of filters) {
     let pageToken = '';
     do {
+      if (!(await engine.drive(rolloutId))) {
+        throw new ConflictError(`another pod took over adding the devices of campaign ${rolloutId}`, { kind: 'precondition', reason: 'CREATION_TAKEN_OVER', subject: `campaign ${rolloutId}` });
+      }
       const page = await inventory.page(filter, pageToken, DEVICE_PAGE_SIZE);
       const targets = page.devices.map((device) => {
         const choice = choose(device);
@@ -53,6 +60,5 @@ export async function addTargetsFromInventory(
       pageToken = page.nextPageToken;
     } while (pageToken !== '');
   }
-  await engine.seal(rolloutId);
   return { ...selection, complete: true };
 }

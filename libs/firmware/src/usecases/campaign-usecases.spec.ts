@@ -2,7 +2,7 @@ import { ConflictError, ValidationError } from '@acs/platform';
 import { DEFAULT_RETRY, type RolloutPolicy } from '@acs/rollout';
 
 import { DownloadAuthorizer } from '../file-server/download-auth';
-import { CAMPAIGN_DOWNLOAD_SECRET, CAMPAIGN_FILE_SERVER_URL, CampaignFixture, chunksOf } from '../testing';
+import { CAMPAIGN_DOWNLOAD_SECRET, CAMPAIGN_FILE_SERVER_URL, CampaignFixture, chunksOf, InMemoryInventory } from '../testing';
 import type { DeviceFacts } from '../domain';
 
 const OUI = 'A1B2C3';
@@ -277,5 +277,31 @@ describe('campaign use cases (embedded store)', () => {
     }
     expect(await fixture.firmware.store.rollouts.getTarget(rollback.id, apFailed.deviceId)).toMatchObject({ state: 'skipped', skipReason: 'no firmware file installs 3.0 for this model' });
     await expect(fixture.useCases.rollbackCampaign.execute({ campaignId: rollback.id, scope: 'all', createdBy: 'alice' })).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("is finished by another pod when its pod dies while the devices stream in, each device added once", async () => {
+    const gw = await upload('GW', '2.0');
+    const devices = Array.from({ length: 1200 }, (_, i) => device('GW', i, i % 100 === 0 ? '2.0' : '1.0'));
+    for (const d of devices) fixture.inventory.devices.set(d.id, d);
+    // Pod A streams the first page of 500 devices in, then dies.
+    fixture.inventory.failAfterPages = 1;
+    const request = { name: 'interrupted', filter: '', imageRules: [{ productClass: 'GW', fileId: gw.id }], policy: policy(), createdBy: 'alice' };
+    await expect(fixture.useCases.createCampaign.execute(request)).rejects.toThrow('the pod died');
+    const [interrupted] = (await fixture.useCases.listCampaigns.execute({ skip: 0, limit: 10 })).items;
+    expect(interrupted).toMatchObject({ status: 'created', selection: { complete: false } });
+    expect(await fixture.firmware.store.rollouts.countTargets({ rolloutId: interrupted.id })).toBe(500);
+
+    const podB = fixture.pod('pod-b', new InMemoryInventory(devices));
+    // Within pod A's lease the creation may still be going on: pod B leaves it.
+    expect(await podB.resumeCreations()).toBe(0);
+    fixture.clock.now += 31_000;
+    expect(await podB.resumeCreations()).toBe(1);
+    const resumed = await fixture.useCases.getCampaign.execute({ campaignId: interrupted.id });
+    expect(resumed.campaign).toMatchObject({ status: 'running', selection: { matched: 1200, targeted: 1188, alreadyOnTarget: 12, noImage: 0, complete: true } });
+    expect(resumed.progress.total).toBe(1200);
+    expect((await fixture.firmware.store.rollouts.getRollout(interrupted.id))?.sealed).toBe(true);
+    // Nothing left to resume; the campaign runs.
+    expect(await podB.resumeCreations()).toBe(0);
+    expect((await podB.engine.tick(interrupted.id)).started.length).toBeGreaterThan(0);
   });
 });

@@ -11,6 +11,7 @@ import { CreateCampaign } from './create-campaign.usecase';
 import { GetCampaign } from './get-campaign.usecase';
 import { ListCampaigns } from './list-campaigns.usecase';
 import { RecordUpgradeOutcome } from './record-upgrade-outcome.usecase';
+import { ResumeCampaignCreation } from './resume-campaign-creation.usecase';
 import { RollbackCampaign } from './rollback-campaign.usecase';
 import { StartDeviceUpgrade, type DownloadSigning } from './start-device-upgrade';
 
@@ -49,6 +50,8 @@ export interface CampaignCore {
    * and its notification): run at start, so a campaign that ended no longer holds its files. How many it corrected.
    */
   syncStatuses(): Promise<number>;
+  /** Finishes creations whose pod died before the campaign started (ResumeCampaignCreation); run by the scheduler. */
+  resumeCreations(): Promise<number>;
 }
 
 const STATUS_OF: Partial<Record<RolloutNotification['type'], CampaignStatus>> = {
@@ -58,6 +61,9 @@ const STATUS_OF: Partial<Record<RolloutNotification['type'], CampaignStatus>> = 
   completed: 'completed',
   cancelled: 'cancelled',
 };
+
+/** The engine's default lease (RolloutEngine): how long a campaign's creation is left to its pod before another resumes it. */
+const DEFAULT_LEASE_MS = 30_000;
 
 /** The campaign use cases and their rollout engine, built once over the store: by the module and by the specs. */
 export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
@@ -100,15 +106,27 @@ export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
       if (page.items.length < pageSize) return corrected;
     }
   };
+  const createCampaign = new CreateCampaign(common);
+  const rollbackCampaign = new RollbackCampaign({ ...common, rollouts: store.rollouts });
+  const resumeCreations = new ResumeCampaignCreation({
+    campaigns: store.campaigns,
+    rollouts: store.rollouts,
+    engine,
+    complete: (campaign) => (campaign.kind === 'rollback' ? rollbackCampaign.complete(campaign) : createCampaign.complete(campaign)),
+    logger,
+    now,
+    leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
+  });
   return {
     engine,
     syncStatuses,
+    resumeCreations: () => resumeCreations.execute(),
     useCases: {
-      createCampaign: new CreateCampaign(common),
+      createCampaign,
       getCampaign: new GetCampaign({ campaigns: store.campaigns, engine }),
       listCampaigns: new ListCampaigns(store.campaigns),
       changeCampaignState: new ChangeCampaignState({ campaigns: store.campaigns, engine, logger }),
-      rollbackCampaign: new RollbackCampaign({ ...common, rollouts: store.rollouts }),
+      rollbackCampaign,
       recordUpgradeOutcome: new RecordUpgradeOutcome({ engine, logger }),
     },
   };

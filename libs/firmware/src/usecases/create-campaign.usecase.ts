@@ -55,20 +55,45 @@ export class CreateCampaign {
     // The campaign first: from here its files are held, so none is deleted while the targets stream in.
     await this.deps.campaigns.insert(campaign);
     await this.deps.engine.create({ id: campaign.id, policy: campaign.policy, sealed: false });
-    const choose = (device: Parameters<typeof chooseImageRule>[1]): TargetChoice => {
-      const rule = chooseImageRule(command.imageRules, device);
-      if (!rule) return { skip: 'no image rule matches this device', kind: 'no-image' };
-      const file = files.get(rule.fileId)!;
-      if (file.softwareVersion === device.softwareVersion) return { skip: `already on ${file.softwareVersion}`, kind: 'already-on-target' };
-      return { fileId: file.id, targetVersion: file.softwareVersion };
-    };
-    const selection = await addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, [command.filter], choose);
-    await this.deps.campaigns.setSelection(campaign.id, selection);
+    return this.complete(campaign, files);
+  }
+
+  /**
+   * Adds the campaign's devices, seals and starts it: the second half of a creation, also run by another pod to
+   * finish one whose pod died on the way (ResumeCampaignCreation). The selection is stored before the rollout is
+   * sealed, so a sealed rollout's campaign has its figures.
+   */
+  async complete(campaign: Campaign, files?: Map<string, FirmwareFile>): Promise<Campaign> {
+    const images = files ?? (await this.filesOf(campaign.imageRules));
+    let selection = campaign.selection;
+    if (!(await this.deps.engine.get(campaign.id))?.sealed) {
+      const choose = (device: Parameters<typeof chooseImageRule>[1]): TargetChoice => {
+        const rule = chooseImageRule(campaign.imageRules, device);
+        const file = rule ? images.get(rule.fileId) : undefined;
+        if (!rule || !file) return { skip: 'no image rule matches this device', kind: 'no-image' };
+        if (file.softwareVersion === device.softwareVersion) return { skip: `already on ${file.softwareVersion}`, kind: 'already-on-target' };
+        return { fileId: file.id, targetVersion: file.softwareVersion };
+      };
+      selection = await addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, [campaign.filter], choose);
+      await this.deps.campaigns.setSelection(campaign.id, selection);
+      await this.deps.engine.seal(campaign.id);
+    }
     await this.deps.onCreated?.({ ...campaign, selection });
     await this.deps.engine.start(campaign.id);
     await this.deps.campaigns.setStatus(campaign.id, 'running');
-    this.deps.logger.info({ campaignId: campaign.id, name: campaign.name, ...selection, createdBy: command.createdBy }, 'campaign created and started');
+    this.deps.logger.info({ campaignId: campaign.id, name: campaign.name, ...selection, createdBy: campaign.createdBy }, 'campaign created and started');
     return { ...campaign, selection, status: 'running' };
+  }
+
+  /** The rules' files (a file deleted meanwhile is refused while the campaign holds it, so each is there). */
+  private async filesOf(rules: readonly ImageRule[]): Promise<Map<string, FirmwareFile>> {
+    const files = new Map<string, FirmwareFile>();
+    for (const rule of rules) {
+      if (files.has(rule.fileId)) continue;
+      const file = await this.deps.files.get(rule.fileId);
+      if (file) files.set(file.id, file);
+    }
+    return files;
   }
 
   /** Every wrong field named at once; the files by id. */

@@ -13,4 +13,5 @@ export * from './get-campaign.usecase';
 export * from './list-campaigns.usecase';
 export * from './record-upgrade-outcome.usecase';
 export * from './rollback-campaign.usecase';
+export * from './resume-campaign-creation.usecase';
 export * from './start-device-upgrade';

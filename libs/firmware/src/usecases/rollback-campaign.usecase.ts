@@ -53,7 +53,7 @@ export class RollbackCampaign {
     if (original.kind !== 'upgrade') {
       throw new ConflictError(`campaign ${original.id} is a rollback; roll back the upgrade it undoes`, { kind: 'precondition', reason: 'NOT_AN_UPGRADE', subject: `campaign ${original.id}` });
     }
-    const previous = await this.previousImages(original.id, command.scope === 'all' ? ['failed', 'succeeded'] : ['failed']);
+    const previous = await this.previousImages(original.id, command.scope);
     const filesByImage = await this.filesFor([...previous.values()]);
     const rules: ImageRule[] = [];
     for (const [key, file] of filesByImage) {
@@ -70,30 +70,59 @@ export class RollbackCampaign {
       status: 'created',
       fileIds: [...new Set(rules.map((rule) => rule.fileId))],
       rollbackOf: original.id,
+      rollbackScope: command.scope,
       createdAt: this.deps.now(),
       createdBy: command.createdBy,
       selection: { matched: 0, targeted: 0, alreadyOnTarget: 0, noImage: 0, complete: false },
     };
     await this.deps.campaigns.insert(campaign);
     await this.deps.engine.create({ id: campaign.id, policy: campaign.policy, sealed: false });
-    const choose = (device: DeviceFacts): TargetChoice => {
-      const image = previous.get(device.id)!;
-      const file = filesByImage.get(imageKey(image));
-      if (!file) return { skip: `no firmware file installs ${image.version} for this model`, kind: 'no-image' };
-      if (device.softwareVersion === image.version) return { skip: `already on ${image.version}`, kind: 'already-on-target' };
-      return { fileId: file.id, targetVersion: file.softwareVersion };
-    };
-    const selection = await addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, idQueries([...previous.keys()]), choose);
-    await this.deps.campaigns.setSelection(campaign.id, selection);
+    return this.complete(campaign, { previous, filesByImage });
+  }
+
+  /**
+   * Adds the rollback's devices, seals and starts it: the second half of a creation, also run by another pod to finish
+   * one whose pod died on the way (ResumeCampaignCreation), from what the rollback campaign stored (its original, scope
+   * and rules). The selection is stored before the rollout is sealed.
+   */
+  async complete(campaign: Campaign, known?: { previous: Map<string, PreviousImage>; filesByImage: Map<string, FirmwareFile> }): Promise<Campaign> {
+    let selection = campaign.selection;
+    if (!(await this.deps.engine.get(campaign.id))?.sealed) {
+      const previous = known?.previous ?? (await this.previousImages(campaign.rollbackOf ?? '', campaign.rollbackScope ?? 'failed'));
+      const filesByImage = known?.filesByImage ?? (await this.filesOfRules(campaign.imageRules));
+      const choose = (device: DeviceFacts): TargetChoice => {
+        const image = previous.get(device.id);
+        const file = image ? filesByImage.get(imageKey(image)) : undefined;
+        if (!image || !file) return { skip: `no firmware file installs ${image?.version ?? 'its previous version'} for this model`, kind: 'no-image' };
+        if (device.softwareVersion === image.version) return { skip: `already on ${image.version}`, kind: 'already-on-target' };
+        return { fileId: file.id, targetVersion: file.softwareVersion };
+      };
+      selection = await addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, idQueries([...previous.keys()]), choose);
+      await this.deps.campaigns.setSelection(campaign.id, selection);
+      await this.deps.engine.seal(campaign.id);
+    }
     await this.deps.onCreated?.({ ...campaign, selection });
     await this.deps.engine.start(campaign.id);
     await this.deps.campaigns.setStatus(campaign.id, 'running');
-    this.deps.logger.info({ campaignId: campaign.id, rollbackOf: original.id, scope: command.scope, ...selection, createdBy: command.createdBy }, 'rollback campaign created and started');
+    this.deps.logger.info({ campaignId: campaign.id, rollbackOf: campaign.rollbackOf, scope: campaign.rollbackScope, ...selection, createdBy: campaign.createdBy }, 'rollback campaign created and started');
     return { ...campaign, selection, status: 'running' };
   }
 
+  /** The files of a rollback's stored rules, by the image each installs (model and version). */
+  private async filesOfRules(rules: readonly ImageRule[]): Promise<Map<string, FirmwareFile>> {
+    const files = new Map<string, FirmwareFile>();
+    const { items } = await this.deps.files.list({ fileType: FIRMWARE_IMAGE_FILE_TYPE }, { skip: 0, limit: 10_000 });
+    const byId = new Map(items.map((file) => [file.id, file]));
+    for (const rule of rules) {
+      const file = byId.get(rule.fileId);
+      if (file) files.set(imageKey({ oui: rule.oui ?? '', productClass: rule.productClass ?? '', hardwareVersion: rule.hardwareVersion ?? '', version: file.softwareVersion }), file);
+    }
+    return files;
+  }
+
   /** The original's devices in `states`, each with the model and version it ran before. */
-  private async previousImages(rolloutId: string, states: readonly TargetState[]): Promise<Map<string, PreviousImage>> {
+  private async previousImages(rolloutId: string, scope: 'failed' | 'all'): Promise<Map<string, PreviousImage>> {
+    const states: readonly TargetState[] = scope === 'all' ? ['failed', 'succeeded'] : ['failed'];
     const images = new Map<string, PreviousImage>();
     for (let skip = 0; ; skip += TARGETS_PER_READ) {
       const targets = await this.deps.rollouts.findTargets({ rolloutId, states }, { order: 'seq', limit: TARGETS_PER_READ, skip });

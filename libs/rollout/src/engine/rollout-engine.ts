@@ -373,13 +373,27 @@ export class RolloutEngine {
     return reported;
   }
 
-  private async runTick(rolloutId: string): Promise<TickResult> {
-    const now = this.now();
+  /**
+   * Takes or renews the driver's lease of a rollout: whether this engine drives it now. A service holds it this way
+   * while it does the rollout's long work outside a tick (streaming a campaign's devices in), so that another pod
+   * takes that work over only once this one stopped renewing.
+   */
+  drive(rolloutId: string): Promise<boolean> {
+    return this.serially(rolloutId, async () => (await this.acquire(rolloutId, this.now())) !== null);
+  }
+
+  private async acquire(rolloutId: string, now: number): Promise<Rollout | null> {
     const rollout = await this.deps.store.acquireDriver(rolloutId, this.deps.owner, now, now + this.leaseMs);
     const drove = this.leases.has(rolloutId);
     if (rollout) this.leases.set(rolloutId, rollout.driver?.expiresAt ?? now + this.leaseMs);
     else this.leases.delete(rolloutId);
     if (rollout && !drove) await this.tell({ type: 'driving', rolloutId, epoch: rollout.driver?.epoch ?? 0, at: now });
+    return rollout;
+  }
+
+  private async runTick(rolloutId: string): Promise<TickResult> {
+    const now = this.now();
+    const rollout = await this.acquire(rolloutId, now);
     if (!rollout) {
       const exists = await this.deps.store.getRollout(rolloutId);
       if (!exists) throw new NotFoundError('rollout', rolloutId);
