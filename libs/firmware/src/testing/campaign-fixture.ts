@@ -3,7 +3,7 @@ import type { BusMessage } from '@acs/platform';
 import pino from 'pino';
 
 import type { DeviceFacts } from '../domain';
-import type { DeviceInventory, DevicePage, DeviceTasks, DownloadTaskRequest } from '../usecases/campaign-ports';
+import type { DeviceInventory, DevicePage, DeviceTasks, DownloadTaskRequest, FoundDownloadTask } from '../usecases/campaign-ports';
 import { createCampaignCore, type CampaignCore } from '../usecases/campaign-usecases';
 import { CampaignEventPublisher } from '../service/campaign-event.publisher';
 import { FirmwareFixture } from './firmware-fixture';
@@ -41,15 +41,22 @@ export class InMemoryInventory implements DeviceInventory {
 
 /** Records the Download tasks asked for, with ids as provisioning would give them. */
 export class RecordedDeviceTasks implements DeviceTasks {
-  readonly created: Array<DownloadTaskRequest & { taskId: string }> = [];
+  readonly created: Array<DownloadTaskRequest & { taskId: string; createdAt: number }> = [];
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   async createDownload(request: DownloadTaskRequest): Promise<{ taskId: string }> {
     const taskId = `task-${this.created.length + 1}`;
-    this.created.push({ ...request, taskId });
+    this.created.push({ ...request, taskId, createdAt: this.now() });
     return { taskId };
   }
 
-  lastFor(deviceId: string): (DownloadTaskRequest & { taskId: string }) | undefined {
+  async findDownload(query: { deviceId: string; source: string; createdSince: number; except?: string }): Promise<FoundDownloadTask | null> {
+    const found = this.created.filter((task) => task.deviceId === query.deviceId && task.source === query.source && task.taskId !== query.except && task.createdAt >= query.createdSince).at(-1);
+    return found ? { taskId: found.taskId, status: 'dispatched' } : null;
+  }
+
+  lastFor(deviceId: string): (DownloadTaskRequest & { taskId: string; createdAt: number }) | undefined {
     return this.created.filter((task) => task.deviceId === deviceId).at(-1);
   }
 }
@@ -75,7 +82,7 @@ export class CampaignFixture {
   static async open(): Promise<CampaignFixture> {
     const clock = { now: Date.UTC(2027, 0, 4, 12) };
     const firmware = await FirmwareFixture.open({ now: () => clock.now });
-    return new CampaignFixture(firmware, new InMemoryInventory(), new RecordedDeviceTasks(), clock, []);
+    return new CampaignFixture(firmware, new InMemoryInventory(), new RecordedDeviceTasks(() => clock.now), clock, []);
   }
 
   /** The campaign use cases of one pod on the fixture's store (another pod: another owner, its own inventory if given). */

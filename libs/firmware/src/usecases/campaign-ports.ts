@@ -32,4 +32,14 @@ export interface DownloadTaskRequest {
 /** Device work through provisioning's internal API (the same CreateTask the NBI relays). */
 export interface DeviceTasks {
   createDownload(request: DownloadTaskRequest): Promise<{ taskId: string }>;
+  /**
+   * The newest Download task of `source` for the device created at or after `createdSince` (epoch ms), other than
+   * `except`: whether a start whose pod died got as far as provisioning.
+   */
+  findDownload(query: { deviceId: string; source: string; createdSince: number; except?: string }): Promise<FoundDownloadTask | null>;
+}
+
+export interface FoundDownloadTask {
+  taskId: string;
+  status: 'pending' | 'dispatched' | 'done' | 'faulted' | 'expired' | 'cancelled';
 }

@@ -304,4 +304,31 @@ describe('campaign use cases (embedded store)', () => {
     expect(await podB.resumeCreations()).toBe(0);
     expect((await podB.engine.tick(interrupted.id)).started.length).toBeGreaterThan(0);
   });
+
+  it('takes over the devices a dead pod was starting: adopts a Download it asked for, asks for one it never did', async () => {
+    const { campaign } = await createCampaign({ concurrency: 2 });
+    const started = (await fixture.core.engine.tick(campaign.id)).started;
+    expect(started).toHaveLength(2);
+    const [asked, neverAsked] = started;
+    const rollouts = fixture.firmware.store.rollouts;
+    // Pod A died after provisioning created the first device's task but before the id was recorded, and before it
+    // asked for the second device's Download at all (only the start was recorded).
+    const first = (await rollouts.getTarget(campaign.id, asked))!;
+    await rollouts.updateTarget(campaign.id, asked, { state: 'in-progress' }, { set: { data: { ...first.data, taskId: undefined, taskAttempt: undefined }, stage: undefined } });
+    const second = (await rollouts.getTarget(campaign.id, neverAsked))!;
+    await rollouts.updateTarget(campaign.id, neverAsked, { state: 'in-progress' }, { set: { data: { ...second.data, taskId: undefined, taskAttempt: undefined } } });
+    fixture.tasks.created.splice(fixture.tasks.created.findIndex((task) => task.deviceId === neverAsked), 1);
+    const tasksBefore = fixture.tasks.created.length;
+
+    fixture.clock.now += 31_000;
+    const podB = fixture.pod('pod-b');
+    await podB.engine.tick(campaign.id);
+    const adopted = fixture.tasks.created.find((task) => task.deviceId === asked)!;
+    expect(await rollouts.getTarget(campaign.id, asked)).toMatchObject({ state: 'in-progress', attempts: 1, data: { taskId: adopted.taskId, taskAttempt: 1 } });
+    const askedNow = fixture.tasks.created.filter((task) => task.deviceId === neverAsked);
+    expect(askedNow).toHaveLength(1);
+    expect(await rollouts.getTarget(campaign.id, neverAsked)).toMatchObject({ state: 'in-progress', attempts: 1, data: { taskId: askedNow[0].taskId, taskAttempt: 1 } });
+    // No device got a second task: the two in progress keep theirs, the tick filled no slot (concurrency 2).
+    expect(fixture.tasks.created.length).toBe(tasksBefore + 1);
+  });
 });

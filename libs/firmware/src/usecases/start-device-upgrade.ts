@@ -6,6 +6,9 @@ import { signDownload } from '../file-server/download-auth';
 import type { FirmwareFileRepository } from '../repositories/ports';
 import type { DeviceTasks } from './campaign-ports';
 
+/** How far the firmware pod's and provisioning's clocks may differ when a task's creation is compared with a start. */
+const CLOCK_SKEW_MS = 5_000;
+
 export interface DownloadSigning {
   /** The file server's shared secret (loadOrCreateDownloadSecret / ACS_FIRMWARE_URL_SECRET). */
   secret: Buffer;
@@ -31,6 +34,32 @@ export class StartDeviceUpgrade implements RolloutExecutor {
       now: () => number;
     },
   ) {}
+
+  /**
+   * A start recorded by a pod that died (the engine asks when it takes the campaign over): it took effect when its task
+   * id is on the target, or when provisioning has a Download task of the campaign for the device created since the
+   * start (its id is then recorded, so the task's news counts); otherwise the Download was never asked for, and the
+   * new driver asks for it — the device gets one Download, not none and not two.
+   */
+  async recover(target: StartedTarget & { startedAt: number }): Promise<'started' | 'not-started'> {
+    const upgrade = upgradeDataOf(target.data);
+    if (!upgrade || upgrade.taskAttempt === target.attempt) return 'started';
+    const task = await this.deps.tasks.findDownload({
+      deviceId: target.deviceId,
+      source: campaignTaskSource(target.rolloutId),
+      createdSince: target.startedAt - CLOCK_SKEW_MS,
+      ...(upgrade.taskId !== undefined ? { except: upgrade.taskId } : {}),
+    });
+    if (!task) return 'not-started';
+    const stage = task.status === 'done' ? UpgradeStage.awaitingBoot : task.status === 'dispatched' ? UpgradeStage.downloading : UpgradeStage.queued;
+    await this.deps.rollouts.updateTarget(
+      target.rolloutId,
+      target.deviceId,
+      { state: 'in-progress', attempts: target.attempt },
+      { set: { stage, data: { ...target.data, taskId: task.taskId, taskAttempt: target.attempt } } },
+    );
+    return 'started';
+  }
 
   async start(target: StartedTarget): Promise<void> {
     const upgrade = upgradeDataOf(target.data);

@@ -463,6 +463,38 @@ describe('observations', () => {
   });
 });
 
+describe('takeover of attempts in progress', () => {
+  it("asks the executor which starts took effect, and starts again only those that never did", async () => {
+    await engine.create({ id: 'r1', policy: policy({ attemptTimeoutMs: 10 * MINUTE }), targets: devices(3) });
+    await engine.start('r1');
+    // Pod A drove the rollout and died: it recorded three starts; its executor's work reached dev-0000 and dev-0002,
+    // but it died before reaching dev-0001.
+    await store.acquireDriver('r1', 'pod-a', now, now + 30_000);
+    for (const deviceId of ['dev-0000', 'dev-0001', 'dev-0002']) {
+      await store.updateTarget('r1', deviceId, { state: 'pending' }, { set: { state: 'in-progress', owner: 'pod-a', startedAt: now, dueAt: now + 10 * MINUTE, wave: 0, attempts: 1 } });
+    }
+    const executorB = new RecordingExecutor(clock);
+    const asked: string[] = [];
+    const recovering = Object.assign(executorB, {
+      recover: async (target: StartedTarget & { startedAt: number }) => {
+        asked.push(`${target.deviceId}#${target.attempt}@${target.startedAt}`);
+        return target.deviceId === 'dev-0001' ? ('not-started' as const) : ('started' as const);
+      },
+    });
+    const podB = new RolloutEngine({ store, executor: recovering, owner: 'pod-b', now: clock, notify: (n) => void notifications.push(n) });
+    expect(await podB.tick('r1')).toMatchObject({ waiting: 'driven-elsewhere' });
+    expect(asked).toEqual([]);
+    now += 30_000;
+    await podB.tick('r1');
+    const startedAt = now - 30_000;
+    expect(asked).toEqual([`dev-0000#1@${startedAt}`, `dev-0001#1@${startedAt}`, `dev-0002#1@${startedAt}`]);
+    expect(executorB.starts.map((start) => `${start.deviceId}#${start.attempt}`)).toEqual(['dev-0001#1']);
+    // Once driving, it asks no more.
+    await podB.tick('r1');
+    expect(asked).toHaveLength(3);
+  });
+});
+
 describe('restarts', () => {
   it('continue a rollout from the stored state after the process restarts, starting nothing twice', async () => {
     await engine.create({ id: 'r1', policy: policy({ concurrency: 2 }), targets: devices(4) });

@@ -22,6 +22,14 @@ import { computeProgress, type RolloutProgress } from './rollout-progress';
 /** What the service does to a target: start the work (create the provisioning task) and return; the outcome comes back through report(). */
 export interface RolloutExecutor {
   start(target: StartedTarget): Promise<void>;
+  /**
+   * When this engine starts to drive a rollout (a takeover, or this pod's first tick after a restart), for each attempt
+   * in progress: whether its start took effect (`started`: it goes on to its outcome) or never did — its pod died
+   * between recording the start and the executor's work — (`not-started`: this driver starts the same attempt, so the
+   * device is neither forgotten until the attempt's timeout nor started twice). Absent: every attempt in progress is
+   * left to its outcome or its timeout.
+   */
+  recover?(target: StartedTarget & { startedAt: number }): Promise<'started' | 'not-started'>;
 }
 
 export interface StartedTarget {
@@ -387,8 +395,36 @@ export class RolloutEngine {
     const drove = this.leases.has(rolloutId);
     if (rollout) this.leases.set(rolloutId, rollout.driver?.expiresAt ?? now + this.leaseMs);
     else this.leases.delete(rolloutId);
-    if (rollout && !drove) await this.tell({ type: 'driving', rolloutId, epoch: rollout.driver?.epoch ?? 0, at: now });
+    if (rollout && !drove) {
+      await this.tell({ type: 'driving', rolloutId, epoch: rollout.driver?.epoch ?? 0, at: now });
+      await this.recoverStarts(rollout);
+    }
     return rollout;
+  }
+
+  /** The attempts in progress when this engine took the rollout: each left to its outcome, or started again if its start never took effect. */
+  private async recoverStarts(rollout: Rollout): Promise<void> {
+    const recover = this.deps.executor.recover?.bind(this.deps.executor);
+    if (!recover) return;
+    for (let skip = 0; ; skip += 200) {
+      const inProgress = await this.deps.store.findTargets({ rolloutId: rollout.id, states: ['in-progress'] }, { order: 'seq', limit: 200, skip });
+      for (const target of inProgress) {
+        const started = this.startedTarget(rollout, target);
+        if ((await recover({ ...started, startedAt: target.startedAt ?? 0 })) === 'not-started') await this.execute(rollout, target);
+      }
+      if (inProgress.length < 200) return;
+    }
+  }
+
+  private startedTarget(rollout: Rollout, target: RolloutTarget): StartedTarget {
+    return {
+      rolloutId: rollout.id,
+      deviceId: target.deviceId,
+      attempt: target.attempts,
+      wave: target.wave ?? rollout.currentWave,
+      mode: rollout.policy.mode,
+      ...(target.data ? { data: target.data } : {}),
+    };
   }
 
   private async runTick(rolloutId: string): Promise<TickResult> {
@@ -493,14 +529,7 @@ export class RolloutEngine {
 
   private async execute(rollout: Rollout, target: RolloutTarget): Promise<void> {
     try {
-      await this.deps.executor.start({
-        rolloutId: rollout.id,
-        deviceId: target.deviceId,
-        attempt: target.attempts,
-        wave: target.wave ?? rollout.currentWave,
-        mode: rollout.policy.mode,
-        ...(target.data ? { data: target.data } : {}),
-      });
+      await this.deps.executor.start(this.startedTarget(rollout, target));
     } catch (error) {
       await this.fail(target, { code: 'start-failed', message: error instanceof Error ? error.message : String(error) }, true);
     }
