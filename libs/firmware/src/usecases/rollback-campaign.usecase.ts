@@ -95,8 +95,9 @@ export class RollbackCampaign {
   /** The original's devices in `states`, each with the model and version it ran before. */
   private async previousImages(rolloutId: string, states: readonly TargetState[]): Promise<Map<string, PreviousImage>> {
     const images = new Map<string, PreviousImage>();
-    for (let skip = 0; ; skip += TARGETS_PER_READ) {
-      const targets = await this.deps.rollouts.findTargets({ rolloutId, states }, { order: 'seq', limit: TARGETS_PER_READ, skip });
+    for (let seqAfter = -1; ; ) {
+      const targets = await this.deps.rollouts.findTargets({ rolloutId, states, seqAfter }, { order: 'seq', limit: TARGETS_PER_READ });
+      seqAfter = targets.at(-1)?.seq ?? seqAfter;
       for (const target of targets) {
         const data = target.data ?? {};
         if (typeof data.previousVersion !== 'string' || typeof data.oui !== 'string') continue;
