@@ -367,6 +367,49 @@ describe('acsctl against an acs.v1 server', () => {
     });
   });
 
+  describe('campaigns devices', () => {
+    beforeAll(() => {
+      acs.campaignDevices.set('c-1', [
+        acsV1.CampaignDevice.fromPartial({ deviceId: 'OUI-GW-1', state: 'succeeded', stage: 'awaiting-boot', wave: 0, attempts: 1 }),
+        acsV1.CampaignDevice.fromPartial({ deviceId: 'OUI-GW-2', state: 'failed', stage: 'downloading', wave: 0, attempts: 2, error: { code: '9018', message: 'File corrupted, "bad" header' } }),
+        acsV1.CampaignDevice.fromPartial({ deviceId: 'OUI-GW-3', state: 'skipped', attempts: 0, skipReason: 'already on 2.0' }),
+        acsV1.CampaignDevice.fromPartial({ deviceId: 'OUI-GW-4', state: 'failed', wave: 1, attempts: 1, error: { code: 'timeout', message: 'not verified within 30m' } }),
+        acsV1.CampaignDevice.fromPartial({ deviceId: 'OUI-GW-5', state: 'pending', attempts: 0 }),
+      ]);
+    });
+
+    it('prints a table of every device across pages with --all, why each failed or was skipped', async () => {
+      const result = await acsctl(['campaigns', 'devices', 'c-1', '--all']);
+      expect(result.code).toBe(0);
+      const lines = result.stdout.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^DEVICE\s+STATE\s+STAGE\s+WAVE\s+ATTEMPTS\s+ERROR\s+MESSAGE$/);
+      expect(lines.slice(1)).toHaveLength(5);
+      expect(lines[2]).toMatch(/^OUI-GW-2\s+failed\s+downloading\s+0\s+2\s+9018\s+File corrupted, "bad" header$/);
+      expect(lines[3]).toMatch(/^OUI-GW-3\s+skipped\s+0\s+already on 2.0$/);
+      expect(result.stderr).toContain('5 device(s)');
+      expect(acs.callsOf('ListCampaignDevices').length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('sends the states (comma-separated or repeated) and the wave, and writes CSV or JSON', async () => {
+      const csv = await acsctl(['campaigns', 'devices', 'c-1', '--state', 'failed,retry-wait', '--state', 'skipped', '--wave', '0', '-o', 'csv']);
+      expect(acs.callsOf('ListCampaignDevices').at(-1)!.request).toMatchObject({ campaignId: 'c-1', states: ['failed', 'retry-wait', 'skipped'], wave: 0 });
+      expect(csv.stdout.split('\r\n')).toEqual(['DEVICE,STATE,STAGE,WAVE,ATTEMPTS,ERROR,MESSAGE', 'OUI-GW-2,failed,downloading,0,2,9018,"File corrupted, ""bad"" header"', '']);
+      const json = await acsctl(['campaigns', 'devices', 'c-1', '--state', 'failed', '--all', '-o', 'json']);
+      expect((JSON.parse(json.stdout) as { devices: Array<{ deviceId: string; error: { code: string } }> }).devices.map((d) => [d.deviceId, d.error.code])).toEqual([
+        ['OUI-GW-2', '9018'],
+        ['OUI-GW-4', 'timeout'],
+      ]);
+      expect((acs.callsOf('ListCampaignDevices').at(-1)!.request as acsV1.ListCampaignDevicesRequest).wave).toBeUndefined();
+    });
+
+    it('refuses a wave that is not a number before calling, and reports an unknown campaign', async () => {
+      expect(await acsctl(['campaigns', 'devices', 'c-1', '--wave', 'first'])).toMatchObject({ code: 2 });
+      const unknown = await acsctl(['campaigns', 'devices', 'c-404']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('NOT_FOUND');
+    });
+  });
+
   describe('faults, audit, token, help', () => {
     it('lists and clears faults, lists the audit log', async () => {
       expect((await acsctl(['faults', 'list', '--device', 'OUI-PC-FAULT'])).stdout).toMatch(/OUI-PC-FAULT\s+wan\s+9002\s+2/);

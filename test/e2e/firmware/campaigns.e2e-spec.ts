@@ -161,6 +161,42 @@ describe(`firmware campaigns (standalone, ${TOTAL} simulated CPEs of three model
     expect(paused.progress!.pauseKind).toBe('threshold');
     expect(paused.progress!.pauseReason).toMatch(/^3 failures/);
 
+    // Which devices failed and why, once the devices in progress at the pause have reached their outcomes: exactly the
+    // CPEs the simulator made fail to install this image, each with the fault it reported in TransferComplete.
+    await eventually(() => getCampaign(campaign!.id), (r) => (r.progress!.counts['in-progress'] ?? 0) === 0, 120_000, 250);
+    const imagePath = `/files/${encodeURIComponent(fileIds.get('SimGateway@3.0.0')!)}/`;
+    const injected = new Map(
+      gateway.cpes.flatMap((cpe) =>
+        cpe.firmwareDownloads.filter((download) => download.url.includes(imagePath) && download.failure === 'install').map((download) => [cpe.deviceId, download] as const),
+      ),
+    );
+    expect(injected.size).toBeGreaterThanOrEqual(3);
+    const failedDevices: acsV1.CampaignDevice[] = [];
+    let pageToken = '';
+    do {
+      // Pages of 2: the listing is followed through its tokens.
+      const page = await call(api.campaigns.listCampaignDevices.bind(api.campaigns), acsV1.ListCampaignDevicesRequest.fromPartial({ campaignId: campaign!.id, states: ['failed'], pageSize: 2, pageToken }));
+      failedDevices.push(...page.devices);
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '');
+    expect(failedDevices.map((device) => device.deviceId).sort()).toEqual([...injected.keys()].sort());
+    for (const device of failedDevices) {
+      const download = injected.get(device.deviceId)!;
+      expect(['9018', '9002']).toContain(String(download.faultCode));
+      expect(device).toMatchObject({ state: 'failed', attempts: 1, previousVersion: '2.0.0', targetVersion: '3.0.0', error: { code: String(download.faultCode) } });
+      expect(device.error!.message).toContain('injected install failure');
+      expect(device.taskId).not.toBe('');
+      expect(device.wave).toBeDefined();
+    }
+    // The same through the built acsctl, as an operator would export them.
+    const exported = await acsctl(['campaigns', 'devices', campaign!.id, '--state', 'failed', '--all', '-o', 'csv']);
+    expect(exported).toMatchObject({ code: 0 });
+    const [header, ...records] = exported.stdout.trimEnd().split('\r\n');
+    expect(header).toBe('DEVICE,STATE,STAGE,WAVE,ATTEMPTS,ERROR,MESSAGE');
+    expect(records.map((record) => record.split(',')).map(([deviceId, state, , , , code]) => [deviceId, state, code]).sort()).toEqual(
+      [...injected].map(([deviceId, download]) => [deviceId, 'failed', String(download.faultCode)]).sort(),
+    );
+
     gateway.setFirmwareFailures({});
     await call(api.campaigns.resumeCampaign.bind(api.campaigns), { campaignId: campaign!.id });
     const done = await eventually(() => getCampaign(campaign!.id), (r) => r.campaign!.status === 'completed', 120_000, 250);

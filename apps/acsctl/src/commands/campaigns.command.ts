@@ -99,6 +99,17 @@ const CAMPAIGN_COLUMNS: ReadonlyArray<Column<acsV1.Campaign>> = [
 
 const STATES = ['pending', 'scheduled', 'in-progress', 'retry-wait', 'succeeded', 'failed', 'skipped'] as const;
 
+/** A campaign's device: why it failed (the error's code and message) or, when skipped, why it was skipped. */
+export const CAMPAIGN_DEVICE_COLUMNS: ReadonlyArray<Column<acsV1.CampaignDevice>> = [
+  { header: 'DEVICE', cell: (d) => d.deviceId },
+  { header: 'STATE', cell: (d) => d.state },
+  { header: 'STAGE', cell: (d) => d.stage },
+  { header: 'WAVE', cell: (d) => (d.wave === undefined ? '' : String(d.wave)) },
+  { header: 'ATTEMPTS', cell: (d) => String(d.attempts) },
+  { header: 'ERROR', cell: (d) => d.error?.code ?? '' },
+  { header: 'MESSAGE', cell: (d) => d.error?.message ?? d.skipReason },
+];
+
 /** One line of progress: state, counts, stages, rate and ETA. */
 export function progressLine(progress: acsV1.CampaignProgress, now: number): string {
   const counts = STATES.filter((state) => (progress.counts[state] ?? 0) > 0).map((state) => `${state} ${progress.counts[state]}`);
@@ -228,6 +239,45 @@ export const CAMPAIGN_COMMANDS: CommandSpec[] = [
       const response = await c.unary<acsV1.GetCampaignResponse>((md, o, cb) => c.campaigns.getCampaign({ campaignId: args[0] }, md, o, cb));
       if (out.json) out.document(acsV1.GetCampaignResponse.toJSON(response));
       else out.fields(campaignFields(response.campaign!, response.progress, (io.now ?? Date.now)()));
+      return EXIT_OK;
+    },
+  },
+  {
+    group: 'campaigns',
+    action: 'devices',
+    argsUsage: 'ID',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "a campaign's devices in the order they were added: state, stage, wave, attempts, and why each failed",
+    details: [
+      'ERROR is the CPE\'s fault code (9010, 9018…) or timeout, wrong-version, unreachable…; MESSAGE its fault string,',
+      'or why a skipped device was skipped. Example: the failed devices of a campaign as CSV:',
+      '  acsctl campaigns devices <id> --state failed --all -o csv > failed.csv',
+    ],
+    options: {
+      state: { type: 'string', multiple: true, valueName: 'S[,S…]', description: `only devices in these states (${STATES.join(', ')}); repeatable` },
+      wave: { type: 'string', valueName: 'N', description: 'only devices scheduled in wave N (from 0)' },
+      ...PAGE_OPTIONS,
+    },
+    async run({ args, options, out, connection }) {
+      const states = options
+        .strings('state')
+        .flatMap((text) => text.split(','))
+        .map((state) => state.trim())
+        .filter((state) => state !== '');
+      const wave = options.integer('wave');
+      const c = connection();
+      const { items, more } = await collectPages(pageScope(options), async (pageToken, pageSize) => {
+        const request = acsV1.ListCampaignDevicesRequest.fromPartial({ campaignId: args[0], states, ...(wave !== undefined ? { wave } : {}), pageSize, pageToken });
+        const page = await c.unary<acsV1.ListCampaignDevicesResponse>((md, o, cb) => c.campaigns.listCampaignDevices(request, md, o, cb));
+        return { items: page.devices, nextPageToken: page.nextPageToken };
+      });
+      if (out.json) {
+        out.document(acsV1.ListCampaignDevicesResponse.toJSON({ devices: items, nextPageToken: '' }));
+        return EXIT_OK;
+      }
+      out.table(items, CAMPAIGN_DEVICE_COLUMNS);
+      out.note(`${items.length} device(s)${more ? '; --all or --limit N for more' : ''}`);
       return EXIT_OK;
     },
   },

@@ -43,6 +43,8 @@ export class FakeAcs {
   readonly tasks = new Map<string, acsV1.Task>();
   readonly presets = new Map<string, acsV1.Preset>();
   readonly events: acsV1.Event[] = [];
+  /** Campaign id → its devices, for ListCampaignDevices (filtered by states as the ACS does). */
+  readonly campaignDevices = new Map<string, acsV1.CampaignDevice[]>();
   /** The next this many WatchEvents calls send what matches and then end UNAVAILABLE, as a stopping pod does. */
   watchHangUps = 0;
   /** What ListDevices answers as `warnings`, as the ACS does for a filter with a likely typo. */
@@ -166,6 +168,20 @@ export class FakeAcs {
         nextPageToken: '',
       })),
     });
+    // ListCampaignDevices only: the other campaign commands are proved against the standalone (campaigns.e2e-spec.ts).
+    const campaigns: Partial<acsV1.CampaignServiceServer> = {
+      listCampaignDevices: this.unary('ListCampaignDevices', (r: acsV1.ListCampaignDevicesRequest) => {
+        const devices = this.campaignDevices.get(r.campaignId);
+        if (!devices) throw new NotFoundError('campaign', r.campaignId);
+        const page = this.page(
+          devices.filter((d) => (r.states.length === 0 || r.states.includes(d.state)) && (r.wave === undefined || d.wave === r.wave)),
+          r.pageSize,
+          r.pageToken,
+        );
+        return { devices: page.items, nextPageToken: page.next };
+      }),
+    };
+    this.server.addService(acsV1.CampaignServiceService, campaigns as acsV1.CampaignServiceServer);
     const port = await new Promise<number>((resolve, reject) =>
       this.server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );

@@ -1,9 +1,9 @@
 import { REQUESTED_BY_METADATA_KEY, acsV1 as pb } from '@acs/contracts';
-import { decodePageToken, nextPageToken, pageSizeOf, unary, ValidationError } from '@acs/platform';
+import { decodeKeysetPageToken, decodePageToken, encodeKeysetPageToken, nextPageToken, pageSizeOf, unary, ValidationError } from '@acs/platform';
 import type { Metadata } from '@grpc/grpc-js';
 
 import type { CampaignUseCases } from '../usecases/campaign-usecases';
-import { campaignToProto, imageRuleFromProto, policyFromProto, progressToProto } from './campaign.mappers';
+import { campaignDeviceToProto, campaignToProto, imageRuleFromProto, policyFromProto, progressToProto } from './campaign.mappers';
 
 /**
  * acs.v1 CampaignService, served by the firmware service (the NBI relays it): transport and mapping only.
@@ -18,6 +18,7 @@ export class CampaignGrpcController {
       createCampaign: unary((request: pb.CreateCampaignRequest, call) => this.createCampaign(request, call.metadata)),
       getCampaign: unary((request: pb.GetCampaignRequest) => this.getCampaign(request)),
       listCampaigns: unary((request: pb.ListCampaignsRequest) => this.listCampaigns(request)),
+      listCampaignDevices: unary((request: pb.ListCampaignDevicesRequest) => this.listCampaignDevices(request)),
       pauseCampaign: unary((request: pb.PauseCampaignRequest, call) => this.change(request.campaignId, { action: 'pause', reason: request.reason }, call.metadata)),
       resumeCampaign: unary((request: pb.ResumeCampaignRequest, call) => this.change(request.campaignId, { action: 'resume' }, call.metadata)),
       cancelCampaign: unary((request: pb.CancelCampaignRequest, call) => this.change(request.campaignId, { action: 'cancel' }, call.metadata)),
@@ -46,6 +47,21 @@ export class CampaignGrpcController {
     const page = { skip: decodePageToken(request.pageToken), limit: pageSizeOf(request.pageSize) };
     const campaigns = await this.useCases.listCampaigns.execute(page);
     return { campaigns: campaigns.items.map(campaignToProto), totalSize: campaigns.total, nextPageToken: nextPageToken(page.skip, campaigns.items.length, campaigns.total) };
+  }
+
+  async listCampaignDevices(request: pb.ListCampaignDevicesRequest): Promise<pb.ListCampaignDevicesResponse> {
+    if (request.campaignId === '') throw ValidationError.forField('campaign_id', 'required', 'REQUIRED');
+    // A token names the device after which its page starts, for this campaign, these states and this wave only.
+    const query = JSON.stringify([request.campaignId, [...new Set(request.states)].sort(), request.wave ?? null]);
+    const after = decodeKeysetPageToken(request.pageToken, query);
+    const page = await this.useCases.listCampaignDevices.execute({
+      campaignId: request.campaignId,
+      states: request.states,
+      ...(request.wave !== undefined ? { wave: request.wave } : {}),
+      ...(after !== undefined ? { after } : {}),
+      limit: pageSizeOf(request.pageSize),
+    });
+    return { devices: page.devices.map(campaignDeviceToProto), nextPageToken: page.nextAfter !== undefined ? encodeKeysetPageToken(page.nextAfter, query) : '' };
   }
 
   async change(campaignId: string, change: { action: 'pause'; reason: string } | { action: 'resume' } | { action: 'cancel' }, metadata: Metadata): Promise<{ campaign: pb.Campaign }> {

@@ -2,7 +2,7 @@ import { acsV1 as pb } from '@acs/contracts';
 import { ValidationError } from '@acs/platform';
 import { DEFAULT_RETRY, type FailureThreshold, type RolloutPolicy, type RolloutProgress, type Weekday } from '@acs/rollout';
 
-import type { Campaign, ImageRule } from '../domain';
+import type { Campaign, CampaignDevice, ImageRule } from '../domain';
 
 export function imageRuleFromProto(rule: pb.ImageRule): ImageRule {
   return {
@@ -113,5 +113,22 @@ export function progressToProto(progress: RolloutProgress): pb.CampaignProgress 
     windowOpen: progress.windowOpen,
     ...(progress.nextWindowOpening !== undefined ? { nextWindowOpening: new Date(progress.nextWindowOpening) } : {}),
     ...(progress.eta !== null ? { eta: new Date(progress.eta) } : {}),
+  };
+}
+
+export function campaignDeviceToProto(device: CampaignDevice): pb.CampaignDevice {
+  return {
+    deviceId: device.deviceId,
+    state: device.state,
+    stage: device.stage ?? '',
+    ...(device.wave !== undefined ? { wave: device.wave } : {}),
+    attempts: device.attempts,
+    ...(device.error ? { error: { code: device.error.code, message: device.error.message } } : {}),
+    skipReason: device.skipReason ?? '',
+    previousVersion: device.previousVersion ?? '',
+    targetVersion: device.targetVersion ?? '',
+    taskId: device.taskId ?? '',
+    ...(device.startedAt !== undefined ? { startTime: new Date(device.startedAt) } : {}),
+    ...(device.finishedAt !== undefined ? { finishTime: new Date(device.finishedAt) } : {}),
   };
 }

@@ -9,6 +9,7 @@ import type { DeviceInventory, DeviceTasks } from './campaign-ports';
 import { ChangeCampaignState } from './change-campaign-state.usecase';
 import { CreateCampaign } from './create-campaign.usecase';
 import { GetCampaign } from './get-campaign.usecase';
+import { ListCampaignDevices } from './list-campaign-devices.usecase';
 import { ListCampaigns } from './list-campaigns.usecase';
 import { RecordUpgradeOutcome } from './record-upgrade-outcome.usecase';
 import { ResumeCampaignCreation } from './resume-campaign-creation.usecase';
@@ -20,6 +21,7 @@ export interface CampaignUseCases {
   createCampaign: CreateCampaign;
   getCampaign: GetCampaign;
   listCampaigns: ListCampaigns;
+  listCampaignDevices: ListCampaignDevices;
   changeCampaignState: ChangeCampaignState;
   rollbackCampaign: RollbackCampaign;
   recordUpgradeOutcome: RecordUpgradeOutcome;
@@ -125,6 +127,7 @@ export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
       createCampaign,
       getCampaign: new GetCampaign({ campaigns: store.campaigns, engine }),
       listCampaigns: new ListCampaigns(store.campaigns),
+      listCampaignDevices: new ListCampaignDevices({ campaigns: store.campaigns, rollouts: store.rollouts }),
       changeCampaignState: new ChangeCampaignState({ campaigns: store.campaigns, engine, logger }),
       rollbackCampaign,
       recordUpgradeOutcome: new RecordUpgradeOutcome({ engine, logger }),

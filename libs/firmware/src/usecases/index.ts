@@ -11,6 +11,7 @@ export * from './change-campaign-state.usecase';
 export * from './create-campaign.usecase';
 export * from './get-campaign.usecase';
 export * from './list-campaigns.usecase';
+export * from './list-campaign-devices.usecase';
 export * from './record-upgrade-outcome.usecase';
 export * from './rollback-campaign.usecase';
 export * from './resume-campaign-creation.usecase';

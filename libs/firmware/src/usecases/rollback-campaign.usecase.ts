@@ -124,8 +124,9 @@ export class RollbackCampaign {
   private async previousImages(rolloutId: string, scope: 'failed' | 'all'): Promise<Map<string, PreviousImage>> {
     const states: readonly TargetState[] = scope === 'all' ? ['failed', 'succeeded'] : ['failed'];
     const images = new Map<string, PreviousImage>();
-    for (let skip = 0; ; skip += TARGETS_PER_READ) {
-      const targets = await this.deps.rollouts.findTargets({ rolloutId, states }, { order: 'seq', limit: TARGETS_PER_READ, skip });
+    for (let seqAfter = -1; ; ) {
+      const targets = await this.deps.rollouts.findTargets({ rolloutId, states, seqAfter }, { order: 'seq', limit: TARGETS_PER_READ });
+      seqAfter = targets.at(-1)?.seq ?? seqAfter;
       for (const target of targets) {
         const data = target.data ?? {};
         if (typeof data.previousVersion !== 'string' || typeof data.oui !== 'string') continue;

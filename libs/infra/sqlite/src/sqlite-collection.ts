@@ -281,11 +281,15 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     }
   }
 
-  /** SQLite's query plan for a filter, one step per line (tests check which indexes a filter uses). */
-  explain(filter: DocumentFilter): string {
+  /**
+   * SQLite's query plan for a filter, and a sort when given, one step per line (tests check which indexes a query
+   * uses, and that a sorted page is read in index order rather than sorted in a temporary B-tree).
+   */
+  explain(filter: DocumentFilter, sort: DocumentSort = []): string {
     const translator = new SqliteFilterTranslator(this);
     const where = translator.translate(filter);
-    const steps = this.db.prepare(`EXPLAIN QUERY PLAN SELECT d.seq FROM ${this.table} d WHERE ${where}`).all(...translator.params) as Array<{ detail: string }>;
+    const order = this.orderBy(sort, translator);
+    const steps = this.db.prepare(`EXPLAIN QUERY PLAN SELECT d.seq FROM ${this.table} d WHERE ${where}${order}`).all(...translator.params) as Array<{ detail: string }>;
     return steps.map((step) => step.detail).join('\n');
   }
 

@@ -66,6 +66,7 @@ describe('acs.v1 method policies', () => {
       'CampaignService/CreateCampaign': 'campaigns:add',
       'CampaignService/GetCampaign': 'campaigns:view',
       'CampaignService/ListCampaigns': 'campaigns:view',
+      'CampaignService/ListCampaignDevices': 'campaigns:view',
       'CampaignService/PauseCampaign': 'campaigns:change',
       'CampaignService/ResumeCampaign': 'campaigns:change',
       'CampaignService/CancelCampaign': 'campaigns:delete',
@@ -88,6 +89,7 @@ describe('acs.v1 method policies', () => {
     expect(target('PresetService/CreatePreset', { source: undefined })).toBe('');
     expect(target('EventService/WatchEvents', { types: [], deviceIds: ['a', 'b'] })).toBe('a,b');
     expect(target('AuditService/ListAuditRecords', { client: 'oss' })).toBe('oss');
+    expect(target('CampaignService/ListCampaignDevices', { campaignId: 'c-1', states: ['failed'] })).toBe('c-1');
   });
 
   it('never throws on a request it does not expect, and bounds what it keeps', () => {

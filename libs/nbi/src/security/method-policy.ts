@@ -89,6 +89,7 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(campaigns.createCampaign, 'campaigns', 'add', (r) => r.name),
   rule(campaigns.getCampaign, 'campaigns', 'view', (r) => r.campaignId),
   rule(campaigns.listCampaigns, 'campaigns', 'view'),
+  rule(campaigns.listCampaignDevices, 'campaigns', 'view', (r) => r.campaignId),
   rule(campaigns.pauseCampaign, 'campaigns', 'change', (r) => r.campaignId),
   rule(campaigns.resumeCampaign, 'campaigns', 'change', (r) => r.campaignId),
   rule(campaigns.cancelCampaign, 'campaigns', 'delete', (r) => r.campaignId),

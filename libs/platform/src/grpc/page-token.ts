@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { ValidationError } from '../errors/domain-errors';
 
 /** Page size when the request says 0. */
@@ -38,4 +40,36 @@ export function decodePageToken(token: string, field = 'page_token'): number {
 export function nextPageToken(offset: number, returned: number, total: number): string {
   const next = offset + returned;
   return returned > 0 && next < total ? encodePageToken(next) : '';
+}
+
+const KEYSET_PREFIX = 'k:';
+
+/**
+ * A page token of a listing read in the order of an integer key (keyset paging: the key of the last item returned,
+ * the next page starting after it), so a listing that grows or changes between pages neither skips nor repeats an
+ * item and a deep page costs what the first does. It is bound to the rest of the request (`query`: the fields that
+ * choose the items), so a token passed with another query is refused rather than answered with a page of something
+ * else.
+ */
+export function encodeKeysetPageToken(key: number, query: string): string {
+  return Buffer.from(`${KEYSET_PREFIX}${key}:${queryFingerprint(query)}`, 'utf8').toString('base64url');
+}
+
+/**
+ * The key a keyset page token stands for; undefined for none (the first page). ValidationError on `field` when it is
+ * not a token of this listing, or was given for another query.
+ */
+export function decodeKeysetPageToken(token: string, query: string, field = 'page_token'): number | undefined {
+  if (token === '') return undefined;
+  const text = /^[A-Za-z0-9_-]+={0,2}$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
+  const match = text.startsWith(KEYSET_PREFIX) ? /^(-?\d{1,15}):([A-Za-z0-9_-]+)$/.exec(text.slice(KEYSET_PREFIX.length)) : null;
+  if (!match) throw ValidationError.forField(field, "not a page token of this listing: pass the previous response's next_page_token", 'BAD_FORMAT');
+  if (match[2] !== queryFingerprint(query)) {
+    throw ValidationError.forField(field, 'a page token of another query: repeat the request that returned it with only page_token changed, or start again without one', 'BAD_FORMAT');
+  }
+  return Number(match[1]);
+}
+
+function queryFingerprint(query: string): string {
+  return createHash('sha256').update(query).digest('base64url').slice(0, 12);
 }

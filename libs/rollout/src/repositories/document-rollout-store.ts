@@ -126,6 +126,16 @@ export class DocumentRolloutStore implements RolloutStore {
   }
 
   async findTargets(query: TargetQuery, options: { order: TargetOrder; limit: number; skip?: number }): Promise<RolloutTarget[]> {
+    const states = query.states ?? [];
+    if (options.order === 'seq' && states.length > 1 && !options.skip) {
+      // SQLite cannot read `state IN (…) ORDER BY seq` off {rolloutId, state, seq} in order: it would walk
+      // {rolloutId, seq} and test each target's state, passing over every target of the other states. One range per
+      // state, merged, reads at most `limit` targets of each (MongoDB merges the same ranges itself, SORT_MERGE).
+      // A target that moved between two of the states while they were read shows once.
+      const perState = await Promise.all(states.map((state) => this.findTargets({ ...query, states: [state] }, { order: 'seq', limit: options.limit })));
+      const bySeq = new Map(perState.flat().map((target) => [target.seq, target]));
+      return [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(0, options.limit);
+    }
     const docs = await this.collections.targets.find(targetFilter(query), { sort: ORDERS[options.order], limit: options.limit, skip: options.skip });
     return docs.map(fromTargetDocument);
   }
@@ -185,6 +195,7 @@ function targetFilter(query: TargetQuery): DocumentFilter {
   if (query.dueBy !== undefined) filter.dueAt = { $lte: query.dueBy };
   if (query.decidedSince !== undefined) filter.decidedAt = { $gte: query.decidedSince };
   if (query.startedSince !== undefined) filter.startedAt = { $gte: query.startedSince };
+  if (query.seqAfter !== undefined) filter.seq = { $gt: query.seqAfter };
   return filter;
 }
 

@@ -11,6 +11,8 @@ export interface TargetQuery {
   decidedSince?: number;
   /** startedAt ≥ this. */
   startedSince?: number;
+  /** seq > this: the next page of a listing in insertion order (keyset paging, with order `seq`). */
+  seqAfter?: number;
 }
 
 export type TargetOrder = 'seq' | 'dueAt' | 'decidedAt-desc';

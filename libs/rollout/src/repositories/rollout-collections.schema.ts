@@ -13,7 +13,14 @@ export const ROLLOUT_INDEXES: readonly IndexDeclaration[] = [
 ];
 
 export const ROLLOUT_TARGET_INDEXES: readonly IndexDeclaration[] = [
-  { fields: { rolloutId: 1, state: 1, seq: 1 }, why: "a rollout's pending targets in insertion order (the next to schedule); counts per state" },
+  {
+    fields: { rolloutId: 1, state: 1, seq: 1 },
+    why: "a rollout's pending targets in insertion order (the next to schedule); counts per state; a listing of one state paged by seq",
+  },
+  {
+    fields: { rolloutId: 1, seq: 1 },
+    why: "a rollout's targets in insertion order whatever their state, paged by seq (ListCampaignDevices without or with several states)",
+  },
   {
     fields: { rolloutId: 1, state: 1, dueAt: 1 },
     why: 'targets needing the engine by now: expired claims (scheduled), timed-out attempts (in-progress), retries due (retry-wait)',

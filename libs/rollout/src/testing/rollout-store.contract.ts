@@ -2,7 +2,7 @@ import { ConflictError } from '@acs/platform';
 
 import type { Rollout, RolloutTarget } from '../domain/rollout';
 import type { RolloutPolicy } from '../domain/rollout-policy';
-import type { RolloutStore } from '../repositories/ports';
+import type { RolloutStore, TargetQuery } from '../repositories/ports';
 
 export interface RolloutStoreSubject {
   store: RolloutStore;
@@ -142,6 +142,48 @@ export function describeRolloutStoreContract(name: string, factory: RolloutStore
       expect(await store.countTargets({ rolloutId: 'r1', wave: 1, states: ['succeeded', 'failed'] })).toBe(2);
       expect(await store.countTargets({ rolloutId: 'r1', startedSince: 150 })).toBe(2);
       expect(ids(await store.findTargetsOfDevice('p0', ['pending']))).toEqual(['p0']);
+    });
+
+    it('pages targets in insertion order after a seq: every state, one, several, and one wave', async () => {
+      // Inserted out of order, the states mixed: pages follow seq, not insertion calls or states.
+      await store.insertTargets([
+        target('r1', 's7', 7, { state: 'failed', wave: 1, error: { code: '9010', message: 'Download failure' } }),
+        target('r1', 's1', 1, { state: 'succeeded', wave: 0 }),
+        target('r1', 's4', 4, { state: 'failed', wave: 0, error: { code: 'timeout', message: 'no answer' } }),
+        target('r1', 's2', 2, { state: 'skipped', skipReason: 'already on 2.0' }),
+        target('r1', 's9', 9, { state: 'pending' }),
+        target('r1', 's5', 5, { state: 'in-progress', wave: 1, stage: 'downloading' }),
+        target('r1', 's3', 3, { state: 'failed', wave: 0 }),
+        target('r1', 's8', 8, { state: 'retry-wait', wave: 1, dueAt: 50 }),
+        target('other', 's0', 0, { state: 'failed', wave: 0 }),
+      ]);
+      const pages = async (query: Omit<TargetQuery, 'rolloutId' | 'seqAfter'>, limit: number): Promise<string[][]> => {
+        const all: string[][] = [];
+        let after: number | undefined;
+        for (;;) {
+          const page = await store.findTargets({ rolloutId: 'r1', ...query, ...(after !== undefined ? { seqAfter: after } : {}) }, { order: 'seq', limit });
+          if (page.length === 0) return all;
+          all.push(page.map((t) => t.deviceId));
+          after = page[page.length - 1].seq;
+        }
+      };
+      expect(await pages({}, 3)).toEqual([
+        ['s1', 's2', 's3'],
+        ['s4', 's5', 's7'],
+        ['s8', 's9'],
+      ]);
+      expect(await pages({ states: ['failed'] }, 2)).toEqual([['s3', 's4'], ['s7']]);
+      expect(await pages({ states: ['retry-wait', 'failed', 'skipped'] }, 2)).toEqual([
+        ['s2', 's3'],
+        ['s4', 's7'],
+        ['s8'],
+      ]);
+      expect(await pages({ wave: 1 }, 2)).toEqual([['s5', 's7'], ['s8']]);
+      expect(await pages({ wave: 0, states: ['failed', 'succeeded'] }, 10)).toEqual([['s1', 's3', 's4']]);
+      // The page carries the target whole: its error and skip reason are what a listing shows.
+      const [failed] = await store.findTargets({ rolloutId: 'r1', states: ['failed'], seqAfter: 3 }, { order: 'seq', limit: 1 });
+      expect(failed).toEqual(target('r1', 's4', 4, { state: 'failed', wave: 0, error: { code: 'timeout', message: 'no answer' } }));
+      expect(await store.findTargets({ rolloutId: 'r1', seqAfter: 9 }, { order: 'seq', limit: 10 })).toEqual([]);
     });
 
     it('moves a target only from the expected state, attempt, owner and due time', async () => {

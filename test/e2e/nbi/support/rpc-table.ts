@@ -269,6 +269,12 @@ export const RPC_TABLE: readonly RpcCase[] = [
     invalid: () => acsV1.ListCampaignsRequest.fromPartial({ pageToken: 'not-a-page-token' }),
     invalidField: 'page_token',
   }),
+  rpc(C.listCampaignDevices, 'campaigns', 'view', {
+    valid: () => acsV1.ListCampaignDevicesRequest.fromPartial({ campaignId: REFUSED_CAMPAIGN_ID, states: ['failed'], pageSize: 10 }),
+    invalid: () => acsV1.ListCampaignDevicesRequest.fromPartial({ campaignId: REFUSED_CAMPAIGN_ID, pageToken: 'not-a-page-token' }),
+    invalidField: 'page_token',
+    target: () => REFUSED_CAMPAIGN_ID,
+  }),
   rpc(C.pauseCampaign, 'campaigns', 'change', {
     valid: () => acsV1.PauseCampaignRequest.fromPartial({ campaignId: REFUSED_CAMPAIGN_ID, reason: 'e2e' }),
     invalid: () => acsV1.PauseCampaignRequest.fromPartial({ campaignId: '' }),

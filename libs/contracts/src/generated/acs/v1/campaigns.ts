@@ -189,6 +189,69 @@ export interface ListCampaignsResponse {
   nextPageToken: string;
 }
 
+export interface ListCampaignDevicesRequest {
+  campaignId: string;
+  /** `pending`, `scheduled`, `in-progress`, `retry-wait`, `succeeded`, `failed`, `skipped`; empty = every state. */
+  states: string[];
+  /** Only the devices scheduled in this wave (from 0; devices not scheduled yet have none); unset = any. */
+  wave?:
+    | number
+    | undefined;
+  /** 0 = 100; more than 1000 = 1000. */
+  pageSize: number;
+  /** The previous response's next_page_token, with the same campaign_id, states and wave. */
+  pageToken: string;
+}
+
+/** Why a device's last attempt failed. */
+export interface CampaignDeviceError {
+  /**
+   * The CPE's fault code (`9010`, `9018`…), or `timeout`, `wrong-version`, `unreachable`, `task-cancelled`,
+   * `start-failed`.
+   */
+  code: string;
+  /** The CPE's fault string, or what the ACS saw. */
+  message: string;
+}
+
+/** One device of a campaign and how its upgrade went. */
+export interface CampaignDevice {
+  deviceId: string;
+  /** `pending`, `scheduled`, `in-progress`, `retry-wait`, `succeeded`, `failed`, `skipped`. */
+  state: string;
+  /**
+   * The stage its last attempt reached (`queued`, `downloading`, `awaiting-boot`): where it is while in progress,
+   * where it stopped when it failed; "" before its first attempt and while waiting to retry.
+   */
+  stage: string;
+  /** The wave it was scheduled in; unset until scheduled (and for skipped devices). */
+  wave?:
+    | number
+    | undefined;
+  /** Attempts started. */
+  attempts: number;
+  /** Set when its last attempt failed (a device waiting to retry keeps the failure that made it wait). */
+  error?:
+    | CampaignDeviceError
+    | undefined;
+  /** Why it was skipped (`already on 2.0`, `no image rule matches this device`). */
+  skipReason: string;
+  /** The version it ran when the campaign was created, and the one it is upgraded to ("" for a skipped device). */
+  previousVersion: string;
+  targetVersion: string;
+  /** The provisioning Download task of its last attempt (TaskService.GetTask); "" before the first. */
+  taskId: string;
+  /** When its last attempt started, and when it finished (succeeded, failed or skipped). */
+  startTime?: Date | undefined;
+  finishTime?: Date | undefined;
+}
+
+export interface ListCampaignDevicesResponse {
+  devices: CampaignDevice[];
+  /** Empty on the last page. */
+  nextPageToken: string;
+}
+
 export interface PauseCampaignRequest {
   campaignId: string;
   /** Why, for the people watching it. */
@@ -2669,6 +2732,615 @@ export const ListCampaignsResponse: MessageFns<ListCampaignsResponse> = {
   },
 };
 
+function createBaseListCampaignDevicesRequest(): ListCampaignDevicesRequest {
+  return { campaignId: "", states: [], wave: undefined, pageSize: 0, pageToken: "" };
+}
+
+export const ListCampaignDevicesRequest: MessageFns<ListCampaignDevicesRequest> = {
+  encode(message: ListCampaignDevicesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.campaignId !== "") {
+      writer.uint32(10).string(message.campaignId);
+    }
+    for (const v of message.states) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.wave !== undefined) {
+      writer.uint32(24).uint32(message.wave);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(32).uint32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(42).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCampaignDevicesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCampaignDevicesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.states.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.wave = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCampaignDevicesRequest {
+    return {
+      campaignId: isSet(object.campaignId)
+        ? globalThis.String(object.campaignId)
+        : isSet(object.campaign_id)
+        ? globalThis.String(object.campaign_id)
+        : "",
+      states: globalThis.Array.isArray(object?.states) ? object.states.map((e: any) => globalThis.String(e)) : [],
+      wave: isSet(object.wave) ? globalThis.Number(object.wave) : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListCampaignDevicesRequest): unknown {
+    const obj: any = {};
+    if (message.campaignId !== "") {
+      obj.campaignId = message.campaignId;
+    }
+    if (message.states?.length) {
+      obj.states = message.states;
+    }
+    if (message.wave !== undefined) {
+      obj.wave = Math.round(message.wave);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCampaignDevicesRequest>, I>>(base?: I): ListCampaignDevicesRequest {
+    return ListCampaignDevicesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCampaignDevicesRequest>, I>>(object: I): ListCampaignDevicesRequest {
+    const message = createBaseListCampaignDevicesRequest();
+    message.campaignId = object.campaignId ?? "";
+    message.states = object.states?.map((e) => e) || [];
+    message.wave = object.wave ?? undefined;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseCampaignDeviceError(): CampaignDeviceError {
+  return { code: "", message: "" };
+}
+
+export const CampaignDeviceError: MessageFns<CampaignDeviceError> = {
+  encode(message: CampaignDeviceError, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(18).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignDeviceError {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignDeviceError();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignDeviceError {
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: CampaignDeviceError): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignDeviceError>, I>>(base?: I): CampaignDeviceError {
+    return CampaignDeviceError.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignDeviceError>, I>>(object: I): CampaignDeviceError {
+    const message = createBaseCampaignDeviceError();
+    message.code = object.code ?? "";
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
+function createBaseCampaignDevice(): CampaignDevice {
+  return {
+    deviceId: "",
+    state: "",
+    stage: "",
+    wave: undefined,
+    attempts: 0,
+    error: undefined,
+    skipReason: "",
+    previousVersion: "",
+    targetVersion: "",
+    taskId: "",
+    startTime: undefined,
+    finishTime: undefined,
+  };
+}
+
+export const CampaignDevice: MessageFns<CampaignDevice> = {
+  encode(message: CampaignDevice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceId !== "") {
+      writer.uint32(10).string(message.deviceId);
+    }
+    if (message.state !== "") {
+      writer.uint32(18).string(message.state);
+    }
+    if (message.stage !== "") {
+      writer.uint32(26).string(message.stage);
+    }
+    if (message.wave !== undefined) {
+      writer.uint32(32).uint32(message.wave);
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(40).uint32(message.attempts);
+    }
+    if (message.error !== undefined) {
+      CampaignDeviceError.encode(message.error, writer.uint32(50).fork()).join();
+    }
+    if (message.skipReason !== "") {
+      writer.uint32(58).string(message.skipReason);
+    }
+    if (message.previousVersion !== "") {
+      writer.uint32(66).string(message.previousVersion);
+    }
+    if (message.targetVersion !== "") {
+      writer.uint32(74).string(message.targetVersion);
+    }
+    if (message.taskId !== "") {
+      writer.uint32(82).string(message.taskId);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(90).fork()).join();
+    }
+    if (message.finishTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.finishTime), writer.uint32(98).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignDevice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignDevice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.stage = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.wave = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.attempts = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.error = CampaignDeviceError.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.skipReason = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.previousVersion = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.targetVersion = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.finishTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignDevice {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      stage: isSet(object.stage) ? globalThis.String(object.stage) : "",
+      wave: isSet(object.wave) ? globalThis.Number(object.wave) : undefined,
+      attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
+      error: isSet(object.error) ? CampaignDeviceError.fromJSON(object.error) : undefined,
+      skipReason: isSet(object.skipReason)
+        ? globalThis.String(object.skipReason)
+        : isSet(object.skip_reason)
+        ? globalThis.String(object.skip_reason)
+        : "",
+      previousVersion: isSet(object.previousVersion)
+        ? globalThis.String(object.previousVersion)
+        : isSet(object.previous_version)
+        ? globalThis.String(object.previous_version)
+        : "",
+      targetVersion: isSet(object.targetVersion)
+        ? globalThis.String(object.targetVersion)
+        : isSet(object.target_version)
+        ? globalThis.String(object.target_version)
+        : "",
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      finishTime: isSet(object.finishTime)
+        ? fromJsonTimestamp(object.finishTime)
+        : isSet(object.finish_time)
+        ? fromJsonTimestamp(object.finish_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CampaignDevice): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.stage !== "") {
+      obj.stage = message.stage;
+    }
+    if (message.wave !== undefined) {
+      obj.wave = Math.round(message.wave);
+    }
+    if (message.attempts !== 0) {
+      obj.attempts = Math.round(message.attempts);
+    }
+    if (message.error !== undefined) {
+      obj.error = CampaignDeviceError.toJSON(message.error);
+    }
+    if (message.skipReason !== "") {
+      obj.skipReason = message.skipReason;
+    }
+    if (message.previousVersion !== "") {
+      obj.previousVersion = message.previousVersion;
+    }
+    if (message.targetVersion !== "") {
+      obj.targetVersion = message.targetVersion;
+    }
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.finishTime !== undefined) {
+      obj.finishTime = message.finishTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignDevice>, I>>(base?: I): CampaignDevice {
+    return CampaignDevice.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignDevice>, I>>(object: I): CampaignDevice {
+    const message = createBaseCampaignDevice();
+    message.deviceId = object.deviceId ?? "";
+    message.state = object.state ?? "";
+    message.stage = object.stage ?? "";
+    message.wave = object.wave ?? undefined;
+    message.attempts = object.attempts ?? 0;
+    message.error = (object.error !== undefined && object.error !== null)
+      ? CampaignDeviceError.fromPartial(object.error)
+      : undefined;
+    message.skipReason = object.skipReason ?? "";
+    message.previousVersion = object.previousVersion ?? "";
+    message.targetVersion = object.targetVersion ?? "";
+    message.taskId = object.taskId ?? "";
+    message.startTime = object.startTime ?? undefined;
+    message.finishTime = object.finishTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListCampaignDevicesResponse(): ListCampaignDevicesResponse {
+  return { devices: [], nextPageToken: "" };
+}
+
+export const ListCampaignDevicesResponse: MessageFns<ListCampaignDevicesResponse> = {
+  encode(message: ListCampaignDevicesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.devices) {
+      CampaignDevice.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCampaignDevicesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCampaignDevicesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.devices.push(CampaignDevice.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCampaignDevicesResponse {
+    return {
+      devices: globalThis.Array.isArray(object?.devices)
+        ? object.devices.map((e: any) => CampaignDevice.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListCampaignDevicesResponse): unknown {
+    const obj: any = {};
+    if (message.devices?.length) {
+      obj.devices = message.devices.map((e) => CampaignDevice.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCampaignDevicesResponse>, I>>(base?: I): ListCampaignDevicesResponse {
+    return ListCampaignDevicesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCampaignDevicesResponse>, I>>(object: I): ListCampaignDevicesResponse {
+    const message = createBaseListCampaignDevicesResponse();
+    message.devices = object.devices?.map((e) => CampaignDevice.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 function createBasePauseCampaignRequest(): PauseCampaignRequest {
   return { campaignId: "", reason: "" };
 }
@@ -3288,8 +3960,8 @@ export const RollbackCampaignResponse: MessageFns<RollbackCampaignResponse> = {
 };
 
 /**
- * Resource type `campaigns` for roles: view (Get, List), add (Create, Rollback), change (Pause, Resume),
- * delete (Cancel).
+ * Resource type `campaigns` for roles: view (Get, List, ListCampaignDevices), add (Create, Rollback), change (Pause,
+ * Resume), delete (Cancel).
  */
 export type CampaignServiceService = typeof CampaignServiceService;
 export const CampaignServiceService = {
@@ -3329,6 +4001,23 @@ export const CampaignServiceService = {
     responseSerialize: (value: ListCampaignsResponse): Buffer =>
       Buffer.from(ListCampaignsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListCampaignsResponse => ListCampaignsResponse.decode(value),
+  },
+  /**
+   * A campaign's devices in the order they were added, each with its state, stage, wave, attempts and, for a failed
+   * one, why (the CPE's fault code and string, `timeout`, `wrong-version`, `unreachable`…), narrowed by states and
+   * wave. NOT_FOUND when the campaign is unknown; INVALID_ARGUMENT for an unknown state or a page token of another
+   * listing.
+   */
+  listCampaignDevices: {
+    path: "/acs.v1.CampaignService/ListCampaignDevices" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCampaignDevicesRequest): Buffer =>
+      Buffer.from(ListCampaignDevicesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCampaignDevicesRequest => ListCampaignDevicesRequest.decode(value),
+    responseSerialize: (value: ListCampaignDevicesResponse): Buffer =>
+      Buffer.from(ListCampaignDevicesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCampaignDevicesResponse => ListCampaignDevicesResponse.decode(value),
   },
   /** Nothing new starts; devices in progress go on to their outcomes. FAILED_PRECONDITION unless running. */
   pauseCampaign: {
@@ -3396,6 +4085,13 @@ export interface CampaignServiceServer extends UntypedServiceImplementation {
   getCampaign: handleUnaryCall<GetCampaignRequest, GetCampaignResponse>;
   /** Campaigns, newest first (without progress). */
   listCampaigns: handleUnaryCall<ListCampaignsRequest, ListCampaignsResponse>;
+  /**
+   * A campaign's devices in the order they were added, each with its state, stage, wave, attempts and, for a failed
+   * one, why (the CPE's fault code and string, `timeout`, `wrong-version`, `unreachable`…), narrowed by states and
+   * wave. NOT_FOUND when the campaign is unknown; INVALID_ARGUMENT for an unknown state or a page token of another
+   * listing.
+   */
+  listCampaignDevices: handleUnaryCall<ListCampaignDevicesRequest, ListCampaignDevicesResponse>;
   /** Nothing new starts; devices in progress go on to their outcomes. FAILED_PRECONDITION unless running. */
   pauseCampaign: handleUnaryCall<PauseCampaignRequest, PauseCampaignResponse>;
   /**
@@ -3464,6 +4160,27 @@ export interface CampaignServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListCampaignsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * A campaign's devices in the order they were added, each with its state, stage, wave, attempts and, for a failed
+   * one, why (the CPE's fault code and string, `timeout`, `wrong-version`, `unreachable`…), narrowed by states and
+   * wave. NOT_FOUND when the campaign is unknown; INVALID_ARGUMENT for an unknown state or a page token of another
+   * listing.
+   */
+  listCampaignDevices(
+    request: ListCampaignDevicesRequest,
+    callback: (error: ServiceError | null, response: ListCampaignDevicesResponse) => void,
+  ): ClientUnaryCall;
+  listCampaignDevices(
+    request: ListCampaignDevicesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCampaignDevicesResponse) => void,
+  ): ClientUnaryCall;
+  listCampaignDevices(
+    request: ListCampaignDevicesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCampaignDevicesResponse) => void,
   ): ClientUnaryCall;
   /** Nothing new starts; devices in progress go on to their outcomes. FAILED_PRECONDITION unless running. */
   pauseCampaign(
