@@ -11,17 +11,21 @@ import { KafkaSubscription } from './kafka-subscription';
  * would have restarted after is beside the point here, since the subscription restarts after every one. The broker
  * side (a real restart) is kafka-broker-restart.int-spec.ts.
  */
-class ScriptedConsumer extends EventEmitter {
+class ScriptedConsumer {
   readonly events = { CRASH: 'crash', GROUP_JOIN: 'join', FETCH: 'fetch' } as const;
   disconnected = false;
+  private readonly emitter = new EventEmitter();
 
-  constructor(private readonly joins: boolean) {
-    super();
+  constructor(private readonly joins: boolean) {}
+
+  /** As kafkajs's: returns the function that removes the listener. */
+  on(event: string, listener: (payload: unknown) => void): () => void {
+    this.emitter.on(event, listener);
+    return () => void this.emitter.off(event, listener);
   }
 
-  on(event: string, listener: (...args: never[]) => void): this & (() => void) {
-    super.on(event, listener);
-    return Object.assign(() => void this.off(event, listener), this) as this & (() => void);
+  private emit(event: string, payload: unknown): void {
+    this.emitter.emit(event, payload);
   }
 
   async connect(): Promise<void> {}
