@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     counter,
     onCount: () => report(),
     onWaitingForTopic: (topic) => process.stdout.write(`waiting for topic ${topic} (created with the ACS's first device event)\n`),
+    onRestart: (error) => process.stdout.write(`consumer stopped (${error.message}); starting it again\n`),
   });
   const progress = setInterval(() => {
     if (counter.eventsApplied !== eventsReported) report();

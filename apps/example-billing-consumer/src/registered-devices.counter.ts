@@ -57,6 +57,9 @@ export interface RegisteredDevicesConsumerOptions {
   onWaitingForTopic?: (topic: string) => void;
   /** How often to look for a missing topic. Default 2 s. */
   topicPollMs?: number;
+  /** Told when the consumer stopped and is started again in `restartDelayMs` (default 2 s). */
+  onRestart?: (error: Error) => void;
+  restartDelayMs?: number;
   /** The installation's `ACS_KAFKA_TOPIC_PREFIX` ('' for none). */
   topicPrefix: string;
   group: string;
@@ -77,6 +80,12 @@ export class RegisteredDevicesConsumer {
   constructor(private readonly options: RegisteredDevicesConsumerOptions) {
     this.kafka = new Kafka({ clientId: 'billing-example', brokers: options.brokers, logLevel: logLevel.WARN });
     this.consumer = this.kafka.consumer({ groupId: options.group, maxWaitTimeInMs: 200 });
+    // kafkajs restarts a crashed consumer only when it deems the error retriable, and a broker restart can produce one
+    // it does not (a FindCoordinator cut off as the broker shuts down: kafkajs issues #1445, #1630); left alone, the
+    // consumer would then stop for good. Starting it again re-reads the topic, which the counter's de-duplication allows.
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.stopped) this.restart(payload.error);
+    });
   }
 
   get topic(): string {
@@ -86,6 +95,18 @@ export class RegisteredDevicesConsumer {
   async start(): Promise<void> {
     await this.untilTopicExists();
     if (this.stopped) return;
+    await this.consume();
+  }
+
+  private restart(error: Error): void {
+    this.options.onRestart?.(error);
+    setTimeout(() => {
+      if (this.stopped) return;
+      this.consume().catch((failed: Error) => this.restart(failed));
+    }, this.options.restartDelayMs ?? 2000);
+  }
+
+  private async consume(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.topic], fromBeginning: true });
     await this.consumer.run({

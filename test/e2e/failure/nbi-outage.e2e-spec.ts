@@ -144,7 +144,10 @@ describe('nbi pod through audit-store and Kafka outages', () => {
     await cpe.idle();
 
     await server('kafka', 'start');
-    const [event] = await registered;
+    // The pod's log says whether its hub's consumers stopped and rejoined (KafkaSubscription logs both).
+    const [event] = await registered.catch((error: Error) => {
+      throw new Error(`${error.message}\nnbi log, last lines:\n${nbi.output().slice(-20_000)}`);
+    });
     expect(event.event).toMatchObject({ type: 'acs.device.registered', subject: cpe.deviceId, topic: 'acs.device' });
     stream.cancel();
     await eventually(statuses, (s) => s.all === 'SERVING', 30_000);

@@ -1,9 +1,12 @@
-import { type Admin, CompressionTypes, type Consumer, Kafka, type LogEntry, type Message, Partitioners, type Producer } from 'kafkajs';
-import { GroupTopicConflictError, MessageTooLargeError, UnavailableError, type BusHandler, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from '@acs/platform';
+import { type Admin, CompressionTypes, Kafka, type LogEntry, type Message, Partitioners, type Producer } from 'kafkajs';
+import { GroupTopicConflictError, MessageTooLargeError, type BusHandler, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from '@acs/platform';
 
 import { dlqTopic, encodeBusMessage } from './bus-message.codec';
-import { type KafkaLogLevel, type KafkaLogSink, kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
+import { type KafkaLogLevel, type KafkaLogSink, kafkaLogCreator, kafkaLogLevel, stderrSink } from './kafka-logging';
 import { KafkaSubscription, SubscriptionClosingError } from './kafka-subscription';
+import { KafkaUnavailableError } from './kafka-unavailable.error';
+
+export { KafkaUnavailableError } from './kafka-unavailable.error';
 
 export interface KafkaEventBusOptions {
   brokers: string[];
@@ -22,8 +25,17 @@ export interface KafkaEventBusOptions {
   retryMaxMs?: number;
   /** `ping()` fails after this long. Default 2 s. */
   pingTimeoutMs?: number;
-  /** `subscribe()` fails if the consumer has not joined its group by then. Default 30 s. */
+  /**
+   * `subscribe()` fails if no consumer has joined its group by then; a consumer replacing a crashed one is given up
+   * after this long too (and another started). Default 30 s.
+   */
   joinTimeoutMs?: number;
+  /**
+   * Delay before a subscription whose consumer stopped (a broker restart, say) starts a new one; doubles per failed
+   * attempt up to `consumerRestartMaxMs`. Defaults 500 ms and 5 s.
+   */
+  consumerRestartBaseMs?: number;
+  consumerRestartMaxMs?: number;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
   /** Retries of a failed request or connect by kafkajs itself, with its exponential back-off. Default 5. */
@@ -73,13 +85,6 @@ export class EventBusClosedError extends Error {
   constructor() {
     super('event bus is closed');
     this.name = 'EventBusClosedError';
-  }
-}
-
-export class KafkaUnavailableError extends UnavailableError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('kafka', message, options);
-    this.name = 'KafkaUnavailableError';
   }
 }
 
@@ -210,38 +215,45 @@ export class KafkaEventBus implements EventBus {
     if (!topic.endsWith('.dlq')) await this.ensureTopic(dlqTopic(topic));
     if (!options.fromBeginning) await this.pinStart(options.group, topic);
     const heartbeatInterval = this.options.heartbeatIntervalMs ?? 3_000;
-    const consumer = this.kafka.consumer({
-      groupId: options.group,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval,
-      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
-      allowAutoTopicCreation: false,
-    });
     const subscription = new KafkaSubscription(
-      consumer,
+      {
+        group: options.group,
+        topic,
+        fromBeginning: options.fromBeginning ?? false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 8,
+        joinTimeoutMs: this.options.joinTimeoutMs ?? 30_000,
+        heartbeatIntervalMs: heartbeatInterval,
+        retry: {
+          maxAttempts: this.options.maxAttempts ?? 5,
+          baseDelayMs: this.options.retryBaseMs ?? 200,
+          maxDelayMs: this.options.retryMaxMs ?? 10_000,
+        },
+        restart: { baseDelayMs: this.options.consumerRestartBaseMs ?? 500, maxDelayMs: this.options.consumerRestartMaxMs ?? 5_000 },
+      },
+      () =>
+        this.kafka.consumer({
+          groupId: options.group,
+          sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+          heartbeatInterval,
+          maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
+          allowAutoTopicCreation: false,
+          // The subscription restarts its consumer after any crash (see KafkaSubscription); kafkajs would restart
+          // only after some, and a second restarter would race the first.
+          retry: { retries: this.options.retries ?? 5, restartOnFailure: async () => false },
+        }),
       this.producer,
       handler,
-      {
-        maxAttempts: this.options.maxAttempts ?? 5,
-        baseDelayMs: this.options.retryBaseMs ?? 200,
-        maxDelayMs: this.options.retryMaxMs ?? 10_000,
-      },
-      heartbeatInterval,
       (name) => this.ensureTopic(name),
+      this.options.logger ?? stderrSink,
       (closed) => {
         this.subscriptions.delete(closed);
         if (options.ephemeral) this.deleteGroup(options.group);
       },
     );
     this.subscriptions.add(subscription);
-    const joining = this.watchJoin(consumer, options.group, topic);
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? false });
-      await consumer.run({ eachMessage: subscription.eachMessage, partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 8 });
-      await joining.joined;
+      await subscription.start();
     } catch (error) {
-      joining.cancel();
       await subscription.close().catch(() => undefined);
       throw error;
     }
@@ -318,27 +330,20 @@ export class KafkaEventBus implements EventBus {
       ready = (async () => {
         await this.connectAdmin();
         // A broker that has just started may answer "does not host this topic-partition" (or "leader not
-        // available") while its metadata settles after creating the topic: retriable, so retry a few times.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await this.admin.createTopics({
-              waitForLeaders: true,
-              topics: [
-                {
-                  topic,
-                  numPartitions: this.options.partitions ?? 12,
-                  replicationFactor: this.options.replicationFactor ?? -1,
-                  configEntries: [{ name: 'max.message.bytes', value: String(this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) }],
-                },
-              ],
-            });
-            return;
-          } catch (error) {
-            const retriable = (error as { retriable?: boolean }).retriable === true || /does not host this topic-partition|leader/i.test(String(error));
-            if (!retriable || attempt >= 5) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-          }
-        }
+        // available") while its metadata settles after creating the topic.
+        await retryWhileRetriable(() =>
+          this.admin.createTopics({
+            waitForLeaders: true,
+            topics: [
+              {
+                topic,
+                numPartitions: this.options.partitions ?? 12,
+                replicationFactor: this.options.replicationFactor ?? -1,
+                configEntries: [{ name: 'max.message.bytes', value: String(this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) }],
+              },
+            ],
+          }),
+        );
       })().catch((error: unknown) => {
         this.topicsReady.delete(topic);
         throw error;
@@ -358,6 +363,12 @@ export class KafkaEventBus implements EventBus {
    */
   private async pinStart(group: string, topic: string): Promise<void> {
     await this.connectAdmin();
+    // kafkajs's admin does not retry a group coordinator that moved or is still loading (what a broker answers for a
+    // while after it restarted, or fenced itself on a loaded machine): a pod's start would fail on it.
+    await retryWhileRetriable(() => this.pinStartOnce(group, topic));
+  }
+
+  private async pinStartOnce(group: string, topic: string): Promise<void> {
     if (await this.hasPosition(group, topic)) return;
     const ends = await this.admin.fetchTopicOffsets(topic);
     try {
@@ -372,48 +383,21 @@ export class KafkaEventBus implements EventBus {
     const offsets = await this.admin.fetchOffsets({ groupId: group, topics: [topic] });
     return offsets.some(({ partitions }) => partitions.some(({ offset }) => Number(offset) >= 0));
   }
+}
 
-  /**
-   * `joined` resolves once the consumer has joined its group and finished its first fetch — by then the start offsets of
-   * its partitions are resolved, so a message published after `subscribe` resolves is not skipped by "latest".
-   * A member given no partitions (more members than partitions) resolves at the join.
-   */
-  private watchJoin(consumer: Consumer, group: string, topic: string): { joined: Promise<void>; cancel(): void } {
-    const timeoutMs = this.options.joinTimeoutMs ?? 30_000;
-    const removers: Array<() => void> = [];
-    let timer: NodeJS.Timeout | undefined;
-    const stop = (): void => {
-      clearTimeout(timer);
-      for (const remove of removers.splice(0)) remove();
-    };
-    const joined = new Promise<void>((resolve, reject) => {
-      const done = (error?: Error): void => {
-        stop();
-        if (error) reject(error);
-        else resolve();
-      };
-      timer = setTimeout(
-        () => done(new KafkaUnavailableError(`consumer of group "${group}" on "${topic}" did not join within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      let hasJoined = false;
-      removers.push(
-        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-          hasJoined = true;
-          const assigned = Object.values(payload.memberAssignment).some((partitions) => partitions.length > 0);
-          if (!assigned) done();
-        }),
-        consumer.on(consumer.events.FETCH, () => {
-          if (hasJoined) done();
-        }),
-        consumer.on(consumer.events.CRASH, ({ payload }) => {
-          if (!payload.restart) done(new KafkaUnavailableError(`consumer of group "${group}" crashed: ${payload.error.message}`, { cause: payload.error }));
-        }),
-      );
-    });
-    // Nobody awaits it when connect() itself failed; cancel() then just stops the timer.
-    joined.catch(() => undefined);
-    return { joined, cancel: stop };
+/**
+ * Runs `request` again, up to 5 times with a growing pause, while it fails with an error Kafka marks retriable (or a
+ * metadata error of a broker still settling, which kafkajs's admin reports without that mark).
+ */
+async function retryWhileRetriable<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true || /does not host this topic-partition|leader/i.test(String(error));
+      if (!retriable || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
 }
 

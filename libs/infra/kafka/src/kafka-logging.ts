@@ -66,4 +66,5 @@ function isProtocolResponse(entry: LogEntry): boolean {
 const line = (level: string) => (object: object, message: string) =>
   process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), component: 'kafkajs', msg: message, ...object })}\n`);
 
-const stderrSink: KafkaLogSink = { error: line('error'), warn: line('warn'), info: line('info'), debug: line('debug') };
+/** JSON lines on stderr, for a bus given no logger. */
+export const stderrSink: KafkaLogSink = { error: line('error'), warn: line('warn'), info: line('info'), debug: line('debug') };
