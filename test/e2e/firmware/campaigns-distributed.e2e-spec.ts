@@ -13,7 +13,10 @@ import { startNbiProcess, type NbiProcess } from '../nbi/support/nbi-process';
 import { freePort, sharedInfrastructureEnv, startApp, type RunningApp } from '../support/processes';
 import { TcpBalancer } from '../support/tcp-balancer';
 
-const CPES = 60;
+/** Devices of the run; ACS_E2E_DISTRIBUTED_CAMPAIGN_CPES runs more (a figure on a larger fleet). */
+const CPES = Number(process.env.ACS_E2E_DISTRIBUTED_CAMPAIGN_CPES ?? 60);
+/** Waits grow with the fleet (at most 1,000 devices: one page of the listings below). */
+const SCALE = Math.max(1, CPES / 60);
 const OUI = '001122';
 const PRODUCT_CLASS = 'SimGateway';
 /** How long a firmware pod drives a campaign without ticking before the other takes it over (default 30 s). */
@@ -149,13 +152,13 @@ describe('firmware campaigns on the distributed ACS, two firmware pods', () => {
     const campaign = await createCampaign(api, 'distributed', fileId, { canary: 5, stepPercent: 50, concurrency: 20, mode: 'active', attemptTimeoutMs: 120_000 });
     // Either pod's API answers for the campaign while it runs.
     await eventually(() => getCampaign(firmware[1].api, campaign.id), (r) => r.campaign!.id === campaign.id, 30_000);
-    const done = await eventually(() => getCampaign(api, campaign.id), (r) => r.campaign!.status !== 'running', 150_000, 250);
+    const done = await eventually(() => getCampaign(api, campaign.id), (r) => r.campaign!.status !== 'running', 150_000 * SCALE, 250);
     const seconds = (Date.now() - started) / 1000;
     expect(done.campaign!.status).toBe('completed');
     expect(done.progress!.counts).toMatchObject({ succeeded: CPES, failed: 0 });
     await expectEachUpgradedOnce(campaign.id, fileId, '2.0.0');
     process.stdout.write(`distributed campaign, two firmware pods: ${CPES} devices in ${seconds.toFixed(1)} s (${(CPES / seconds).toFixed(1)} devices/s)\n`);
-  }, 240_000);
+  }, 240_000 * SCALE);
 
   it('goes on after the pod driving it is killed: the other takes it over, no device upgraded twice, none forgotten', async () => {
     const fileId = await upload('3.0.0');
@@ -166,7 +169,7 @@ describe('firmware campaigns on the distributed ACS, two firmware pods', () => {
     await eventually(
       () => getCampaign(api, campaign.id),
       (r) => (r.progress?.counts?.succeeded ?? 0) >= CPES / 3,
-      120_000,
+      120_000 * SCALE,
       100,
     );
     // The pod that took the campaign last drives it now (a slow tick on a loaded box can hand it over meanwhile:
@@ -181,11 +184,11 @@ describe('firmware campaigns on the distributed ACS, two firmware pods', () => {
     const killedAt = Date.now();
     process.stdout.write(`killed ${driver.name} with ${before.progress!.counts!.succeeded} of ${CPES} verified, ${before.progress!.counts!['in-progress'] ?? 0} in progress\n`);
 
-    const done = await eventually(() => getCampaign(survivor.api, campaign.id), (r) => r.campaign!.status !== 'running', 200_000, 250);
+    const done = await eventually(() => getCampaign(survivor.api, campaign.id), (r) => r.campaign!.status !== 'running', 200_000 * SCALE, 250);
     expect(drivingSince(survivor)).toBeGreaterThan(killedAt);
     expect(done.campaign!.status).toBe('completed');
     expect(done.progress!.counts).toMatchObject({ succeeded: CPES, failed: 0 });
     await expectEachUpgradedOnce(campaign.id, fileId, '3.0.0');
     process.stdout.write(`the other pod finished the campaign ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill\n`);
-  }, 300_000);
+  }, 300_000 * SCALE);
 });
