@@ -81,7 +81,7 @@ describe('firmware campaigns on the distributed ACS, two firmware pods', () => {
       rebootDelayMs: 100,
     });
     await fleet.start();
-  }, 240_000);
+  }, 240_000 * SCALE);
 
   afterAll(async () => {
     await fleet?.stop();
@@ -135,7 +135,7 @@ describe('firmware campaigns on the distributed ACS, two firmware pods', () => {
   }
 
   it('upgrades every device once with both pods consuming the events, each verified by its reported version', async () => {
-    await eventually(() => call(api.devices.listDevices.bind(api.devices), acsV1.ListDevicesRequest.fromPartial({ filter: filter(), pageSize: 1 })), (r) => r.totalSize === CPES, 60_000);
+    await eventually(() => call(api.devices.listDevices.bind(api.devices), acsV1.ListDevicesRequest.fromPartial({ filter: filter(), pageSize: 1 })), (r) => r.totalSize === CPES, 60_000 * SCALE);
     // Connection requests need the credentials provisioning sets on each device; a device whose bootstrap session
     // ended before provisioning's plan got there takes them at its next session: run one, then wait for them all.
     await Promise.all(fleet.cpes.map((cpe) => cpe.idle()));
@@ -144,7 +144,7 @@ describe('firmware campaigns on the distributed ACS, two firmware pods', () => {
     await eventually(
       () => call(api.tasks.listTasks.bind(api.tasks), acsV1.ListTasksRequest.fromPartial({ source: 'acs:connection-request-credentials', pageSize: 1000 })),
       credentialsSet,
-      60_000,
+      60_000 * SCALE,
       250,
     );
     const fileId = await upload('2.0.0');
