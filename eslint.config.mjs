@@ -112,9 +112,10 @@ export default tseslint.config(
     },
   },
   {
-    // An adapter's integration spec runs the port's contract suite (libs/testing) against the real server; an embedded
-    // adapter (SQLite) needs no server, so its contract spec is a plain unit spec.
-    files: ['libs/infra/**/*.int-spec.ts', 'libs/infra/**/*.contract.spec.ts'],
+    // An adapter's specs may use the test helpers (libs/testing): its integration spec runs the port's contract suite
+    // against the real server, an embedded adapter's contract spec is a plain unit spec, and its unit specs wait for
+    // what they drive (waitFor) like any other test.
+    files: ['libs/infra/**/*.spec.ts', 'libs/infra/**/*.int-spec.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
