@@ -26,6 +26,7 @@ const depConstraints = [
   { sourceTag: 'scope:sim', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared'] },
   { sourceTag: 'scope:provisioning', onlyDependOnLibsWithTags: ['scope:provisioning', 'scope:shared'] },
   { sourceTag: 'scope:firmware', onlyDependOnLibsWithTags: ['scope:firmware', 'scope:shared'] },
+  { sourceTag: 'scope:grouping', onlyDependOnLibsWithTags: ['scope:grouping', 'scope:shared'] },
   { sourceTag: 'scope:nbi', onlyDependOnLibsWithTags: ['scope:nbi', 'scope:shared'] },
 ];
 

@@ -71,6 +71,37 @@ export interface AcsFirmwareEventData {
   error?: { code: string; message: string };
 }
 
+export const AcsGroupEventType = {
+  groupCreated: 'acs.group.group-created',
+  /** Its name, rule (filter) or parent changed; membership changes follow as device events. */
+  groupChanged: 'acs.group.group-changed',
+  /** Deleted; its members left it without a device-left event each. */
+  groupDeleted: 'acs.group.group-deleted',
+  /** A device became a member (its group's rule and its parent's membership both hold). */
+  deviceJoined: 'acs.group.device-joined',
+  /** A device stopped being a member (its rule no longer holds, it left the parent, or it was deleted). */
+  deviceLeft: 'acs.group.device-left',
+} as const;
+export type AcsGroupEventType = (typeof AcsGroupEventType)[keyof typeof AcsGroupEventType];
+
+/** `data` of every `acs.group` event: the group, and the device for device events. */
+export interface AcsGroupEventData {
+  groupId: string;
+  groupName: string;
+  /** `static` or `dynamic`. */
+  groupKind: string;
+  /** The parent group, for a nested group. */
+  parentId?: string;
+  /** A dynamic group's filter (docs/filter-language.md). */
+  filter?: string;
+  deviceId?: string;
+  /**
+   * Device events: why it joined or left: `rule` (its rule's answer changed: a device event, a filter change, static
+   * members added or removed), `parent` (it joined or left the parent), `deleted` (the device was deleted).
+   */
+  reason?: 'rule' | 'parent' | 'deleted';
+}
+
 /** `data` of every `acs.device` event (`eventCodes` on Inform-caused ones, `parameters` on parameters-changed). */
 export interface AcsDeviceEventData {
   deviceId: string;
@@ -145,13 +176,13 @@ export interface AcsTaskResultSummary {
 }
 
 /** A public event as a Kafka record carries it: CloudEvents 1.0, structured mode, JSON. */
-export interface AcsCloudEvent<T = AcsDeviceEventData | AcsTaskEventData | AcsFirmwareEventData> {
+export interface AcsCloudEvent<T = AcsDeviceEventData | AcsTaskEventData | AcsFirmwareEventData | AcsGroupEventData> {
   specversion: '1.0';
   id: string;
   /** `/acs/` + the topic, with the installation's topic prefix if any. */
   source: string;
   type: string;
-  /** The device id (also the record key); for acs.firmware campaign events, the campaign id. */
+  /** The device id (also the record key); for acs.firmware campaign events the campaign id, for acs.group group events the group id. */
   subject: string;
   time: string;
   datacontenttype: 'application/json';

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import {
   AcsDeviceEventType,
   AcsFirmwareEventType,
+  AcsGroupEventType,
   AcsTaskEventType,
   type AcsDeviceEventData,
   type AcsFirmwareEventData,
+  type AcsGroupEventData,
   type AcsTaskEventData,
 } from './acs-events';
 import {
@@ -32,6 +34,7 @@ export const Topics = {
   acsDevice: 'acs.device',
   acsTask: 'acs.task',
   acsFirmware: 'acs.firmware',
+  acsGroup: 'acs.group',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -42,10 +45,11 @@ export const TopicEventTypes = {
   [Topics.acsDevice]: AcsDeviceEventType,
   [Topics.acsTask]: AcsTaskEventType,
   [Topics.acsFirmware]: AcsFirmwareEventType,
+  [Topics.acsGroup]: AcsGroupEventType,
 } as const satisfies Record<Topic, Record<string, string>>;
 
 /** The topics whose events are a published contract (CloudEvents checked against libs/contracts/schemas). */
-export const PUBLIC_TOPICS = [Topics.acsDevice, Topics.acsTask, Topics.acsFirmware] as const;
+export const PUBLIC_TOPICS = [Topics.acsDevice, Topics.acsTask, Topics.acsFirmware, Topics.acsGroup] as const;
 export type PublicTopic = (typeof PUBLIC_TOPICS)[number];
 
 /** The payload (`data`) of each event type. */
@@ -78,6 +82,11 @@ export interface EventPayloads {
   [AcsFirmwareEventType.deviceUpgraded]: AcsFirmwareEventData;
   [AcsFirmwareEventType.deviceFailed]: AcsFirmwareEventData;
   [AcsFirmwareEventType.deviceRolledBack]: AcsFirmwareEventData;
+  [AcsGroupEventType.groupCreated]: AcsGroupEventData;
+  [AcsGroupEventType.groupChanged]: AcsGroupEventData;
+  [AcsGroupEventType.groupDeleted]: AcsGroupEventData;
+  [AcsGroupEventType.deviceJoined]: AcsGroupEventData;
+  [AcsGroupEventType.deviceLeft]: AcsGroupEventData;
 }
 
 type TypesByTopic = { [P in Topic]: (typeof TopicEventTypes)[P][keyof (typeof TopicEventTypes)[P]] };

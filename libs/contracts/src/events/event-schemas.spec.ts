@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { AcsDeviceEventType, AcsTaskEventType, type AcsCloudEvent, type AcsDeviceEventData as DeviceEventData, type AcsTaskEventData as TaskEventData, type AcsFirmwareEventData as FirmwareEventData } from './acs-events';
+import { AcsDeviceEventType, AcsTaskEventType, type AcsCloudEvent, type AcsDeviceEventData as DeviceEventData, type AcsTaskEventData as TaskEventData, type AcsFirmwareEventData as FirmwareEventData, type AcsGroupEventData as GroupEventData } from './acs-events';
 import { newEvent, PUBLIC_TOPICS, TopicEventTypes, type CatalogEvent, type EventPayload, type EventTypeOf, type PublicTopic } from './event-catalog';
 
 // The TypeScript shapes of the event catalog's public topics (what provisioning publishes) checked against the JSON
@@ -49,6 +49,9 @@ const task: TaskEventData = { taskId: 't-1', deviceId, kind: 'getParameterValues
 
 const campaign: FirmwareEventData = { campaignId: 'c-1', campaignName: 'spring upgrade', campaignKind: 'upgrade' };
 const upgraded: FirmwareEventData = { ...campaign, deviceId, wave: 0, fromVersion: '1.0', toVersion: '2.0', attempts: 1 };
+
+const group: GroupEventData = { groupId: 'g-1', groupName: 'business tier', groupKind: 'dynamic', filter: 'tag = "business"' };
+const joined: GroupEventData = { ...group, parentId: 'g-0', deviceId, reason: 'rule' };
 
 function errorsOf(validate: typeof validateDevice, value: unknown): string {
   return validate(value) ? '' : ajv.errorsText(validate.errors);
@@ -136,6 +139,19 @@ describe('acs.firmware v1 schema', () => {
   });
 });
 
+describe('acs.group v1 schema', () => {
+  const validateGroup = ajv.compile(loadSchema('acs-group.v1.schema.json'));
+
+  it.each<[string, AcsCloudEvent<unknown>]>([
+    ['a device event without its device', event('acs.group', 'acs.group.device-joined', { ...group, reason: 'rule' })],
+    ['a device event without its reason', event('acs.group', 'acs.group.device-left', { ...group, deviceId })],
+    ['a group event without its group', event('acs.group', 'acs.group.group-created', { groupName: 'x', groupKind: 'static' })],
+    ['an unknown reason', event('acs.group', 'acs.group.device-left', { ...joined, reason: 'whim' })],
+  ])('refuses %s', (_, sample) => {
+    expect(validateGroup(sample)).toBe(false);
+  });
+});
+
 describe('the event catalog and the published schemas', () => {
   /** `acs.device` → `acs-device.v1.schema.json`. */
   const schemaFileOf = (topic: PublicTopic) => `${topic.replace('.', '-')}.v1.schema.json`;
@@ -165,6 +181,11 @@ describe('the event catalog and the published schemas', () => {
     'acs.firmware.device-upgraded': upgraded,
     'acs.firmware.device-failed': { ...upgraded, error: { code: '9018', message: 'File corrupted' } },
     'acs.firmware.device-rolled-back': { ...upgraded, campaignKind: 'rollback', fromVersion: '2.0', toVersion: '1.0' },
+    'acs.group.group-created': group,
+    'acs.group.group-changed': { ...group, filter: 'tag = "business" AND oui = "00259E"' },
+    'acs.group.group-deleted': group,
+    'acs.group.device-joined': joined,
+    'acs.group.device-left': { ...joined, reason: 'parent' },
   };
 
   /** The record a public event becomes on Kafka (the adapter's CloudEvents codec does the same, without undefined). */
