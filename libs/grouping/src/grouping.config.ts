@@ -1,0 +1,25 @@
+import { EnvReader } from '@acs/platform';
+
+export interface GroupingConfig {
+  /** Where the standalone keeps `grouping.sqlite` (ACS_DATA_DIR). */
+  dataDir: string;
+  /** The standalone's SQLite settings, shared with the other services' stores (ACS_STORE_CACHE_MIB, ACS_STORE_SYNC). */
+  store: { cacheMiB: number; synchronous: 'normal' | 'full' };
+  /** Provisioning's gRPC API, for a grouping pod (ACS_GROUPING_PROVISIONING_ADDRESS); the standalone calls it in process. */
+  provisioningAddress: string;
+  /** Devices per ListDevices page in a full evaluation (ACS_GROUPING_PAGE_SIZE). */
+  pageSize: number;
+}
+
+export function loadGroupingConfig(env: Record<string, string | undefined> = process.env): GroupingConfig {
+  const e = new EnvReader(env);
+  return {
+    dataDir: e.string('ACS_DATA_DIR', './data'),
+    store: {
+      cacheMiB: e.int('ACS_STORE_CACHE_MIB', 64, { min: 1 }),
+      synchronous: e.oneOf('ACS_STORE_SYNC', ['normal', 'full'] as const, 'normal'),
+    },
+    provisioningAddress: e.string('ACS_GROUPING_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
+    pageSize: e.int('ACS_GROUPING_PAGE_SIZE', 1000, { min: 1, max: 10_000 }),
+  };
+}

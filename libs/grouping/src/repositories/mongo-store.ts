@@ -1,0 +1,24 @@
+import { MongoDocumentCollection, type MongoConnection } from '@acs/infra-mongo';
+import type { StoredDocument } from '@acs/platform';
+import type { mongo } from 'mongoose';
+
+import { explicitMemberCollection, groupCollection, groupingCollections, groupNameCollection, memberCollection } from './grouping-collections.schema';
+import { StoredGroupRepository } from './group.repository';
+import { StoredMembershipRepository } from './membership.repository';
+import type { GroupingStore } from './ports';
+
+/**
+ * The grouping service's store on the process's MongoDB connection (`grouping.*`). `close()` leaves the shared
+ * connection open: the app owns it.
+ */
+export async function openMongoGroupingStore(connection: MongoConnection): Promise<GroupingStore> {
+  const models = await groupingCollections.attach(connection);
+  const collectionOf = (definition: typeof groupCollection) =>
+    new MongoDocumentCollection(models.model(definition).collection as unknown as mongo.Collection<StoredDocument>);
+  return {
+    groups: new StoredGroupRepository(collectionOf(groupCollection), collectionOf(groupNameCollection)),
+    members: new StoredMembershipRepository(collectionOf(memberCollection)),
+    explicitMembers: new StoredMembershipRepository(collectionOf(explicitMemberCollection)),
+    close: async () => undefined,
+  };
+}

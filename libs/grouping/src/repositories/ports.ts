@@ -1,0 +1,51 @@
+import type { Group } from '../domain/group';
+
+/** A page of a group's members in device-id order: the next page starts after the last id (keyset paging). */
+export interface MemberPage {
+  deviceIds: string[];
+  /** The last id of this page when more may follow, '' at the end. */
+  next: string;
+}
+
+/** The groups (`grouping.groups`) and their names (`grouping.groupNames`, one document per name: names are unique). */
+export interface GroupRepository {
+  /** ConflictError (already-exists) when the name is taken. */
+  insert(group: Group): Promise<void>;
+  get(id: string): Promise<Group | null>;
+  /** Every group (they are few: hundreds), by name. */
+  all(): Promise<Group[]>;
+  /**
+   * Replaces the group when its revision is still `expectedRevision` (the stored one moves on); ConflictError
+   * (already-exists) when a new name is taken, (concurrent-write) when the revision moved.
+   */
+  update(group: Group, expectedRevision: number): Promise<void>;
+  /** Whether it existed; frees its name. */
+  delete(id: string): Promise<boolean>;
+}
+
+/**
+ * Pairs (group, device): the effective members of groups (`grouping.members`), or the explicit lists of static groups
+ * (`grouping.explicitMembers`). One contract (testing/membership-repository.contract.ts) on both stores.
+ */
+export interface MembershipRepository {
+  /** Whether the pair is new (false: it was there already). */
+  add(groupId: string, deviceId: string, since: number): Promise<boolean>;
+  /** Whether the pair was there. */
+  remove(groupId: string, deviceId: string): Promise<boolean>;
+  has(groupId: string, deviceId: string): Promise<boolean>;
+  /** Members in device-id order after `after` ('' from the start). */
+  members(groupId: string, options: { after: string; limit: number }): Promise<MemberPage>;
+  count(groupId: string): Promise<number>;
+  /** The groups a device is in, by group id. */
+  groupsOf(deviceId: string): Promise<string[]>;
+  /** Removes every pair of a group; how many. */
+  removeGroup(groupId: string): Promise<number>;
+}
+
+/** The grouping service's persistence, as the module and the use cases take it. */
+export interface GroupingStore {
+  groups: GroupRepository;
+  members: MembershipRepository;
+  explicitMembers: MembershipRepository;
+  close(): Promise<void>;
+}
