@@ -1,0 +1,3 @@
+export * from './grouping-fixture';
+export * from './in-memory-inventory';
+export * from './membership-repository.contract';
