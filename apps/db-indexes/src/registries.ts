@@ -1,5 +1,6 @@
 import type { ServiceCollections } from '@acs/infra-mongo';
 import { firmwareCollections } from '@acs/firmware';
+import { groupingCollections } from '@acs/grouping';
 import { nbiCollections } from '@acs/nbi';
 import { provisioningCollections } from '@acs/provisioning';
 
@@ -8,4 +9,4 @@ import { provisioningCollections } from '@acs/provisioning';
  * ServiceCollections from its lib and adds it here (e.g. `provisioningCollections` from @acs/provisioning); the
  * command then builds its indexes with everyone else's.
  */
-export const serviceCollections: readonly ServiceCollections[] = [provisioningCollections, firmwareCollections, nbiCollections];
+export const serviceCollections: readonly ServiceCollections[] = [provisioningCollections, firmwareCollections, groupingCollections, nbiCollections];

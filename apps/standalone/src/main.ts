@@ -6,6 +6,7 @@ import { listenManagement } from '@acs/infra-runtime';
 import { DataDirectoryInUseError, lockDataDirectory, openSqliteGatewayStore } from '@acs/infra-sqlite';
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, loadNbiConfig, SqliteAuditLog, loadNbiSecurityConfig } from '@acs/nbi';
 import { loadFileServerConfig, loadFirmwareConfig, loadOrCreateDownloadSecret, openSqliteFirmwareStore } from '@acs/firmware';
+import { loadGroupingConfig, openSqliteGroupingStore } from '@acs/grouping';
 import { closeOnSignals, createLogger, EnvReader, InProcessAuthLockoutStore, InProcessEventBus, InProcessSessionStore, logStarting, type PlatformAdapters } from '@acs/platform';
 import { isSqliteProvisioningStore, loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
 import { importLegacyStore } from './import-legacy-store';
@@ -39,6 +40,9 @@ async function main(): Promise<void> {
   // Firmware files: metadata in firmware.sqlite, content under files/, both in the data directory.
   const firmwareConfig = loadFirmwareConfig();
   const firmwareStore = await openSqliteFirmwareStore({ dataDir: provisioning.dataDir, cacheMiB: provisioning.store.cacheMiB, synchronous: provisioning.store.synchronous });
+  // Groups and memberships in grouping.sqlite in the data directory.
+  const groupingConfig = loadGroupingConfig();
+  const groupingStore = openSqliteGroupingStore({ dataDir: provisioning.dataDir, cacheMiB: provisioning.store.cacheMiB, synchronous: provisioning.store.synchronous });
   // Campaigns call provisioning in this process; this process also serves the file server CPEs download from, signing
   // with ACS_FIRMWARE_URL_SECRET or the secret kept in the data directory.
   const fileServer = loadFileServerConfig();
@@ -73,11 +77,12 @@ async function main(): Promise<void> {
   const storeDatabases = () => [
     ...(isSqliteProvisioningStore(store) ? [{ name: 'provisioning', database: store.database }] : []),
     { name: 'firmware', database: firmwareStore.database },
+    { name: 'grouping', database: groupingStore.database },
     { name: 'gateway', database: gatewayStore.database },
     { name: 'nbi/audit', database: auditLog.database },
   ];
-  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, firmware: { store: firmwareStore, config: firmwareConfig, campaigns }, nbi, logger, storeDatabases }), { logger: ['error', 'warn'] });
-  // The app's shutdown closes the provisioning and firmware stores (after their consumers stopped); then the gateway's, then the lock.
+  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, firmware: { store: firmwareStore, config: firmwareConfig, campaigns }, grouping: { store: groupingStore, config: groupingConfig }, nbi, logger, storeDatabases }), { logger: ['error', 'warn'] });
+  // The app's shutdown closes the provisioning, firmware and grouping stores (after their consumers stopped); then the gateway's, then the lock.
   closeOnSignals(app, {
     timeoutMs: env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }),
     logger,

@@ -4,6 +4,7 @@ import { GatewayModule, type GatewayConfig } from '@acs/gateway';
 import { registerSqliteStoreMetrics, sqliteStoreHealthCheck, type NamedSqliteDatabase } from '@acs/infra-sqlite';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, PlatformModule, type HealthRegistry, type Logger, type PlatformAdapters } from '@acs/platform';
 import { FirmwareModule, type FirmwareConfig, type FirmwareModuleOptions, type FirmwareStore } from '@acs/firmware';
+import { GroupingModule, type GroupingConfig, type GroupingStore } from '@acs/grouping';
 import { NbiModule, type NbiOptions } from '@acs/nbi';
 import { ProvisioningModule, type ProvisioningConfig, type ProvisioningStore } from '@acs/provisioning';
 
@@ -20,6 +21,8 @@ export class StandaloneModule {
     provisioning?: ProvisioningConfig;
     /** The firmware service's store (firmware.sqlite and files/ in the data directory); absent in tests of the CWMP side. */
     firmware?: { store: FirmwareStore; config?: FirmwareConfig; campaigns?: FirmwareModuleOptions['campaigns'] };
+    /** The grouping service's store (grouping.sqlite in the data directory); absent in tests of the CWMP side. */
+    grouping?: { store: GroupingStore; config?: GroupingConfig };
     /** The public API; absent in tests that need only the CWMP side. */
     nbi?: NbiOptions;
     /** The embedded store's SQLite databases, for the size gauges on /metrics and the `embedded-store` health check. */
@@ -35,6 +38,8 @@ export class StandaloneModule {
         ProvisioningModule.forRoot({ store: options.store, config: options.provisioning, reconcileLostWorkOnStart: true }),
         // Its API is reached in process only (the NBI is its one caller here): no port of its own.
         ...(options.firmware ? [FirmwareModule.forRoot({ store: options.firmware.store, config: options.firmware.config, listen: false, campaigns: options.firmware.campaigns })] : []),
+        // Reads the inventory from provisioning in process; follows acs.device on the in-process bus.
+        ...(options.grouping ? [GroupingModule.forRoot({ store: options.grouping.store, config: options.grouping.config, provisioning: 'in-process' })] : []),
         ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined })] : []),
       ],
       providers: storeDatabases

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { loadGroupingConfig, openMongoGroupingStore } from '@acs/grouping';
+import { runPod } from '@acs/infra-runtime';
+import { GroupingAppModule } from './grouping-app.module';
+
+/**
+ * A grouping pod: groups and memberships in MongoDB (ACS_MONGO_URL, collections `grouping.*`), dynamic membership kept
+ * from `acs.device` (Kafka, consumer group `grouping.devices`), the inventory read from provisioning at
+ * ACS_GROUPING_PROVISIONING_ADDRESS, `acs.group` published. Its public API (groups, bulk jobs) comes with issue 14's
+ * second part.
+ */
+runPod({
+  service: 'acs-grouping',
+  mgmtPort: 9468,
+  config: () => loadGroupingConfig(),
+  starting: (config) => ({ store: 'mongodb', provisioning: config.provisioningAddress }),
+  open: async (pod, config) => {
+    const mongo = await pod.openMongo();
+    const store = await openMongoGroupingStore(mongo);
+    return {
+      module: GroupingAppModule.forRoot(pod.adapters, pod.logger, store, config),
+      ready: () => ({ mongo: mongo.displayUrl }),
+    };
+  },
+});
