@@ -1,10 +1,18 @@
 import { AcsDeviceEventType, newEvent, Topics } from '@acs/contracts';
 import { InProcessEventBus } from '@acs/platform';
-import { waitFor } from '@acs/testing';
 import pino from 'pino';
 
 import { GroupingFixture } from '../testing/grouping-fixture';
 import { DeviceEventsConsumer } from './device-events.consumer';
+
+/** Polls until `condition` holds: the bus delivers on its own schedule, so the spec waits for the effect, not for a time. */
+async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 describe('DeviceEventsConsumer', () => {
   it('keeps a dynamic group current from acs.device events on the bus, ignoring other topics', async () => {
@@ -18,7 +26,7 @@ describe('DeviceEventsConsumer', () => {
       await bus.publish([
         newEvent(AcsDeviceEventType.parametersChanged, 'OUI-PC-1', { deviceId: 'OUI-PC-1', oui: 'OUI', productClass: 'PC', serialNumber: '1', parameters: [{ path: 'Device.X_Tier', value: 'business' }] }),
       ]);
-      await waitFor('the device to join', () => fixture.membershipEvents().length === 1, 10_000);
+      await until('the device to join', () => fixture.membershipEvents().length === 1);
       expect(await fixture.members(group.id)).toEqual(['OUI-PC-1']);
       expect(fixture.published.filter((event) => event.topic === Topics.acsGroup).map((event) => event.type)).toEqual(['acs.group.group-created', 'acs.group.device-joined']);
     } finally {
