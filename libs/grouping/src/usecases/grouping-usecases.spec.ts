@@ -1,7 +1,10 @@
 import { AcsDeviceEventType } from '@acs/contracts';
 import { ConflictError, NotFoundError, ValidationError } from '@acs/platform';
 
+import pino from 'pino';
+
 import { GroupingFixture } from '../testing/grouping-fixture';
+import { createGroupingCore } from './grouping-usecases';
 import type { InventoryDevice } from '../testing/in-memory-inventory';
 
 const VERSION = 'Device.DeviceInfo.SoftwareVersion';
@@ -160,6 +163,15 @@ describe('grouping use cases (embedded store)', () => {
       const { group } = await fixture.useCases.createGroup.execute({ name: 'dyn', kind: 'dynamic', filter: '', createdBy: 'spec' });
       await expect(fixture.useCases.addMembers.execute({ groupId: group.id, selection: { deviceIds: [dev(0)] } })).rejects.toBeInstanceOf(ValidationError);
     });
+  });
+
+  it("maintains a group another pod created once its groups are re-read", async () => {
+    const other = createGroupingCore({ store: fixture.store, inventory: fixture.inventory, events: { groupCreated: async () => {}, groupChanged: async () => {}, groupDeleted: async () => {}, membershipChanged: async () => {} }, logger: pino({ level: 'silent' }), now: () => fixture.clock.now });
+    await fixture.valueChange(dev(1), { [TIER]: 'home' });
+    const { group } = await other.useCases.createGroup.execute({ name: 'business', kind: 'dynamic', filter: `${TIER} = "business"`, createdBy: 'other pod' });
+    fixture.clock.now += 5000;
+    await fixture.valueChange(dev(1), { [TIER]: 'business' });
+    expect(await fixture.members(group.id)).toContain(dev(1));
   });
 
   it('keeps names unique', async () => {

@@ -37,6 +37,11 @@ export interface MembershipMaintainerDeps {
   now: () => number;
   /** Devices per page read from provisioning in a full evaluation. */
   pageSize?: number;
+  /**
+   * How long the groups read are used before they are read again (default 5 s): a group another pod created or
+   * changed is maintained here from then on. This process's own changes are seen at once.
+   */
+  groupsMaxAgeMs?: number;
 }
 
 const EVENT_BATCH = 500;
@@ -54,7 +59,7 @@ const EVENT_BATCH = 500;
  * Work is serialised in the process, so an event and a full evaluation never interleave their reads and writes.
  */
 export class MembershipMaintainer {
-  private directory: GroupDirectory | null = null;
+  private directory: { groups: GroupDirectory; readAt: number } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly pageSize: number;
 
@@ -69,10 +74,13 @@ export class MembershipMaintainer {
     return run;
   }
 
-  /** The groups as last read; re-read after `invalidate` (a group written by this process). */
+  /** The groups as last read; re-read after `invalidate` (a group written by this process) or once they are too old. */
   async groups(): Promise<GroupDirectory> {
-    this.directory ??= new GroupDirectory(await this.deps.store.groups.all());
-    return this.directory;
+    const now = this.deps.now();
+    if (!this.directory || now - this.directory.readAt >= (this.deps.groupsMaxAgeMs ?? 5000)) {
+      this.directory = { groups: new GroupDirectory(await this.deps.store.groups.all()), readAt: now };
+    }
+    return this.directory.groups;
   }
 
   invalidate(): void {
