@@ -9,6 +9,8 @@ export function membershipId(groupId: string, deviceId: string): string {
 
 /** How many pairs a group's removal deletes per read: a bounded read, repeated until none are left. */
 const REMOVAL_BATCH = 500;
+/** Deletes in flight at once: the port deletes one document per call, and a MongoDB round trip would pace them. */
+const DELETES_IN_FLIGHT = 32;
 
 /** (group, device) pairs over DocumentCollection, on the indexes declared in grouping-collections.schema.ts. */
 export class StoredMembershipRepository implements MembershipRepository {
@@ -54,7 +56,10 @@ export class StoredMembershipRepository implements MembershipRepository {
     for (;;) {
       const docs = await this.pairs.find({ groupId }, { projection: ['_id'], limit: REMOVAL_BATCH });
       if (docs.length === 0) return removed;
-      for (const doc of docs) if (await this.pairs.deleteOne({ _id: doc._id })) removed += 1;
+      for (let first = 0; first < docs.length; first += DELETES_IN_FLIGHT) {
+        const deleted = await Promise.all(docs.slice(first, first + DELETES_IN_FLIGHT).map((doc) => this.pairs.deleteOne({ _id: doc._id })));
+        removed += deleted.filter(Boolean).length;
+      }
     }
   }
 }
