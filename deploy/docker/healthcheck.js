@@ -13,6 +13,7 @@ const DEFAULT_MGMT_PORTS = {
   provisioning: 9465,
   nbi: 9466,
   firmware: 9467,
+  grouping: 9468,
 };
 
 const app = process.env.ACS_APP || 'standalone';

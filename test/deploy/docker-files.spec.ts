@@ -78,12 +78,13 @@ function seconds(duration: string): number {
 }
 
 describe('deploy/docker-compose.yml', () => {
-  it('has the infrastructure, two gateways, provisioning, firmware, the NBI, the index job, and the standalone as a profile', () => {
+  it('has the infrastructure, two gateways, provisioning, firmware, grouping, the NBI, the index job, and the standalone as a profile', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'db-indexes',
       'firmware',
       'gateway-1',
       'gateway-2',
+      'grouping',
       'kafka',
       'mongo',
       'nbi',
@@ -92,7 +93,7 @@ describe('deploy/docker-compose.yml', () => {
       'standalone',
     ]);
     expect(compose.services.standalone.profiles).toEqual(['standalone']);
-    for (const name of ['gateway-1', 'gateway-2', 'provisioning', 'firmware', 'nbi', 'db-indexes', ...INFRA]) {
+    for (const name of ['gateway-1', 'gateway-2', 'provisioning', 'firmware', 'grouping', 'nbi', 'db-indexes', ...INFRA]) {
       expect(compose.services[name].profiles).toBeUndefined();
     }
     expect(env('gateway-1').ACS_APP).toBe('cwmp-gateway');
