@@ -113,7 +113,8 @@ const TARGET_BATCH_MAX = 10_000;
  */
 export class RolloutEngine {
   private readonly now: () => number;
-  private readonly leaseMs: number;
+  /** How long a pod drives a rollout, and a claim holds a target, without renewing. */
+  readonly leaseMs: number;
   private readonly maxStartsPerTick: number;
   private readonly newId: () => string;
   /** A rollout's ticks, reports and observations run one at a time in this process, in the order they came. */
@@ -369,16 +370,6 @@ export class RolloutEngine {
       case 'failed':
         return this.fail(target, outcome.error, outcome.retryable !== false);
     }
-  }
-
-  /** Reports an outcome for a device's in-progress targets in every rollout (when the service knows only the device). */
-  async reportDevice(deviceId: string, outcome: TargetOutcome): Promise<RolloutTarget[]> {
-    const reported: RolloutTarget[] = [];
-    for (const target of await this.deps.store.findTargetsOfDevice(deviceId, ['in-progress'])) {
-      const after = await this.report(target.rolloutId, deviceId, outcome, { attempt: target.attempts });
-      if (after) reported.push(after);
-    }
-    return reported;
   }
 
   /**
