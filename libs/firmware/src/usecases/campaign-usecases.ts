@@ -64,9 +64,6 @@ const STATUS_OF: Partial<Record<RolloutNotification['type'], CampaignStatus>> = 
   cancelled: 'cancelled',
 };
 
-/** The engine's default lease (RolloutEngine): how long a campaign's creation is left to its pod before another resumes it. */
-const DEFAULT_LEASE_MS = 30_000;
-
 /** The campaign use cases and their rollout engine, built once over the store: by the module and by the specs. */
 export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
   const { store, logger } = deps;
@@ -117,7 +114,6 @@ export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
     complete: (campaign) => (campaign.kind === 'rollback' ? rollbackCampaign.complete(campaign) : createCampaign.complete(campaign)),
     logger,
     now,
-    leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
   });
   return {
     engine,

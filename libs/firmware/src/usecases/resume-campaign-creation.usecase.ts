@@ -18,12 +18,11 @@ export class ResumeCampaignCreation {
     private readonly deps: {
       campaigns: Pick<CampaignRepository, 'get'>;
       rollouts: Pick<RolloutStore, 'listRollouts'>;
-      engine: Pick<RolloutEngine, 'drive'>;
+      /** Its lease: a creation younger than this may still be going on in its pod. */
+      engine: Pick<RolloutEngine, 'drive' | 'leaseMs'>;
       complete: (campaign: Campaign) => Promise<Campaign>;
       logger: Pick<Logger, 'info' | 'warn'>;
       now: () => number;
-      /** A creation younger than this may still be going on in its pod (the engine's lease). */
-      leaseMs: number;
     },
   ) {}
 
@@ -32,7 +31,7 @@ export class ResumeCampaignCreation {
     let resumed = 0;
     const now = this.deps.now();
     for (const rollout of await this.deps.rollouts.listRollouts(['created'], ROLLOUTS_PER_ROUND)) {
-      if (now - rollout.createdAt < this.deps.leaseMs) continue;
+      if (now - rollout.createdAt < this.deps.engine.leaseMs) continue;
       if (!(await this.deps.engine.drive(rollout.id))) continue;
       const campaign = await this.deps.campaigns.get(rollout.id);
       if (!campaign) continue;
