@@ -52,12 +52,7 @@ export class StartDeviceUpgrade implements RolloutExecutor {
     });
     if (!task) return 'not-started';
     const stage = task.status === 'done' ? UpgradeStage.awaitingBoot : task.status === 'dispatched' ? UpgradeStage.downloading : UpgradeStage.queued;
-    await this.deps.rollouts.updateTarget(
-      target.rolloutId,
-      target.deviceId,
-      { state: 'in-progress', attempts: target.attempt },
-      { set: { stage, data: { ...target.data, taskId: task.taskId, taskAttempt: target.attempt } } },
-    );
+    await this.recordTask(target, task.taskId, stage);
     return 'started';
   }
 
@@ -82,11 +77,16 @@ export class StartDeviceUpgrade implements RolloutExecutor {
     });
     // Written by the driver within its tick, before any observation of this task is applied (the driver applies them
     // in its next turn), so the task's news always finds the task id it is checked against.
+    await this.recordTask(target, taskId, UpgradeStage.queued);
+  }
+
+  /** The attempt's task on its target: what a task event is matched against. */
+  private async recordTask(target: StartedTarget, taskId: string, stage: string): Promise<void> {
     await this.deps.rollouts.updateTarget(
       target.rolloutId,
       target.deviceId,
       { state: 'in-progress', attempts: target.attempt },
-      { set: { stage: UpgradeStage.queued, data: { ...target.data, taskId, taskAttempt: target.attempt } } },
+      { set: { stage, data: { ...target.data, taskId, taskAttempt: target.attempt } } },
     );
   }
 }
