@@ -1,7 +1,8 @@
 import { ConflictError } from '@acs/platform';
 import type { RolloutEngine, TargetInput } from '@acs/rollout';
 
-import type { CampaignSelection, DeviceFacts } from '../domain';
+import type { Campaign, CampaignSelection, DeviceFacts } from '../domain';
+import type { CampaignRepository } from '../repositories/ports';
 import type { DeviceInventory } from './campaign-ports';
 
 /** Devices read from the inventory per call: a page of ListDevices and a batch of the rollout's addTargets. */
@@ -61,4 +62,30 @@ export async function addTargetsFromInventory(
     } while (pageToken !== '');
   }
   return { ...selection, complete: true };
+}
+
+/**
+ * The end of every campaign creation, first run or resumed by another pod (ResumeCampaignCreation): the devices
+ * selected unless the rollout is already sealed, the selection stored before the seal (so a sealed rollout's campaign
+ * has its figures), then the campaign started.
+ */
+export async function completeCreation(
+  deps: {
+    engine: Pick<RolloutEngine, 'get' | 'seal' | 'start'>;
+    campaigns: Pick<CampaignRepository, 'setSelection' | 'setStatus'>;
+    onCreated?: (campaign: Campaign) => Promise<void>;
+  },
+  campaign: Campaign,
+  select: () => Promise<CampaignSelection>,
+): Promise<Campaign> {
+  let selection = campaign.selection;
+  if (!(await deps.engine.get(campaign.id))?.sealed) {
+    selection = await select();
+    await deps.campaigns.setSelection(campaign.id, selection);
+    await deps.engine.seal(campaign.id);
+  }
+  await deps.onCreated?.({ ...campaign, selection });
+  await deps.engine.start(campaign.id);
+  await deps.campaigns.setStatus(campaign.id, 'running');
+  return { ...campaign, selection, status: 'running' };
 }

@@ -4,7 +4,7 @@ import { validateRolloutPolicy, type RolloutEngine, type RolloutPolicy } from '@
 import { chooseImageRule, FIRMWARE_IMAGE_FILE_TYPE, type Campaign, type FirmwareFile, type ImageRule } from '../domain';
 import type { CampaignRepository, FirmwareFileRepository } from '../repositories/ports';
 import type { DeviceInventory } from './campaign-ports';
-import { addTargetsFromInventory, type TargetChoice } from './campaign-targets';
+import { addTargetsFromInventory, completeCreation, type TargetChoice } from './campaign-targets';
 
 export interface CreateCampaignCommand {
   name: string;
@@ -65,8 +65,7 @@ export class CreateCampaign {
    */
   async complete(campaign: Campaign, files?: Map<string, FirmwareFile>): Promise<Campaign> {
     const images = files ?? (await this.filesOf(campaign.imageRules));
-    let selection = campaign.selection;
-    if (!(await this.deps.engine.get(campaign.id))?.sealed) {
+    const started = await completeCreation(this.deps, campaign, () => {
       const choose = (device: Parameters<typeof chooseImageRule>[1]): TargetChoice => {
         const rule = chooseImageRule(campaign.imageRules, device);
         const file = rule ? images.get(rule.fileId) : undefined;
@@ -74,15 +73,10 @@ export class CreateCampaign {
         if (file.softwareVersion === device.softwareVersion) return { skip: `already on ${file.softwareVersion}`, kind: 'already-on-target' };
         return { fileId: file.id, targetVersion: file.softwareVersion };
       };
-      selection = await addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, [campaign.filter], choose);
-      await this.deps.campaigns.setSelection(campaign.id, selection);
-      await this.deps.engine.seal(campaign.id);
-    }
-    await this.deps.onCreated?.({ ...campaign, selection });
-    await this.deps.engine.start(campaign.id);
-    await this.deps.campaigns.setStatus(campaign.id, 'running');
-    this.deps.logger.info({ campaignId: campaign.id, name: campaign.name, ...selection, createdBy: campaign.createdBy }, 'campaign created and started');
-    return { ...campaign, selection, status: 'running' };
+      return addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, [campaign.filter], choose);
+    });
+    this.deps.logger.info({ campaignId: campaign.id, name: campaign.name, ...started.selection, createdBy: campaign.createdBy }, 'campaign created and started');
+    return started;
   }
 
   /** The rules' files (a file deleted meanwhile is refused while the campaign holds it, so each is there). */

@@ -4,7 +4,7 @@ import type { RolloutEngine, RolloutPolicy, RolloutStore, TargetState } from '@a
 import { FIRMWARE_IMAGE_FILE_TYPE, type Campaign, type DeviceFacts, type FirmwareFile, type ImageRule } from '../domain';
 import type { CampaignRepository, FirmwareFileRepository } from '../repositories/ports';
 import type { DeviceInventory } from './campaign-ports';
-import { addTargetsFromInventory, type TargetChoice } from './campaign-targets';
+import { addTargetsFromInventory, completeCreation, type TargetChoice } from './campaign-targets';
 
 export interface RollbackCampaignCommand {
   campaignId: string;
@@ -86,8 +86,7 @@ export class RollbackCampaign {
    * and rules). The selection is stored before the rollout is sealed.
    */
   async complete(campaign: Campaign, known?: { previous: Map<string, PreviousImage>; filesByImage: Map<string, FirmwareFile> }): Promise<Campaign> {
-    let selection = campaign.selection;
-    if (!(await this.deps.engine.get(campaign.id))?.sealed) {
+    const started = await completeCreation(this.deps, campaign, async () => {
       const previous = known?.previous ?? (await this.previousImages(campaign.rollbackOf ?? '', campaign.rollbackScope ?? 'failed'));
       const filesByImage = known?.filesByImage ?? (await this.filesOfRules(campaign.imageRules));
       const choose = (device: DeviceFacts): TargetChoice => {
@@ -97,15 +96,13 @@ export class RollbackCampaign {
         if (device.softwareVersion === image.version) return { skip: `already on ${image.version}`, kind: 'already-on-target' };
         return { fileId: file.id, targetVersion: file.softwareVersion };
       };
-      selection = await addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, idQueries([...previous.keys()]), choose);
-      await this.deps.campaigns.setSelection(campaign.id, selection);
-      await this.deps.engine.seal(campaign.id);
-    }
-    await this.deps.onCreated?.({ ...campaign, selection });
-    await this.deps.engine.start(campaign.id);
-    await this.deps.campaigns.setStatus(campaign.id, 'running');
-    this.deps.logger.info({ campaignId: campaign.id, rollbackOf: campaign.rollbackOf, scope: campaign.rollbackScope, ...selection, createdBy: campaign.createdBy }, 'rollback campaign created and started');
-    return { ...campaign, selection, status: 'running' };
+      return addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, idQueries([...previous.keys()]), choose);
+    });
+    this.deps.logger.info(
+      { campaignId: campaign.id, rollbackOf: campaign.rollbackOf, scope: campaign.rollbackScope, ...started.selection, createdBy: campaign.createdBy },
+      'rollback campaign created and started',
+    );
+    return started;
   }
 
   /** The files of a rollback's stored rules, by the image each installs (model and version). */
