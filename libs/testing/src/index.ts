@@ -4,3 +4,4 @@ export * from './event-bus.contract';
 export * from './session-store.contract';
 export * from './event-outbox.contract';
 export * from './auth-lockout-store.contract';
+export * from './free-port';

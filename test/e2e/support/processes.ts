@@ -1,22 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-export const REPO_ROOT = join(__dirname, '..', '..', '..');
+import { freePort } from '@acs/testing';
 
 /** A free TCP port on loopback (bound then released: good enough for tests that start right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
+
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 export interface RunningApp {
   process: ChildProcess;

@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import type { BusMessage } from '@acs/platform';
-import { uniqueToken, waitFor } from '@acs/testing';
+import { freePort, uniqueToken, waitFor } from '@acs/testing';
 
 import { KafkaEventBus } from './kafka-event-bus';
 import type { KafkaLogSink } from './kafka-logging';
@@ -14,16 +13,6 @@ import type { KafkaLogSink } from './kafka-logging';
 const run = promisify(execFile);
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Subscriptions across restarts of the broker, on a Kafka of this test's own (deploy/local/kafka.sh with its own
