@@ -39,8 +39,8 @@ export class StandaloneModule {
         // Its API is reached in process only (the NBI is its one caller here): no port of its own.
         ...(options.firmware ? [FirmwareModule.forRoot({ store: options.firmware.store, config: options.firmware.config, listen: false, campaigns: options.firmware.campaigns })] : []),
         // Reads the inventory from provisioning in process; follows acs.device on the in-process bus.
-        ...(options.grouping ? [GroupingModule.forRoot({ store: options.grouping.store, config: options.grouping.config, provisioning: 'in-process' })] : []),
-        ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined })] : []),
+        ...(options.grouping ? [GroupingModule.forRoot({ store: options.grouping.store, config: options.grouping.config, provisioning: 'in-process', listen: false })] : []),
+        ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined, grouping: options.grouping !== undefined })] : []),
       ],
       providers: storeDatabases
         ? [

@@ -1,7 +1,22 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { PROVISIONING_API, provisioningClient, type ServiceTransport } from '@acs/clients';
-import { EVENT_BUS, GRPC_HOSTS, HEALTH_REGISTRY, LOGGER, type EventBus, type GrpcHostRegistry, type HealthRegistry, type Logger } from '@acs/platform';
+import type { Registry } from 'prom-client';
+import { GROUPING_API, PROVISIONING_API, provisioningClient, type ServiceTransport } from '@acs/clients';
+import { acsV1, acsV1DescriptorSet } from '@acs/contracts';
+import {
+  EVENT_BUS,
+  GRPC_HOSTS,
+  GrpcServerHost,
+  grpcMetricsInterceptor,
+  HEALTH_REGISTRY,
+  LOGGER,
+  METRICS_REGISTRY,
+  type EventBus,
+  type GrpcHostRegistry,
+  type HealthRegistry,
+  type Logger,
+} from '@acs/platform';
 
+import { GroupGrpcController } from './api/group-grpc.controller';
 import { loadGroupingConfig, type GroupingConfig } from './grouping.config';
 import { ProvisioningDeviceInventory } from './provisioning/provisioning-inventory';
 import type { GroupingStore } from './repositories/ports';
@@ -13,6 +28,9 @@ export const GROUPING_STORE = Symbol('GroupingStore');
 export const GROUPING_CONFIG = Symbol('GroupingConfig');
 /** The use cases and the membership maintainer (GroupingCore). */
 export const GROUPING_CORE = Symbol('GroupingCore');
+/** The grouping service's GrpcServerHost, also in the process's GrpcHostRegistry under `grouping` (GROUPING_API.dependency). */
+export const GROUPING_GRPC_HOST = Symbol('GroupingGrpcHost');
+const GROUPING_MODULE_OPTIONS = Symbol('GroupingModuleOptions');
 const GROUPING_CONSUMER = Symbol('GroupingDeviceEventsConsumer');
 
 export interface GroupingModuleOptions {
@@ -23,26 +41,42 @@ export interface GroupingModuleOptions {
    * gRPC (a pod: `{ address }` from ACS_GROUPING_PROVISIONING_ADDRESS). Default: the configured address.
    */
   provisioning?: ServiceTransport | 'in-process';
+  /**
+   * Whether the gRPC API listens on config.grpc (a grouping pod) or is only reached in process through the host
+   * registry (the standalone, where the NBI is its only caller). Default: listens.
+   */
+  listen?: boolean;
 }
 
-/** Starts following device events once the app is wired; on shutdown stops consuming, then closes the store. */
+/**
+ * Starts following device events once the app is wired, then (a pod) the gRPC API; on shutdown stops the API (calls
+ * in flight get its grace time) and the consumer, then closes the store.
+ */
 @Injectable()
 export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(GROUPING_STORE) private readonly store: GroupingStore,
     @Inject(GROUPING_CONSUMER) private readonly consumer: DeviceEventsConsumer,
+    @Inject(GROUPING_GRPC_HOST) private readonly grpc: GrpcServerHost,
+    @Inject(GROUPING_CONFIG) private readonly config: GroupingConfig,
+    @Inject(GROUPING_MODULE_OPTIONS) private readonly options: { listen: boolean },
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
   ) {
     health.register({ name: 'grouping-store', check: async () => void (await store.groups.get('health-check')) });
+    if (options.listen) health.register(grpc.healthCheck('grouping-grpc'));
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumer.start();
+    if (!this.options.listen) return;
+    const port = await this.grpc.start();
+    this.logger.info({ lifecycle: 'listening', host: this.config.grpc.host, port }, 'grouping gRPC API listening');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.logger.info({ lifecycle: 'draining' }, 'grouping draining: device events stop, then the store closes');
+    this.logger.info({ lifecycle: 'draining' }, 'grouping draining: the gRPC API and device events stop, then the store closes');
+    await this.grpc.stop();
     await this.consumer.stop();
     await this.store.close();
   }
@@ -55,6 +89,7 @@ export class GroupingModule {
     return {
       module: GroupingModule,
       providers: [
+        { provide: GROUPING_MODULE_OPTIONS, useValue: { listen: options.listen !== false } },
         { provide: GROUPING_STORE, useValue: options.store },
         { provide: GROUPING_CONFIG, useFactory: () => options.config ?? loadGroupingConfig() },
         {
@@ -77,9 +112,26 @@ export class GroupingModule {
           useFactory: (core: GroupingCore, bus: EventBus, logger: Logger) => new DeviceEventsConsumer(bus, core.useCases.applyDeviceEvent, logger),
           inject: [GROUPING_CORE, EVENT_BUS, LOGGER],
         },
+        {
+          provide: GROUPING_GRPC_HOST,
+          useFactory: (core: GroupingCore, config: GroupingConfig, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry): GrpcServerHost => {
+            // The one place grouping's gRPC services are added: each public service of GROUPING_API is one addService here.
+            const host = new GrpcServerHost({
+              host: config.grpc.host,
+              port: config.grpc.port,
+              descriptorSets: [acsV1DescriptorSet],
+              interceptors: [grpcMetricsInterceptor(metrics)],
+              logger,
+            });
+            host.addService(acsV1.GroupServiceService, new GroupGrpcController(core.useCases).implementation);
+            hosts.register(GROUPING_API.dependency, host);
+            return host;
+          },
+          inject: [GROUPING_CORE, GROUPING_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS],
+        },
         GroupingLifecycle,
       ],
-      exports: [GROUPING_CORE, GROUPING_STORE, GROUPING_CONFIG],
+      exports: [GROUPING_CORE, GROUPING_STORE, GROUPING_CONFIG, GROUPING_GRPC_HOST],
     };
   }
 }

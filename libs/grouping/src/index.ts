@@ -1,4 +1,5 @@
 // The grouping service: static, dynamic and nested groups and their membership (issue 14; bulk jobs to come).
+export * from './api';
 export * from './domain';
 export * from './grouping.config';
 export * from './grouping.module';

@@ -1,0 +1,2 @@
+export * from './group-grpc.controller';
+export * from './group.mappers';
