@@ -133,6 +133,15 @@ describe('applyPreset tasks', () => {
     expect(await fixture().store.tasks.get(task.id)).toMatchObject({ status: 'done', presetRun: { round: 2 } });
   });
 
+  it('is not planned a second time by the triggers of the Inform that runs it', async () => {
+    const tune = preset('tune', [{ setValues: [{ path: INTERVAL, value: 300 }] }], { triggers: [{ anyInform: true }] });
+    await fixture().store.presets.put(tune);
+    fixture().presets.push(tune);
+    const task = await applyNow('tune');
+    expect(await session(setAccepted)).toHaveLength(1);
+    expect((await fixture().store.tasks.list({}, { skip: 0, limit: 10 })).items.map((t) => t.id)).toEqual([task.id]);
+  });
+
   it('plans a retried task afresh in its next session', async () => {
     await fixture().store.presets.put(preset('tune', [{ setValues: [{ path: INTERVAL, value: 300 }] }]));
     const task = await applyNow('tune');

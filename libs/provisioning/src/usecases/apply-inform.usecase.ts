@@ -97,10 +97,14 @@ export class ApplyInform {
     const { logger } = this.deps;
     const now = this.now();
     const presets = await this.deps.presets.current();
-    const triggered = presetsTriggeredBy(presets, { eventCodes, now, lastEvaluatedAt });
+    let triggered = presetsTriggeredBy(presets, { eventCodes, now, lastEvaluatedAt });
     if (triggered.length === 0) return;
     // Work a preset queued earlier that has not run yet already expresses the desired state: do not pile more on.
     if ((await activeTasks()).some((t) => t.source.startsWith('preset:'))) return;
+    // A preset an applyPreset task runs in this session (applyRequestedPresets) is not planned twice.
+    const requested = new Set((await activeTasks()).flatMap((t) => (t.spec.kind === 'applyPreset' && t.status === 'dispatched' && !t.presetRun ? [t.spec.name] : [])));
+    triggered = triggered.filter((p) => !requested.has(p.name));
+    if (triggered.length === 0) return;
 
     // The tree is read only now: most Informs trigger no preset, and a device's tree can be thousands of nodes.
     const known = await this.deps.devices.get(device.id);
