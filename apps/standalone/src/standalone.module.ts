@@ -3,12 +3,13 @@ import type { Registry } from 'prom-client';
 import { GatewayModule, type GatewayConfig } from '@acs/gateway';
 import { registerSqliteStoreMetrics, sqliteStoreHealthCheck, type NamedSqliteDatabase } from '@acs/infra-sqlite';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, PlatformModule, type HealthRegistry, type Logger, type PlatformAdapters } from '@acs/platform';
-import { FirmwareModule, type FirmwareConfig, type FirmwareModuleOptions, type FirmwareStore } from '@acs/firmware';
-import { GroupingModule, type GroupingConfig, type GroupingStore } from '@acs/grouping';
+import { FirmwareModule, InProcessGroupMembers, type FirmwareConfig, type FirmwareModuleOptions, type FirmwareStore } from '@acs/firmware';
+import { GROUPING_CORE, GroupingModule, type GroupingConfig, type GroupingCore, type GroupingStore } from '@acs/grouping';
 import { NbiModule, type NbiOptions } from '@acs/nbi';
 import { ProvisioningModule, type ProvisioningConfig, type ProvisioningStore } from '@acs/provisioning';
 
 const STORE_OBSERVABILITY = Symbol('StoreObservability');
+const GROUPING_FOR_CAMPAIGNS = Symbol('GroupingForCampaigns');
 
 /** Every module of the ACS in one process, on the embedded adapters (in-process bus and sessions) and store. */
 @Module({})
@@ -29,6 +30,21 @@ export class StandaloneModule {
     storeDatabases?: () => readonly NamedSqliteDatabase[];
   }): DynamicModule {
     const storeDatabases = options.storeDatabases;
+    // Campaigns over a group read its members from the grouping core of this process, once Nest has built it.
+    let groupingCore: GroupingCore | undefined;
+    const groupMembers = new InProcessGroupMembers(() => {
+      if (!groupingCore) throw new Error('the grouping service is not part of this process');
+      return groupingCore.useCases.listGroupMembers;
+    });
+    const campaigns = options.firmware?.campaigns && options.grouping ? { ...options.firmware.campaigns, groupMembers } : options.firmware?.campaigns;
+    const linkGrouping = {
+      provide: GROUPING_FOR_CAMPAIGNS,
+      useFactory: (core: GroupingCore) => {
+        groupingCore = core;
+        return true;
+      },
+      inject: [GROUPING_CORE],
+    };
     return {
       module: StandaloneModule,
       imports: [
@@ -37,24 +53,27 @@ export class StandaloneModule {
         // The bus is in this process's memory: results in flight at a crash are gone, so provisioning reconciles at start.
         ProvisioningModule.forRoot({ store: options.store, config: options.provisioning, reconcileLostWorkOnStart: true }),
         // Its API is reached in process only (the NBI is its one caller here): no port of its own.
-        ...(options.firmware ? [FirmwareModule.forRoot({ store: options.firmware.store, config: options.firmware.config, listen: false, campaigns: options.firmware.campaigns })] : []),
+        ...(options.firmware ? [FirmwareModule.forRoot({ store: options.firmware.store, config: options.firmware.config, listen: false, campaigns })] : []),
         // Reads the inventory from provisioning in process; follows acs.device on the in-process bus.
         ...(options.grouping ? [GroupingModule.forRoot({ store: options.grouping.store, config: options.grouping.config, provisioning: 'in-process', listen: false })] : []),
         ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined, grouping: options.grouping !== undefined })] : []),
       ],
-      providers: storeDatabases
-        ? [
-            {
-              provide: STORE_OBSERVABILITY,
-              useFactory: (metrics: Registry, health: HealthRegistry) => {
-                registerSqliteStoreMetrics(metrics, storeDatabases);
-                health.register(sqliteStoreHealthCheck(storeDatabases));
-                return true;
+      providers: [
+        ...(options.grouping ? [linkGrouping] : []),
+        ...(storeDatabases
+          ? [
+              {
+                provide: STORE_OBSERVABILITY,
+                useFactory: (metrics: Registry, health: HealthRegistry) => {
+                  registerSqliteStoreMetrics(metrics, storeDatabases);
+                  health.register(sqliteStoreHealthCheck(storeDatabases));
+                  return true;
+                },
+                inject: [METRICS_REGISTRY, HEALTH_REGISTRY],
               },
-              inject: [METRICS_REGISTRY, HEALTH_REGISTRY],
-            },
-          ]
-        : [],
+            ]
+          : []),
+      ],
     };
   }
 }

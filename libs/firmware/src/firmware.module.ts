@@ -28,6 +28,7 @@ import type { FirmwareStore } from './repositories/ports';
 import { CampaignEventPublisher } from './service/campaign-event.publisher';
 import { CampaignEventsConsumer } from './service/campaign-events.consumer';
 import { CampaignScheduler } from './service/campaign.scheduler';
+import type { GroupMembers } from './usecases/campaign-ports';
 import { createCampaignCore, type CampaignCore } from './usecases/campaign-usecases';
 import { createFirmwareCore, type FirmwareCore } from './usecases/firmware-usecases';
 
@@ -59,7 +60,17 @@ export interface FirmwareModuleOptions {
    * registry) or over gRPC (a pod: `{ address }` from ACS_FIRMWARE_PROVISIONING_ADDRESS), and the file server the
    * Download tasks point at, served by this process. Absent: files only (tests of the files part).
    */
-  campaigns?: { provisioning: ServiceTransport | 'in-process'; fileServer: FileServerConfig; secret: Buffer };
+  campaigns?: {
+    provisioning: ServiceTransport | 'in-process';
+    fileServer: FileServerConfig;
+    secret: Buffer;
+    /**
+     * The grouping service's group members, for campaigns over a group: InProcessGroupMembers in the standalone.
+     * Absent: CreateCampaign with a group_id answers FAILED_PRECONDITION (a firmware pod, until it reads them over
+     * gRPC at ACS_FIRMWARE_GROUPING_ADDRESS).
+     */
+    groupMembers?: GroupMembers;
+  };
 }
 
 /** The campaigns' running parts, started after the app is wired and stopped before the store closes. */
@@ -145,6 +156,7 @@ export class FirmwareModule {
             const campaignCore = createCampaignCore({
               store,
               inventory: new ProvisioningDeviceInventory(provisioning),
+              ...(campaigns.groupMembers ? { members: campaigns.groupMembers } : {}),
               tasks: new ProvisioningDeviceTasks(provisioning),
               signing: { secret: campaigns.secret, baseUrl: () => fileServerBaseUrl(campaigns.fileServer, fileServer), validForMs: config.campaigns.downloadValidForMs },
               owner: config.campaigns.podName,

@@ -130,7 +130,8 @@ function campaignFields(campaign: acsV1.Campaign, progress?: acsV1.CampaignProgr
     ['name', campaign.name],
     ['kind', campaign.rollbackOf ? `${campaign.kind} of ${campaign.rollbackOf}` : campaign.kind],
     ['status', campaign.status],
-    ['filter', campaign.filter || '(every device)'],
+    ...(campaign.groupId ? [['group', campaign.groupId] as [string, string]] : []),
+    ['filter', campaign.filter || (campaign.groupId ? '(every member)' : '(every device)')],
     ['images', campaign.imageRules.map((r) => `${[r.oui, r.productClass, r.hardwareVersion].filter((p) => p !== '').join(':') || '*'}${r.fromVersions.length ? ` from ${r.fromVersions.join('|')}` : ''} → ${r.fileId}`).join('; ')],
     ['selected', `${campaign.selection?.matched ?? 0} matched, ${campaign.selection?.targeted ?? 0} to upgrade, ${campaign.selection?.alreadyOnTarget ?? 0} already there, ${campaign.selection?.noImage ?? 0} without an image`],
     ['created', `${formatTime(campaign.createTime)} by ${campaign.createdBy}`],
@@ -179,12 +180,14 @@ export const CAMPAIGN_COMMANDS: CommandSpec[] = [
     summary: 'creates and starts a firmware upgrade campaign',
     details: [
       'Every device of --filter gets the image of the first --image rule matching its model (and --from version);',
-      'devices already on that version, or matched by no rule, are recorded as skipped. Example:',
+      'devices already on that version, or matched by no rule, are recorded as skipped. With --group, the devices are',
+      "the group's members at the creation, narrowed by --filter when one is given. Example:",
       '  acsctl campaigns create spring --filter \'tag = "pilot"\' --image 001122:SimGateway=<file id> \\',
       '    --canary 10 --step 25% --window "mon,tue,wed,thu 01:00-05:00" --tz Europe/Paris --fail 5% --over 200',
     ],
     options: {
-      filter: { type: 'string', short: 'f', valueName: 'EXPR', description: 'the devices (filter language; default: every device)' },
+      filter: { type: 'string', short: 'f', valueName: 'EXPR', description: 'the devices (filter language; default: every device, or every member of --group)' },
+      group: { type: 'string', valueName: 'GROUP_ID', description: "the members of this group (the grouping service's id), within --filter" },
       image: { type: 'string', multiple: true, valueName: '[OUI:]PC[:HW]=FILE', description: 'image per model, first match wins (repeatable, at least one; *=FILE for any)' },
       from: { type: 'string', multiple: true, valueName: 'VERSION', description: 'only devices now on one of these versions (applies to every --image)' },
       ...POLICY_OPTIONS,
@@ -196,6 +199,7 @@ export const CAMPAIGN_COMMANDS: CommandSpec[] = [
       const request = acsV1.CreateCampaignRequest.fromPartial({
         name: args[0],
         filter: options.string('filter') ?? '',
+        groupId: options.string('group') ?? '',
         imageRules: images.map((image) => imageRuleOf(image, from, options)),
         policy: policyOf(options),
       });

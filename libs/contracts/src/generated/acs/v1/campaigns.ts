@@ -111,7 +111,11 @@ export interface Campaign {
   rollbackOf: string;
   createTime?: Date | undefined;
   createdBy: string;
-  selection?: CampaignSelection | undefined;
+  selection?:
+    | CampaignSelection
+    | undefined;
+  /** The group the devices were selected from ("" = none): its members at the creation, within `filter`. */
+  groupId: string;
 }
 
 export interface WaveProgress {
@@ -159,10 +163,17 @@ export interface CampaignProgress_StagesEntry {
 
 export interface CreateCampaignRequest {
   name: string;
-  /** Filter expression (docs/filter-language.md); "" = every device. */
+  /** Filter expression (docs/filter-language.md); "" = every device (of the group, when one is named). */
   filter: string;
   imageRules: ImageRule[];
-  policy?: RolloutPolicy | undefined;
+  policy?:
+    | RolloutPolicy
+    | undefined;
+  /**
+   * A group of the grouping service (its id): the campaign's devices are its members at the creation, narrowed by
+   * `filter` when one is given. "" = no group. INVALID_ARGUMENT (`group_id`, NOT_FOUND) when there is no such group.
+   */
+  groupId: string;
 }
 
 export interface CreateCampaignResponse {
@@ -1155,6 +1166,7 @@ function createBaseCampaign(): Campaign {
     createTime: undefined,
     createdBy: "",
     selection: undefined,
+    groupId: "",
   };
 }
 
@@ -1195,6 +1207,9 @@ export const Campaign: MessageFns<Campaign> = {
     }
     if (message.selection !== undefined) {
       CampaignSelection.encode(message.selection, writer.uint32(98).fork()).join();
+    }
+    if (message.groupId !== "") {
+      writer.uint32(106).string(message.groupId);
     }
     return writer;
   },
@@ -1308,6 +1323,14 @@ export const Campaign: MessageFns<Campaign> = {
             message.selection = CampaignSelection.decode(reader, reader.uint32());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1354,6 +1377,11 @@ export const Campaign: MessageFns<Campaign> = {
         ? globalThis.String(object.created_by)
         : "",
       selection: isSet(object.selection) ? CampaignSelection.fromJSON(object.selection) : undefined,
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
     };
   },
 
@@ -1395,6 +1423,9 @@ export const Campaign: MessageFns<Campaign> = {
     if (message.selection !== undefined) {
       obj.selection = CampaignSelection.toJSON(message.selection);
     }
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
     return obj;
   },
 
@@ -1419,6 +1450,7 @@ export const Campaign: MessageFns<Campaign> = {
     message.selection = (object.selection !== undefined && object.selection !== null)
       ? CampaignSelection.fromPartial(object.selection)
       : undefined;
+    message.groupId = object.groupId ?? "";
     return message;
   },
 };
@@ -2175,7 +2207,7 @@ export const CampaignProgress_StagesEntry: MessageFns<CampaignProgress_StagesEnt
 };
 
 function createBaseCreateCampaignRequest(): CreateCampaignRequest {
-  return { name: "", filter: "", imageRules: [], policy: undefined };
+  return { name: "", filter: "", imageRules: [], policy: undefined, groupId: "" };
 }
 
 export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
@@ -2191,6 +2223,9 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
     }
     if (message.policy !== undefined) {
       RolloutPolicy.encode(message.policy, writer.uint32(34).fork()).join();
+    }
+    if (message.groupId !== "") {
+      writer.uint32(42).string(message.groupId);
     }
     return writer;
   },
@@ -2240,6 +2275,14 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
             message.policy = RolloutPolicy.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2262,6 +2305,11 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
         ? object.image_rules.map((e: any) => ImageRule.fromJSON(e))
         : [],
       policy: isSet(object.policy) ? RolloutPolicy.fromJSON(object.policy) : undefined,
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
     };
   },
 
@@ -2279,6 +2327,9 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
     if (message.policy !== undefined) {
       obj.policy = RolloutPolicy.toJSON(message.policy);
     }
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
     return obj;
   },
 
@@ -2293,6 +2344,7 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
     message.policy = (object.policy !== undefined && object.policy !== null)
       ? RolloutPolicy.fromPartial(object.policy)
       : undefined;
+    message.groupId = object.groupId ?? "";
     return message;
   },
 };
@@ -3966,7 +4018,8 @@ export const RollbackCampaignResponse: MessageFns<RollbackCampaignResponse> = {
 export type CampaignServiceService = typeof CampaignServiceService;
 export const CampaignServiceService = {
   /**
-   * Creates a campaign and starts it: the devices of the filter become its targets (each with the image of the first
+   * Creates a campaign and starts it: the devices of the filter (and of the group, when one is named: its members
+   * that match the filter) become its targets (each with the image of the first
    * rule matching it; those already on that version or matched by no rule are recorded as skipped). INVALID_ARGUMENT
    * names every wrong field (a file that is not a firmware image with a software version, a wrong policy field).
    */
@@ -4076,7 +4129,8 @@ export const CampaignServiceService = {
 
 export interface CampaignServiceServer extends UntypedServiceImplementation {
   /**
-   * Creates a campaign and starts it: the devices of the filter become its targets (each with the image of the first
+   * Creates a campaign and starts it: the devices of the filter (and of the group, when one is named: its members
+   * that match the filter) become its targets (each with the image of the first
    * rule matching it; those already on that version or matched by no rule are recorded as skipped). INVALID_ARGUMENT
    * names every wrong field (a file that is not a firmware image with a software version, a wrong policy field).
    */
@@ -4110,7 +4164,8 @@ export interface CampaignServiceServer extends UntypedServiceImplementation {
 
 export interface CampaignServiceClient extends Client {
   /**
-   * Creates a campaign and starts it: the devices of the filter become its targets (each with the image of the first
+   * Creates a campaign and starts it: the devices of the filter (and of the group, when one is named: its members
+   * that match the filter) become its targets (each with the image of the first
    * rule matching it; those already on that version or matched by no rule are recorded as skipped). INVALID_ARGUMENT
    * names every wrong field (a file that is not a firmware image with a software version, a wrong policy field).
    */
