@@ -3,13 +3,12 @@ import type { Registry } from 'prom-client';
 import { GatewayModule, type GatewayConfig } from '@acs/gateway';
 import { registerSqliteStoreMetrics, sqliteStoreHealthCheck, type NamedSqliteDatabase } from '@acs/infra-sqlite';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, PlatformModule, type HealthRegistry, type Logger, type PlatformAdapters } from '@acs/platform';
-import { FirmwareModule, InProcessGroupMembers, type FirmwareConfig, type FirmwareModuleOptions, type FirmwareStore } from '@acs/firmware';
-import { GROUPING_CORE, GroupingModule, type GroupingConfig, type GroupingCore, type GroupingStore } from '@acs/grouping';
+import { FirmwareModule, type FirmwareConfig, type FirmwareModuleOptions, type FirmwareStore } from '@acs/firmware';
+import { GroupingModule, type GroupingConfig, type GroupingStore } from '@acs/grouping';
 import { NbiModule, type NbiOptions } from '@acs/nbi';
 import { ProvisioningModule, type ProvisioningConfig, type ProvisioningStore } from '@acs/provisioning';
 
 const STORE_OBSERVABILITY = Symbol('StoreObservability');
-const GROUPING_FOR_CAMPAIGNS = Symbol('GroupingForCampaigns');
 
 /** Every module of the ACS in one process, on the embedded adapters (in-process bus and sessions) and store. */
 @Module({})
@@ -30,21 +29,8 @@ export class StandaloneModule {
     storeDatabases?: () => readonly NamedSqliteDatabase[];
   }): DynamicModule {
     const storeDatabases = options.storeDatabases;
-    // Campaigns over a group read its members from the grouping core of this process, once Nest has built it.
-    let groupingCore: GroupingCore | undefined;
-    const groupMembers = new InProcessGroupMembers(() => {
-      if (!groupingCore) throw new Error('the grouping service is not part of this process');
-      return groupingCore.useCases.listGroupMembers;
-    });
-    const campaigns = options.firmware?.campaigns && options.grouping ? { ...options.firmware.campaigns, groupMembers } : options.firmware?.campaigns;
-    const linkGrouping = {
-      provide: GROUPING_FOR_CAMPAIGNS,
-      useFactory: (core: GroupingCore) => {
-        groupingCore = core;
-        return true;
-      },
-      inject: [GROUPING_CORE],
-    };
+    // Campaigns over a group read its members from the grouping service of this process, through its in-process host.
+    const campaigns = options.firmware?.campaigns && options.grouping ? { ...options.firmware.campaigns, grouping: 'in-process' as const } : options.firmware?.campaigns;
     return {
       module: StandaloneModule,
       imports: [
@@ -59,7 +45,6 @@ export class StandaloneModule {
         ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined, grouping: options.grouping !== undefined })] : []),
       ],
       providers: [
-        ...(options.grouping ? [linkGrouping] : []),
         ...(storeDatabases
           ? [
               {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { acsV1, acsV1DescriptorSet } from '@acs/contracts';
-import { PROVISIONING_API, provisioningClient, type ServiceTransport } from '@acs/clients';
+import { GROUPING_API, groupingClient, PROVISIONING_API, provisioningClient, type ServiceTransport } from '@acs/clients';
 import {
   EVENT_BUS,
   GRPC_HOSTS,
@@ -23,12 +23,12 @@ import { FileDownloadServer } from './file-server/file-download.server';
 import type { FileServerConfig } from './file-server/file-server.config';
 import { FileServerMetrics } from './file-server/file-server.metrics';
 import { loadFirmwareConfig, type FirmwareConfig } from './firmware.config';
+import { GrpcGroupMembers } from './grouping/group-members';
 import { ProvisioningDeviceInventory, ProvisioningDeviceTasks } from './provisioning/provisioning-devices';
 import type { FirmwareStore } from './repositories/ports';
 import { CampaignEventPublisher } from './service/campaign-event.publisher';
 import { CampaignEventsConsumer } from './service/campaign-events.consumer';
 import { CampaignScheduler } from './service/campaign.scheduler';
-import type { GroupMembers } from './usecases/campaign-ports';
 import { createCampaignCore, type CampaignCore } from './usecases/campaign-usecases';
 import { createFirmwareCore, type FirmwareCore } from './usecases/firmware-usecases';
 
@@ -65,11 +65,11 @@ export interface FirmwareModuleOptions {
     fileServer: FileServerConfig;
     secret: Buffer;
     /**
-     * The grouping service's group members, for campaigns over a group: InProcessGroupMembers in the standalone.
-     * Absent: CreateCampaign with a group_id answers FAILED_PRECONDITION (a firmware pod, until it reads them over
-     * gRPC at ACS_FIRMWARE_GROUPING_ADDRESS).
+     * Where campaigns over a group read its members (GroupService.ListGroupMembers): in process (the standalone,
+     * through the host registry) or over gRPC (a pod: ACS_FIRMWARE_GROUPING_ADDRESS). Absent: CreateCampaign with a
+     * group_id answers FAILED_PRECONDITION.
      */
-    groupMembers?: GroupMembers;
+    grouping?: ServiceTransport | 'in-process';
   };
 }
 
@@ -156,7 +156,9 @@ export class FirmwareModule {
             const campaignCore = createCampaignCore({
               store,
               inventory: new ProvisioningDeviceInventory(provisioning),
-              ...(campaigns.groupMembers ? { members: campaigns.groupMembers } : {}),
+              ...(campaigns.grouping
+                ? { members: new GrpcGroupMembers(groupingClient(campaigns.grouping === 'in-process' ? { host: () => hosts.get(GROUPING_API.dependency) } : campaigns.grouping)) }
+                : {}),
               tasks: new ProvisioningDeviceTasks(provisioning),
               signing: { secret: campaigns.secret, baseUrl: () => fileServerBaseUrl(campaigns.fileServer, fileServer), validForMs: config.campaigns.downloadValidForMs },
               owner: config.campaigns.podName,
