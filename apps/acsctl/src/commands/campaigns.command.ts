@@ -7,6 +7,7 @@ import { formatDuration, parseDuration } from '../cli/duration';
 import type { ParsedOptions } from '../cli/parsed-options';
 import { formatTime, type Column, type OutputWriter } from '../output/output-writer';
 import { collectPages } from './paging';
+import { resolveGroupId } from './groups.command';
 import { PAGE_OPTIONS, pageScope } from './paging-options';
 
 /** `[OUI:]PRODUCTCLASS[:HW]=FILE_ID`, or `*=FILE_ID` for any model → an image rule (`--from` narrows it to versions). */
@@ -187,7 +188,7 @@ export const CAMPAIGN_COMMANDS: CommandSpec[] = [
     ],
     options: {
       filter: { type: 'string', short: 'f', valueName: 'EXPR', description: 'the devices (filter language; default: every device, or every member of --group)' },
-      group: { type: 'string', valueName: 'GROUP_ID', description: "the members of this group (the grouping service's id), within --filter" },
+      group: { type: 'string', valueName: 'GROUP', description: 'the members of this group (its name or id), within --filter' },
       image: { type: 'string', multiple: true, valueName: '[OUI:]PC[:HW]=FILE', description: 'image per model, first match wins (repeatable, at least one; *=FILE for any)' },
       from: { type: 'string', multiple: true, valueName: 'VERSION', description: 'only devices now on one of these versions (applies to every --image)' },
       ...POLICY_OPTIONS,
@@ -196,14 +197,17 @@ export const CAMPAIGN_COMMANDS: CommandSpec[] = [
       const images = options.strings('image');
       if (images.length === 0) throw options.usage('--image is required (at least one)');
       const from = options.strings('from');
+      const c = connection();
+      const group = options.string('group');
+      // A client that may not list groups names its group by id: the text goes as it is.
+      const groupId = group ? await resolveGroupId(c, group).catch(() => group) : '';
       const request = acsV1.CreateCampaignRequest.fromPartial({
         name: args[0],
         filter: options.string('filter') ?? '',
-        groupId: options.string('group') ?? '',
+        groupId,
         imageRules: images.map((image) => imageRuleOf(image, from, options)),
         policy: policyOf(options),
       });
-      const c = connection();
       return show(out, await c.unary<acsV1.CreateCampaignResponse>((md, o, cb) => c.campaigns.createCampaign(request, md, o, cb)));
     },
   },
