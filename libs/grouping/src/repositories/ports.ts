@@ -40,6 +40,8 @@ export interface MembershipRepository {
   groupsOf(deviceId: string): Promise<string[]>;
   /** Removes every pair of a group; how many. */
   removeGroup(groupId: string): Promise<number>;
+  /** Removes every pair of a device (a deleted device); how many. */
+  removeDevice(deviceId: string): Promise<number>;
 }
 
 /** The grouping service's persistence, as the module and the use cases take it. */

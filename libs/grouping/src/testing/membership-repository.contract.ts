@@ -69,6 +69,16 @@ export function describeGroupingRepositoriesContract(name: string, open: () => P
       expect(await under.members.groupsOf('dev-1')).toEqual(['g2']);
     });
 
+    it("removes every pair of a device and no other's", async () => {
+      await under.members.add('g1', 'dev-a', 1);
+      await under.members.add('g2', 'dev-a', 1);
+      await under.members.add('g1', 'dev-b', 1);
+      expect(await under.members.removeDevice('dev-a')).toBe(2);
+      expect(await under.members.removeDevice('dev-a')).toBe(0);
+      expect(await under.members.groupsOf('dev-a')).toEqual([]);
+      expect(await under.members.groupsOf('dev-b')).toEqual(['g1']);
+    });
+
     it('keeps group names unique, and frees a name on rename and delete', async () => {
       await under.groups.insert(group('g1', 'business'));
       await expect(under.groups.insert(group('g2', 'business'))).rejects.toMatchObject({ name: 'ConflictError', kind: 'already-exists' });

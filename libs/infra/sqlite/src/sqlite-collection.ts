@@ -270,6 +270,17 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     });
   }
 
+  deleteMany(filter: DocumentFilter): Promise<number> {
+    return this.writes.write(() => {
+      const translator = new SqliteFilterTranslator(this);
+      const where = translator.translate(filter);
+      // The matches' rows first, then their side tables and documents: one write, in the batcher's transaction.
+      const seqs = (this.prepare(`SELECT d.seq FROM ${this.table} d WHERE ${where}`).all(...translator.params) as Array<{ seq: number }>).map((row) => row.seq);
+      for (const seq of seqs) this.deleteSeq(seq);
+      return seqs.length;
+    });
+  }
+
   /** Every document, for exports and imports: `batch` documents at a time in `_id` order. */
   *scan(batch = 500): Generator<StoredDocument> {
     let after = '';

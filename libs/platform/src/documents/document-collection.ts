@@ -53,6 +53,11 @@ export interface DocumentCollection {
   /** Replaces the first match (its `_id` stays); with `upsert`, inserts `doc` when none matches. */
   replaceOne(filter: DocumentFilter, doc: StoredDocument, options?: { upsert?: boolean }): Promise<boolean>;
   deleteOne(filter: DocumentFilter): Promise<boolean>;
+  /**
+   * Deletes every match; how many. One statement on the store (not a read and a delete per document), so removing a
+   * group's 100,000 memberships is one round trip on MongoDB and one transaction on SQLite.
+   */
+  deleteMany(filter: DocumentFilter): Promise<number>;
 }
 
 /** A query a store cannot or will not run (an operator it does not evaluate, a malformed filter, a bad page). */
