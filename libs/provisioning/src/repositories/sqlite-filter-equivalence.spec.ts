@@ -55,4 +55,22 @@ describe('filter: the SQLite store selects what the in-memory evaluator selects'
       expect(plan).not.toMatch(/SCAN d\b(?! USING)/);
     }
   });
+
+  // Keyset pages (DeviceQuery.afterId, ListDevices omit_total): the filter ANDed with `_id > last id`, in id order.
+  it('reads an unfiltered keyset page as a range of the id index, in its order, and a filtered one from the filter\'s index', () => {
+    const afterId = (query: Record<string, unknown>) => (Object.keys(query).length === 0 ? { _id: { $gt: 'x' } } : { $and: [query, { _id: { $gt: 'x' } }] });
+    const all = store.collections.devices.explain(afterId({}), [['_id', 1]]);
+    expect(all).toMatch(/SEARCH d USING COVERING INDEX sqlite_autoindex_devices_1 \(id>\?\)/);
+    expect(all).not.toMatch(/TEMP B-TREE/);
+    const plans: Array<[string, RegExp]> = [
+      ['serialNumber LIKE "FLEET%"', /USING INDEX (devices_c_serialNumber|sqlite_autoindex_devices_1)/],
+      ['tag = "lab"', /devices__tags.*USING (COVERING )?INDEX/s],
+      ['Device.DeviceInfo.SoftwareVersion = "1.2"', /devices__tree.*USING (COVERING )?INDEX devices__tree_value/s],
+    ];
+    for (const [text, expected] of plans) {
+      const plan = store.collections.devices.explain(afterId(compileFilterToMongo(parseFilter(text, DEVICE_FILTER_SHAPE), DEVICE_FILTER_SHAPE)), [['_id', 1]]);
+      expect({ text, plan }).toEqual({ text, plan: expect.stringMatching(expected) });
+      expect(plan).not.toMatch(/SCAN d\b(?! USING)/);
+    }
+  });
 });
