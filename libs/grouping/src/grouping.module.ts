@@ -7,6 +7,7 @@ import { ProvisioningDeviceInventory } from './provisioning/provisioning-invento
 import type { GroupingStore } from './repositories/ports';
 import { DeviceEventsConsumer } from './service/device-events.consumer';
 import { GroupEventPublisher } from './service/group-event.publisher';
+import { PeriodicReevaluation } from './service/periodic-reevaluation';
 import { createGroupingCore, type GroupingCore } from './usecases/grouping-usecases';
 
 export const GROUPING_STORE = Symbol('GroupingStore');
@@ -14,6 +15,7 @@ export const GROUPING_CONFIG = Symbol('GroupingConfig');
 /** The use cases and the membership maintainer (GroupingCore). */
 export const GROUPING_CORE = Symbol('GroupingCore');
 const GROUPING_CONSUMER = Symbol('GroupingDeviceEventsConsumer');
+const GROUPING_REEVALUATION = Symbol('GroupingPeriodicReevaluation');
 
 export interface GroupingModuleOptions {
   store: GroupingStore;
@@ -25,12 +27,16 @@ export interface GroupingModuleOptions {
   provisioning?: ServiceTransport | 'in-process';
 }
 
-/** Starts following device events once the app is wired; on shutdown stops consuming, then closes the store. */
+/**
+ * Starts following device events and the periodic re-evaluation once the app is wired; on shutdown stops both, then
+ * closes the store.
+ */
 @Injectable()
 export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(GROUPING_STORE) private readonly store: GroupingStore,
     @Inject(GROUPING_CONSUMER) private readonly consumer: DeviceEventsConsumer,
+    @Inject(GROUPING_REEVALUATION) private readonly reevaluation: PeriodicReevaluation,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
   ) {
@@ -39,10 +45,12 @@ export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumer.start();
+    this.reevaluation.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.logger.info({ lifecycle: 'draining' }, 'grouping draining: device events stop, then the store closes');
+    await this.reevaluation.stop();
     await this.consumer.stop();
     await this.store.close();
   }
@@ -76,6 +84,12 @@ export class GroupingModule {
           provide: GROUPING_CONSUMER,
           useFactory: (core: GroupingCore, bus: EventBus, logger: Logger) => new DeviceEventsConsumer(bus, core.useCases.applyDeviceEvent, logger),
           inject: [GROUPING_CORE, EVENT_BUS, LOGGER],
+        },
+        {
+          provide: GROUPING_REEVALUATION,
+          useFactory: (core: GroupingCore, store: GroupingStore, config: GroupingConfig, logger: Logger) =>
+            new PeriodicReevaluation({ leases: store.leases, reevaluate: core.useCases.reevaluateUneventedGroups, owner: config.podName, intervalMs: config.reevaluateMs, now: Date.now, logger }),
+          inject: [GROUPING_CORE, GROUPING_STORE, GROUPING_CONFIG, LOGGER],
         },
         GroupingLifecycle,
       ],

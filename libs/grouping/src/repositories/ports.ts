@@ -44,10 +44,25 @@ export interface MembershipRepository {
   removeDevice(deviceId: string): Promise<number>;
 }
 
+/**
+ * Leases on work one pod at a time does for every pod (`grouping.leases`, one document per work): the holder renews
+ * its lease before each run; another pod takes it only once it expired (its holder is gone or stuck).
+ */
+export interface LeaseRepository {
+  /**
+   * Takes or renews the lease `name` for `owner` until `expiresAt`: true when `owner` holds it now. Of two pods taking
+   * an expired lease at once, at most one is answered true.
+   */
+  acquire(name: string, owner: string, now: number, expiresAt: number): Promise<boolean>;
+  /** Gives the lease up (a pod shutting down), when `owner` holds it, so another takes it at its next try. */
+  release(name: string, owner: string): Promise<void>;
+}
+
 /** The grouping service's persistence, as the module and the use cases take it. */
 export interface GroupingStore {
   groups: GroupRepository;
   members: MembershipRepository;
   explicitMembers: MembershipRepository;
+  leases: LeaseRepository;
   close(): Promise<void>;
 }
