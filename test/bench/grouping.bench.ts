@@ -80,7 +80,7 @@ class QueryDevicesInventory implements DeviceInventory {
 
   async matchingIds(filter: string, pageToken: string, pageSize: number): Promise<{ ids: string[]; nextPageToken: string }> {
     if (this.paging === 'keyset') {
-      const page = await this.query.execute({ filter, projection: [], sort: [], page: { skip: 0, limit: pageSize }, withoutTotal: true, ...(pageToken === '' ? {} : { afterId: pageToken }) });
+      const page = await this.query.execute({ filter, projection: [], sort: [], page: { skip: 0, limit: pageSize }, withoutTotal: true, afterId: pageToken });
       const ids = page.items.map((device) => device.id);
       return { ids, nextPageToken: ids.length === pageSize ? ids[ids.length - 1] : '' };
     }

@@ -23,6 +23,12 @@ export interface FindOptions {
   sort?: DocumentSort;
   skip?: number;
   limit?: number;
+  /**
+   * The caller walks the matches in sort order page after page (keyset paging: each page starts after the last
+   * key), each page read to its limit. A store that can test a document's array elements or nested values per
+   * document, instead of collecting every match before each page, does so (SQLite); the answer is the same.
+   */
+  walk?: boolean;
 }
 
 /** A store-neutral update. Fields named in two parts must not overlap (MongoDB refuses conflicting paths). */

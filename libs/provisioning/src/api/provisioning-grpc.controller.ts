@@ -177,7 +177,8 @@ export class ProvisioningGrpcController {
     // Uncounted: a full page says another may follow. In id order the token is the last id (keyset), else an offset.
     const limit = pageSizeOf(request.pageSize);
     const byId = request.sort.every((key) => key.field === 'id' && !key.descending);
-    const afterId = byId ? decodeAfterKeyPageToken(request.pageToken, request.filter) : undefined;
+    // The first page of a walk starts after '' (every id sorts after it), so it is read as a walk too.
+    const afterId = byId ? (decodeAfterKeyPageToken(request.pageToken, request.filter) ?? '') : undefined;
     const skip = byId ? 0 : decodePageToken(request.pageToken);
     const devices = await this.useCases.queryDevices.execute({ ...query, page: { skip, limit }, withoutTotal: true, ...(afterId !== undefined ? { afterId } : {}) });
     const full = devices.items.length === limit;

@@ -230,7 +230,7 @@ export class StoredDeviceRepository implements DeviceRepository {
       filter = Object.keys(filter).length === 0 ? { _id: { $gt: afterId } } : { $and: [filter, { _id: { $gt: afterId } }] };
     }
     if (limit === 0) return [];
-    const docs = await this.devices.find(filter, { projection, sort, skip, limit });
+    const docs = await this.devices.find(filter, { projection, sort, skip, limit, ...(afterId !== undefined ? { walk: true } : {}) });
     return docs.map((doc) => fromStoredDevice(doc));
   }
 

@@ -35,6 +35,8 @@ describe('filter: the SQLite store selects what the in-memory evaluator selects'
     expect(inMemory).toEqual(expected);
     expect(stored).toEqual(expected);
     expect(await store.collections.devices.count(query)).toBe(expected.length);
+    // Read as a walk (membership tests probed per document) the answer is the same.
+    expect((await store.collections.devices.find(query, { sort: [['_id', 1]], walk: true })).map((d) => d._id)).toEqual(expected);
   });
 
   it('serves filters on indexed fields, tags and parameter values from indexes, not by scanning every device', () => {
@@ -56,21 +58,23 @@ describe('filter: the SQLite store selects what the in-memory evaluator selects'
     }
   });
 
-  // Keyset pages (DeviceQuery.afterId, ListDevices omit_total): the filter ANDed with `_id > last id`, in id order.
-  it('reads an unfiltered keyset page as a range of the id index, in its order, and a filtered one from the filter\'s index', () => {
-    const afterId = (query: Record<string, unknown>) => (Object.keys(query).length === 0 ? { _id: { $gt: 'x' } } : { $and: [query, { _id: { $gt: 'x' } }] });
-    const all = store.collections.devices.explain(afterId({}), [['_id', 1]]);
-    expect(all).toMatch(/SEARCH d USING COVERING INDEX sqlite_autoindex_devices_1 \(id>\?\)/);
-    expect(all).not.toMatch(/TEMP B-TREE/);
-    const plans: Array<[string, RegExp]> = [
-      ['serialNumber LIKE "FLEET%"', /USING INDEX (devices_c_serialNumber|sqlite_autoindex_devices_1)/],
-      ['tag = "lab"', /devices__tags.*USING (COVERING )?INDEX/s],
-      ['Device.DeviceInfo.SoftwareVersion = "1.2"', /devices__tree.*USING (COVERING )?INDEX devices__tree_value/s],
+  // Keyset pages (DeviceQuery.afterId, ListDevices omit_total): the filter ANDed with `_id > last id`, in id order,
+  // read as a walk. A page then costs the documents it passes over, never the whole set of matches again.
+  it('reads a keyset page as a range of the id index, testing tags and parameters per device by their key', () => {
+    const walk = (text: string) => {
+      const query = text === '' ? {} : compileFilterToMongo(parseFilter(text, DEVICE_FILTER_SHAPE), DEVICE_FILTER_SHAPE);
+      return store.collections.devices.explain(text === '' ? { _id: { $gt: 'x' } } : { $and: [query, { _id: { $gt: 'x' } }] }, [['_id', 1]], { walk: true });
+    };
+    const plans: Array<[string, RegExp[]]> = [
+      ['', [/SEARCH d USING COVERING INDEX sqlite_autoindex_devices_1 \(id>\?\)/]],
+      ['tag = "lab"', [/SEARCH d USING COVERING INDEX sqlite_autoindex_devices_1 \(id>\?\)/, /devices__tags EXISTS USING PRIMARY KEY \(seq=\? AND value=\?\)/]],
+      ['Device.DeviceInfo.SoftwareVersion = "1.2"', [/SEARCH d USING COVERING INDEX sqlite_autoindex_devices_1 \(id>\?\)/, /devices__tree EXISTS USING PRIMARY KEY \(doc=\? AND path=\?\)/]],
+      ['Device.DeviceInfo.SoftwareVersion IS NOT NULL AND tag != "lab"', [/SEARCH d USING COVERING INDEX sqlite_autoindex_devices_1 \(id>\?\)/, /devices__tree EXISTS USING PRIMARY KEY/]],
     ];
     for (const [text, expected] of plans) {
-      const plan = store.collections.devices.explain(afterId(compileFilterToMongo(parseFilter(text, DEVICE_FILTER_SHAPE), DEVICE_FILTER_SHAPE)), [['_id', 1]]);
-      expect({ text, plan }).toEqual({ text, plan: expect.stringMatching(expected) });
-      expect(plan).not.toMatch(/SCAN d\b(?! USING)/);
+      const plan = walk(text);
+      for (const step of expected) expect({ text, plan }).toEqual({ text, plan: expect.stringMatching(step) });
+      expect({ text, plan }).toEqual({ text, plan: expect.not.stringMatching(/TEMP B-TREE|LIST SUBQUERY/) });
     }
   });
 });

@@ -101,7 +101,7 @@ export class QueryDevices {
     const page = query.withoutTotal ? { items: await this.devices.find(deviceQuery), total: undefined } : await this.devices.query(deviceQuery);
     const now = this.presence.now();
     // Nothing matches: the counted total says so, or an uncounted walk's first page is empty.
-    const none = page.total === 0 || (page.total === undefined && page.items.length === 0 && query.page.skip === 0 && query.afterId === undefined);
+    const none = page.total === 0 || (page.total === undefined && page.items.length === 0 && query.page.skip === 0 && !query.afterId);
     const warnings = [...filterTextHints(expr), ...(none ? await this.missingReferences(expr) : [])];
     return { items: page.items.map((device) => presentDevice(device, this.presence, now)), ...(page.total !== undefined ? { total: page.total } : {}), warnings };
   }
