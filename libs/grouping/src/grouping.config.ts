@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 import { EnvReader } from '@acs/platform';
 
 export interface GroupingConfig {
@@ -11,6 +13,13 @@ export interface GroupingConfig {
   provisioningAddress: string;
   /** Devices per ListDevices page in a full evaluation (ACS_GROUPING_PAGE_SIZE). */
   pageSize: number;
+  /**
+   * How often the groups whose filters read what no event reports are re-evaluated fully, by one pod
+   * (ACS_GROUPING_REEVALUATE_MS; 0 = never).
+   */
+  reevaluateMs: number;
+  /** This pod's name among the grouping pods (ACS_POD_NAME, default the host name): the re-evaluation lease's owner. */
+  podName: string;
 }
 
 export function loadGroupingConfig(env: Record<string, string | undefined> = process.env): GroupingConfig {
@@ -24,5 +33,7 @@ export function loadGroupingConfig(env: Record<string, string | undefined> = pro
     },
     provisioningAddress: e.string('ACS_GROUPING_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
     pageSize: e.int('ACS_GROUPING_PAGE_SIZE', 1000, { min: 1, max: 10_000 }),
+    reevaluateMs: e.int('ACS_GROUPING_REEVALUATE_MS', 600_000, { min: 0 }),
+    podName: e.string('ACS_POD_NAME', hostname()),
   };
 }

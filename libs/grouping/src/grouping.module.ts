@@ -22,6 +22,7 @@ import { ProvisioningDeviceInventory } from './provisioning/provisioning-invento
 import type { GroupingStore } from './repositories/ports';
 import { DeviceEventsConsumer } from './service/device-events.consumer';
 import { GroupEventPublisher } from './service/group-event.publisher';
+import { PeriodicReevaluation } from './service/periodic-reevaluation';
 import { createGroupingCore, type GroupingCore } from './usecases/grouping-usecases';
 
 export const GROUPING_STORE = Symbol('GroupingStore');
@@ -32,6 +33,7 @@ export const GROUPING_CORE = Symbol('GroupingCore');
 export const GROUPING_GRPC_HOST = Symbol('GroupingGrpcHost');
 const GROUPING_MODULE_OPTIONS = Symbol('GroupingModuleOptions');
 const GROUPING_CONSUMER = Symbol('GroupingDeviceEventsConsumer');
+const GROUPING_REEVALUATION = Symbol('GroupingPeriodicReevaluation');
 
 export interface GroupingModuleOptions {
   store: GroupingStore;
@@ -49,8 +51,8 @@ export interface GroupingModuleOptions {
 }
 
 /**
- * Starts following device events once the app is wired, then (a pod) the gRPC API; on shutdown stops the API (calls
- * in flight get its grace time) and the consumer, then closes the store.
+ * Starts following device events and the periodic re-evaluation once the app is wired, then (a pod) the gRPC API; on
+ * shutdown stops the API (calls in flight get its grace time), the re-evaluation and the consumer, then closes the store.
  */
 @Injectable()
 export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -60,6 +62,7 @@ export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationS
     @Inject(GROUPING_GRPC_HOST) private readonly grpc: GrpcServerHost,
     @Inject(GROUPING_CONFIG) private readonly config: GroupingConfig,
     @Inject(GROUPING_MODULE_OPTIONS) private readonly options: { listen: boolean },
+    @Inject(GROUPING_REEVALUATION) private readonly reevaluation: PeriodicReevaluation,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
   ) {
@@ -69,14 +72,16 @@ export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumer.start();
+    this.reevaluation.start();
     if (!this.options.listen) return;
     const port = await this.grpc.start();
     this.logger.info({ lifecycle: 'listening', host: this.config.grpc.host, port }, 'grouping gRPC API listening');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.logger.info({ lifecycle: 'draining' }, 'grouping draining: the gRPC API and device events stop, then the store closes');
+    this.logger.info({ lifecycle: 'draining' }, 'grouping draining: the gRPC API, device events and re-evaluation stop, then the store closes');
     await this.grpc.stop();
+    await this.reevaluation.stop();
     await this.consumer.stop();
     await this.store.close();
   }
@@ -128,6 +133,12 @@ export class GroupingModule {
             return host;
           },
           inject: [GROUPING_CORE, GROUPING_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS],
+        },
+        {
+          provide: GROUPING_REEVALUATION,
+          useFactory: (core: GroupingCore, store: GroupingStore, config: GroupingConfig, logger: Logger) =>
+            new PeriodicReevaluation({ leases: store.leases, reevaluate: core.useCases.reevaluateUneventedGroups, owner: config.podName, intervalMs: config.reevaluateMs, now: Date.now, logger }),
+          inject: [GROUPING_CORE, GROUPING_STORE, GROUPING_CONFIG, LOGGER],
         },
         GroupingLifecycle,
       ],

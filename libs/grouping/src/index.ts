@@ -7,4 +7,5 @@ export * from './provisioning/provisioning-inventory';
 export * from './repositories';
 export * from './service/device-events.consumer';
 export * from './service/group-event.publisher';
+export * from './service/periodic-reevaluation';
 export * from './usecases';

@@ -2,7 +2,8 @@ import { MongoDocumentCollection, type MongoConnection } from '@acs/infra-mongo'
 import type { StoredDocument } from '@acs/platform';
 import type { mongo } from 'mongoose';
 
-import { explicitMemberCollection, groupCollection, groupingCollections, groupNameCollection, memberCollection } from './grouping-collections.schema';
+import { explicitMemberCollection, groupCollection, groupingCollections, groupNameCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
+import { StoredLeaseRepository } from './lease.repository';
 import { StoredGroupRepository } from './group.repository';
 import { StoredMembershipRepository } from './membership.repository';
 import type { GroupingStore } from './ports';
@@ -19,6 +20,7 @@ export async function openMongoGroupingStore(connection: MongoConnection): Promi
     groups: new StoredGroupRepository(collectionOf(groupCollection), collectionOf(groupNameCollection)),
     members: new StoredMembershipRepository(collectionOf(memberCollection)),
     explicitMembers: new StoredMembershipRepository(collectionOf(explicitMemberCollection)),
+    leases: new StoredLeaseRepository(collectionOf(leaseCollection)),
     close: async () => undefined,
   };
 }

@@ -40,6 +40,22 @@ export interface MembershipRepository {
   groupsOf(deviceId: string): Promise<string[]>;
   /** Removes every pair of a group; how many. */
   removeGroup(groupId: string): Promise<number>;
+  /** Removes every pair of a device (a deleted device); how many. */
+  removeDevice(deviceId: string): Promise<number>;
+}
+
+/**
+ * Leases on work one pod at a time does for every pod (`grouping.leases`, one document per work): the holder renews
+ * its lease before each run; another pod takes it only once it expired (its holder is gone or stuck).
+ */
+export interface LeaseRepository {
+  /**
+   * Takes or renews the lease `name` for `owner` until `expiresAt`: true when `owner` holds it now. Of two pods taking
+   * an expired lease at once, at most one is answered true.
+   */
+  acquire(name: string, owner: string, now: number, expiresAt: number): Promise<boolean>;
+  /** Gives the lease up (a pod shutting down), when `owner` holds it, so another takes it at its next try. */
+  release(name: string, owner: string): Promise<void>;
 }
 
 /** The grouping service's persistence, as the module and the use cases take it. */
@@ -47,5 +63,6 @@ export interface GroupingStore {
   groups: GroupRepository;
   members: MembershipRepository;
   explicitMembers: MembershipRepository;
+  leases: LeaseRepository;
   close(): Promise<void>;
 }

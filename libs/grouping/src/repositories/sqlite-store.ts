@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path';
 
 import { closeSqliteStore, openSqliteDatabase, SqliteCollection, sqliteIndexesOf, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 
-import { explicitMemberCollection, groupCollection, groupNameCollection, memberCollection } from './grouping-collections.schema';
+import { explicitMemberCollection, groupCollection, groupNameCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
+import { StoredLeaseRepository } from './lease.repository';
 import { StoredGroupRepository } from './group.repository';
 import { StoredMembershipRepository } from './membership.repository';
 import type { GroupingStore } from './ports';
@@ -33,6 +34,7 @@ export function openSqliteGroupingStore(options: SqliteGroupingStoreOptions): Sq
     groups: new StoredGroupRepository(collection(groupCollection), collection(groupNameCollection)),
     members: new StoredMembershipRepository(collection(memberCollection)),
     explicitMembers: new StoredMembershipRepository(collection(explicitMemberCollection)),
+    leases: new StoredLeaseRepository(collection(leaseCollection)),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -11,6 +11,7 @@ describeGroupingRepositoriesContract('SQLite (standalone)', async () => {
   return {
     members: store.members,
     groups: store.groups,
+    leases: store.leases,
     cleanup: async () => {
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
