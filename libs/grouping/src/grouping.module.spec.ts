@@ -22,7 +22,7 @@ class GroupingSpecModule {
       imports: [
         PlatformModule.forRoot({ service: 'acs-grouping', adapters: inProcessAdapters(), logger: pino({ level: 'silent' }) }),
         // Provisioning is never called: there are no groups to evaluate.
-        GroupingModule.forRoot({ store, config, provisioning: { address: '127.0.0.1:1' } }),
+        GroupingModule.forRoot({ store, config, provisioning: { address: '127.0.0.1:1' }, listen: false }),
       ],
     };
   }
