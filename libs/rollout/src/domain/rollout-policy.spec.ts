@@ -1,7 +1,7 @@
 import { ValidationError } from '@acs/platform';
 
 import { thresholdCrossed } from './failure-threshold';
-import { recordStarts, startsAllowed } from './rate-limit';
+import { nextStartFreedAt, recordStarts, startsAllowed } from './rate-limit';
 import { retryBackoffMs, validateRolloutPolicy, type RolloutPolicy } from './rollout-policy';
 import { waveMeetsCriteria, waveSize } from './waves';
 
@@ -107,5 +107,41 @@ describe('the starts-per-minute record', () => {
     for (const start of starts) expect(starts.filter((other) => other >= start && other < start + 60_000).length).toBeLessThanOrEqual(20);
     // And it does not starve: close to the limit per minute over the run.
     expect(starts.length).toBeGreaterThanOrEqual(20 * 4);
+  });
+
+  it('spreads the limit over the minute: ceil(limit / 60) a second, or one every floor(60 / limit) s below 60', () => {
+    const run = (limit: number, everyMs: number, untilMs: number) => {
+      let record: Record<string, number> = {};
+      const starts: number[] = [];
+      for (let now = 0; now < untilMs; now += everyMs) {
+        const allowed = Math.min(1000, startsAllowed(limit, record, now));
+        for (let i = 0; i < allowed; i++) starts.push(now);
+        if (allowed > 0) record = recordStarts(record, now, allowed);
+      }
+      return starts;
+    };
+    const bySecond = (starts: number[]) => {
+      const counts = new Map<number, number>();
+      for (const at of starts) counts.set(Math.floor(at / 1000), (counts.get(Math.floor(at / 1000)) ?? 0) + 1);
+      return [...counts.values()];
+    };
+    // 600 a minute: 10 a second from the first second on, not 600 at once.
+    const fast = run(600, 100, 10_000);
+    expect(fast).toHaveLength(100);
+    expect(Math.max(...bySecond(fast))).toBe(10);
+    // 12 a minute: one start every 5 s.
+    const slow = run(12, 250, 60_000);
+    expect(slow).toEqual([0, 5000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 55_000]);
+  });
+
+  it('says when a refused start is freed, by the latest of the rules that refuse it', () => {
+    // One a second (60 a minute) used in second 5: freed at the next second.
+    expect(nextStartFreedAt(60, { 5: 1 }, 5_400)).toBe(6_000);
+    // 12 a minute: a start in second 5 frees the next at second 10.
+    expect(nextStartFreedAt(12, { 5: 1 }, 6_000)).toBe(10_000);
+    // The minute full: freed when its oldest second stops counting.
+    expect(nextStartFreedAt(2, { 0: 1, 30: 1 }, 40_000)).toBe(61_000);
+    expect(nextStartFreedAt(undefined, { 0: 5 }, 100)).toBeNull();
+    expect(nextStartFreedAt(600, {}, 100)).toBeNull();
   });
 });

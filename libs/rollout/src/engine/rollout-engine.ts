@@ -460,7 +460,7 @@ export class RolloutEngine {
     const byRate = startsAllowed(policy.startsPerMinute, rollout.startsBySecond, now);
     const budget = Math.min(byConcurrency, byRate, this.maxStartsPerTick);
     if (budget <= 0) {
-      return byConcurrency <= 0 ? { started: [], waiting: 'concurrency' } : { started: [], waiting: 'rate', nextTickAt: nextStartFreedAt(rollout.startsBySecond, now) ?? undefined };
+      return byConcurrency <= 0 ? { started: [], waiting: 'concurrency' } : { started: [], waiting: 'rate', nextTickAt: nextStartFreedAt(policy.startsPerMinute, rollout.startsBySecond, now) ?? undefined };
     }
 
     // Retries and expired claims first (their wave is already theirs), then new targets into the current wave.
