@@ -7,3 +7,7 @@ export * from './repositories';
 export * from './service/device-events.consumer';
 export * from './service/group-event.publisher';
 export * from './usecases';
+export * from './provisioning/provisioning-tasks';
+export * from './service/job-event.publisher';
+export * from './service/job-task-events.consumer';
+export * from './service/job.scheduler';

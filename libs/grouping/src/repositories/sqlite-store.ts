@@ -1,9 +1,11 @@
 import { join, resolve } from 'node:path';
 
+import { openSqliteRolloutStore } from '@acs/rollout';
 import { closeSqliteStore, openSqliteDatabase, SqliteCollection, sqliteIndexesOf, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 
-import { explicitMemberCollection, groupCollection, groupNameCollection, memberCollection } from './grouping-collections.schema';
+import { explicitMemberCollection, groupCollection, groupNameCollection, jobCollection, memberCollection } from './grouping-collections.schema';
 import { StoredGroupRepository } from './group.repository';
+import { StoredJobRepository } from './job.repository';
 import { StoredMembershipRepository } from './membership.repository';
 import type { GroupingStore } from './ports';
 
@@ -27,15 +29,19 @@ export function openSqliteGroupingStore(options: SqliteGroupingStoreOptions): Sq
   const writes = new SqliteWriteBatcher(database);
   const shared = { prefix: 'grouping', writes };
   const collection = (definition: typeof groupCollection) => new SqliteCollection(database, { name: definition.name, indexes: sqliteIndexesOf(definition) }, shared);
+  const rollouts = openSqliteRolloutStore({ database, writes, prefix: 'grouping' });
   let closed = false;
   return {
     database,
     groups: new StoredGroupRepository(collection(groupCollection), collection(groupNameCollection)),
     members: new StoredMembershipRepository(collection(memberCollection)),
     explicitMembers: new StoredMembershipRepository(collection(explicitMemberCollection)),
+    jobs: new StoredJobRepository(collection(jobCollection)),
+    rollouts,
     close: async () => {
       if (closed) return;
       closed = true;
+      await rollouts.close();
       closeSqliteStore(database, writes);
     },
   };
