@@ -11,3 +11,4 @@ export * from './provisioning/provisioning-tasks';
 export * from './service/job-event.publisher';
 export * from './service/job-task-events.consumer';
 export * from './service/job.scheduler';
+export * from './api';

@@ -111,7 +111,7 @@ export const CAMPAIGN_DEVICE_COLUMNS: ReadonlyArray<Column<acsV1.CampaignDevice>
 ];
 
 /** One line of progress: state, counts, stages, rate and ETA. */
-export function progressLine(progress: acsV1.CampaignProgress, now: number): string {
+export function progressLine(progress: acsV1.RolloutProgress, now: number): string {
   const counts = STATES.filter((state) => (progress.counts[state] ?? 0) > 0).map((state) => `${state} ${progress.counts[state]}`);
   const stages = Object.entries(progress.stages).map(([stage, count]) => `${stage} ${count}`);
   const done = (progress.counts.succeeded ?? 0) + (progress.counts.failed ?? 0) + (progress.counts.skipped ?? 0);
@@ -124,7 +124,7 @@ export function progressLine(progress: acsV1.CampaignProgress, now: number): str
   return parts.filter((part) => part !== '').join(' · ');
 }
 
-function campaignFields(campaign: acsV1.Campaign, progress?: acsV1.CampaignProgress, now = Date.now()): Array<[string, string]> {
+function campaignFields(campaign: acsV1.Campaign, progress?: acsV1.RolloutProgress, now = Date.now()): Array<[string, string]> {
   const fields: Array<[string, string]> = [
     ['id', campaign.id],
     ['name', campaign.name],
@@ -315,7 +315,7 @@ export const CAMPAIGN_COMMANDS: CommandSpec[] = [
       for (;;) {
         const response = await c.unary<acsV1.GetCampaignResponse>((md, o, cb) => c.campaigns.getCampaign({ campaignId: args[0] }, md, o, cb));
         const progress = response.progress!;
-        if (out.json) out.ndjson(acsV1.CampaignProgress.toJSON(progress));
+        if (out.json) out.ndjson(acsV1.RolloutProgress.toJSON(progress));
         else {
           const line = progressLine(progress, (io.now ?? Date.now)());
           if (line !== last) out.line(`${new Date((io.now ?? Date.now)()).toISOString()} ${line}`);

@@ -13,7 +13,7 @@ function job(id: string, createdAt: number, nextRunAt?: number): Job {
     id,
     name: `job ${id}`,
     target: { kind: 'group', groupId: 'g1' },
-    action: { kind: 'task', task: { setParameterValues: { values: [{ path: 'Device.X_Led', value: { stringValue: 'off' } }] } } },
+    action: { kind: 'task', task: { setParameterValues: { values: [{ path: 'Device.X_Led', value: 'off', type: 'xsd:string' }] } } },
     schedule: { kind: 'cron', expression: '0 2 * * *', timeZone: 'Europe/Paris' },
     policy: {
       waves: { canary: 0, step: { percent: 100 }, minSuccessPercent: 0, soakMs: 0 },

@@ -151,7 +151,7 @@ describe('bulk jobs (embedded store, injected clock)', () => {
   it('pauses the run when its failure threshold is crossed, with the reason, the CPE\'s faults kept per device', async () => {
     await fixture.jobs.createJob.execute(
       command({
-        action: { kind: 'task', task: { setParameterValues: { values: [{ path: 'Device.X_Led', value: { stringValue: 'off' } }] } } },
+        action: { kind: 'task', task: { setParameterValues: { values: [{ path: 'Device.X_Led', value: 'off', type: 'xsd:string' }] } } },
         policy: policy({ concurrency: 5, failureThreshold: { limit: { count: 2 }, over: { lastFinished: 10 }, minFinished: 1 } }),
       }),
     );

@@ -1,0 +1,2 @@
+export * from './job-grpc.controller';
+export * from './job.mappers';
