@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 import { EnvReader } from '@acs/platform';
 
 export interface GroupingConfig {
@@ -9,6 +11,17 @@ export interface GroupingConfig {
   provisioningAddress: string;
   /** Devices per ListDevices page in a full evaluation (ACS_GROUPING_PAGE_SIZE). */
   pageSize: number;
+  jobs: {
+    /** This pod's name among the grouping pods (ACS_POD_NAME, default the host name): the runs' rollout engine owner. */
+    podName: string;
+    /** How often the jobs' round runs (ACS_GROUPING_JOB_TICK_MS): runs ticked, due runs started. */
+    tickMs: number;
+    /**
+     * How long a pod drives a run without ticking it before another pod takes it over (ACS_GROUPING_JOB_LEASE_MS): how
+     * long a killed pod's runs wait.
+     */
+    leaseMs: number;
+  };
 }
 
 export function loadGroupingConfig(env: Record<string, string | undefined> = process.env): GroupingConfig {
@@ -21,5 +34,10 @@ export function loadGroupingConfig(env: Record<string, string | undefined> = pro
     },
     provisioningAddress: e.string('ACS_GROUPING_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
     pageSize: e.int('ACS_GROUPING_PAGE_SIZE', 1000, { min: 1, max: 10_000 }),
+    jobs: {
+      podName: e.string('ACS_POD_NAME', hostname()),
+      tickMs: e.int('ACS_GROUPING_JOB_TICK_MS', 1000, { min: 10 }),
+      leaseMs: e.int('ACS_GROUPING_JOB_LEASE_MS', 30_000, { min: 1000 }),
+    },
   };
 }

@@ -1,4 +1,4 @@
-// The grouping service: static, dynamic and nested groups and their membership (issue 14; bulk jobs to come).
+// The grouping service: static, dynamic and nested groups and their membership, and bulk jobs over them (issue 14).
 export * from './domain';
 export * from './grouping.config';
 export * from './grouping.module';
