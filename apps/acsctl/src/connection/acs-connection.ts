@@ -23,6 +23,7 @@ export class AcsConnection {
   readonly audit: acsV1.AuditServiceClient;
   readonly files: acsV1.FileServiceClient;
   readonly campaigns: acsV1.CampaignServiceClient;
+  readonly jobs: acsV1.JobServiceClient;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -38,6 +39,7 @@ export class AcsConnection {
     this.audit = new acsV1.AuditServiceClient(settings.server, settings.credentials, options);
     this.files = new acsV1.FileServiceClient(settings.server, settings.credentials, options);
     this.campaigns = new acsV1.CampaignServiceClient(settings.server, settings.credentials, options);
+    this.jobs = new acsV1.JobServiceClient(settings.server, settings.credentials, options);
   }
 
   get server(): string {
@@ -110,7 +112,7 @@ export class AcsConnection {
   }
 
   close(): void {
-    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns]) client.close();
+    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.jobs]) client.close();
   }
 
   private metadata(): Metadata {

@@ -53,9 +53,9 @@ export function jobScheduleToProto(schedule: JobSchedule): pb.JobSchedule {
   }
 }
 
-/** A job's policy: a rollout's, where unset waves (no canary, no step) are one wave of all the devices. */
+/** A job's policy: a rollout's, where no step set is one wave of all the devices (after the canary, if any). */
 export function jobPolicyFromProto(policy: pb.RolloutPolicy | undefined): RolloutPolicy {
-  if (policy && policy.canary === 0 && policy.stepSize === 0 && policy.stepPercent === 0) return policyFromProto({ ...policy, stepPercent: 100 });
+  if (policy && policy.stepSize === 0 && policy.stepPercent === 0) return policyFromProto({ ...policy, stepPercent: 100 });
   return policyFromProto(policy);
 }
 

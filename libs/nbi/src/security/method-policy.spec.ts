@@ -8,7 +8,7 @@ const services = Object.entries(acsV1).filter(
 ) as Array<[string, Record<string, { path: string }>]>;
 
 describe('acs.v1 method policies', () => {
-  it('finds the eight services of acs.v1', () => {
+  it('finds the nine services of acs.v1', () => {
     expect(services.map(([name]) => name).sort()).toEqual([
       'AuditServiceService',
       'CampaignServiceService',
@@ -16,6 +16,7 @@ describe('acs.v1 method policies', () => {
       'EventServiceService',
       'FaultServiceService',
       'FileServiceService',
+      'JobServiceService',
       'PresetServiceService',
       'TaskServiceService',
     ]);
@@ -71,6 +72,13 @@ describe('acs.v1 method policies', () => {
       'CampaignService/ResumeCampaign': 'campaigns:change',
       'CampaignService/CancelCampaign': 'campaigns:delete',
       'CampaignService/RollbackCampaign': 'campaigns:add',
+      'JobService/CreateJob': 'jobs:add',
+      'JobService/GetJob': 'jobs:view',
+      'JobService/ListJobs': 'jobs:view',
+      'JobService/ListJobDevices': 'jobs:view',
+      'JobService/PauseJob': 'jobs:change',
+      'JobService/ResumeJob': 'jobs:change',
+      'JobService/CancelJob': 'jobs:delete',
     });
     for (const policy of ACS_V1_METHOD_POLICIES.values()) expect(policy.mutating).toBe(policy.action !== 'view');
   });

@@ -47,7 +47,7 @@ function rule<Request>(
 
 const { AuditServiceService: audit, DeviceServiceService: devices, EventServiceService: events } = acsV1;
 const { FaultServiceService: faults, PresetServiceService: presets, TaskServiceService: tasks } = acsV1;
-const { FileServiceService: files, CampaignServiceService: campaigns } = acsV1;
+const { FileServiceService: files, CampaignServiceService: campaigns, JobServiceService: jobs } = acsV1;
 
 /**
  * Every method of acs.v1 → the permission it needs (as each service's comment in libs/contracts/proto/acs/v1 says).
@@ -94,6 +94,14 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(campaigns.resumeCampaign, 'campaigns', 'change', (r) => r.campaignId),
   rule(campaigns.cancelCampaign, 'campaigns', 'delete', (r) => r.campaignId),
   rule(campaigns.rollbackCampaign, 'campaigns', 'add', (r) => r.campaignId),
+
+  rule(jobs.createJob, 'jobs', 'add', (r) => r.name),
+  rule(jobs.getJob, 'jobs', 'view', (r) => r.jobId),
+  rule(jobs.listJobs, 'jobs', 'view'),
+  rule(jobs.listJobDevices, 'jobs', 'view', (r) => r.jobId),
+  rule(jobs.pauseJob, 'jobs', 'change', (r) => r.jobId),
+  rule(jobs.resumeJob, 'jobs', 'change', (r) => r.jobId),
+  rule(jobs.cancelJob, 'jobs', 'delete', (r) => r.jobId),
 
   rule(events.watchEvents, 'events', 'view', (r) => r.deviceIds.join(',')),
 

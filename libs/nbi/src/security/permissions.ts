@@ -1,5 +1,8 @@
-/** What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`, FileService `files`, CampaignService `campaigns`). */
-export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns'] as const;
+/**
+ * What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`, FileService
+ * `files`, CampaignService `campaigns`, JobService `jobs`).
+ */
+export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns', 'jobs'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** `view` reads; the other three change something and are audited. */
@@ -52,10 +55,11 @@ const EVERY_ACTION: readonly Action[] = ACTIONS;
  * Roles every registry knows. `viewer` reads everything but the audit log (who did what is for administrators);
  * `operator` runs day-to-day work: tags devices (deleting them is not theirs), manages tasks, clears faults, and reads
  * presets (a preset changes the whole fleet, so editing one is an administrator's job), reads and uploads files
- * (deleting an image others may plan a campaign with is an administrator's job).
+ * (deleting an image others may plan a campaign with is an administrator's job), and runs bulk jobs (a job is the tasks
+ * an operator may create one by one, with a rate limit, a failure threshold and a stop button: ADR 28).
  */
 export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
-  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'] })],
+  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'], jobs: ['view'] })],
   [
     'operator',
     permissionsOf({
@@ -67,6 +71,7 @@ export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
       files: ['view', 'add'],
       // Pausing and resuming a running campaign is the on-call's; starting, rolling back or cancelling one the fleet's owner's.
       campaigns: ['view', 'change'],
+      jobs: EVERY_ACTION,
     }),
   ],
   ['admin', permissionsOf(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, EVERY_ACTION])))],

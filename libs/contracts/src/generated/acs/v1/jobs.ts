@@ -109,7 +109,7 @@ export interface CreateJobRequest {
   schedule?:
     | JobSchedule
     | undefined;
-  /** Unset waves (canary 0, neither step set) = one wave of all the devices. */
+  /** Neither step_size nor step_percent set = one wave of all the devices (after the canary, if any). */
   policy?: RolloutPolicy | undefined;
 }
 

@@ -27,8 +27,8 @@ export interface RolloutPolicy {
   /** Devices in the first wave; 0 = no canary. */
   canary: number;
   /**
-   * Every later wave: a number of devices, or a percentage of all the rollout's devices (exactly one is set; a job
-   * with neither set has one wave of all its devices).
+   * Every later wave: a number of devices, or a percentage of all the rollout's devices (exactly one is set; for a
+   * job, neither set is one wave of all its devices).
    */
   stepSize: number;
   stepPercent: number;
