@@ -135,6 +135,25 @@ export default tseslint.config(
     },
   },
   {
+    // Firmware's campaigns over a group are specified against the grouping service itself (a real grouping core on
+    // its embedded store); firmware's own code reaches grouping only through its GroupMembers port.
+    files: ['libs/firmware/src/**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: depConstraints.map((constraint) =>
+            constraint.sourceTag === 'scope:firmware' || constraint.sourceTag === 'type:domain'
+              ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, constraint.sourceTag === 'scope:firmware' ? 'scope:grouping' : 'type:domain'] }
+              : constraint,
+          ),
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -136,7 +136,7 @@ describe('deploy/docker-compose.yml', () => {
     expect(dependencies('db-indexes')).toEqual(['mongo']);
     expect(dependencies('provisioning')).toEqual(['db-indexes', 'kafka', 'mongo', 'redis']);
     expect(dependencies('firmware')).toEqual(['db-indexes', 'kafka', 'mongo', 'redis']);
-    expect(dependencies('nbi')).toEqual(['db-indexes', 'firmware', 'kafka', 'mongo', 'provisioning']);
+    expect(dependencies('nbi')).toEqual(['db-indexes', 'firmware', 'grouping', 'kafka', 'mongo', 'provisioning']);
     expect(compose.services.standalone.depends_on).toBeUndefined();
   });
 

@@ -69,6 +69,8 @@ const sources: Source[] = [
   { filePath: useCase('ports'), text: "import { InProcessEventBus } from '@acs/platform';\n\nexport const bus = InProcessEventBus;\n" },
   { filePath: useCase('filter'), text: "import { parseFilter } from '@acs/filter';\n\nexport const parse = parseFilter;\n" },
   { filePath: 'libs/filter/src/platform.fixture.ts', text: "import { ValidationError } from '@acs/platform';\n\nexport const error = ValidationError;\n" },
+  { filePath: 'libs/firmware/src/usecases/grouping.fixture.ts', text: "import { createGroupingCore } from '@acs/grouping';\n\nexport const core = createGroupingCore;\n" },
+  { filePath: 'libs/firmware/src/usecases/grouping-fixture.spec.ts', text: "import { createGroupingCore } from '@acs/grouping';\n\nexport const core = createGroupingCore;\n" },
 ];
 
 let results: Map<string, LintMessage[]>;
@@ -126,4 +128,9 @@ it('lets a domain file use a library (the filter language), and keeps the librar
   expect(boundaryErrors('libs/filter/src/platform.fixture.ts')).toEqual([
     expect.objectContaining({ message: 'A project tagged with "type:library" can only depend on libs tagged with "type:protocol"' }),
   ]);
+});
+
+it("keeps firmware's code off grouping's lib, and lets its specs run a real grouping core", () => {
+  expect(boundaryErrors('libs/firmware/src/usecases/grouping.fixture.ts').length).toBeGreaterThan(0);
+  expect(messagesOf('libs/firmware/src/usecases/grouping-fixture.spec.ts')).toEqual([]);
 });

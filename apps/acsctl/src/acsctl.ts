@@ -11,6 +11,7 @@ import { FAULT_COMMANDS } from './commands/faults.command';
 import { CAMPAIGN_COMMANDS } from './commands/campaigns.command';
 import { FILE_COMMANDS } from './commands/files.command';
 import { JOB_COMMANDS } from './commands/jobs.command';
+import { DEVICE_GROUPS_COMMAND, GROUP_COMMANDS } from './commands/groups.command';
 import { PRESET_COMMANDS } from './commands/presets.command';
 import { TASK_COMMANDS } from './commands/tasks.command';
 import { TOKEN_COMMANDS } from './commands/token.command';
@@ -24,12 +25,14 @@ export type { CliIo } from './cli/cli-io';
 /** Every command, in the order the help lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   ...DEVICE_COMMANDS,
+  DEVICE_GROUPS_COMMAND,
   ...TASK_COMMANDS,
   ...PRESET_COMMANDS,
   ...FAULT_COMMANDS,
   ...FILE_COMMANDS,
   ...CAMPAIGN_COMMANDS,
   ...JOB_COMMANDS,
+  ...GROUP_COMMANDS,
   ...EVENT_COMMANDS,
   ...AUDIT_COMMANDS,
   ...TOKEN_COMMANDS,

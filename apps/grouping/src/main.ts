@@ -6,8 +6,8 @@ import { GroupingAppModule } from './grouping-app.module';
 /**
  * A grouping pod: groups and memberships in MongoDB (ACS_MONGO_URL, collections `grouping.*`), dynamic membership kept
  * from `acs.device` (Kafka, consumer group `grouping.devices`), the inventory read from provisioning at
- * ACS_GROUPING_PROVISIONING_ADDRESS, `acs.group` published. Its public API (groups, bulk jobs) comes with issue 14's
- * second part.
+ * ACS_GROUPING_PROVISIONING_ADDRESS, `acs.group` published; the public GroupService on ACS_GRPC_HOST:ACS_GRPC_PORT
+ * (default 50054), relayed by the NBI (ACS_NBI_GROUPING_ADDRESS).
  */
 runPod({
   service: 'acs-grouping',
@@ -19,7 +19,7 @@ runPod({
     const store = await openMongoGroupingStore(mongo);
     return {
       module: GroupingAppModule.forRoot(pod.adapters, pod.logger, store, config),
-      ready: () => ({ mongo: mongo.displayUrl }),
+      ready: () => ({ grpc: `${config.grpc.host}:${config.grpc.port}`, mongo: mongo.displayUrl }),
     };
   },
 });

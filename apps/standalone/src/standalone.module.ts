@@ -29,6 +29,8 @@ export class StandaloneModule {
     storeDatabases?: () => readonly NamedSqliteDatabase[];
   }): DynamicModule {
     const storeDatabases = options.storeDatabases;
+    // Campaigns over a group read its members from the grouping service of this process, through its in-process host.
+    const campaigns = options.firmware?.campaigns && options.grouping ? { ...options.firmware.campaigns, grouping: 'in-process' as const } : options.firmware?.campaigns;
     return {
       module: StandaloneModule,
       imports: [
@@ -37,24 +39,26 @@ export class StandaloneModule {
         // The bus is in this process's memory: results in flight at a crash are gone, so provisioning reconciles at start.
         ProvisioningModule.forRoot({ store: options.store, config: options.provisioning, reconcileLostWorkOnStart: true }),
         // Its API is reached in process only (the NBI is its one caller here): no port of its own.
-        ...(options.firmware ? [FirmwareModule.forRoot({ store: options.firmware.store, config: options.firmware.config, listen: false, campaigns: options.firmware.campaigns })] : []),
+        ...(options.firmware ? [FirmwareModule.forRoot({ store: options.firmware.store, config: options.firmware.config, listen: false, campaigns })] : []),
         // Reads the inventory from provisioning in process; follows acs.device on the in-process bus.
-        ...(options.grouping ? [GroupingModule.forRoot({ store: options.grouping.store, config: options.grouping.config, provisioning: 'in-process' })] : []),
-        ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined })] : []),
+        ...(options.grouping ? [GroupingModule.forRoot({ store: options.grouping.store, config: options.grouping.config, provisioning: 'in-process', listen: false })] : []),
+        ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined, grouping: options.grouping !== undefined })] : []),
       ],
-      providers: storeDatabases
-        ? [
-            {
-              provide: STORE_OBSERVABILITY,
-              useFactory: (metrics: Registry, health: HealthRegistry) => {
-                registerSqliteStoreMetrics(metrics, storeDatabases);
-                health.register(sqliteStoreHealthCheck(storeDatabases));
-                return true;
+      providers: [
+        ...(storeDatabases
+          ? [
+              {
+                provide: STORE_OBSERVABILITY,
+                useFactory: (metrics: Registry, health: HealthRegistry) => {
+                  registerSqliteStoreMetrics(metrics, storeDatabases);
+                  health.register(sqliteStoreHealthCheck(storeDatabases));
+                  return true;
+                },
+                inject: [METRICS_REGISTRY, HEALTH_REGISTRY],
               },
-              inject: [METRICS_REGISTRY, HEALTH_REGISTRY],
-            },
-          ]
-        : [],
+            ]
+          : []),
+      ],
     };
   }
 }

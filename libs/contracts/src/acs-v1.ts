@@ -6,6 +6,7 @@ export * from './generated/acs/v1/events';
 export * from './generated/acs/v1/faults';
 export * from './generated/acs/v1/files';
 export * from './generated/acs/v1/jobs';
+export * from './generated/acs/v1/groups';
 export * from './generated/acs/v1/presets';
 export * from './generated/acs/v1/rollouts';
 export * from './generated/acs/v1/tasks';

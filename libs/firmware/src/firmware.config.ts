@@ -25,6 +25,11 @@ export interface FirmwareConfig {
     downloadValidForMs: number;
     /** Provisioning's gRPC API, for a firmware pod (ACS_FIRMWARE_PROVISIONING_ADDRESS); the standalone calls it in process. */
     provisioningAddress: string;
+    /**
+     * The grouping service's gRPC API, whose group members campaigns over a group select (ACS_FIRMWARE_GROUPING_ADDRESS);
+     * the standalone calls the grouping core in process.
+     */
+    groupingAddress: string;
   };
 }
 
@@ -46,6 +51,7 @@ export function loadFirmwareConfig(env: Record<string, string | undefined> = pro
       leaseMs: e.int('ACS_FIRMWARE_LEASE_MS', 30_000, { min: 1000 }),
       downloadValidForMs: e.int('ACS_FIRMWARE_DOWNLOAD_VALID_MS', 86_400_000, { min: 60_000 }),
       provisioningAddress: e.string('ACS_FIRMWARE_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
+      groupingAddress: e.string('ACS_FIRMWARE_GROUPING_ADDRESS', '127.0.0.1:50054'),
     },
   };
 }

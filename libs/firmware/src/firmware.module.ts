@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { acsV1, acsV1DescriptorSet } from '@acs/contracts';
-import { PROVISIONING_API, provisioningClient, type ServiceTransport } from '@acs/clients';
+import { GROUPING_API, groupingClient, PROVISIONING_API, provisioningClient, type ServiceTransport } from '@acs/clients';
 import {
   EVENT_BUS,
   GRPC_HOSTS,
@@ -23,6 +23,7 @@ import { FileDownloadServer } from './file-server/file-download.server';
 import type { FileServerConfig } from './file-server/file-server.config';
 import { FileServerMetrics } from './file-server/file-server.metrics';
 import { loadFirmwareConfig, type FirmwareConfig } from './firmware.config';
+import { GrpcGroupMembers } from './grouping/group-members';
 import { ProvisioningDeviceInventory, ProvisioningDeviceTasks } from './provisioning/provisioning-devices';
 import type { FirmwareStore } from './repositories/ports';
 import { CampaignEventPublisher } from './service/campaign-event.publisher';
@@ -59,7 +60,17 @@ export interface FirmwareModuleOptions {
    * registry) or over gRPC (a pod: `{ address }` from ACS_FIRMWARE_PROVISIONING_ADDRESS), and the file server the
    * Download tasks point at, served by this process. Absent: files only (tests of the files part).
    */
-  campaigns?: { provisioning: ServiceTransport | 'in-process'; fileServer: FileServerConfig; secret: Buffer };
+  campaigns?: {
+    provisioning: ServiceTransport | 'in-process';
+    fileServer: FileServerConfig;
+    secret: Buffer;
+    /**
+     * Where campaigns over a group read its members (GroupService.ListGroupMembers): in process (the standalone,
+     * through the host registry) or over gRPC (a pod: ACS_FIRMWARE_GROUPING_ADDRESS). Absent: CreateCampaign with a
+     * group_id answers FAILED_PRECONDITION.
+     */
+    grouping?: ServiceTransport | 'in-process';
+  };
 }
 
 /** The campaigns' running parts, started after the app is wired and stopped before the store closes. */
@@ -145,6 +156,9 @@ export class FirmwareModule {
             const campaignCore = createCampaignCore({
               store,
               inventory: new ProvisioningDeviceInventory(provisioning),
+              ...(campaigns.grouping
+                ? { members: new GrpcGroupMembers(groupingClient(campaigns.grouping === 'in-process' ? { host: () => hosts.get(GROUPING_API.dependency) } : campaigns.grouping)) }
+                : {}),
               tasks: new ProvisioningDeviceTasks(provisioning),
               signing: { secret: campaigns.secret, baseUrl: () => fileServerBaseUrl(campaigns.fileServer, fileServer), validForMs: config.campaigns.downloadValidForMs },
               owner: config.campaigns.podName,

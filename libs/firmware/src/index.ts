@@ -14,6 +14,7 @@ export * from './file-server/file-download.server';
 export * from './file-server/file-server.config';
 export * from './file-server/file-server.metrics';
 export * from './file-server/file-source';
+export * from './grouping/group-members';
 export * from './provisioning/provisioning-devices';
 export * from './service/campaign-events.consumer';
 export * from './service/campaign.scheduler';

@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import { EnvReader } from '@acs/platform';
 
 export interface GroupingConfig {
+  /** Where a grouping pod's gRPC API (GroupService) listens (ACS_GRPC_HOST, ACS_GRPC_PORT, default 50054). */
+  grpc: { host: string; port: number };
   /** Where the standalone keeps `grouping.sqlite` (ACS_DATA_DIR). */
   dataDir: string;
   /** The standalone's SQLite settings, shared with the other services' stores (ACS_STORE_CACHE_MIB, ACS_STORE_SYNC). */
@@ -27,6 +29,7 @@ export interface GroupingConfig {
 export function loadGroupingConfig(env: Record<string, string | undefined> = process.env): GroupingConfig {
   const e = new EnvReader(env);
   return {
+    grpc: { host: e.string('ACS_GRPC_HOST', '127.0.0.1'), port: e.int('ACS_GRPC_PORT', 50054, { min: 0, max: 65535 }) },
     dataDir: e.string('ACS_DATA_DIR', './data'),
     store: {
       cacheMiB: e.int('ACS_STORE_CACHE_MIB', 64, { min: 1 }),

@@ -1,7 +1,23 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { PROVISIONING_API, provisioningClient, type ProvisioningClient, type ServiceTransport } from '@acs/clients';
-import { EVENT_BUS, GRPC_HOSTS, HEALTH_REGISTRY, LOGGER, type EventBus, type GrpcHostRegistry, type HealthRegistry, type Logger } from '@acs/platform';
+import type { Registry } from 'prom-client';
+import { GROUPING_API, PROVISIONING_API, provisioningClient, type ProvisioningClient, type ServiceTransport } from '@acs/clients';
+import { acsV1, acsV1DescriptorSet } from '@acs/contracts';
+import {
+  EVENT_BUS,
+  GRPC_HOSTS,
+  GrpcServerHost,
+  grpcMetricsInterceptor,
+  HEALTH_REGISTRY,
+  LOGGER,
+  METRICS_REGISTRY,
+  type EventBus,
+  type GrpcHostRegistry,
+  type HealthRegistry,
+  type Logger,
+} from '@acs/platform';
 
+import { GroupGrpcController } from './api/group-grpc.controller';
+import { jobGrpcServices } from './api/job-grpc.controller';
 import { loadGroupingConfig, type GroupingConfig } from './grouping.config';
 import { ProvisioningDeviceInventory } from './provisioning/provisioning-inventory';
 import { ProvisioningJobTasks } from './provisioning/provisioning-tasks';
@@ -18,11 +34,11 @@ export const GROUPING_STORE = Symbol('GroupingStore');
 export const GROUPING_CONFIG = Symbol('GroupingConfig');
 /** The use cases and the membership maintainer (GroupingCore). */
 export const GROUPING_CORE = Symbol('GroupingCore');
-/**
- * The bulk jobs' core (JobCore: use cases, engine, run starter). The grouping gRPC host serves its JobService:
- * `host.addService(...jobGrpcServices(jobCore))` (api/job-grpc.controller.ts).
- */
+/** The bulk jobs' core (JobCore: use cases, engine, run starter); the grouping gRPC host serves its JobService. */
 export const GROUPING_JOBS = Symbol('GroupingJobs');
+/** The grouping service's GrpcServerHost, also in the process's GrpcHostRegistry under `grouping` (GROUPING_API.dependency). */
+export const GROUPING_GRPC_HOST = Symbol('GroupingGrpcHost');
+const GROUPING_MODULE_OPTIONS = Symbol('GroupingModuleOptions');
 const GROUPING_CONSUMER = Symbol('GroupingDeviceEventsConsumer');
 const GROUPING_PROVISIONING = Symbol('GroupingProvisioningClient');
 /** The jobs' running parts: the acs.task consumer and the scheduler, started after the app is wired. */
@@ -41,11 +57,17 @@ export interface GroupingModuleOptions {
    * gRPC (a pod: `{ address }` from ACS_GROUPING_PROVISIONING_ADDRESS). Default: the configured address.
    */
   provisioning?: ServiceTransport | 'in-process';
+  /**
+   * Whether the gRPC API listens on config.grpc (a grouping pod) or is only reached in process through the host
+   * registry (the standalone, where the NBI is its only caller). Default: listens.
+   */
+  listen?: boolean;
 }
 
 /**
- * Starts following device and task events and the jobs' scheduler once the app is wired; on shutdown stops the
- * scheduler (no task is created after) and the consumers, then closes the store.
+ * Starts following device and task events and the jobs' scheduler once the app is wired, then (a pod) the gRPC API;
+ * on shutdown stops the API (calls in flight get its grace time), the jobs' scheduler (no task is created after) and
+ * the consumers, then closes the store.
  */
 @Injectable()
 export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -53,20 +75,28 @@ export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationS
     @Inject(GROUPING_STORE) private readonly store: GroupingStore,
     @Inject(GROUPING_CONSUMER) private readonly consumer: DeviceEventsConsumer,
     @Inject(GROUPING_JOB_RUNTIME) private readonly jobs: JobRuntime,
+    @Inject(GROUPING_GRPC_HOST) private readonly grpc: GrpcServerHost,
+    @Inject(GROUPING_CONFIG) private readonly config: GroupingConfig,
+    @Inject(GROUPING_MODULE_OPTIONS) private readonly options: { listen: boolean },
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
   ) {
     health.register({ name: 'grouping-store', check: async () => void (await store.groups.get('health-check')) });
+    if (options.listen) health.register(grpc.healthCheck('grouping-grpc'));
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumer.start();
     await this.jobs.consumer.start();
     this.jobs.scheduler.start();
+    if (!this.options.listen) return;
+    const port = await this.grpc.start();
+    this.logger.info({ lifecycle: 'listening', host: this.config.grpc.host, port }, 'grouping gRPC API listening');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.logger.info({ lifecycle: 'draining' }, 'grouping draining: jobs stop starting devices, device and task events stop, then the store closes');
+    this.logger.info({ lifecycle: 'draining' }, 'grouping draining: the gRPC API stops, jobs stop starting devices, device and task events stop, then the store closes');
+    await this.grpc.stop();
     await this.jobs.scheduler.stop();
     await this.jobs.consumer.stop();
     await this.consumer.stop();
@@ -81,6 +111,7 @@ export class GroupingModule {
     return {
       module: GroupingModule,
       providers: [
+        { provide: GROUPING_MODULE_OPTIONS, useValue: { listen: options.listen !== false } },
         { provide: GROUPING_STORE, useValue: options.store },
         { provide: GROUPING_CONFIG, useFactory: () => options.config ?? loadGroupingConfig() },
         {
@@ -130,9 +161,27 @@ export class GroupingModule {
           useFactory: (core: GroupingCore, bus: EventBus, logger: Logger) => new DeviceEventsConsumer(bus, core.useCases.applyDeviceEvent, logger),
           inject: [GROUPING_CORE, EVENT_BUS, LOGGER],
         },
+        {
+          provide: GROUPING_GRPC_HOST,
+          useFactory: (core: GroupingCore, config: GroupingConfig, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry, jobs: JobCore): GrpcServerHost => {
+            // The one place grouping's gRPC services are added: each public service of GROUPING_API is one addService here.
+            const host = new GrpcServerHost({
+              host: config.grpc.host,
+              port: config.grpc.port,
+              descriptorSets: [acsV1DescriptorSet],
+              interceptors: [grpcMetricsInterceptor(metrics)],
+              logger,
+            });
+            host.addService(acsV1.GroupServiceService, new GroupGrpcController(core.useCases).implementation);
+            host.addService(...jobGrpcServices(jobs));
+            hosts.register(GROUPING_API.dependency, host);
+            return host;
+          },
+          inject: [GROUPING_CORE, GROUPING_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS, GROUPING_JOBS],
+        },
         GroupingLifecycle,
       ],
-      exports: [GROUPING_CORE, GROUPING_JOBS, GROUPING_STORE, GROUPING_CONFIG],
+      exports: [GROUPING_CORE, GROUPING_JOBS, GROUPING_STORE, GROUPING_CONFIG, GROUPING_GRPC_HOST],
     };
   }
 }

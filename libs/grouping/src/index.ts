@@ -1,4 +1,5 @@
 // The grouping service: static, dynamic and nested groups and their membership, and bulk jobs over them (issue 14).
+export * from './api';
 export * from './domain';
 export * from './grouping.config';
 export * from './grouping.module';
@@ -11,4 +12,3 @@ export * from './provisioning/provisioning-tasks';
 export * from './service/job-event.publisher';
 export * from './service/job-task-events.consumer';
 export * from './service/job.scheduler';
-export * from './api';

@@ -11,6 +11,12 @@ export interface NbiConfig {
    * service behind this NBI, FileService is not served (UNIMPLEMENTED) and its health is not a dependency.
    */
   firmwareAddress?: string;
+  /**
+   * The grouping service's gRPC API (ACS_NBI_GROUPING_ADDRESS, e.g. `grouping:50054`), when the NBI reaches it over
+   * gRPC. Unset: no grouping service behind this NBI: GroupService is not served (UNIMPLEMENTED), its health is not a
+   * dependency, and clients with group-scoped roles are refused (their scope cannot be checked).
+   */
+  groupingAddress?: string;
   /** Largest request and response message. */
   maxMessageBytes: number;
   /** How often the dependencies behind the health statuses are checked. */
@@ -41,6 +47,7 @@ export function loadNbiConfig(env: Record<string, string | undefined> = process.
     port: e.int('ACS_NBI_PORT', 50052, { min: 0, max: 65535 }),
     provisioningAddress: e.string('ACS_NBI_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
     firmwareAddress: e.optionalString('ACS_NBI_FIRMWARE_ADDRESS'),
+    groupingAddress: e.optionalString('ACS_NBI_GROUPING_ADDRESS'),
     maxMessageBytes: e.int('ACS_NBI_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 * 1024 }),
     healthIntervalMs: e.int('ACS_NBI_HEALTH_INTERVAL_MS', 2000, { min: 100 }),
     shutdownTimeoutMs: e.int('ACS_NBI_SHUTDOWN_TIMEOUT_MS', 5000, { min: 0 }),

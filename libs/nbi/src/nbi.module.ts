@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerCredentials } from '@grpc/grpc-js';
 import type { Registry } from 'prom-client';
+import { GROUPING_API, groupingClient, PROVISIONING_API, provisioningClient, type ServiceTransport } from '@acs/clients';
 import { acsV1, acsV1DescriptorSet } from '@acs/contracts';
 import {
   EVENT_BUS,
@@ -28,6 +29,7 @@ import type { NbiConfig } from './nbi.config';
 import { ClientRateLimiter, type RateLimit } from './security/client-rate-limiter';
 import { ClientStreamLimiter } from './security/client-stream-limiter';
 import type { ClientRegistryProvider } from './security/client-registry';
+import { DeviceScopeChecker } from './security/device-scope';
 import { createNbiSecurityInterceptor } from './security/nbi-security.interceptor';
 import { UnauthenticatedPeerLimiter } from './security/unauthenticated-peer-limiter';
 import { registerTokenExpiryGauge } from './security/token-expiry.metrics';
@@ -60,6 +62,11 @@ export interface NbiOptions {
    * `config.firmwareAddress` is set. The standalone, which runs the firmware module in process, says true.
    */
   firmware?: boolean;
+  /**
+   * Whether a grouping service is behind this NBI (GroupService relayed, its health a dependency, group-scoped roles
+   * enforced). Default: when `config.groupingAddress` is set. The standalone, which runs grouping in process, says true.
+   */
+  grouping?: boolean;
 }
 
 /** The public API's server: services, dependencies behind the health statuses, the event hub. */
@@ -70,6 +77,8 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly hub: EventHub;
   private readonly monitor: DependencyMonitor;
   private readonly auditWriter: AuditWriter;
+  /** The clients the device-scope checker asks (grouping, provisioning), closed with the server. */
+  private readonly scopeClients: Array<{ close(): void }> = [];
 
   constructor(
     @Inject(NBI_OPTIONS) private readonly options: NbiOptions,
@@ -83,6 +92,8 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
     // Audit entries wait in order (bounded, in memory) while the audit store is away, and are written when it is back.
     this.auditWriter = new AuditWriter(options.auditLog, logger, auditWriterMetrics(metrics));
     registerTokenExpiryGauge(metrics, options.clients);
+    const grouping = options.grouping ?? config.groupingAddress !== undefined;
+    const scopes = grouping ? this.deviceScopeChecker(hosts) : undefined;
     // Authentication, roles, rate limit and audit around every call (health and reflection pass untouched).
     const security = createNbiSecurityInterceptor({
       clients: options.clients,
@@ -92,6 +103,7 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
       streamLimiter: new ClientStreamLimiter(options.maxStreamsPerClient ?? 100),
       logger,
       metrics,
+      deviceScopes: scopes !== undefined,
     });
     this.host = new GrpcServerHost({
       host: config.host,
@@ -113,11 +125,11 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
       descriptorSets: [acsV1DescriptorSet],
       logger,
     });
-    const registrations = nbiBackends(config, options.backends ?? 'grpc', hosts, { firmware: options.firmware ?? config.firmwareAddress !== undefined });
-    this.backends = registrations.map((registration) => new BackendRelay(registration));
+    const registrations = nbiBackends(config, options.backends ?? 'grpc', hosts, { firmware: options.firmware ?? config.firmwareAddress !== undefined, grouping });
+    this.backends = registrations.map((registration) => new BackendRelay(registration, scopes ? { checker: scopes } : undefined));
     for (const backend of this.backends) for (const [definition, implementation] of backend.services()) this.host.addService(definition, implementation);
     this.hub = new EventHub(bus, logger, { maxEvents: config.eventReplayEvents, maxAgeMs: config.eventReplayMs });
-    this.host.addService(acsV1.EventServiceService, eventServiceOf(this.hub)).addService(acsV1.AuditServiceService, auditServiceOf(options.auditLog));
+    this.host.addService(acsV1.EventServiceService, eventServiceOf(this.hub, scopes)).addService(acsV1.AuditServiceService, auditServiceOf(options.auditLog));
 
     const dependencies = [
       ...this.backends.map((backend) => backend.dependency()),
@@ -144,6 +156,23 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
     } });
   }
 
+  /**
+   * Whom the NBI asks whether a device is in a scoped client's groups (grouping's ListDeviceGroups) and which device a
+   * task is for (provisioning's GetTask): the same backends it relays to, reached the same way.
+   */
+  private deviceScopeChecker(hosts: GrpcHostRegistry): DeviceScopeChecker {
+    const { config } = this.options;
+    const reach = (dependency: string, address: string): ServiceTransport =>
+      this.options.backends === 'in-process' ? { host: () => hosts.get(dependency) } : { address, maxMessageBytes: config.maxMessageBytes };
+    const grouping = groupingClient(reach(GROUPING_API.dependency, config.groupingAddress ?? ''));
+    const provisioning = provisioningClient(reach(PROVISIONING_API.dependency, config.provisioningAddress));
+    this.scopeClients.push(grouping, provisioning);
+    return new DeviceScopeChecker({
+      groupsOf: async (deviceId) => (await grouping.groups.listDeviceGroups({ deviceId })).groups,
+      deviceOfTask: async (taskId) => (await provisioning.tasks.getTask({ taskId })).task?.deviceId ?? '',
+    });
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.hub.start();
     // Before listening: the host marks every service SERVING as it is added; the first check puts that right.
@@ -160,6 +189,7 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.host.stop();
     await this.hub.stop();
     for (const backend of this.backends) backend.close();
+    for (const client of this.scopeClients) client.close();
     // What the last calls audited is written (or, with the store away, logged in full) before the log closes.
     await this.auditWriter.close();
     await this.options.onShutdown?.();

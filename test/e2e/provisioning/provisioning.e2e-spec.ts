@@ -18,6 +18,16 @@ const PRESETS = `
     - setValues:
         Device.ManagementServer.PeriodicInformInterval: { value: 1234, type: unsignedInt }
         Device.DeviceInfo.ProvisioningCode: "zt-{{lower serialNumber}}"
+
+# Kept for on-demand use: disabled, it never fires by itself; an applyPreset task runs it.
+- name: on-demand-tuning
+  enabled: false
+  precondition: 'productClass = "Router"'
+  triggers: [1 BOOT]
+  actions:
+    - setValues:
+        Device.ManagementServer.PeriodicInformInterval: { value: 900, type: unsignedInt }
+    - addTags: [tuned]
 `;
 
 let serial = 0;
@@ -119,6 +129,33 @@ describe.each(MODES)('provisioning (%s)', (mode) => {
     // The task is done as soon as its answer is processed; the CPE records its session when the session ends.
     await cpe.idle();
     expect(cpe.sessions.some((s) => s.events.includes('6 CONNECTION REQUEST'))).toBe(true);
+  }, 60_000);
+
+  it('applies a preset now: planned in the session the connection request opens, DONE once its SPV is answered', async () => {
+    const cpe = await device();
+    const task = await createTask(cpe.deviceId, { $case: 'applyPreset', applyPreset: { name: 'on-demand-tuning' } });
+    expect(task.status).toBe(TaskStatus.TASK_STATUS_DONE);
+    expect(cpe.model.get('Device.ManagementServer.PeriodicInformInterval')?.value).toBe('900');
+    expect(task.result).toMatchObject({ preset: 'on-demand-tuning', tags: { add: ['tuned'] }, steps: [{ kind: 'setParameterValues' }] });
+    expect(task.resultSummary?.parametersSet).toBe(1);
+    await cpe.idle();
+    const session = cpe.sessions.find((s) => s.events.includes('6 CONNECTION REQUEST'));
+    expect(session?.rpcs.map((r) => r.method)).toContain('SetParameterValues');
+  }, 60_000);
+
+  it('faults an applied preset whose precondition the device does not match, sending it nothing', async () => {
+    const cpe = await device('Gateway');
+    const task = await createTask(cpe.deviceId, { $case: 'applyPreset', applyPreset: { name: 'on-demand-tuning' } });
+    expect(task.status).toBe(TaskStatus.TASK_STATUS_FAULTED);
+    expect(task.fault).toMatchObject({ code: 'precondition-not-met', transient: false });
+    expect(cpe.model.get('Device.ManagementServer.PeriodicInformInterval')?.value).toBe('3600');
+  }, 60_000);
+
+  it('refuses to apply a preset no one defined, naming the field', async () => {
+    const cpe = await device();
+    const refused = acs.call('createTask', pb.CreateTaskRequest.fromPartial({ deviceId: cpe.deviceId, spec: { kind: { $case: 'applyPreset', applyPreset: { name: 'no-such-preset' } } } }));
+    await expect(refused).rejects.toMatchObject({ code: 3 /* INVALID_ARGUMENT */ });
+    await expect(refused).rejects.toThrow(/spec\.apply_preset\.name/);
   }, 60_000);
 
   it('faults a task for a device that does not answer, saying why', async () => {

@@ -14,7 +14,7 @@ export interface RunningApp {
   process: ChildProcess;
   cwmpUrl: string;
   mgmtUrl: string;
-  /** The provisioning gRPC API (standalone and provisioning apps). */
+  /** ACS_GRPC_PORT: the provisioning gRPC API (standalone and provisioning apps), a firmware or grouping pod's own API. */
   grpcAddress: string;
   /** The public gRPC API `acs.v1` (standalone and nbi apps). */
   nbiAddress: string;

@@ -7,7 +7,9 @@ import { parseDuration } from '../cli/duration';
 import type { ParsedOptions } from '../cli/parsed-options';
 import { formatTime, type Column, type OutputWriter } from '../output/output-writer';
 import { buildTaskSpec, type TaskSpecOptions } from '../tasks/task-spec.builder';
+import type { AcsConnection } from '../connection/acs-connection';
 import { POLICY_OPTIONS, policyOf, progressLine, STATES } from './campaigns.command';
+import { resolveGroupId } from './groups.command';
 import { collectPages } from './paging';
 import { PAGE_OPTIONS, pageScope } from './paging-options';
 
@@ -80,11 +82,13 @@ function show(out: OutputWriter, response: { job?: acsV1.Job }): number {
   return EXIT_OK;
 }
 
-function targetOf(options: ParsedOptions): acsV1.JobTarget {
+/** The job's devices: a group named by its name or id (resolved as `groups` commands do), or a filter. */
+async function targetOf(options: ParsedOptions, connection: () => AcsConnection): Promise<acsV1.JobTarget> {
   const group = options.string('group');
   const filter = options.string('filter');
   if (group !== undefined && filter !== undefined) throw options.usage('give --group or --filter, not both');
-  if (group !== undefined) return { kind: { $case: 'groupId', groupId: group } };
+  // A client that may not list groups names its group by id: the text goes as it is.
+  if (group !== undefined) return { kind: { $case: 'groupId', groupId: await resolveGroupId(connection(), group).catch(() => group) } };
   if (filter !== undefined) return { kind: { $case: 'filter', filter } };
   throw options.usage('--group ID or --filter EXPR is required (--filter "" for every device)');
 }
@@ -138,7 +142,7 @@ export const JOB_COMMANDS: CommandSpec[] = [
       '    --rate 100 --concurrency 50 --window "mon,tue,wed,thu,fri 01:00-05:00" --tz Europe/Paris --fail 5% --over 200',
     ],
     options: {
-      group: { type: 'string', short: 'g', valueName: 'ID', description: "the group's members when a run starts" },
+      group: { type: 'string', short: 'g', valueName: 'GROUP', description: "the group's members when a run starts (its name or id)" },
       filter: { type: 'string', short: 'f', valueName: 'EXPR', description: 'the devices matching this filter when a run starts ("" = every device)' },
       at: { type: 'string', valueName: 'TIME', description: 'run once at this time (ISO 8601; default: now)' },
       cron: { type: 'string', valueName: 'EXPR', description: 'run at each occurrence of this 5-field cron expression' },
@@ -167,13 +171,11 @@ export const JOB_COMMANDS: CommandSpec[] = [
         targetFileName: options.string('target-file-name'),
         delaySeconds: options.integer('delay'),
       };
-      const request = acsV1.CreateJobRequest.fromPartial({
-        name,
-        target: targetOf(options),
-        action: { kind: { $case: 'task', task: buildTaskSpec(kind, kindArgs, specOptions) } },
-        schedule: scheduleOf(options),
-        policy: policyOf(options, { timeoutMs: DEFAULT_JOB_TIMEOUT_MS }),
-      });
+      // Everything the command line says is checked before the first call (a group's name is resolved last).
+      const task = buildTaskSpec(kind, kindArgs, specOptions);
+      const schedule = scheduleOf(options);
+      const policy = policyOf(options, { timeoutMs: DEFAULT_JOB_TIMEOUT_MS });
+      const request = acsV1.CreateJobRequest.fromPartial({ name, target: await targetOf(options, connection), action: { kind: { $case: 'task', task } }, schedule, policy });
       const c = connection();
       return show(out, await c.unary<acsV1.CreateJobResponse>((md, o, cb) => c.jobs.createJob(request, md, o, cb)));
     },

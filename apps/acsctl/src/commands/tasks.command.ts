@@ -37,6 +37,7 @@ export const TASK_COMMANDS: CommandSpec[] = [
         '  download --url U --file-type T [--username --password --file-size --target-file-name --delay]',
         '  upload --url U --file-type T [--username --password --delay]',
         '  schedule-inform SECONDS',
+        '  apply-preset NAME                 the preset\'s actions now, whatever its triggers (docs/presets.md)',
       ].join('\n'),
       'With --wait, progress goes to standard error and the final task to standard output; the exit code is 0 when the ' +
         'task is DONE, 3 when it ended FAULTED, EXPIRED or CANCELLED, 4 when the wait (--timeout, default 60s) ended first.',

@@ -24,6 +24,7 @@ export class AcsConnection {
   readonly files: acsV1.FileServiceClient;
   readonly campaigns: acsV1.CampaignServiceClient;
   readonly jobs: acsV1.JobServiceClient;
+  readonly groups: acsV1.GroupServiceClient;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -40,6 +41,7 @@ export class AcsConnection {
     this.files = new acsV1.FileServiceClient(settings.server, settings.credentials, options);
     this.campaigns = new acsV1.CampaignServiceClient(settings.server, settings.credentials, options);
     this.jobs = new acsV1.JobServiceClient(settings.server, settings.credentials, options);
+    this.groups = new acsV1.GroupServiceClient(settings.server, settings.credentials, options);
   }
 
   get server(): string {
@@ -112,7 +114,7 @@ export class AcsConnection {
   }
 
   close(): void {
-    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.jobs]) client.close();
+    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.groups, this.jobs]) client.close();
   }
 
   private metadata(): Metadata {

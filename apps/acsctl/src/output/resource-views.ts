@@ -56,6 +56,8 @@ export function describeTaskSpec(spec: acsV1.TaskSpec | undefined): string {
       return `upload ${kind.upload.fileType} ${kind.upload.url}`;
     case 'scheduleInform':
       return `schedule-inform ${kind.scheduleInform.delaySeconds}`;
+    case 'applyPreset':
+      return `apply-preset ${kind.applyPreset.name}`;
   }
 }
 

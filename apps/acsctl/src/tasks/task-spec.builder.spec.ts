@@ -13,6 +13,7 @@ describe('buildTaskSpec', () => {
     expect(buildTaskSpec('reboot', [])).toEqual({ kind: { $case: 'reboot', reboot: {} } });
     expect(buildTaskSpec('factory-reset', [])).toEqual({ kind: { $case: 'factoryReset', factoryReset: {} } });
     expect(buildTaskSpec('schedule-inform', ['30'])).toEqual({ kind: { $case: 'scheduleInform', scheduleInform: { delaySeconds: 30 } } });
+    expect(buildTaskSpec('apply-preset', ['wifi-defaults'])).toEqual({ kind: { $case: 'applyPreset', applyPreset: { name: 'wifi-defaults' } } });
     expect(buildTaskSpec('set-attributes', ['Device.X=2'])).toEqual({
       kind: { $case: 'setParameterAttributes', setParameterAttributes: { attributes: [{ path: 'Device.X', notification: 2, accessList: undefined }] } },
     });

@@ -27,6 +27,7 @@ export const TASK_KINDS = [
   'download',
   'upload',
   'schedule-inform',
+  'apply-preset',
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
@@ -122,6 +123,8 @@ export function buildTaskSpec(kind: string, args: readonly string[], options: Ta
       if (!/^\d+$/.test(seconds) || Number(seconds) > 0xffffffff) throw new UsageError(`schedule-inform: "${seconds}" is not a number of seconds`, USAGE_OF);
       return { kind: { $case: 'scheduleInform', scheduleInform: { delaySeconds: Number(seconds) } } };
     }
+    case 'apply-preset':
+      return { kind: { $case: 'applyPreset', applyPreset: { name: exactlyOne(args, kind, 'NAME') } } };
   }
 }
 

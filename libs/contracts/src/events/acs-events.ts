@@ -173,7 +173,8 @@ export type AcsTaskKind =
   | 'factoryReset'
   | 'download'
   | 'upload'
-  | 'scheduleInform';
+  | 'scheduleInform'
+  | 'applyPreset';
 
 export type AcsTaskStatus = 'pending' | 'dispatched' | 'done' | 'faulted' | 'expired' | 'cancelled';
 

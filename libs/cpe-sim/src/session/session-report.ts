@@ -5,8 +5,8 @@ export interface SessionReport {
   deviceId: string;
   /** The event codes of the Inform. */
   events: string[];
-  /** The ACS's RPCs in order, with the fault code when the CPE answered with a fault. */
-  rpcs: Array<{ method: string; faultCode?: number }>;
+  /** The ACS's RPCs in order: when each was received (epoch ms), with the fault code when the CPE answered with a fault. */
+  rpcs: Array<{ method: string; at: number; faultCode?: number }>;
   /** What each HTTP POST carried: 'Inform', 'TransferComplete', a response kind ('GetParameterValuesResponse', 'Fault'), or '(empty)'. */
   cpeRequests: string[];
   /** Every HTTP status received, 401 challenges included. */

@@ -38,7 +38,7 @@ describe('SimulatedCpe against a fake ACS', () => {
 
     expect(report.error).toBeUndefined();
     expect(report.events).toEqual(['0 BOOTSTRAP', '1 BOOT']);
-    expect(report.rpcs).toEqual([{ method: 'GetParameterValues' }]);
+    expect(report.rpcs).toEqual([{ method: 'GetParameterValues', at: expect.any(Number) }]);
     expect(report.cpeRequests).toEqual(['Inform', '(empty)', 'GetParameterValuesResponse']);
     expect(report.httpStatuses).toEqual([200, 200, 204]);
 
@@ -81,6 +81,28 @@ describe('SimulatedCpe against a fake ACS', () => {
     expect(report.error).toBeUndefined();
     expect(acs.requests.map((r) => r.headers.cookie)).toEqual([undefined, undefined, undefined]);
     expect(acs.requests.map((r) => r.server)).toEqual([0, 1, 0]);
+  });
+
+  it('answers an RPC with an injected fault instead of carrying it out, and stamps when each RPC came', async () => {
+    const device = cpe();
+    device.setRpcFault('Reboot', { code: 9001, message: 'reboot refused by policy' });
+    acs.queue.push({ kind: 'Reboot', commandKey: 'r-1' }, { kind: 'GetRPCMethods' });
+    const before = Date.now();
+    const refused = await device.runSession(['2 PERIODIC']);
+    expect(refused.rpcs.map((r) => [r.method, r.faultCode])).toEqual([
+      ['Reboot', 9001],
+      ['GetRPCMethods', undefined],
+    ]);
+    for (const rpc of refused.rpcs) expect(rpc.at).toBeGreaterThanOrEqual(before);
+    const fault = acs.requests.map((r) => r.envelope?.body).find((b) => b?.kind === 'Fault');
+    expect(fault).toMatchObject({ faultCode: 9001, faultString: 'reboot refused by policy' });
+    // Refused: nothing to report at the next Inform.
+    expect(device.pendingEventCodes).not.toContain('M Reboot');
+
+    device.setRpcFault('Reboot', undefined);
+    acs.queue.push({ kind: 'Reboot', commandKey: 'r-2' });
+    expect((await device.runSession()).rpcs).toEqual([{ method: 'Reboot', at: expect.any(Number) }]);
+    expect(device.pendingEventCodes).toContain('M Reboot');
   });
 
   it('reports Reboot and Download in the next session, TransferComplete first', async () => {
@@ -206,7 +228,10 @@ describe('SimulatedCpe against a fake ACS', () => {
     );
     const report = await device.runSession(['2 PERIODIC']);
     expect(report.error).toBeUndefined();
-    expect(report.rpcs).toEqual([{ method: 'X_VENDOR_Frobnicate', faultCode: 9000 }, { method: 'FactoryReset' }]);
+    expect(report.rpcs).toEqual([
+      { method: 'X_VENDOR_Frobnicate', at: expect.any(Number), faultCode: 9000 },
+      { method: 'FactoryReset', at: expect.any(Number) },
+    ]);
     const fault = acs.requests[2]!.envelope!;
     expect(fault.header.id).toBe('vendor-7');
     expect(fault.body).toMatchObject({ kind: 'Fault', faultCode: 9000 });

@@ -164,6 +164,8 @@ export class SimulatedCpe {
   private firmwareFailureShares: FirmwareFailureShares;
   private readonly firmwareFailureDraws: FirmwareFailureDraws;
   private readonly firmwareJobs = new Set<Promise<void>>();
+  /** Faults injected per RPC method (setRpcFault). */
+  private readonly rpcFaults = new Map<AcsRequest['kind'], { code: number; message?: string }>();
   private firmwareAbort = new AbortController();
 
   constructor(private readonly options: CpeOptions) {
@@ -247,6 +249,15 @@ export class SimulatedCpe {
    */
   setFirmwareFailures(shares: FirmwareFailureShares): void {
     this.firmwareFailureShares = validFirmwareFailures(shares);
+  }
+
+  /**
+   * From now on, answers every `method` RPC with this fault instead of carrying it out (a device refusing a reboot, a
+   * read-only parameter…): how a test makes a share of a fleet fail a bulk operation. `undefined` removes it.
+   */
+  setRpcFault(method: AcsRequest['kind'], fault: { code: number; message?: string } | undefined): void {
+    if (fault === undefined) this.rpcFaults.delete(method);
+    else this.rpcFaults.set(method, fault);
   }
 
   /** Resolves once no firmware download or install is under way. */
@@ -449,7 +460,7 @@ export class SimulatedCpe {
     for (let messages = 0; ; messages++) {
       if (messages > MAX_MESSAGES_PER_SESSION) throw new CwmpSessionError('the ACS never ended the session');
       if (reply.unknownRpc) {
-        report.rpcs.push({ method: reply.unknownRpc.name, faultCode: FaultCode.METHOD_NOT_SUPPORTED });
+        report.rpcs.push({ method: reply.unknownRpc.name, at: Date.now(), faultCode: FaultCode.METHOD_NOT_SUPPORTED });
         const fault = cwmpFault(FaultCode.METHOD_NOT_SUPPORTED);
         reply = await this.post(buildEnvelope(fault, { id: reply.unknownRpc.id }, version), 'Fault', report);
         continue;
@@ -457,11 +468,13 @@ export class SimulatedCpe {
       if (!reply.envelope) return;
       const request = reply.envelope.body;
       if (!isAcsRequest(request)) throw new CwmpSessionError(`unexpected ${request.kind} from the ACS`);
-      const outcome = this.handler.handle(request);
+      const receivedAt = Date.now();
+      const injected = this.rpcFaults.get(request.kind);
+      const outcome = injected ? { response: cwmpFault(injected.code, injected.message) } : this.handler.handle(request);
       report.rpcs.push(
         outcome.response.kind === 'Fault'
-          ? { method: request.kind, faultCode: outcome.response.faultCode }
-          : { method: request.kind },
+          ? { method: request.kind, at: receivedAt, faultCode: outcome.response.faultCode }
+          : { method: request.kind, at: receivedAt },
       );
       if (outcome.action) actions.push(outcome.action);
       const header: CwmpHeader = reply.envelope.header.id !== undefined ? { id: reply.envelope.header.id } : {};

@@ -30,6 +30,7 @@ export class CampaignGrpcController {
     const campaign = await this.useCases.createCampaign.execute({
       name: request.name,
       filter: request.filter,
+      ...(request.groupId !== '' ? { groupId: request.groupId } : {}),
       imageRules: request.imageRules.map(imageRuleFromProto),
       policy: policyFromProto(request.policy),
       createdBy: requestedByOf(metadata),

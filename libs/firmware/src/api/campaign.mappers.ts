@@ -34,6 +34,7 @@ export function campaignToProto(campaign: Campaign): pb.Campaign {
     createTime: new Date(campaign.createdAt),
     createdBy: campaign.createdBy,
     selection: campaign.selection,
+    groupId: campaign.groupId ?? '',
   };
 }
 

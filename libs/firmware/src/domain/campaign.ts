@@ -27,8 +27,10 @@ export interface Campaign {
   id: string;
   name: string;
   kind: CampaignKind;
-  /** Filter-language expression selecting the devices (docs/filter-language.md); '' = every device. */
+  /** Filter-language expression selecting the devices (docs/filter-language.md); '' = every device (of the group). */
   filter: string;
+  /** The grouping service's group whose members (at the creation, within `filter`) are the devices; absent: none. */
+  groupId?: string;
   imageRules: ImageRule[];
   /** The rollout policy: waves, windows, concurrency, rate, mode (active/passive), retries, attemptTimeoutMs (how long a device has to come back verified), threshold. */
   policy: RolloutPolicy;

@@ -53,6 +53,7 @@ const campaignSchema = new Schema(
     name: String,
     kind: String,
     filter: String,
+    groupId: String,
     imageRules: [{ _id: false, oui: String, productClass: String, hardwareVersion: String, fromVersions: [String], fileId: String }],
     policy: Schema.Types.Mixed,
     status: String,

@@ -3,7 +3,7 @@ import type { BusMessage } from '@acs/platform';
 import pino from 'pino';
 
 import type { DeviceFacts } from '../domain';
-import type { DeviceInventory, DevicePage, DeviceTasks, DownloadTaskRequest, FoundDownloadTask } from '../usecases/campaign-ports';
+import type { DeviceInventory, DevicePage, DeviceTasks, DownloadTaskRequest, FoundDownloadTask, GroupMembers } from '../usecases/campaign-ports';
 import { createCampaignCore, type CampaignCore } from '../usecases/campaign-usecases';
 import { CampaignEventPublisher } from '../service/campaign-event.publisher';
 import { FirmwareFixture } from './firmware-fixture';
@@ -85,13 +85,17 @@ export class CampaignFixture {
     return new CampaignFixture(firmware, new InMemoryInventory(), new RecordedDeviceTasks(() => clock.now), clock, []);
   }
 
-  /** The campaign use cases of one pod on the fixture's store (another pod: another owner, its own inventory if given). */
-  pod(owner: string, inventory: InMemoryInventory = this.inventory): CampaignCore {
+  /**
+   * The campaign use cases of one pod on the fixture's store (another pod: another owner, its own inventory if given;
+   * `members`: the grouping service's, for campaigns over a group).
+   */
+  pod(owner: string, inventory: InMemoryInventory = this.inventory, members?: GroupMembers): CampaignCore {
     const logger = pino({ level: 'silent' });
     const bus = { publish: async (messages: BusMessage[]) => void this.published.push(...messages) };
     return createCampaignCore({
       store: this.firmware.store,
       inventory,
+      ...(members ? { members } : {}),
       tasks: this.tasks,
       signing: { secret: CAMPAIGN_DOWNLOAD_SECRET, baseUrl: () => CAMPAIGN_FILE_SERVER_URL, validForMs: 86_400_000 },
       owner,

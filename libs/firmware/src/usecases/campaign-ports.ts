@@ -13,6 +13,23 @@ export interface DeviceInventory {
   page(filter: string, pageToken: string, pageSize: number): Promise<DevicePage>;
 }
 
+/** One page of a group's members. */
+export interface GroupMemberPage {
+  /** Device ids, in the order the grouping service pages them (by id). */
+  deviceIds: string[];
+  /** '' after the last page. */
+  nextPageToken: string;
+}
+
+/**
+ * The grouping service's members of a group, which campaigns select from (grouping/group-members.ts): in the
+ * standalone the grouping core's ListGroupMembers in process, in a pod its gRPC GroupService.ListGroupMembers.
+ */
+export interface GroupMembers {
+  /** A NotFoundError (@acs/platform) when there is no such group. */
+  page(groupId: string, pageToken: string, pageSize: number): Promise<GroupMemberPage>;
+}
+
 /** A Download task as the campaign asks for it. */
 export interface DownloadTaskRequest {
   deviceId: string;

@@ -5,7 +5,7 @@ import { RolloutEngine, type RolloutNotification } from '@acs/rollout';
 
 import { interpretUpgradeObservation, type Campaign, type CampaignStatus } from '../domain';
 import type { FirmwareStore } from '../repositories/ports';
-import type { DeviceInventory, DeviceTasks } from './campaign-ports';
+import type { DeviceInventory, DeviceTasks, GroupMembers } from './campaign-ports';
 import { ChangeCampaignState } from './change-campaign-state.usecase';
 import { CreateCampaign } from './create-campaign.usecase';
 import { GetCampaign } from './get-campaign.usecase';
@@ -30,6 +30,8 @@ export interface CampaignUseCases {
 export interface CampaignCoreDeps {
   store: Pick<FirmwareStore, 'files' | 'campaigns' | 'rollouts'>;
   inventory: DeviceInventory;
+  /** The grouping service's group members, for campaigns over a group (absent: such campaigns are refused). */
+  members?: GroupMembers;
   tasks: DeviceTasks;
   signing: DownloadSigning;
   /** This pod's name among the pods sharing the store (the rollout engine's owner). */
@@ -89,7 +91,7 @@ export function createCampaignCore(deps: CampaignCoreDeps): CampaignCore {
     },
   });
   const events = deps.events;
-  const common = { campaigns: store.campaigns, files: store.files, inventory: deps.inventory, engine, logger, now, newId, ...(events ? { onCreated: (campaign: Campaign) => events.created(campaign) } : {}) };
+  const common = { campaigns: store.campaigns, files: store.files, inventory: deps.inventory, ...(deps.members ? { members: deps.members } : {}), engine, logger, now, newId, ...(events ? { onCreated: (campaign: Campaign) => events.created(campaign) } : {}) };
   const syncStatuses = async (): Promise<number> => {
     let corrected = 0;
     const pageSize = 500;

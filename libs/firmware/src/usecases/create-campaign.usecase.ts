@@ -1,15 +1,17 @@
-import { ValidationError, type FieldViolation, type Logger } from '@acs/platform';
+import { ConflictError, NotFoundError, ValidationError, type FieldViolation, type Logger } from '@acs/platform';
 import { validateRolloutPolicy, type RolloutEngine, type RolloutPolicy } from '@acs/rollout';
 
 import { chooseImageRule, FIRMWARE_IMAGE_FILE_TYPE, type Campaign, type FirmwareFile, type ImageRule } from '../domain';
 import type { CampaignRepository, FirmwareFileRepository } from '../repositories/ports';
-import type { DeviceInventory } from './campaign-ports';
-import { addTargetsFromInventory, completeCreation, type TargetChoice } from './campaign-targets';
+import type { DeviceInventory, GroupMembers } from './campaign-ports';
+import { addTargetsFrom, completeCreation, devicesOfFilters, devicesOfGroup, type DevicePages, type TargetChoice } from './campaign-targets';
 
 export interface CreateCampaignCommand {
   name: string;
-  /** Filter-language expression; '' selects every device. */
+  /** Filter-language expression; '' selects every device (every member of the group). */
   filter: string;
+  /** Select the members of this group (of the grouping service) that match the filter; absent: no group. */
+  groupId?: string;
   imageRules: ImageRule[];
   policy: RolloutPolicy;
   createdBy: string;
@@ -19,6 +21,8 @@ export interface CampaignDeps {
   campaigns: CampaignRepository;
   files: Pick<FirmwareFileRepository, 'get' | 'list'>;
   inventory: DeviceInventory;
+  /** The grouping service's members, for campaigns over a group; absent where no grouping service is reached. */
+  members?: GroupMembers;
   engine: RolloutEngine;
   logger: Pick<Logger, 'info' | 'warn'>;
   now: () => number;
@@ -44,6 +48,7 @@ export class CreateCampaign {
       name: command.name,
       kind: 'upgrade',
       filter: command.filter,
+      ...(command.groupId !== undefined ? { groupId: command.groupId } : {}),
       imageRules: command.imageRules,
       policy: validateRolloutPolicy(command.policy),
       status: 'created',
@@ -73,10 +78,25 @@ export class CreateCampaign {
         if (file.softwareVersion === device.softwareVersion) return { skip: `already on ${file.softwareVersion}`, kind: 'already-on-target' };
         return { fileId: file.id, targetVersion: file.softwareVersion };
       };
-      return addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, [campaign.filter], choose);
+      return addTargetsFrom(this.deps.engine, campaign.id, this.devicesOf(campaign), choose);
     });
     this.deps.logger.info({ campaignId: campaign.id, name: campaign.name, ...started.selection, createdBy: campaign.createdBy }, 'campaign created and started');
     return started;
+  }
+
+  /** The campaign's devices: the filter's, or the group's members within the filter. */
+  private devicesOf(campaign: Campaign): DevicePages {
+    if (campaign.groupId === undefined) return devicesOfFilters(this.deps.inventory, [campaign.filter]);
+    return devicesOfGroup(this.groupMembers(), this.deps.inventory, campaign.groupId, campaign.filter);
+  }
+
+  private groupMembers(): GroupMembers {
+    if (this.deps.members) return this.deps.members;
+    throw new ConflictError('this firmware service reaches no grouping service: campaigns over a group cannot be created here', {
+      kind: 'precondition',
+      reason: 'GROUPING_UNAVAILABLE',
+      subject: 'group_id',
+    });
   }
 
   /** The rules' files (a file deleted meanwhile is refused while the campaign holds it, so each is there). */
@@ -90,12 +110,25 @@ export class CreateCampaign {
     return files;
   }
 
+  /** Whether the group exists (its first member read: the grouping service answers NOT_FOUND for an unknown group). */
+  private async groupViolations(groupId: string): Promise<FieldViolation[]> {
+    if (groupId.trim() === '') return [{ field: 'group_id', description: 'a group id, or none', reason: 'REQUIRED' }];
+    try {
+      await this.groupMembers().page(groupId, '', 1);
+      return [];
+    } catch (error) {
+      if (error instanceof NotFoundError) return [{ field: 'group_id', description: `no group ${groupId}`, reason: 'NOT_FOUND' }];
+      throw error;
+    }
+  }
+
   /** Every wrong field named at once; the files by id. */
   private async validate(command: CreateCampaignCommand): Promise<Map<string, FirmwareFile>> {
     const violations: FieldViolation[] = [];
     if (command.name.trim() === '') violations.push({ field: 'name', description: 'required', reason: 'REQUIRED' });
     else if (command.name.length > MAX_NAME_LENGTH) violations.push({ field: 'name', description: `at most ${MAX_NAME_LENGTH} characters`, reason: 'TOO_LONG' });
     if (command.imageRules.length === 0) violations.push({ field: 'image_rules', description: 'at least one rule is required', reason: 'REQUIRED' });
+    if (command.groupId !== undefined) violations.push(...(await this.groupViolations(command.groupId)));
     const files = new Map<string, FirmwareFile>();
     for (const [index, rule] of command.imageRules.entries()) {
       const field = `image_rules[${index}].file_id`;

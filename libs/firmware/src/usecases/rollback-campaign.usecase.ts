@@ -4,7 +4,7 @@ import type { RolloutEngine, RolloutPolicy, RolloutStore, TargetState } from '@a
 import { FIRMWARE_IMAGE_FILE_TYPE, type Campaign, type DeviceFacts, type FirmwareFile, type ImageRule } from '../domain';
 import type { CampaignRepository, FirmwareFileRepository } from '../repositories/ports';
 import type { DeviceInventory } from './campaign-ports';
-import { addTargetsFromInventory, completeCreation, type TargetChoice } from './campaign-targets';
+import { addTargetsFrom, completeCreation, devicesOfFilters, idQueries, type TargetChoice } from './campaign-targets';
 
 export interface RollbackCampaignCommand {
   campaignId: string;
@@ -16,8 +16,6 @@ export interface RollbackCampaignCommand {
 }
 
 const TARGETS_PER_READ = 1000;
-/** Devices named per `id IN (…)` query when reading their current version. */
-const IDS_PER_QUERY = 200;
 
 interface PreviousImage {
   oui: string;
@@ -96,7 +94,7 @@ export class RollbackCampaign {
         if (device.softwareVersion === image.version) return { skip: `already on ${image.version}`, kind: 'already-on-target' };
         return { fileId: file.id, targetVersion: file.softwareVersion };
       };
-      return addTargetsFromInventory(this.deps.engine, this.deps.inventory, campaign.id, idQueries([...previous.keys()]), choose);
+      return addTargetsFrom(this.deps.engine, campaign.id, devicesOfFilters(this.deps.inventory, idQueries([...previous.keys()])), choose);
     });
     this.deps.logger.info(
       { campaignId: campaign.id, rollbackOf: campaign.rollbackOf, scope: campaign.rollbackScope, ...started.selection, createdBy: campaign.createdBy },
@@ -159,11 +157,3 @@ function imageKey(image: PreviousImage): string {
   return JSON.stringify([image.oui, image.productClass, image.hardwareVersion, image.version]);
 }
 
-/** Filter expressions naming the devices, a batch each (docs/filter-language.md: strings as JSON writes them). */
-function idQueries(deviceIds: readonly string[]): string[] {
-  const queries: string[] = [];
-  for (let first = 0; first < deviceIds.length; first += IDS_PER_QUERY) {
-    queries.push(`id IN (${deviceIds.slice(first, first + IDS_PER_QUERY).map((id) => JSON.stringify(id)).join(', ')})`);
-  }
-  return queries;
-}

@@ -1,7 +1,9 @@
 import { Metadata, status, type ServerReadableStream, type ServerUnaryCall, type ServerWritableStream, type ServiceDefinition, type ServiceError, type UntypedServiceImplementation, type ClientReadableStream } from '@grpc/grpc-js';
 import { callError, connect, DEFAULT_CALL_MS, serviceClient, type CallOptions, type ServiceTransport } from '@acs/clients';
 import { REQUESTED_BY_METADATA_KEY } from '@acs/contracts';
-import { abortSignalOf, clientStream, HealthService, remainingMs, serverStream, serviceNameOf, unary, UnavailableError, type HealthClient } from '@acs/platform';
+import { abortSignalOf, clientStream, HealthService, PermissionError, remainingMs, serverStream, serviceNameOf, unary, UnavailableError, type HealthClient } from '@acs/platform';
+import { deviceScopeOf, type DeviceScopeChecker, type DeviceScopeRule } from '../security/device-scope';
+import { ACS_V1_METHOD_POLICIES, type MethodPolicy } from '../security/method-policy';
 import { CLIENT_METADATA_KEY } from '../security/nbi-security.interceptor';
 import { grpcHealthDependency, type Dependency } from './dependency-monitor';
 
@@ -25,6 +27,20 @@ export interface BackendRegistration {
   waitsOf?: Readonly<Record<string, (request: unknown) => number>>;
 }
 
+/** How relayed calls of clients scoped to device groups are held to them. */
+export interface RelayScopes {
+  checker: DeviceScopeChecker;
+  /** Method path → policy with its scope rule. Default: every acs.v1 method. */
+  policies?: ReadonlyMap<string, MethodPolicy>;
+}
+
+/** A scoped call: its groups, its method's rule, and the checker. */
+interface HeldCall {
+  scope: readonly string[];
+  rule: DeviceScopeRule;
+  checker: DeviceScopeChecker;
+}
+
 type RelayedMethod = (request: unknown, options: CallOptions) => Promise<unknown> | ClientReadableStream<unknown>;
 type RelayedUpload = (requests: AsyncIterable<unknown>, options: CallOptions) => Promise<unknown>;
 
@@ -39,7 +55,11 @@ export class BackendRelay {
   private readonly clients: Array<{ close(): void }> = [];
   private readonly health;
 
-  constructor(private readonly registration: BackendRegistration) {
+  constructor(
+    private readonly registration: BackendRegistration,
+    /** Absent: a call that comes scoped (x-acs-device-scope) is refused, as its scope cannot be checked. */
+    private readonly scopes?: RelayScopes,
+  ) {
     this.health = connect<HealthClient>(HealthService, registration.transport);
   }
 
@@ -73,10 +93,34 @@ export class BackendRelay {
       }
       const call = methods[name]!;
       implementation[name] = method.responseStream
-        ? serverStream<unknown, unknown>((request, server) => this.relayStream(call, request, server))
-        : unary<unknown, unknown>((request, server) => call(request, this.unaryOptions(method.path, request, server)) as Promise<unknown>);
+        ? serverStream<unknown, unknown>(async (request, server) => {
+            const held = this.heldTo(method.path, server.metadata);
+            if (held) await held.checker.checkRequest(held.rule, held.scope, request);
+            return this.relayStream(call, request, server);
+          })
+        : unary<unknown, unknown>((request, server) => this.relayUnary(call, method.path, request, server));
     }
     return implementation;
+  }
+
+  /**
+   * A unary call relayed; a scoped client's request checked first (the device or task it names must be in its
+   * groups) and its response narrowed to them (a listing).
+   */
+  private async relayUnary(method: RelayedMethod, path: string, request: unknown, call: ServerUnaryCall<unknown, unknown>): Promise<unknown> {
+    const held = this.heldTo(path, call.metadata);
+    if (held) await held.checker.checkRequest(held.rule, held.scope, request);
+    const response = await (method(request, this.unaryOptions(path, request, call)) as Promise<unknown>);
+    return held?.rule.narrow ? held.rule.narrow(response, (deviceId) => held.checker.inScope(held.scope, deviceId)) : response;
+  }
+
+  /** The scope a call is held to, if its client is scoped; PermissionError when it cannot be held to it here. */
+  private heldTo(path: string, metadata: Metadata): HeldCall | undefined {
+    const scope = deviceScopeOf(metadata);
+    if (!scope) return undefined;
+    const rule = (this.scopes?.policies ?? ACS_V1_METHOD_POLICIES).get(path)?.deviceScope;
+    if (!rule || !this.scopes) throw new PermissionError(`${path} cannot be held to the device groups this client is limited to`);
+    return { scope, rule, checker: this.scopes.checker };
   }
 
   private unaryOptions(path: string, request: unknown, call: ServerUnaryCall<unknown, unknown>): CallOptions {

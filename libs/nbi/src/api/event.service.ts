@@ -1,6 +1,7 @@
 import { Metadata, status, type ServerWritableStream } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
-import { abortSignalOf, ERROR_DOMAIN, serverStream, statusWithDetails, ValidationError, type BusMessage, type FieldViolation } from '@acs/platform';
+import { abortSignalOf, ERROR_DOMAIN, PermissionError, serverStream, statusWithDetails, ValidationError, type BusMessage, type FieldViolation } from '@acs/platform';
+import { deviceScopeOf, type DeviceScopeChecker } from '../security/device-scope';
 import { ReplayOutOfRangeError, type EventHub } from './event-hub';
 
 /** Events a slow client may have waiting in its stream's buffer before it is cut off. */
@@ -10,15 +11,29 @@ const TYPE_PATTERN = /^acs\.[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.?$/;
 
 type Call = ServerWritableStream<acsV1.WatchEventsRequest, acsV1.WatchEventsResponse>;
 
-/** EventService: the live `acs.*` events, filtered per stream. */
-export function eventServiceOf(hub: EventHub): acsV1.EventServiceServer {
+/**
+ * EventService: the live `acs.*` events, filtered per stream; for a client scoped to device groups, only the events
+ * whose subject is a device of those groups (`scope`: whom to ask; absent, such a client is refused).
+ */
+export function eventServiceOf(hub: EventHub, scope?: DeviceScopeChecker): acsV1.EventServiceServer {
   return {
-    watchEvents: serverStream<acsV1.WatchEventsRequest, acsV1.WatchEventsResponse>((request, call) => watchEvents(hub, request, call)),
+    watchEvents: serverStream<acsV1.WatchEventsRequest, acsV1.WatchEventsResponse>((request, call) => watchEvents(hub, request, call, scope)),
   };
 }
 
-function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Call): Promise<void> {
+function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Call, checker?: DeviceScopeChecker): Promise<void> {
   validate(request);
+  const scope = deviceScopeOf(call.metadata);
+  if (scope && !checker) throw new PermissionError('WatchEvents cannot be held to the device groups this client is limited to');
+  // A scoped stream asks about each event's device before writing it; the answers are awaited in order, so events
+  // keep theirs.
+  let inOrder = Promise.resolve();
+  const admitted = (message: BusMessage, write: () => void): void => {
+    if (!scope || !checker) return write();
+    inOrder = inOrder.then(async () => {
+      if (await checker.inScope(scope, message.key ?? '').catch(() => false)) write();
+    });
+  };
   const signal = abortSignalOf(call);
   return new Promise<void>((resolve, reject) => {
     let pending = 0;
@@ -42,10 +57,21 @@ function watchEvents(hub: EventHub, request: acsV1.WatchEventsRequest, call: Cal
         }
         pending += 1;
         wroteAny = true;
-        call.write({ event: eventOf(message) }, () => {
+        const done = (): void => {
           pending -= 1;
           if (replayed) allowance -= 1;
+        };
+        let written = false;
+        admitted(message, () => {
+          written = true;
+          call.write({ event: eventOf(message) }, done);
         });
+        // An event held back by the scope is done with once its answer is in.
+        if (scope) {
+          void inOrder.then(() => {
+            if (!written) done();
+          });
+        }
       },
       end: (reason: string) => reject({ code: status.UNAVAILABLE, details: reason }),
     };

@@ -96,13 +96,51 @@ clients:
       audit: [],
       files: ['view', 'add'],
       campaigns: ['view', 'change'],
+      groups: ['view'],
       jobs: ['view', 'add', 'change', 'delete'],
     });
     expect(grants('root')).toEqual(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, [...ACTIONS]])));
     // viewer ∪ support: everything but audit read, plus adding tasks.
-    expect(grants('helpdesk')).toEqual({ devices: ['view'], tasks: ['view', 'add'], presets: ['view'], faults: ['view'], events: ['view'], audit: [], files: ['view'], campaigns: ['view'], jobs: ['view'] });
+    expect(grants('helpdesk')).toEqual({ devices: ['view'], tasks: ['view', 'add'], presets: ['view'], faults: ['view'], events: ['view'], audit: [], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'] });
     // '*' as resource type and as action.
-    expect(grants('reader')).toEqual({ devices: ['view'], tasks: [...ACTIONS], presets: ['view'], faults: ['view'], events: ['view'], audit: ['view'], files: ['view'], campaigns: ['view'], jobs: ['view'] });
+    expect(grants('reader')).toEqual({ devices: ['view'], tasks: [...ACTIONS], presets: ['view'], faults: ['view'], events: ['view'], audit: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'] });
+  });
+
+  describe('roles scoped to device groups', () => {
+    const scoped = `
+roles:
+  site-a: { scope: { groups: [site-a, g-7] }, devices: [view, change], tasks: [view, add] }
+  site-b: { scope: { groups: [site-b] }, devices: [view], faults: [view] }
+  reader: { devices: [view], presets: [view] }
+clients:
+  - name: contractor
+    roles: [site-a, site-b]
+    tokens: [{ sha256: ${HASH_A} }]
+  - name: mixed
+    roles: [site-a, reader]
+    tokens: [{ sha256: ${HASH_B} }]
+`;
+
+    it('holds a client to the union of its scoped roles\' groups, per resource; an unscoped role granting a resource lifts it', () => {
+      const registry = parseClientRegistry(scoped, 'clients.yaml');
+      expect(Object.fromEntries(registry.client('contractor')!.deviceScopes)).toEqual({ devices: ['site-a', 'g-7', 'site-b'], tasks: ['site-a', 'g-7'], faults: ['site-b'] });
+      // reader grants devices unscoped: devices are not held; tasks come from site-a alone and still are.
+      expect(Object.fromEntries(registry.client('mixed')!.deviceScopes)).toEqual({ tasks: ['site-a', 'g-7'] });
+      expect(registry.client('mixed')!.permissions.get('presets')).toEqual(new Set(['view']));
+    });
+
+    it('refuses a scoped role granting what acts on the whole fleet, and a malformed scope', () => {
+      expect(problemsOf(`roles:\n  x: { scope: { groups: [a] }, devices: [view], presets: [view], groups: [view] }\n`)).toEqual([
+        'roles.x: a role scoped to device groups grants only devices, tasks, faults, events; presets, groups act on the whole fleet (grant them in an unscoped role of the client)',
+      ]);
+      expect(problemsOf(`roles:\n  x: { scope: { groups: [a] }, '*': [view] }\n`)[0]).toMatch(/^roles\.x: a role scoped to device groups grants only/);
+      expect(problemsOf(`roles:\n  x: { scope: { groups: [] }, devices: [view] }\n  y: { scope: [a], devices: [view] }\n  z: { scope: { groups: [a, 7], sites: [b] }, devices: [view] }\n`)).toEqual([
+        'roles.x.scope.groups: a list of 1 to 100 group ids or names',
+        'roles.y.scope: must be a map { groups: [<group id or name>, …] }',
+        'roles.z.scope.sites: unknown key (expected groups)',
+        'roles.z.scope.groups[1]: a group id or name, got 7',
+      ]);
+    });
   });
 
   it('accepts an empty file as no clients', () => {
@@ -131,7 +169,7 @@ clients:
     expect(problems).toEqual([
       'roles.viewer: "viewer" is a built-in role and cannot be redefined; choose another name',
       'roles.Bad Name: role names are lower-case letters, digits, _ and - and start with a letter',
-      'roles.broken.gadgets: unknown resource type (known: devices, tasks, presets, faults, events, audit, files, campaigns, jobs, or \'*\' for all)',
+      'roles.broken.gadgets: unknown resource type (known: devices, tasks, presets, faults, events, audit, files, campaigns, groups, jobs, or \'*\' for all; \'scope\' for device groups)',
       'roles.broken.devices: unknown action "explode" (known: view, add, change, delete, or \'*\')',
       'clients[0] (oss).roles[1]: unknown role "superuser" (known: viewer, operator, admin, broken)',
       'clients[0] (oss).tokens[0].sha256: must be the SHA-256 of the token, 64 hex digits (`printf %s "$TOKEN" | sha256sum` prints it)',

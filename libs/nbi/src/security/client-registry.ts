@@ -6,6 +6,7 @@ import { isSha256Hex } from './api-token';
 import {
   ACTIONS,
   BUILT_IN_ROLES,
+  DEVICE_SCOPED_RESOURCES,
   isAction,
   isResourceType,
   mergePermissions,
@@ -36,6 +37,12 @@ export interface NbiClient {
   roles: readonly string[];
   /** The union of the client's roles. */
   permissions: Permissions;
+  /**
+   * Resources the client reaches only through roles scoped to device groups → those groups (ids or names): its calls
+   * on them see only the groups' members (security/device-scope.ts). A resource some unscoped role of the client
+   * grants is not here: that role lifts the scope.
+   */
+  deviceScopes: ReadonlyMap<ResourceType, readonly string[]>;
   certificateSubjects: readonly CertificateSubject[];
   rateLimit?: ClientRateLimit;
 }
@@ -118,6 +125,13 @@ export class ClientRegistry {
   }
 }
 
+/** A role as the file defines it: what it grants and, for a role scoped to device groups, which groups. */
+export interface RoleDefinition {
+  permissions: Permissions;
+  /** Group ids or names; absent: the role is not scoped. */
+  groups?: readonly string[];
+}
+
 /** Something whose current registry the interceptor reads on every call (a file that reloads, or a fixed one). */
 export interface ClientRegistryProvider {
   readonly current: ClientRegistry;
@@ -127,6 +141,10 @@ const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 const ROLE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 const SUBJECT_ATTRIBUTE = /^[A-Za-z][A-Za-z0-9.]*$/;
 const TOP_KEYS = ['roles', 'clients'];
+/** A role's key for its device-group scope (`groups` itself is a resource type a role may grant). */
+const SCOPE_KEY = 'scope';
+const SCOPE_KEYS = ['groups'];
+const MAX_SCOPE_GROUPS = 100;
 const CLIENT_KEYS = ['name', 'roles', 'tokens', 'certificateSubjects', 'rateLimit'];
 const TOKEN_KEYS = ['sha256', 'label', 'expires'];
 const RATE_KEYS = ['perSecond', 'burst'];
@@ -194,7 +212,8 @@ function readRegistry(document: unknown, problems: string[]): ClientRegistry {
     const client: NbiClient = {
       name,
       roles: clientRoles,
-      permissions: mergePermissions(clientRoles.map((role) => roles.get(role)!)),
+      permissions: mergePermissions(clientRoles.map((role) => roles.get(role)!.permissions)),
+      deviceScopes: deviceScopesOf(clientRoles.map((role) => roles.get(role)!)),
       certificateSubjects,
     };
 
@@ -253,8 +272,8 @@ function readRegistry(document: unknown, problems: string[]): ClientRegistry {
   return new ClientRegistry(clients, tokenOwners);
 }
 
-function readRoles(raw: unknown, problems: string[]): Map<string, Permissions> {
-  const roles = new Map<string, Permissions>(BUILT_IN_ROLES);
+function readRoles(raw: unknown, problems: string[]): Map<string, RoleDefinition> {
+  const roles = new Map<string, RoleDefinition>([...BUILT_IN_ROLES].map(([name, permissions]) => [name, { permissions }]));
   if (raw === undefined || raw === null) return roles;
   if (!isRecord(raw)) {
     problems.push('roles: must be a map of role name → { <resource type>: [<actions>] }');
@@ -276,10 +295,11 @@ function readRoles(raw: unknown, problems: string[]): Map<string, Permissions> {
     }
     const permissions = new Map<ResourceType, Set<Action>>();
     for (const [resource, actions] of Object.entries(grants)) {
+      if (resource === SCOPE_KEY) continue;
       const where = `${at}.${resource}`;
       const resources: ResourceType[] = resource === '*' ? [...RESOURCE_TYPES] : isResourceType(resource) ? [resource] : [];
       if (resources.length === 0) {
-        problems.push(`${where}: unknown resource type (known: ${RESOURCE_TYPES.join(', ')}, or '*' for all)`);
+        problems.push(`${where}: unknown resource type (known: ${RESOURCE_TYPES.join(', ')}, or '*' for all; '${SCOPE_KEY}' for device groups)`);
         continue;
       }
       if (!Array.isArray(actions)) {
@@ -298,9 +318,54 @@ function readRoles(raw: unknown, problems: string[]): Map<string, Permissions> {
         permissions.set(type, set);
       }
     }
-    roles.set(name, permissions);
+    const groups = readScope(grants[SCOPE_KEY], `${at}.${SCOPE_KEY}`, problems);
+    if (groups) {
+      // '*' grants every resource, the fleet-wide ones too: a scoped role names what it grants.
+      const fleetWide = [...permissions.keys()].filter((resource) => !DEVICE_SCOPED_RESOURCES.includes(resource));
+      if (fleetWide.length > 0) {
+        problems.push(
+          `${at}: a role scoped to device groups grants only ${DEVICE_SCOPED_RESOURCES.join(', ')}; ${fleetWide.join(', ')} act on the whole fleet (grant them in an unscoped role of the client)`,
+        );
+      }
+    }
+    roles.set(name, { permissions, ...(groups ? { groups } : {}) });
   }
   return roles;
+}
+
+/** A role's `scope: { groups: [<group id or name>, …] }`; undefined when the role has none. */
+function readScope(raw: unknown, at: string, problems: string[]): string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!isRecord(raw)) {
+    problems.push(`${at}: must be a map { groups: [<group id or name>, …] }`);
+    return undefined;
+  }
+  unknownKeys(raw, SCOPE_KEYS, at, problems);
+  const groups = raw.groups;
+  if (!Array.isArray(groups) || groups.length === 0 || groups.length > MAX_SCOPE_GROUPS) {
+    problems.push(`${at}.groups: a list of 1 to ${MAX_SCOPE_GROUPS} group ids or names`);
+    return undefined;
+  }
+  const bad = groups.findIndex((group) => typeof group !== 'string' || group.trim() === '' || group.length > 128);
+  if (bad !== -1) {
+    problems.push(`${at}.groups[${bad}]: a group id or name, got ${JSON.stringify(groups[bad])}`);
+    return undefined;
+  }
+  return [...new Set(groups as string[])];
+}
+
+/**
+ * Per resource, the groups a client is held to: a resource granted only by scoped roles is scoped to the union of
+ * their groups; one that any unscoped role grants is not scoped at all.
+ */
+export function deviceScopesOf(roles: readonly RoleDefinition[]): Map<ResourceType, readonly string[]> {
+  const scopes = new Map<ResourceType, readonly string[]>();
+  for (const resource of RESOURCE_TYPES) {
+    const granting = roles.filter((role) => (role.permissions.get(resource)?.size ?? 0) > 0);
+    if (granting.length === 0 || granting.some((role) => role.groups === undefined)) continue;
+    scopes.set(resource, [...new Set(granting.flatMap((role) => role.groups ?? []))]);
+  }
+  return scopes;
 }
 
 function readRateLimit(raw: unknown, at: string, problems: string[]): ClientRateLimit | undefined {

@@ -3,6 +3,7 @@ export * from './client-bootstrap';
 export * from './client-rate-limiter';
 export * from './client-registry';
 export * from './client-registry-file';
+export * from './device-scope';
 export * from './method-policy';
 export * from './nbi-security.config';
 export * from './nbi-security.interceptor';

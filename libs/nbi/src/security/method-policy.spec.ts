@@ -1,6 +1,7 @@
 import { acsV1 } from '@acs/contracts';
 
 import { ACS_V1_METHOD_POLICIES, isOpenMethod } from './method-policy';
+import { DEVICE_SCOPED_RESOURCES } from './permissions';
 
 /** Every service definition acs.v1 exports: found by shape, so a service added to the protos is found too. */
 const services = Object.entries(acsV1).filter(
@@ -8,7 +9,7 @@ const services = Object.entries(acsV1).filter(
 ) as Array<[string, Record<string, { path: string }>]>;
 
 describe('acs.v1 method policies', () => {
-  it('finds the nine services of acs.v1', () => {
+  it('finds the ten services of acs.v1', () => {
     expect(services.map(([name]) => name).sort()).toEqual([
       'AuditServiceService',
       'CampaignServiceService',
@@ -16,6 +17,7 @@ describe('acs.v1 method policies', () => {
       'EventServiceService',
       'FaultServiceService',
       'FileServiceService',
+      'GroupServiceService',
       'JobServiceService',
       'PresetServiceService',
       'TaskServiceService',
@@ -79,6 +81,16 @@ describe('acs.v1 method policies', () => {
       'JobService/PauseJob': 'jobs:change',
       'JobService/ResumeJob': 'jobs:change',
       'JobService/CancelJob': 'jobs:delete',
+      'GroupService/CreateGroup': 'groups:add',
+      'GroupService/GetGroup': 'groups:view',
+      'GroupService/ListGroups': 'groups:view',
+      'GroupService/UpdateGroup': 'groups:change',
+      'GroupService/DeleteGroup': 'groups:delete',
+      'GroupService/AddGroupMembers': 'groups:change',
+      'GroupService/RemoveGroupMembers': 'groups:change',
+      'GroupService/ListGroupMembers': 'groups:view',
+      'GroupService/ListDeviceGroups': 'groups:view',
+      'GroupService/EvaluateGroup': 'groups:change',
     });
     for (const policy of ACS_V1_METHOD_POLICIES.values()) expect(policy.mutating).toBe(policy.action !== 'view');
   });
@@ -98,6 +110,27 @@ describe('acs.v1 method policies', () => {
     expect(target('EventService/WatchEvents', { types: [], deviceIds: ['a', 'b'] })).toBe('a,b');
     expect(target('AuditService/ListAuditRecords', { client: 'oss' })).toBe('oss');
     expect(target('CampaignService/ListCampaignDevices', { campaignId: 'c-1', states: ['failed'] })).toBe('c-1');
+    expect(target('GroupService/CreateGroup', { name: 'north' })).toBe('north');
+    expect(target('GroupService/AddGroupMembers', { groupId: 'g-1' })).toBe('g-1');
+    expect(target('GroupService/ListDeviceGroups', { deviceId: 'dev-1' })).toBe('dev-1');
+  });
+
+  it('has a device-scope rule for every method of a resource a scoped role may grant, and for no other', () => {
+    const scopable = [...ACS_V1_METHOD_POLICIES].filter(([, policy]) => DEVICE_SCOPED_RESOURCES.includes(policy.resourceType));
+    expect(scopable.filter(([, policy]) => !policy.deviceScope).map(([path]) => path)).toEqual([]);
+    expect([...ACS_V1_METHOD_POLICIES].filter(([, policy]) => policy.deviceScope && !DEVICE_SCOPED_RESOURCES.includes(policy.resourceType)).map(([path]) => path)).toEqual([]);
+    const rule = (path: string) => ACS_V1_METHOD_POLICIES.get(`/acs.v1.${path}`)!.deviceScope!;
+    expect(rule('DeviceService/TagDevice').device!({ deviceId: 'dev-1' })).toBe('dev-1');
+    expect(rule('TaskService/RetryTask').task!({ taskId: 't-1' })).toBe('t-1');
+    expect(rule('TaskService/ListTasks').device!({ deviceId: '' })).toBe('');
+  });
+
+  it('narrows listings over devices to those in scope, dropping the total', async () => {
+    const inScope = async (deviceId: string) => deviceId.startsWith('in-');
+    const devices = await ACS_V1_METHOD_POLICIES.get('/acs.v1.DeviceService/ListDevices')!.deviceScope!.narrow!({ devices: [{ id: 'in-1' }, { id: 'out-1' }], totalSize: 2, nextPageToken: 'n' }, inScope);
+    expect(devices).toEqual({ devices: [{ id: 'in-1' }], totalSize: 0, nextPageToken: 'n' });
+    const faults = await ACS_V1_METHOD_POLICIES.get('/acs.v1.FaultService/ListFaults')!.deviceScope!.narrow!({ faults: [{ deviceId: 'out-2' }, { deviceId: 'in-2' }], nextPageToken: '' }, inScope);
+    expect(faults).toEqual({ faults: [{ deviceId: 'in-2' }], nextPageToken: '' });
   });
 
   it('never throws on a request it does not expect, and bounds what it keeps', () => {

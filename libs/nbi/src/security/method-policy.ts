@@ -1,6 +1,7 @@
 import { acsV1 } from '@acs/contracts';
 import { parseAllDocuments } from 'yaml';
 
+import { keepInScope, type DeviceScopeRule } from './device-scope';
 import { isMutating, type Action, type ResourceType } from './permissions';
 
 /** What a method of the public API needs, and what a call of it is about (for the audit log). */
@@ -11,6 +12,11 @@ export interface MethodPolicy {
   mutating: boolean;
   /** The device id, task id, preset name… the request names; '' when none. Never throws. */
   target(request: unknown): string;
+  /**
+   * How a call is held to a client's device groups (security/device-scope.ts). Every method of a resource a scoped
+   * role may grant (DEVICE_SCOPED_RESOURCES) has one; a scoped call of a method without one is refused.
+   */
+  deviceScope?: DeviceScopeRule;
 }
 
 /** Audit targets are for people reading the log; a request stuffing megabytes into an id does not get them stored. */
@@ -26,6 +32,7 @@ function rule<Request>(
   resourceType: ResourceType,
   action: Action,
   target: (request: Request) => string = () => '',
+  deviceScope?: DeviceScopeRule,
 ): [string, MethodPolicy] {
   return [
     method.path,
@@ -41,13 +48,37 @@ function rule<Request>(
           return '';
         }
       },
+      ...(deviceScope ? { deviceScope } : {}),
     },
   ];
 }
 
+/** The scope rule of a request naming its device in `device_id` ('' = every device: the listing is narrowed). */
+function namesDevice(narrow?: DeviceScopeRule['narrow']): DeviceScopeRule {
+  return { device: (request) => (request as { deviceId: string }).deviceId, ...(narrow ? { narrow } : {}) };
+}
+
+/** The scope rule of a request naming a task by `task_id`: the task's device must be in scope. */
+const NAMES_TASK: DeviceScopeRule = { task: (request) => (request as { taskId: string }).taskId };
+
 const { AuditServiceService: audit, DeviceServiceService: devices, EventServiceService: events } = acsV1;
 const { FaultServiceService: faults, PresetServiceService: presets, TaskServiceService: tasks } = acsV1;
-const { FileServiceService: files, CampaignServiceService: campaigns, JobServiceService: jobs } = acsV1;
+const { FileServiceService: files, CampaignServiceService: campaigns, GroupServiceService: groups, JobServiceService: jobs } = acsV1;
+
+// Listings over devices, narrowed to a scoped client's devices: a page may come back shorter than asked (AIP-158
+// allows it) and its total is not given (it would count devices the client may not see).
+const narrowDevices: DeviceScopeRule['narrow'] = async (response, inScope) => {
+  const r = response as acsV1.ListDevicesResponse;
+  return { ...r, devices: await keepInScope(r.devices, (device) => device.id, inScope), totalSize: 0 };
+};
+const narrowTasks: DeviceScopeRule['narrow'] = async (response, inScope) => {
+  const r = response as acsV1.ListTasksResponse;
+  return { ...r, tasks: await keepInScope(r.tasks, (task) => task.deviceId, inScope) };
+};
+const narrowFaults: DeviceScopeRule['narrow'] = async (response, inScope) => {
+  const r = response as acsV1.ListFaultsResponse;
+  return { ...r, faults: await keepInScope(r.faults, (fault) => fault.deviceId, inScope) };
+};
 
 /**
  * Every method of acs.v1 → the permission it needs (as each service's comment in libs/contracts/proto/acs/v1 says).
@@ -55,20 +86,20 @@ const { FileServiceService: files, CampaignServiceService: campaigns, JobService
  * when a method of a generated service definition has no entry, so a new RPC cannot ship unprotected.
  */
 export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map([
-  rule(devices.listDevices, 'devices', 'view'),
-  rule(devices.getDevice, 'devices', 'view', (r) => r.deviceId),
-  rule(devices.getDeviceParameters, 'devices', 'view', (r) => r.deviceId),
-  rule(devices.tagDevice, 'devices', 'change', (r) => r.deviceId),
-  rule(devices.untagDevice, 'devices', 'change', (r) => r.deviceId),
-  rule(devices.deleteDevice, 'devices', 'delete', (r) => r.deviceId),
+  rule(devices.listDevices, 'devices', 'view', () => '', { narrow: narrowDevices }),
+  rule(devices.getDevice, 'devices', 'view', (r) => r.deviceId, namesDevice()),
+  rule(devices.getDeviceParameters, 'devices', 'view', (r) => r.deviceId, namesDevice()),
+  rule(devices.tagDevice, 'devices', 'change', (r) => r.deviceId, namesDevice()),
+  rule(devices.untagDevice, 'devices', 'change', (r) => r.deviceId, namesDevice()),
+  rule(devices.deleteDevice, 'devices', 'delete', (r) => r.deviceId, namesDevice()),
 
-  rule(tasks.createTask, 'tasks', 'add', (r) => r.deviceId),
-  rule(tasks.getTask, 'tasks', 'view', (r) => r.taskId),
-  rule(tasks.listTasks, 'tasks', 'view', (r) => r.deviceId),
-  rule(tasks.cancelTask, 'tasks', 'delete', (r) => r.taskId),
-  rule(tasks.retryTask, 'tasks', 'change', (r) => r.taskId),
-  rule(tasks.watchTask, 'tasks', 'view', (r) => r.taskId),
-  rule(tasks.getTaskResult, 'tasks', 'view', (r) => r.taskId),
+  rule(tasks.createTask, 'tasks', 'add', (r) => r.deviceId, namesDevice()),
+  rule(tasks.getTask, 'tasks', 'view', (r) => r.taskId, NAMES_TASK),
+  rule(tasks.listTasks, 'tasks', 'view', (r) => r.deviceId, namesDevice(narrowTasks)),
+  rule(tasks.cancelTask, 'tasks', 'delete', (r) => r.taskId, NAMES_TASK),
+  rule(tasks.retryTask, 'tasks', 'change', (r) => r.taskId, NAMES_TASK),
+  rule(tasks.watchTask, 'tasks', 'view', (r) => r.taskId, NAMES_TASK),
+  rule(tasks.getTaskResult, 'tasks', 'view', (r) => r.taskId, NAMES_TASK),
 
   rule(presets.createPreset, 'presets', 'add', (r) => presetSourceName(r.source)),
   rule(presets.getPreset, 'presets', 'view', (r) => r.name),
@@ -77,8 +108,8 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(presets.deletePreset, 'presets', 'delete', (r) => r.name),
   rule(presets.validatePreset, 'presets', 'view', (r) => presetSourceName(r.source)),
 
-  rule(faults.listFaults, 'faults', 'view', (r) => channelTarget(r.deviceId, r.channel)),
-  rule(faults.clearFault, 'faults', 'delete', (r) => channelTarget(r.deviceId, r.channel)),
+  rule(faults.listFaults, 'faults', 'view', (r) => channelTarget(r.deviceId, r.channel), namesDevice(narrowFaults)),
+  rule(faults.clearFault, 'faults', 'delete', (r) => channelTarget(r.deviceId, r.channel), namesDevice()),
 
   // UploadFile is gated on its first message, the metadata: the audit names the file being uploaded.
   rule(files.uploadFile, 'files', 'add', (r) => (r.part?.$case === 'metadata' ? r.part.metadata.name : '')),
@@ -103,7 +134,19 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(jobs.resumeJob, 'jobs', 'change', (r) => r.jobId),
   rule(jobs.cancelJob, 'jobs', 'delete', (r) => r.jobId),
 
-  rule(events.watchEvents, 'events', 'view', (r) => r.deviceIds.join(',')),
+  rule(groups.createGroup, 'groups', 'add', (r) => r.name),
+  rule(groups.getGroup, 'groups', 'view', (r) => r.groupId),
+  rule(groups.listGroups, 'groups', 'view'),
+  rule(groups.updateGroup, 'groups', 'change', (r) => r.groupId),
+  rule(groups.deleteGroup, 'groups', 'delete', (r) => r.groupId),
+  rule(groups.addGroupMembers, 'groups', 'change', (r) => r.groupId),
+  rule(groups.removeGroupMembers, 'groups', 'change', (r) => r.groupId),
+  rule(groups.listGroupMembers, 'groups', 'view', (r) => r.groupId),
+  rule(groups.listDeviceGroups, 'groups', 'view', (r) => r.deviceId),
+  rule(groups.evaluateGroup, 'groups', 'change', (r) => r.groupId),
+
+  // The event service sends a scoped client only the events whose subject (the device) is in scope.
+  rule(events.watchEvents, 'events', 'view', (r) => r.deviceIds.join(','), {}),
 
   rule(audit.listAuditRecords, 'audit', 'view', (r) => r.client),
 ]);

@@ -20,6 +20,7 @@ import type { ClientStreamLimiter } from './client-stream-limiter';
 import type { AuthenticationMethod, ClientRegistry, ClientRegistryProvider, NbiClient } from './client-registry';
 import { hashApiToken } from './api-token';
 import type { PeerDecision, UnauthenticatedPeerLimiter } from './unauthenticated-peer-limiter';
+import { DEVICE_SCOPE_METADATA_KEY } from './device-scope';
 import { ACS_V1_METHOD_POLICIES, isOpenMethod, type MethodPolicy } from './method-policy';
 import { allows } from './permissions';
 
@@ -60,6 +61,11 @@ export interface NbiSecurityDeps {
   policies?: ReadonlyMap<string, MethodPolicy>;
   /** Where the refusal counter goes (`acs_nbi_calls_refused_total`). */
   metrics?: Registry;
+  /**
+   * Whether the handlers hold clients with group-scoped roles to their groups (a grouping service is behind this NBI
+   * to say who is a member). Without it such clients' calls on their scoped resources are refused.
+   */
+  deviceScopes?: boolean;
   /** The wall clock that token expiry is checked against; tests move it. */
   now?: () => number;
 }
@@ -88,7 +94,9 @@ type PartialStatus = Pick<StatusObject, 'code' | 'details'> & { metadata?: Metad
  *    read), so a valid client behind the same address is served;
  * 3. when the request message arrives (so the audit knows the target): rate limit, then role, then (server streams)
  *    the client's open streams → RESOURCE_EXHAUSTED or PERMISSION_DENIED, the handler never runs;
- * 4. the client's name goes to the handler in `x-acs-client`; the `authorization` header does not go at all;
+ * 4. the client's name goes to the handler in `x-acs-client`; the `authorization` header does not go at all; a client
+ *    whose grants for the method's resource all come from roles scoped to device groups has them passed in
+ *    `x-acs-device-scope`, and the handler holds the call to them (device-scope.ts; refused here when it cannot);
  * 5. mutating calls, and every call refused for want of a role, are audited once they end (final status, duration).
  *    A failed audit write is logged and counted; it never changes the call's outcome.
  *
@@ -172,6 +180,9 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
         caller = result.caller;
         metadata.remove('authorization');
         metadata.set(CLIENT_METADATA_KEY, caller.client.name);
+        metadata.remove(DEVICE_SCOPE_METADATA_KEY);
+        const scope = policy ? caller.client.deviceScopes.get(policy.resourceType) : undefined;
+        if (scope) metadata.set(DEVICE_SCOPE_METADATA_KEY, JSON.stringify(scope));
         next(metadata);
       })
       .withOnReceiveMessage((message, next) => {
@@ -213,6 +224,17 @@ export function createNbiSecurityInterceptor(deps: NbiSecurityDeps): ServerInter
           refuse('permission_denied', {
             code: status.PERMISSION_DENIED,
             details: `client "${client.name}" may not ${policy.action} ${policy.resourceType} (roles: ${client.roles.join(', ')})`,
+          });
+          return;
+        }
+        const scope = client.deviceScopes.get(policy.resourceType);
+        if (scope && (!deps.deviceScopes || !policy.deviceScope)) {
+          pending = base;
+          refuse('permission_denied', {
+            code: status.PERMISSION_DENIED,
+            details: deps.deviceScopes
+              ? `client "${client.name}" is limited to device groups (${scope.join(', ')}) and ${method} cannot be held to them`
+              : `client "${client.name}" is limited to device groups (${scope.join(', ')}) and no grouping service is behind this API to check them`,
           });
           return;
         }

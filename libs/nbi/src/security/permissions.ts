@@ -1,8 +1,8 @@
 /**
  * What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`, FileService
- * `files`, CampaignService `campaigns`, JobService `jobs`).
+ * `files`, CampaignService `campaigns`, GroupService `groups`, JobService `jobs`).
  */
-export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns', 'jobs'] as const;
+export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns', 'groups', 'jobs'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** `view` reads; the other three change something and are audited. */
@@ -55,11 +55,11 @@ const EVERY_ACTION: readonly Action[] = ACTIONS;
  * Roles every registry knows. `viewer` reads everything but the audit log (who did what is for administrators);
  * `operator` runs day-to-day work: tags devices (deleting them is not theirs), manages tasks, clears faults, and reads
  * presets (a preset changes the whole fleet, so editing one is an administrator's job), reads and uploads files
- * (deleting an image others may plan a campaign with is an administrator's job), and runs bulk jobs (a job is the tasks
- * an operator may create one by one, with a rate limit, a failure threshold and a stop button: ADR 28).
+ * (deleting an image others may plan a campaign with is an administrator's job), reads groups, and runs bulk jobs (a
+ * job is the tasks an operator may create one by one, with a rate limit, a failure threshold and a stop button: ADR 31).
  */
 export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
-  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'], jobs: ['view'] })],
+  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'] })],
   [
     'operator',
     permissionsOf({
@@ -71,8 +71,19 @@ export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
       files: ['view', 'add'],
       // Pausing and resuming a running campaign is the on-call's; starting, rolling back or cancelling one the fleet's owner's.
       campaigns: ['view', 'change'],
+      // Groups are read, not reshaped: a group can be the scope of another client's role (docs/nbi-security.md), so
+      // changing its filter, parent or list changes who sees which devices, an administrator's decision.
+      groups: ['view'],
       jobs: EVERY_ACTION,
     }),
   ],
   ['admin', permissionsOf(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, EVERY_ACTION])))],
 ]);
+
+/**
+ * The resources a role scoped to device groups (`scope: { groups: [...] }` in the clients file) may grant: those whose
+ * calls name a device, or a task of one, or list devices' things, so each call can be held to the groups' members
+ * (security/device-scope.ts). Presets, files, campaigns, groups and the audit log act on or reveal the whole fleet:
+ * a scoped role granting them is refused when the file is loaded (an unscoped role of the client may grant them).
+ */
+export const DEVICE_SCOPED_RESOURCES: readonly ResourceType[] = ['devices', 'tasks', 'faults', 'events'];

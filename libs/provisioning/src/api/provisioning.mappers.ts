@@ -199,6 +199,8 @@ export function taskSpecToProto(spec: TaskSpec): pb.TaskSpec {
       };
     case 'scheduleInform':
       return { kind: { $case: 'scheduleInform', scheduleInform: { delaySeconds: spec.delaySeconds } } };
+    case 'applyPreset':
+      return { kind: { $case: 'applyPreset', applyPreset: { name: spec.name } } };
   }
 }
 
@@ -264,6 +266,8 @@ export function taskSpecFromProto(spec: pb.TaskSpec | undefined): TaskSpec | und
     }
     case 'scheduleInform':
       return { kind: 'scheduleInform', delaySeconds: kind.scheduleInform.delaySeconds };
+    case 'applyPreset':
+      return { kind: 'applyPreset', name: kind.applyPreset.name };
   }
 }
 

@@ -32,8 +32,8 @@ export function taskResultEntries(result: unknown): TaskResultEntries {
   return { kind: 'object', entries: [result] };
 }
 
-/** The summary of a done task's result; `spec` tells what counts as set. */
-export function summarizeTaskResult(spec: TaskSpec, result: unknown): TaskResultSummary {
+/** The summary of a done task's result; `spec` (and for an applyPreset task, the specs it ran) tells what counts as set. */
+export function summarizeTaskResult(spec: TaskSpec, result: unknown, ran: readonly TaskSpec[] = []): TaskResultSummary {
   const { kind, entries } = taskResultEntries(result);
   const sizeBytes = Buffer.byteLength(JSON.stringify(result) ?? '', 'utf8');
   return {
@@ -42,7 +42,7 @@ export function summarizeTaskResult(spec: TaskSpec, result: unknown): TaskResult
     sizeBytes,
     inline: sizeBytes <= INLINE_RESULT_MAX_BYTES,
     parametersRead: kind === 'parameter_values' ? entries.length : 0,
-    parametersSet: parametersSetBy(spec),
+    parametersSet: [spec, ...ran].reduce((sum, s) => sum + parametersSetBy(s), 0),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AcsRequest } from '@acs/cwmp';
+import type { Preset } from './preset';
 
 /** What an operator (or a preset) asks of a device. Each becomes one or more work items (RPCs). */
 export type TaskSpec =
@@ -15,7 +16,9 @@ export type TaskSpec =
   | { kind: 'factoryReset' }
   | { kind: 'download'; fileType: string; url: string; username?: string; password?: string; fileSize?: number; targetFileName?: string; delaySeconds?: number }
   | { kind: 'upload'; fileType: string; url: string; username?: string; password?: string; delaySeconds?: number }
-  | { kind: 'scheduleInform'; delaySeconds: number };
+  | { kind: 'scheduleInform'; delaySeconds: number }
+  /** One preset's actions, planned in the device's next session and run as this task's RPCs (tasks/preset-run.ts). */
+  | { kind: 'applyPreset'; name: string };
 
 export type TaskKind = TaskSpec['kind'];
 
@@ -79,8 +82,30 @@ export interface Task {
   /** Set when done: what the result holds (task-result.ts). */
   resultSummary?: TaskResultSummary;
   fault?: TaskFault;
+  /** An applyPreset task's attempt once its session planned it: the plan's work and how far it got. */
+  presetRun?: PresetRun;
   /** Bumped on every write; repositories refuse stale writes. */
   revision: number;
+}
+
+/**
+ * An applyPreset task's plan under way: the tasks a preset plan would have created, run one after the other as this
+ * task's RPCs. Kept in the task, so any pod that receives the next answer moves it on.
+ */
+export interface PresetRun {
+  /** The preset as it was planned: an edit while the run is under way does not change it. */
+  preset: Preset;
+  /** The plan's work, in run order; `step` is the one whose RPCs are out. */
+  specs: TaskSpec[];
+  step: number;
+  /** 1, or 2 once the preset was planned again after the reads the first plan needed (an instance table not seen). */
+  round: number;
+  /** What the first plan could not work out yet (planPresets' `unresolved`), by message. */
+  unresolved: string[];
+  /** Tags the plan changed (applied by the inventory when planned). */
+  tags: { add: string[]; remove: string[] };
+  /** The answers of the steps done, in order. */
+  results: Array<{ kind: TaskKind; result: unknown }>;
 }
 
 /** A work item's RPC and the task it belongs to, as provisioning plans it. */

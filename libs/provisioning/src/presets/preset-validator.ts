@@ -16,7 +16,8 @@ export interface PresetIssue {
   message: string;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/** A preset's name; also what an applyPreset task may name (task-spec.validator.ts). */
+export const PRESET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const XSD_TYPES = ['string', 'int', 'unsignedInt', 'long', 'unsignedLong', 'boolean', 'dateTime', 'base64', 'hexBinary'];
 const PRESET_KEYS = ['name', 'weight', 'channel', 'precondition', 'triggers', 'actions', 'enabled'];
 const ACTION_KINDS = ['setValues', 'ensureInstances', 'addTags', 'removeTags', 'refresh', 'reboot', 'download'];
@@ -265,7 +266,7 @@ class PresetValidator {
     if (raw === undefined && required) return this.fail(path, 'is required');
     const text = this.string(raw, path);
     if (text === undefined) return undefined;
-    return NAME.test(text) ? text : this.fail(path, `"${text}" must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+    return PRESET_NAME.test(text) ? text : this.fail(path, `"${text}" must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit`);
   }
 
   private map(raw: unknown, path: Array<string | number>, keys: string[] | null, what: string): Record<string, unknown> | undefined {

@@ -8,6 +8,9 @@ import { summarizeTaskResult, taskResultEntries } from '../domain/task-result';
 import type { DeviceRepository, FaultRepository, TaskRepository, TaskResultRepository } from '../repositories/ports';
 import type { DeviceWaker } from './device-waker';
 import type { TaskEventPublisher } from './task-event-publisher';
+import type { Preset } from '../domain/preset';
+import type { PresetPlan } from '../presets';
+import { advancePresetRun, presetRunSpecs, startPresetRun, type PresetRunStep } from './preset-run';
 import { firstRpcs, nextStep } from './task-rpcs';
 
 export const FINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['done', 'faulted', 'expired', 'cancelled']);
@@ -135,7 +138,8 @@ export class TaskLifecycle {
     const items = this.workItems(task, firstRpcs(task.spec, task.id, device));
     const dispatched = await this.write(
       task,
-      { status: 'dispatched', attempts: task.attempts + 1, dispatchedAt: this.now(), workItemIds: items.map((i) => i.id), notBefore: undefined },
+      // An applyPreset task's new attempt is planned afresh in the device's next session.
+      { status: 'dispatched', attempts: task.attempts + 1, dispatchedAt: this.now(), workItemIds: items.map((i) => i.id), notBefore: undefined, presetRun: undefined },
       (current) => current.status === task.status && current.attempts === task.attempts,
     );
     if (!dispatched) return this.get(task.id);
@@ -143,11 +147,38 @@ export class TaskLifecycle {
     return dispatched;
   }
 
+  /**
+   * Starts an applyPreset task's attempt on the plan its device's session made (ApplyInform): the plan's first RPCs
+   * queued, or the task ended at once when the device needs nothing. Only a dispatched attempt not planned yet is
+   * started, once: a redelivered Inform, or a second pod, finds it planned and leaves it.
+   */
+  async runPreset(task: Task, preset: Preset, plan: PresetPlan, device: DeviceRecord | null): Promise<void> {
+    const unplanned = (current: Task) => current.status === 'dispatched' && current.attempts === task.attempts && current.presetRun === undefined;
+    if (!unplanned(task)) return;
+    await this.applyPresetStep(task, startPresetRun(preset, plan, task.id, device), task.workItemIds, unplanned);
+  }
+
+  /**
+   * Ends an applyPreset attempt its session could not plan (the preset is gone, the device does not match its
+   * precondition): final, and not a fault of the device's, so nothing is raised on its channel.
+   */
+  async refusePreset(task: Task, fault: TaskFault): Promise<void> {
+    if (task.status !== 'dispatched' || task.presetRun !== undefined) return;
+    await this.fail(task, fault, { final: true, onDevice: false });
+  }
+
   /** An answer to one of a task's RPCs: queue the next step, or complete the task. */
   async onRpcResult(data: RpcResultEventData): Promise<void> {
     const task = await this.outstanding(data.taskId, data.itemId);
     if (!task) return;
     const remaining = task.workItemIds.filter((id) => id !== data.itemId);
+    if (task.presetRun) {
+      // Planning again after reads, and an AddObject's follow-up SPV, need the device as it now stands.
+      const device = await this.deps.devices.get(task.deviceId);
+      const answered = { request: data.request, response: data.response, outstanding: remaining.length };
+      await this.applyPresetStep(task, advancePresetRun(task.presetRun, task.id, answered, device, this.now()), remaining);
+      return;
+    }
     // Only an AddObject's follow-up SPV reads the device (for known value types): no whole-document read per answer.
     const device = task.spec.kind === 'addObject' ? await this.deps.devices.get(task.deviceId) : null;
     const step = nextStep(task.spec, task.id, data.request, data.response, device);
@@ -179,7 +210,9 @@ export class TaskLifecycle {
   /** A Download or Upload ended: TransferComplete names its task by CommandKey. */
   async onTransferComplete(deviceId: string, request: TransferComplete): Promise<void> {
     const task = await this.active(request.commandKey);
-    if (!task || task.deviceId !== deviceId) return;
+    // An applyPreset task moved on when the CPE accepted the Download (preset-run.ts); the transfer's end is the
+    // device's, not the task's next step.
+    if (!task || task.deviceId !== deviceId || task.spec.kind === 'applyPreset') return;
     if (request.fault.faultCode === 0) {
       await this.complete(task, { startTime: request.startTime, completeTime: request.completeTime });
     } else {
@@ -237,6 +270,7 @@ export class TaskLifecycle {
         result: undefined,
         resultSummary: undefined,
         completedAt: undefined,
+        presetRun: undefined,
         expiresAt: this.now() + this.deps.config.defaultExpiryMs,
         ...(options.connectionRequest !== undefined ? { connectionRequest: options.connectionRequest } : {}),
       },
@@ -312,6 +346,21 @@ export class TaskLifecycle {
     return rpcs.map((rpc) => ({ id: randomUUID(), deviceId: task.deviceId, rpc, taskId: task.id, enqueuedAt: this.now() }));
   }
 
+  /** Records a preset run's next step: its RPCs queued after the task names them, or the task's end. */
+  private async applyPresetStep(task: Task, step: PresetRunStep, remaining: string[], still?: (current: Task) => boolean): Promise<void> {
+    if ('fault' in step) {
+      await this.fail(task, step.fault);
+    } else if ('done' in step) {
+      await this.complete(task, step.done);
+    } else {
+      const items = this.workItems(task, step.next);
+      const changes = { presetRun: step.run, workItemIds: [...remaining, ...items.map((i) => i.id)] };
+      const written = still ? await this.write(task, changes, still) : await this.write(task, changes);
+      if (!written) return;
+      for (const item of items) await this.deps.queue.enqueue(item);
+    }
+  }
+
   /** An attempt recorded as dispatched: its items queued, `dispatched` published, the device woken if asked. */
   private async startAttempt(task: Task, items: WorkItem[], device: DeviceRecord | null): Promise<void> {
     // The task is saved before its items are queued, so a result can never arrive for a task we do not know.
@@ -327,7 +376,7 @@ export class TaskLifecycle {
   private async complete(task: Task, result: unknown): Promise<void> {
     // Cleared first, for the same reason the fault is raised first.
     await this.deps.faults.clear(task.deviceId, task.channel);
-    const resultSummary = summarizeTaskResult(task.spec, result);
+    const resultSummary = summarizeTaskResult(task.spec, result, presetRunSpecs(task.presetRun));
     if (resultSummary.inline) {
       await this.finish(task, 'done', { result, resultSummary });
       return;
@@ -347,7 +396,7 @@ export class TaskLifecycle {
    * Ends the attempt: a transient fault with attempts left goes back to pending (due after the back-off, or after
    * `retryAfterMs` when given), anything else faults the task for good.
    */
-  private async fail(task: Task, fault: TaskFault, options: { final?: boolean; retryAfterMs?: number } = {}): Promise<Task> {
+  private async fail(task: Task, fault: TaskFault, options: { final?: boolean; retryAfterMs?: number; onDevice?: boolean } = {}): Promise<Task> {
     await this.withdraw(task);
     if (fault.transient && !options.final && task.attempts < task.maxAttempts) {
       const delay = options.retryAfterMs ?? Math.min(this.deps.config.retryMaxMs, this.deps.config.retryBaseMs * 2 ** (task.attempts - 1));
@@ -356,7 +405,7 @@ export class TaskLifecycle {
       return retrying;
     }
     // The device fault first: whoever sees the task faulted finds the fault on record.
-    await this.deps.faults.raise({ deviceId: task.deviceId, channel: task.channel, code: fault.code, message: fault.message, detail: { taskId: task.id, parameters: fault.parameters }, at: this.now() });
+    if (options.onDevice !== false) await this.deps.faults.raise({ deviceId: task.deviceId, channel: task.channel, code: fault.code, message: fault.message, detail: { taskId: task.id, parameters: fault.parameters }, at: this.now() });
     return this.finish(task, 'faulted', { fault });
   }
 

@@ -82,6 +82,9 @@ export function firstRpcs(spec: TaskSpec, commandKey: string, device: DeviceReco
       ];
     case 'scheduleInform':
       return [{ kind: 'ScheduleInform', delaySeconds: spec.delaySeconds, commandKey }];
+    case 'applyPreset':
+      // Nothing until the device's session plans the preset (ApplyInform, then TaskLifecycle.runPreset).
+      return [];
   }
 }
 

@@ -3,6 +3,7 @@ import type { FieldViolation } from '@acs/platform';
 
 import { snakeCase } from '../domain/field-names';
 import type { TaskSpec } from '../domain/task';
+import { PRESET_NAME } from '../presets/preset-validator';
 
 // What a task spec must satisfy before it is queued: the CPE would refuse the rest with a fault (9003 invalid
 // arguments, 9005 invalid parameter name) one session later, or the inventory could not record the answer. Violations
@@ -87,6 +88,10 @@ export function validateTaskSpec(spec: TaskSpec, field = 'spec'): FieldViolation
     case 'scheduleInform':
       // TR-069 A.4.1.9: DelaySeconds must be greater than zero.
       if (!(spec.delaySeconds > 0)) v.add('delay_seconds', 'must be at least 1', 'OUT_OF_RANGE');
+      break;
+    case 'applyPreset':
+      // Whether a preset has the name is CreateTask's check: it reads the presets.
+      if (!PRESET_NAME.test(spec.name)) v.add('name', spec.name === '' ? 'required' : `"${spec.name}" is not a preset name`, spec.name === '' ? 'REQUIRED' : 'BAD_FORMAT');
       break;
   }
   return v.violations;

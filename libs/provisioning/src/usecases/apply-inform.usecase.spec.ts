@@ -145,6 +145,8 @@ function applyInformOf(fixture: ProvisioningFixture, now: () => number, planHist
     faults: fixture.store.faults,
     createTask: fixture.useCases.createTask,
     presets: { current: async () => fixture.presets },
+    presetStore: fixture.store.presets,
+    lifecycle: fixture.core.lifecycle,
     sessions: fixture.sessions,
     bus: fixture.bus,
     logger: pino({ level: 'silent' }),

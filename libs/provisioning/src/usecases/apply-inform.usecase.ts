@@ -7,7 +7,9 @@ import type { Preset } from '../domain/preset';
 import type { Task } from '../domain/task';
 import type { DeviceInventory } from '../inventory/device-inventory';
 import { planPresets, presetsTriggeredBy, detectPresetLoop, PlanHistory } from '../presets';
-import type { DeviceRepository, FaultRepository, TaskRepository } from '../repositories/ports';
+import type { DeviceRepository, FaultRepository, PresetRepository, TaskRepository } from '../repositories/ports';
+import { planPresetNow, preconditionFault } from '../tasks/preset-run';
+import type { TaskLifecycle } from '../tasks/task-lifecycle';
 import type { CreateTask, CreateTaskCommand } from './create-task.usecase';
 
 /** Where presets come from: the repository, reloaded when it changes (see PresetCatalog). */
@@ -23,6 +25,10 @@ export interface ApplyInformDeps {
   faults: FaultRepository;
   createTask: CreateTask;
   presets: PresetSource;
+  /** Presets by name, disabled ones included, for the applyPreset tasks a session plans. */
+  presetStore: Pick<PresetRepository, 'get'>;
+  /** Starts (or refuses) an applyPreset task's attempt on its plan. */
+  lifecycle: Pick<TaskLifecycle, 'runPreset' | 'refusePreset'>;
   sessions: SessionStore;
   bus: EventBus;
   logger: Logger;
@@ -74,6 +80,7 @@ export class ApplyInform {
     const activeTasks = () => (active ??= this.deps.tasks.activeForDevice(device.id));
     try {
       await this.plan(device, codes, previousInformAt, activeTasks);
+      await this.applyRequestedPresets(device.id, activeTasks);
       await this.ensureConnectionRequestCredentials(device, activeTasks);
     } finally {
       // Even when planning failed, say so quickly: the gateway then goes on with what is queued instead of waiting.
@@ -90,10 +97,14 @@ export class ApplyInform {
     const { logger } = this.deps;
     const now = this.now();
     const presets = await this.deps.presets.current();
-    const triggered = presetsTriggeredBy(presets, { eventCodes, now, lastEvaluatedAt });
+    let triggered = presetsTriggeredBy(presets, { eventCodes, now, lastEvaluatedAt });
     if (triggered.length === 0) return;
     // Work a preset queued earlier that has not run yet already expresses the desired state: do not pile more on.
     if ((await activeTasks()).some((t) => t.source.startsWith('preset:'))) return;
+    // A preset an applyPreset task runs in this session (applyRequestedPresets) is not planned twice.
+    const requested = new Set((await activeTasks()).flatMap((t) => (t.spec.kind === 'applyPreset' && t.status === 'dispatched' && !t.presetRun ? [t.spec.name] : [])));
+    triggered = triggered.filter((p) => !requested.has(p.name));
+    if (triggered.length === 0) return;
 
     // The tree is read only now: most Informs trigger no preset, and a device's tree can be thousands of nodes.
     const known = await this.deps.devices.get(device.id);
@@ -116,6 +127,36 @@ export class ApplyInform {
     }
     for (const planned of plan.tasks) {
       await this.createTask(device, { deviceId: device.id, spec: planned.spec, source: `preset:${planned.presets.join('+')}`, channel: planned.channel });
+    }
+  }
+
+  /**
+   * The applyPreset tasks waiting for this session: each preset is planned here, by the planner triggered presets go
+   * through, whatever its triggers — an operator asked for it now — and its work queued as the task's own RPCs before
+   * the session is marked planned, so it runs in this session. The device's tree is read after the triggered
+   * presets' tags are applied, so a precondition on tags sees them.
+   */
+  private async applyRequestedPresets(deviceId: string, activeTasks: () => Promise<Task[]>): Promise<void> {
+    const requested = (await activeTasks()).filter((t) => t.spec.kind === 'applyPreset' && t.status === 'dispatched' && t.presetRun === undefined);
+    if (requested.length === 0) return;
+    for (const task of requested) {
+      if (task.spec.kind !== 'applyPreset') continue;
+      const preset = await this.deps.presetStore.get(task.spec.name);
+      if (!preset) {
+        await this.deps.lifecycle.refusePreset(task, { code: 'preset-not-found', message: `preset ${task.spec.name} was deleted before the device's session`, transient: false });
+        continue;
+      }
+      // Read per task: a preset applied before this one may have changed the tags the next one's precondition reads.
+      const known = await this.deps.devices.get(deviceId);
+      if (!known) return;
+      const plan = planPresetNow(preset, known, this.now());
+      const refused = preconditionFault(preset, plan);
+      if (refused) {
+        await this.deps.lifecycle.refusePreset(task, refused);
+        continue;
+      }
+      if (plan.tags.add.length > 0 || plan.tags.remove.length > 0) await this.deps.inventory.setTags(deviceId, plan.tags.add, plan.tags.remove);
+      await this.deps.lifecycle.runPreset(task, preset, plan, known);
     }
   }
 

@@ -2,7 +2,7 @@ import { NotFoundError, type FieldViolation, type Logger } from '@acs/platform';
 
 import type { DeviceRecord } from '../domain/device';
 import type { Task, TaskSpec } from '../domain/task';
-import type { DeviceRepository } from '../repositories/ports';
+import type { DeviceRepository, PresetRepository } from '../repositories/ports';
 import { FINAL_STATUSES, type TaskLifecycle } from '../tasks/task-lifecycle';
 import { validateTaskSpec } from '../tasks/task-spec.validator';
 import { invalid, required } from './violations';
@@ -51,6 +51,8 @@ export interface CreateTaskResult {
 
 export interface CreateTaskDeps {
   devices: Pick<DeviceRepository, 'get'>;
+  /** An applyPreset task must name a preset that exists. */
+  presets: Pick<PresetRepository, 'get'>;
   lifecycle: TaskLifecycle;
   logger: Logger;
   now?: () => number;
@@ -70,6 +72,9 @@ export class CreateTask {
 
   async execute(command: CreateTaskCommand): Promise<CreateTaskResult> {
     const { spec, expiresInMs } = this.validate(command);
+    if (spec.kind === 'applyPreset' && !(await this.deps.presets.get(spec.name))) {
+      throw invalid('invalid CreateTask request', [{ field: 'spec.apply_preset.name', description: `no preset is named ${spec.name}`, reason: 'NOT_FOUND' }]);
+    }
     const device = command.device ?? (await this.deps.devices.get(command.deviceId));
     if (!device) throw new NotFoundError('device', command.deviceId);
     const source = command.source ?? (command.requestedBy ? `api:${command.requestedBy}` : 'api');

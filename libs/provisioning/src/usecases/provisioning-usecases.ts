@@ -94,7 +94,7 @@ export function createProvisioningCore(deps: ProvisioningCoreDeps): Provisioning
     config: config.tasks,
     now,
   });
-  const createTask = new CreateTask({ devices: store.devices, lifecycle, logger, now });
+  const createTask = new CreateTask({ devices: store.devices, presets: store.presets, lifecycle, logger, now });
   const presence = { policy: config.presence ?? DEFAULT_PRESENCE_POLICY, now };
   const useCases: ProvisioningUseCases = {
     createTask,
@@ -113,6 +113,8 @@ export function createProvisioningCore(deps: ProvisioningCoreDeps): Provisioning
       faults: store.faults,
       createTask,
       presets: deps.presets,
+      presetStore: store.presets,
+      lifecycle,
       sessions: deps.sessions,
       bus: deps.bus,
       logger,

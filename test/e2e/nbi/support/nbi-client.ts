@@ -147,6 +147,7 @@ export class NbiChannel {
       audit: make(acsV1.AuditServiceClient),
       files: make(acsV1.FileServiceClient),
       campaigns: make(acsV1.CampaignServiceClient),
+      groups: make(acsV1.GroupServiceClient),
     };
   }
 
@@ -165,6 +166,7 @@ export interface AcsV1Clients {
   audit: acsV1.AuditServiceClient;
   files: acsV1.FileServiceClient;
   campaigns: acsV1.CampaignServiceClient;
+  groups: acsV1.GroupServiceClient;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { acsV1 } from '@acs/contracts';
 import { GrpcServerHost } from '@acs/platform';
-import { Metadata, status, type ServerCredentials, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, status, type ServerCredentials, type ServiceDefinition, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Registry } from 'prom-client';
 
 import type { AuditEntry, AuditLog, AuditQuery } from '../../audit/audit-log.port';
@@ -78,6 +78,10 @@ export interface SecuredServerOptions {
   now?: () => number;
   /** The wall clock token expiry is checked against. */
   clock?: () => number;
+  /** Services to host instead of the trivial TaskService and AuditService (e.g. BackendRelay's, over real backends). */
+  services?: ReadonlyArray<[ServiceDefinition, UntypedServiceImplementation]>;
+  /** Whether the handlers hold group-scoped clients to their groups (NbiSecurityDeps.deviceScopes). */
+  deviceScopes?: boolean;
 }
 
 function sampleTask(id: string, deviceId: string): acsV1.Task {
@@ -153,6 +157,7 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
     logger,
     ...(options.policies ? { policies: options.policies } : {}),
     ...(options.clock ? { now: options.clock } : {}),
+    ...(options.deviceScopes ? { deviceScopes: true } : {}),
   });
   const host = new GrpcServerHost({
     host: options.host ?? '127.0.0.1',
@@ -161,7 +166,8 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
     shutdownTimeoutMs: 200,
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
-  host.addService(acsV1.TaskServiceService, tasks).addService(acsV1.AuditServiceService, auditService);
+  if (options.services) for (const [definition, implementation] of options.services) host.addService(definition, implementation);
+  else host.addService(acsV1.TaskServiceService, tasks).addService(acsV1.AuditServiceService, auditService);
   const port = await host.start();
   return { address: `127.0.0.1:${port}`, audit, logger, handlers, stop: () => host.stop(200) };
 }

@@ -65,15 +65,26 @@ export interface Campaign {
   rollbackOf: string;
   createTime?: Date | undefined;
   createdBy: string;
-  selection?: CampaignSelection | undefined;
+  selection?:
+    | CampaignSelection
+    | undefined;
+  /** The group the devices were selected from ("" = none): its members at the creation, within `filter`. */
+  groupId: string;
 }
 
 export interface CreateCampaignRequest {
   name: string;
-  /** Filter expression (docs/filter-language.md); "" = every device. */
+  /** Filter expression (docs/filter-language.md); "" = every device (of the group, when one is named). */
   filter: string;
   imageRules: ImageRule[];
-  policy?: RolloutPolicy | undefined;
+  policy?:
+    | RolloutPolicy
+    | undefined;
+  /**
+   * A group of the grouping service (its id): the campaign's devices are its members at the creation, narrowed by
+   * `filter` when one is given. "" = no group. INVALID_ARGUMENT (`group_id`, NOT_FOUND) when there is no such group.
+   */
+  groupId: string;
 }
 
 export interface CreateCampaignResponse {
@@ -505,6 +516,7 @@ function createBaseCampaign(): Campaign {
     createTime: undefined,
     createdBy: "",
     selection: undefined,
+    groupId: "",
   };
 }
 
@@ -545,6 +557,9 @@ export const Campaign: MessageFns<Campaign> = {
     }
     if (message.selection !== undefined) {
       CampaignSelection.encode(message.selection, writer.uint32(98).fork()).join();
+    }
+    if (message.groupId !== "") {
+      writer.uint32(106).string(message.groupId);
     }
     return writer;
   },
@@ -658,6 +673,14 @@ export const Campaign: MessageFns<Campaign> = {
             message.selection = CampaignSelection.decode(reader, reader.uint32());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -704,6 +727,11 @@ export const Campaign: MessageFns<Campaign> = {
         ? globalThis.String(object.created_by)
         : "",
       selection: isSet(object.selection) ? CampaignSelection.fromJSON(object.selection) : undefined,
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
     };
   },
 
@@ -745,6 +773,9 @@ export const Campaign: MessageFns<Campaign> = {
     if (message.selection !== undefined) {
       obj.selection = CampaignSelection.toJSON(message.selection);
     }
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
     return obj;
   },
 
@@ -769,12 +800,13 @@ export const Campaign: MessageFns<Campaign> = {
     message.selection = (object.selection !== undefined && object.selection !== null)
       ? CampaignSelection.fromPartial(object.selection)
       : undefined;
+    message.groupId = object.groupId ?? "";
     return message;
   },
 };
 
 function createBaseCreateCampaignRequest(): CreateCampaignRequest {
-  return { name: "", filter: "", imageRules: [], policy: undefined };
+  return { name: "", filter: "", imageRules: [], policy: undefined, groupId: "" };
 }
 
 export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
@@ -790,6 +822,9 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
     }
     if (message.policy !== undefined) {
       RolloutPolicy.encode(message.policy, writer.uint32(34).fork()).join();
+    }
+    if (message.groupId !== "") {
+      writer.uint32(42).string(message.groupId);
     }
     return writer;
   },
@@ -839,6 +874,14 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
             message.policy = RolloutPolicy.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -861,6 +904,11 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
         ? object.image_rules.map((e: any) => ImageRule.fromJSON(e))
         : [],
       policy: isSet(object.policy) ? RolloutPolicy.fromJSON(object.policy) : undefined,
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
     };
   },
 
@@ -878,6 +926,9 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
     if (message.policy !== undefined) {
       obj.policy = RolloutPolicy.toJSON(message.policy);
     }
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
     return obj;
   },
 
@@ -892,6 +943,7 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
     message.policy = (object.policy !== undefined && object.policy !== null)
       ? RolloutPolicy.fromPartial(object.policy)
       : undefined;
+    message.groupId = object.groupId ?? "";
     return message;
   },
 };
@@ -2565,7 +2617,8 @@ export const RollbackCampaignResponse: MessageFns<RollbackCampaignResponse> = {
 export type CampaignServiceService = typeof CampaignServiceService;
 export const CampaignServiceService = {
   /**
-   * Creates a campaign and starts it: the devices of the filter become its targets (each with the image of the first
+   * Creates a campaign and starts it: the devices of the filter (and of the group, when one is named: its members
+   * that match the filter) become its targets (each with the image of the first
    * rule matching it; those already on that version or matched by no rule are recorded as skipped). INVALID_ARGUMENT
    * names every wrong field (a file that is not a firmware image with a software version, a wrong policy field).
    */
@@ -2675,7 +2728,8 @@ export const CampaignServiceService = {
 
 export interface CampaignServiceServer extends UntypedServiceImplementation {
   /**
-   * Creates a campaign and starts it: the devices of the filter become its targets (each with the image of the first
+   * Creates a campaign and starts it: the devices of the filter (and of the group, when one is named: its members
+   * that match the filter) become its targets (each with the image of the first
    * rule matching it; those already on that version or matched by no rule are recorded as skipped). INVALID_ARGUMENT
    * names every wrong field (a file that is not a firmware image with a software version, a wrong policy field).
    */
@@ -2709,7 +2763,8 @@ export interface CampaignServiceServer extends UntypedServiceImplementation {
 
 export interface CampaignServiceClient extends Client {
   /**
-   * Creates a campaign and starts it: the devices of the filter become its targets (each with the image of the first
+   * Creates a campaign and starts it: the devices of the filter (and of the group, when one is named: its members
+   * that match the filter) become its targets (each with the image of the first
    * rule matching it; those already on that version or matched by no rule are recorded as skipped). INVALID_ARGUMENT
    * names every wrong field (a file that is not a firmware image with a software version, a wrong policy field).
    */

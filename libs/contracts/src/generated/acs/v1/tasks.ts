@@ -118,6 +118,7 @@ export interface TaskSpec {
     | { $case: "download"; download: TaskSpec_Download }
     | { $case: "upload"; upload: TaskSpec_Upload }
     | { $case: "scheduleInform"; scheduleInform: TaskSpec_ScheduleInform }
+    | { $case: "applyPreset"; applyPreset: TaskSpec_ApplyPreset }
     | undefined;
 }
 
@@ -192,6 +193,17 @@ export interface TaskSpec_ScheduleInform {
   delaySeconds: number;
 }
 
+/**
+ * Applies one preset now (docs/presets.md, "Applying a preset now"): at the device's next session its actions are
+ * planned against the device, whatever the preset's triggers and even when it is disabled, and run as this task's
+ * RPCs; the task is done when they are answered. FAULTED with `precondition-not-met` when the device does not match
+ * the preset's precondition, `preset-not-found` when the preset was deleted meanwhile, or the CPE's fault.
+ */
+export interface TaskSpec_ApplyPreset {
+  /** The preset's name; CreateTask refuses a name no preset has (INVALID_ARGUMENT on `spec.apply_preset.name`). */
+  name: string;
+}
+
 /** One entry of SetParameterAttributes. */
 export interface ParameterAttribute {
   path: string;
@@ -208,7 +220,10 @@ export interface AccessList {
 
 /** Why a task did not complete. */
 export interface TaskFault {
-  /** CPE fault code (`9002`…), or an ACS reason code: `cr-unreachable`, `cr-auth-failed`, `timeout`, `expired`. */
+  /**
+   * CPE fault code (`9002`…), or an ACS reason code: `cr-unreachable`, `cr-auth-failed`, `timeout`, `expired`;
+   * for ApplyPreset also `precondition-not-met`, `preset-not-found`, `preset-unresolved`.
+   */
   code: string;
   message: string;
   /** For SetParameterValues faults: each refused parameter with its own fault code. */
@@ -441,6 +456,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
       case "scheduleInform":
         TaskSpec_ScheduleInform.encode(message.kind.scheduleInform, writer.uint32(106).fork()).join();
         break;
+      case "applyPreset":
+        TaskSpec_ApplyPreset.encode(message.kind.applyPreset, writer.uint32(114).fork()).join();
+        break;
     }
     return writer;
   },
@@ -589,6 +607,14 @@ export const TaskSpec: MessageFns<TaskSpec> = {
             };
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.kind = { $case: "applyPreset", applyPreset: TaskSpec_ApplyPreset.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -679,6 +705,10 @@ export const TaskSpec: MessageFns<TaskSpec> = {
         ? { $case: "scheduleInform", scheduleInform: TaskSpec_ScheduleInform.fromJSON(object.scheduleInform) }
         : isSet(object.schedule_inform)
         ? { $case: "scheduleInform", scheduleInform: TaskSpec_ScheduleInform.fromJSON(object.schedule_inform) }
+        : isSet(object.applyPreset)
+        ? { $case: "applyPreset", applyPreset: TaskSpec_ApplyPreset.fromJSON(object.applyPreset) }
+        : isSet(object.apply_preset)
+        ? { $case: "applyPreset", applyPreset: TaskSpec_ApplyPreset.fromJSON(object.apply_preset) }
         : undefined,
     };
   },
@@ -711,6 +741,8 @@ export const TaskSpec: MessageFns<TaskSpec> = {
       obj.upload = TaskSpec_Upload.toJSON(message.kind.upload);
     } else if (message.kind?.$case === "scheduleInform") {
       obj.scheduleInform = TaskSpec_ScheduleInform.toJSON(message.kind.scheduleInform);
+    } else if (message.kind?.$case === "applyPreset") {
+      obj.applyPreset = TaskSpec_ApplyPreset.toJSON(message.kind.applyPreset);
     }
     return obj;
   },
@@ -822,6 +854,15 @@ export const TaskSpec: MessageFns<TaskSpec> = {
           message.kind = {
             $case: "scheduleInform",
             scheduleInform: TaskSpec_ScheduleInform.fromPartial(object.kind.scheduleInform),
+          };
+        }
+        break;
+      }
+      case "applyPreset": {
+        if (object.kind?.applyPreset !== undefined && object.kind?.applyPreset !== null) {
+          message.kind = {
+            $case: "applyPreset",
+            applyPreset: TaskSpec_ApplyPreset.fromPartial(object.kind.applyPreset),
           };
         }
         break;
@@ -1932,6 +1973,73 @@ export const TaskSpec_ScheduleInform: MessageFns<TaskSpec_ScheduleInform> = {
   fromPartial<I extends Exact<DeepPartial<TaskSpec_ScheduleInform>, I>>(object: I): TaskSpec_ScheduleInform {
     const message = createBaseTaskSpec_ScheduleInform();
     message.delaySeconds = object.delaySeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseTaskSpec_ApplyPreset(): TaskSpec_ApplyPreset {
+  return { name: "" };
+}
+
+export const TaskSpec_ApplyPreset: MessageFns<TaskSpec_ApplyPreset> = {
+  encode(message: TaskSpec_ApplyPreset, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskSpec_ApplyPreset {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskSpec_ApplyPreset();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TaskSpec_ApplyPreset {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: TaskSpec_ApplyPreset): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TaskSpec_ApplyPreset>, I>>(base?: I): TaskSpec_ApplyPreset {
+    return TaskSpec_ApplyPreset.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TaskSpec_ApplyPreset>, I>>(object: I): TaskSpec_ApplyPreset {
+    const message = createBaseTaskSpec_ApplyPreset();
+    message.name = object.name ?? "";
     return message;
   },
 };
