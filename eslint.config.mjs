@@ -154,6 +154,20 @@ export default tseslint.config(
     },
   },
   {
+    // provisioning's nedb collection is a DocumentCollection adapter living in a domain lib (the earlier embedded
+    // store): its spec runs the port's contract suite (libs/testing) like the adapters under libs/infra.
+    files: ['libs/provisioning/src/repositories/nedb-collection.contract.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          depConstraints: [{ sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:protocol', 'type:library', 'type:platform', 'type:client', 'type:contracts', 'type:adapter', 'type:testing'] }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

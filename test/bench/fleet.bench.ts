@@ -304,7 +304,7 @@ async function reopen(options: Options): Promise<void> {
 
   // The count the API's total is made of, with the filter compiled as QueryDevices compiles it.
   const count = (filter: string) => () => store.devices.count(compileFilterToMongo(parseFilter(filter, DEVICE_FILTER_SHAPE), DEVICE_FILTER_SHAPE));
-  const listed = (r: Awaited<ReturnType<ReturnType<typeof page>>>) => `${r.items.length} of ${r.total.toLocaleString('en')}`;
+  const listed = (r: Awaited<ReturnType<ReturnType<typeof page>>>) => `${r.items.length} of ${(r.total ?? 0).toLocaleString('en')}`;
   const anHourAgo = new Date(FLEET_NOW - 3_600_000).toISOString();
   const fullDevice = options.full > 0 ? deviceIdOf(options.light + Math.floor(options.full / 2)) : deviceIdOf(Math.floor(options.light / 2));
   const cases: Array<{ name: string; run: () => Promise<unknown>; describe: (result: never) => string }> = [

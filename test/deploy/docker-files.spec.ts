@@ -15,6 +15,7 @@ interface Healthcheck {
 }
 interface Service {
   image?: string;
+  hostname?: string;
   build?: unknown;
   restart?: string;
   profiles?: string[];
@@ -252,6 +253,13 @@ describe('deploy/docker-compose.yml', () => {
     expect(env('nbi').ACS_NBI_FIRMWARE_ADDRESS).toBe(`firmware:${env('firmware').ACS_GRPC_PORT}`);
     expect((compose.services.firmware.ports ?? []).map((p) => p.split(':')[2])).not.toContain(String(env('firmware').ACS_GRPC_PORT));
     expect(compose.services.nbi.ports).toContain(`127.0.0.1:${env('nbi').ACS_NBI_PORT ?? 50052}:${env('nbi').ACS_NBI_PORT ?? 50052}`);
+  });
+
+  it('re-evaluates the groups no event keeps current periodically, on one grouping pod named by its host name', () => {
+    const grouping = appServices.find(([name]) => name === 'grouping')![1];
+    expect(Number(grouping.environment?.ACS_GROUPING_REEVALUATE_MS)).toBeGreaterThan(0);
+    // The lease's owner is ACS_POD_NAME, by default the host name: it must name this pod alone.
+    expect(grouping.environment?.ACS_POD_NAME ?? grouping.hostname).toBe('grouping');
   });
 
   it('passes the apps only ACS_* settings that are documented and read by the code', () => {

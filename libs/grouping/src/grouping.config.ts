@@ -13,9 +13,17 @@ export interface GroupingConfig {
   provisioningAddress: string;
   /** Devices per ListDevices page in a full evaluation (ACS_GROUPING_PAGE_SIZE). */
   pageSize: number;
+  /**
+   * How often the groups whose filters read what no event reports are re-evaluated fully, by one pod
+   * (ACS_GROUPING_REEVALUATE_MS; 0 = never).
+   */
+  reevaluateMs: number;
+  /**
+   * This pod's name among the grouping pods (ACS_POD_NAME, default the host name): the re-evaluation lease's owner and
+   * the owner of the job runs it drives.
+   */
+  podName: string;
   jobs: {
-    /** This pod's name among the grouping pods (ACS_POD_NAME, default the host name): the runs' rollout engine owner. */
-    podName: string;
     /** How often the jobs' round runs (ACS_GROUPING_JOB_TICK_MS): runs ticked, due runs started. */
     tickMs: number;
     /**
@@ -37,8 +45,9 @@ export function loadGroupingConfig(env: Record<string, string | undefined> = pro
     },
     provisioningAddress: e.string('ACS_GROUPING_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
     pageSize: e.int('ACS_GROUPING_PAGE_SIZE', 1000, { min: 1, max: 10_000 }),
+    reevaluateMs: e.int('ACS_GROUPING_REEVALUATE_MS', 600_000, { min: 0 }),
+    podName: e.string('ACS_POD_NAME', hostname()),
     jobs: {
-      podName: e.string('ACS_POD_NAME', hostname()),
       tickMs: e.int('ACS_GROUPING_JOB_TICK_MS', 1000, { min: 10 }),
       leaseMs: e.int('ACS_GROUPING_JOB_LEASE_MS', 30_000, { min: 1000 }),
     },

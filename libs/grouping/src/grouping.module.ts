@@ -27,6 +27,7 @@ import { GroupEventPublisher } from './service/group-event.publisher';
 import { JobEventPublisher } from './service/job-event.publisher';
 import { JobTaskEventsConsumer } from './service/job-task-events.consumer';
 import { JobScheduler } from './service/job.scheduler';
+import { PeriodicReevaluation } from './service/periodic-reevaluation';
 import { createGroupingCore, type GroupingCore } from './usecases/grouping-usecases';
 import { createJobCore, type JobCore } from './usecases/job-usecases';
 
@@ -48,6 +49,7 @@ interface JobRuntime {
   consumer: JobTaskEventsConsumer;
   scheduler: JobScheduler;
 }
+const GROUPING_REEVALUATION = Symbol('GroupingPeriodicReevaluation');
 
 export interface GroupingModuleOptions {
   store: GroupingStore;
@@ -65,9 +67,9 @@ export interface GroupingModuleOptions {
 }
 
 /**
- * Starts following device and task events and the jobs' scheduler once the app is wired, then (a pod) the gRPC API;
- * on shutdown stops the API (calls in flight get its grace time), the jobs' scheduler (no task is created after) and
- * the consumers, then closes the store.
+ * Starts following device and task events, the periodic re-evaluation and the jobs' scheduler once the app is wired,
+ * then (a pod) the gRPC API; on shutdown stops the API (calls in flight get its grace time), the re-evaluation, the
+ * jobs' scheduler (no task is created after) and the consumers, then closes the store.
  */
 @Injectable()
 export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -78,6 +80,7 @@ export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationS
     @Inject(GROUPING_GRPC_HOST) private readonly grpc: GrpcServerHost,
     @Inject(GROUPING_CONFIG) private readonly config: GroupingConfig,
     @Inject(GROUPING_MODULE_OPTIONS) private readonly options: { listen: boolean },
+    @Inject(GROUPING_REEVALUATION) private readonly reevaluation: PeriodicReevaluation,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_REGISTRY) health: HealthRegistry,
   ) {
@@ -87,6 +90,7 @@ export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumer.start();
+    this.reevaluation.start();
     await this.jobs.consumer.start();
     this.jobs.scheduler.start();
     if (!this.options.listen) return;
@@ -95,8 +99,9 @@ export class GroupingLifecycle implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.logger.info({ lifecycle: 'draining' }, 'grouping draining: the gRPC API stops, jobs stop starting devices, device and task events stop, then the store closes');
+    this.logger.info({ lifecycle: 'draining' }, 'grouping draining: the gRPC API, re-evaluation, jobs and device and task events stop, then the store closes');
     await this.grpc.stop();
+    await this.reevaluation.stop();
     await this.jobs.scheduler.stop();
     await this.jobs.consumer.stop();
     await this.consumer.stop();
@@ -142,7 +147,7 @@ export class GroupingModule {
               inventory: new ProvisioningDeviceInventory(provisioning),
               tasks: new ProvisioningJobTasks(provisioning),
               events: new JobEventPublisher({ bus, jobs: store.jobs, rollouts: store.rollouts, logger }),
-              owner: config.jobs.podName,
+              owner: config.podName,
               leaseMs: config.jobs.leaseMs,
               logger,
             }),
@@ -178,6 +183,12 @@ export class GroupingModule {
             return host;
           },
           inject: [GROUPING_CORE, GROUPING_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS, GROUPING_JOBS],
+        },
+        {
+          provide: GROUPING_REEVALUATION,
+          useFactory: (core: GroupingCore, store: GroupingStore, config: GroupingConfig, logger: Logger) =>
+            new PeriodicReevaluation({ leases: store.leases, reevaluate: core.useCases.reevaluateUneventedGroups, owner: config.podName, intervalMs: config.reevaluateMs, now: Date.now, logger }),
+          inject: [GROUPING_CORE, GROUPING_STORE, GROUPING_CONFIG, LOGGER],
         },
         GroupingLifecycle,
       ],

@@ -7,6 +7,7 @@ export * from './provisioning/provisioning-inventory';
 export * from './repositories';
 export * from './service/device-events.consumer';
 export * from './service/group-event.publisher';
+export * from './service/periodic-reevaluation';
 export * from './usecases';
 export * from './provisioning/provisioning-tasks';
 export * from './service/job-event.publisher';

@@ -1,5 +1,6 @@
 export * from './contract-subject';
 export * from './device-queue.contract';
+export * from './document-collection.contract';
 export * from './event-bus.contract';
 export * from './session-store.contract';
 export * from './event-outbox.contract';

@@ -64,7 +64,7 @@ export const DEVICE_COMMANDS: CommandSpec[] = [
       let totalSize = 0;
       let warnings: string[] = [];
       const { items, more } = await collectPages(scope, async (pageToken, pageSize) => {
-        const page = await c.unary<acsV1.ListDevicesResponse>((md, o, cb) => c.devices.listDevices({ ...request, pageSize, pageToken }, md, o, cb));
+        const page = await c.unary<acsV1.ListDevicesResponse>((md, o, cb) => c.devices.listDevices({ ...request, pageSize, pageToken, omitTotal: false }, md, o, cb));
         totalSize = page.totalSize;
         warnings = page.warnings;
         return { items: page.devices, nextPageToken: page.nextPageToken };
@@ -91,7 +91,7 @@ export const DEVICE_COMMANDS: CommandSpec[] = [
     async run({ options, out, connection }) {
       const c = connection();
       // The total comes with any page: one device is the least a page can hold.
-      const page = await c.unary<acsV1.ListDevicesResponse>((md, o, cb) => c.devices.listDevices({ filter: selectionFilter(options), projection: [], sort: [], pageSize: 1, pageToken: '' }, md, o, cb));
+      const page = await c.unary<acsV1.ListDevicesResponse>((md, o, cb) => c.devices.listDevices({ filter: selectionFilter(options), projection: [], sort: [], pageSize: 1, pageToken: '', omitTotal: false }, md, o, cb));
       printWarnings(out, page.warnings);
       if (out.json) out.document({ totalSize: page.totalSize, warnings: page.warnings });
       else if (out.format === 'csv') out.table([page.totalSize], [{ header: 'count', cell: (n) => String(n) }]);

@@ -17,6 +17,8 @@ export const AcsDeviceEventType = {
   parametersChanged: 'acs.device.parameters-changed',
   /** Deleted through the API. */
   deleted: 'acs.device.deleted',
+  /** Tagged or untagged through the API: the device's tags after. */
+  tagsChanged: 'acs.device.tags-changed',
 } as const;
 export type AcsDeviceEventType = (typeof AcsDeviceEventType)[keyof typeof AcsDeviceEventType];
 
@@ -157,6 +159,8 @@ export interface AcsDeviceEventData {
   eventCodes?: string[];
   /** Parameter values as the device reported them (string, number or boolean). */
   parameters?: Array<{ path: string; value: string | number | boolean }>;
+  /** acs.device.tags-changed: every tag of the device after the change. */
+  tags?: string[];
 }
 
 /** What a task does; one per task kind of the API's TaskSpec. */

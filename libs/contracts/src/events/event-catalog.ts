@@ -67,6 +67,7 @@ export interface EventPayloads {
   [AcsDeviceEventType.booted]: AcsDeviceEventData;
   [AcsDeviceEventType.parametersChanged]: AcsDeviceEventData;
   [AcsDeviceEventType.deleted]: AcsDeviceEventData;
+  [AcsDeviceEventType.tagsChanged]: AcsDeviceEventData;
   [AcsTaskEventType.dispatched]: AcsTaskEventData;
   [AcsTaskEventType.retrying]: AcsTaskEventData;
   [AcsTaskEventType.done]: AcsTaskEventData;

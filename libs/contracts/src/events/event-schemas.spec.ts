@@ -71,6 +71,8 @@ describe('acs.device v1 schema', () => {
     ['acs.device.booted', { ...identity, eventCodes: ['1 BOOT'] }],
     ['acs.device.parameters-changed', { ...informed, parameters: [{ path: 'Device.DeviceInfo.UpTime', value: 42 }, { path: 'Device.WiFi.SSID.1.SSID', value: 'home' }] }],
     ['acs.device.deleted', identity],
+    ['acs.device.tags-changed', { ...identity, tags: ['lab', 'vip'] }],
+    ['acs.device.tags-changed', { ...identity, tags: [] }],
   ])('accepts %s', (type, data) => {
     expect(errorsOf(validateDevice, deviceEvent(type, data))).toBe('');
   });
@@ -90,6 +92,8 @@ describe('acs.device v1 schema', () => {
     ['data without serialNumber', (e) => ({ ...e, data: { ...e.data, serialNumber: undefined } })],
     ['parameters-changed without parameters', (e) => ({ ...e, type: 'acs.device.parameters-changed' })],
     ['a parameter value that is an object', (e) => ({ ...e, type: 'acs.device.parameters-changed', data: { ...e.data, parameters: [{ path: 'A.B', value: {} }] } })],
+    ['tags-changed without tags', (e) => ({ ...e, type: 'acs.device.tags-changed' })],
+    ['a tag that is not a string', (e) => ({ ...e, type: 'acs.device.tags-changed', data: { ...e.data, tags: [7] } })],
   ])('refuses %s', (_, spoil) => {
     const spoiled = JSON.parse(JSON.stringify(spoil(deviceEvent('acs.device.registered', informed)))) as unknown;
     expect(validateDevice(spoiled)).toBe(false);
@@ -171,6 +175,7 @@ describe('the event catalog and the published schemas', () => {
     'acs.device.booted': { ...identity, eventCodes: ['1 BOOT'] },
     'acs.device.parameters-changed': { ...informed, eventCodes: ['4 VALUE CHANGE'], parameters: [{ path: 'Device.DeviceInfo.UpTime', value: 42 }, { path: 'Device.X_Enabled', value: true }] },
     'acs.device.deleted': identity,
+    'acs.device.tags-changed': { ...identity, tags: ['lab'] },
     'acs.task.dispatched': task,
     'acs.task.retrying': { ...task, status: 'pending', fault: { code: 'timeout', message: 'no answer in time', transient: true } },
     'acs.task.done': { ...task, status: 'done', result: [{ path: 'Device.DeviceInfo.UpTime', value: 42 }] },

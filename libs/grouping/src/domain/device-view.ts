@@ -13,7 +13,7 @@ export interface DeviceView {
   fields: Partial<Record<DeviceFilterField, FilterValue>>;
   /** Parameter values by full path, typed as provisioning stores them (a number for integers, a boolean). */
   parameters: Record<string, string | number | boolean>;
-  /** The device's tags, when read from provisioning (events do not carry them). */
+  /** The device's tags, when read from provisioning or told by an acs.device.tags-changed event. */
   tags?: readonly string[];
   /** What the view holds: `field:<name>`, `param:<path>`, `tag` (filter reference keys, group-rule.ts). */
   known: ReadonlySet<string>;
@@ -41,7 +41,7 @@ export const DEVICE_VIEW_READER: FilterDocumentReader<DeviceView> = {
 /** The fields every acs.device event carries (the device's identity and, when known, its software version). */
 const EVENT_IDENTITY_FIELDS = ['id', 'oui', 'productClass', 'serialNumber'] as const;
 
-/** What an acs.device event tells of the device: its identity, software version and the parameters it reported. */
+/** What an acs.device event tells of the device: its identity, software version, the parameters it reported, its tags. */
 export function deviceViewOfEvent(data: AcsDeviceEventData): DeviceView {
   const known = new Set<string>(EVENT_IDENTITY_FIELDS.map((field) => `field:${field}`));
   const fields: DeviceView['fields'] = { oui: data.oui, productClass: data.productClass, serialNumber: data.serialNumber };
@@ -53,6 +53,10 @@ export function deviceViewOfEvent(data: AcsDeviceEventData): DeviceView {
   for (const { path, value } of data.parameters ?? []) {
     parameters[path] = value;
     known.add(`param:${path}`);
+  }
+  if (data.tags !== undefined) {
+    known.add('tag');
+    return { id: data.deviceId, fields, parameters, tags: [...data.tags], known };
   }
   return { id: data.deviceId, fields, parameters, known };
 }

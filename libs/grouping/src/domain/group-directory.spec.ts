@@ -1,5 +1,5 @@
 import type { Group } from './group';
-import { EVERY_KEY, GroupDirectory } from './group-directory';
+import { EVERY_KEY, GroupDirectory, isUneventedKey } from './group-directory';
 import { parseGroupRule } from './group-rule';
 
 function group(id: string, fields: Partial<Group> = {}): Group {
@@ -27,6 +27,20 @@ describe('GroupDirectory', () => {
     expect(directory.affectedBy(['param:Device.X_Region']).map((g) => g.id)).toEqual(['child', 'list']);
     expect(directory.affectedBy(['param:Device.DeviceInfo.UpTime'])).toEqual([]);
     expect(directory.affectedBy([EVERY_KEY]).map((g) => g.id).sort()).toEqual(['child', 'everyone', 'list', 'tagged', 'tier']);
+  });
+
+  it('picks the groups reading what no event reports, each once with the groups nested in it', () => {
+    expect(directory.readingUnevented().map((g) => g.id)).toEqual(['tier']);
+    const seen = new GroupDirectory([
+      group('recent', { filter: 'lastInform > "2026-12-01T00:00:00Z"' }),
+      group('recent lab', { parentId: 'recent', filter: 'tag = "lab" AND ip LIKE "10.%"' }),
+      group('lab', { filter: 'tag = "lab"' }),
+      group('lab on 2.0', { parentId: 'lab', filter: 'serialNumber LIKE "A%" AND periodicInformInterval < 600' }),
+      group('booted', { filter: 'lastBoot > "2026-12-01T00:00:00Z" AND softwareVersion = "2.0"' }),
+    ]);
+    expect(seen.readingUnevented().map((g) => g.id)).toEqual(['recent', 'lab on 2.0']);
+    expect(['field:lastInform', 'field:ip', 'field:periodicInformInterval', 'param:Device.X'].every(isUneventedKey)).toBe(true);
+    expect(['tag', 'field:lastBoot', 'field:softwareVersion', 'field:serialNumber', EVERY_KEY].some(isUneventedKey)).toBe(false);
   });
 
   it('knows what the affected rules read', () => {

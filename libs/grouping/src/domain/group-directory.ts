@@ -5,6 +5,16 @@ import { parseGroupRule, type GroupRule } from './group-rule';
 export const EVERY_KEY = '*';
 
 /**
+ * Whether a key's value may change with no acs.device event telling grouping (docs/grouping.md "Not evented"): a
+ * periodic Inform moves `lastInform`, and may move `ip` and the inform interval, and publishes nothing; a parameter's
+ * value may be learned by a task (GetParameterValues) or come with an Inform that is no `4 VALUE CHANGE`. Identity
+ * never changes; boots, bootstraps and tags are evented. Groups reading such a key are re-evaluated fully, periodically.
+ */
+export function isUneventedKey(key: string): boolean {
+  return key === 'field:lastInform' || key === 'field:ip' || key === 'field:periodicInformInterval' || key.startsWith('param:');
+}
+
+/**
  * Every group, as the maintenance of memberships reads them: parents before children, each dynamic group's parsed
  * rule, and an index from what a filter reads (field, parameter, tag) to the dynamic groups reading it. Groups are
  * few (hundreds) next to devices (millions), so the directory is rebuilt whole when a group changes.
@@ -84,6 +94,24 @@ export class GroupDirectory {
     const affected = new Set<string>();
     for (const id of direct) for (const group of this.subtree(id)) affected.add(group.id);
     return this.ordered.filter((group) => affected.has(group.id));
+  }
+
+  /**
+   * The dynamic groups whose filters read a key no event reports (isUneventedKey), parents first, less those nested
+   * in another of them: a full evaluation of a group evaluates the groups nested in it.
+   */
+  readingUnevented(): Group[] {
+    const reading = new Set<string>();
+    for (const [id, rule] of this.rules) if (rule.keys.some(isUneventedKey)) reading.add(id);
+    const covered = new Set<string>();
+    const picked: Group[] = [];
+    for (const group of this.ordered) {
+      if (covered.has(group.id)) continue;
+      if (!reading.has(group.id)) continue;
+      picked.push(group);
+      for (const nested of this.subtree(group.id)) covered.add(nested.id);
+    }
+    return picked;
   }
 
   /** Everything the dynamic rules among `groups` read. */

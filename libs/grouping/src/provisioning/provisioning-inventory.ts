@@ -16,13 +16,14 @@ export class ProvisioningDeviceInventory implements DeviceInventory {
   constructor(private readonly provisioning: Pick<ProvisioningClient, 'devices'>) {}
 
   async matchingIds(filter: string, pageToken: string, pageSize: number): Promise<{ ids: string[]; nextPageToken: string }> {
-    const response = await this.provisioning.devices.listDevices({ filter, projection: [], sort: [], pageSize, pageToken });
+    // Uncounted and in id order: keyset pages, each an index range rather than an OFFSET over the pages before it.
+    const response = await this.provisioning.devices.listDevices({ filter, projection: [], sort: [], pageSize, pageToken, omitTotal: true });
     return { ids: response.devices.map((device) => device.id), nextPageToken: response.nextPageToken };
   }
 
   async device(id: string, parameterPaths: readonly string[]): Promise<DeviceView | null> {
     // An empty projection returns no parameters; the device's own fields always come.
-    const response = await this.provisioning.devices.listDevices({ filter: `id = ${quoted(id)}`, projection: [...parameterPaths], sort: [], pageSize: 1, pageToken: '' });
+    const response = await this.provisioning.devices.listDevices({ filter: `id = ${quoted(id)}`, projection: [...parameterPaths], sort: [], pageSize: 1, pageToken: '', omitTotal: true });
     const device = response.devices[0];
     return device ? deviceViewOf(device) : null;
   }

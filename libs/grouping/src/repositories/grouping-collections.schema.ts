@@ -50,6 +50,12 @@ const MEMBERSHIP_INDEXES = [
 
 export const memberCollection = groupingCollections.define({ name: 'members', schema: membershipSchema, indexes: MEMBERSHIP_INDEXES });
 
+/** A lease: which pod does a periodic work (the re-evaluation of groups no event keeps current) until when. */
+const leaseSchema = new Schema({ _id: { type: String, required: true }, owner: String, expiresAt: Number, epoch: Number }, options);
+
+// A handful of documents, each read and written by _id (the work's name).
+export const leaseCollection = groupingCollections.define({ name: 'leases', schema: leaseSchema, indexes: [] });
+
 export const explicitMemberCollection = groupingCollections.define({
   name: 'explicitMembers',
   schema: membershipSchema.clone(),

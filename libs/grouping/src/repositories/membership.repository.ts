@@ -7,11 +7,6 @@ export function membershipId(groupId: string, deviceId: string): string {
   return `${groupId}:${deviceId}`;
 }
 
-/** How many pairs a group's removal deletes per read: a bounded read, repeated until none are left. */
-const REMOVAL_BATCH = 500;
-/** Deletes in flight at once: the port deletes one document per call, and a MongoDB round trip would pace them. */
-const DELETES_IN_FLIGHT = 32;
-
 /** (group, device) pairs over DocumentCollection, on the indexes declared in grouping-collections.schema.ts. */
 export class StoredMembershipRepository implements MembershipRepository {
   constructor(private readonly pairs: DocumentCollection) {}
@@ -51,15 +46,11 @@ export class StoredMembershipRepository implements MembershipRepository {
     return docs.map((doc) => doc.groupId as string);
   }
 
-  async removeGroup(groupId: string): Promise<number> {
-    let removed = 0;
-    for (;;) {
-      const docs = await this.pairs.find({ groupId }, { projection: ['_id'], limit: REMOVAL_BATCH });
-      if (docs.length === 0) return removed;
-      for (let first = 0; first < docs.length; first += DELETES_IN_FLIGHT) {
-        const deleted = await Promise.all(docs.slice(first, first + DELETES_IN_FLIGHT).map((doc) => this.pairs.deleteOne({ _id: doc._id })));
-        removed += deleted.filter(Boolean).length;
-      }
-    }
+  removeGroup(groupId: string): Promise<number> {
+    return this.pairs.deleteMany({ groupId });
+  }
+
+  removeDevice(deviceId: string): Promise<number> {
+    return this.pairs.deleteMany({ deviceId });
   }
 }

@@ -2,7 +2,7 @@ import { MongoTestDatabase, type MongoConnection } from '@acs/infra-mongo';
 
 import { describeJobRepositoryContract } from '../testing/job-repository.contract';
 import { describeGroupingRepositoriesContract } from '../testing/membership-repository.contract';
-import { explicitMemberCollection, groupCollection, groupingCollections, groupNameCollection, jobCollection, memberCollection } from './grouping-collections.schema';
+import { explicitMemberCollection, groupCollection, groupingCollections, groupNameCollection, jobCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
 import { openMongoGroupingStore } from './mongo-store';
 
 // Runs against a real MongoDB-protocol server (see MongoTestDatabase); a missing server fails the run, never skips it.
@@ -15,9 +15,9 @@ afterAll(() => database.drop());
 describeGroupingRepositoriesContract('MongoDB', async () => {
   shared ??= await database.connect();
   const db = shared.connection.db!;
-  for (const definition of [groupCollection, groupNameCollection, memberCollection, explicitMemberCollection]) await db.collection(definition.collection).deleteMany({});
+  for (const definition of [groupCollection, groupNameCollection, memberCollection, explicitMemberCollection, leaseCollection]) await db.collection(definition.collection).deleteMany({});
   const store = await openMongoGroupingStore(shared);
-  return { members: store.members, groups: store.groups, cleanup: () => store.close() };
+  return { members: store.members, groups: store.groups, leases: store.leases, cleanup: () => store.close() };
 });
 
 describeJobRepositoryContract('MongoDB', async () => {

@@ -44,6 +44,22 @@ export interface MembershipRepository {
   groupsOf(deviceId: string): Promise<string[]>;
   /** Removes every pair of a group; how many. */
   removeGroup(groupId: string): Promise<number>;
+  /** Removes every pair of a device (a deleted device); how many. */
+  removeDevice(deviceId: string): Promise<number>;
+}
+
+/**
+ * Leases on work one pod at a time does for every pod (`grouping.leases`, one document per work): the holder renews
+ * its lease before each run; another pod takes it only once it expired (its holder is gone or stuck).
+ */
+export interface LeaseRepository {
+  /**
+   * Takes or renews the lease `name` for `owner` until `expiresAt`: true when `owner` holds it now. Of two pods taking
+   * an expired lease at once, at most one is answered true.
+   */
+  acquire(name: string, owner: string, now: number, expiresAt: number): Promise<boolean>;
+  /** Gives the lease up (a pod shutting down), when `owner` holds it, so another takes it at its next try. */
+  release(name: string, owner: string): Promise<void>;
 }
 
 /** The bulk jobs (`grouping.jobs`); their runs are rollouts (RolloutStore). One contract (testing/job-repository.contract.ts) on both stores. */
@@ -64,6 +80,7 @@ export interface GroupingStore {
   groups: GroupRepository;
   members: MembershipRepository;
   explicitMembers: MembershipRepository;
+  leases: LeaseRepository;
   jobs: JobRepository;
   /** The jobs' runs (`grouping.rollouts`, `grouping.rolloutTargets`, `grouping.rolloutObservations`). */
   rollouts: RolloutStore;

@@ -20,7 +20,7 @@ async function openStore() {
 
 describeGroupingRepositoriesContract('SQLite (standalone)', async () => {
   const { store, cleanup } = await openStore();
-  return { members: store.members, groups: store.groups, cleanup };
+  return { members: store.members, groups: store.groups, leases: store.leases, cleanup };
 });
 
 describeJobRepositoryContract('SQLite (standalone)', async () => {

@@ -100,6 +100,12 @@ export class GroupingFixture {
     await this.useCases.applyDeviceEvent.execute(AcsDeviceEventType.parametersChanged, data);
   }
 
+  /** The device is tagged or untagged through the API (provisioning stored its tags, then published them). */
+  async tag(deviceId: string, tags: string[]): Promise<void> {
+    this.inventory.setTags(deviceId, tags);
+    await this.useCases.applyDeviceEvent.execute(AcsDeviceEventType.tagsChanged, { ...identityOf(deviceId), tags });
+  }
+
   /** A new device informs for the first time. */
   async register(device: InventoryDevice): Promise<void> {
     this.inventory.put(device);

@@ -45,6 +45,20 @@ export class InMemoryInventory implements DeviceInventory {
     (device.known as Set<string>).add(`param:${path}`);
   }
 
+  /** Replaces a known device's tags (TagDevice/UntagDevice through the API). */
+  setTags(id: string, tags: readonly string[]): void {
+    const device = this.devices.get(id);
+    if (!device) throw new Error(`no device ${id}`);
+    device.tags = [...tags];
+  }
+
+  /** Changes one field of a known device (what an Inform that publishes nothing, a periodic one, changes). */
+  setField(id: string, field: DeviceFilterField, value: string | number): void {
+    const device = this.devices.get(id);
+    if (!device) throw new Error(`no device ${id}`);
+    device.fields[field] = value;
+  }
+
   /** A device's software version, as provisioning puts it in acs.device events. */
   softwareVersionOf(id: string): string | undefined {
     const version = this.devices.get(id)?.fields.softwareVersion;

@@ -1,9 +1,10 @@
-import type { GroupRepository, MembershipRepository } from '../repositories/ports';
+import type { GroupRepository, LeaseRepository, MembershipRepository } from '../repositories/ports';
 import type { Group } from '../domain/group';
 
 export interface GroupingRepositoriesUnderTest {
   members: MembershipRepository;
   groups: GroupRepository;
+  leases: LeaseRepository;
   cleanup(): Promise<void>;
 }
 
@@ -67,6 +68,38 @@ export function describeGroupingRepositoriesContract(name: string, open: () => P
       expect(await under.members.removeGroup('g1')).toBe(120);
       expect(await under.members.count('g1')).toBe(0);
       expect(await under.members.groupsOf('dev-1')).toEqual(['g2']);
+    });
+
+    it("removes every pair of a device and no other's", async () => {
+      await under.members.add('g1', 'dev-a', 1);
+      await under.members.add('g2', 'dev-a', 1);
+      await under.members.add('g1', 'dev-b', 1);
+      expect(await under.members.removeDevice('dev-a')).toBe(2);
+      expect(await under.members.removeDevice('dev-a')).toBe(0);
+      expect(await under.members.groupsOf('dev-a')).toEqual([]);
+      expect(await under.members.groupsOf('dev-b')).toEqual(['g1']);
+    });
+
+    it('leases a work to one owner until it expires, renewed by its holder, taken over after', async () => {
+      expect(await under.leases.acquire('work', 'pod-a', 1000, 2000)).toBe(true);
+      expect(await under.leases.acquire('work', 'pod-b', 1500, 2500)).toBe(false);
+      expect(await under.leases.acquire('work', 'pod-a', 1900, 2900)).toBe(true);
+      expect(await under.leases.acquire('work', 'pod-b', 2500, 3500)).toBe(false);
+      // pod-a stops renewing: once expired, pod-b takes it and pod-a's renewal fails.
+      expect(await under.leases.acquire('work', 'pod-b', 2900, 3900)).toBe(true);
+      expect(await under.leases.acquire('work', 'pod-a', 3000, 4000)).toBe(false);
+      expect(await under.leases.acquire('other work', 'pod-a', 3000, 4000)).toBe(true);
+      // Released: the next try of another pod takes it at once.
+      await under.leases.release('work', 'pod-a');
+      expect(await under.leases.acquire('work', 'pod-a', 3100, 4100)).toBe(false);
+      await under.leases.release('work', 'pod-b');
+      expect(await under.leases.acquire('work', 'pod-a', 3100, 4100)).toBe(true);
+    });
+
+    it('lets one of two pods racing for a free or expired lease have it', async () => {
+      const race = async (now: number) => (await Promise.all(['pod-a', 'pod-b', 'pod-c'].map((pod) => under.leases.acquire('race', pod, now, now + 1000)))).filter(Boolean).length;
+      expect(await race(0)).toBe(1);
+      expect(await race(5000)).toBe(1);
     });
 
     it('keeps group names unique, and frees a name on rename and delete', async () => {

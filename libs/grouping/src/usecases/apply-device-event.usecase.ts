@@ -12,7 +12,7 @@ export type DeviceEventType = (typeof AcsDeviceEventType)[keyof typeof AcsDevice
  * What each device event may have changed, as reference keys (group-rule.ts). Identity (id, OUI, product class,
  * serial number, manufacturer, root object, registeredAt) never changes for a device, so it is read at registration
  * only. An Inform moves `lastInform` and may move the address and versions; a boot also `lastBoot`. A new or
- * factory-reset device may differ in anything.
+ * factory-reset device may differ in anything. Tags change only through the API, which tells the tags after.
  */
 const INFORM_KEYS = ['field:softwareVersion', 'field:hardwareVersion', 'field:ip', 'field:lastInform', 'field:periodicInformInterval'];
 const TOUCHED_BY: Record<Exclude<DeviceEventType, 'acs.device.deleted'>, readonly string[]> = {
@@ -20,6 +20,7 @@ const TOUCHED_BY: Record<Exclude<DeviceEventType, 'acs.device.deleted'>, readonl
   [AcsDeviceEventType.bootstrapped]: [EVERY_KEY],
   [AcsDeviceEventType.booted]: [...INFORM_KEYS, 'field:lastBoot'],
   [AcsDeviceEventType.parametersChanged]: INFORM_KEYS,
+  [AcsDeviceEventType.tagsChanged]: ['tag'],
 };
 
 /** Keeps dynamic groups current with one acs.device event: only the groups reading what changed, for that device. */

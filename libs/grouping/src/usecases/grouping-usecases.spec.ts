@@ -75,6 +75,36 @@ describe('grouping use cases (embedded store)', () => {
       expect((await fixture.useCases.getGroup.execute(group.id)).members).toBe(5);
     });
 
+    it('follows tags changed through the API from their event alone', async () => {
+      const { group } = await fixture.useCases.createGroup.execute({ name: 'vip', kind: 'dynamic', filter: 'tag = "vip"', createdBy: 'spec' });
+      const from = fixture.published.length;
+      await fixture.tag(dev(3), ['vip', 'lab']);
+      await fixture.tag(dev(3), ['lab']);
+      await fixture.tag(dev(4), ['vip']);
+      expect(fixture.membershipEvents(from)).toEqual([`joined vip ${dev(3)} (rule)`, `left vip ${dev(3)} (rule)`, `joined vip ${dev(4)} (rule)`]);
+      expect(await fixture.members(group.id)).toEqual([dev(4)]);
+      expect(fixture.inventory.deviceReads).toBe(0);
+    });
+
+    it('catches up periodically the groups reading what no event reports, and only those', async () => {
+      const recent = await fixture.useCases.createGroup.execute({ name: 'seen lately', kind: 'dynamic', filter: 'lastInform > "2027-01-01T00:00:00Z"', createdBy: 'spec' });
+      await fixture.useCases.createGroup.execute({ name: 'seen lately, business', kind: 'dynamic', parentId: recent.group.id, filter: `${TIER} = "business"`, createdBy: 'spec' });
+      await fixture.useCases.createGroup.execute({ name: 'vip', kind: 'dynamic', filter: 'tag = "vip"', createdBy: 'spec' });
+      // Periodic Informs move lastInform and publish nothing.
+      for (const i of [2, 3]) fixture.inventory.setField(dev(i), 'lastInform', Date.UTC(2027, 0, 2));
+      const pages = fixture.inventory.pageReads;
+      const from = fixture.published.length;
+      const summary = await fixture.useCases.reevaluateUneventedGroups.execute();
+      expect(summary).toEqual({ groups: 2, joined: 3, left: 0, failed: 0 });
+      expect(fixture.membershipEvents(from)).toEqual([
+        `joined seen lately ${dev(2)} (rule)`,
+        `joined seen lately ${dev(3)} (rule)`,
+        `joined seen lately, business ${dev(2)} (rule)`,
+      ]);
+      // The tag group was not read: one page of the inventory for "seen lately", one for its child.
+      expect(fixture.inventory.pageReads - pages).toBe(2);
+    });
+
     it('re-evaluates its members when its filter changes', async () => {
       const { group } = await fixture.useCases.createGroup.execute({ name: 'tier', kind: 'dynamic', filter: `${TIER} = "business"`, createdBy: 'spec' });
       const { evaluation } = await fixture.useCases.updateGroup.execute({ id: group.id, filter: `${TIER} = "home"` });

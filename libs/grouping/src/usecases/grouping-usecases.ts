@@ -13,6 +13,7 @@ import type { DeviceInventory, GroupEvents } from './grouping-ports';
 import { ListDeviceGroups } from './list-device-groups.usecase';
 import { ListGroupMembers } from './list-group-members.usecase';
 import { MembershipMaintainer } from './membership-maintainer';
+import { ReevaluateUneventedGroups } from './reevaluate-unevented-groups.usecase';
 import { UpdateGroup } from './update-group.usecase';
 
 export interface GroupingCoreDeps {
@@ -38,6 +39,7 @@ export interface GroupingUseCases {
   listGroupMembers: ListGroupMembers;
   listDeviceGroups: ListDeviceGroups;
   applyDeviceEvent: ApplyDeviceEvent;
+  reevaluateUneventedGroups: ReevaluateUneventedGroups;
 }
 
 export interface GroupingCore {
@@ -64,6 +66,7 @@ export function createGroupingCore(deps: GroupingCoreDeps): GroupingCore {
       listGroupMembers: new ListGroupMembers(shared),
       listDeviceGroups: new ListDeviceGroups(shared),
       applyDeviceEvent: new ApplyDeviceEvent(maintainer),
+      reevaluateUneventedGroups: new ReevaluateUneventedGroups({ maintainer, logger: deps.logger }),
     },
   };
 }

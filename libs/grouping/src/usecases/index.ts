@@ -10,6 +10,7 @@ export * from './grouping-usecases';
 export * from './list-device-groups.usecase';
 export * from './list-group-members.usecase';
 export * from './membership-maintainer';
+export * from './reevaluate-unevented-groups.usecase';
 export * from './update-group.usecase';
 export * from './change-job-state.usecase';
 export * from './create-job.usecase';

@@ -185,7 +185,7 @@ export class MembershipMaintainer {
       if ((await store.members.remove(groupId, deviceId)) && group) changes.push({ group, deviceId, joined: false, reason: 'deleted' });
     }
     // A deleted device's place in static lists goes too: a device registering again under its id is a new device.
-    for (const groupId of await store.explicitMembers.groupsOf(deviceId)) await store.explicitMembers.remove(groupId, deviceId);
+    await store.explicitMembers.removeDevice(deviceId);
     if (changes.length > 0) await this.deps.events.membershipChanged(changes);
     return changes;
   }

@@ -87,6 +87,11 @@ export class MongoDocumentCollection implements DocumentCollection {
     const result = await guardMongo(() => this.collection.deleteOne(filter as mongo.Filter<StoredDocument>));
     return result.deletedCount > 0;
   }
+
+  async deleteMany(filter: DocumentFilter): Promise<number> {
+    const result = await guardMongo(() => this.collection.deleteMany(filter as mongo.Filter<StoredDocument>));
+    return result.deletedCount;
+  }
 }
 
 function projectionOf(projection: DocumentProjection): Record<string, 1> {

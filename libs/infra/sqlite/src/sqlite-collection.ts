@@ -210,7 +210,7 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
   }
 
   async find(filter: DocumentFilter, options: FindOptions = {}): Promise<StoredDocument[]> {
-    const translator = new SqliteFilterTranslator(this);
+    const translator = new SqliteFilterTranslator(this, { probe: options.walk === true });
     const where = translator.translate(filter);
     const order = this.orderBy(options.sort ?? [], translator);
     const limit = options.limit ? options.limit : -1;
@@ -270,6 +270,17 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
     });
   }
 
+  deleteMany(filter: DocumentFilter): Promise<number> {
+    return this.writes.write(() => {
+      const translator = new SqliteFilterTranslator(this);
+      const where = translator.translate(filter);
+      // The matches' rows first, then their side tables and documents: one write, in the batcher's transaction.
+      const seqs = (this.prepare(`SELECT d.seq FROM ${this.table} d WHERE ${where}`).all(...translator.params) as Array<{ seq: number }>).map((row) => row.seq);
+      for (const seq of seqs) this.deleteSeq(seq);
+      return seqs.length;
+    });
+  }
+
   /** Every document, for exports and imports: `batch` documents at a time in `_id` order. */
   *scan(batch = 500): Generator<StoredDocument> {
     let after = '';
@@ -285,8 +296,8 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
    * SQLite's query plan for a filter, and a sort when given, one step per line (tests check which indexes a query
    * uses, and that a sorted page is read in index order rather than sorted in a temporary B-tree).
    */
-  explain(filter: DocumentFilter, sort: DocumentSort = []): string {
-    const translator = new SqliteFilterTranslator(this);
+  explain(filter: DocumentFilter, sort: DocumentSort = [], options: Pick<FindOptions, 'walk'> = {}): string {
+    const translator = new SqliteFilterTranslator(this, { probe: options.walk === true });
     const where = translator.translate(filter);
     const order = this.orderBy(sort, translator);
     const steps = this.db.prepare(`EXPLAIN QUERY PLAN SELECT d.seq FROM ${this.table} d WHERE ${where}${order}`).all(...translator.params) as Array<{ detail: string }>;

@@ -57,7 +57,16 @@ interface ValueRef {
 export class SqliteFilterTranslator {
   readonly params: unknown[] = [];
 
-  constructor(private readonly layout: FilterLayout) {}
+  /**
+   * @param options.probe test an array element or a tree node per document (`EXISTS` on the side table's key)
+   * rather than as a list of the matching documents (`d.seq IN (…)`). The list suits a query the side table's value
+   * index drives; the probe suits a walk in `_id` order to a limit (FindOptions.walk), where the list would be built
+   * whole again for every page: a walk then reads each document once, however many match.
+   */
+  constructor(
+    private readonly layout: FilterLayout,
+    private readonly options: { probe?: boolean } = {},
+  ) {}
 
   translate(filter: DocumentFilter): string {
     if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) throw new InvalidQueryError('a filter is an object');
@@ -200,6 +209,7 @@ export class SqliteFilterTranslator {
       case 'tree':
         if (location.meta === undefined) {
           const ids = this.layout.subtreeIds(location.path, this.params);
+          if (this.options.probe) return `EXISTS (SELECT 1 FROM ${this.layout.treeTable()} WHERE doc = d.seq AND path IN (${ids}))`;
           return `d.seq IN (SELECT doc FROM ${this.layout.treeTable()} WHERE path IN (${ids}))`;
         }
         // A node's row exists whenever the node does; the field exists only when it holds a value.
@@ -227,13 +237,17 @@ export class SqliteFilterTranslator {
         const value = location.column === undefined ? `d.doc ->> '${path}'` : `d.${location.column}`;
         return predicate({ value, type: jsonTypeTag(`json_type(d.doc, '${path}')`) });
       }
-      case 'array':
-        return `d.seq IN (SELECT seq FROM ${this.layout.arrayTable(location.field)} WHERE ${predicate({ value: 'value', type: SCALAR_TYPE_TAG('value') })})`;
+      case 'array': {
+        const element = predicate({ value: 'value', type: SCALAR_TYPE_TAG('value') });
+        if (this.options.probe) return `EXISTS (SELECT 1 FROM ${this.layout.arrayTable(location.field)} WHERE seq = d.seq AND ${element})`;
+        return `d.seq IN (SELECT seq FROM ${this.layout.arrayTable(location.field)} WHERE ${element})`;
+      }
       case 'tree': {
         const pathId = this.layout.internedId(location.path);
         if (pathId === undefined) return '0';
         const ref = treeValueRef(location.meta ?? '_v');
         if (location.meta === '_t') return this.treeTypeMatching(pathId, predicate);
+        if (this.options.probe) return `EXISTS (SELECT 1 FROM ${this.layout.treeTable()} WHERE doc = d.seq AND path = ${this.param(pathId)} AND ${predicate(ref)})`;
         return `d.seq IN (SELECT doc FROM ${this.layout.treeTable()} WHERE path = ${this.param(pathId)} AND ${predicate(ref)})`;
       }
     }
@@ -241,7 +255,9 @@ export class SqliteFilterTranslator {
 
   /** `_t` is stored interned: compare the names by their ids. */
   private treeTypeMatching(pathId: number, predicate: (ref: ValueRef) => string): string {
-    return `d.seq IN (SELECT p.doc FROM ${this.layout.treeTable()} p JOIN ${this.layout.table}__dict n ON n.id = p.t WHERE p.path = ${this.param(pathId)} AND ${predicate({ value: 'n.text', type: "'string'" })})`;
+    const named = `p.path = ${this.param(pathId)} AND ${predicate({ value: 'n.text', type: "'string'" })}`;
+    if (this.options.probe) return `EXISTS (SELECT 1 FROM ${this.layout.treeTable()} p JOIN ${this.layout.table}__dict n ON n.id = p.t WHERE p.doc = d.seq AND ${named})`;
+    return `d.seq IN (SELECT p.doc FROM ${this.layout.treeTable()} p JOIN ${this.layout.table}__dict n ON n.id = p.t WHERE ${named})`;
   }
 
   private typedCompare(ref: ValueRef, operator: string, literal: string | number | boolean): string {

@@ -56,7 +56,7 @@ const EVERY_ACTION: readonly Action[] = ACTIONS;
  * `operator` runs day-to-day work: tags devices (deleting them is not theirs), manages tasks, clears faults, and reads
  * presets (a preset changes the whole fleet, so editing one is an administrator's job), reads and uploads files
  * (deleting an image others may plan a campaign with is an administrator's job), reads groups, and runs bulk jobs (a
- * job is the tasks an operator may create one by one, with a rate limit, a failure threshold and a stop button: ADR 31).
+ * job is the tasks an operator may create one by one, with a rate limit, a failure threshold and a stop button: ADR 32).
  */
 export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
   ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'] })],

@@ -23,6 +23,12 @@ export interface FindOptions {
   sort?: DocumentSort;
   skip?: number;
   limit?: number;
+  /**
+   * The caller walks the matches in sort order page after page (keyset paging: each page starts after the last
+   * key), each page read to its limit. A store that can test a document's array elements or nested values per
+   * document, instead of collecting every match before each page, does so (SQLite); the answer is the same.
+   */
+  walk?: boolean;
 }
 
 /** A store-neutral update. Fields named in two parts must not overlap (MongoDB refuses conflicting paths). */
@@ -53,6 +59,11 @@ export interface DocumentCollection {
   /** Replaces the first match (its `_id` stays); with `upsert`, inserts `doc` when none matches. */
   replaceOne(filter: DocumentFilter, doc: StoredDocument, options?: { upsert?: boolean }): Promise<boolean>;
   deleteOne(filter: DocumentFilter): Promise<boolean>;
+  /**
+   * Deletes every match; how many. One statement on the store (not a read and a delete per document), so removing a
+   * group's 100,000 memberships is one round trip on MongoDB and one transaction on SQLite.
+   */
+  deleteMany(filter: DocumentFilter): Promise<number>;
 }
 
 /** A query a store cannot or will not run (an operator it does not evaluate, a malformed filter, a bad page). */

@@ -73,3 +73,28 @@ export function decodeKeysetPageToken(token: string, query: string, field = 'pag
 function queryFingerprint(query: string): string {
   return createHash('sha256').update(query).digest('base64url').slice(0, 12);
 }
+
+const AFTER_KEY_PREFIX = 'a:';
+
+/**
+ * A keyset page token over a string key (a device id): the next page starts after `key`. Bound to the query like
+ * encodeKeysetPageToken's, so a token passed with another filter is refused.
+ */
+export function encodeAfterKeyPageToken(key: string, query: string): string {
+  return Buffer.from(`${AFTER_KEY_PREFIX}${queryFingerprint(query)}:${key}`, 'utf8').toString('base64url');
+}
+
+/**
+ * The key an encodeAfterKeyPageToken token stands for; undefined for none (the first page). ValidationError on
+ * `field` when it is not such a token, or was given for another query.
+ */
+export function decodeAfterKeyPageToken(token: string, query: string, field = 'page_token'): string | undefined {
+  if (token === '') return undefined;
+  const text = /^[A-Za-z0-9_-]+={0,2}$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
+  const match = text.startsWith(AFTER_KEY_PREFIX) ? /^([A-Za-z0-9_-]+):(.+)$/s.exec(text.slice(AFTER_KEY_PREFIX.length)) : null;
+  if (!match) throw ValidationError.forField(field, "not a page token of this listing: pass the previous response's next_page_token", 'BAD_FORMAT');
+  if (match[1] !== queryFingerprint(query)) {
+    throw ValidationError.forField(field, 'a page token of another query: repeat the request that returned it with only page_token changed, or start again without one', 'BAD_FORMAT');
+  }
+  return match[2];
+}

@@ -487,6 +487,7 @@ describe('ProvisioningGrpcController over gRPC', () => {
         sort: [{ field: 'serial_number', descending: true }],
         pageSize: 2,
         pageToken: '',
+        omitTotal: false,
       };
       const first = await call(client.listDevices.bind(client), request);
       expect(first.totalSize).toBe(3);
@@ -508,6 +509,45 @@ describe('ProvisioningGrpcController over gRPC', () => {
       expect(noParameters.devices.every((d) => d.parameters.length === 0)).toBe(true);
     });
 
+    it('walks uncounted pages in id order after the last id, so a device added or deleted between pages moves no other', async () => {
+      const filter = 'productClass = "KEYSET"';
+      const ids: string[] = [];
+      for (const serial of ['K2', 'K4', 'K6', 'K8', 'K9']) ids.push(await registerDevice({ serialNumber: serial, productClass: 'KEYSET' }));
+      const request: pb.ListDevicesRequest = { filter, projection: [], sort: [], pageSize: 2, pageToken: '', omitTotal: true };
+      const first = await call(client.listDevices.bind(client), request);
+      expect(first.devices.map((d) => d.serialNumber)).toEqual(['K2', 'K4']);
+      expect(first.totalSize).toBe(0);
+      // Between pages: a device before the page's end joins and one of the next page goes; an offset would shift.
+      await registerDevice({ serialNumber: 'K3', productClass: 'KEYSET' });
+      await call(client.deleteDevice.bind(client), { deviceId: ids[2] });
+      const second = await call(client.listDevices.bind(client), { ...request, pageToken: first.nextPageToken });
+      expect(second.devices.map((d) => d.serialNumber)).toEqual(['K8', 'K9']);
+      // A full page says another may follow; the one after is empty and ends the walk.
+      const third = await call(client.listDevices.bind(client), { ...request, pageToken: second.nextPageToken });
+      expect(third).toMatchObject({ devices: [], nextPageToken: '' });
+
+      const otherFilter = await failureOf(call(client.listDevices.bind(client), { ...request, filter: 'productClass = "OTHER"', pageToken: first.nextPageToken }));
+      expect(otherFilter.code).toBe(status.INVALID_ARGUMENT);
+      expect(otherFilter.message).toMatch(/another query/);
+      const byIdExplicitly = await call(client.listDevices.bind(client), { ...request, sort: [{ field: 'id', descending: false }], pageToken: first.nextPageToken });
+      expect(byIdExplicitly.devices.map((d) => d.serialNumber)).toEqual(['K8', 'K9']);
+    });
+
+    it('pages an uncounted listing in another order by offset, a full page promising the next', async () => {
+      for (const serial of ['S1', 'S2', 'S3']) await registerDevice({ serialNumber: serial, productClass: 'OFFSETS' });
+      const request: pb.ListDevicesRequest = { filter: 'productClass = "OFFSETS"', projection: [], sort: [{ field: 'serial_number', descending: true }], pageSize: 2, pageToken: '', omitTotal: true };
+      const first = await call(client.listDevices.bind(client), request);
+      expect(first.devices.map((d) => d.serialNumber)).toEqual(['S3', 'S2']);
+      const second = await call(client.listDevices.bind(client), { ...request, pageToken: first.nextPageToken });
+      expect(second).toMatchObject({ devices: [expect.objectContaining({ serialNumber: 'S1' })], nextPageToken: '', totalSize: 0 });
+    });
+
+    it('hints on an uncounted listing when its first page is empty', async () => {
+      const response = await call(client.listDevices.bind(client), { filter: 'Device.DeviceInfo.SoftwareVersio = "1"', projection: [], sort: [], pageSize: 0, pageToken: '', omitTotal: true });
+      expect(response).toMatchObject({ devices: [], totalSize: 0, nextPageToken: '' });
+      expect(response.warnings).toEqual([expect.stringContaining('no device has the parameter Device.DeviceInfo.SoftwareVersio')]);
+    });
+
     it('answers hints beside the devices: a LIKE without a wildcard, a parameter no device has', async () => {
       await registerDevice({ serialNumber: 'HINTS1' });
       const response = await call(client.listDevices.bind(client), {
@@ -516,15 +556,16 @@ describe('ProvisioningGrpcController over gRPC', () => {
         sort: [],
         pageSize: 0,
         pageToken: '',
+        omitTotal: false,
       });
       expect(response.totalSize).toBe(0);
       expect(response.warnings).toEqual([expect.stringContaining('has no wildcard'), expect.stringContaining('no device has the parameter Device.DeviceInfo.SoftwareVersio')]);
-      const bySerialPrefix = await call(client.listDevices.bind(client), { filter: 'serialNumber LIKE "HINTS%"', projection: [], sort: [], pageSize: 0, pageToken: '' });
+      const bySerialPrefix = await call(client.listDevices.bind(client), { filter: 'serialNumber LIKE "HINTS%"', projection: [], sort: [], pageSize: 0, pageToken: '', omitTotal: false });
       expect(bySerialPrefix).toMatchObject({ totalSize: 1, warnings: [] });
     });
 
     it('refuses a filter it cannot parse, saying where', async () => {
-      const error = await failureOf(call(client.listDevices.bind(client), { filter: 'tag = "a" AND (', projection: ['Device..X'], sort: [{ field: 'no such', descending: false }], pageSize: 0, pageToken: '' }));
+      const error = await failureOf(call(client.listDevices.bind(client), { filter: 'tag = "a" AND (', projection: ['Device..X'], sort: [{ field: 'no such', descending: false }], pageSize: 0, pageToken: '', omitTotal: false }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       const violations = errorDetailsOf(error).badRequest?.fieldViolations ?? [];
       expect(violations.map((v) => v.field)).toEqual(['filter', 'projection[0]', 'sort[0].field']);

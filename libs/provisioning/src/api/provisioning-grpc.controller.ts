@@ -10,7 +10,7 @@ import { TaskNotFoundError, TaskStateError } from '../tasks/task-lifecycle';
 import type { PresetInput, ProvisioningUseCases } from '../usecases';
 import { invalid } from '../usecases/violations';
 import { DEFAULT_RESULT_PAGE_ENTRIES } from '../usecases/get-task-result.usecase';
-import { decodePageToken, encodePageToken, nextPageToken, pageSizeOf } from '@acs/platform';
+import { decodeAfterKeyPageToken, decodePageToken, encodeAfterKeyPageToken, encodePageToken, nextPageToken, pageSizeOf } from '@acs/platform';
 import {
   deviceToProto,
   faultToProto,
@@ -167,14 +167,24 @@ export class ProvisioningGrpcController {
   // Devices
 
   async listDevices(request: pb.ListDevicesRequest): Promise<pb.ListDevicesResponse> {
-    const page = pageOf(request);
-    const devices = await this.useCases.queryDevices.execute({ filter: request.filter, projection: request.projection, sort: request.sort, page });
-    return {
-      devices: devices.items.map(deviceToProto),
-      totalSize: devices.total,
-      nextPageToken: nextPageToken(page.skip, devices.items.length, devices.total),
-      warnings: devices.warnings,
-    };
+    const query = { filter: request.filter, projection: request.projection, sort: request.sort };
+    if (!request.omitTotal) {
+      const page = pageOf(request);
+      const devices = await this.useCases.queryDevices.execute({ ...query, page });
+      const total = devices.total ?? 0;
+      return { devices: devices.items.map(deviceToProto), totalSize: total, nextPageToken: nextPageToken(page.skip, devices.items.length, total), warnings: devices.warnings };
+    }
+    // Uncounted: a full page says another may follow. In id order the token is the last id (keyset), else an offset.
+    const limit = pageSizeOf(request.pageSize);
+    const byId = request.sort.every((key) => key.field === 'id' && !key.descending);
+    // The first page of a walk starts after '' (every id sorts after it), so it is read as a walk too.
+    const afterId = byId ? (decodeAfterKeyPageToken(request.pageToken, request.filter) ?? '') : undefined;
+    const skip = byId ? 0 : decodePageToken(request.pageToken);
+    const devices = await this.useCases.queryDevices.execute({ ...query, page: { skip, limit }, withoutTotal: true, ...(afterId !== undefined ? { afterId } : {}) });
+    const full = devices.items.length === limit;
+    const last = devices.items[devices.items.length - 1];
+    const next = !full ? '' : byId ? encodeAfterKeyPageToken(last.id, request.filter) : encodePageToken(skip + limit);
+    return { devices: devices.items.map(deviceToProto), totalSize: 0, nextPageToken: next, warnings: devices.warnings };
   }
 
   async getDevice(request: pb.GetDeviceRequest): Promise<pb.GetDeviceResponse> {

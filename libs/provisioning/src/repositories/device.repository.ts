@@ -211,17 +211,27 @@ export class StoredDeviceRepository implements DeviceRepository {
   }
 
   async query(query: DeviceQuery): Promise<Paged<ProjectedDevice>> {
-    const { skip, limit } = query;
+    const [total, items] = await Promise.all([this.count(query.filter), this.find(query)]);
+    return { items, total };
+  }
+
+  async find(query: DeviceQuery): Promise<ProjectedDevice[]> {
+    const { skip, limit, afterId } = query;
     if (!Number.isInteger(skip) || skip < 0) throw new InvalidQueryError(`skip must be a non-negative integer, got ${skip}`);
     if (!Number.isInteger(limit) || limit < 0 || limit > MAX_DEVICE_PAGE) throw new InvalidQueryError(`limit must be an integer from 0 to ${MAX_DEVICE_PAGE}, got ${limit}`);
     const projection = query.projection === undefined ? undefined : storedProjection(query.projection);
     const sort = storedSort(query.sort ?? []);
     refuseServerCode(query.filter);
-    const [total, docs] = await Promise.all([
-      this.devices.count(query.filter),
-      limit === 0 ? Promise.resolve([]) : this.devices.find(query.filter, { projection, sort, skip, limit }),
-    ]);
-    return { items: docs.map((doc) => fromStoredDevice(doc)), total };
+    let filter = query.filter;
+    if (afterId !== undefined) {
+      if (typeof afterId !== 'string') throw new InvalidQueryError('afterId must be a device id');
+      if (sort.length !== 1 || sort[0][1] !== 1 || skip !== 0) throw new InvalidQueryError('afterId pages the devices in id order: sort by id alone, ascending, without skip');
+      // An index range on _id, ANDed with the filter: the store walks the ids from there and stops at the page's end.
+      filter = Object.keys(filter).length === 0 ? { _id: { $gt: afterId } } : { $and: [filter, { _id: { $gt: afterId } }] };
+    }
+    if (limit === 0) return [];
+    const docs = await this.devices.find(filter, { projection, sort, skip, limit, ...(afterId !== undefined ? { walk: true } : {}) });
+    return docs.map((doc) => fromStoredDevice(doc));
   }
 
   async delete(id: string): Promise<boolean> {

@@ -77,6 +77,10 @@ export class NedbCollection implements DocumentCollection {
   async deleteOne(filter: DocumentFilter): Promise<boolean> {
     return (await this.store.removeAsync(nedbFilterOf(filter), { multi: false })) > 0;
   }
+
+  deleteMany(filter: DocumentFilter): Promise<number> {
+    return this.store.removeAsync(nedbFilterOf(filter), { multi: true });
+  }
 }
 
 function projectionOf(projection: DocumentProjection | undefined): Record<string, 1> | undefined {

@@ -133,6 +133,9 @@ class InterceptedInserts implements DocumentCollection {
   deleteOne(filter: DocumentFilter) {
     return this.inner.deleteOne(filter);
   }
+  deleteMany(filter: DocumentFilter) {
+    return this.inner.deleteMany(filter);
+  }
 }
 
 function intercepted(target: NedbImportTarget, name: EmbeddedCollectionName, intercept: ConstructorParameters<typeof InterceptedInserts>[1]): NedbImportTarget {

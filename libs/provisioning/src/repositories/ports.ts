@@ -23,6 +23,11 @@ export interface DeviceQuery {
   sort?: Array<[string, SortDirection]>;
   skip: number;
   limit: number;
+  /**
+   * Keyset paging: only devices whose id sorts after this one. Only with the sort by id alone (absent, `[]` or
+   * `[['id', 1]]`) and `skip` 0: a deep page is then an index range, not an OFFSET over the pages before it.
+   */
+  afterId?: string;
 }
 
 /** The device inventory: one document per device, its known parameter tree inside. */
@@ -52,7 +57,10 @@ export interface DeviceRepository {
    * cannot be learnt from the device). Throws DeviceNotFoundError for an unknown device.
    */
   setConnectionRequestCredentials(id: string, username: string, password: string): Promise<void>;
+  /** A page of the matches and how many match in all. */
   query(query: DeviceQuery): Promise<Paged<ProjectedDevice>>;
+  /** A page of the matches, not counted: a walk over many devices pays for its pages only. */
+  find(query: DeviceQuery): Promise<ProjectedDevice[]>;
   delete(id: string): Promise<boolean>;
   count(filter: DeviceFilter): Promise<number>;
 }

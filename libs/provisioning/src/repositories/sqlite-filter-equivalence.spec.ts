@@ -35,6 +35,8 @@ describe('filter: the SQLite store selects what the in-memory evaluator selects'
     expect(inMemory).toEqual(expected);
     expect(stored).toEqual(expected);
     expect(await store.collections.devices.count(query)).toBe(expected.length);
+    // Read as a walk (membership tests probed per document) the answer is the same.
+    expect((await store.collections.devices.find(query, { sort: [['_id', 1]], walk: true })).map((d) => d._id)).toEqual(expected);
   });
 
   it('serves filters on indexed fields, tags and parameter values from indexes, not by scanning every device', () => {
@@ -53,6 +55,26 @@ describe('filter: the SQLite store selects what the in-memory evaluator selects'
       const plan = store.collections.devices.explain(query);
       expect({ text, plan }).toEqual({ text, plan: expect.stringMatching(expected) });
       expect(plan).not.toMatch(/SCAN d\b(?! USING)/);
+    }
+  });
+
+  // Keyset pages (DeviceQuery.afterId, ListDevices omit_total): the filter ANDed with `_id > last id`, in id order,
+  // read as a walk. A page then costs the documents it passes over, never the whole set of matches again.
+  it('reads a keyset page as a range of the id index, testing tags and parameters per device by their key', () => {
+    const walk = (text: string) => {
+      const query = text === '' ? {} : compileFilterToMongo(parseFilter(text, DEVICE_FILTER_SHAPE), DEVICE_FILTER_SHAPE);
+      return store.collections.devices.explain(text === '' ? { _id: { $gt: 'x' } } : { $and: [query, { _id: { $gt: 'x' } }] }, [['_id', 1]], { walk: true });
+    };
+    const plans: Array<[string, RegExp[]]> = [
+      ['', [/SEARCH d USING COVERING INDEX sqlite_autoindex_devices_1 \(id>\?\)/]],
+      ['tag = "lab"', [/SEARCH d USING COVERING INDEX sqlite_autoindex_devices_1 \(id>\?\)/, /devices__tags EXISTS USING PRIMARY KEY \(seq=\? AND value=\?\)/]],
+      ['Device.DeviceInfo.SoftwareVersion = "1.2"', [/SEARCH d USING COVERING INDEX sqlite_autoindex_devices_1 \(id>\?\)/, /devices__tree EXISTS USING PRIMARY KEY \(doc=\? AND path=\?\)/]],
+      ['Device.DeviceInfo.SoftwareVersion IS NOT NULL AND tag != "lab"', [/SEARCH d USING COVERING INDEX sqlite_autoindex_devices_1 \(id>\?\)/, /devices__tree EXISTS USING PRIMARY KEY/]],
+    ];
+    for (const [text, expected] of plans) {
+      const plan = walk(text);
+      for (const step of expected) expect({ text, plan }).toEqual({ text, plan: expect.stringMatching(step) });
+      expect({ text, plan }).toEqual({ text, plan: expect.not.stringMatching(/TEMP B-TREE|LIST SUBQUERY/) });
     }
   });
 });

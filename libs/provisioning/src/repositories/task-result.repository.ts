@@ -64,7 +64,6 @@ export class StoredTaskResultRepository implements TaskResultRepository {
   }
 
   async delete(taskId: string): Promise<void> {
-    const docs = await this.chunks.find({ taskId }, { projection: ['_id'] });
-    for (const doc of docs) await this.chunks.deleteOne({ _id: doc._id });
+    await this.chunks.deleteMany({ taskId });
   }
 }

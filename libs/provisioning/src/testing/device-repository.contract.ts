@@ -362,6 +362,26 @@ export function describeDeviceRepositoryContract(name: string, factory: Provisio
         expect(totalOnly).toEqual({ items: [], total: 6 });
       });
 
+      it('finds pages without counting, in id order after an id (keyset), with or without a filter', async () => {
+        const ids = [...(await fleet())].sort();
+        const walk = async (filter: Record<string, unknown>, limit: number) => {
+          const seen: string[] = [];
+          let afterId: string | undefined;
+          for (;;) {
+            const page = await devices().find({ filter, projection: [], skip: 0, limit, ...(afterId !== undefined ? { afterId } : {}) });
+            seen.push(...page.map((d) => d.id));
+            if (page.length < limit) return seen;
+            afterId = page[page.length - 1].id;
+          }
+        };
+        expect(await walk({}, 4)).toEqual(ids);
+        expect(await walk({ 'p.Device.DeviceInfo.SoftwareVersion._v': '1.0.0' }, 2)).toEqual(ids.filter((id) => ['Q0', 'Q2', 'Q4'].some((serial) => id.endsWith(serial))));
+        expect(await devices().find({ filter: { productClass: 'EX220' }, projection: [], skip: 0, limit: 10, afterId: ids[5] })).toEqual([]);
+        await expect(devices().find({ filter: {}, skip: 0, limit: 2, sort: [['lastInform', -1]], afterId: ids[0] })).rejects.toBeInstanceOf(InvalidQueryError);
+        await expect(devices().find({ filter: {}, skip: 1, limit: 2, afterId: ids[0] })).rejects.toBeInstanceOf(InvalidQueryError);
+        await expect(devices().find({ filter: {}, skip: 0, limit: 2, sort: [['id', -1]], afterId: ids[0] })).rejects.toBeInstanceOf(InvalidQueryError);
+      });
+
       it('refuses bad pages, sorts and projections before they reach the store', async () => {
         await expect(devices().query({ filter: {}, skip: -1, limit: 1 })).rejects.toBeInstanceOf(InvalidQueryError);
         await expect(devices().query({ filter: {}, skip: 0, limit: 1.5 })).rejects.toBeInstanceOf(InvalidQueryError);

@@ -129,7 +129,7 @@ export function createProvisioningCore(deps: ProvisioningCoreDeps): Provisioning
     queryDevices: new QueryDevices(store.devices, presence),
     getDevice: new GetDevice(store.devices, presence),
     getParameters: new GetParameters(store.devices),
-    tagDevice: new TagDevice(inventory),
+    tagDevice: new TagDevice({ inventory, devices: store.devices, bus: deps.bus, now }),
     deleteDevice: new DeleteDevice({ devices: store.devices, tasks: store.tasks, faults: store.faults, lifecycle, inventory, onDeviceDeleted: deps.onDeviceDeleted, logger }),
     listFaults: new ListFaults(store.faults),
     clearFault: new ClearFault(store.faults, logger),

@@ -5,7 +5,7 @@ import type { FieldViolation } from '@acs/platform';
 import { API_DEVICE_FIELDS, DEVICE_QUERY_FIELDS } from '../domain/device-fields';
 import { DEFAULT_PRESENCE_POLICY, isDeviceOnline, type DevicePresencePolicy } from '../domain/device-presence';
 import { DEVICE_FILTER_SHAPE, storedFieldPath } from '../filter/storedDeviceShape';
-import type { DeviceQuery, DeviceRepository, Page, Paged, ProjectedDevice } from '../repositories/ports';
+import type { DeviceQuery, DeviceRepository, Page, ProjectedDevice } from '../repositories/ports';
 import { storedParameterField } from '../repositories/stored-device';
 import { invalid, pathProblem } from './violations';
 
@@ -32,6 +32,17 @@ export interface QueryDevicesQuery {
   /** Device fields (either spelling) or parameter paths (sorted by value). */
   sort: ReadonlyArray<{ field: string; descending: boolean }>;
   page: Page;
+  /** Do not count the matches (the answer has no total): a walk over many devices pays for its pages only. */
+  withoutTotal?: boolean;
+  /** Keyset paging (DeviceQuery.afterId): devices whose id sorts after this one; only with the sort by id alone. */
+  afterId?: string;
+}
+
+/** A page of the matching devices, their count unless `withoutTotal`, and hints on the filter. */
+export interface QueriedDevices {
+  items: PresentedDevice[];
+  total?: number;
+  warnings: string[];
 }
 
 /** A device as the API presents it: its fields, and whether it is online when answered. */
@@ -56,11 +67,11 @@ export function presentDevice(device: ProjectedDevice, presence: DevicePresence,
  */
 export class QueryDevices {
   constructor(
-    private readonly devices: Pick<DeviceRepository, 'query' | 'count'>,
+    private readonly devices: Pick<DeviceRepository, 'query' | 'find' | 'count'>,
     private readonly presence: DevicePresence = SYSTEM_PRESENCE,
   ) {}
 
-  async execute(query: QueryDevicesQuery): Promise<Paged<PresentedDevice> & { warnings: string[] }> {
+  async execute(query: QueryDevicesQuery): Promise<QueriedDevices> {
     const violations: FieldViolation[] = [];
     let expr: FilterExpr = { kind: 'all' };
     let filter: DeviceQuery['filter'] = {};
@@ -82,11 +93,17 @@ export class QueryDevices {
       if (problem) violations.push({ field: `sort[${i}].field`, description: `neither a device field (id, last_inform_time, software_version, …) nor a parameter path: ${problem}`, reason: 'BAD_FORMAT' });
       else sort.push([field ?? normalizeParameterPath(key.field), key.descending ? -1 : 1]);
     });
+    if (query.afterId !== undefined && !sort.every(([field, direction]) => field === 'id' && direction === 1)) {
+      violations.push({ field: 'sort', description: 'pages after an id are read in id order: sort by id alone, ascending', reason: 'BAD_VALUE' });
+    }
     if (violations.length > 0) throw invalid('invalid QueryDevices request', violations);
-    const page = await this.devices.query({ filter, projection: [...API_DEVICE_FIELDS, ...query.projection], sort, skip: query.page.skip, limit: query.page.limit });
+    const deviceQuery: DeviceQuery = { filter, projection: [...API_DEVICE_FIELDS, ...query.projection], sort, skip: query.page.skip, limit: query.page.limit, ...(query.afterId !== undefined ? { afterId: query.afterId } : {}) };
+    const page = query.withoutTotal ? { items: await this.devices.find(deviceQuery), total: undefined } : await this.devices.query(deviceQuery);
     const now = this.presence.now();
-    const warnings = [...filterTextHints(expr), ...(page.total === 0 ? await this.missingReferences(expr) : [])];
-    return { items: page.items.map((device) => presentDevice(device, this.presence, now)), total: page.total, warnings };
+    // Nothing matches: the counted total says so, or an uncounted walk's first page is empty.
+    const none = page.total === 0 || (page.total === undefined && page.items.length === 0 && query.page.skip === 0 && !query.afterId);
+    const warnings = [...filterTextHints(expr), ...(none ? await this.missingReferences(expr) : [])];
+    return { items: page.items.map((device) => presentDevice(device, this.presence, now)), ...(page.total !== undefined ? { total: page.total } : {}), warnings };
   }
 
   /**

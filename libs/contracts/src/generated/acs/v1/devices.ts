@@ -126,11 +126,18 @@ export interface ListDevicesRequest {
   sort: SortField[];
   pageSize: number;
   pageToken: string;
+  /**
+   * true: the matches are not counted (total_size is 0) and next_page_token is set whenever the page is full (the
+   * page after may be empty). Sorted by id (sort empty, or `id` ascending alone) the pages are then keyset-paged: the
+   * token stands for "after the last id returned", so every page costs what the first does and a device added or
+   * deleted between pages moves no other. For walks over the inventory (grouping's evaluations, campaign selection).
+   */
+  omitTotal: boolean;
 }
 
 export interface ListDevicesResponse {
   devices: Device[];
-  /** Devices matching the filter across all pages. */
+  /** Devices matching the filter across all pages; 0 when the request set omit_total. */
   totalSize: number;
   nextPageToken: string;
   /**
@@ -809,7 +816,7 @@ export const SortField: MessageFns<SortField> = {
 };
 
 function createBaseListDevicesRequest(): ListDevicesRequest {
-  return { filter: "", projection: [], sort: [], pageSize: 0, pageToken: "" };
+  return { filter: "", projection: [], sort: [], pageSize: 0, pageToken: "", omitTotal: false };
 }
 
 export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
@@ -828,6 +835,9 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(42).string(message.pageToken);
+    }
+    if (message.omitTotal !== false) {
+      writer.uint32(48).bool(message.omitTotal);
     }
     return writer;
   },
@@ -885,6 +895,14 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.omitTotal = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -914,6 +932,11 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      omitTotal: isSet(object.omitTotal)
+        ? globalThis.Boolean(object.omitTotal)
+        : isSet(object.omit_total)
+        ? globalThis.Boolean(object.omit_total)
+        : false,
     };
   },
 
@@ -934,6 +957,9 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
     }
+    if (message.omitTotal !== false) {
+      obj.omitTotal = message.omitTotal;
+    }
     return obj;
   },
 
@@ -947,6 +973,7 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
     message.sort = object.sort?.map((e) => SortField.fromPartial(e)) || [];
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.omitTotal = object.omitTotal ?? false;
     return message;
   },
 };

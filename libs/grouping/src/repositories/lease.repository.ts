@@ -1,0 +1,40 @@
+import { DuplicateKeyError, type DocumentCollection } from '@acs/platform';
+
+import type { LeaseRepository } from './ports';
+
+/**
+ * Leases over DocumentCollection (SQLite or MongoDB), the way the rollout store leases a rollout's driver: a renewal
+ * by the holder, a takeover conditional on the epoch read (of two pods one wins), then a read back, because a server
+ * that does not isolate concurrent updates of one document (FerretDB 1.24) may let both takeovers match.
+ */
+export class StoredLeaseRepository implements LeaseRepository {
+  constructor(private readonly leases: DocumentCollection) {}
+
+  async acquire(name: string, owner: string, now: number, expiresAt: number): Promise<boolean> {
+    if (await this.leases.updateOne({ _id: name, owner }, { set: { expiresAt } })) return true;
+    const current = await this.leases.findOne({ _id: name });
+    if (!current) {
+      try {
+        await this.leases.insertOne({ _id: name, owner, expiresAt, epoch: 1 });
+      } catch (error) {
+        // Another pod created it first: it holds the lease.
+        if (error instanceof DuplicateKeyError) return false;
+        throw error;
+      }
+      return this.holds(name, owner);
+    }
+    if (typeof current.expiresAt === 'number' && current.expiresAt > now) return false;
+    const epoch = typeof current.epoch === 'number' ? current.epoch : 0;
+    const taken = await this.leases.updateOne({ _id: name, epoch, expiresAt: { $lte: now } }, { set: { owner, expiresAt, epoch: epoch + 1 } });
+    return taken && this.holds(name, owner);
+  }
+
+  async release(name: string, owner: string): Promise<void> {
+    await this.leases.updateOne({ _id: name, owner }, { set: { expiresAt: 0 } });
+  }
+
+  private async holds(name: string, owner: string): Promise<boolean> {
+    const confirmed = await this.leases.findOne({ _id: name }, ['owner']);
+    return confirmed?.owner === owner;
+  }
+}
