@@ -87,6 +87,13 @@ export default tseslint.config(
     },
   },
   {
+    // The mappers of the acs.v1 messages every rollout shares (rollouts.proto), written once for the services serving them.
+    files: ['libs/rollout/src/api/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: rolloutConstraints(['type:platform', 'type:contracts']) }],
+    },
+  },
+  {
     files: ['libs/rollout/src/repositories/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: rolloutConstraints(['type:platform', 'type:adapter']) }],

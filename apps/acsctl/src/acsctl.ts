@@ -10,6 +10,7 @@ import { EVENT_COMMANDS } from './commands/events.command';
 import { FAULT_COMMANDS } from './commands/faults.command';
 import { CAMPAIGN_COMMANDS } from './commands/campaigns.command';
 import { FILE_COMMANDS } from './commands/files.command';
+import { JOB_COMMANDS } from './commands/jobs.command';
 import { DEVICE_GROUPS_COMMAND, GROUP_COMMANDS } from './commands/groups.command';
 import { PRESET_COMMANDS } from './commands/presets.command';
 import { TASK_COMMANDS } from './commands/tasks.command';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...FAULT_COMMANDS,
   ...FILE_COMMANDS,
   ...CAMPAIGN_COMMANDS,
+  ...JOB_COMMANDS,
   ...GROUP_COMMANDS,
   ...EVENT_COMMANDS,
   ...AUDIT_COMMANDS,

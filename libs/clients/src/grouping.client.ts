@@ -9,6 +9,7 @@ export const GROUPING_API = {
   dependency: 'grouping',
   services: {
     groups: acsV1.GroupServiceService,
+    jobs: acsV1.JobServiceService,
   },
 } as const;
 
@@ -27,8 +28,13 @@ export type GroupingClient = { [K in keyof GroupingServices]: ServiceClient<Grou
 export function groupingClient(transport: ServiceTransport): GroupingClient {
   const { dependency, services } = GROUPING_API;
   const groups = serviceClient(services.groups, transport, dependency);
+  const jobs = serviceClient(services.jobs, transport, dependency);
   return {
     groups,
-    close: () => groups.close(),
+    jobs,
+    close: () => {
+      groups.close();
+      jobs.close();
+    },
   };
 }

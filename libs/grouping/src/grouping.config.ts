@@ -18,8 +18,20 @@ export interface GroupingConfig {
    * (ACS_GROUPING_REEVALUATE_MS; 0 = never).
    */
   reevaluateMs: number;
-  /** This pod's name among the grouping pods (ACS_POD_NAME, default the host name): the re-evaluation lease's owner. */
+  /**
+   * This pod's name among the grouping pods (ACS_POD_NAME, default the host name): the re-evaluation lease's owner and
+   * the owner of the job runs it drives.
+   */
   podName: string;
+  jobs: {
+    /** How often the jobs' round runs (ACS_GROUPING_JOB_TICK_MS): runs ticked, due runs started. */
+    tickMs: number;
+    /**
+     * How long a pod drives a run without ticking it before another pod takes it over (ACS_GROUPING_JOB_LEASE_MS): how
+     * long a killed pod's runs wait.
+     */
+    leaseMs: number;
+  };
 }
 
 export function loadGroupingConfig(env: Record<string, string | undefined> = process.env): GroupingConfig {
@@ -35,5 +47,9 @@ export function loadGroupingConfig(env: Record<string, string | undefined> = pro
     pageSize: e.int('ACS_GROUPING_PAGE_SIZE', 1000, { min: 1, max: 10_000 }),
     reevaluateMs: e.int('ACS_GROUPING_REEVALUATE_MS', 600_000, { min: 0 }),
     podName: e.string('ACS_POD_NAME', hostname()),
+    jobs: {
+      tickMs: e.int('ACS_GROUPING_JOB_TICK_MS', 1000, { min: 10 }),
+      leaseMs: e.int('ACS_GROUPING_JOB_LEASE_MS', 30_000, { min: 1000 }),
+    },
   };
 }

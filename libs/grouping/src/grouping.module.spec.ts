@@ -16,7 +16,8 @@ import { REEVALUATION_LEASE } from './service/periodic-reevaluation';
 @Module({})
 class GroupingSpecModule {
   static forRoot(store: SqliteGroupingStore, reevaluateMs: number): DynamicModule {
-    const config = { ...loadGroupingConfig({}), reevaluateMs, podName: 'spec-pod' };
+    // Port 0: the pod's gRPC API on a free port, never the default another process on the box may hold.
+    const config = { ...loadGroupingConfig({}), grpc: { host: '127.0.0.1', port: 0 }, reevaluateMs, podName: 'spec-pod' };
     return {
       module: GroupingSpecModule,
       imports: [

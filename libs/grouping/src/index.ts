@@ -1,4 +1,4 @@
-// The grouping service: static, dynamic and nested groups and their membership (issue 14; bulk jobs to come).
+// The grouping service: static, dynamic and nested groups and their membership, and bulk jobs over them (issue 14).
 export * from './api';
 export * from './domain';
 export * from './grouping.config';
@@ -9,3 +9,7 @@ export * from './service/device-events.consumer';
 export * from './service/group-event.publisher';
 export * from './service/periodic-reevaluation';
 export * from './usecases';
+export * from './provisioning/provisioning-tasks';
+export * from './service/job-event.publisher';
+export * from './service/job-task-events.consumer';
+export * from './service/job.scheduler';

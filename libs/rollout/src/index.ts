@@ -11,3 +11,4 @@ export * from './repositories/document-rollout-store';
 export * from './repositories/rollout-collections.schema';
 export * from './repositories/sqlite-rollout-store';
 export * from './repositories/mongo-rollout-store';
+export * from './api/rollout.mappers';

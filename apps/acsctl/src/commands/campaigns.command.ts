@@ -28,7 +28,8 @@ export function windowOf(text: string, options: ParsedOptions): acsV1.Maintenanc
   return { days: match[1].toLowerCase().split(','), start: match[2], end: match[3] };
 }
 
-const POLICY_OPTIONS: Record<string, OptionSpec> = {
+/** The rollout policy's options, shared by `campaigns create` and `jobs create` (docs/rollouts.md). */
+export const POLICY_OPTIONS: Record<string, OptionSpec> = {
   canary: { type: 'string', valueName: 'N', description: 'devices in the first wave (default 0: no canary)' },
   step: { type: 'string', valueName: 'N|P%', description: 'every later wave: N devices or P % of all (default 10%)' },
   'min-success': { type: 'string', valueName: 'P', description: 'a finished wave below P % successes pauses the campaign (default 0)' },
@@ -45,8 +46,9 @@ const POLICY_OPTIONS: Record<string, OptionSpec> = {
   over: { type: 'string', valueName: 'N|DURATION', description: '…among the last N finished devices or those finished within DURATION (default 100)' },
 };
 
-function policyOf(options: ParsedOptions): acsV1.RolloutPolicy {
-  const step = options.string('step') ?? '10%';
+/** The policy the options say; `defaults` are the command's own (a campaign's 10 % waves, a job's one wave of all). */
+export function policyOf(options: ParsedOptions, defaults: { step?: string; timeoutMs: number } = { step: '10%', timeoutMs: 1_800_000 }): acsV1.RolloutPolicy {
+  const step = options.string('step') ?? defaults.step;
   const fail = options.string('fail');
   const over = options.string('over') ?? '100';
   const number = (name: string, fallback: number) => {
@@ -61,7 +63,7 @@ function policyOf(options: ParsedOptions): acsV1.RolloutPolicy {
     if (!match) throw options.usage(`--${name}: "${text}" is not N or P%`);
     return match[2] ? { percent: Number(match[1]) } : { count: Number(match[1]) };
   };
-  const steps = percentOr(step, 'step');
+  const steps = step === undefined ? {} : percentOr(step, 'step');
   const threshold = fail === undefined ? undefined : percentOr(fail, 'fail');
   const overWindow = /^\d+$/.test(over) ? undefined : parseDuration(over, '--over');
   return acsV1.RolloutPolicy.fromPartial({
@@ -79,7 +81,7 @@ function policyOf(options: ParsedOptions): acsV1.RolloutPolicy {
     initialBackoffMs: options.has('backoff') ? parseDuration(options.string('backoff')!, '--backoff') : 60_000,
     backoffMultiplier: 2,
     maxBackoffMs: 3_600_000,
-    attemptTimeoutMs: options.has('timeout') ? parseDuration(options.string('timeout')!, '--timeout') : 1_800_000,
+    attemptTimeoutMs: options.has('timeout') ? parseDuration(options.string('timeout')!, '--timeout') : defaults.timeoutMs,
     failureCount: threshold?.count ?? 0,
     failurePercent: threshold?.percent ?? 0,
     overLastFinished: overWindow === undefined ? Number(over) : 0,
@@ -98,7 +100,7 @@ const CAMPAIGN_COLUMNS: ReadonlyArray<Column<acsV1.Campaign>> = [
   { header: 'BY', cell: (c) => c.createdBy },
 ];
 
-const STATES = ['pending', 'scheduled', 'in-progress', 'retry-wait', 'succeeded', 'failed', 'skipped'] as const;
+export const STATES = ['pending', 'scheduled', 'in-progress', 'retry-wait', 'succeeded', 'failed', 'skipped'] as const;
 
 /** A campaign's device: why it failed (the error's code and message) or, when skipped, why it was skipped. */
 export const CAMPAIGN_DEVICE_COLUMNS: ReadonlyArray<Column<acsV1.CampaignDevice>> = [
@@ -112,7 +114,7 @@ export const CAMPAIGN_DEVICE_COLUMNS: ReadonlyArray<Column<acsV1.CampaignDevice>
 ];
 
 /** One line of progress: state, counts, stages, rate and ETA. */
-export function progressLine(progress: acsV1.CampaignProgress, now: number): string {
+export function progressLine(progress: acsV1.RolloutProgress, now: number): string {
   const counts = STATES.filter((state) => (progress.counts[state] ?? 0) > 0).map((state) => `${state} ${progress.counts[state]}`);
   const stages = Object.entries(progress.stages).map(([stage, count]) => `${stage} ${count}`);
   const done = (progress.counts.succeeded ?? 0) + (progress.counts.failed ?? 0) + (progress.counts.skipped ?? 0);
@@ -125,7 +127,7 @@ export function progressLine(progress: acsV1.CampaignProgress, now: number): str
   return parts.filter((part) => part !== '').join(' · ');
 }
 
-function campaignFields(campaign: acsV1.Campaign, progress?: acsV1.CampaignProgress, now = Date.now()): Array<[string, string]> {
+function campaignFields(campaign: acsV1.Campaign, progress?: acsV1.RolloutProgress, now = Date.now()): Array<[string, string]> {
   const fields: Array<[string, string]> = [
     ['id', campaign.id],
     ['name', campaign.name],
@@ -323,7 +325,7 @@ export const CAMPAIGN_COMMANDS: CommandSpec[] = [
       for (;;) {
         const response = await c.unary<acsV1.GetCampaignResponse>((md, o, cb) => c.campaigns.getCampaign({ campaignId: args[0] }, md, o, cb));
         const progress = response.progress!;
-        if (out.json) out.ndjson(acsV1.CampaignProgress.toJSON(progress));
+        if (out.json) out.ndjson(acsV1.RolloutProgress.toJSON(progress));
         else {
           const line = progressLine(progress, (io.now ?? Date.now)());
           if (line !== last) out.line(`${new Date((io.now ?? Date.now)()).toISOString()} ${line}`);

@@ -23,6 +23,7 @@ export class AcsConnection {
   readonly audit: acsV1.AuditServiceClient;
   readonly files: acsV1.FileServiceClient;
   readonly campaigns: acsV1.CampaignServiceClient;
+  readonly jobs: acsV1.JobServiceClient;
   readonly groups: acsV1.GroupServiceClient;
 
   constructor(
@@ -39,6 +40,7 @@ export class AcsConnection {
     this.audit = new acsV1.AuditServiceClient(settings.server, settings.credentials, options);
     this.files = new acsV1.FileServiceClient(settings.server, settings.credentials, options);
     this.campaigns = new acsV1.CampaignServiceClient(settings.server, settings.credentials, options);
+    this.jobs = new acsV1.JobServiceClient(settings.server, settings.credentials, options);
     this.groups = new acsV1.GroupServiceClient(settings.server, settings.credentials, options);
   }
 
@@ -112,7 +114,7 @@ export class AcsConnection {
   }
 
   close(): void {
-    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.groups]) client.close();
+    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.groups, this.jobs]) client.close();
   }
 
   private metadata(): Metadata {

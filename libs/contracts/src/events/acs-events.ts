@@ -83,6 +83,17 @@ export const AcsGroupEventType = {
   deviceJoined: 'acs.group.device-joined',
   /** A device stopped being a member (its rule no longer holds, it left the parent, or it was deleted). */
   deviceLeft: 'acs.group.device-left',
+  /** A bulk job was created (its first run starts now or when its schedule fires). Data: AcsJobEventData. */
+  jobCreated: 'acs.group.job-created',
+  /** A run of a job started: its devices were selected (`devices` of them). */
+  jobRunStarted: 'acs.group.job-run-started',
+  /** A job's run was paused by an operator or by its failure threshold (`reason` says which, with the figures). */
+  jobRunPaused: 'acs.group.job-run-paused',
+  jobRunResumed: 'acs.group.job-run-resumed',
+  /** Every device of a job's run succeeded, failed or was skipped (`counts`). */
+  jobRunCompleted: 'acs.group.job-run-completed',
+  /** A job was cancelled: its run going on (`runId`, if any) stops and no run starts any more. */
+  jobCancelled: 'acs.group.job-cancelled',
 } as const;
 export type AcsGroupEventType = (typeof AcsGroupEventType)[keyof typeof AcsGroupEventType];
 
@@ -102,6 +113,40 @@ export interface AcsGroupEventData {
    * members added or removed), `parent` (it joined or left the parent), `deleted` (the device was deleted).
    */
   reason?: 'rule' | 'parent' | 'deleted';
+}
+
+/** The `acs.group` event types about bulk jobs (their `data` is AcsJobEventData). */
+export const ACS_JOB_EVENT_TYPES = [
+  AcsGroupEventType.jobCreated,
+  AcsGroupEventType.jobRunStarted,
+  AcsGroupEventType.jobRunPaused,
+  AcsGroupEventType.jobRunResumed,
+  AcsGroupEventType.jobRunCompleted,
+  AcsGroupEventType.jobCancelled,
+] as const;
+export type AcsJobEventType = (typeof ACS_JOB_EVENT_TYPES)[number];
+
+/**
+ * `data` of the `acs.group` job events. A device's outcome in a run is no event of its own: its task's acs.task events
+ * (source `job:<jobId>`) already say it, and a run over the fleet would publish a million of the same news twice.
+ */
+export interface AcsJobEventData {
+  jobId: string;
+  jobName: string;
+  /** Run events (and job-cancelled with a run going on): the run, `<jobId>.<n>`. */
+  runId?: string;
+  /** Job-created: `group` or `filter`, and the group's id or the filter. */
+  targetKind?: 'group' | 'filter';
+  groupId?: string;
+  filter?: string;
+  /** Job-created: the task kind each device gets (a TaskSpec kind: `reboot`, `setParameterValues`…). */
+  action?: string;
+  /** Job-run-paused: why (`manual` with who and why, or `threshold` with the figures). */
+  reason?: { kind: 'manual' | 'threshold'; text: string };
+  /** Job-run-started: how many devices the run covers. */
+  devices?: number;
+  /** Job-run-completed: the devices per outcome. */
+  counts?: { succeeded: number; failed: number; skipped: number };
 }
 
 /** `data` of every `acs.device` event (`eventCodes` on Inform-caused ones, `parameters` on parameters-changed). */
@@ -181,13 +226,13 @@ export interface AcsTaskResultSummary {
 }
 
 /** A public event as a Kafka record carries it: CloudEvents 1.0, structured mode, JSON. */
-export interface AcsCloudEvent<T = AcsDeviceEventData | AcsTaskEventData | AcsFirmwareEventData | AcsGroupEventData> {
+export interface AcsCloudEvent<T = AcsDeviceEventData | AcsTaskEventData | AcsFirmwareEventData | AcsGroupEventData | AcsJobEventData> {
   specversion: '1.0';
   id: string;
   /** `/acs/` + the topic, with the installation's topic prefix if any. */
   source: string;
   type: string;
-  /** The device id (also the record key); for acs.firmware campaign events the campaign id, for acs.group group events the group id. */
+  /** The device id (also the record key); for acs.firmware campaign events the campaign id, for acs.group group events the group id, for job events the job id. */
   subject: string;
   time: string;
   datacontenttype: 'application/json';

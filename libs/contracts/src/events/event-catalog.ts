@@ -7,6 +7,7 @@ import {
   type AcsDeviceEventData,
   type AcsFirmwareEventData,
   type AcsGroupEventData,
+  type AcsJobEventData,
   type AcsTaskEventData,
 } from './acs-events';
 import {
@@ -88,6 +89,12 @@ export interface EventPayloads {
   [AcsGroupEventType.groupDeleted]: AcsGroupEventData;
   [AcsGroupEventType.deviceJoined]: AcsGroupEventData;
   [AcsGroupEventType.deviceLeft]: AcsGroupEventData;
+  [AcsGroupEventType.jobCreated]: AcsJobEventData;
+  [AcsGroupEventType.jobRunStarted]: AcsJobEventData;
+  [AcsGroupEventType.jobRunPaused]: AcsJobEventData;
+  [AcsGroupEventType.jobRunResumed]: AcsJobEventData;
+  [AcsGroupEventType.jobRunCompleted]: AcsJobEventData;
+  [AcsGroupEventType.jobCancelled]: AcsJobEventData;
 }
 
 type TypesByTopic = { [P in Topic]: (typeof TopicEventTypes)[P][keyof (typeof TopicEventTypes)[P]] };

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { AcsDeviceEventType, AcsTaskEventType, type AcsCloudEvent, type AcsDeviceEventData as DeviceEventData, type AcsTaskEventData as TaskEventData, type AcsFirmwareEventData as FirmwareEventData, type AcsGroupEventData as GroupEventData } from './acs-events';
+import { AcsDeviceEventType, AcsTaskEventType, type AcsCloudEvent, type AcsDeviceEventData as DeviceEventData, type AcsTaskEventData as TaskEventData, type AcsFirmwareEventData as FirmwareEventData, type AcsGroupEventData as GroupEventData, type AcsJobEventData as JobEventData } from './acs-events';
 import { newEvent, PUBLIC_TOPICS, TopicEventTypes, type CatalogEvent, type EventPayload, type EventTypeOf, type PublicTopic } from './event-catalog';
 
 // The TypeScript shapes of the event catalog's public topics (what provisioning publishes) checked against the JSON
@@ -52,6 +52,8 @@ const upgraded: FirmwareEventData = { ...campaign, deviceId, wave: 0, fromVersio
 
 const group: GroupEventData = { groupId: 'g-1', groupName: 'business tier', groupKind: 'dynamic', filter: 'tag = "business"' };
 const joined: GroupEventData = { ...group, parentId: 'g-0', deviceId, reason: 'rule' };
+const job: JobEventData = { jobId: 'j-1', jobName: 'nightly reboot' };
+const run: JobEventData = { ...job, runId: 'j-1.3' };
 
 function errorsOf(validate: typeof validateDevice, value: unknown): string {
   return validate(value) ? '' : ajv.errorsText(validate.errors);
@@ -151,6 +153,10 @@ describe('acs.group v1 schema', () => {
     ['a device event without its reason', event('acs.group', 'acs.group.device-left', { ...group, deviceId })],
     ['a group event without its group', event('acs.group', 'acs.group.group-created', { groupName: 'x', groupKind: 'static' })],
     ['an unknown reason', event('acs.group', 'acs.group.device-left', { ...joined, reason: 'whim' })],
+    ['a job event without its job', event('acs.group', 'acs.group.job-created', { jobName: 'x' })],
+    ['a run event without its run', event('acs.group', 'acs.group.job-run-started', job)],
+    ['a run pause without its reason', event('acs.group', 'acs.group.job-run-paused', run)],
+    ['a job event with a group\'s data', event('acs.group', 'acs.group.job-run-completed', group)],
   ])('refuses %s', (_, sample) => {
     expect(validateGroup(sample)).toBe(false);
   });
@@ -191,6 +197,12 @@ describe('the event catalog and the published schemas', () => {
     'acs.group.group-deleted': group,
     'acs.group.device-joined': joined,
     'acs.group.device-left': { ...joined, reason: 'parent' },
+    'acs.group.job-created': { ...job, targetKind: 'group', groupId: 'g-1', action: 'reboot' },
+    'acs.group.job-run-started': { ...run, devices: 1000 },
+    'acs.group.job-run-paused': { ...run, reason: { kind: 'threshold', text: '5 failures among the last 50 finished targets (threshold 5)' } },
+    'acs.group.job-run-resumed': run,
+    'acs.group.job-run-completed': { ...run, counts: { succeeded: 990, failed: 10, skipped: 0 } },
+    'acs.group.job-cancelled': run,
   };
 
   /** The record a public event becomes on Kafka (the adapter's CloudEvents codec does the same, without undefined). */

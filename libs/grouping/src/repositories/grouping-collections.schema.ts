@@ -1,4 +1,5 @@
 import { ServiceCollections } from '@acs/infra-mongo';
+import { defineRolloutCollections } from '@acs/rollout';
 import { Schema } from 'mongoose';
 
 /*
@@ -60,3 +61,36 @@ export const explicitMemberCollection = groupingCollections.define({
   schema: membershipSchema.clone(),
   indexes: MEMBERSHIP_INDEXES,
 });
+
+const jobSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: String,
+    target: Schema.Types.Mixed,
+    action: Schema.Types.Mixed,
+    schedule: Schema.Types.Mixed,
+    policy: Schema.Types.Mixed,
+    runCount: Number,
+    nextRunAt: Number,
+    skippedRuns: Number,
+    cancelledAt: Number,
+    cancelledBy: String,
+    createdAt: Number,
+    createdBy: String,
+    revision: Number,
+  },
+  options,
+);
+
+/** Bulk jobs; their runs are the rollouts below (`_id` of a run = `<jobId>.<n>`). Sizing: thousands of jobs. */
+export const jobCollection = groupingCollections.define({
+  name: 'jobs',
+  schema: jobSchema,
+  indexes: [
+    { fields: { nextRunAt: 1 } as const, why: 'the jobs whose next run is due, read by every pod\'s job scheduler at each tick' },
+    { fields: { createdAt: -1, _id: -1 } as const, why: 'ListJobs, newest first' },
+  ],
+});
+
+/** The jobs' runs, targets and observations (libs/rollout), declared with the service's so db-indexes builds their indexes. */
+export const groupingRolloutCollections = defineRolloutCollections(groupingCollections);

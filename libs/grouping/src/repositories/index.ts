@@ -5,3 +5,4 @@ export * from './membership.repository';
 export * from './mongo-store';
 export * from './ports';
 export * from './sqlite-store';
+export * from './job.repository';

@@ -2,9 +2,12 @@ import { MongoDocumentCollection, type MongoConnection } from '@acs/infra-mongo'
 import type { StoredDocument } from '@acs/platform';
 import type { mongo } from 'mongoose';
 
-import { explicitMemberCollection, groupCollection, groupingCollections, groupNameCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
+import { openMongoRolloutStore } from '@acs/rollout';
+
+import { explicitMemberCollection, groupCollection, groupingCollections, groupingRolloutCollections, groupNameCollection, jobCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
 import { StoredLeaseRepository } from './lease.repository';
 import { StoredGroupRepository } from './group.repository';
+import { StoredJobRepository } from './job.repository';
 import { StoredMembershipRepository } from './membership.repository';
 import type { GroupingStore } from './ports';
 
@@ -16,11 +19,14 @@ export async function openMongoGroupingStore(connection: MongoConnection): Promi
   const models = await groupingCollections.attach(connection);
   const collectionOf = (definition: typeof groupCollection) =>
     new MongoDocumentCollection(models.model(definition).collection as unknown as mongo.Collection<StoredDocument>);
+  const rollouts = await openMongoRolloutStore(connection, groupingCollections, groupingRolloutCollections);
   return {
     groups: new StoredGroupRepository(collectionOf(groupCollection), collectionOf(groupNameCollection)),
     members: new StoredMembershipRepository(collectionOf(memberCollection)),
     explicitMembers: new StoredMembershipRepository(collectionOf(explicitMemberCollection)),
     leases: new StoredLeaseRepository(collectionOf(leaseCollection)),
+    jobs: new StoredJobRepository(collectionOf(jobCollection)),
+    rollouts,
     close: async () => undefined,
   };
 }

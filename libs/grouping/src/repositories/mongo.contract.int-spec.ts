@@ -1,7 +1,8 @@
 import { MongoTestDatabase, type MongoConnection } from '@acs/infra-mongo';
 
+import { describeJobRepositoryContract } from '../testing/job-repository.contract';
 import { describeGroupingRepositoriesContract } from '../testing/membership-repository.contract';
-import { explicitMemberCollection, groupCollection, groupingCollections, groupNameCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
+import { explicitMemberCollection, groupCollection, groupingCollections, groupNameCollection, jobCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
 import { openMongoGroupingStore } from './mongo-store';
 
 // Runs against a real MongoDB-protocol server (see MongoTestDatabase); a missing server fails the run, never skips it.
@@ -19,11 +20,20 @@ describeGroupingRepositoriesContract('MongoDB', async () => {
   return { members: store.members, groups: store.groups, leases: store.leases, cleanup: () => store.close() };
 });
 
+describeJobRepositoryContract('MongoDB', async () => {
+  shared ??= await database.connect();
+  await shared.connection.db!.collection(jobCollection.collection).deleteMany({});
+  const store = await openMongoGroupingStore(shared);
+  return { jobs: store.jobs, cleanup: () => store.close() };
+});
+
 describe('grouping collections on MongoDB', () => {
   it('builds every declared index', async () => {
     shared ??= await database.connect();
     await groupingCollections.attach(shared);
-    const names = (await shared.connection.db!.collection(memberCollection.collection).indexes()).map((index) => index.name);
-    expect(names).toEqual(expect.arrayContaining(memberCollection.indexes.map((index) => index.name)));
+    for (const definition of [memberCollection, jobCollection]) {
+      const names = (await shared.connection.db!.collection(definition.collection).indexes()).map((index) => index.name);
+      expect(names).toEqual(expect.arrayContaining(definition.indexes.map((index) => index.name)));
+    }
   });
 });

@@ -1,4 +1,8 @@
+import type { Page, Paged } from '@acs/platform';
+import type { RolloutStore } from '@acs/rollout';
+
 import type { Group } from '../domain/group';
+import type { Job } from '../domain/job';
 
 /** A page of a group's members in device-id order: the next page starts after the last id (keyset paging). */
 export interface MemberPage {
@@ -58,11 +62,27 @@ export interface LeaseRepository {
   release(name: string, owner: string): Promise<void>;
 }
 
+/** The bulk jobs (`grouping.jobs`); their runs are rollouts (RolloutStore). One contract (testing/job-repository.contract.ts) on both stores. */
+export interface JobRepository {
+  /** ConflictError (already-exists) when the id is taken. */
+  insert(job: Job): Promise<void>;
+  get(id: string): Promise<Job | null>;
+  /** Newest first. */
+  list(page: Page): Promise<Paged<Job>>;
+  /** Replaces the job when its revision is still `expectedRevision`; the job as stored (revision moved on), or null when it moved meanwhile. */
+  update(job: Job, expectedRevision: number): Promise<Job | null>;
+  /** Jobs whose next run is due by `now`, the earliest first. */
+  due(now: number, limit: number): Promise<Job[]>;
+}
+
 /** The grouping service's persistence, as the module and the use cases take it. */
 export interface GroupingStore {
   groups: GroupRepository;
   members: MembershipRepository;
   explicitMembers: MembershipRepository;
   leases: LeaseRepository;
+  jobs: JobRepository;
+  /** The jobs' runs (`grouping.rollouts`, `grouping.rolloutTargets`, `grouping.rolloutObservations`). */
+  rollouts: RolloutStore;
   close(): Promise<void>;
 }

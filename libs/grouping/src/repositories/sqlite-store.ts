@@ -1,10 +1,12 @@
 import { join, resolve } from 'node:path';
 
+import { openSqliteRolloutStore } from '@acs/rollout';
 import { closeSqliteStore, openSqliteDatabase, SqliteCollection, sqliteIndexesOf, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 
-import { explicitMemberCollection, groupCollection, groupNameCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
+import { explicitMemberCollection, groupCollection, groupNameCollection, jobCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
 import { StoredLeaseRepository } from './lease.repository';
 import { StoredGroupRepository } from './group.repository';
+import { StoredJobRepository } from './job.repository';
 import { StoredMembershipRepository } from './membership.repository';
 import type { GroupingStore } from './ports';
 
@@ -28,6 +30,7 @@ export function openSqliteGroupingStore(options: SqliteGroupingStoreOptions): Sq
   const writes = new SqliteWriteBatcher(database);
   const shared = { prefix: 'grouping', writes };
   const collection = (definition: typeof groupCollection) => new SqliteCollection(database, { name: definition.name, indexes: sqliteIndexesOf(definition) }, shared);
+  const rollouts = openSqliteRolloutStore({ database, writes, prefix: 'grouping' });
   let closed = false;
   return {
     database,
@@ -35,9 +38,12 @@ export function openSqliteGroupingStore(options: SqliteGroupingStoreOptions): Sq
     members: new StoredMembershipRepository(collection(memberCollection)),
     explicitMembers: new StoredMembershipRepository(collection(explicitMemberCollection)),
     leases: new StoredLeaseRepository(collection(leaseCollection)),
+    jobs: new StoredJobRepository(collection(jobCollection)),
+    rollouts,
     close: async () => {
       if (closed) return;
       closed = true;
+      await rollouts.close();
       closeSqliteStore(database, writes);
     },
   };

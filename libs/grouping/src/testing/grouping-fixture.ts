@@ -2,21 +2,31 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { AcsDeviceEventType, type AcsDeviceEventData, type AcsGroupEventData } from '@acs/contracts';
+import { AcsDeviceEventType, type AcsDeviceEventData, type AcsGroupEventData, type AcsTaskFault } from '@acs/contracts';
 import type { BusMessage } from '@acs/platform';
 import pino from 'pino';
 
 import { openSqliteGroupingStore, type SqliteGroupingStore } from '../repositories/sqlite-store';
+import type { JobTaskStatus } from '../domain/job-outcome';
 import { GroupEventPublisher } from '../service/group-event.publisher';
+import { JobEventPublisher } from '../service/job-event.publisher';
 import { createGroupingCore, type GroupingCore, type GroupingUseCases } from '../usecases/grouping-usecases';
+import { createJobCore, type JobCore, type JobUseCases } from '../usecases/job-usecases';
 import { InMemoryInventory, type InventoryDevice } from './in-memory-inventory';
+import { InMemoryJobTasks } from './in-memory-job-tasks';
 
-/** The grouping use cases on the embedded store in a throw-away directory, an in-memory inventory and a recording bus. */
+/**
+ * The grouping use cases and the jobs on the embedded store in a throw-away directory, an in-memory inventory,
+ * in-memory provisioning tasks, a recording bus and a clock the spec moves.
+ */
 export class GroupingFixture {
   /** Every event published, in order. */
   readonly published: BusMessage[] = [];
   readonly core: GroupingCore;
+  readonly jobCore: JobCore;
+  readonly tasks: InMemoryJobTasks;
   private ids = 0;
+  private jobIds = 0;
 
   private constructor(
     readonly store: SqliteGroupingStore,
@@ -34,6 +44,18 @@ export class GroupingFixture {
       newId: () => `group-${++this.ids}`,
       pageSize: 7,
     });
+    this.tasks = new InMemoryJobTasks(() => clock.now);
+    this.jobCore = createJobCore({
+      store,
+      inventory,
+      tasks: this.tasks,
+      events: new JobEventPublisher({ bus, jobs: store.jobs, rollouts: store.rollouts, logger: pino({ level: 'silent' }) }),
+      owner: 'pod-a',
+      leaseMs: 30_000,
+      logger: pino({ level: 'silent' }),
+      now: () => clock.now,
+      newId: () => `job-${++this.jobIds}`,
+    });
   }
 
   static async open(devices: readonly InventoryDevice[] = []): Promise<GroupingFixture> {
@@ -43,6 +65,32 @@ export class GroupingFixture {
 
   get useCases(): GroupingUseCases {
     return this.core.useCases;
+  }
+
+  get jobs(): JobUseCases {
+    return this.jobCore.useCases;
+  }
+
+  /** Moves the clock and runs one job scheduler round (runs ticked, due runs started). */
+  async round(advanceMs = 0): Promise<void> {
+    this.clock.now += advanceMs;
+    await this.jobCore.round();
+  }
+
+  /** Provisioning publishes the news of the device's newest job task (acs.task), and the jobs' consumer hears it. */
+  async taskNews(deviceId: string, status: JobTaskStatus, fault?: AcsTaskFault): Promise<void> {
+    await this.jobs.recordJobOutcome.onTask(this.tasks.eventOf(deviceId, status, fault));
+  }
+
+  /** The acs.group job events since `from`, as `<type without acs.group.> <runId or jobId>`. */
+  jobEvents(from = 0): string[] {
+    return this.published
+      .slice(from)
+      .filter((event) => event.type.startsWith('acs.group.job-'))
+      .map((event) => {
+        const data = event.data as { jobId: string; runId?: string };
+        return `${event.type.slice('acs.group.'.length)} ${data.runId ?? data.jobId}`;
+      });
   }
 
   /** A device reports changed parameters (provisioning has stored them, then published acs.device parameters-changed). */

@@ -9,7 +9,7 @@ const services = Object.entries(acsV1).filter(
 ) as Array<[string, Record<string, { path: string }>]>;
 
 describe('acs.v1 method policies', () => {
-  it('finds the nine services of acs.v1', () => {
+  it('finds the ten services of acs.v1', () => {
     expect(services.map(([name]) => name).sort()).toEqual([
       'AuditServiceService',
       'CampaignServiceService',
@@ -18,6 +18,7 @@ describe('acs.v1 method policies', () => {
       'FaultServiceService',
       'FileServiceService',
       'GroupServiceService',
+      'JobServiceService',
       'PresetServiceService',
       'TaskServiceService',
     ]);
@@ -73,6 +74,13 @@ describe('acs.v1 method policies', () => {
       'CampaignService/ResumeCampaign': 'campaigns:change',
       'CampaignService/CancelCampaign': 'campaigns:delete',
       'CampaignService/RollbackCampaign': 'campaigns:add',
+      'JobService/CreateJob': 'jobs:add',
+      'JobService/GetJob': 'jobs:view',
+      'JobService/ListJobs': 'jobs:view',
+      'JobService/ListJobDevices': 'jobs:view',
+      'JobService/PauseJob': 'jobs:change',
+      'JobService/ResumeJob': 'jobs:change',
+      'JobService/CancelJob': 'jobs:delete',
       'GroupService/CreateGroup': 'groups:add',
       'GroupService/GetGroup': 'groups:view',
       'GroupService/ListGroups': 'groups:view',

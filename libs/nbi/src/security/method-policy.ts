@@ -63,7 +63,7 @@ const NAMES_TASK: DeviceScopeRule = { task: (request) => (request as { taskId: s
 
 const { AuditServiceService: audit, DeviceServiceService: devices, EventServiceService: events } = acsV1;
 const { FaultServiceService: faults, PresetServiceService: presets, TaskServiceService: tasks } = acsV1;
-const { FileServiceService: files, CampaignServiceService: campaigns, GroupServiceService: groups } = acsV1;
+const { FileServiceService: files, CampaignServiceService: campaigns, GroupServiceService: groups, JobServiceService: jobs } = acsV1;
 
 // Listings over devices, narrowed to a scoped client's devices: a page may come back shorter than asked (AIP-158
 // allows it) and its total is not given (it would count devices the client may not see).
@@ -125,6 +125,14 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(campaigns.resumeCampaign, 'campaigns', 'change', (r) => r.campaignId),
   rule(campaigns.cancelCampaign, 'campaigns', 'delete', (r) => r.campaignId),
   rule(campaigns.rollbackCampaign, 'campaigns', 'add', (r) => r.campaignId),
+
+  rule(jobs.createJob, 'jobs', 'add', (r) => r.name),
+  rule(jobs.getJob, 'jobs', 'view', (r) => r.jobId),
+  rule(jobs.listJobs, 'jobs', 'view'),
+  rule(jobs.listJobDevices, 'jobs', 'view', (r) => r.jobId),
+  rule(jobs.pauseJob, 'jobs', 'change', (r) => r.jobId),
+  rule(jobs.resumeJob, 'jobs', 'change', (r) => r.jobId),
+  rule(jobs.cancelJob, 'jobs', 'delete', (r) => r.jobId),
 
   rule(groups.createGroup, 'groups', 'add', (r) => r.name),
   rule(groups.getGroup, 'groups', 'view', (r) => r.groupId),

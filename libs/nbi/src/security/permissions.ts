@@ -1,8 +1,8 @@
 /**
  * What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`, FileService
- * `files`, CampaignService `campaigns`, GroupService `groups`).
+ * `files`, CampaignService `campaigns`, GroupService `groups`, JobService `jobs`).
  */
-export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns', 'groups'] as const;
+export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns', 'groups', 'jobs'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** `view` reads; the other three change something and are audited. */
@@ -55,10 +55,11 @@ const EVERY_ACTION: readonly Action[] = ACTIONS;
  * Roles every registry knows. `viewer` reads everything but the audit log (who did what is for administrators);
  * `operator` runs day-to-day work: tags devices (deleting them is not theirs), manages tasks, clears faults, and reads
  * presets (a preset changes the whole fleet, so editing one is an administrator's job), reads and uploads files
- * (deleting an image others may plan a campaign with is an administrator's job), and reads groups.
+ * (deleting an image others may plan a campaign with is an administrator's job), reads groups, and runs bulk jobs (a
+ * job is the tasks an operator may create one by one, with a rate limit, a failure threshold and a stop button: ADR 32).
  */
 export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
-  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'] })],
+  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'] })],
   [
     'operator',
     permissionsOf({
@@ -73,6 +74,7 @@ export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
       // Groups are read, not reshaped: a group can be the scope of another client's role (docs/nbi-security.md), so
       // changing its filter, parent or list changes who sees which devices, an administrator's decision.
       groups: ['view'],
+      jobs: EVERY_ACTION,
     }),
   ],
   ['admin', permissionsOf(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, EVERY_ACTION])))],

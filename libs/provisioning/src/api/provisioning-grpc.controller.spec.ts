@@ -160,7 +160,7 @@ describe('ProvisioningGrpcController over gRPC', () => {
       expect(fieldsOf(bad)).toEqual(['requested_by']);
     });
 
-    it('files a task under the source an internal service names (firmware:<campaign>), ignoring other services', async () => {
+    it('files a task under the source an internal service names (firmware:<campaign>, job:<jobId>), ignoring other services', async () => {
       const deviceId = await registerDevice();
       const sourced = (value: string) => {
         const metadata = new Metadata();
@@ -169,6 +169,8 @@ describe('ProvisioningGrpcController over gRPC', () => {
       };
       const created = await call(client.createTask.bind(client), createRequest(deviceId, reboot), {}, sourced('firmware:spring-2027'));
       expect(created.task?.source).toBe('firmware:spring-2027');
+      const job = await call(client.createTask.bind(client), createRequest(deviceId, reboot), {}, sourced('job:0b7c1e2a-5d4f-4a7e-9c1b-2f3e4d5a6b7c'));
+      expect(job.task?.source).toBe('job:0b7c1e2a-5d4f-4a7e-9c1b-2f3e4d5a6b7c');
       const unknown = await call(client.createTask.bind(client), createRequest(deviceId, reboot), {}, sourced('preset:forged'));
       expect(unknown.task?.source).toBe('api');
     });

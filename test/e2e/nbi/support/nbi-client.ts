@@ -148,6 +148,7 @@ export class NbiChannel {
       files: make(acsV1.FileServiceClient),
       campaigns: make(acsV1.CampaignServiceClient),
       groups: make(acsV1.GroupServiceClient),
+      jobs: make(acsV1.JobServiceClient),
     };
   }
 
@@ -167,6 +168,7 @@ export interface AcsV1Clients {
   files: acsV1.FileServiceClient;
   campaigns: acsV1.CampaignServiceClient;
   groups: acsV1.GroupServiceClient;
+  jobs: acsV1.JobServiceClient;
 }
 
 /**

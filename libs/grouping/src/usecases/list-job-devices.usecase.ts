@@ -1,0 +1,88 @@
+import { NotFoundError, ValidationError } from '@acs/platform';
+import { TARGET_STATES, type RolloutStore, type RolloutTarget, type TargetState } from '@acs/rollout';
+
+import { currentRunIdOf, jobIdOfRun, type JobDevice } from '../domain/job';
+import { jobTaskDataOf } from '../domain/job-outcome';
+import type { JobRepository } from '../repositories/ports';
+import { jobOrNotFound } from './get-job.usecase';
+
+export interface ListJobDevicesQuery {
+  jobId: string;
+  /** A run of the job (`<jobId>.<n>`); absent: the current (or last) run. */
+  runId?: string;
+  /** Empty: every state. */
+  states: readonly string[];
+  wave?: number;
+  /** The page starts after this insertion number (the last device of the previous page); absent: the first page. */
+  after?: number;
+  limit: number;
+}
+
+export interface JobDevicePage {
+  runId: string | null;
+  devices: JobDevice[];
+  /** Where the next page starts (the last device's insertion number); absent on the last page. */
+  nextAfter?: number;
+}
+
+/**
+ * A run's devices in the order they were added, narrowed by states and wave: each one's state, attempts, and why it
+ * failed (the CPE's fault code and string, `unreachable`, `timeout`…). Paged on the targets' insertion number, as
+ * ListCampaignDevices: an index range per page however deep, stable while the run goes on.
+ */
+export class ListJobDevices {
+  constructor(private readonly deps: { jobs: Pick<JobRepository, 'get'>; rollouts: Pick<RolloutStore, 'findTargets' | 'getRollout'> }) {}
+
+  async execute(query: ListJobDevicesQuery): Promise<JobDevicePage> {
+    const states = statesOf(query.states);
+    if (query.wave !== undefined && (!Number.isSafeInteger(query.wave) || query.wave < 0)) throw ValidationError.forField('wave', 'a wave number from 0', 'BAD_FORMAT');
+    const job = await jobOrNotFound(this.deps.jobs, query.jobId);
+    const runId = query.runId || currentRunIdOf(job);
+    if (query.runId && jobIdOfRun(query.runId) !== job.id) throw ValidationError.forField('run_id', `${query.runId} is not a run of job ${job.id} (runs are ${job.id}.1, ${job.id}.2…)`, 'BAD_FORMAT');
+    if (!runId) return { runId: null, devices: [] };
+    if (!(await this.deps.rollouts.getRollout(runId))) {
+      if (query.runId) throw new NotFoundError('run', runId);
+      return { runId: null, devices: [] };
+    }
+    // One more than the page: whether there is a next page is known without a count.
+    const targets = await this.deps.rollouts.findTargets(
+      {
+        rolloutId: runId,
+        ...(states.length > 0 ? { states } : {}),
+        ...(query.wave !== undefined ? { wave: query.wave } : {}),
+        ...(query.after !== undefined ? { seqAfter: query.after } : {}),
+      },
+      { order: 'seq', limit: query.limit + 1 },
+    );
+    const devices = targets.slice(0, query.limit).map(jobDeviceOf);
+    return targets.length > query.limit ? { runId, devices, nextAfter: devices[devices.length - 1].seq } : { runId, devices };
+  }
+}
+
+export function jobDeviceOf(target: RolloutTarget): JobDevice {
+  const { taskId } = jobTaskDataOf(target.data);
+  return {
+    deviceId: target.deviceId,
+    seq: target.seq,
+    state: target.state,
+    ...(target.stage !== undefined ? { stage: target.stage } : {}),
+    ...(target.wave !== undefined ? { wave: target.wave } : {}),
+    attempts: target.attempts,
+    ...(target.error ? { error: target.error } : {}),
+    ...(target.skipReason !== undefined ? { skipReason: target.skipReason } : {}),
+    ...(taskId !== undefined ? { taskId } : {}),
+    ...(target.startedAt !== undefined ? { startedAt: target.startedAt } : {}),
+    ...(target.finishedAt !== undefined ? { finishedAt: target.finishedAt } : {}),
+  };
+}
+
+/** The states asked for, each known, without repeats; every unknown one named. */
+function statesOf(requested: readonly string[]): TargetState[] {
+  const known: ReadonlySet<string> = new Set(TARGET_STATES);
+  const unknown = requested.map((state, index) => ({ state, index })).filter(({ state }) => !known.has(state));
+  if (unknown.length > 0) {
+    const violations = unknown.map(({ state, index }) => ({ field: `states[${index}]`, description: `unknown state "${state}" (known: ${TARGET_STATES.join(', ')})`, reason: 'BAD_FORMAT' }));
+    throw new ValidationError(violations.map((violation) => `${violation.field}: ${violation.description}`).join('; '), violations);
+  }
+  return [...new Set(requested as readonly TargetState[])];
+}
