@@ -71,6 +71,10 @@ describe('acsctl jobs', () => {
     expect(job).toMatchObject({ name: 'lab reboot', status: 'running', runCount: 1, action: { task: { reboot: {} } }, policy: { startsPerMinute: 2, concurrency: 2, stepPercent: 100 } });
 
     await core.round();
+    // 2 a minute: one start every 30 s.
+    expect(tasks.map((task) => task.deviceId)).toEqual(devices.slice(0, 1));
+    clock.now += 30_000;
+    await core.round();
     expect(tasks.map((task) => task.deviceId)).toEqual(devices.slice(0, 2));
     await taskNews(tasks[0], 'faulted', { code: '9002', message: 'Internal error', transient: false });
 

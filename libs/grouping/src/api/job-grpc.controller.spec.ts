@@ -56,7 +56,7 @@ describe('JobService over gRPC', () => {
       name: 'led off',
       target: { kind: { $case: 'filter', filter: 'oui = "00259E"' } },
       action: { kind: { $case: 'task', task: { kind: { $case: 'setParameterValues', setParameterValues: { values: [{ path: 'Device.X_Led', value: 'off', type: '' }] } } } } },
-      policy: { concurrency: 4, mode: 'active', attemptTimeoutMs: 600_000, startsPerMinute: 100 },
+      policy: { concurrency: 4, mode: 'active', attemptTimeoutMs: 600_000, startsPerMinute: 600 },
     }), asOps);
     expect(job).toMatchObject({ name: 'led off', status: 'running', runCount: 1, currentRunId: `${job!.id}.1`, createdBy: 'ops', policy: { stepPercent: 100, canary: 0 } });
     expect(job!.action?.kind?.$case).toBe('task');
