@@ -114,9 +114,18 @@ interface DeviceRecord {
 }
 
 type SimMessage =
-  | { kind: 'ready'; bootstrapMs: number; failed: number; listenerPort: number }
+  | { kind: 'ready'; bootstrapMs: number; failed: number; listenerPort: number; counts: SimCounts }
   | { kind: 'records'; records: DeviceRecord[] }
-  | { kind: 'counts'; connectionRequests: number; sessions: number; failedSessions: number; spvSessions: number };
+  | ({ kind: 'counts' } & SimCounts);
+
+/** The simulator's own counts since it started. */
+interface SimCounts {
+  connectionRequests: number;
+  sessions: number;
+  failedSessions: number;
+  /** Failed sessions by error. */
+  errors: Record<string, number>;
+}
 
 /** The fleet's listener, noting when each authenticated connection request reached its CPE. */
 class RecordingListener extends ConnectionRequestListener {
@@ -158,7 +167,7 @@ async function simulate(options: Options): Promise<void> {
   let pending: DeviceRecord[] = [];
   let sessions = 0;
   let failedSessions = 0;
-  let spvSessions = 0;
+  const errors: Record<string, number> = {};
   cpes.forEach((cpe, k) => {
     let valueSet: { at: number; value: string } | undefined;
     cpe.model.onChange((parameter, source) => {
@@ -166,9 +175,11 @@ async function simulate(options: Options): Promise<void> {
     });
     cpe.onSession((report) => {
       sessions++;
-      if (report.error) failedSessions++;
+      if (report.error) {
+        failedSessions++;
+        errors[report.error] = (errors[report.error] ?? 0) + 1;
+      }
       if (!valueSet) return;
-      spvSessions++;
       pending.push({
         index: first + k,
         crAt: listener.crAt.get(`/${cpe.deviceId}`),
@@ -180,10 +191,11 @@ async function simulate(options: Options): Promise<void> {
       valueSet = undefined;
     });
   });
+  const counts = (): SimCounts => ({ connectionRequests: listener.count, sessions, failedSessions, errors: { ...errors } });
   const flush = setInterval(() => {
     if (pending.length > 0) send({ kind: 'records', records: pending });
     pending = [];
-    send({ kind: 'counts', connectionRequests: listener.count, sessions, failedSessions, spvSessions });
+    send({ kind: 'counts', ...counts() });
   }, 250);
 
   // The bootstrap: every CPE's first session, 64 at a time, before the clock starts.
@@ -195,7 +207,7 @@ async function simulate(options: Options): Promise<void> {
     }),
   );
   const failed = cpes.filter((cpe) => cpe.sessions.every((s) => s.error !== undefined)).length;
-  send({ kind: 'ready', bootstrapMs: performance.now() - started, failed, listenerPort: listener.port });
+  send({ kind: 'ready', bootstrapMs: performance.now() - started, failed, listenerPort: listener.port, counts: counts() });
 
   const stop = async () => {
     clearInterval(flush);
@@ -213,7 +225,7 @@ async function simulate(options: Options): Promise<void> {
 interface Simulator {
   process: ChildProcess;
   ready: Promise<Extract<SimMessage, { kind: 'ready' }>>;
-  counts: Extract<SimMessage, { kind: 'counts' }>;
+  counts: SimCounts;
 }
 
 function startSimulator(first: number, count: number, acsUrl: string, run: string, onRecords: (records: DeviceRecord[]) => void): Simulator {
@@ -222,10 +234,13 @@ function startSimulator(first: number, count: number, acsUrl: string, run: strin
   });
   const simulator: Simulator = {
     process: child,
-    counts: { kind: 'counts', connectionRequests: 0, sessions: 0, failedSessions: 0, spvSessions: 0 },
+    counts: { connectionRequests: 0, sessions: 0, failedSessions: 0, errors: {} },
     ready: new Promise((resolve, reject) => {
       child.on('message', (message: SimMessage) => {
-        if (message.kind === 'ready') resolve(message);
+        if (message.kind === 'ready') {
+          simulator.counts = message.counts;
+          resolve(message);
+        }
         else if (message.kind === 'records') onRecords(message.records);
         else simulator.counts = message;
       });
@@ -395,6 +410,21 @@ class ProcessWatch {
   }
 }
 
+/**
+ * TcpExt ListenOverflows of the whole machine (/proc/net/netstat): connections dropped because a listening socket's
+ * accept queue was full — each costs its client a SYN retransmission (1 s, then 3 s, 7 s…). Undefined off Linux.
+ */
+function listenOverflows(): number | undefined {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+    const names = lines[0].split(/\s+/);
+    const values = lines[1].split(/\s+/);
+    return Number(values[names.indexOf('ListenOverflows')]);
+  } catch {
+    return undefined;
+  }
+}
+
 const n = (x: number): string => x.toLocaleString('en');
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const quantiles = (values: number[]): string => {
@@ -498,6 +528,7 @@ async function main(): Promise<void> {
 
     const watches = [new ProcessWatch('standalone', standalone.process.pid!), ...simulators.map((sim, i) => new ProcessWatch(`simulator ${i + 1}`, sim.process.pid!)), new ProcessWatch('bench (API calls)', process.pid)];
     const metricsBefore = await metrics(standalone.mgmtUrl);
+    const overflowsBefore = listenOverflows();
     for (const watch of watches) watch.restart();
     const sampler = setInterval(() => watches.forEach((w) => w.sample()), 500);
     const progress = setInterval(() => {
@@ -543,23 +574,28 @@ async function main(): Promise<void> {
     if (streamError) throw streamError;
     await launchFailure;
     const metricsAfter = await metrics(standalone.mgmtUrl);
+    const overflowsAfter = listenOverflows();
     const cpu = watches.map((w) => ({ name: w.name, cpu: w.cpu(), rss: w.peakRssMiB }));
 
-    const lastVerified = Math.max(...verifiedAt.map((t) => t ?? -Infinity));
+    const lastVerified = verifiedAt.reduce<number>((last, t) => (t !== undefined && t > last ? t : last), -Infinity);
     const delta = (name: string, labels = '') => sampleOf(metricsAfter, name, labels) - sampleOf(metricsBefore, name, labels);
     const crResults = ['woke', 'sent', 'auth-failed', 'unreachable', 'timeout', 'rate-limited', 'no-address']
       .map((result) => [result, delta('acs_cwmp_connection_requests_total', `result="${result}"`)] as const)
       .filter(([, count]) => count > 0);
     const sessions = delta('acs_cwmp_sessions_started_total');
     const sessionSeconds = delta('acs_cwmp_session_duration_seconds_sum');
-    const simCounts = simulators.reduce(
-      (sum, sim) => ({
-        connectionRequests: sum.connectionRequests + sim.counts.connectionRequests,
-        sessions: sum.sessions + sim.counts.sessions,
-        failedSessions: sum.failedSessions + sim.counts.failedSessions,
-      }),
-      { connectionRequests: 0, sessions: 0, failedSessions: 0 },
-    );
+    // The simulators' counts over the timed part: now less what they were when their CPEs were up.
+    const simCounts: SimCounts = { connectionRequests: 0, sessions: 0, failedSessions: 0, errors: {} };
+    simulators.forEach((sim, i) => {
+      const before = ready[i].counts;
+      simCounts.connectionRequests += sim.counts.connectionRequests - before.connectionRequests;
+      simCounts.sessions += sim.counts.sessions - before.sessions;
+      simCounts.failedSessions += sim.counts.failedSessions - before.failedSessions;
+      for (const [error, count] of Object.entries(sim.counts.errors)) {
+        const more = count - (before.errors[error] ?? 0);
+        if (more > 0) simCounts.errors[error] = (simCounts.errors[error] ?? 0) + more;
+      }
+    });
     const indices = ids.map((_, i) => i).filter((i) => verifiedAt[i] !== undefined);
     const stage = (from: (i: number) => number | undefined, to: (i: number) => number | undefined) =>
       quantiles(indices.map((i) => [from(i), to(i)] as const).filter(([a, b]) => a !== undefined && b !== undefined).map(([a, b]) => b! - a!));
@@ -574,6 +610,10 @@ async function main(): Promise<void> {
       `sessions                     ACS: ${n(sessions)} started, ${n(delta('acs_cwmp_sessions_failed_total'))} failed, mean ${sessions > 0 ? ((sessionSeconds / sessions) * 1000).toFixed(1) : '-'} ms; ` +
         `CPEs: ${n(simCounts.sessions)} (${n(simCounts.failedSessions)} failed)`,
     );
+    for (const [error, count] of Object.entries(simCounts.errors).sort((a, b) => b[1] - a[1]).slice(0, 3)) out(`  CPE session failed ×${n(count)}  ${error}`);
+    if (overflowsBefore !== undefined && overflowsAfter !== undefined) {
+      out(`accept queues overflowed     ${n(overflowsAfter - overflowsBefore)} times on this machine (any process's listener), each a SYN the client sends again 1 s, 3 s, 7 s… later`);
+    }
     out('where the time goes, per device (p50 / p90 / p99 / max):');
     out(`  start → task created       ${stage(() => startedAt, (i) => createdAt[i])}`);
     out(`  created → CR at the CPE    ${stage((i) => createdAt[i], (i) => rec(i).crAt)}`);
