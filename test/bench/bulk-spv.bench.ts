@@ -16,13 +16,13 @@
  * - `--via job`: one bulk job over the fleet (acs.v1 jobs API): `launchJob` below is the one place that creates it.
  * A device's result is verified when both are true: its task's `acs.task.done` event came (acs.v1 WatchEvents,
  * opened before the start) AND the simulator's own record shows the value set — the CPE's data model changed by the
- * ACS to the value asked for that device. The run ends at the last verified device, or at the first device whose
- * task failed for good once every other is accounted for, or at `--timeout` seconds.
+ * ACS to the value asked for that device. The run ends when every device is verified or its task failed for good,
+ * or at `--timeout` seconds.
  *
  * Printed: start → last verified; per device (from the start) p50/p90/p99 of verified; connection requests sent,
  * answered and refused (the gateway's counter and the simulator's own count); sessions; where the time goes per
  * device (start → task created → connection request at the CPE → session start → value set → session end → done
- * event), and CPU seconds and peak RSS of each process. `--cr-per-second` is the standalone's
+ * event), and CPU seconds (also per device: the figure a busy machine changes least) and peak RSS of each process. `--cr-per-second` is the standalone's
  * ACS_CONNECTION_REQUEST_GLOBAL_PER_SECOND for the run (its default, 200, alone takes 50 s for 10,000 devices).
  * `--profile`: a V8 CPU profile of the standalone over the timed part only (cpu-profile-on-signal.js), summarized.
  */
@@ -549,6 +549,15 @@ async function main(): Promise<void> {
     const overflowsBefore = listenOverflows();
     for (const watch of watches) watch.restart();
     const sampler = setInterval(() => watches.forEach((w) => w.sample()), 500);
+    // The standalone's event-loop lag, read every second (prom-client resets its lag histogram at each scrape): a
+    // loop held up for long stops accepting connections, whose SYNs then wait for the kernel's retransmissions.
+    const lags: number[] = [];
+    const lagSampler = setInterval(() => {
+      metrics(standalone.mgmtUrl).then(
+        (samples) => lags.push(sampleOf(samples, 'acs_nodejs_eventloop_lag_max_seconds')),
+        () => undefined,
+      );
+    }, 1000);
     const progress = setInterval(() => {
       const created = createdAt.filter((t) => t !== undefined).length;
       process.stderr.write(`[bulk-spv] ${s(Date.now() - startedAt)}: ${n(created)} created, ${n(doneAt.filter((t) => t !== undefined).length)} done, ${n(verified)} verified, ${n(failures.size)} failed\n`);
@@ -588,6 +597,7 @@ async function main(): Promise<void> {
     clearTimeout(timeout);
     clearInterval(progress);
     clearInterval(sampler);
+    clearInterval(lagSampler);
     watches.forEach((w) => w.sample());
     if (streamError) throw streamError;
     await launchFailure;
@@ -629,6 +639,10 @@ async function main(): Promise<void> {
         `CPEs: ${n(simCounts.sessions)} (${n(simCounts.failedSessions)} failed)`,
     );
     for (const [error, count] of Object.entries(simCounts.errors).sort((a, b) => b[1] - a[1]).slice(0, 3)) out(`  CPE session failed ×${n(count)}  ${error}`);
+    if (lags.length > 0) {
+      const sorted = [...lags].sort((a, b) => a - b);
+      out(`standalone event-loop lag    max per second: p50 ${s(percentile(sorted, 50) * 1000)}  p90 ${s(percentile(sorted, 90) * 1000)}  max ${s(sorted[sorted.length - 1] * 1000)}; ${lags.filter((l) => l >= 1).length} of ${lags.length} seconds held ≥ 1 s`);
+    }
     if (overflowsBefore !== undefined && overflowsAfter !== undefined) {
       out(`accept queues overflowed     ${n(overflowsAfter - overflowsBefore)} times on this machine (any process's listener), each a SYN the client sends again 1 s, 3 s, 7 s… later`);
     }
@@ -640,7 +654,9 @@ async function main(): Promise<void> {
     out(`  value set → session end    ${stage((i) => rec(i).valueAt, (i) => rec(i).sessionEndAt)}`);
     out(`  session end → done event   ${stage((i) => rec(i).sessionEndAt, (i) => doneAt[i])}`);
     out(`CPU and peak RSS over the timed part (${s(endedAt - startedAt)}):`);
-    for (const p of cpu) out(`  ${p.name.padEnd(26)} ${p.cpu.toFixed(1).padStart(6)} s CPU  ${p.rss.toFixed(0).padStart(5)} MiB`);
+    const perDevice = (cpuSeconds: number) => (verified > 0 ? `${((cpuSeconds * 1000) / verified).toFixed(2).padStart(6)} ms/device` : '');
+    for (const p of cpu) out(`  ${p.name.padEnd(26)} ${p.cpu.toFixed(1).padStart(6)} s CPU ${perDevice(p.cpu)}  ${p.rss.toFixed(0).padStart(5)} MiB peak RSS`);
+    out(`  ${'all'.padEnd(26)} ${cpu.reduce((sum, p) => sum + p.cpu, 0).toFixed(1).padStart(6)} s CPU ${perDevice(cpu.reduce((sum, p) => sum + p.cpu, 0))}`);
     const reasons = new Map<string, number>();
     for (const why of failures.values()) reasons.set(why, (reasons.get(why) ?? 0) + 1);
     for (const [why, count] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5)) out(`  failed ×${n(count)}  ${why}`);
