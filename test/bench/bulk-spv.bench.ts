@@ -3,7 +3,7 @@
  * to the last verified result (issue 14's target: under 30 s for 10,000 on the project's 2-core machine).
  *
  *   npm run -s build && node test/bench/run.js bulk-spv [--cpes 10000] [--via tasks|job] [--callers 8]
- *       [--sim-procs 2] [--cr-per-second 1000] [--timeout 300] [--profile]
+ *       [--max-in-flight 500] [--sim-procs 2] [--cr-per-second 1000] [--timeout 300] [--profile]
  *
  * Processes: this one reports and makes the API calls; the standalone (dist/apps/standalone/src/main.js, a fresh
  * data directory) is one child; the simulated CPEs are `--sim-procs` more children (a slice of the fleet each, one
@@ -12,7 +12,8 @@
  * First every CPE bootstraps and informs until the ACS has set its connection-request credentials (not timed,
  * printed). Then the clock starts and the work is launched:
  * - `--via tasks`: one SetParameterValues task per device through the public API (acs.v1 TaskService.CreateTask,
- *   connection_request, max_attempts 1), from `--callers` parallel callers;
+ *   connection_request, max_attempts 1), from `--callers` parallel callers, with at most `--max-in-flight` tasks
+ *   created and not yet final (0: no limit), as a bulk job's concurrency keeps them;
  * - `--via job`: one bulk job over the fleet (acs.v1 jobs API): `launchJob` below is the one place that creates it.
  * A device's result is verified when both are true: its task's `acs.task.done` event came (acs.v1 WatchEvents,
  * opened before the start) AND the simulator's own record shows the value set — the CPE's data model changed by the
@@ -27,7 +28,7 @@
  * `--profile`: a V8 CPU profile of the standalone over the timed part only (cpu-profile-on-signal.js), summarized.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
@@ -56,6 +57,7 @@ interface Options {
   cpes: number;
   via: Via;
   callers: number;
+  maxInFlight: number;
   simProcs: number;
   crPerSecond: number;
   timeoutS: number;
@@ -68,7 +70,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { cpes: 10_000, via: 'tasks', callers: 8, simProcs: 2, crPerSecond: 1000, timeoutS: 300, profile: false };
+  const options: Options = { cpes: 10_000, via: 'tasks', callers: 8, maxInFlight: 500, simProcs: 2, crPerSecond: 1000, timeoutS: 300, profile: false };
   const count = (flag: string, text: string | undefined, min: number): number => {
     const n = Number(text);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} takes an integer ≥ ${min}, got ${JSON.stringify(text)}`);
@@ -86,6 +88,7 @@ function parseArgs(argv: string[]): Options {
       if (!VIAS.includes(text as Via)) throw new Error(`--via takes ${VIAS.join(' or ')}, got ${JSON.stringify(text)}`);
       options.via = text as Via;
     } else if (flag === '--callers') options.callers = count(flag, text, 1);
+    else if (flag === '--max-in-flight') options.maxInFlight = count(flag, text, 0);
     else if (flag === '--sim-procs') options.simProcs = count(flag, text, 1);
     else if (flag === '--cr-per-second') options.crPerSecond = count(flag, text, 1);
     else if (flag === '--timeout') options.timeoutS = count(flag, text, 1);
@@ -349,6 +352,8 @@ interface Launch {
   ids: string[];
   values: string[];
   callers: number;
+  /** Resolves when one more task may be created: fewer than --max-in-flight are created and not final. */
+  room(): Promise<void>;
   /** A device's task was created (epoch ms), with its id. */
   created(index: number, taskId: string): void;
   /** A device's task could not be created. */
@@ -375,6 +380,8 @@ async function launchTasks(launch: Launch): Promise<void> {
   await Promise.all(
     Array.from({ length: launch.callers }, async () => {
       while (next < launch.ids.length) {
+        await launch.room();
+        if (next >= launch.ids.length) break;
         const index = next++;
         try {
           const { task } = await createTask(index);
@@ -402,6 +409,7 @@ const LAUNCHERS: Record<Via, (launch: Launch) => Promise<void>> = { tasks: launc
 class ProcessWatch {
   private cpuAtStart: number;
   peakRssMiB = 0;
+  peakOpenFiles = 0;
 
   constructor(
     readonly name: string,
@@ -413,11 +421,13 @@ class ProcessWatch {
   restart(): void {
     this.cpuAtStart = cpuSeconds(this.pid);
     this.peakRssMiB = 0;
+    this.peakOpenFiles = 0;
   }
 
   sample(): void {
     try {
       this.peakRssMiB = Math.max(this.peakRssMiB, rssMiB(this.pid));
+      this.peakOpenFiles = Math.max(this.peakOpenFiles, readdirSync(`/proc/${this.pid}/fd`).length);
     } catch {
       // exited
     }
@@ -489,7 +499,16 @@ async function main(): Promise<void> {
       failures.set(index, why);
       if (verified + failures.size >= options.cpes) settle();
     };
+    // Tasks created and not final yet, and the callers waiting for one of them to end.
+    let inFlight = 0;
+    let waitingForRoom: Array<() => void> = [];
+    const room = (): Promise<void> =>
+      options.maxInFlight === 0 || inFlight < options.maxInFlight ? Promise.resolve() : new Promise((resolve) => waitingForRoom.push(resolve));
     const finished = (index: number, outcome: TaskOutcome) => {
+      inFlight--;
+      const waiting = waitingForRoom;
+      waitingForRoom = [];
+      for (const wake of waiting) wake();
       if (outcome.failure !== undefined) return fail(index, outcome.failure);
       doneAt[index] = outcome.at;
       check(index);
@@ -512,7 +531,7 @@ async function main(): Promise<void> {
     const bootstrapFailed = ready.reduce((sum, r) => sum + r.failed, 0);
     out(
       `bulk-spv: ${n(options.cpes)} CPEs in ${simulators.length} simulator process(es), via ${options.via}` +
-        `${options.via === 'tasks' ? ` (${options.callers} callers)` : ''}, connection requests ≤ ${n(options.crPerSecond)}/s; data in ${standalone.dataDir}`,
+        `${options.via === 'tasks' ? ` (${options.callers} callers, ${options.maxInFlight > 0 ? `≤ ${n(options.maxInFlight)}` : 'any number of'} tasks in flight)` : ''}, connection requests ≤ ${n(options.crPerSecond)}/s; data in ${standalone.dataDir}`,
     );
     out(`bootstrap (not timed)        ${n(options.cpes)} CPEs in ${s(bootstrapMs)}${bootstrapFailed > 0 ? `, ${bootstrapFailed} without connection-request credentials` : ''}`);
     if (bootstrapFailed > 0) throw new Error(`${bootstrapFailed} CPEs did not get their connection-request credentials from the ACS`);
@@ -571,8 +590,10 @@ async function main(): Promise<void> {
       ids,
       values,
       callers: options.callers,
+      room,
       created: (index, taskId) => {
         createdAt[index] = Date.now();
+        inFlight++;
         taskDevice.set(taskId, index);
         const outcome = early.get(taskId);
         if (outcome) {
@@ -603,7 +624,7 @@ async function main(): Promise<void> {
     await launchFailure;
     const metricsAfter = await metrics(standalone.mgmtUrl);
     const overflowsAfter = listenOverflows();
-    const cpu = watches.map((w) => ({ name: w.name, cpu: w.cpu(), rss: w.peakRssMiB }));
+    const cpu = watches.map((w) => ({ name: w.name, cpu: w.cpu(), rss: w.peakRssMiB, files: w.peakOpenFiles }));
 
     const lastVerified = verifiedAt.reduce<number>((last, t) => (t !== undefined && t > last ? t : last), -Infinity);
     const delta = (name: string, labels = '') => sampleOf(metricsAfter, name, labels) - sampleOf(metricsBefore, name, labels);
@@ -655,7 +676,7 @@ async function main(): Promise<void> {
     out(`  session end → done event   ${stage((i) => rec(i).sessionEndAt, (i) => doneAt[i])}`);
     out(`CPU and peak RSS over the timed part (${s(endedAt - startedAt)}):`);
     const perDevice = (cpuSeconds: number) => (verified > 0 ? `${((cpuSeconds * 1000) / verified).toFixed(2).padStart(6)} ms/device` : '');
-    for (const p of cpu) out(`  ${p.name.padEnd(26)} ${p.cpu.toFixed(1).padStart(6)} s CPU ${perDevice(p.cpu)}  ${p.rss.toFixed(0).padStart(5)} MiB peak RSS`);
+    for (const p of cpu) out(`  ${p.name.padEnd(26)} ${p.cpu.toFixed(1).padStart(6)} s CPU ${perDevice(p.cpu)}  ${p.rss.toFixed(0).padStart(5)} MiB peak RSS  ${n(p.files).padStart(6)} peak open files`);
     out(`  ${'all'.padEnd(26)} ${cpu.reduce((sum, p) => sum + p.cpu, 0).toFixed(1).padStart(6)} s CPU ${perDevice(cpu.reduce((sum, p) => sum + p.cpu, 0))}`);
     const reasons = new Map<string, number>();
     for (const why of failures.values()) reasons.set(why, (reasons.get(why) ?? 0) + 1);
