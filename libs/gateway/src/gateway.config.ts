@@ -43,6 +43,12 @@ export interface GatewayConfig {
     retryAfterSeconds: number;
     requestTimeoutMs: number;
     keepAliveTimeoutMs: number;
+    /**
+     * Connections the kernel holds until the gateway accepts them. A mass wake-up makes thousands of CPEs connect
+     * within seconds; when the queue is full the kernel drops their SYNs, and each waits out TCP's retransmission
+     * (1 s, 3 s, 7 s…) or fails with a reset.
+     */
+    listenBacklog: number;
   };
   versions: CwmpVersion[];
   events: {
@@ -116,6 +122,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       retryAfterSeconds: e.int('ACS_RETRY_AFTER_SECONDS', 30, { min: 1 }),
       requestTimeoutMs: e.int('ACS_REQUEST_TIMEOUT_MS', 30_000, { min: 1000 }),
       keepAliveTimeoutMs: e.int('ACS_KEEPALIVE_TIMEOUT_MS', 30_000, { min: 1000 }),
+      listenBacklog: e.int('ACS_CWMP_LISTEN_BACKLOG', 4096, { min: 1 }),
     },
     versions: versions as CwmpVersion[],
     events: {

@@ -161,8 +161,10 @@ export class GatewayModule {
         { provide: ConnectionRequester, useFactory: () => new ConnectionRequester(loadConnectionRequestConfig()) },
         {
           provide: ConnectionRequestConsumer,
-          useFactory: (bus: EventBus, requester: ConnectionRequester, metrics: GatewayMetrics, logger: Logger) =>
-            new ConnectionRequestConsumer(bus, requester, metrics.connectionRequests, logger, loadConnectionRequestConfig().perDeviceIntervalMs + 100),
+          useFactory: (bus: EventBus, requester: ConnectionRequester, metrics: GatewayMetrics, logger: Logger) => {
+            const config = loadConnectionRequestConfig();
+            return new ConnectionRequestConsumer(bus, requester, metrics.connectionRequests, logger, config.perDeviceIntervalMs + 100, config.concurrency);
+          },
           inject: [EVENT_BUS, ConnectionRequester, GatewayMetrics, LOGGER],
         },
         {

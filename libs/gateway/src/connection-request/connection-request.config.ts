@@ -1,7 +1,10 @@
 import { EnvReader } from '@acs/platform';
 import type { ConnectionRequesterOptions } from './connection-requester';
 
-export type ConnectionRequestConfig = Required<Omit<ConnectionRequesterOptions, 'onOutcome' | 'clock'>>;
+export type ConnectionRequestConfig = Required<Omit<ConnectionRequesterOptions, 'onOutcome' | 'clock'>> & {
+  /** Connection requests a pod has under way at once (ConnectionRequestConsumer). */
+  concurrency: number;
+};
 
 /** The requester's settings from the environment; a bad value stops the start naming the variable. */
 export function loadConnectionRequestConfig(env: Record<string, string | undefined> = process.env): ConnectionRequestConfig {
@@ -16,5 +19,6 @@ export function loadConnectionRequestConfig(env: Record<string, string | undefin
     perDeviceIntervalMs: e.int('ACS_CONNECTION_REQUEST_DEVICE_INTERVAL_MS', 5000, { min: 0 }),
     globalPerSecond,
     globalBurst: e.int('ACS_CONNECTION_REQUEST_GLOBAL_BURST', globalPerSecond, { min: 1 }),
+    concurrency: e.int('ACS_CONNECTION_REQUEST_CONCURRENCY', 256, { min: 1 }),
   };
 }

@@ -15,6 +15,10 @@ interface Cpe {
   url: string;
   /** Authorization headers received, in order (undefined: none). */
   authorizations: Array<string | undefined>;
+  /** TCP connections accepted. */
+  connections(): number;
+  /** Connections still open. */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -24,10 +28,14 @@ async function serve(handler: (request: http.IncomingMessage, response: http.Ser
     authorizations.push(request.headers.authorization);
     void handler(request, response);
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/cr/OUI-PC-SN?x=1`,
     authorizations,
+    connections: () => connections,
+    openConnections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -35,8 +43,11 @@ async function serve(handler: (request: http.IncomingMessage, response: http.Ser
   };
 }
 
-/** A CPE protected by Digest; `offer` rewrites its challenge (to test one algorithm, or stale nonces). */
-function digestCpe(password: string, offer: (challenge: string[]) => string[] = (c) => c, status = 204): Promise<Cpe> {
+/**
+ * A CPE protected by Digest; `offer` rewrites its challenge (to test one algorithm, or stale nonces). `closeAfter401`:
+ * it closes the connection after each challenge, as some CPEs do.
+ */
+function digestCpe(password: string, offer: (challenge: string[]) => string[] = (c) => c, status = 204, closeAfter401 = false): Promise<Cpe> {
   const authenticator = new CpeAuthenticator(
     { mode: 'digest', realm: 'cpe', acceptUnknown: false, nonceSecret: Buffer.from('cpe-secret'), nonceTtlMs: 60_000 },
     new FileCpeCredentialStore({ cpe: { username: 'acs', password } }),
@@ -44,7 +55,9 @@ function digestCpe(password: string, offer: (challenge: string[]) => string[] = 
   return serve(async (request, response) => {
     const verdict = await authenticator.authenticate('cpe', request.headers.authorization, request.method ?? 'GET');
     if (verdict.ok) return void response.writeHead(status).end();
-    if (verdict.status === 401) return void response.writeHead(401, { 'www-authenticate': offer(verdict.challenge) }).end();
+    if (verdict.status === 401) {
+      return void response.writeHead(401, { 'www-authenticate': offer(verdict.challenge), ...(closeAfter401 ? { connection: 'close' } : {}) }).end('challenge');
+    }
     response.writeHead(403).end();
   });
 }
@@ -81,6 +94,27 @@ describe('ConnectionRequester', () => {
     expect(device.authorizations[0]).toBeUndefined();
     expect(device.authorizations[1]).toMatch(/^Digest .*uri="\/cr\/OUI-PC-SN\?x=1"/);
     expect(outcomes).toEqual([outcome]);
+  });
+
+  it('sends both legs of Digest on one connection, and leaves it closed', async () => {
+    const device = await cpe(digestCpe('right'));
+    const outcome = await requester().request({ deviceId: 'd1', url: device.url, username: 'acs', password: 'right' });
+    expect(outcome).toMatchObject({ result: 'woke', status: 204 });
+    expect(device.authorizations).toHaveLength(2);
+    expect(device.connections()).toBe(1);
+    // The requester's end of it is gone: the server sees the close (a sign that nothing is kept for later).
+    for (;;) {
+      if ((await device.openConnections()) === 0) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+
+  it('opens a second connection for the answer when the CPE closes the first after its challenge', async () => {
+    const device = await cpe(digestCpe('right', (c) => c, 204, true));
+    const outcome = await requester().request({ deviceId: 'd1', url: device.url, username: 'acs', password: 'right' });
+    expect(outcome).toMatchObject({ result: 'woke', status: 204 });
+    expect(device.authorizations).toHaveLength(2);
+    expect(device.connections()).toBe(2);
   });
 
   it('reports auth-failed for a wrong password, and when it knows no credentials', async () => {

@@ -176,6 +176,18 @@ export class ConnectionRequester {
   // --- HTTP --------------------------------------------------------------------------------------------------------
 
   private async overHttp(url: URL, target: ConnectionRequestTarget): Promise<Attempt> {
+    // Both legs of Digest on one connection when the CPE keeps it open after its 401, as most do: a connection
+    // request then costs the CPE and the ACS one TCP connection instead of two. Its own agent, so no connection
+    // outlives the request or serves another device.
+    const agent = url.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      return await this.overHttpWith(agent, url, target);
+    } finally {
+      agent.destroy();
+    }
+  }
+
+  private async overHttpWith(agent: http.Agent, url: URL, target: ConnectionRequestTarget): Promise<Attempt> {
     const deadline = Date.now() + this.timeoutMs;
     const fail = (error: unknown): Attempt => {
       const failure = error instanceof ExchangeFailure ? error : new ExchangeFailure('unreachable', String(error));
@@ -183,7 +195,7 @@ export class ConnectionRequester {
     };
     let reply: HttpReply;
     try {
-      reply = await this.get(url, undefined, deadline);
+      reply = await this.get(agent, url, undefined, deadline);
     } catch (error) {
       return fail(error);
     }
@@ -209,7 +221,7 @@ export class ConnectionRequester {
         return { result: 'auth-failed', via: 'http', status: 401, message: 'the CPE offers no authentication scheme the ACS can answer' };
       }
       try {
-        reply = await this.get(url, authorization, deadline);
+        reply = await this.get(agent, url, authorization, deadline);
       } catch (error) {
         return fail(error);
       }
@@ -226,14 +238,13 @@ export class ConnectionRequester {
     return { result: 'unreachable', via: 'http', status: reply.status, message: `the CPE answered HTTP ${reply.status}` };
   }
 
-  private get(url: URL, authorization: string | undefined, deadline: number): Promise<HttpReply> {
+  private get(agent: http.Agent, url: URL, authorization: string | undefined, deadline: number): Promise<HttpReply> {
     return new Promise((resolve, reject) => {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return reject(new ExchangeFailure('timeout', `no answer within ${this.timeoutMs} ms`));
-      const headers: http.OutgoingHttpHeaders = { 'user-agent': USER_AGENT, connection: 'close' };
+      const headers: http.OutgoingHttpHeaders = { 'user-agent': USER_AGENT };
       if (authorization) headers['authorization'] = authorization;
       const client = url.protocol === 'https:' ? https : http;
-      // A fresh connection per request (no agent): millions of CPEs, each asked rarely, gain nothing from pooling.
       const request = client.request({
         protocol: url.protocol,
         hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -241,7 +252,7 @@ export class ConnectionRequester {
         path: pathOf(url),
         method: 'GET',
         headers,
-        agent: false,
+        agent,
       });
       const timer = setTimeout(
         () => request.destroy(new ExchangeFailure('timeout', `no answer within ${this.timeoutMs} ms`)),
@@ -249,9 +260,12 @@ export class ConnectionRequester {
       );
       request.once('response', (response) => {
         clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, wwwAuthenticate: response.headersDistinct['www-authenticate'] ?? [] });
-        // Connection request answers have no body worth reading.
-        response.destroy();
+        const status = response.statusCode ?? 0;
+        resolve({ status, wwwAuthenticate: response.headersDistinct['www-authenticate'] ?? [] });
+        // A challenge's body is read to its end (nothing in it matters), so its connection can carry the answer; any
+        // other reply ends the exchange.
+        if (status === 401) response.resume();
+        else response.destroy();
       });
       // `on`, not `once`: destroying the socket after the answer may emit a late error, which must not go unhandled.
       request.on('error', (error: NodeJS.ErrnoException) => {

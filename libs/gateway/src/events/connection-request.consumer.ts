@@ -7,11 +7,18 @@ import type { ConnectionRequestOutcome, ConnectionRequester } from '../connectio
  * The gateway pool's share of `cwmp.commands`: whichever pod gets a connection-request command wakes the device
  * and publishes the outcome on `cwmp.events`, where provisioning reads it (a device that cannot be woken fails the
  * tasks that asked, with the reason).
+ *
+ * Up to `concurrency` requests are under way at once, whatever partition their commands came from: a command is
+ * taken off the bus once its request has started, not once the CPE answered (ADR 33). Waiting for each answer in
+ * turn held a partition for two HTTP round trips per device, so a mass operation woke at most partitions ÷ round
+ * trip devices a second. A pod that stops abruptly loses the outcomes of the requests under way, as it loses a
+ * deferred request: their work runs at the devices' next Inform (or the tasks expire).
  */
 export class ConnectionRequestConsumer {
   private subscription?: Subscription;
 
   private readonly deferred = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly bus: EventBus,
@@ -20,6 +27,8 @@ export class ConnectionRequestConsumer {
     private readonly logger: Logger,
     /** A rate-limited request is tried again once after this long: the work it is for still waits. */
     private readonly deferMs = 5000,
+    /** Requests under way at once (ACS_CONNECTION_REQUEST_CONCURRENCY). */
+    private readonly concurrency = 256,
   ) {}
 
   async start(): Promise<void> {
@@ -28,13 +37,26 @@ export class ConnectionRequestConsumer {
 
   async stop(): Promise<void> {
     await this.subscription?.close();
+    // The requests under way finish and their outcomes are published (each is bounded by the request timeout).
+    await Promise.all(this.inFlight);
     for (const timer of this.deferred) clearTimeout(timer);
     this.deferred.clear();
   }
 
+  /** Resolves once the request has started: when `concurrency` are under way, once one of them has ended. */
   async handle(message: BusMessage): Promise<void> {
     if (!isEvent(message, CwmpCommandType.connectionRequest)) return;
-    await this.send(message.data, true);
+    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+    const command = message.data;
+    const sending: Promise<void> = this.send(command, true)
+      .catch((error: unknown) => this.logger.warn({ deviceId: command.deviceId, err: error }, 'connection request outcome not published'))
+      .finally(() => this.inFlight.delete(sending));
+    this.inFlight.add(sending);
+  }
+
+  /** Resolves when no request is under way (tests). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   private async send(command: ConnectionRequestCommand, mayDefer: boolean): Promise<void> {

@@ -46,7 +46,12 @@ export class CwmpHttpServer {
 
   async listen(): Promise<{ http: AddressInfo; https?: AddressInfo }> {
     const { http, https, limits } = this.config;
-    const timeouts = { requestTimeoutMs: limits.requestTimeoutMs, headersTimeoutMs: Math.min(limits.requestTimeoutMs, 20_000), keepAliveTimeoutMs: limits.keepAliveTimeoutMs };
+    const timeouts = {
+      requestTimeoutMs: limits.requestTimeoutMs,
+      headersTimeoutMs: Math.min(limits.requestTimeoutMs, 20_000),
+      keepAliveTimeoutMs: limits.keepAliveTimeoutMs,
+      backlog: limits.listenBacklog,
+    };
     this.listeners = await listenHttp((req, res) => this.onRequest(req, res), { http, https }, timeouts);
     this.listening = true;
     this.addresses = this.listeners.addresses;

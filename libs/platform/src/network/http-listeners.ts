@@ -22,6 +22,11 @@ export interface HttpTimeouts {
   headersTimeoutMs: number;
   /** How long an idle kept-alive connection stays open. */
   keepAliveTimeoutMs: number;
+  /**
+   * Connections the kernel holds for the process to accept (listen(2)'s backlog, capped by net.core.somaxconn).
+   * Default node's 511.
+   */
+  backlog?: number;
 }
 
 /** An endpoint's listeners, once listening: where they listen, and their close. */
@@ -65,7 +70,7 @@ function listenOn(server: Server, endpoint: HttpEndpoint, timeouts: HttpTimeouts
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(endpoint.port, endpoint.host, () => {
+    server.listen({ port: endpoint.port, host: endpoint.host, ...(timeouts.backlog !== undefined ? { backlog: timeouts.backlog } : {}) }, () => {
       server.off('error', reject);
       servers.push(server);
       resolve(server.address() as AddressInfo);
