@@ -63,9 +63,10 @@ export interface GroupingModuleOptions {
   provisioning?: ServiceTransport | 'in-process';
   /**
    * The firmware service, for the campaign jobs: in process (the standalone) or over gRPC (a pod: `{ address }` from
-   * ACS_GROUPING_FIRMWARE_ADDRESS). Default: the configured address. It is first called when a campaign job runs.
+   * ACS_GROUPING_FIRMWARE_ADDRESS), or `none` (a process without a firmware service: campaign jobs' runs fail, saying
+   * so). Default: the configured address. It is first called when a campaign job runs.
    */
-  firmware?: ServiceTransport | 'in-process';
+  firmware?: ServiceTransport | 'in-process' | 'none';
   /**
    * Whether the gRPC API listens on config.grpc (a grouping pod) or is only reached in process through the host
    * registry (the standalone, where the NBI is its only caller). Default: listens.
@@ -136,7 +137,8 @@ export class GroupingModule {
         },
         {
           provide: GROUPING_FIRMWARE,
-          useFactory: (config: GroupingConfig, hosts: GrpcHostRegistry): FirmwareClient => {
+          useFactory: (config: GroupingConfig, hosts: GrpcHostRegistry): FirmwareClient | null => {
+            if (options.firmware === 'none') return null;
             const transport = options.firmware ?? { address: config.firmwareAddress };
             return firmwareClient(transport === 'in-process' ? { host: () => hosts.get(FIRMWARE_API.dependency) } : transport);
           },
@@ -156,12 +158,12 @@ export class GroupingModule {
         },
         {
           provide: GROUPING_JOBS,
-          useFactory: (store: GroupingStore, config: GroupingConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient, firmware: FirmwareClient): JobCore =>
+          useFactory: (store: GroupingStore, config: GroupingConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient, firmware: FirmwareClient | null): JobCore =>
             createJobCore({
               store,
               inventory: new ProvisioningDeviceInventory(provisioning),
               tasks: new ProvisioningJobTasks(provisioning),
-              campaigns: new FirmwareJobCampaigns(firmware),
+              ...(firmware ? { campaigns: new FirmwareJobCampaigns(firmware) } : {}),
               events: new JobEventPublisher({ bus, jobs: store.jobs, rollouts: store.rollouts, logger }),
               owner: config.podName,
               leaseMs: config.jobs.leaseMs,
