@@ -209,6 +209,24 @@ describe('campaign jobs', () => {
     expect((await allCampaigns()).map((c) => c.name).sort()).toEqual(['gw 2.0 · run 1', 'gw 2.0 · run 2']);
   });
 
+  it('fails each run, saying so, where the grouping service reaches no firmware service', async () => {
+    const alone = await GroupingFixture.open([{ id: deviceId(1) }]);
+    try {
+      const job = await alone.jobs.createJob.execute({
+        name: 'nowhere',
+        target: { kind: 'filter', filter: '' },
+        action: { kind: 'campaign', imageRules: [{ oui: '', productClass: '', hardwareVersion: '', fromVersions: [], fileId: 'file-1' }] },
+        schedule: { kind: 'now' },
+        policy: POLICY,
+        createdBy: 'alice',
+      });
+      expect(job.campaignRun).toMatchObject({ status: 'failed', error: expect.stringContaining('reaches no firmware service') });
+      expect((await alone.jobs.getJob.execute({ jobId: job.id })).status).toBe('completed');
+    } finally {
+      await alone.close();
+    }
+  });
+
   it("points ListJobDevices at the run's campaign, and refuses a campaign action without an image rule", async () => {
     const file = await image('2.0');
     const job = await campaignJob(file.id);
