@@ -262,6 +262,11 @@ describe('deploy/docker-compose.yml', () => {
     expect(grouping.environment?.ACS_POD_NAME ?? grouping.hostname).toBe('grouping');
   });
 
+  it("reaches the firmware pod's API from the grouping pod, for the campaign jobs' campaigns", () => {
+    const env = (name: string) => appServices.find(([service]) => service === name)![1].environment ?? {};
+    expect(env('grouping').ACS_GROUPING_FIRMWARE_ADDRESS).toBe(`firmware:${env('firmware').ACS_GRPC_PORT}`);
+  });
+
   it('passes the apps only ACS_* settings that are documented and read by the code', () => {
     const documented = new Set([...documentedVariables(read('README.md')), ...documentedVariables(read('deploy/README.md'))]);
     const sources = runtimeSources();

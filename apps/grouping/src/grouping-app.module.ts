@@ -8,7 +8,7 @@ export class GroupingAppModule {
   static forRoot(adapters: PlatformAdapters, logger: Logger, store: GroupingStore, config: GroupingConfig): DynamicModule {
     return {
       module: GroupingAppModule,
-      imports: [PlatformModule.forRoot({ service: 'acs-grouping', adapters, logger }), GroupingModule.forRoot({ store, config, provisioning: { address: config.provisioningAddress } })],
+      imports: [PlatformModule.forRoot({ service: 'acs-grouping', adapters, logger }), GroupingModule.forRoot({ store, config, provisioning: { address: config.provisioningAddress }, firmware: { address: config.firmwareAddress } })],
     };
   }
 }

@@ -40,8 +40,11 @@ export class StandaloneModule {
         ProvisioningModule.forRoot({ store: options.store, config: options.provisioning, reconcileLostWorkOnStart: true }),
         // Its API is reached in process only (the NBI is its one caller here): no port of its own.
         ...(options.firmware ? [FirmwareModule.forRoot({ store: options.firmware.store, config: options.firmware.config, listen: false, campaigns })] : []),
-        // Reads the inventory from provisioning in process; follows acs.device on the in-process bus.
-        ...(options.grouping ? [GroupingModule.forRoot({ store: options.grouping.store, config: options.grouping.config, provisioning: 'in-process', listen: false })] : []),
+        // Reads the inventory from provisioning in process; follows acs.device on the in-process bus; its campaign jobs
+        // create their campaigns in the firmware service of this process (when it runs one).
+        ...(options.grouping
+          ? [GroupingModule.forRoot({ store: options.grouping.store, config: options.grouping.config, provisioning: 'in-process', firmware: options.firmware ? 'in-process' : 'none', listen: false })]
+          : []),
         ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined, grouping: options.grouping !== undefined })] : []),
       ],
       providers: [

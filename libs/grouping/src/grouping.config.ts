@@ -11,6 +11,8 @@ export interface GroupingConfig {
   store: { cacheMiB: number; synchronous: 'normal' | 'full' };
   /** Provisioning's gRPC API, for a grouping pod (ACS_GROUPING_PROVISIONING_ADDRESS); the standalone calls it in process. */
   provisioningAddress: string;
+  /** The firmware service's gRPC API, for a grouping pod's campaign jobs (ACS_GROUPING_FIRMWARE_ADDRESS); the standalone calls it in process. */
+  firmwareAddress: string;
   /** Devices per ListDevices page in a full evaluation (ACS_GROUPING_PAGE_SIZE). */
   pageSize: number;
   /**
@@ -44,6 +46,7 @@ export function loadGroupingConfig(env: Record<string, string | undefined> = pro
       synchronous: e.oneOf('ACS_STORE_SYNC', ['normal', 'full'] as const, 'normal'),
     },
     provisioningAddress: e.string('ACS_GROUPING_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
+    firmwareAddress: e.string('ACS_GROUPING_FIRMWARE_ADDRESS', '127.0.0.1:50053'),
     pageSize: e.int('ACS_GROUPING_PAGE_SIZE', 1000, { min: 1, max: 10_000 }),
     reevaluateMs: e.int('ACS_GROUPING_REEVALUATE_MS', 600_000, { min: 0 }),
     podName: e.string('ACS_POD_NAME', hostname()),

@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { GROUPING_API, PROVISIONING_API, provisioningClient, type ProvisioningClient, type ServiceTransport } from '@acs/clients';
+import { FIRMWARE_API, firmwareClient, GROUPING_API, PROVISIONING_API, provisioningClient, type FirmwareClient, type ProvisioningClient, type ServiceTransport } from '@acs/clients';
 import { acsV1, acsV1DescriptorSet } from '@acs/contracts';
 import {
   EVENT_BUS,
@@ -18,6 +18,7 @@ import {
 
 import { GroupGrpcController } from './api/group-grpc.controller';
 import { jobGrpcServices } from './api/job-grpc.controller';
+import { FirmwareJobCampaigns } from './firmware/firmware-campaigns';
 import { loadGroupingConfig, type GroupingConfig } from './grouping.config';
 import { ProvisioningDeviceInventory } from './provisioning/provisioning-inventory';
 import { ProvisioningJobTasks } from './provisioning/provisioning-tasks';
@@ -42,6 +43,7 @@ export const GROUPING_GRPC_HOST = Symbol('GroupingGrpcHost');
 const GROUPING_MODULE_OPTIONS = Symbol('GroupingModuleOptions');
 const GROUPING_CONSUMER = Symbol('GroupingDeviceEventsConsumer');
 const GROUPING_PROVISIONING = Symbol('GroupingProvisioningClient');
+const GROUPING_FIRMWARE = Symbol('GroupingFirmwareClient');
 /** The jobs' running parts: the acs.task consumer and the scheduler, started after the app is wired. */
 const GROUPING_JOB_RUNTIME = Symbol('GroupingJobRuntime');
 
@@ -59,6 +61,12 @@ export interface GroupingModuleOptions {
    * gRPC (a pod: `{ address }` from ACS_GROUPING_PROVISIONING_ADDRESS). Default: the configured address.
    */
   provisioning?: ServiceTransport | 'in-process';
+  /**
+   * The firmware service, for the campaign jobs: in process (the standalone) or over gRPC (a pod: `{ address }` from
+   * ACS_GROUPING_FIRMWARE_ADDRESS), or `none` (a process without a firmware service: campaign jobs' runs fail, saying
+   * so). Default: the configured address. It is first called when a campaign job runs.
+   */
+  firmware?: ServiceTransport | 'in-process' | 'none';
   /**
    * Whether the gRPC API listens on config.grpc (a grouping pod) or is only reached in process through the host
    * registry (the standalone, where the NBI is its only caller). Default: listens.
@@ -128,6 +136,15 @@ export class GroupingModule {
           inject: [GROUPING_CONFIG, GRPC_HOSTS],
         },
         {
+          provide: GROUPING_FIRMWARE,
+          useFactory: (config: GroupingConfig, hosts: GrpcHostRegistry): FirmwareClient | null => {
+            if (options.firmware === 'none') return null;
+            const transport = options.firmware ?? { address: config.firmwareAddress };
+            return firmwareClient(transport === 'in-process' ? { host: () => hosts.get(FIRMWARE_API.dependency) } : transport);
+          },
+          inject: [GROUPING_CONFIG, GRPC_HOSTS],
+        },
+        {
           provide: GROUPING_CORE,
           useFactory: (store: GroupingStore, config: GroupingConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient): GroupingCore =>
             createGroupingCore({
@@ -141,17 +158,18 @@ export class GroupingModule {
         },
         {
           provide: GROUPING_JOBS,
-          useFactory: (store: GroupingStore, config: GroupingConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient): JobCore =>
+          useFactory: (store: GroupingStore, config: GroupingConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient, firmware: FirmwareClient | null): JobCore =>
             createJobCore({
               store,
               inventory: new ProvisioningDeviceInventory(provisioning),
               tasks: new ProvisioningJobTasks(provisioning),
+              ...(firmware ? { campaigns: new FirmwareJobCampaigns(firmware) } : {}),
               events: new JobEventPublisher({ bus, jobs: store.jobs, rollouts: store.rollouts, logger }),
               owner: config.podName,
               leaseMs: config.jobs.leaseMs,
               logger,
             }),
-          inject: [GROUPING_STORE, GROUPING_CONFIG, LOGGER, EVENT_BUS, GROUPING_PROVISIONING],
+          inject: [GROUPING_STORE, GROUPING_CONFIG, LOGGER, EVENT_BUS, GROUPING_PROVISIONING, GROUPING_FIRMWARE],
         },
         {
           provide: GROUPING_JOB_RUNTIME,

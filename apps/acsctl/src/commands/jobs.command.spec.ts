@@ -106,4 +106,16 @@ describe('acsctl jobs', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('target.group_id');
   });
+
+  it('creates a campaign job from --image rules, shows them, and refuses one without --image or with task arguments', async () => {
+    const created = await acsctl(['jobs', 'create', 'gw 2.0', 'campaign', '--filter', '', '--image', '00259E:HG8245H=file-1', '--from', '1.0', '--at', '2027-02-01T02:00:00Z', '-o', 'json']);
+    expect(created).toMatchObject({ code: 0 });
+    const job = JSON.parse(created.stdout);
+    expect(job).toMatchObject({ status: 'scheduled', action: { campaign: { imageRules: [{ oui: '00259E', productClass: 'HG8245H', fromVersions: ['1.0'], fileId: 'file-1' }] } }, policy: { attemptTimeoutMs: 1_800_000 } });
+    const shown = await acsctl(['jobs', 'get', job.id]);
+    expect(shown.stdout).toMatch(/campaign:\s+a firmware campaign per run \(id = the run id\): 00259E:HG8245H=file-1 \(from 1\.0\)/);
+    expect((await acsctl(['jobs', 'list'])).stdout).toMatch(/gw 2\.0\s+scheduled\s+every device\s+campaign/);
+    expect((await acsctl(['jobs', 'create', 'x', 'campaign', '--filter', ''])).code).toBe(2);
+    expect((await acsctl(['jobs', 'create', 'x', 'campaign', 'file-1', '--filter', '', '--image', '*=file-1'])).code).toBe(2);
+  });
 });

@@ -8,13 +8,15 @@ import type { ParsedOptions } from '../cli/parsed-options';
 import { formatTime, type Column, type OutputWriter } from '../output/output-writer';
 import { buildTaskSpec, type TaskSpecOptions } from '../tasks/task-spec.builder';
 import type { AcsConnection } from '../connection/acs-connection';
-import { POLICY_OPTIONS, policyOf, progressLine, STATES } from './campaigns.command';
+import { imageRuleOf, POLICY_OPTIONS, policyOf, progressLine, STATES } from './campaigns.command';
 import { resolveGroupId } from './groups.command';
 import { collectPages } from './paging';
 import { PAGE_OPTIONS, pageScope } from './paging-options';
 
 /** A job's attempt timeout when --timeout is not given: a task answers within a session, not after a reboot cycle. */
 const DEFAULT_JOB_TIMEOUT_MS = 10 * 60_000;
+/** A campaign job's, as a campaign's: an upgrade is a download, a reboot and an inform. */
+const DEFAULT_CAMPAIGN_JOB_TIMEOUT_MS = 30 * 60_000;
 
 const JOB_COLUMNS: ReadonlyArray<Column<acsV1.Job>> = [
   { header: 'ID', cell: (j) => j.id },
@@ -50,7 +52,17 @@ function targetText(target: acsV1.JobTarget | undefined): string {
 }
 
 function taskKindOf(action: acsV1.JobAction | undefined): string {
+  if (action?.kind?.$case === 'campaign') return 'campaign';
   return action?.kind?.$case === 'task' ? (action.kind.task.kind?.$case ?? '') : '';
+}
+
+/** What a run does: the task's proto JSON, or the campaign's image rules. */
+function actionText(action: acsV1.JobAction | undefined): [string, string] {
+  if (action?.kind?.$case === 'campaign') {
+    const rules = action.kind.campaign.imageRules.map((rule) => `${[rule.oui, rule.productClass, rule.hardwareVersion].filter((part) => part !== '').join(':') || '*'}=${rule.fileId}${rule.fromVersions.length > 0 ? ` (from ${rule.fromVersions.join(', ')})` : ''}`);
+    return ['campaign', `a firmware campaign per run (id = the run id): ${rules.join('; ')}`];
+  }
+  return ['task', JSON.stringify(action?.kind?.$case === 'task' ? acsV1.TaskSpec.toJSON(action.kind.task) : {})];
 }
 
 function scheduleText(schedule: acsV1.JobSchedule | undefined): string {
@@ -65,10 +77,11 @@ function jobFields(job: acsV1.Job, progress?: acsV1.RolloutProgress, now = Date.
     ['name', job.name],
     ['status', job.status],
     ['target', targetText(job.target)],
-    ['task', JSON.stringify(job.action?.kind?.$case === 'task' ? acsV1.TaskSpec.toJSON(job.action.kind.task) : {})],
+    actionText(job.action),
     ['schedule', scheduleText(job.schedule)],
     ['runs', `${job.runCount}${job.currentRunId ? ` (current ${job.currentRunId})` : ''}${job.skippedRuns > 0 ? `, ${job.skippedRuns} occurrence(s) skipped while a run was going` : ''}`],
   ];
+  if (job.runError) fields.push(['run error', job.runError]);
   if (job.nextRunTime) fields.push(['next run', formatTime(job.nextRunTime)]);
   fields.push(['created', `${formatTime(job.createTime)} by ${job.createdBy}`]);
   if (job.cancelTime) fields.push(['cancelled', `${formatTime(job.cancelTime)} by ${job.cancelledBy}`]);
@@ -91,6 +104,15 @@ async function targetOf(options: ParsedOptions, connection: () => AcsConnection)
   if (group !== undefined) return { kind: { $case: 'groupId', groupId: await resolveGroupId(connection(), group).catch(() => group) } };
   if (filter !== undefined) return { kind: { $case: 'filter', filter } };
   throw options.usage('--group ID or --filter EXPR is required (--filter "" for every device)');
+}
+
+/** `campaign` takes no ARGS: its images are the --image rules (with --from), as `campaigns create` reads them. */
+function campaignActionOf(args: readonly string[], options: ParsedOptions): acsV1.JobAction {
+  if (args.length > 0) throw options.usage(`campaign takes no arguments (its images are --image rules): "${args.join(' ')}"`);
+  const images = options.strings('image');
+  if (images.length === 0) throw options.usage('campaign: --image is required (at least one)');
+  const from = options.strings('from');
+  return { kind: { $case: 'campaign', campaign: { imageRules: images.map((image) => imageRuleOf(image, from, options)) } } };
 }
 
 function scheduleOf(options: ParsedOptions): acsV1.JobSchedule {
@@ -133,13 +155,16 @@ export const JOB_COMMANDS: CommandSpec[] = [
     argsUsage: 'NAME KIND [ARGS...]',
     minArgs: 2,
     maxArgs: Infinity,
-    summary: 'a bulk job: one task over a group or a filter, now, at a time or on a cron schedule, rate-limited',
+    summary: 'a bulk job: one task, or a firmware campaign, over a group or a filter, now, at a time or on a cron schedule',
     details: [
       'KIND and ARGS are those of `tasks create` (get, set, refresh, reboot, factory-reset, download…). Each run selects',
       'the devices then (a group\'s members, a filter\'s matches) and gives each one task; without --step the run is one',
       'wave of all its devices. A cron occurrence that comes while the run before is still going is skipped. Example:',
       '  acsctl jobs create "nightly reboot" reboot --group <group id> --cron "0 2 * * *" --cron-tz Europe/Paris \\',
       '    --rate 100 --concurrency 50 --window "mon,tue,wed,thu,fri 01:00-05:00" --tz Europe/Paris --fail 5% --over 200',
+      'KIND `campaign` (no ARGS) makes each run ONE firmware campaign, id = the run id, named "<NAME> · run <n>", with the',
+      '--image and --from rules of `campaigns create`; its devices are `acsctl campaigns devices <run id>`. Example:',
+      '  acsctl jobs create "gw 2.0" campaign --group pilot --image 001122:SimGateway=<file id> --at 2027-01-05T02:00:00Z',
     ],
     options: {
       group: { type: 'string', short: 'g', valueName: 'GROUP', description: "the group's members when a run starts (its name or id)" },
@@ -158,6 +183,8 @@ export const JOB_COMMANDS: CommandSpec[] = [
       'file-size': { type: 'string', valueName: 'BYTES', description: 'download: the file\'s size' },
       'target-file-name': { type: 'string', valueName: 'NAME', description: 'download: the name on the device' },
       delay: { type: 'string', valueName: 'SECONDS', description: 'download/upload: delay before the transfer' },
+      image: { type: 'string', multiple: true, valueName: '[OUI:]PC[:HW]=FILE', description: 'campaign: image per model, first match wins (repeatable, at least one; *=FILE for any)' },
+      from: { type: 'string', multiple: true, valueName: 'VERSION', description: 'campaign: only devices now on one of these versions (applies to every --image)' },
     },
     async run({ args, options, out, connection }) {
       const [name, kind, ...kindArgs] = args;
@@ -172,10 +199,10 @@ export const JOB_COMMANDS: CommandSpec[] = [
         delaySeconds: options.integer('delay'),
       };
       // Everything the command line says is checked before the first call (a group's name is resolved last).
-      const task = buildTaskSpec(kind, kindArgs, specOptions);
+      const action = kind === 'campaign' ? campaignActionOf(kindArgs, options) : { kind: { $case: 'task' as const, task: buildTaskSpec(kind, kindArgs, specOptions) } };
       const schedule = scheduleOf(options);
-      const policy = policyOf(options, { timeoutMs: DEFAULT_JOB_TIMEOUT_MS });
-      const request = acsV1.CreateJobRequest.fromPartial({ name, target: await targetOf(options, connection), action: { kind: { $case: 'task', task } }, schedule, policy });
+      const policy = policyOf(options, { timeoutMs: kind === 'campaign' ? DEFAULT_CAMPAIGN_JOB_TIMEOUT_MS : DEFAULT_JOB_TIMEOUT_MS });
+      const request = acsV1.CreateJobRequest.fromPartial({ name, target: await targetOf(options, connection), action, schedule, policy });
       const c = connection();
       return show(out, await c.unary<acsV1.CreateJobResponse>((md, o, cb) => c.jobs.createJob(request, md, o, cb)));
     },

@@ -34,6 +34,7 @@ export class CampaignGrpcController {
       imageRules: request.imageRules.map(imageRuleFromProto),
       policy: policyFromProto(request.policy),
       createdBy: requestedByOf(metadata),
+      ...(request.campaignId !== '' ? { campaignId: request.campaignId } : {}),
     });
     return { campaign: campaignToProto(campaign) };
   }

@@ -81,6 +81,18 @@ describe('campaign use cases (embedded store)', () => {
     await expect(fixture.firmware.useCases.deleteFile.execute({ fileId: gw.id, requestedBy: 'ops' })).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it('takes a campaign id the caller chose once: a second create with it is ALREADY_EXISTS and makes nothing; a bad id is named', async () => {
+    const { gw } = await fleetAndImages();
+    const command = { name: 'nightly · run 1', filter: '', imageRules: [{ productClass: 'GW', fileId: gw.id }], policy: policy(), createdBy: 'job:j1', campaignId: 'j1.1' };
+    expect(await fixture.useCases.createCampaign.execute(command)).toMatchObject({ id: 'j1.1', status: 'running', selection: { targeted: 4 } });
+    const again = fixture.useCases.createCampaign.execute(command);
+    await expect(again).rejects.toBeInstanceOf(ConflictError);
+    await expect(again).rejects.toMatchObject({ details: { kind: 'already-exists' } });
+    expect((await fixture.useCases.listCampaigns.execute({ skip: 0, limit: 10 })).items.map((c) => c.id)).toEqual(['j1.1']);
+    const refused = fixture.useCases.createCampaign.execute({ ...command, campaignId: 'a b/c' });
+    await expect(refused).rejects.toMatchObject({ fieldViolations: [{ field: 'campaign_id', reason: 'BAD_FORMAT' }] });
+  });
+
   it('selects devices with the filter language', async () => {
     const { campaign } = await createCampaign({}, 'productClass = "AP"');
     expect(campaign.selection).toMatchObject({ matched: 4, targeted: 4 });

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, type FieldViolation, type Logger } from '@acs/platform';
+import { ConflictError, DuplicateKeyError, NotFoundError, ValidationError, type FieldViolation, type Logger } from '@acs/platform';
 import { validateRolloutPolicy, type RolloutEngine, type RolloutPolicy } from '@acs/rollout';
 
 import { chooseImageRule, FIRMWARE_IMAGE_FILE_TYPE, type Campaign, type FirmwareFile, type ImageRule } from '../domain';
@@ -15,7 +15,15 @@ export interface CreateCampaignCommand {
   imageRules: ImageRule[];
   policy: RolloutPolicy;
   createdBy: string;
+  /**
+   * The id the caller chose (a bulk job's run id), so a caller that retries after dying mid-way creates the campaign
+   * once: a taken id is a ConflictError (already-exists) and nothing is created. Absent: a new id.
+   */
+  campaignId?: string;
 }
+
+/** What a caller-chosen campaign id may hold: it names the campaign's rollout and appears in NBI paths and logs. */
+const CAMPAIGN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface CampaignDeps {
   campaigns: CampaignRepository;
@@ -44,7 +52,7 @@ export class CreateCampaign {
   async execute(command: CreateCampaignCommand): Promise<Campaign> {
     const files = await this.validate(command);
     const campaign: Campaign = {
-      id: this.deps.newId(),
+      id: command.campaignId ?? this.deps.newId(),
       name: command.name,
       kind: 'upgrade',
       filter: command.filter,
@@ -57,8 +65,14 @@ export class CreateCampaign {
       createdBy: command.createdBy,
       selection: { matched: 0, targeted: 0, alreadyOnTarget: 0, noImage: 0, complete: false },
     };
-    // The campaign first: from here its files are held, so none is deleted while the targets stream in.
-    await this.deps.campaigns.insert(campaign);
+    // The campaign first: from here its files are held, so none is deleted while the targets stream in. Its insert
+    // is what makes a caller-chosen id create one campaign, whatever the number of tries.
+    try {
+      await this.deps.campaigns.insert(campaign);
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw campaignExists(campaign.id);
+      throw error;
+    }
     await this.deps.engine.create({ id: campaign.id, policy: campaign.policy, sealed: false });
     return this.complete(campaign, files);
   }
@@ -125,6 +139,10 @@ export class CreateCampaign {
   /** Every wrong field named at once; the files by id. */
   private async validate(command: CreateCampaignCommand): Promise<Map<string, FirmwareFile>> {
     const violations: FieldViolation[] = [];
+    if (command.campaignId !== undefined) {
+      if (!CAMPAIGN_ID.test(command.campaignId)) violations.push({ field: 'campaign_id', description: 'letters, digits, ".", "_", "-", ":", at most 128', reason: 'BAD_FORMAT' });
+      else if (await this.deps.campaigns.get(command.campaignId)) throw campaignExists(command.campaignId);
+    }
     if (command.name.trim() === '') violations.push({ field: 'name', description: 'required', reason: 'REQUIRED' });
     else if (command.name.length > MAX_NAME_LENGTH) violations.push({ field: 'name', description: `at most ${MAX_NAME_LENGTH} characters`, reason: 'TOO_LONG' });
     if (command.imageRules.length === 0) violations.push({ field: 'image_rules', description: 'at least one rule is required', reason: 'REQUIRED' });
@@ -151,4 +169,8 @@ export class CreateCampaign {
     if (violations.length > 0) throw new ValidationError(violations.map((v) => `${v.field}: ${v.description}`).join('; '), violations);
     return files;
   }
+}
+
+function campaignExists(id: string): ConflictError {
+  return new ConflictError(`campaign ${id} already exists`, { kind: 'already-exists', subject: `campaign ${id}` });
 }

@@ -2,7 +2,7 @@ import { acsV1 as pb } from '@acs/contracts';
 import { ValidationError } from '@acs/platform';
 import { policyFromProto, policyToProto, type RolloutPolicy } from '@acs/rollout';
 
-import type { Job, JobAction, JobDevice, JobSchedule, JobStatus, JobTarget } from '../domain/job';
+import type { Job, JobAction, JobImageRule, JobDevice, JobSchedule, JobStatus, JobTarget } from '../domain/job';
 
 export function jobTargetFromProto(target: pb.JobTarget | undefined): JobTarget {
   switch (target?.kind?.$case) {
@@ -26,13 +26,24 @@ export function jobActionFromProto(action: pb.JobAction | undefined): JobAction 
       const task = pb.TaskSpec.toJSON(action.kind.task) as Record<string, unknown>;
       return { kind: 'task', task };
     }
+    case 'campaign':
+      return { kind: 'campaign', imageRules: action.kind.campaign.imageRules.map(imageRuleFromProto) };
     case undefined:
-      throw ValidationError.forField('action', 'is required: the task each device gets', 'REQUIRED');
+      throw ValidationError.forField('action', 'is required: the task each device gets, or the campaign each run is', 'REQUIRED');
   }
 }
 
 export function jobActionToProto(action: JobAction): pb.JobAction {
+  if (action.kind === 'campaign') return { kind: { $case: 'campaign', campaign: { imageRules: action.imageRules.map(imageRuleToProto) } } };
   return { kind: { $case: 'task', task: pb.TaskSpec.fromJSON(action.task) } };
+}
+
+export function imageRuleFromProto(rule: pb.ImageRule): JobImageRule {
+  return { oui: rule.oui, productClass: rule.productClass, hardwareVersion: rule.hardwareVersion, fromVersions: [...rule.fromVersions], fileId: rule.fileId };
+}
+
+export function imageRuleToProto(rule: JobImageRule): pb.ImageRule {
+  return { oui: rule.oui, productClass: rule.productClass, hardwareVersion: rule.hardwareVersion, fromVersions: [...rule.fromVersions], fileId: rule.fileId };
 }
 
 export function jobScheduleFromProto(schedule: pb.JobSchedule | undefined, policy: RolloutPolicy): JobSchedule {
@@ -76,6 +87,7 @@ export function jobToProto(job: Job, status: JobStatus, runId: string | null): p
     createdBy: job.createdBy,
     ...(job.cancelledAt !== undefined ? { cancelTime: new Date(job.cancelledAt) } : {}),
     cancelledBy: job.cancelledBy ?? '',
+    runError: job.campaignRun?.status === 'failed' ? (job.campaignRun.error ?? 'its campaign could not be created') : '',
   };
 }
 

@@ -4,11 +4,43 @@ import type { RolloutPolicy, RolloutState } from '@acs/rollout';
 export type JobTarget = { kind: 'group'; groupId: string } | { kind: 'filter'; filter: string };
 
 /**
- * What a run does to each device: a provisioning task (any kind of the acs.v1 TaskSpec — set or get values, refresh,
+ * What a run does: to each device a provisioning task (any kind of the acs.v1 TaskSpec — set or get values, refresh,
  * reboot, factory reset, add or delete an object, download, apply a preset…), kept as the TaskSpec's proto JSON so a
- * task kind provisioning adds needs nothing here.
+ * task kind provisioning adds needs nothing here; or, for the whole run, one firmware campaign (the firmware service
+ * upgrades the run's devices, each with the image of the first rule matching it).
  */
-export type JobAction = { kind: 'task'; task: Record<string, unknown> };
+export type JobAction = { kind: 'task'; task: Record<string, unknown> } | { kind: 'campaign'; imageRules: JobImageRule[] };
+
+/** A campaign's image rule as CreateCampaign takes it: which image a device gets (the first rule whose set fields match). */
+export interface JobImageRule {
+  oui: string;
+  productClass: string;
+  hardwareVersion: string;
+  fromVersions: string[];
+  fileId: string;
+}
+
+/**
+ * A campaign job's current run as this job last saw it: `starting` from the run's claim until its campaign exists
+ * (a pod that dies in between leaves it for another, which creates the campaign under the same id: once), then the
+ * campaign's status as the scheduler's rounds poll it, or `failed` when the firmware service refused the campaign.
+ */
+export interface JobCampaignRun {
+  run: number;
+  status: 'starting' | RolloutState | 'failed';
+  /** When the status last changed. */
+  since: number;
+  /** Why the campaign could not be created (status `failed`). */
+  error?: string;
+}
+
+/** Campaign run statuses of a run still going: the next occurrence of a cron job is skipped meanwhile. */
+export const CAMPAIGN_RUN_GOING: readonly JobCampaignRun['status'][] = ['starting', 'created', 'running', 'paused'];
+
+/** The name of a campaign job's run's campaign, as people read it in the campaigns' list. */
+export function campaignNameOf(job: Pick<Job, 'name'>, run: number): string {
+  return `${job.name} · run ${run}`;
+}
 
 /** When runs start: once now, once at a time, or at each occurrence of a 5-field cron expression in an IANA zone. */
 export type JobSchedule = { kind: 'now' } | { kind: 'at'; at: number } | { kind: 'cron'; expression: string; timeZone: string };
@@ -31,6 +63,8 @@ export interface Job {
   nextRunAt?: number;
   /** Cron occurrences skipped because the run before was still going. */
   skippedRuns: number;
+  /** A campaign job's current run (its campaign's id is the run's id, runIdOf); absent before its first run and for task jobs. */
+  campaignRun?: JobCampaignRun;
   cancelledAt?: number;
   cancelledBy?: string;
   createdAt: number;
@@ -44,7 +78,7 @@ export interface Job {
  */
 export type JobStatus = 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
 
-/** The id of a job's n-th run (from 1): also its rollout's id. */
+/** The id of a job's n-th run (from 1): also its rollout's id, or (a campaign job's) its campaign's id. */
 export function runIdOf(jobId: string, run: number): string {
   return `${jobId}.${run}`;
 }
@@ -61,9 +95,9 @@ export function currentRunIdOf(job: Job): string | null {
 }
 
 /** The job's status from its own record and its current run's state (null: no run yet). */
-export function jobStatusOf(job: Job, runState: RolloutState | null): JobStatus {
+export function jobStatusOf(job: Job, runState: JobCampaignRun['status'] | null): JobStatus {
   if (job.cancelledAt !== undefined) return 'cancelled';
-  if (runState === 'created' || runState === 'running') return 'running';
+  if (runState === 'created' || runState === 'running' || runState === 'starting') return 'running';
   if (runState === 'paused') return 'paused';
   return job.nextRunAt !== undefined ? 'scheduled' : 'completed';
 }

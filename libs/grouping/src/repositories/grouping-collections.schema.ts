@@ -73,6 +73,7 @@ const jobSchema = new Schema(
     runCount: Number,
     nextRunAt: Number,
     skippedRuns: Number,
+    campaignRun: Schema.Types.Mixed,
     cancelledAt: Number,
     cancelledBy: String,
     createdAt: Number,
@@ -89,6 +90,7 @@ export const jobCollection = groupingCollections.define({
   indexes: [
     { fields: { nextRunAt: 1 } as const, why: 'the jobs whose next run is due, read by every pod\'s job scheduler at each tick' },
     { fields: { createdAt: -1, _id: -1 } as const, why: 'ListJobs, newest first' },
+    { fields: { 'campaignRun.status': 1 } as const, why: "the campaign jobs' runs still going, polled by every pod's job scheduler at each tick" },
   ],
 });
 

@@ -1,6 +1,6 @@
 import { ConflictError, DuplicateKeyError, withoutUndefined, type DocumentCollection, type Page, type Paged, type StoredDocument } from '@acs/platform';
 
-import type { Job } from '../domain/job';
+import { CAMPAIGN_RUN_GOING, type Job } from '../domain/job';
 import type { JobRepository } from './ports';
 
 /** Jobs over a DocumentCollection (`grouping.jobs`), `_id` = job id; a change is a replace conditional on the revision. */
@@ -33,6 +33,11 @@ export class StoredJobRepository implements JobRepository {
 
   async due(now: number, limit: number): Promise<Job[]> {
     const docs = await this.jobs.find({ nextRunAt: { $lte: now } }, { sort: [['nextRunAt', 1]], limit });
+    return docs.map(fromDocument);
+  }
+
+  async campaignRunsGoing(limit: number): Promise<Job[]> {
+    const docs = await this.jobs.find({ 'campaignRun.status': { $in: [...CAMPAIGN_RUN_GOING] } }, { sort: [['_id', 1]], limit });
     return docs.map(fromDocument);
   }
 }

@@ -73,6 +73,8 @@ export interface JobRepository {
   update(job: Job, expectedRevision: number): Promise<Job | null>;
   /** Jobs whose next run is due by `now`, the earliest first. */
   due(now: number, limit: number): Promise<Job[]>;
+  /** Campaign jobs whose current run is still going (starting, created, running, paused): the runs each round follows. */
+  campaignRunsGoing(limit: number): Promise<Job[]>;
 }
 
 /** The grouping service's persistence, as the module and the use cases take it. */

@@ -2,9 +2,9 @@ import { AcsGroupEventType, newEvent, type AcsJobEventData, type AcsJobEventType
 import type { EventBus, Logger } from '@acs/platform';
 import type { RolloutNotification, RolloutStore } from '@acs/rollout';
 
-import { jobIdOfRun, type Job } from '../domain/job';
+import { jobIdOfRun, runIdOf, type Job, type JobCampaignRun } from '../domain/job';
 import type { JobRepository } from '../repositories/ports';
-import type { JobEvents } from '../usecases/job-ports';
+import type { JobCampaignState, JobEvents } from '../usecases/job-ports';
 
 /**
  * Publishes the jobs' `acs.group` events (docs/events.md), keyed by job id, after each change is stored. A device's
@@ -26,7 +26,7 @@ export class JobEventPublisher implements JobEvents {
 
   jobCreated(job: Job): Promise<void> {
     this.names.set(job.id, job.name);
-    const spec = Object.keys(job.action.task)[0];
+    const spec = job.action.kind === 'campaign' ? 'campaign' : Object.keys(job.action.task)[0];
     return this.publish(
       AcsGroupEventType.jobCreated,
       {
@@ -69,6 +69,34 @@ export class JobEventPublisher implements JobEvents {
       case 'target-failed':
       case 'target-retrying':
       case 'target-skipped':
+        return;
+    }
+  }
+
+  /**
+   * A campaign run's changes as the same run events as a task run's: started when its campaign exists (with the
+   * campaign's device count), paused, resumed, completed (with the campaign's counts). A run that failed to start or
+   * was cancelled with its job says nothing more here (job-cancelled says the latter; the job's run_error the former).
+   */
+  async campaignRunChanged(job: Job, previous: JobCampaignRun['status'], state: JobCampaignState | null): Promise<void> {
+    const campaignRun = job.campaignRun;
+    if (!campaignRun || !state) return;
+    const run = { jobId: job.id, jobName: job.name, runId: runIdOf(job.id, campaignRun.run) };
+    const at = campaignRun.since;
+    if (previous === 'starting') await this.publish(AcsGroupEventType.jobRunStarted, { ...run, devices: state.progress.total }, at);
+    switch (campaignRun.status) {
+      case 'paused':
+        return this.publish(AcsGroupEventType.jobRunPaused, { ...run, reason: { kind: state.progress.pause?.kind ?? 'manual', text: state.progress.pause?.text ?? '' } }, at);
+      case 'running':
+        return previous === 'paused' ? this.publish(AcsGroupEventType.jobRunResumed, run, at) : undefined;
+      case 'completed': {
+        const { succeeded, failed, skipped } = state.progress.counts;
+        return this.publish(AcsGroupEventType.jobRunCompleted, { ...run, counts: { succeeded, failed, skipped } }, at);
+      }
+      case 'starting':
+      case 'created':
+      case 'cancelled':
+      case 'failed':
         return;
     }
   }

@@ -11,6 +11,7 @@ import type { JobTaskStatus } from '../domain/job-outcome';
 import { GroupEventPublisher } from '../service/group-event.publisher';
 import { JobEventPublisher } from '../service/job-event.publisher';
 import { createGroupingCore, type GroupingCore, type GroupingUseCases } from '../usecases/grouping-usecases';
+import type { JobCampaigns } from '../usecases/job-ports';
 import { createJobCore, type JobCore, type JobUseCases } from '../usecases/job-usecases';
 import { InMemoryInventory, type InventoryDevice } from './in-memory-inventory';
 import { InMemoryJobTasks } from './in-memory-job-tasks';
@@ -33,6 +34,7 @@ export class GroupingFixture {
     readonly inventory: InMemoryInventory,
     readonly clock: { now: number },
     private readonly dataDir: string,
+    campaigns?: JobCampaigns,
   ) {
     const bus = { publish: async (messages: BusMessage[]) => void this.published.push(...messages) };
     this.core = createGroupingCore({
@@ -49,6 +51,7 @@ export class GroupingFixture {
       store,
       inventory,
       tasks: this.tasks,
+      ...(campaigns ? { campaigns } : {}),
       events: new JobEventPublisher({ bus, jobs: store.jobs, rollouts: store.rollouts, logger: pino({ level: 'silent' }) }),
       owner: 'pod-a',
       leaseMs: 30_000,
@@ -58,9 +61,10 @@ export class GroupingFixture {
     });
   }
 
-  static async open(devices: readonly InventoryDevice[] = []): Promise<GroupingFixture> {
+  /** `campaigns`: the firmware service's, for campaign jobs (none: their runs fail, saying no firmware service is reached). */
+  static async open(devices: readonly InventoryDevice[] = [], options: { campaigns?: JobCampaigns; now?: number } = {}): Promise<GroupingFixture> {
     const dataDir = await mkdtemp(join(tmpdir(), 'acs-grouping-'));
-    return new GroupingFixture(openSqliteGroupingStore({ dataDir }), new InMemoryInventory(devices), { now: Date.UTC(2027, 0, 4, 12) }, dataDir);
+    return new GroupingFixture(openSqliteGroupingStore({ dataDir }), new InMemoryInventory(devices), { now: options.now ?? Date.UTC(2027, 0, 4, 12) }, dataDir, options.campaigns);
   }
 
   get useCases(): GroupingUseCases {

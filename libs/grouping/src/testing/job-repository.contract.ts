@@ -75,5 +75,22 @@ export function describeJobRepositoryContract(name: string, open: () => Promise<
       expect(page).toMatchObject({ total: 4 });
       expect(page.items.map((found) => found.id)).toEqual(['c', 'b']);
     });
+
+    it('finds the campaign jobs whose run is still going, and keeps a campaign action and run as written', async () => {
+      const imageRules = [{ oui: 'A1B2C3', productClass: 'HG8245', hardwareVersion: '', fromVersions: ['1.0'], fileId: 'file-1' }];
+      const campaignJob = (id: string, status: NonNullable<Job['campaignRun']>['status']): Job => ({
+        ...job(id, 1),
+        action: { kind: 'campaign', imageRules },
+        runCount: 1,
+        campaignRun: { run: 1, status, since: 5, ...(status === 'failed' ? { error: 'no file file-1' } : {}) },
+      });
+      for (const [id, status] of [['s', 'starting'], ['r', 'running'], ['p', 'paused'], ['c', 'completed'], ['f', 'failed'], ['x', 'cancelled']] as const) {
+        await under.jobs.insert(campaignJob(id, status));
+      }
+      await under.jobs.insert(job('t', 1));
+      expect((await under.jobs.campaignRunsGoing(10)).map((found) => found.id).sort()).toEqual(['p', 'r', 's']);
+      expect(await under.jobs.campaignRunsGoing(1)).toHaveLength(1);
+      expect(await under.jobs.get('f')).toEqual(campaignJob('f', 'failed'));
+    });
   });
 }

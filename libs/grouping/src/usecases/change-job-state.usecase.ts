@@ -1,10 +1,11 @@
 import { ConflictError, type Logger } from '@acs/platform';
 import type { RolloutEngine } from '@acs/rollout';
 
-import { currentRunIdOf, type Job } from '../domain/job';
+import { CAMPAIGN_RUN_GOING, currentRunIdOf, type Job } from '../domain/job';
 import type { JobRepository } from '../repositories/ports';
 import { jobOrNotFound } from './get-job.usecase';
-import type { JobEvents } from './job-ports';
+import type { CampaignJobRuns } from './campaign-job-runs.usecase';
+import type { JobCampaigns, JobEvents } from './job-ports';
 
 export type JobChange = { action: 'pause'; reason: string } | { action: 'resume' } | { action: 'cancel' };
 
@@ -18,6 +19,9 @@ export class ChangeJobState {
     private readonly deps: {
       jobs: Pick<JobRepository, 'get' | 'update'>;
       engine: Pick<RolloutEngine, 'get' | 'pause' | 'resume' | 'cancel'>;
+      /** A campaign job's runs: its changes go to its run's campaign. */
+      campaigns: Pick<JobCampaigns, 'get' | 'pause' | 'resume'>;
+      campaignRuns: Pick<CampaignJobRuns, 'cancelQuietly' | 'follow'>;
       events: Pick<JobEvents, 'jobCancelled'>;
       logger: Pick<Logger, 'info'>;
       now: () => number;
@@ -29,6 +33,7 @@ export class ChangeJobState {
     const job = await jobOrNotFound(this.deps.jobs, command.jobId);
     if (command.change.action === 'cancel') return this.cancel(job, command.requestedBy);
     if (job.cancelledAt !== undefined) throw stateError(job, 'it is cancelled');
+    if (job.action.kind === 'campaign') return this.changeCampaign(job, command.change, command.requestedBy);
     const runId = currentRunIdOf(job);
     const run = runId ? await engine.get(runId) : null;
     if (!runId || !run) throw stateError(job, 'it has no run yet');
@@ -44,6 +49,22 @@ export class ChangeJobState {
     return job;
   }
 
+  /** Pauses or resumes the campaign of a campaign job's current run (the firmware service checks its state again). */
+  private async changeCampaign(job: Job, change: Exclude<JobChange, { action: 'cancel' }>, requestedBy: string): Promise<Job> {
+    const runId = currentRunIdOf(job);
+    const state = runId && job.campaignRun?.status !== 'starting' && job.campaignRun?.status !== 'failed' ? await this.deps.campaigns.get(runId) : null;
+    if (!runId || !state) throw stateError(job, runId ? `its run ${runId} has no campaign (${job.campaignRun?.status ?? 'none'})` : 'it has no run yet');
+    if (change.action === 'pause') {
+      if (state.status !== 'running') throw stateError(job, `its run's campaign ${runId} is ${state.status}; only a running run pauses`);
+      await this.deps.campaigns.pause(runId, change.reason.trim() || 'paused by an operator', requestedBy);
+    } else {
+      if (state.status !== 'paused') throw stateError(job, `its run's campaign ${runId} is ${state.status}; only a paused run resumes`);
+      await this.deps.campaigns.resume(runId, requestedBy);
+    }
+    this.deps.logger.info({ jobId: job.id, runId, campaignId: runId, action: change.action, requestedBy }, `job ${job.id}: run's campaign ${change.action}d`);
+    return this.deps.campaignRuns.follow(job);
+  }
+
   private async cancel(job: Job, requestedBy: string): Promise<Job> {
     const { engine } = this.deps;
     let current = job;
@@ -57,7 +78,9 @@ export class ChangeJobState {
       }
       current = await jobOrNotFound(this.deps.jobs, job.id);
     }
-    // The job is cancelled first: a run a scheduler is starting meanwhile sees it and does not start (StartJobRuns.recordRun).
+    // The job is cancelled first: a run a scheduler is starting meanwhile sees it and does not start (StartJobRuns.recordRun),
+    // or (a campaign run) cancels the campaign it has just created (CampaignJobRuns.start).
+    if (current.action.kind === 'campaign') return this.cancelCampaignRun(current, requestedBy);
     const runId = currentRunIdOf(current);
     const run = runId ? await engine.get(runId) : null;
     const going = run && (run.state === 'created' || run.state === 'running' || run.state === 'paused');
@@ -66,6 +89,21 @@ export class ChangeJobState {
     this.deps.logger.info({ jobId: current.id, runId: going ? run.id : undefined, requestedBy }, `job ${current.id} cancelled`);
     return current;
   }
+
+  /** A cancelled campaign job's run: its campaign cancelled when it has one going, its status recorded. */
+  private async cancelCampaignRun(job: Job, requestedBy: string): Promise<Job> {
+    const runId = currentRunIdOf(job);
+    const going = runId !== null && isGoing(job);
+    if (going) await this.deps.campaignRuns.cancelQuietly(runId, requestedBy);
+    const followed = going ? await this.deps.campaignRuns.follow(job) : job;
+    await this.deps.events.jobCancelled(followed, going ? runId : null);
+    this.deps.logger.info({ jobId: job.id, runId: going ? runId : undefined, campaignId: going ? runId : undefined, requestedBy }, `job ${job.id} cancelled`);
+    return followed;
+  }
+}
+
+function isGoing(job: Job): boolean {
+  return job.campaignRun !== undefined && CAMPAIGN_RUN_GOING.includes(job.campaignRun.status);
 }
 
 function stateError(job: Job, why: string): ConflictError {

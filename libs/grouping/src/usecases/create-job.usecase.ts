@@ -82,10 +82,7 @@ export class CreateJob {
       }
     }
 
-    const task = command.action.task;
-    if (!task || typeof task !== 'object' || Object.keys(task).length === 0) {
-      violations.push({ field: 'action.task', description: 'names the task each device gets (one kind of TaskSpec)', reason: 'REQUIRED' });
-    }
+    violations.push(...actionViolations(command.action));
     violations.push(...scheduleViolations(command.schedule));
 
     let policy = command.policy;
@@ -98,4 +95,22 @@ export class CreateJob {
     if (violations.length > 0) throw new ValidationError(`invalid job: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`, violations);
     return policy;
   }
+}
+
+/**
+ * A task names one kind of TaskSpec; a campaign has at least one image rule, each naming its file (whether the file
+ * is a firmware image with a version is the firmware service's to say, when each run creates its campaign).
+ */
+function actionViolations(action: JobAction): FieldViolation[] {
+  if (action.kind === 'task') {
+    const task = action.task;
+    if (!task || typeof task !== 'object' || Object.keys(task).length === 0) {
+      return [{ field: 'action.task', description: 'names the task each device gets (one kind of TaskSpec)', reason: 'REQUIRED' }];
+    }
+    return [];
+  }
+  if (action.imageRules.length === 0) return [{ field: 'action.campaign.image_rules', description: 'at least one rule is required', reason: 'REQUIRED' }];
+  return action.imageRules.flatMap((rule, index) =>
+    rule.fileId.trim() === '' ? [{ field: `action.campaign.image_rules[${index}].file_id`, description: 'required', reason: 'REQUIRED' }] : [],
+  );
 }

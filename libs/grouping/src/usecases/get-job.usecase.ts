@@ -3,6 +3,7 @@ import type { RolloutEngine, RolloutProgress } from '@acs/rollout';
 
 import { currentRunIdOf, jobStatusOf, type Job, type JobStatus } from '../domain/job';
 import type { JobRepository } from '../repositories/ports';
+import type { JobCampaigns } from './job-ports';
 
 export interface JobView {
   job: Job;
@@ -17,15 +18,21 @@ export interface JobWithProgress extends JobView {
   progress: RolloutProgress | null;
 }
 
-type JobReadDeps = { jobs: Pick<JobRepository, 'get' | 'list'>; engine: Pick<RolloutEngine, 'get' | 'progress'> };
+type JobReadDeps = { jobs: Pick<JobRepository, 'get' | 'list'>; engine: Pick<RolloutEngine, 'get' | 'progress'>; campaigns: Pick<JobCampaigns, 'get'> };
 
-/** One job with its current run's progress. */
+/** One job with its current run's progress (a campaign job's: its run's campaign's, read from the firmware service). */
 export class GetJob {
   constructor(private readonly deps: JobReadDeps) {}
 
   async execute(query: { jobId: string }): Promise<JobWithProgress> {
     const job = await jobOrNotFound(this.deps.jobs, query.jobId);
     const runId = currentRunIdOf(job);
+    if (job.action.kind === 'campaign') {
+      const recorded = job.campaignRun?.status ?? null;
+      // A run still starting or that failed to start has no campaign; any other run's campaign is the truth of it.
+      const state = runId && recorded !== null && recorded !== 'starting' && recorded !== 'failed' ? await this.deps.campaigns.get(runId) : null;
+      return { job, status: jobStatusOf(job, state?.status ?? recorded), runId, progress: state?.progress ?? null };
+    }
     const progress = runId ? await this.deps.engine.progress(runId).catch((error: unknown) => (error instanceof NotFoundError ? null : Promise.reject(error))) : null;
     return { job, status: jobStatusOf(job, progress?.state ?? null), runId: progress ? runId : null, progress };
   }
@@ -40,6 +47,8 @@ export class ListJobs {
     const items = await Promise.all(
       jobs.items.map(async (job) => {
         const runId = currentRunIdOf(job);
+        // A campaign job's run as the scheduler last polled it: a list asks the firmware service nothing.
+        if (job.action.kind === 'campaign') return { job, status: jobStatusOf(job, job.campaignRun?.status ?? null), runId };
         const run = runId ? await this.deps.engine.get(runId) : null;
         return { job, status: jobStatusOf(job, run?.state ?? null), runId: run ? runId : null };
       }),

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '@acs/platform';
+import { ConflictError, NotFoundError, ValidationError } from '@acs/platform';
 import { TARGET_STATES, type RolloutStore, type RolloutTarget, type TargetState } from '@acs/rollout';
 
 import { currentRunIdOf, jobIdOfRun, type JobDevice } from '../domain/job';
@@ -39,6 +39,12 @@ export class ListJobDevices {
     const job = await jobOrNotFound(this.deps.jobs, query.jobId);
     const runId = query.runId || currentRunIdOf(job);
     if (query.runId && jobIdOfRun(query.runId) !== job.id) throw ValidationError.forField('run_id', `${query.runId} is not a run of job ${job.id} (runs are ${job.id}.1, ${job.id}.2…)`, 'BAD_FORMAT');
+    if (job.action.kind === 'campaign') {
+      // Its devices are the campaign's, with what only a campaign says of them (versions, skip reasons, stages):
+      // pointed at rather than copied into a poorer shape here.
+      const where = runId ? `CampaignService.ListCampaignDevices campaign_id=${runId} (acsctl campaigns devices ${runId})` : 'the campaign of its first run, once it has one';
+      throw new ConflictError(`job ${job.id} runs firmware campaigns: a run's devices are ${where}`, { kind: 'precondition', reason: 'CAMPAIGN_RUN', subject: `job ${job.id}` });
+    }
     if (!runId) return { runId: null, devices: [] };
     if (!(await this.deps.rollouts.getRollout(runId))) {
       if (query.runId) throw new NotFoundError('run', runId);

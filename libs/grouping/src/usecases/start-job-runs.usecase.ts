@@ -4,6 +4,7 @@ import type { RolloutEngine, RolloutStore } from '@acs/rollout';
 import { jobIdOfRun, runIdOf, type Job } from '../domain/job';
 import { nextRunAfter } from '../domain/job-schedule';
 import type { GroupingStore } from '../repositories/ports';
+import type { CampaignJobRuns } from './campaign-job-runs.usecase';
 import type { DeviceInventory } from './grouping-ports';
 
 /** Devices read per page (a group's members or a filter's matches) and added to a run per addTargets. */
@@ -15,6 +16,8 @@ export interface JobRunDeps {
   store: Pick<GroupingStore, 'jobs' | 'members'> & { rollouts: Pick<RolloutStore, 'listRollouts'> };
   engine: Pick<RolloutEngine, 'create' | 'get' | 'addTargets' | 'drive' | 'seal' | 'start' | 'cancel' | 'leaseMs'>;
   inventory: Pick<DeviceInventory, 'matchingIds'>;
+  /** The runs of campaign jobs (one firmware campaign each), which are no rollouts of this service. */
+  campaignRuns: Pick<CampaignJobRuns, 'fire'>;
   logger: Pick<Logger, 'info' | 'warn'>;
   now: () => number;
 }
@@ -50,6 +53,7 @@ export class StartJobRuns {
     const { engine, logger } = this.deps;
     const now = this.deps.now();
     if (job.cancelledAt !== undefined) return 'cancelled';
+    if (job.action.kind === 'campaign') return this.deps.campaignRuns.fire(job);
     if (job.runCount > 0) {
       const current = await engine.get(runIdOf(job.id, job.runCount));
       if (current && (current.state === 'created' || current.state === 'running' || current.state === 'paused')) {
@@ -159,7 +163,7 @@ export class StartJobRuns {
   }
 }
 
-function withNextRun(job: Job, nextRunAt: number | undefined, skippedRuns: number): Job {
+export function withNextRun(job: Job, nextRunAt: number | undefined, skippedRuns: number): Job {
   const { nextRunAt: _previous, ...rest } = job;
   return { ...rest, skippedRuns, ...(nextRunAt !== undefined ? { nextRunAt } : {}) };
 }

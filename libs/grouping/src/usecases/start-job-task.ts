@@ -73,6 +73,7 @@ export class StartJobTask implements RolloutExecutor {
     if (!job) throw new Error(`job ${jobId} of run ${runId} is gone`);
     // Runs that ended are never asked for again: a long-lived pod keeps the recent ones only.
     if (this.actions.size >= MAX_CACHED_RUNS) this.actions.clear();
+    if (job.action.kind !== 'task') throw new Error(`job ${jobId} runs campaigns, not tasks: run ${runId} is no rollout of its own`);
     const action = { spec: job.action.task, timeoutMs: job.policy.attemptTimeoutMs };
     this.actions.set(runId, action);
     return action;

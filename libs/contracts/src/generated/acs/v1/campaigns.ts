@@ -85,6 +85,12 @@ export interface CreateCampaignRequest {
    * `filter` when one is given. "" = no group. INVALID_ARGUMENT (`group_id`, NOT_FOUND) when there is no such group.
    */
   groupId: string;
+  /**
+   * The campaign's id, chosen by the caller (letters, digits, `.`, `_`, `-`, `:`; at most 128); "" = a new UUID. A
+   * second CreateCampaign with an id that is taken answers ALREADY_EXISTS and creates nothing: a caller that may have
+   * died after its create (a bulk job's run, whose campaign id is its run id) retries without making two.
+   */
+  campaignId: string;
 }
 
 export interface CreateCampaignResponse {
@@ -806,7 +812,7 @@ export const Campaign: MessageFns<Campaign> = {
 };
 
 function createBaseCreateCampaignRequest(): CreateCampaignRequest {
-  return { name: "", filter: "", imageRules: [], policy: undefined, groupId: "" };
+  return { name: "", filter: "", imageRules: [], policy: undefined, groupId: "", campaignId: "" };
 }
 
 export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
@@ -825,6 +831,9 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
     }
     if (message.groupId !== "") {
       writer.uint32(42).string(message.groupId);
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(50).string(message.campaignId);
     }
     return writer;
   },
@@ -882,6 +891,14 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
             message.groupId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -909,6 +926,11 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
         : isSet(object.group_id)
         ? globalThis.String(object.group_id)
         : "",
+      campaignId: isSet(object.campaignId)
+        ? globalThis.String(object.campaignId)
+        : isSet(object.campaign_id)
+        ? globalThis.String(object.campaign_id)
+        : "",
     };
   },
 
@@ -929,6 +951,9 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
     if (message.groupId !== "") {
       obj.groupId = message.groupId;
     }
+    if (message.campaignId !== "") {
+      obj.campaignId = message.campaignId;
+    }
     return obj;
   },
 
@@ -944,6 +969,7 @@ export const CreateCampaignRequest: MessageFns<CreateCampaignRequest> = {
       ? RolloutPolicy.fromPartial(object.policy)
       : undefined;
     message.groupId = object.groupId ?? "";
+    message.campaignId = object.campaignId ?? "";
     return message;
   },
 };

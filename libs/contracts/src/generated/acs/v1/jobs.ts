@@ -19,14 +19,15 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
+import { ImageRule } from "./campaigns";
 import { RolloutPolicy, RolloutProgress } from "./rollouts";
 import { TaskSpec } from "./tasks";
 
 /**
  * Bulk jobs of the public API, served by the grouping service: one operation over a group's members or a filter's
  * devices — any provisioning task (set or get values, refresh, reboot, factory reset, add or delete an object,
- * download…) — now, at a time or on a cron schedule, rate-limited and watched like a campaign (docs/grouping.md,
- * "Jobs"; docs/rollouts.md).
+ * download…) or a firmware campaign — now, at a time or on a cron schedule, rate-limited and watched like a campaign
+ * (docs/grouping.md, "Jobs"; docs/rollouts.md).
  */
 
 /** Which devices a run covers, read when the run starts (exactly one is set). */
@@ -51,7 +52,23 @@ export interface JobAction {
      * Reboot or FactoryReset, the device answered the RPC.
      */
     { $case: "task"; task: TaskSpec }
+    | //
+    /**
+     * A firmware campaign per run (the firmware service's CampaignService): the run's devices, each with the image of
+     * the first rule matching it, under the job's policy.
+     */
+    { $case: "campaign"; campaign: JobCampaignAction }
     | undefined;
+}
+
+/**
+ * A run of the job is ONE firmware campaign, id = the run's id (`<job_id>.<n>`), named `<job name> · run <n>`, over the
+ * job's target (its group, or its filter) with the job's policy. The run's progress, pause, resume and cancel are the
+ * campaign's; its devices are ListCampaignDevices'.
+ */
+export interface JobCampaignAction {
+  /** As CreateCampaignRequest's: at least one. */
+  imageRules: ImageRule[];
 }
 
 /** When runs start: neither `start_time` nor `cron` = once, now. */
@@ -97,6 +114,11 @@ export interface Job {
   createdBy: string;
   cancelTime?: Date | undefined;
   cancelledBy: string;
+  /**
+   * A campaign job whose current run's campaign could not be created (the firmware service refused it: a file
+   * deleted, a group gone): why. "" otherwise. The run has ended; the next occurrence tries again.
+   */
+  runError: string;
 }
 
 export interface CreateJobRequest {
@@ -334,6 +356,9 @@ export const JobAction: MessageFns<JobAction> = {
       case "task":
         TaskSpec.encode(message.kind.task, writer.uint32(10).fork()).join();
         break;
+      case "campaign":
+        JobCampaignAction.encode(message.kind.campaign, writer.uint32(18).fork()).join();
+        break;
     }
     return writer;
   },
@@ -359,6 +384,14 @@ export const JobAction: MessageFns<JobAction> = {
             message.kind = { $case: "task", task: TaskSpec.decode(reader, reader.uint32()) };
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = { $case: "campaign", campaign: JobCampaignAction.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -372,13 +405,21 @@ export const JobAction: MessageFns<JobAction> = {
   },
 
   fromJSON(object: any): JobAction {
-    return { kind: isSet(object.task) ? { $case: "task", task: TaskSpec.fromJSON(object.task) } : undefined };
+    return {
+      kind: isSet(object.task)
+        ? { $case: "task", task: TaskSpec.fromJSON(object.task) }
+        : isSet(object.campaign)
+        ? { $case: "campaign", campaign: JobCampaignAction.fromJSON(object.campaign) }
+        : undefined,
+    };
   },
 
   toJSON(message: JobAction): unknown {
     const obj: any = {};
     if (message.kind?.$case === "task") {
       obj.task = TaskSpec.toJSON(message.kind.task);
+    } else if (message.kind?.$case === "campaign") {
+      obj.campaign = JobCampaignAction.toJSON(message.kind.campaign);
     }
     return obj;
   },
@@ -395,7 +436,86 @@ export const JobAction: MessageFns<JobAction> = {
         }
         break;
       }
+      case "campaign": {
+        if (object.kind?.campaign !== undefined && object.kind?.campaign !== null) {
+          message.kind = { $case: "campaign", campaign: JobCampaignAction.fromPartial(object.kind.campaign) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseJobCampaignAction(): JobCampaignAction {
+  return { imageRules: [] };
+}
+
+export const JobCampaignAction: MessageFns<JobCampaignAction> = {
+  encode(message: JobCampaignAction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.imageRules) {
+      ImageRule.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): JobCampaignAction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJobCampaignAction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.imageRules.push(ImageRule.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): JobCampaignAction {
+    return {
+      imageRules: globalThis.Array.isArray(object?.imageRules)
+        ? object.imageRules.map((e: any) => ImageRule.fromJSON(e))
+        : globalThis.Array.isArray(object?.image_rules)
+        ? object.image_rules.map((e: any) => ImageRule.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: JobCampaignAction): unknown {
+    const obj: any = {};
+    if (message.imageRules?.length) {
+      obj.imageRules = message.imageRules.map((e) => ImageRule.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<JobCampaignAction>, I>>(base?: I): JobCampaignAction {
+    return JobCampaignAction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<JobCampaignAction>, I>>(object: I): JobCampaignAction {
+    const message = createBaseJobCampaignAction();
+    message.imageRules = object.imageRules?.map((e) => ImageRule.fromPartial(e)) || [];
     return message;
   },
 };
@@ -526,6 +646,7 @@ function createBaseJob(): Job {
     createdBy: "",
     cancelTime: undefined,
     cancelledBy: "",
+    runError: "",
   };
 }
 
@@ -575,6 +696,9 @@ export const Job: MessageFns<Job> = {
     }
     if (message.cancelledBy !== "") {
       writer.uint32(122).string(message.cancelledBy);
+    }
+    if (message.runError !== "") {
+      writer.uint32(130).string(message.runError);
     }
     return writer;
   },
@@ -712,6 +836,14 @@ export const Job: MessageFns<Job> = {
             message.cancelledBy = reader.string();
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.runError = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -773,6 +905,11 @@ export const Job: MessageFns<Job> = {
         : isSet(object.cancelled_by)
         ? globalThis.String(object.cancelled_by)
         : "",
+      runError: isSet(object.runError)
+        ? globalThis.String(object.runError)
+        : isSet(object.run_error)
+        ? globalThis.String(object.run_error)
+        : "",
     };
   },
 
@@ -823,6 +960,9 @@ export const Job: MessageFns<Job> = {
     if (message.cancelledBy !== "") {
       obj.cancelledBy = message.cancelledBy;
     }
+    if (message.runError !== "") {
+      obj.runError = message.runError;
+    }
     return obj;
   },
 
@@ -854,6 +994,7 @@ export const Job: MessageFns<Job> = {
     message.createdBy = object.createdBy ?? "";
     message.cancelTime = object.cancelTime ?? undefined;
     message.cancelledBy = object.cancelledBy ?? "";
+    message.runError = object.runError ?? "";
     return message;
   },
 };
@@ -2456,8 +2597,8 @@ export type JobServiceService = typeof JobServiceService;
 export const JobServiceService = {
   /**
    * Records a job; when its schedule is `now` (or a time already past) its first run starts at once. INVALID_ARGUMENT
-   * names every wrong field (an unknown group, a filter that does not parse, a task without a kind, a cron
-   * expression, a zone or a policy field).
+   * names every wrong field (an unknown group, a filter that does not parse, a task without a kind, a campaign
+   * without an image rule, a cron expression, a zone or a policy field).
    */
   createJob: {
     path: "/acs.v1.JobService/CreateJob" as const,
@@ -2468,7 +2609,7 @@ export const JobServiceService = {
     responseSerialize: (value: CreateJobResponse): Buffer => Buffer.from(CreateJobResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateJobResponse => CreateJobResponse.decode(value),
   },
-  /** One job with its current (or last) run's progress. NOT_FOUND when unknown. */
+  /** One job with its current (or last) run's progress (a campaign job's: its run's campaign's). NOT_FOUND when unknown. */
   getJob: {
     path: "/acs.v1.JobService/GetJob" as const,
     requestStream: false as const,
@@ -2492,7 +2633,8 @@ export const JobServiceService = {
    * A run's devices in the order they were added, each with its state, attempts and, for a failed one, why (the
    * CPE's fault code and string, `unreachable`, `timeout`, `task-cancelled`, `start-failed`), narrowed by states and
    * wave. NOT_FOUND when the job is unknown; INVALID_ARGUMENT for an unknown state, another job's run, or a page
-   * token of another listing.
+   * token of another listing. FAILED_PRECONDITION (reason CAMPAIGN_RUN) for a campaign job: a run's devices are its
+   * campaign's, listed by CampaignService.ListCampaignDevices with campaign_id = the run id.
    */
   listJobDevices: {
     path: "/acs.v1.JobService/ListJobDevices" as const,
@@ -2549,11 +2691,11 @@ export const JobServiceService = {
 export interface JobServiceServer extends UntypedServiceImplementation {
   /**
    * Records a job; when its schedule is `now` (or a time already past) its first run starts at once. INVALID_ARGUMENT
-   * names every wrong field (an unknown group, a filter that does not parse, a task without a kind, a cron
-   * expression, a zone or a policy field).
+   * names every wrong field (an unknown group, a filter that does not parse, a task without a kind, a campaign
+   * without an image rule, a cron expression, a zone or a policy field).
    */
   createJob: handleUnaryCall<CreateJobRequest, CreateJobResponse>;
-  /** One job with its current (or last) run's progress. NOT_FOUND when unknown. */
+  /** One job with its current (or last) run's progress (a campaign job's: its run's campaign's). NOT_FOUND when unknown. */
   getJob: handleUnaryCall<GetJobRequest, GetJobResponse>;
   /** Jobs, newest first, with their status (without progress). */
   listJobs: handleUnaryCall<ListJobsRequest, ListJobsResponse>;
@@ -2561,7 +2703,8 @@ export interface JobServiceServer extends UntypedServiceImplementation {
    * A run's devices in the order they were added, each with its state, attempts and, for a failed one, why (the
    * CPE's fault code and string, `unreachable`, `timeout`, `task-cancelled`, `start-failed`), narrowed by states and
    * wave. NOT_FOUND when the job is unknown; INVALID_ARGUMENT for an unknown state, another job's run, or a page
-   * token of another listing.
+   * token of another listing. FAILED_PRECONDITION (reason CAMPAIGN_RUN) for a campaign job: a run's devices are its
+   * campaign's, listed by CampaignService.ListCampaignDevices with campaign_id = the run id.
    */
   listJobDevices: handleUnaryCall<ListJobDevicesRequest, ListJobDevicesResponse>;
   /**
@@ -2584,8 +2727,8 @@ export interface JobServiceServer extends UntypedServiceImplementation {
 export interface JobServiceClient extends Client {
   /**
    * Records a job; when its schedule is `now` (or a time already past) its first run starts at once. INVALID_ARGUMENT
-   * names every wrong field (an unknown group, a filter that does not parse, a task without a kind, a cron
-   * expression, a zone or a policy field).
+   * names every wrong field (an unknown group, a filter that does not parse, a task without a kind, a campaign
+   * without an image rule, a cron expression, a zone or a policy field).
    */
   createJob(
     request: CreateJobRequest,
@@ -2602,7 +2745,7 @@ export interface JobServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateJobResponse) => void,
   ): ClientUnaryCall;
-  /** One job with its current (or last) run's progress. NOT_FOUND when unknown. */
+  /** One job with its current (or last) run's progress (a campaign job's: its run's campaign's). NOT_FOUND when unknown. */
   getJob(
     request: GetJobRequest,
     callback: (error: ServiceError | null, response: GetJobResponse) => void,
@@ -2638,7 +2781,8 @@ export interface JobServiceClient extends Client {
    * A run's devices in the order they were added, each with its state, attempts and, for a failed one, why (the
    * CPE's fault code and string, `unreachable`, `timeout`, `task-cancelled`, `start-failed`), narrowed by states and
    * wave. NOT_FOUND when the job is unknown; INVALID_ARGUMENT for an unknown state, another job's run, or a page
-   * token of another listing.
+   * token of another listing. FAILED_PRECONDITION (reason CAMPAIGN_RUN) for a campaign job: a run's devices are its
+   * campaign's, listed by CampaignService.ListCampaignDevices with campaign_id = the run id.
    */
   listJobDevices(
     request: ListJobDevicesRequest,
