@@ -14,7 +14,8 @@
  * - `--via tasks`: one SetParameterValues task per device through the public API (acs.v1 TaskService.CreateTask,
  *   connection_request, max_attempts 1), from `--callers` parallel callers, with at most `--max-in-flight` tasks
  *   created and not yet final (0: no limit), as a bulk job's concurrency keeps them;
- * - `--via job`: one bulk job over the fleet (acs.v1 jobs API): `launchJob` below is the one place that creates it.
+ * - `--via job`: one bulk job over the fleet (acs.v1 JobService.CreateJob: every device, the same value, concurrency
+ *   --max-in-flight, no rate limit): the job creates the tasks; the bench learns of each from its first event.
  * A device's result is verified when both are true: its task's `acs.task.done` event came (acs.v1 WatchEvents,
  * opened before the start) AND the simulator's own record shows the value set — the CPE's data model changed by the
  * ACS to the value asked for that device. The run ends when every device is verified or its task failed for good,
@@ -348,6 +349,9 @@ interface TaskOutcome {
 /** What a launch needs: the API, the devices and their values. */
 interface Launch {
   tasks: acsV1.TaskServiceClient;
+  jobs: acsV1.JobServiceClient;
+  /** The job's concurrency (--max-in-flight; 0: every device at once). */
+  maxInFlight: number;
   auth: Metadata;
   ids: string[];
   values: string[];
@@ -395,12 +399,25 @@ async function launchTasks(launch: Launch): Promise<void> {
 }
 
 /**
- * One bulk job over the fleet, through the jobs API of the grouping service, once it exists: a static group of
- * `ids`, a job setting each device's value with connection requests, concurrency and rate unlimited; each device's
- * task is then created by the job (`created` is called as the job's tasks are seen).
+ * One bulk job over the fleet (every device the standalone knows: the bench's CPEs only), through the jobs API of the
+ * grouping service: one SetParameterValues of the same value to every device, with connection requests, its
+ * concurrency --max-in-flight and no rate limit. The job creates each device's task through provisioning; the bench
+ * learns of them from their `acs.task.dispatched` events (`created`, in the event handler).
  */
-async function launchJob(_launch: Launch): Promise<void> {
-  throw new Error('jobs API not available: acs.v1 has no bulk jobs service yet (issue 14); use --via tasks');
+async function launchJob(launch: Launch): Promise<void> {
+  await new Promise<acsV1.CreateJobResponse>((resolve, reject) =>
+    launch.jobs.createJob(
+      acsV1.CreateJobRequest.fromPartial({
+        name: `bulk-spv ${launch.values[0]}`,
+        target: { kind: { $case: 'filter', filter: '' } },
+        action: { kind: { $case: 'task', task: { kind: { $case: 'setParameterValues', setParameterValues: { values: [{ path: PARAMETER, value: launch.values[0], type: 'xsd:string' }] } } } } },
+        policy: { concurrency: launch.maxInFlight > 0 ? launch.maxInFlight : launch.ids.length, mode: 'active', attemptTimeoutMs: 600_000 },
+      }),
+      launch.auth,
+      { deadline: Date.now() + 120_000 },
+      (error: ServiceError | null, response?: acsV1.CreateJobResponse) => (error ? reject(error) : resolve(response!)),
+    ),
+  );
 }
 
 const LAUNCHERS: Record<Via, (launch: Launch) => Promise<void>> = { tasks: launchTasks, job: launchJob };
@@ -467,7 +484,8 @@ async function main(): Promise<void> {
 
   const run = Date.now().toString(36);
   const ids = Array.from({ length: options.cpes }, (_, i) => deviceIdOf(i));
-  const values = Array.from({ length: options.cpes }, (_, i) => valueOf(run, i));
+  // A job sets one value on every device; tasks of our own set each device's own.
+  const values = Array.from({ length: options.cpes }, (_, i) => valueOf(run, options.via === 'job' ? 0 : i));
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const standalone = await startStandalone(options);
   const simulators: Simulator[] = [];
@@ -514,6 +532,17 @@ async function main(): Promise<void> {
       check(index);
     };
 
+    const created = (index: number, taskId: string) => {
+      createdAt[index] = Date.now();
+      inFlight++;
+      taskDevice.set(taskId, index);
+      const outcome = early.get(taskId);
+      if (outcome) {
+        early.delete(taskId);
+        finished(index, outcome);
+      }
+    };
+
     const perProcess = Math.ceil(options.cpes / options.simProcs);
     for (let first = 0; first < options.cpes; first += perProcess) {
       simulators.push(
@@ -540,19 +569,28 @@ async function main(): Promise<void> {
     const auth = new Metadata();
     auth.set('authorization', `Bearer ${token}`);
     const tasks = new acsV1.TaskServiceClient(standalone.nbiAddress, credentials.createInsecure());
+    const jobs = new acsV1.JobServiceClient(standalone.nbiAddress, credentials.createInsecure());
     const events = new acsV1.EventServiceClient(standalone.nbiAddress, credentials.createInsecure());
-    clients.push(tasks, events);
+    clients.push(tasks, jobs, events);
+    const deviceIndex = new Map(ids.map((id, index) => [id, index]));
 
     // Task events from before the clock starts: with `since`, the server replays what it holds, so nothing is lost to
     // the time the watch takes to open.
     const FINAL = ['acs.task.done', 'acs.task.faulted', 'acs.task.expired', 'acs.task.cancelled'];
     const watchOpened = new Date();
-    stream = events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types: FINAL, since: watchOpened }), auth);
+    // A job's tasks are created by the job: their creation is known from their first event.
+    const types = options.via === 'job' ? [...FINAL, 'acs.task.dispatched'] : FINAL;
+    stream = events.watchEvents(acsV1.WatchEventsRequest.fromPartial({ types, since: watchOpened }), auth);
     let streamError: Error | undefined;
     stream.on('data', (message: acsV1.WatchEventsResponse) => {
       const event = message.event!;
-      const data = event.data as { taskId?: string; fault?: { code?: string; message?: string } } | undefined;
+      const data = event.data as { taskId?: string; deviceId?: string; source?: string; fault?: { code?: string; message?: string } } | undefined;
       if (data?.taskId === undefined) return;
+      if (event.type === 'acs.task.dispatched') {
+        const index = data.source?.startsWith('job:') && data.deviceId !== undefined ? deviceIndex.get(data.deviceId) : undefined;
+        if (index !== undefined && !taskDevice.has(data.taskId)) created(index, data.taskId);
+        return;
+      }
       const outcome: TaskOutcome = event.type === 'acs.task.done' ? { at: Date.now() } : { at: Date.now(), failure: `${event.type}${data.fault ? ` ${data.fault.code}: ${data.fault.message}` : ''}` };
       const index = taskDevice.get(data.taskId);
       if (index === undefined) early.set(data.taskId, outcome);
@@ -589,18 +627,11 @@ async function main(): Promise<void> {
       auth,
       ids,
       values,
+      jobs,
+      maxInFlight: options.maxInFlight,
       callers: options.callers,
       room,
-      created: (index, taskId) => {
-        createdAt[index] = Date.now();
-        inFlight++;
-        taskDevice.set(taskId, index);
-        const outcome = early.get(taskId);
-        if (outcome) {
-          early.delete(taskId);
-          finished(index, outcome);
-        }
-      },
+      created,
       refused: (index, why) => fail(index, `CreateTask refused: ${why}`),
     });
     let launchedAt: number | undefined;

@@ -10,7 +10,7 @@ export interface Fixtures {
 }
 
 /** The resource types and actions of the NBI's roles (docs/nbi-security.md). */
-export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit' | 'files' | 'campaigns';
+export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit' | 'files' | 'campaigns' | 'groups' | 'jobs';
 export type Action = 'view' | 'add' | 'change' | 'delete';
 
 /** One method of acs.v1 as the acceptance matrix drives it. */
@@ -20,10 +20,10 @@ export interface RpcCase {
   action: Action;
   /** A well-formed request: refused for who sends it, never for what it says. */
   valid(fixtures: Fixtures): unknown;
-  /** A request the API must answer with INVALID_ARGUMENT … */
-  invalid(fixtures: Fixtures): unknown;
+  /** A request the API must answer with INVALID_ARGUMENT … (absent: the method takes no field that can be wrong) */
+  invalid?(fixtures: Fixtures): unknown;
   /** … and a google.rpc.BadRequest violation on this field (the proto's snake_case path). */
-  invalidField: string;
+  invalidField?: string;
   /** What the audit log records as the valid request's target. */
   target(fixtures: Fixtures): string;
 }
@@ -32,15 +32,15 @@ function rpc<Req>(
   method: RpcMethod<Req, unknown>,
   resourceType: ResourceType,
   action: Action,
-  spec: { valid(f: Fixtures): Req; invalid(f: Fixtures): Req; invalidField: string; target?(f: Fixtures): string },
+  spec: { valid(f: Fixtures): Req; invalid?(f: Fixtures): Req; invalidField?: string; target?(f: Fixtures): string },
 ): RpcCase {
   return {
     method: method as RpcMethod<unknown, unknown>,
     resourceType,
     action,
     valid: spec.valid,
-    invalid: spec.invalid,
-    invalidField: spec.invalidField,
+    ...(spec.invalid ? { invalid: spec.invalid } : {}),
+    ...(spec.invalidField !== undefined ? { invalidField: spec.invalidField } : {}),
     target: spec.target ?? (() => ''),
   };
 }
@@ -60,6 +60,11 @@ export function inertPreset(name: string, weight = 0): acsV1.Preset {
 const { DeviceServiceService: D, TaskServiceService: T, PresetServiceService: P } = acsV1;
 const { FaultServiceService: F, EventServiceService: E, AuditServiceService: A } = acsV1;
 const { FileServiceService: FS, CampaignServiceService: C } = acsV1;
+const { GroupServiceService: G, JobServiceService: J } = acsV1;
+
+/** Group and job ids for the refusal cases: refused before anything is looked up. */
+const REFUSED_GROUP_ID = 'group-refused';
+const REFUSED_JOB_ID = 'job-refused';
 
 /** A campaign id for the refusal cases: refused before anything is looked up. */
 const REFUSED_CAMPAIGN_ID = 'campaign-refused';
@@ -298,5 +303,113 @@ export const RPC_TABLE: readonly RpcCase[] = [
     invalid: () => acsV1.RollbackCampaignRequest.fromPartial({ campaignId: '' }),
     invalidField: 'campaign_id',
     target: () => REFUSED_CAMPAIGN_ID,
+  }),
+  rpc(G.createGroup, 'groups', 'add', {
+    valid: () => acsV1.CreateGroupRequest.fromPartial({ name: 'e2e-refused', kind: 'dynamic', filter: 'productClass = "NoSuchProductClass"' }),
+    invalid: () => acsV1.CreateGroupRequest.fromPartial({ name: '', kind: 'dynamic' }),
+    invalidField: 'name',
+    target: () => 'e2e-refused',
+  }),
+  rpc(G.getGroup, 'groups', 'view', {
+    valid: () => acsV1.GetGroupRequest.fromPartial({ groupId: REFUSED_GROUP_ID }),
+    invalid: () => acsV1.GetGroupRequest.fromPartial({ groupId: '' }),
+    invalidField: 'group_id',
+    target: () => REFUSED_GROUP_ID,
+  }),
+  rpc(G.listGroups, 'groups', 'view', { valid: () => acsV1.ListGroupsRequest.fromPartial({}) }),
+  rpc(G.updateGroup, 'groups', 'change', {
+    valid: () => acsV1.UpdateGroupRequest.fromPartial({ groupId: REFUSED_GROUP_ID, description: 'e2e' }),
+    invalid: () => acsV1.UpdateGroupRequest.fromPartial({ groupId: '' }),
+    invalidField: 'group_id',
+    target: () => REFUSED_GROUP_ID,
+  }),
+  rpc(G.deleteGroup, 'groups', 'delete', {
+    valid: () => acsV1.DeleteGroupRequest.fromPartial({ groupId: REFUSED_GROUP_ID }),
+    invalid: () => acsV1.DeleteGroupRequest.fromPartial({ groupId: '' }),
+    invalidField: 'group_id',
+    target: () => REFUSED_GROUP_ID,
+  }),
+  rpc(G.addGroupMembers, 'groups', 'change', {
+    valid: (f) => acsV1.AddGroupMembersRequest.fromPartial({ groupId: REFUSED_GROUP_ID, selection: { selection: { $case: 'deviceIds', deviceIds: { ids: [f.deviceId] } } } }),
+    invalid: () => acsV1.AddGroupMembersRequest.fromPartial({ groupId: '' }),
+    invalidField: 'group_id',
+    target: () => REFUSED_GROUP_ID,
+  }),
+  rpc(G.removeGroupMembers, 'groups', 'change', {
+    valid: (f) => acsV1.RemoveGroupMembersRequest.fromPartial({ groupId: REFUSED_GROUP_ID, selection: { selection: { $case: 'deviceIds', deviceIds: { ids: [f.deviceId] } } } }),
+    invalid: () => acsV1.RemoveGroupMembersRequest.fromPartial({ groupId: '' }),
+    invalidField: 'group_id',
+    target: () => REFUSED_GROUP_ID,
+  }),
+  rpc(G.listGroupMembers, 'groups', 'view', {
+    valid: () => acsV1.ListGroupMembersRequest.fromPartial({ groupId: REFUSED_GROUP_ID, pageSize: 10 }),
+    invalid: () => acsV1.ListGroupMembersRequest.fromPartial({ groupId: REFUSED_GROUP_ID, pageToken: 'not-a-page-token' }),
+    invalidField: 'page_token',
+    target: () => REFUSED_GROUP_ID,
+  }),
+  rpc(G.listDeviceGroups, 'groups', 'view', {
+    valid: (f) => acsV1.ListDeviceGroupsRequest.fromPartial({ deviceId: f.deviceId }),
+    invalid: () => acsV1.ListDeviceGroupsRequest.fromPartial({ deviceId: '' }),
+    invalidField: 'device_id',
+    target: (f) => f.deviceId,
+  }),
+  rpc(G.evaluateGroup, 'groups', 'change', {
+    valid: () => acsV1.EvaluateGroupRequest.fromPartial({ groupId: REFUSED_GROUP_ID }),
+    invalid: () => acsV1.EvaluateGroupRequest.fromPartial({ groupId: '' }),
+    invalidField: 'group_id',
+    target: () => REFUSED_GROUP_ID,
+  }),
+
+  rpc(J.createJob, 'jobs', 'add', {
+    valid: () =>
+      acsV1.CreateJobRequest.fromPartial({
+        name: 'e2e-refused',
+        target: { kind: { $case: 'filter', filter: 'productClass = "NoSuchProductClass"' } },
+        action: { kind: { $case: 'task', task: { kind: { $case: 'reboot', reboot: {} } } } },
+        policy: { concurrency: 10, mode: 'active', attemptTimeoutMs: 600_000 },
+      }),
+    invalid: () =>
+      acsV1.CreateJobRequest.fromPartial({
+        name: 'e2e-refused',
+        action: { kind: { $case: 'task', task: { kind: { $case: 'reboot', reboot: {} } } } },
+        policy: { concurrency: 10, mode: 'active', attemptTimeoutMs: 600_000 },
+      }),
+    invalidField: 'target',
+    target: () => 'e2e-refused',
+  }),
+  rpc(J.getJob, 'jobs', 'view', {
+    valid: () => acsV1.GetJobRequest.fromPartial({ jobId: REFUSED_JOB_ID }),
+    invalid: () => acsV1.GetJobRequest.fromPartial({ jobId: '' }),
+    invalidField: 'job_id',
+    target: () => REFUSED_JOB_ID,
+  }),
+  rpc(J.listJobs, 'jobs', 'view', {
+    valid: () => acsV1.ListJobsRequest.fromPartial({ pageSize: 10 }),
+    invalid: () => acsV1.ListJobsRequest.fromPartial({ pageToken: 'not-a-page-token' }),
+    invalidField: 'page_token',
+  }),
+  rpc(J.listJobDevices, 'jobs', 'view', {
+    valid: () => acsV1.ListJobDevicesRequest.fromPartial({ jobId: REFUSED_JOB_ID, states: ['failed'], pageSize: 10 }),
+    invalid: () => acsV1.ListJobDevicesRequest.fromPartial({ jobId: '' }),
+    invalidField: 'job_id',
+    target: () => REFUSED_JOB_ID,
+  }),
+  rpc(J.pauseJob, 'jobs', 'change', {
+    valid: () => acsV1.PauseJobRequest.fromPartial({ jobId: REFUSED_JOB_ID, reason: 'e2e' }),
+    invalid: () => acsV1.PauseJobRequest.fromPartial({ jobId: '' }),
+    invalidField: 'job_id',
+    target: () => REFUSED_JOB_ID,
+  }),
+  rpc(J.resumeJob, 'jobs', 'change', {
+    valid: () => acsV1.ResumeJobRequest.fromPartial({ jobId: REFUSED_JOB_ID }),
+    invalid: () => acsV1.ResumeJobRequest.fromPartial({ jobId: '' }),
+    invalidField: 'job_id',
+    target: () => REFUSED_JOB_ID,
+  }),
+  rpc(J.cancelJob, 'jobs', 'delete', {
+    valid: () => acsV1.CancelJobRequest.fromPartial({ jobId: REFUSED_JOB_ID }),
+    invalid: () => acsV1.CancelJobRequest.fromPartial({ jobId: '' }),
+    invalidField: 'job_id',
+    target: () => REFUSED_JOB_ID,
   }),
 ];
