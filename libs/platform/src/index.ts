@@ -12,3 +12,4 @@ export * from './logging/log-throttle';
 export * from './logging/lifecycle';
 export * from './network/source-address';
 export * from './network/http-listeners';
+export * from './scheduling/periodic-rounds';

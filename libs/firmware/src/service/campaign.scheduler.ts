@@ -1,4 +1,4 @@
-import type { Logger } from '@acs/platform';
+import { PeriodicRounds, type Logger } from '@acs/platform';
 import type { RolloutEngine } from '@acs/rollout';
 
 export interface CampaignSchedulerOptions {
@@ -12,40 +12,24 @@ export interface CampaignSchedulerOptions {
  * between ticks, so a pod that stops and another that starts simply go on from the store.
  */
 export class CampaignScheduler {
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<void>;
-  private stopped = false;
+  private readonly rounds: PeriodicRounds;
 
   constructor(
-    private readonly engine: Pick<RolloutEngine, 'tickAll'>,
+    engine: Pick<RolloutEngine, 'tickAll'>,
     /** Finishes campaign creations whose pod died (CampaignCore.resumeCreations). */
-    private readonly resumeCreations: () => Promise<number>,
-    private readonly options: CampaignSchedulerOptions,
-    private readonly logger: Pick<Logger, 'warn'>,
-  ) {}
+    resumeCreations: () => Promise<number>,
+    options: CampaignSchedulerOptions,
+    logger: Pick<Logger, 'warn'>,
+  ) {
+    this.rounds = new PeriodicRounds({ intervalMs: options.intervalMs, name: 'campaign tick round', logger, round: () => engine.tickAll().then(() => resumeCreations()) });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule();
+    this.rounds.start();
   }
 
   /** Waits for a round in progress: no executor call starts after this resolves. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.round;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.engine
-        .tickAll()
-        .then(() => this.resumeCreations())
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'campaign tick round failed; the next round tries again'))
-        .finally(() => this.schedule());
-    }, this.options.intervalMs);
-    this.timer.unref();
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@acs/platform';
+import { PeriodicRounds, type Logger } from '@acs/platform';
 
 export interface JobSchedulerOptions {
   /** How often a round runs (ACS_GROUPING_JOB_TICK_MS): runs ticked, due runs started, interrupted starts finished. */
@@ -12,35 +12,18 @@ export interface JobSchedulerOptions {
  * from the store.
  */
 export class JobScheduler {
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<void>;
-  private stopped = false;
+  private readonly rounds: PeriodicRounds;
 
-  constructor(
-    private readonly runRound: () => Promise<void>,
-    private readonly options: JobSchedulerOptions,
-    private readonly logger: Pick<Logger, 'warn'>,
-  ) {}
+  constructor(runRound: () => Promise<void>, options: JobSchedulerOptions, logger: Pick<Logger, 'warn'>) {
+    this.rounds = new PeriodicRounds({ intervalMs: options.intervalMs, name: 'job round', logger, round: runRound });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule();
+    this.rounds.start();
   }
 
   /** Waits for a round in progress: no task is created after this resolves. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.round;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.runRound()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'job round failed; the next round tries again'))
-        .finally(() => this.schedule());
-    }, this.options.intervalMs);
-    this.timer.unref();
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 }
