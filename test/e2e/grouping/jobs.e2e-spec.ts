@@ -4,13 +4,14 @@ import { CpeFleet, DataModel } from '@acs/cpe-sim';
 import { call, eventually, NbiChannel, type AcsV1Clients } from '../nbi/support/nbi-client';
 import { bootstrapToken } from '../nbi/support/standalone-with-cpe';
 import { startApp, type RunningApp } from '../support/processes';
+import { readyForConnectionRequests } from './support/jobs-acceptance';
 
 const CPES = 12;
 
 /**
  * A bulk job through the public API of the standalone: a reboot of a dynamic group's members, a few at a time, each
  * device's provisioning task filed under the job, the run completing when every simulated CPE answered its Reboot.
- * The acceptance at scale (1,000 devices at a rate limit) is the lead's; this proves the wiring end to end.
+ * The acceptance at scale (rate limit, pause, failure threshold) is jobs-acceptance.e2e-spec.ts; this proves the wiring.
  */
 describe(`bulk jobs (standalone, ${CPES} simulated CPEs)`, () => {
   let app: RunningApp;
@@ -34,8 +35,8 @@ describe(`bulk jobs (standalone, ${CPES} simulated CPEs)`, () => {
     });
     await fleet.start();
     await eventually(() => call(api.devices.listDevices.bind(api.devices), acsV1.ListDevicesRequest.fromPartial({ pageSize: 1 })), (r) => r.totalSize === CPES, 60_000);
-    await Promise.all(fleet.cpes.map((cpe) => cpe.idle()));
-  }, 120_000);
+    await readyForConnectionRequests(api, [fleet], 60_000, 10_000);
+  }, 180_000);
 
   afterAll(async () => {
     await fleet?.stop();

@@ -102,7 +102,7 @@ describe('bulk jobs (embedded store, injected clock)', () => {
   it('starts a job scheduled at a time then, and its devices only within the policy\'s window', async () => {
     // The fixture's clock: Monday 2027-01-04 12:00 UTC.
     const at = fixture.clock.now + HOUR;
-    const job = await fixture.jobs.createJob.execute(command({ schedule: { kind: 'at', at }, policy: policy({ windows: [{ days: ['mon'], start: '14:00', end: '15:00' }] }) }));
+    const job = await fixture.jobs.createJob.execute(command({ schedule: { kind: 'at', at }, policy: policy({ windows: [{ days: ['mon'], start: '14:00', end: '15:00' }], attemptTimeoutMs: 2 * HOUR }) }));
     expect(job).toMatchObject({ runCount: 0, nextRunAt: at });
     expect((await fixture.jobs.getJob.execute({ jobId: job.id })).status).toBe('scheduled');
 
@@ -117,6 +117,20 @@ describe('bulk jobs (embedded store, injected clock)', () => {
 
     await fixture.round(30 * MINUTE);
     expect(fixture.tasks.created).toHaveLength(2);
+
+    // Within the window, a finished device frees its slot at once.
+    await answerAll();
+    expect(fixture.tasks.created).toHaveLength(4);
+
+    // Past 15:00 the window is shut: the devices in flight finish, no other starts until it opens next Monday.
+    await fixture.round(61 * MINUTE);
+    await answerAll();
+    await fixture.round();
+    expect((await fixture.jobs.getJob.execute({ jobId: job.id })).progress).toMatchObject({ windowOpen: false, counts: { succeeded: 4, pending: 1 } });
+    await fixture.round(7 * 24 * HOUR - 62 * MINUTE);
+    expect(fixture.tasks.created).toHaveLength(4);
+    await fixture.round(MINUTE);
+    expect(fixture.tasks.created).toHaveLength(5);
   });
 
   it('starts a cron job\'s run at each occurrence in its zone, and skips an occurrence while the run before is still going', async () => {

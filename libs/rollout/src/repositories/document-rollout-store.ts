@@ -69,7 +69,9 @@ export class DocumentRolloutStore implements RolloutStore {
     if (expect.states) filter.state = { $in: [...expect.states] };
     if (expect.revision !== undefined) filter.revision = expect.revision;
     if (expect.driverEpoch !== undefined) filter['driver.epoch'] = expect.driverEpoch;
-    const update: DocumentUpdate = { set: withoutUndefined({ ...(change.set ?? {}) }) as Record<string, unknown>, unset: change.unset ?? [], inc: { revision: 1 } };
+    const set: Record<string, unknown> = withoutUndefined({ ...(change.set ?? {}) });
+    if (change.set?.startsBySecond !== undefined) set.startsBySecond = toStoredStarts(change.set.startsBySecond);
+    const update: DocumentUpdate = { set, unset: change.unset ?? [], inc: { revision: 1 } };
     const doc = await this.collections.rollouts.findOneAndUpdate(filter, update);
     return doc ? fromRolloutDocument(doc) : null;
   }
@@ -200,13 +202,34 @@ function targetFilter(query: TargetQuery): DocumentFilter {
 }
 
 function toRolloutDocument(rollout: Rollout): StoredDocument {
-  const { id, ...rest } = rollout;
-  return { _id: id, ...rest };
+  const { id, startsBySecond, ...rest } = rollout;
+  return { _id: id, ...rest, startsBySecond: toStoredStarts(startsBySecond) };
 }
 
 function fromRolloutDocument(doc: StoredDocument): Rollout {
-  const { _id, ...rest } = doc;
-  return { id: _id, ...(rest as Omit<Rollout, 'id'>) };
+  const { _id, startsBySecond, ...rest } = doc;
+  return { id: _id, ...(rest as Omit<Rollout, 'id' | 'startsBySecond'>), startsBySecond: fromStoredStarts(startsBySecond) };
+}
+
+/** One second of the starts record as stored: the second is a value, not a key. */
+interface StoredStarts {
+  second: number;
+  starts: number;
+}
+
+/**
+ * The starts record is stored as a list of seconds, not as the map the engine keeps: FerretDB 1.24 takes a `$set` of
+ * a map whose values equal the stored map's, keys aside, for no change — at one start a second the record stopped
+ * moving on and the limit let more than its starts per minute through. A list holds each second as a value.
+ */
+function toStoredStarts(record: Record<string, number>): StoredStarts[] {
+  return Object.entries(record).map(([second, starts]) => ({ second: Number(second), starts }));
+}
+
+/** Reads both forms: the list, and the map that rollouts stored before. */
+function fromStoredStarts(stored: unknown): Record<string, number> {
+  if (!Array.isArray(stored)) return { ...((stored ?? {}) as Record<string, number>) };
+  return Object.fromEntries((stored as StoredStarts[]).map(({ second, starts }) => [String(second), starts]));
 }
 
 function fromTargetDocument(doc: StoredDocument): RolloutTarget {

@@ -99,6 +99,17 @@ export function describeRolloutStoreContract(name: string, factory: RolloutStore
       expect(await store.acquireDriver('absent', 'pod-a', 0, 1)).toBeNull();
     });
 
+    it('keeps the starts record as written when its seconds move on with the same counts (one start a second)', async () => {
+      await store.createRollout(sampleRollout('r1', { startsBySecond: { '100': 1, '101': 1 } }));
+      // FerretDB 1.24 took a `$set` of a map equal to the stored one by its values, keys aside, for no change: the
+      // record stopped moving on at a steady rate and the limit let through more than its starts per minute.
+      expect((await store.updateRollout('r1', {}, { set: { startsBySecond: { '101': 1, '102': 1 } } }))?.startsBySecond).toEqual({ '101': 1, '102': 1 });
+      expect((await store.getRollout('r1'))?.startsBySecond).toEqual({ '101': 1, '102': 1 });
+      await store.updateRollout('r1', {}, { set: { startsBySecond: { '102': 1, '103': 1 } } });
+      expect((await store.getRollout('r1'))?.startsBySecond).toEqual({ '102': 1, '103': 1 });
+      expect((await store.listRollouts(['created'], 10))[0].startsBySecond).toEqual({ '102': 1, '103': 1 });
+    });
+
     raceIt('lets one of two pods take over an expired driver at once', async () => {
       await store.createRollout(sampleRollout('r1'));
       await store.acquireDriver('r1', 'pod-a', 0, 1000);
