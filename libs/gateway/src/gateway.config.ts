@@ -34,6 +34,13 @@ export interface GatewayConfig {
     supersedeAfterMs: number;
     /** How long the ACS turn waits for provisioning's "planned" mark; 0 when no planner runs. */
     planWaitMs: number;
+    /**
+     * The same wait for a session whose Inform carries `0 BOOTSTRAP` (at least planWaitMs): its plan sets the
+     * connection-request credentials and the bootstrap presets, and a session that ends before them leaves the device
+     * unreachable by connection request until its next periodic Inform — hours, after a mass bootstrap that made
+     * provisioning slower than the plan wait.
+     */
+    bootstrapPlanWaitMs: number;
     cookieName: string;
   };
   limits: {
@@ -114,6 +121,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       maxRpcs: e.int('ACS_SESSION_MAX_RPCS', 256, { min: 1 }),
       supersedeAfterMs: e.int('ACS_SESSION_SUPERSEDE_AFTER_MS', 0, { min: 0 }),
       planWaitMs: e.int('ACS_PLAN_WAIT_MS', 0, { min: 0, max: 10_000 }),
+      bootstrapPlanWaitMs: e.int('ACS_BOOTSTRAP_PLAN_WAIT_MS', 10_000, { min: 0, max: 30_000 }),
       cookieName: e.string('ACS_SESSION_COOKIE', 'acs_session'),
     },
     limits: {

@@ -230,6 +230,24 @@ describe('SessionEngine', () => {
     expect(parseEnvelope(next.body)!.body.kind).toBe('GetParameterValues');
   });
 
+  it('waits longer for the plan of a BOOTSTRAP session: its credentials and bootstrap presets run in it', async () => {
+    const h = await harness({ ACS_PLAN_WAIT_MS: '1000', ACS_BOOTSTRAP_PLAN_WAIT_MS: '10000' });
+    // Stand-in for a provisioning slowed by a mass bootstrap: it plans 5 s (of the engine's clock) after the Inform,
+    // past the ordinary plan wait, and only after a while of real time, so the engine polls with the clock moved on.
+    await h.bus.subscribe(Topics.cwmpEvents, { group: 'provisioning' }, async (m) => {
+      if (!isEvent(m, CwmpEventType.inform)) return;
+      h.clock.now += 5000;
+      await new Promise((r) => setTimeout(r, 100));
+      await enqueue(h, { kind: 'SetParameterValues', parameterList: [{ name: 'Device.ManagementServer.ConnectionRequestUsername', value: { type: 'string', value: 'acs-1' } }], parameterKey: '' }, { taskId: 'credentials' });
+      await h.store.markPlanned(DEVICE_ID, m.data.sessionId, 60_000);
+    });
+    const cpe = new FakeCpe(h);
+    await cpe.post(inform(['0 BOOTSTRAP', '1 BOOT']));
+    const rpc = await cpe.post(null);
+    expect(rpc.status).toBe(200);
+    expect(parseEnvelope(rpc.body)!.body.kind).toBe('SetParameterValues');
+  });
+
   it('sends HoldRequests with work items that ask for it', async () => {
     const h = await harness();
     await enqueue(h, { kind: 'FactoryReset' }, { holdRequests: true });

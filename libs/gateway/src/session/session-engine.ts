@@ -389,7 +389,9 @@ export class SessionEngine {
 
   /** Provisioning marks a session "planned" once it has queued what the Inform calls for (bootstrap presets…). */
   private waitForPlan(session: SessionRecord): Promise<void> {
-    return this.waitForMark(session, session.id, session.startedAt + this.deps.config.session.planWaitMs);
+    const { planWaitMs, bootstrapPlanWaitMs } = this.deps.config.session;
+    const waitMs = session.events.includes('0 BOOTSTRAP') ? Math.max(planWaitMs, bootstrapPlanWaitMs) : planWaitMs;
+    return this.waitForMark(session, session.id, session.startedAt + waitMs);
   }
 
   private async waitForMark(session: SessionRecord, mark: string, until: number): Promise<void> {
