@@ -1,4 +1,5 @@
-import { acsV1 } from '@acs/contracts';
+import { Metadata } from '@grpc/grpc-js';
+import { acsV1, TASK_SOURCE_METADATA_KEY } from '@acs/contracts';
 import { serviceClient, type ServiceClient, type ServiceTransport } from './service-client';
 
 /**
@@ -36,4 +37,39 @@ export function provisioningClient(transport: ServiceTransport): ProvisioningCli
     faults: serviceClient(services.faults, transport, dependency),
   };
   return { ...clients, close: () => Object.values(clients).forEach((client) => client.close()) };
+}
+
+/** A task's status as the services that file tasks (firmware campaigns, grouping's jobs) name it. */
+export type TaskStatusName = 'pending' | 'dispatched' | 'done' | 'faulted' | 'expired' | 'cancelled';
+
+const TASK_STATUS_NAMES: Partial<Record<acsV1.TaskStatus, TaskStatusName>> = {
+  [acsV1.TaskStatus.TASK_STATUS_PENDING]: 'pending',
+  [acsV1.TaskStatus.TASK_STATUS_DISPATCHED]: 'dispatched',
+  [acsV1.TaskStatus.TASK_STATUS_DONE]: 'done',
+  [acsV1.TaskStatus.TASK_STATUS_FAULTED]: 'faulted',
+  [acsV1.TaskStatus.TASK_STATUS_EXPIRED]: 'expired',
+  [acsV1.TaskStatus.TASK_STATUS_CANCELLED]: 'cancelled',
+};
+
+/** Call metadata filing the created task under another service's source (`firmware:<campaign>`, `job:<id>`). */
+export function taskSourceMetadata(source: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set(TASK_SOURCE_METADATA_KEY, source);
+  return metadata;
+}
+
+/**
+ * The newest task of `source` for the device created at or after `createdSince` (epoch ms), other than `except`:
+ * whether a start whose pod died got as far as provisioning (a rollout executor's recover). A source gives a device a
+ * handful of tasks: one page.
+ */
+export async function findNewestTask(
+  tasks: ProvisioningClient['tasks'],
+  query: { deviceId: string; source: string; createdSince: number; except?: string },
+): Promise<{ taskId: string; status: TaskStatusName } | null> {
+  const { tasks: found } = await tasks.listTasks({ deviceId: query.deviceId, statuses: [], source: query.source, pageSize: 100, pageToken: '' });
+  const newest = found
+    .filter((task) => task.id !== query.except && task.createTime !== undefined && task.createTime.getTime() >= query.createdSince)
+    .sort((a, b) => b.createTime!.getTime() - a.createTime!.getTime())[0];
+  return newest ? { taskId: newest.id, status: TASK_STATUS_NAMES[newest.status] ?? 'pending' } : null;
 }

@@ -1,17 +1,6 @@
-import { Metadata } from '@grpc/grpc-js';
-import { acsV1, TASK_SOURCE_METADATA_KEY } from '@acs/contracts';
-import type { ProvisioningClient } from '@acs/clients';
+import { findNewestTask, taskSourceMetadata, type ProvisioningClient } from '@acs/clients';
 
 import type { DeviceInventory, DevicePage, DeviceTasks, DownloadTaskRequest, FoundDownloadTask } from '../usecases/campaign-ports';
-
-const TASK_STATUS_NAMES: Partial<Record<acsV1.TaskStatus, FoundDownloadTask['status']>> = {
-  [acsV1.TaskStatus.TASK_STATUS_PENDING]: 'pending',
-  [acsV1.TaskStatus.TASK_STATUS_DISPATCHED]: 'dispatched',
-  [acsV1.TaskStatus.TASK_STATUS_DONE]: 'done',
-  [acsV1.TaskStatus.TASK_STATUS_FAULTED]: 'faulted',
-  [acsV1.TaskStatus.TASK_STATUS_EXPIRED]: 'expired',
-  [acsV1.TaskStatus.TASK_STATUS_CANCELLED]: 'cancelled',
-};
 
 /** The campaigns' device selection through provisioning's ListDevices (the device's own fields only: no projection). */
 export class ProvisioningDeviceInventory implements DeviceInventory {
@@ -38,8 +27,7 @@ export class ProvisioningDeviceTasks implements DeviceTasks {
   constructor(private readonly provisioning: Pick<ProvisioningClient, 'tasks'>) {}
 
   async createDownload(request: DownloadTaskRequest): Promise<{ taskId: string }> {
-    const metadata = new Metadata();
-    metadata.set(TASK_SOURCE_METADATA_KEY, request.source);
+    const metadata = taskSourceMetadata(request.source);
     const response = await this.provisioning.tasks.createTask(
       {
         deviceId: request.deviceId,
@@ -71,11 +59,6 @@ export class ProvisioningDeviceTasks implements DeviceTasks {
   }
 
   async findDownload(query: { deviceId: string; source: string; createdSince: number; except?: string }): Promise<FoundDownloadTask | null> {
-    // A campaign gives a device a task per attempt: a handful, one page.
-    const { tasks } = await this.provisioning.tasks.listTasks({ deviceId: query.deviceId, statuses: [], source: query.source, pageSize: 100, pageToken: '' });
-    const found = tasks
-      .filter((task) => task.id !== query.except && task.createTime !== undefined && task.createTime.getTime() >= query.createdSince)
-      .sort((a, b) => b.createTime!.getTime() - a.createTime!.getTime())[0];
-    return found ? { taskId: found.id, status: TASK_STATUS_NAMES[found.status] ?? 'pending' } : null;
+    return findNewestTask(this.provisioning.tasks, query);
   }
 }
