@@ -270,11 +270,7 @@ export const CAMPAIGN_COMMANDS: CommandSpec[] = [
       ...PAGE_OPTIONS,
     },
     async run({ args, options, out, connection }) {
-      const states = options
-        .strings('state')
-        .flatMap((text) => text.split(','))
-        .map((state) => state.trim())
-        .filter((state) => state !== '');
+      const states = options.list('state');
       const wave = options.integer('wave');
       const c = connection();
       const { items, more } = await collectPages(pageScope(options), async (pageToken, pageSize) => {
