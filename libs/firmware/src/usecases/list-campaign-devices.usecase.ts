@@ -1,5 +1,5 @@
-import { NotFoundError, ValidationError } from '@acs/platform';
-import { TARGET_STATES, type RolloutStore, type TargetState } from '@acs/rollout';
+import { NotFoundError } from '@acs/platform';
+import { validTargetListing, type RolloutStore } from '@acs/rollout';
 
 import { campaignDeviceOf, type CampaignDevice } from '../domain';
 import type { CampaignRepository } from '../repositories/ports';
@@ -29,8 +29,7 @@ export class ListCampaignDevices {
   constructor(private readonly deps: { campaigns: Pick<CampaignRepository, 'get'>; rollouts: Pick<RolloutStore, 'findTargets'> }) {}
 
   async execute(command: ListCampaignDevicesCommand): Promise<CampaignDevicePage> {
-    const states = statesOf(command.states);
-    if (command.wave !== undefined && (!Number.isSafeInteger(command.wave) || command.wave < 0)) throw ValidationError.forField('wave', 'a wave number from 0', 'BAD_FORMAT');
+    const states = validTargetListing(command);
     const campaign = await this.deps.campaigns.get(command.campaignId);
     if (!campaign) throw new NotFoundError('campaign', command.campaignId);
     // One more than the page: whether there is a next page is known without a count.
@@ -46,15 +45,4 @@ export class ListCampaignDevices {
     const devices = targets.slice(0, command.limit).map(campaignDeviceOf);
     return targets.length > command.limit ? { devices, nextAfter: devices[devices.length - 1].seq } : { devices };
   }
-}
-
-/** The states asked for, each known, without repeats; every unknown one named. */
-function statesOf(requested: readonly string[]): TargetState[] {
-  const known: ReadonlySet<string> = new Set(TARGET_STATES);
-  const unknown = requested.map((state, index) => ({ state, index })).filter(({ state }) => !known.has(state));
-  if (unknown.length > 0) {
-    const violations = unknown.map(({ state, index }) => ({ field: `states[${index}]`, description: `unknown state "${state}" (known: ${TARGET_STATES.join(', ')})`, reason: 'BAD_FORMAT' }));
-    throw new ValidationError(violations.map((violation) => `${violation.field}: ${violation.description}`).join('; '), violations);
-  }
-  return [...new Set(requested as readonly TargetState[])];
 }

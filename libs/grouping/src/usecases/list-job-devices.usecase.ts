@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '@acs/platform';
-import { TARGET_STATES, type RolloutStore, type RolloutTarget, type TargetState } from '@acs/rollout';
+import { validTargetListing, type RolloutStore, type RolloutTarget } from '@acs/rollout';
 
 import { currentRunIdOf, jobIdOfRun, type JobDevice } from '../domain/job';
 import { jobTaskDataOf } from '../domain/job-outcome';
@@ -34,8 +34,7 @@ export class ListJobDevices {
   constructor(private readonly deps: { jobs: Pick<JobRepository, 'get'>; rollouts: Pick<RolloutStore, 'findTargets' | 'getRollout'> }) {}
 
   async execute(query: ListJobDevicesQuery): Promise<JobDevicePage> {
-    const states = statesOf(query.states);
-    if (query.wave !== undefined && (!Number.isSafeInteger(query.wave) || query.wave < 0)) throw ValidationError.forField('wave', 'a wave number from 0', 'BAD_FORMAT');
+    const states = validTargetListing(query);
     const job = await jobOrNotFound(this.deps.jobs, query.jobId);
     const runId = query.runId || currentRunIdOf(job);
     if (query.runId && jobIdOfRun(query.runId) !== job.id) throw ValidationError.forField('run_id', `${query.runId} is not a run of job ${job.id} (runs are ${job.id}.1, ${job.id}.2…)`, 'BAD_FORMAT');
@@ -80,15 +79,4 @@ export function jobDeviceOf(target: RolloutTarget): JobDevice {
     ...(target.startedAt !== undefined ? { startedAt: target.startedAt } : {}),
     ...(target.finishedAt !== undefined ? { finishedAt: target.finishedAt } : {}),
   };
-}
-
-/** The states asked for, each known, without repeats; every unknown one named. */
-function statesOf(requested: readonly string[]): TargetState[] {
-  const known: ReadonlySet<string> = new Set(TARGET_STATES);
-  const unknown = requested.map((state, index) => ({ state, index })).filter(({ state }) => !known.has(state));
-  if (unknown.length > 0) {
-    const violations = unknown.map(({ state, index }) => ({ field: `states[${index}]`, description: `unknown state "${state}" (known: ${TARGET_STATES.join(', ')})`, reason: 'BAD_FORMAT' }));
-    throw new ValidationError(violations.map((violation) => `${violation.field}: ${violation.description}`).join('; '), violations);
-  }
-  return [...new Set(requested as readonly TargetState[])];
 }

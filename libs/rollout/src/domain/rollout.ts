@@ -1,3 +1,5 @@
+import { ValidationError } from '@acs/platform';
+
 import type { RolloutPolicy } from './rollout-policy';
 
 /** `running` is also the state of a rollout waiting for its window to open: a closed window is not a pause. */
@@ -53,6 +55,22 @@ export interface Rollout {
 export type TargetState = 'pending' | 'scheduled' | 'in-progress' | 'retry-wait' | 'succeeded' | 'failed' | 'skipped';
 
 export const TARGET_STATES: readonly TargetState[] = ['pending', 'scheduled', 'in-progress', 'retry-wait', 'succeeded', 'failed', 'skipped'];
+
+/**
+ * A listing of a rollout's targets as a caller asks for it (ListCampaignDevices, ListJobDevices): the states, each
+ * known, without repeats — every unknown one named — and a wave number from 0. The states to filter on.
+ */
+export function validTargetListing(requested: { states: readonly string[]; wave?: number }): TargetState[] {
+  const known: ReadonlySet<string> = new Set(TARGET_STATES);
+  const unknown = requested.states.map((state, index) => ({ state, index })).filter(({ state }) => !known.has(state));
+  if (unknown.length > 0) {
+    const violations = unknown.map(({ state, index }) => ({ field: `states[${index}]`, description: `unknown state "${state}" (known: ${TARGET_STATES.join(', ')})`, reason: 'BAD_FORMAT' }));
+    throw new ValidationError(violations.map((violation) => `${violation.field}: ${violation.description}`).join('; '), violations);
+  }
+  const { wave } = requested;
+  if (wave !== undefined && (!Number.isSafeInteger(wave) || wave < 0)) throw ValidationError.forField('wave', 'a wave number from 0', 'BAD_FORMAT');
+  return [...new Set(requested.states as readonly TargetState[])];
+}
 /** States of targets that are not finished yet. */
 export const UNFINISHED_STATES: readonly TargetState[] = ['pending', 'scheduled', 'in-progress', 'retry-wait'];
 /** States of targets that occupy a concurrency slot. */
