@@ -52,10 +52,28 @@ const TASK_STATUS_NAMES: Partial<Record<acsV1.TaskStatus, TaskStatusName>> = {
 };
 
 /** Call metadata filing the created task under another service's source (`firmware:<campaign>`, `job:<id>`). */
-export function taskSourceMetadata(source: string): Metadata {
+function taskSourceMetadata(source: string): Metadata {
   const metadata = new Metadata();
   metadata.set(TASK_SOURCE_METADATA_KEY, source);
   return metadata;
+}
+
+/**
+ * One attempt of a rollout's target as a provisioning task (a campaign's Download, a job's action): filed under the
+ * rollout's `source`, expiring with the attempt, and tried once by provisioning — the rollout's policy retries (with
+ * its back-off, counted against its threshold); a task retried by provisioning as well would hide a failing device
+ * from both. The created task's id.
+ */
+export async function createAttemptTask(
+  tasks: ProvisioningClient['tasks'],
+  request: { deviceId: string; source: string; spec: acsV1.TaskSpec; connectionRequest: boolean; expiresAt: number },
+): Promise<{ taskId: string }> {
+  const response = await tasks.createTask(
+    { deviceId: request.deviceId, spec: request.spec, connectionRequest: request.connectionRequest, waitTimeoutMs: 0, maxAttempts: 1, expireTime: new Date(request.expiresAt) },
+    { metadata: taskSourceMetadata(request.source) },
+  );
+  if (!response.task) throw new Error(`provisioning created no task for ${request.deviceId}`);
+  return { taskId: response.task.id };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { findNewestTask, taskSourceMetadata, type ProvisioningClient } from '@acs/clients';
+import { createAttemptTask, findNewestTask, type ProvisioningClient } from '@acs/clients';
 
 import type { DeviceInventory, DevicePage, DeviceTasks, DownloadTaskRequest, FoundDownloadTask } from '../usecases/campaign-ports';
 
@@ -26,36 +26,15 @@ export class ProvisioningDeviceInventory implements DeviceInventory {
 export class ProvisioningDeviceTasks implements DeviceTasks {
   constructor(private readonly provisioning: Pick<ProvisioningClient, 'tasks'>) {}
 
-  async createDownload(request: DownloadTaskRequest): Promise<{ taskId: string }> {
-    const metadata = taskSourceMetadata(request.source);
-    const response = await this.provisioning.tasks.createTask(
-      {
-        deviceId: request.deviceId,
-        spec: {
-          kind: {
-            $case: 'download',
-            download: {
-              fileType: request.fileType,
-              url: request.url,
-              username: request.username,
-              password: request.password,
-              fileSize: request.fileSize,
-              targetFileName: '',
-              delaySeconds: 0,
-            },
-          },
-        },
-        connectionRequest: request.connectionRequest,
-        waitTimeoutMs: 0,
-        // The campaign's rollout policy retries (with its back-off, counted against its threshold); a task retried by
-        // provisioning as well would hide a failing device from both.
-        maxAttempts: 1,
-        expireTime: new Date(request.expiresAt),
-      },
-      { metadata },
-    );
-    if (!response.task) throw new Error(`provisioning created no task for ${request.deviceId}`);
-    return { taskId: response.task.id };
+  createDownload(request: DownloadTaskRequest): Promise<{ taskId: string }> {
+    const { fileType, url, username, password, fileSize } = request;
+    return createAttemptTask(this.provisioning.tasks, {
+      deviceId: request.deviceId,
+      source: request.source,
+      spec: { kind: { $case: 'download', download: { fileType, url, username, password, fileSize, targetFileName: '', delaySeconds: 0 } } },
+      connectionRequest: request.connectionRequest,
+      expiresAt: request.expiresAt,
+    });
   }
 
   async findDownload(query: { deviceId: string; source: string; createdSince: number; except?: string }): Promise<FoundDownloadTask | null> {
