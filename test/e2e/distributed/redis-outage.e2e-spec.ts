@@ -65,7 +65,7 @@ describe('Redis outage under a gateway process', () => {
     for (const items of work.values()) await queue.enqueue(items[0]!);
     const before = await fleet.runSessions(['2 PERIODIC']);
     expect(before.filter((r) => r.error).map((r) => `${r.deviceId}: ${r.error}`)).toEqual([]);
-    for (const report of before) expect(report.rpcs.map((r) => r.method)).toEqual(['GetParameterValues']);
+    for (const report of before) expect(report.rpcs).toEqual([{ method: 'GetParameterValues', at: expect.any(Number) }]);
 
     // Work queued before the outage, persisted by the append-only file.
     for (const items of work.values()) for (const item of items.slice(1)) await queue.enqueue(item);
@@ -112,7 +112,7 @@ describe('Redis outage under a gateway process', () => {
 
     const after = await fleet.runSessions(['2 PERIODIC']);
     expect(after.filter((r) => r.error).map((r) => `${r.deviceId}: ${r.error}`)).toEqual([]);
-    for (const report of after) expect(report.rpcs.map((r) => r.method)).toEqual(['SetParameterValues', 'AddObject']);
+    for (const report of after) expect(report.rpcs).toEqual([{ method: 'SetParameterValues', at: expect.any(Number) }, { method: 'AddObject', at: expect.any(Number) }]);
     await waitForRedis(client!, redis!.url, 5_000);
     for (const cpe of fleet.cpes) expect(await queue.size(cpe.deviceId)).toBe(0);
 

@@ -65,7 +65,11 @@ describe('two gateway processes on Redis and Kafka', () => {
 
     expect(reports.filter((r) => r.error).map((r) => `${r.deviceId}: ${r.error}`)).toEqual([]);
     for (const report of reports) {
-      expect(report.rpcs.map((r) => r.method)).toEqual(['GetParameterValues', 'SetParameterValues', 'AddObject']);
+      expect(report.rpcs).toEqual([
+        { method: 'GetParameterValues', at: expect.any(Number) },
+        { method: 'SetParameterValues', at: expect.any(Number) },
+        { method: 'AddObject', at: expect.any(Number) },
+      ]);
       // Digest's first leg (401), Inform, empty POST, three answers: 200 ×5 and the closing 204.
       expect(report.httpStatuses).toEqual([401, 200, 200, 200, 200, 204]);
     }
