@@ -27,6 +27,7 @@ const depConstraints = [
   { sourceTag: 'scope:provisioning', onlyDependOnLibsWithTags: ['scope:provisioning', 'scope:shared'] },
   { sourceTag: 'scope:firmware', onlyDependOnLibsWithTags: ['scope:firmware', 'scope:shared'] },
   { sourceTag: 'scope:grouping', onlyDependOnLibsWithTags: ['scope:grouping', 'scope:shared'] },
+  { sourceTag: 'scope:diagnostics', onlyDependOnLibsWithTags: ['scope:diagnostics', 'scope:shared'] },
   { sourceTag: 'scope:nbi', onlyDependOnLibsWithTags: ['scope:nbi', 'scope:shared'] },
 ];
 

@@ -1,0 +1,4 @@
+export * from './diagnostics-catalog';
+export * from './diagnostics-request';
+export * from './diagnostics-result';
+export * from './diagnostics-values';
