@@ -1,3 +1,2 @@
-// The diagnostics service (issue 15). So far its domain: the TR-143 catalog, the request that starts a test and the
-// parser of its result; no I/O.
+// The diagnostics service (issue 15): TR-143 test runs, performance monitoring, thresholds and alarms.
 export * from './domain';

@@ -2,3 +2,4 @@ export * from './diagnostics-catalog';
 export * from './diagnostics-request';
 export * from './diagnostics-result';
 export * from './diagnostics-values';
+export * from './metric-point';
