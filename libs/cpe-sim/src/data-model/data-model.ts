@@ -334,6 +334,12 @@ export class DataModel {
     this.countEntries(table, source);
   }
 
+  /** The device empties a table of results: every instance goes, and the next one is numbered 1 again. */
+  clearTable(table: string): void {
+    for (const n of this.instances(table)) this.deleteObject(`${table}${n}.`, 'device');
+    this.lastInstance.delete(table);
+  }
+
   /** The instance numbers a table has now, in order. */
   instances(table: string): number[] {
     const found: number[] = [];

@@ -252,9 +252,7 @@ export class DiagnosticsRunner {
   /** Results first, the state last: an ACS reading on DIAGNOSTICS COMPLETE sees finished results. */
   private write(object: DiagnosticsObjectModel, outcome: DiagnosticsOutcome): void {
     for (const [name, value] of Object.entries(outcome.values)) this.setIfPresent(`${object.path}${name}`, value);
-    for (const table of this.tablesOf(object)) {
-      for (const n of this.model.instances(table)) this.model.deleteObject(`${table}${n}.`, 'device');
-    }
+    for (const table of this.tablesOf(object)) this.model.clearTable(table);
     for (const [table, rows] of Object.entries(outcome.tables)) {
       const path = `${object.path}${table}.`;
       if (!this.model.has(path)) continue;
