@@ -3,6 +3,8 @@ import {
   firmwareFailuresArgument,
   fleetFor,
   formatFirmwareSummary,
+  lineArgument,
+  networkArgument,
   parseSimulatorArguments,
   renderReport,
   runSessionRounds,
@@ -69,7 +71,28 @@ function runCommand(line: string, fleet: ReturnType<typeof fleetFor>): string {
     }
   }
   if (command === 'status') return formatFirmwareSummary(fleet.firmwareSummary());
-  return `unknown command "${command}" (fw-fail SPEC | status)`;
+  try {
+    switch (command) {
+      case 'net':
+        fleet.setNetworkConditions(networkArgument(rest.join(',')));
+        return `network conditions now ${JSON.stringify(fleet.cpes[0]?.networkConditions)}`;
+      case 'line':
+        fleet.setLineLevels(lineArgument(rest.join(',')));
+        return `line levels now ${JSON.stringify(fleet.cpes[0]?.lineLevels)}`;
+      case 'degrade':
+        fleet.degradeLines();
+        return `lines degraded: ${JSON.stringify(fleet.cpes[0]?.lineLevels)}`;
+      case 'recover':
+        fleet.recoverLines();
+        return `lines recovered: ${JSON.stringify(fleet.cpes[0]?.lineLevels)}`;
+      case 'bulk-report':
+        void fleet.reportBulkDataNow().then((sent) => process.stdout.write(`${sent.length} BulkData report(s) sent, ${sent.filter((d) => d.error).length} failed\n`));
+        return 'BulkData reports requested';
+    }
+  } catch (error) {
+    return error instanceof UsageError ? error.message : String(error);
+  }
+  return `unknown command "${command}" (fw-fail SPEC | net SPEC | line SPEC | degrade | recover | bulk-report | status)`;
 }
 
 /**

@@ -49,9 +49,23 @@ export {
   UsageError,
   firmwareFailuresArgument,
   fleetFor,
+  lineArgument,
   loadModel,
+  networkArgument,
   parseSimulatorArguments,
   renderReport,
   runSessionRounds,
   type SimulatorArguments,
 } from './cli/simulator-cli';
+export {
+  DEFAULT_NETWORK_CONDITIONS,
+  DIAGNOSTICS_KINDS as SIMULATED_DIAGNOSTICS_KINDS,
+  NetworkConditionsError,
+  parseNetworkConditions,
+  withNetworkConditions,
+  type DiagnosticsKind as SimulatedDiagnosticsKind,
+  type NetworkConditions,
+} from './diagnostics/network-conditions';
+export type { DiagnosticsRecord } from './diagnostics/diagnostics-runner';
+export { DEFAULT_LINE_LEVELS, DEGRADED_LINE_LEVELS, LineLevelsError, parseLineLevels, type LineLevels } from './monitoring/line-monitor';
+export { SYSTEM_CLOCK, type BulkDataClock, type BulkDataDelivery } from './bulkdata/bulk-data-reporter';

@@ -4,6 +4,8 @@ import { DataModel } from '../data-model/data-model';
 import { CpeFleet } from '../fleet/cpe-fleet';
 import { formatFleetReport, type FleetReport } from '../fleet/fleet-report';
 import { FirmwareFailureSpecError, parseFirmwareFailures, type FirmwareFailureShares } from '../firmware/firmware-failures';
+import { NetworkConditionsError, parseNetworkConditions, type NetworkConditions } from '../diagnostics/network-conditions';
+import { LineLevelsError, parseLineLevels, type LineLevels } from '../monitoring/line-monitor';
 
 export interface SimulatorArguments {
   acsUrls: string[];
@@ -34,6 +36,10 @@ export interface SimulatorArguments {
   installMs: number;
   rebootMs: number;
   downloadAttempts?: number;
+  /** --net: what the CPEs' diagnostics measure. */
+  network: Partial<NetworkConditions>;
+  /** --line: traffic rates and line levels behind counters and gauges. */
+  line: Partial<LineLevels>;
 }
 
 export const USAGE = `usage: cpe-sim --acs URL[,URL…] [options]
@@ -63,7 +69,13 @@ firmware (a Download of "1 Firmware Upgrade Image" is fetched for real over HTTP
                           download: 9010 after its attempts; install: 9018/9002; old-image: success reported but the
                           old SoftwareVersion booted; no-transfer-complete: new version, no TransferComplete
   --fw-seed N             which CPEs fail (same seed, same CPEs; default 0)
-  While running as devices, stdin takes "fw-fail SPEC" (e.g. "fw-fail install=0": fixes them) and "status".`;
+diagnostics, monitoring, BulkData (see libs/cpe-sim/README.md):
+  --net SPEC              network the TR-143 tests measure, e.g. latency=20,jitter=2,loss=0.01,down=100e6,up=20e6,
+                          hops=6,dns=name:192.0.2.1+192.0.2.2,host=name:ms,fail=ipPing:Error_Internal,never=download,
+                          duration=MS,timeout=MS
+  --line SPEC             traffic and line levels: down=8e6,up=1e6 (bits/s),rx=-18 (dBm),snr=9 (dB),assoc=3
+  While running as devices, stdin takes "fw-fail SPEC" (e.g. "fw-fail install=0": fixes them), "net SPEC",
+  "line SPEC", "degrade", "recover", "bulk-report" (every active BulkData profile reports now) and "status".`;
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -90,6 +102,8 @@ export function parseSimulatorArguments(argv: string[]): SimulatorArguments {
     firmwareSeed: 0,
     installMs: 0,
     rebootMs: 0,
+    network: {},
+    line: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -180,6 +194,12 @@ export function parseSimulatorArguments(argv: string[]): SimulatorArguments {
       case '--fw-seed':
         args.firmwareSeed = count(0);
         break;
+      case '--net':
+        args.network = networkArgument(value());
+        break;
+      case '--line':
+        args.line = lineArgument(value());
+        break;
       default:
         throw new UsageError(`unknown argument "${flag}"`);
     }
@@ -198,6 +218,26 @@ export function firmwareFailuresArgument(spec: string): FirmwareFailureShares {
     return parseFirmwareFailures(spec);
   } catch (error) {
     if (error instanceof FirmwareFailureSpecError) throw new UsageError(`--fw-fail: ${error.message}`);
+    throw error;
+  }
+}
+
+/** `--net SPEC` (and the stdin command): the conditions, or a UsageError saying what is wrong. */
+export function networkArgument(spec: string): Partial<NetworkConditions> {
+  try {
+    return parseNetworkConditions(spec);
+  } catch (error) {
+    if (error instanceof NetworkConditionsError) throw new UsageError(`--net: ${error.message}`);
+    throw error;
+  }
+}
+
+/** `--line SPEC` (and the stdin command). */
+export function lineArgument(spec: string): Partial<LineLevels> {
+  try {
+    return parseLineLevels(spec);
+  } catch (error) {
+    if (error instanceof LineLevelsError) throw new UsageError(`--line: ${error.message}`);
     throw error;
   }
 }
@@ -229,6 +269,8 @@ export function fleetFor(args: SimulatorArguments): CpeFleet {
     firmware: { installMs: args.installMs, downloadAttempts: args.downloadAttempts },
     firmwareFailures: args.firmwareFailures,
     firmwareFailureSeed: args.firmwareSeed,
+    network: args.network,
+    line: args.line,
   });
 }
 

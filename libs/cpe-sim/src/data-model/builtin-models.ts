@@ -1,15 +1,8 @@
-import type { XsdType } from '@acs/cwmp';
 import type { DataModelParameter } from './data-model';
+import { A, W, type Row } from './model-rows';
+import { TR098_SPEC_ROWS, TR181_SPEC_ROWS } from './spec-rows';
 
 export type BuiltinModelKind = 'tr181' | 'tr098';
-
-// A row: name, type ('object' for objects), value, and W or A below.
-type Row = [name: string, type: XsdType | 'object', value?: string, flags?: '' | 'w' | 'a'];
-
-/** Writable leaf. */
-const W = 'w';
-/** Writable object: a table that accepts AddObject, or an instance that DeleteObject may remove. */
-const A = 'a';
 
 function managementServer(root: string): Row[] {
   const ms = `${root}.ManagementServer.`;
@@ -97,6 +90,12 @@ const TR181: Row[] = [
   ['Device.IP.Interface.1.IPv4Address.1.IPAddress', 'string', '100.64.0.1', W],
   ['Device.IP.Interface.1.IPv4Address.1.SubnetMask', 'string', '255.192.0.0', W],
   ['Device.IP.Interface.1.IPv4Address.1.AddressingType', 'string', 'DHCP'],
+  // Counters and gauges are computed from the CPE's traffic and line levels (monitoring/line-monitor.ts).
+  ['Device.IP.Interface.1.Stats.', 'object'],
+  ['Device.IP.Interface.1.Stats.BytesSent', 'unsignedLong', '0'],
+  ['Device.IP.Interface.1.Stats.BytesReceived', 'unsignedLong', '0'],
+  ['Device.IP.Interface.1.Stats.PacketsSent', 'unsignedLong', '0'],
+  ['Device.IP.Interface.1.Stats.PacketsReceived', 'unsignedLong', '0'],
   ['Device.IP.Interface.2.', 'object', '', A],
   ['Device.IP.Interface.2.Enable', 'boolean', 'true', W],
   ['Device.IP.Interface.2.Status', 'string', 'Up'],
@@ -163,11 +162,34 @@ const TR181: Row[] = [
   ['Device.WiFi.AccessPoint.1.Enable', 'boolean', 'true', W],
   ['Device.WiFi.AccessPoint.1.SSIDReference', 'string', 'Device.WiFi.SSID.1', W],
   ['Device.WiFi.AccessPoint.1.SSIDAdvertisementEnabled', 'boolean', 'true', W],
+  ['Device.WiFi.AccessPoint.1.AssociatedDeviceNumberOfEntries', 'unsignedInt', '0'],
   ['Device.WiFi.AccessPoint.1.Security.', 'object'],
   ['Device.WiFi.AccessPoint.1.Security.ModeEnabled', 'string', 'WPA2-Personal', W],
   ['Device.WiFi.AccessPoint.1.Security.KeyPassphrase', 'string', '', W],
   ['Device.LANConfigSecurity.', 'object'],
   ['Device.LANConfigSecurity.ConfigPassword', 'string', '', W],
+  // One box with a PON and a DSL line is no real product: it lets one model carry both kinds of line gauges.
+  ['Device.Optical.', 'object'],
+  ['Device.Optical.InterfaceNumberOfEntries', 'unsignedInt', '1'],
+  ['Device.Optical.Interface.', 'object'],
+  ['Device.Optical.Interface.1.', 'object'],
+  ['Device.Optical.Interface.1.Enable', 'boolean', 'true', W],
+  ['Device.Optical.Interface.1.Status', 'string', 'Up'],
+  ['Device.Optical.Interface.1.Name', 'string', 'pon0'],
+  ['Device.Optical.Interface.1.OpticalSignalLevel', 'int', '0'],
+  ['Device.Optical.Interface.1.TransmitOpticalLevel', 'int', '2000'],
+  ['Device.DSL.', 'object'],
+  ['Device.DSL.LineNumberOfEntries', 'unsignedInt', '1'],
+  ['Device.DSL.Line.', 'object'],
+  ['Device.DSL.Line.1.', 'object'],
+  ['Device.DSL.Line.1.Enable', 'boolean', 'true', W],
+  ['Device.DSL.Line.1.Status', 'string', 'Up'],
+  ['Device.DSL.Line.1.Name', 'string', 'dsl0'],
+  ['Device.DSL.Line.1.DownstreamNoiseMargin', 'int', '0'],
+  ['Device.DSL.Line.1.UpstreamNoiseMargin', 'int', '0'],
+  ['Device.DNS.', 'object'],
+  ['Device.DNS.Diagnostics.', 'object'],
+  ...TR181_SPEC_ROWS,
 ];
 
 const IGD = 'InternetGatewayDevice';
@@ -185,6 +207,18 @@ const TR098: Row[] = [
   [`${IGD}.WANDevice.`, 'object'],
   [`${IGD}.WANDevice.1.`, 'object'],
   [`${IGD}.WANDevice.1.WANConnectionNumberOfEntries`, 'unsignedInt', '1'],
+  // Counters and gauges are computed from the CPE's traffic and line levels (monitoring/line-monitor.ts).
+  [`${IGD}.WANDevice.1.WANCommonInterfaceConfig.`, 'object'],
+  [`${IGD}.WANDevice.1.WANCommonInterfaceConfig.WANAccessType`, 'string', 'DSL'],
+  [`${IGD}.WANDevice.1.WANCommonInterfaceConfig.TotalBytesSent`, 'unsignedInt', '0'],
+  [`${IGD}.WANDevice.1.WANCommonInterfaceConfig.TotalBytesReceived`, 'unsignedInt', '0'],
+  [`${IGD}.WANDevice.1.WANCommonInterfaceConfig.TotalPacketsSent`, 'unsignedInt', '0'],
+  [`${IGD}.WANDevice.1.WANCommonInterfaceConfig.TotalPacketsReceived`, 'unsignedInt', '0'],
+  [`${IGD}.WANDevice.1.WANDSLInterfaceConfig.`, 'object'],
+  [`${IGD}.WANDevice.1.WANDSLInterfaceConfig.Enable`, 'boolean', 'true', W],
+  [`${IGD}.WANDevice.1.WANDSLInterfaceConfig.Status`, 'string', 'Up'],
+  [`${IGD}.WANDevice.1.WANDSLInterfaceConfig.DownstreamNoiseMargin`, 'int', '0'],
+  [`${IGD}.WANDevice.1.WANDSLInterfaceConfig.UpstreamNoiseMargin`, 'int', '0'],
   [`${IGD}.WANDevice.1.WANConnectionDevice.`, 'object', '', A],
   [`${IGD}.WANDevice.1.WANConnectionDevice.1.`, 'object', '', A],
   [`${IGD}.WANDevice.1.WANConnectionDevice.1.WANIPConnectionNumberOfEntries`, 'unsignedInt', '1'],
@@ -203,6 +237,11 @@ const TR098: Row[] = [
   [`${WAN_IP}DNSServers`, 'string', '1.1.1.1,8.8.8.8', W],
   [`${WAN_IP}MACAddress`, 'string', '02:00:00:00:00:01'],
   [`${WAN_IP}Uptime`, 'unsignedInt', '0'],
+  [`${WAN_IP}Stats.`, 'object'],
+  [`${WAN_IP}Stats.EthernetBytesSent`, 'unsignedInt', '0'],
+  [`${WAN_IP}Stats.EthernetBytesReceived`, 'unsignedInt', '0'],
+  [`${WAN_IP}Stats.EthernetPacketsSent`, 'unsignedInt', '0'],
+  [`${WAN_IP}Stats.EthernetPacketsReceived`, 'unsignedInt', '0'],
   [`${IGD}.WANDevice.1.WANConnectionDevice.1.WANPPPConnection.`, 'object', '', A],
   [`${IGD}.LANDevice.`, 'object'],
   [LAN, 'object'],
@@ -248,11 +287,13 @@ const TR098: Row[] = [
       [`${w}BeaconType`, 'string', '11i', W],
       [`${w}Standard`, 'string', i === 1 ? 'n' : 'ac'],
       [`${w}SSIDAdvertisementEnabled`, 'boolean', 'true', W],
+      [`${w}TotalAssociations`, 'unsignedInt', '0'],
       [`${w}PreSharedKey.`, 'object'],
       [`${w}PreSharedKey.1.`, 'object'],
       [`${w}PreSharedKey.1.KeyPassphrase`, 'string', '', W],
     ];
   }),
+  ...TR098_SPEC_ROWS,
 ];
 
 export function builtinParameters(kind: BuiltinModelKind): DataModelParameter[] {

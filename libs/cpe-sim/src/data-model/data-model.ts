@@ -60,26 +60,43 @@ export class DataModel {
   private readonly dynamicValues = new Map<string, () => string>();
   private structureRevision = 0;
 
-  private constructor(root: DataModelRoot, base: ParameterMap) {
+  private constructor(
+    root: DataModelRoot,
+    base: ParameterMap,
+    /** The shape of a new instance per table, from `{i}` rows (the table's path with `{i}` for instance numbers). */
+    private readonly templates: ReadonlyMap<string, ReadonlyArray<Readonly<DataModelParameter>>> = new Map(),
+  ) {
     this.root = root;
     this.base = base;
     this.factoryBase = base;
   }
 
-  /** Builds a model from parameters in tree order; missing ancestor objects are added. */
+  /**
+   * Builds a model from parameters in tree order; missing ancestor objects are added. Names with `{i}` (as the
+   * spec writes them: `Device.BulkData.Profile.{i}.Enable`) are not parameters but the shape of the instances
+   * AddObject creates in that table, which may have none yet.
+   */
   static fromParameters(parameters: Iterable<DataModelParameter>): DataModel {
     const map: ParameterMap = new Map();
+    const templates = new Map<string, DataModelParameter[]>();
     let root: DataModelRoot | undefined;
     for (const parameter of parameters) {
       const first = parameter.name.slice(0, parameter.name.indexOf('.') === -1 ? undefined : parameter.name.indexOf('.'));
       if (first !== 'Device' && first !== 'InternetGatewayDevice') continue;
       root ??= first;
       if (first !== root) throw new DataModelError(INVALID_NAME, `parameter ${parameter.name} is outside root ${root}`);
+      const placeholder = parameter.name.lastIndexOf('.{i}.');
+      if (placeholder !== -1) {
+        const table = parameter.name.slice(0, placeholder + 1);
+        const relative = parameter.name.slice(placeholder + '.{i}.'.length);
+        if (relative !== '') templates.set(table, [...(templates.get(table) ?? []), { ...parameter, name: relative }]);
+        continue;
+      }
       addAncestors(map, parameter.name);
       map.set(parameter.name, parameter);
     }
     if (!root) throw new DataModelError(INVALID_NAME, 'no parameter under Device. or InternetGatewayDevice.');
-    return new DataModel(root, map);
+    return new DataModel(root, map, templates);
   }
 
   /**
@@ -132,7 +149,7 @@ export class DataModel {
 
   /** An independent copy; its factory state (FactoryReset) is this model's current state. */
   clone(): DataModel {
-    const copy = new DataModel(this.root, this.base);
+    const copy = new DataModel(this.root, this.base, this.templates);
     copy.overrides = new Map(this.overrides);
     copy.factoryBase = this.base;
     copy.factoryOverrides = new Map(this.overrides);
@@ -249,12 +266,15 @@ export class DataModel {
     return found;
   }
 
-  /** AddObject: a new instance of a table, shaped like an existing (or factory) instance. Returns its number. */
-  addObject(table: string): number {
+  /**
+   * AddObject: a new instance of a table, shaped as the model's `{i}` rows say, or like an existing (or factory)
+   * instance. Returns its number. The device itself (`source` 'device') also adds to read-only tables (results).
+   */
+  addObject(table: string, source: ChangeSource = 'acs'): number {
     const tableParameter = this.base.get(table);
     if (!table.endsWith('.') || !tableParameter?.object) throw new DataModelError(INVALID_NAME, `no object ${table}`);
-    const shape = this.instanceShape(table) ?? this.instanceShape(table, this.factoryBase);
-    if (!tableParameter.writable) {
+    const shape = this.templateShape(table) ?? this.instanceShape(table) ?? this.instanceShape(table, this.factoryBase);
+    if (!tableParameter.writable && source === 'acs') {
       // A read-only table (Hosts.Host.) refuses with 9008; an object that is no table at all is an invalid name.
       if (shape) throw new DataModelError(NOT_WRITABLE, `${table} does not accept new instances`);
       throw new DataModelError(INVALID_NAME, `${table} is not a multi-instance object`);
@@ -263,13 +283,13 @@ export class DataModel {
     this.lastInstance.set(table, instanceNumber);
     const prefix = `${table}${instanceNumber}.`;
     const added: Array<Readonly<DataModelParameter>> = [
-      { name: prefix, object: true, writable: true, value: '', type: 'string', notification: 0, accessList: [] },
+      { name: prefix, object: true, writable: tableParameter.writable, value: '', type: 'string', notification: 0, accessList: [] },
     ];
     for (const parameter of shape?.parameters ?? []) {
       added.push({
         ...parameter,
         name: prefix + parameter.name.slice(shape!.prefix.length),
-        value: parameter.object ? '' : defaultValue(parameter.type),
+        value: parameter.object ? '' : shape!.keepValues ? parameter.value : defaultValue(parameter.type),
         notification: 0,
       });
     }
@@ -290,16 +310,17 @@ export class DataModel {
     this.base = next;
     this.overrides = new Map();
     this.structureRevision++;
+    this.countEntries(table, source);
     return instanceNumber;
   }
 
-  /** DeleteObject: removes an instance and everything below it. */
-  deleteObject(instance: string): void {
+  /** DeleteObject: removes an instance and everything below it (the device itself may remove read-only ones). */
+  deleteObject(instance: string, source: ChangeSource = 'acs'): void {
     const parameter = this.base.get(instance);
     if (!instance.endsWith('.') || !parameter?.object || !/\.\d+\.$/.test(instance)) {
       throw new DataModelError(INVALID_NAME, `no object instance ${instance}`);
     }
-    if (!parameter.writable) throw new DataModelError(NOT_WRITABLE, `${instance} cannot be deleted`);
+    if (!parameter.writable && source === 'acs') throw new DataModelError(NOT_WRITABLE, `${instance} cannot be deleted`);
     const table = instance.slice(0, instance.lastIndexOf('.', instance.length - 2) + 1);
     const number = Number(instance.slice(table.length, -1));
     this.lastInstance.set(table, Math.max(this.lastInstance.get(table) ?? 0, number));
@@ -310,6 +331,38 @@ export class DataModel {
     this.base = next;
     this.overrides = new Map();
     this.structureRevision++;
+    this.countEntries(table, source);
+  }
+
+  /** The device empties a table of results: every instance goes, and the next one is numbered 1 again. */
+  clearTable(table: string): void {
+    for (const n of this.instances(table)) this.deleteObject(`${table}${n}.`, 'device');
+    this.lastInstance.delete(table);
+  }
+
+  /** The instance numbers a table has now, in order. */
+  instances(table: string): number[] {
+    const found: number[] = [];
+    for (const name of this.base.keys()) {
+      if (name.startsWith(table)) {
+        const match = /^(\d+)\.$/.exec(name.slice(table.length));
+        if (match) found.push(Number(match[1]));
+      }
+    }
+    return found;
+  }
+
+  /** A table's `<Name>NumberOfEntries` follows its instances, as on a device. */
+  private countEntries(table: string, source: ChangeSource): void {
+    const parent = table.slice(0, table.lastIndexOf('.', table.length - 2) + 1);
+    const counter = `${parent}${table.slice(parent.length, -1)}NumberOfEntries`;
+    const current = this.overrides.get(counter) ?? this.base.get(counter);
+    if (current && !current.object) this.set(counter, String(this.instances(table).length), source);
+  }
+
+  private templateShape(table: string): { prefix: string; parameters: Array<Readonly<DataModelParameter>>; keepValues: boolean } | undefined {
+    const parameters = this.templates.get(table.replace(/\.\d+\./g, '.{i}.'));
+    return parameters ? { prefix: '', parameters: [...parameters], keepValues: true } : undefined;
   }
 
   private leaf(name: string): Readonly<DataModelParameter> {
@@ -336,7 +389,7 @@ export class DataModel {
   private instanceShape(
     table: string,
     from: ParameterMap = this.base,
-  ): { prefix: string; parameters: Array<Readonly<DataModelParameter>> } | undefined {
+  ): { prefix: string; parameters: Array<Readonly<DataModelParameter>>; keepValues: boolean } | undefined {
     let prefix: string | undefined;
     const parameters: Array<Readonly<DataModelParameter>> = [];
     for (const [name, parameter] of from) {
@@ -347,7 +400,7 @@ export class DataModel {
       if (!name.startsWith(prefix)) break;
       if (!/\.\d+\./.test(name.slice(prefix.length - 1))) parameters.push(parameter);
     }
-    return prefix ? { prefix, parameters } : undefined;
+    return prefix ? { prefix, parameters, keepValues: false } : undefined;
   }
 }
 

@@ -4,6 +4,9 @@ import { ConnectionRequestListener } from '../http/connection-request-listener';
 import type { Credentials } from '../http/http-auth';
 import { fleetFailureDraws, validFirmwareFailures, type FirmwareFailureShares } from '../firmware/firmware-failures';
 import type { FirmwareBehaviour } from '../firmware/firmware-upgrade';
+import type { BulkDataClock, BulkDataDelivery } from '../bulkdata/bulk-data-reporter';
+import { type NetworkConditions, withNetworkConditions, DEFAULT_NETWORK_CONDITIONS } from '../diagnostics/network-conditions';
+import { type LineLevels } from '../monitoring/line-monitor';
 import type { SessionReport } from '../session/session-report';
 import { type CpeOptions, SimulatedCpe } from '../session/simulated-cpe';
 import { type FleetFirmwareSummary, type FleetReport, summariseSessions } from './fleet-report';
@@ -45,6 +48,12 @@ export interface CpeFleetOptions {
   firmwareFailures?: FirmwareFailureShares;
   /** Picks which CPEs fail (same seed, same CPEs). Default 0. */
   firmwareFailureSeed?: number;
+  /** The network every CPE's diagnostics measure (see SimulatedCpe.setNetworkConditions). */
+  network?: Partial<NetworkConditions>;
+  /** Traffic rates and line levels of every CPE. */
+  line?: Partial<LineLevels>;
+  /** BulkData and counter clock of every CPE. */
+  clock?: BulkDataClock;
 }
 
 /** Thousands of simulated CPEs in one process, sharing one data model tree and one connection-request port. */
@@ -85,6 +94,9 @@ export class CpeFleet {
         firmware: options.firmware,
         firmwareFailures: options.firmwareFailures,
         firmwareFailureDraws: fleetFailureDraws(index, options.firmwareFailureSeed ?? 0),
+        network: options.network,
+        line: options.line,
+        clock: options.clock,
       };
       if (this.listener) {
         cpeOptions.connectionRequestListener = this.listener;
@@ -123,6 +135,31 @@ export class CpeFleet {
   setFirmwareFailures(shares: FirmwareFailureShares): void {
     const valid = validFirmwareFailures(shares);
     for (const cpe of this.cpes) cpe.setFirmwareFailures(valid);
+  }
+
+  /** Changes the network conditions of these CPEs (default all), checked once: a bad figure changes none. */
+  setNetworkConditions(change: Partial<NetworkConditions>, cpes: readonly SimulatedCpe[] = this.cpes): void {
+    withNetworkConditions(DEFAULT_NETWORK_CONDITIONS, change);
+    for (const cpe of cpes) cpe.setNetworkConditions(change);
+  }
+
+  /** New traffic rates / line levels for these CPEs (default all). */
+  setLineLevels(change: Partial<LineLevels>, cpes: readonly SimulatedCpe[] = this.cpes): void {
+    for (const cpe of cpes) cpe.setLineLevels(change);
+  }
+
+  /** A failing line on these CPEs (default all): see SimulatedCpe.degradeLine. */
+  degradeLines(cpes: readonly SimulatedCpe[] = this.cpes): void {
+    for (const cpe of cpes) cpe.degradeLine();
+  }
+
+  recoverLines(cpes: readonly SimulatedCpe[] = this.cpes): void {
+    for (const cpe of cpes) cpe.recoverLine();
+  }
+
+  /** Every active BulkData profile of every CPE reports now. */
+  async reportBulkDataNow(): Promise<BulkDataDelivery[]> {
+    return (await Promise.all(this.cpes.map((cpe) => cpe.reportBulkDataNow()))).flat();
   }
 
   firmwareSummary(): FleetFirmwareSummary {

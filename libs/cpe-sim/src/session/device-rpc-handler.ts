@@ -63,8 +63,19 @@ export const SUPPORTED_METHODS = [
  * Answers the ACS's RPCs against one CPE's data model. Pure with respect to the network: anything that happens
  * after the session (reboot, transfers, scheduled informs) comes back as a DeviceAction for the CPE to carry out.
  */
+/** What the device adds to plain parameter storage (diagnostics objects: allowed states, tests to start or cancel). */
+export interface ParameterHooks {
+  /** A reason to refuse this value (fault 9007), or undefined. */
+  refuse?(name: string, value: string): string | undefined;
+  /** Called once a SetParameterValues was applied, with the names it set. */
+  parametersSet?(names: readonly string[]): void;
+}
+
 export class DeviceRpcHandler {
-  constructor(private readonly model: DataModel) {}
+  constructor(
+    private readonly model: DataModel,
+    private readonly hooks: ParameterHooks = {},
+  ) {}
 
   private get root(): string {
     return this.model.root;
@@ -186,6 +197,8 @@ export class DeviceRpcHandler {
       else if (!parameter.writable) code = FaultCode.NON_WRITABLE_PARAMETER;
       else if ((canonical = normaliseValue(parameter.type, textOfValue(value))) === undefined) {
         code = FaultCode.INVALID_PARAMETER_VALUE;
+      } else if (this.hooks.refuse?.(name, canonical) !== undefined) {
+        code = FaultCode.INVALID_PARAMETER_VALUE;
       }
       if (code !== undefined) {
         faults.push({ parameterName: name, faultCode: code, faultString: faultString(code) });
@@ -200,6 +213,7 @@ export class DeviceRpcHandler {
     if (faults.length > 0) return cwmpFault(FaultCode.INVALID_ARGUMENTS, undefined, faults);
     for (const [name, value] of changes) this.model.set(name, value, 'acs');
     this.setParameterKey(request.parameterKey);
+    this.hooks.parametersSet?.(changes.map(([name]) => name));
     return { kind: 'SetParameterValuesResponse', status: 0 };
   }
 

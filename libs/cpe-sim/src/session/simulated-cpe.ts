@@ -37,6 +37,10 @@ import {
   type FirmwareFailureShares,
 } from '../firmware/firmware-failures';
 import { type FirmwareBehaviour, type FirmwareDownloadRecord, upgradeFirmware } from '../firmware/firmware-upgrade';
+import { BulkDataReporter, type BulkDataClock, type BulkDataDelivery, SYSTEM_CLOCK } from '../bulkdata/bulk-data-reporter';
+import { DiagnosticsRunner, type DiagnosticsRecord } from '../diagnostics/diagnostics-runner';
+import { DEFAULT_NETWORK_CONDITIONS, type NetworkConditions, withNetworkConditions } from '../diagnostics/network-conditions';
+import { DEGRADED_LINE_LEVELS, type LineLevels, LineMonitor } from '../monitoring/line-monitor';
 import { type DeviceAction, DeviceRpcHandler } from './device-rpc-handler';
 import { informParameterNames, wanAddressName } from './inform-parameters';
 import { CwmpSessionError, type SessionReport } from './session-report';
@@ -100,6 +104,12 @@ export interface CpeOptions {
   requestTimeoutMs?: number;
   /** Reports kept in `sessions` (oldest dropped first). Default 1000. */
   sessionHistoryLimit?: number;
+  /** The network the CPE's diagnostics measure (defaults: DEFAULT_NETWORK_CONDITIONS); changeable with setNetworkConditions(). */
+  network?: Partial<NetworkConditions>;
+  /** Traffic rates and line levels behind the counters and gauges (defaults: DEFAULT_LINE_LEVELS); setLineLevels(). */
+  line?: Partial<LineLevels>;
+  /** The clock of BulkData intervals and timestamps and of the traffic counters. Default: the system clock. */
+  clock?: BulkDataClock;
 }
 
 interface PendingTransfer {
@@ -167,6 +177,11 @@ export class SimulatedCpe {
   /** Faults injected per RPC method (setRpcFault). */
   private readonly rpcFaults = new Map<AcsRequest['kind'], { code: number; message?: string }>();
   private firmwareAbort = new AbortController();
+  private network: NetworkConditions;
+  private readonly diagnostics: DiagnosticsRunner;
+  private readonly lineMonitor: LineMonitor;
+  private readonly bulkData: BulkDataReporter;
+  private readonly lineAtStart: LineLevels;
 
   constructor(private readonly options: CpeOptions) {
     this.model = options.model.clone();
@@ -214,7 +229,26 @@ export class SimulatedCpe {
     this.deviceId = deviceIdOf(this.deviceIdStruct);
     this.firmwareFailureShares = validFirmwareFailures(options.firmwareFailures ?? {});
     this.firmwareFailureDraws = options.firmwareFailureDraws ?? deviceFailureDraws(this.deviceId, options.firmwareFailureSeed ?? 0);
-    this.handler = new DeviceRpcHandler(this.model);
+    this.network = withNetworkConditions(DEFAULT_NETWORK_CONDITIONS, options.network ?? {});
+    this.diagnostics = new DiagnosticsRunner({
+      model: this.model,
+      conditions: () => this.network,
+      seed: this.deviceId,
+      wanAddress: () => (wan ? (this.model.value(wan) ?? '') : ''),
+      localAddress: options.localAddress,
+      onComplete: () => {
+        this.addPendingEvent({ eventCode: EventCode.DIAGNOSTICS_COMPLETE, commandKey: '' });
+        this.requestSession();
+      },
+    });
+    const clock = options.clock ?? SYSTEM_CLOCK;
+    this.lineMonitor = new LineMonitor(this.model, options.line, () => clock.now());
+    this.lineAtStart = { ...this.lineMonitor.current };
+    this.bulkData = new BulkDataReporter(this.model, clock, options.localAddress);
+    this.handler = new DeviceRpcHandler(this.model, {
+      refuse: (name, value) => this.diagnostics.refuse(name, value),
+      parametersSet: (names) => this.diagnostics.parametersSet(names),
+    });
     this.model.onChange((parameter, source) => {
       // The ACS knows what it set itself; everything else with notification on is reported.
       if (source === 'acs' || parameter.notification === 0) return;
@@ -258,6 +292,65 @@ export class SimulatedCpe {
   setRpcFault(method: AcsRequest['kind'], fault: { code: number; message?: string } | undefined): void {
     if (fault === undefined) this.rpcFaults.delete(method);
     else this.rpcFaults.set(method, fault);
+  }
+
+  /** The network conditions the diagnostics measure now. */
+  get networkConditions(): Readonly<NetworkConditions> {
+    return this.network;
+  }
+
+  /**
+   * Changes the network the diagnostics measure, from the next test on (a bad figure is refused whole with a
+   * NetworkConditionsError): latency, jitter, loss, link rates, DNS answers, hop count, a forced Error_* state or
+   * "never completes" per kind of test.
+   */
+  setNetworkConditions(change: Partial<NetworkConditions>): void {
+    this.network = withNetworkConditions(this.network, change);
+  }
+
+  /** Every diagnostics test this CPE started, oldest first (kind, times, end state, failure reason). */
+  get diagnosticsRecords(): readonly DiagnosticsRecord[] {
+    return this.diagnostics.records;
+  }
+
+  /** Resolves once no diagnostics test runs (tests made never to complete excepted). */
+  diagnosticsSettled(): Promise<void> {
+    return this.diagnostics.settled();
+  }
+
+  /** Traffic rates and line levels now. */
+  get lineLevels(): Readonly<LineLevels> {
+    return this.lineMonitor.current;
+  }
+
+  /** New traffic rates / line levels from now on (counters keep what they counted). */
+  setLineLevels(change: Partial<LineLevels>): void {
+    this.lineMonitor.set(change);
+  }
+
+  /** A failing line: weak optical signal, poor SNR margin, no stations, little traffic (DEGRADED_LINE_LEVELS). */
+  degradeLine(): void {
+    this.lineMonitor.set(DEGRADED_LINE_LEVELS);
+  }
+
+  /** Back to the levels the CPE was created with. */
+  recoverLine(): void {
+    this.lineMonitor.set(this.lineAtStart);
+  }
+
+  /** Bytes received and sent on the WAN since boot (before any 32-bit wrap). */
+  get wanBytes(): { received: number; sent: number } {
+    return this.lineMonitor.bytes();
+  }
+
+  /** Sends the BulkData report of every active profile now, instead of at the end of its interval. */
+  reportBulkDataNow(profile?: string): Promise<BulkDataDelivery[]> {
+    return this.bulkData.reportNow(profile);
+  }
+
+  /** Every BulkData report this CPE sent or tried to send, oldest first. */
+  get bulkDataDeliveries(): readonly BulkDataDelivery[] {
+    return this.bulkData.deliveries;
   }
 
   /** Resolves once no firmware download or install is under way. */
@@ -327,12 +420,16 @@ export class SimulatedCpe {
     if (!this.bootstrapped) this.addPendingEvent({ eventCode: EventCode.BOOTSTRAP, commandKey: '' });
     this.addPendingEvent({ eventCode: EventCode.BOOT, commandKey: '' });
     this.requestSession();
+    this.bulkData.start();
     await this.idle();
   }
 
   /** Stops informing, waits for the session in progress, closes the listener. Safe to call when not started. */
   async stop(): Promise<void> {
     this.started = false;
+    this.bulkData.stop();
+    // Switched off: tests under way end without a result.
+    this.diagnostics.reboot();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     if (this.periodicTimer) clearTimeout(this.periodicTimer);
@@ -391,6 +488,9 @@ export class SimulatedCpe {
       }
     }
     for (const action of actions) this.apply(action);
+    // Diagnostics requested in this session start now it is over (TR-181 DiagnosticsState: "SHOULD wait").
+    this.diagnostics.sessionEnded();
+    this.bulkData.reschedule();
     this.sessions.push(report);
     if (this.sessions.length > (this.options.sessionHistoryLimit ?? 1000)) this.sessions.shift();
     for (const listener of this.sessionListeners) listener(report);
@@ -661,6 +761,8 @@ export class SimulatedCpe {
 
   private reboot(events: EventStruct[]): void {
     this.bootedAt = Date.now();
+    this.diagnostics.reboot();
+    this.lineMonitor.reboot();
     for (const event of events) this.addPendingEvent(event);
     this.later(this.options.rebootDelayMs ?? 0, () => this.requestSession());
   }
