@@ -22,6 +22,10 @@ export class StoredAlarmRepository implements AlarmRepository {
     return doc ? fromDocument(doc) : null;
   }
 
+  delete(id: string): Promise<boolean> {
+    return this.alarms.deleteOne({ _id: id });
+  }
+
   async noteValue(id: string, lastValue: number): Promise<void> {
     await this.alarms.updateOne({ _id: id, state: 'active' }, { set: { lastValue } });
   }

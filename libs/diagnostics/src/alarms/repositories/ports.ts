@@ -71,6 +71,8 @@ export interface AlarmRepository {
   /** Whether it is new: an alarm with its id (the same raise, evaluated again) is left as it is. */
   insert(alarm: Alarm): Promise<boolean>;
   get(id: string): Promise<Alarm | null>;
+  /** Whether it existed: an alarm an evaluation created and then lost its (rule, device) state to another pod. */
+  delete(id: string): Promise<boolean>;
   /** Notes the last value of an active alarm (nothing when it is cleared or gone). */
   noteValue(id: string, lastValue: number): Promise<void>;
   /** Clears an active alarm; the alarm as cleared, or null when it was not active (cleared already, or gone). */

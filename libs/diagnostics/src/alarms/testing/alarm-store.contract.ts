@@ -3,7 +3,7 @@ import { ConflictError } from '@acs/platform';
 import { alarmIdOf, type Alarm } from '../domain/alarm';
 import type { ThresholdRule } from '../domain/threshold-rule';
 import type { ThresholdCondition } from '../domain/threshold-state';
-import type { AlarmStore } from '../repositories/ports';
+import type { AlarmQuery, AlarmStore } from '../repositories/ports';
 
 export interface AlarmStoreUnderTest {
   store: AlarmStore;
@@ -141,6 +141,9 @@ export function describeAlarmStoreContract(name: string, open: () => Promise<Ala
         expect(await store.alarms.insert({ ...alarm, value: 1 })).toBe(false);
         expect(await store.alarms.get(alarm.id)).toEqual(alarm);
         expect(await store.alarms.get('nope')).toBeNull();
+        expect(await store.alarms.delete(alarm.id)).toBe(true);
+        expect(await store.alarms.delete(alarm.id)).toBe(false);
+        expect(await store.alarms.get(alarm.id)).toBeNull();
       });
 
       it('notes the last value and clears only while active', async () => {
@@ -193,7 +196,7 @@ export function describeAlarmStoreContract(name: string, open: () => Promise<Ala
           expect(whole.nextAfter).toBeUndefined();
         });
 
-        it.each([
+        it.each<[string, AlarmQuery]>([
           ['a device', { deviceId: 'dev-1' }],
           ['a rule', { ruleId: 'r1' }],
           ['a state', { state: 'active' as const }],
