@@ -22,7 +22,7 @@ export interface ListAlarmsCommand extends AlarmQuery {
 export class ListAlarms {
   constructor(private readonly deps: Pick<AlarmUseCaseDeps, 'store'>) {}
 
-  execute(command: ListAlarmsCommand): Promise<AlarmPage> {
+  async execute(command: ListAlarmsCommand): Promise<AlarmPage> {
     const violations: FieldViolation[] = [];
     if (command.state !== undefined && !ALARM_STATES.includes(command.state)) violations.push({ field: 'state', description: `is one of ${ALARM_STATES.join(', ')}`, reason: 'BAD_FORMAT' });
     if (command.severity !== undefined && !ALARM_SEVERITIES.includes(command.severity)) {
