@@ -11,3 +11,4 @@ export * from './generated/acs/v1/presets';
 export * from './generated/acs/v1/rollouts';
 export * from './generated/acs/v1/tasks';
 export * from './generated/acs/v1/values';
+export * from './generated/acs/v1/monitoring';

@@ -1,0 +1,2 @@
+export { AlarmGrpcController, type AlarmRpc } from './alarm-grpc.controller';
+export * from './alarm.mappers';

@@ -1,0 +1,3 @@
+export * from './alarm';
+export * from './threshold-rule';
+export * from './threshold-state';
