@@ -33,10 +33,11 @@ const depConstraints = [
 
 /*
  * Where a domain lib may touch storage and messaging code: its persistence (every file under src/repositories/, the
- * schemas and stores included) and the Nest modules that choose adapters. Everything else in a domain lib works on
+ * schemas and stores included — or under src/<part>/repositories/ in a service made of parts, as diagnostics' runs,
+ * monitoring and alarms) and the Nest modules that choose adapters. Everything else in a domain lib works on
  * ports, so a use case that imports Kafka, Redis or Mongo code fails lint (test/lint/module-boundaries.spec.ts).
  */
-const persistence = ['libs/**/src/repositories/**/*.ts'];
+const persistence = ['libs/**/src/repositories/**/*.ts', 'libs/*/src/*/repositories/**/*.ts'];
 const wiring = ['libs/**/src/**/*.module.ts'];
 const adapterLibsAllowed = depConstraints.map((constraint) =>
   constraint.sourceTag === 'type:domain'

@@ -3,7 +3,7 @@ import type { StoredDocument } from '@acs/platform';
 import type { mongo } from 'mongoose';
 
 import { diagnosticsCollections } from '../../repositories/diagnostics-collections.schema';
-import { alarmCollection, thresholdRuleCollection, thresholdStateCollection } from '../alarms-collections.schema';
+import { alarmCollection, thresholdRuleCollection, thresholdStateCollection } from './alarms-collections.schema';
 import { StoredAlarmRepository } from './alarm.repository';
 import type { AlarmStore } from './ports';
 import { StoredThresholdRuleRepository } from './threshold-rule.repository';

@@ -1,6 +1,6 @@
 import { MongoTestDatabase, type MongoConnection } from '@acs/infra-mongo';
 
-import { alarmCollection, thresholdRuleCollection, thresholdStateCollection } from '../alarms-collections.schema';
+import { alarmCollection, thresholdRuleCollection, thresholdStateCollection } from './alarms-collections.schema';
 import { describeAlarmStoreContract } from '../testing/alarm-store.contract';
 import { openMongoAlarmStore } from './mongo-alarm-store';
 

@@ -1,6 +1,6 @@
 import { SqliteCollection, sqliteIndexesOf, type SqliteDatabase, type SqliteWriteBatcher } from '@acs/infra-sqlite';
 
-import { alarmCollection, thresholdRuleCollection, thresholdStateCollection } from '../alarms-collections.schema';
+import { alarmCollection, thresholdRuleCollection, thresholdStateCollection } from './alarms-collections.schema';
 import { StoredAlarmRepository } from './alarm.repository';
 import type { AlarmStore } from './ports';
 import { StoredThresholdRuleRepository } from './threshold-rule.repository';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { closeSqliteStore, openSqliteDatabase, SqliteCollection, sqliteIndexesOf, SqliteWriteBatcher } from '@acs/infra-sqlite';
 
-import { alarmCollection } from '../alarms-collections.schema';
+import { alarmCollection } from './alarms-collections.schema';
 import { describeAlarmStoreContract } from '../testing/alarm-store.contract';
 import { openSqliteAlarmStore } from './sqlite-alarm-store';
 

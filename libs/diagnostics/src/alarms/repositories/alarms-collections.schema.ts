@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 
-import { diagnosticsCollections } from '../repositories/diagnostics-collections.schema';
+import { diagnosticsCollections } from '../../repositories/diagnostics-collections.schema';
 
 /*
  * Thresholds and alarms' collections (`diagnostics.thresholdRules`, `diagnostics.thresholdStates`,
