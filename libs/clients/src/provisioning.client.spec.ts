@@ -5,7 +5,7 @@ import { DEFAULT_CALL_MS, type ServiceStatus, type ServiceTransport } from './se
 import { provisioningClient, type ProvisioningClient } from './provisioning.client';
 
 function aTask(id: string, taskStatus: acsV1.TaskStatus, revision: number): acsV1.Task {
-  return { id, deviceId: 'dev-1', status: taskStatus, source: 'api', channel: 'default', attempts: 1, maxAttempts: 3, workItemIds: [], revision };
+  return { id, deviceId: 'dev-1', status: taskStatus, source: 'api', channel: 'default', attempts: 1, maxAttempts: 3, workItemIds: [], revision, awaitEventCode: '' };
 }
 
 /** What the double's handlers saw of the last call. */

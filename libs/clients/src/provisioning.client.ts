@@ -66,10 +66,18 @@ function taskSourceMetadata(source: string): Metadata {
  */
 export async function createAttemptTask(
   tasks: ProvisioningClient['tasks'],
-  request: { deviceId: string; source: string; spec: acsV1.TaskSpec; connectionRequest: boolean; expiresAt: number },
+  request: { deviceId: string; source: string; spec: acsV1.TaskSpec; connectionRequest: boolean; expiresAt: number; awaitEventCode?: string },
 ): Promise<{ taskId: string }> {
   const response = await tasks.createTask(
-    { deviceId: request.deviceId, spec: request.spec, connectionRequest: request.connectionRequest, waitTimeoutMs: 0, maxAttempts: 1, expireTime: new Date(request.expiresAt) },
+    {
+      deviceId: request.deviceId,
+      spec: request.spec,
+      connectionRequest: request.connectionRequest,
+      waitTimeoutMs: 0,
+      maxAttempts: 1,
+      expireTime: new Date(request.expiresAt),
+      awaitEventCode: request.awaitEventCode ?? '',
+    },
     { metadata: taskSourceMetadata(request.source) },
   );
   if (!response.task) throw new Error(`provisioning created no task for ${request.deviceId}`);

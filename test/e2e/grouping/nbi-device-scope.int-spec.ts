@@ -13,7 +13,7 @@ const A2 = '00259E-HG8245H-A2';
 const B1 = '00259E-HG8245H-B1';
 
 function task(id: string, deviceId: string): pb.Task {
-  return { id, deviceId, status: pb.TaskStatus.TASK_STATUS_PENDING, source: 'api', channel: 'default', attempts: 0, maxAttempts: 1, workItemIds: [], revision: 1 };
+  return { id, deviceId, status: pb.TaskStatus.TASK_STATUS_PENDING, source: 'api', channel: 'default', attempts: 0, maxAttempts: 1, workItemIds: [], revision: 1, awaitEventCode: '' };
 }
 
 /**

@@ -92,6 +92,7 @@ describe('a 30,000-parameter task result (standalone)', () => {
 
   it('summarises the result in every Task, pages all 30,000 values exactly once, and keeps ListTasks working', async () => {
     const { task: created } = await call(admin.tasks.createTask.bind(admin.tasks), {
+      awaitEventCode: '',
       deviceId: cpe.deviceId,
       spec: { kind: { $case: 'getParameterValues', getParameterValues: { parameterNames: ['Device.'] } } },
       connectionRequest: true,

@@ -54,6 +54,7 @@ export const TASK_COMMANDS: CommandSpec[] = [
       'file-size': { type: 'string', valueName: 'BYTES', description: 'download: the file\'s size' },
       'target-file-name': { type: 'string', valueName: 'NAME', description: 'download: the name on the device' },
       delay: { type: 'string', valueName: 'SECONDS', description: 'download/upload: delay before the transfer' },
+      'await-event': { type: 'string', valueName: 'CODE', description: 'hold the task until an Inform carries this event code (e.g. "2 PERIODIC")' },
     },
     async run(context) {
       const { args, options, out, connection } = context;
@@ -79,6 +80,7 @@ export const TASK_COMMANDS: CommandSpec[] = [
         waitTimeoutMs: 0,
         maxAttempts: options.integer('max-attempts', 1) ?? 0,
         expireTime: undefined,
+        awaitEventCode: options.string('await-event') ?? '',
       };
       const created = await c.unary<acsV1.CreateTaskResponse>((md, o, cb) => c.tasks.createTask(request, md, o, cb));
       if (!wait || !created.task) {

@@ -19,7 +19,7 @@ function call<Req, Res>(
 }
 
 function aTask(id: string, taskStatus: acsV1.TaskStatus, revision: number): acsV1.Task {
-  return { id, deviceId: 'dev-1', status: taskStatus, source: 'api', channel: 'default', attempts: 1, maxAttempts: 3, workItemIds: [], revision };
+  return { id, deviceId: 'dev-1', status: taskStatus, source: 'api', channel: 'default', attempts: 1, maxAttempts: 3, workItemIds: [], revision, awaitEventCode: '' };
 }
 
 /** What the backend's handlers saw of the last call. */
@@ -106,7 +106,7 @@ describe.each(transports)('BackendRelay to a backend over %s', (_name, transport
   it('widens the default deadline of a call that waits when the caller set none', async () => {
     const raw = new acsV1.TaskServiceClient(address, credentials.createInsecure());
     try {
-      await call(raw.createTask.bind(raw), { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 60_000, maxAttempts: 0 });
+      await call(raw.createTask.bind(raw), { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 60_000, maxAttempts: 0, awaitEventCode: '' });
       expect(seen.remainingMs).toBeGreaterThan(DEFAULT_CALL_MS);
       expect(seen.remainingMs).toBeLessThanOrEqual(DEFAULT_CALL_MS + 60_000);
     } finally {

@@ -64,7 +64,7 @@ describe('NBI security interceptor', () => {
   let tasks: acsV1.TaskServiceClient;
   let auditClient: acsV1.AuditServiceClient;
   const createTask = (token: string | undefined, deviceId = 'dev-1', metadata = token ? bearer(token) : new Metadata()) =>
-    unary<acsV1.CreateTaskRequest, acsV1.CreateTaskResponse>(tasks.createTask, tasks, { deviceId, connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0 }, metadata);
+    unary<acsV1.CreateTaskRequest, acsV1.CreateTaskResponse>(tasks.createTask, tasks, { deviceId, connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0, awaitEventCode: '' }, metadata);
 
   beforeAll(async () => {
     server = await startSecuredServer({ clients: { current: registry }, now: () => 0 });
@@ -127,7 +127,7 @@ describe('NBI security interceptor', () => {
 
   it('does not audit a permitted read', async () => {
     await unary(tasks.getTask, tasks, { taskId: 't-9' }, bearer(viewer.token));
-    await unary(tasks.createTask, tasks, { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0 }, bearer(oss.token));
+    await unary(tasks.createTask, tasks, { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0, awaitEventCode: '' }, bearer(oss.token));
     await eventually(() => server.audit.entries.length === 1, 'the CreateTask entry');
     expect(server.audit.entries.map((entry) => entry.method)).toEqual(['/acs.v1.TaskService/CreateTask']);
   });

@@ -51,7 +51,7 @@ describe('NBI security interceptor over mTLS', () => {
   };
   const createTask = (client: acsV1.TaskServiceClient, metadata = new Metadata()) =>
     new Promise<acsV1.CreateTaskResponse>((resolve, reject) =>
-      client.createTask({ deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0 }, metadata, { deadline: Date.now() + 5000 }, (error, response) =>
+      client.createTask({ deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0, awaitEventCode: '' }, metadata, { deadline: Date.now() + 5000 }, (error, response) =>
         error ? reject(error) : resolve(response),
       ),
     );

@@ -46,6 +46,7 @@ function call<Req, Res>(
 
 function task(id: string, deviceId: string, spec: pb.TaskSpec, taskStatus = pb.TaskStatus.TASK_STATUS_PENDING): pb.Task {
   return {
+    awaitEventCode: '',
     id,
     deviceId,
     spec,
@@ -150,7 +151,7 @@ describe('GrpcServerHost', () => {
     const spec: pb.TaskSpec = {
       kind: { $case: 'setParameterValues', setParameterValues: { values: [{ path: 'Device.ManagementServer.PeriodicInformInterval', value: '300', type: 'xsd:unsignedInt' }] } },
     };
-    const response = await call(client.createTask.bind(client), { deviceId: 'dev-1', spec, connectionRequest: true, waitTimeoutMs: 0, maxAttempts: 0, });
+    const response = await call(client.createTask.bind(client), { deviceId: 'dev-1', spec, connectionRequest: true, waitTimeoutMs: 0, maxAttempts: 0, awaitEventCode: '' });
     expect(response.finished).toBe(false);
     expect(response.task?.spec).toEqual(spec);
     expect(response.task?.status).toBe(pb.TaskStatus.TASK_STATUS_PENDING);
@@ -171,7 +172,7 @@ describe('GrpcServerHost', () => {
 
   describe('errors', () => {
     it('answers a ValidationError with INVALID_ARGUMENT and google.rpc.BadRequest details', async () => {
-      const error = await failureOf(call(client.createTask.bind(client), { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0, }));
+      const error = await failureOf(call(client.createTask.bind(client), { deviceId: 'dev-1', connectionRequest: false, waitTimeoutMs: 0, maxAttempts: 0, awaitEventCode: '' }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       expect(error.details).toBe('invalid task');
       expect(errorDetailsOf(error).badRequest?.fieldViolations).toEqual([

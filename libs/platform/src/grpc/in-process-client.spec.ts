@@ -20,7 +20,7 @@ function call<Req, Res>(method: (r: Req, m: Metadata, o: { deadline?: number }, 
 }
 
 function aTask(id: string, taskStatus: pb.TaskStatus, revision: number): pb.Task {
-  return { id, deviceId: 'dev-1', status: taskStatus, source: 'api', channel: 'default', attempts: 1, maxAttempts: 3, workItemIds: [], revision };
+  return { id, deviceId: 'dev-1', status: taskStatus, source: 'api', channel: 'default', attempts: 1, maxAttempts: 3, workItemIds: [], revision, awaitEventCode: '' };
 }
 
 describe('inProcessClient', () => {

@@ -126,6 +126,7 @@ describe('ProvisioningGrpcController over gRPC', () => {
 
   const reboot: pb.TaskSpec = { kind: { $case: 'reboot', reboot: {} } };
   const createRequest = (deviceId: string, spec: pb.TaskSpec = reboot, extra: Partial<pb.CreateTaskRequest> = {}): pb.CreateTaskRequest => ({
+    awaitEventCode: '',
     deviceId,
     spec,
     connectionRequest: false,

@@ -97,6 +97,7 @@ export class ProvisioningGrpcController {
       connectionRequest: request.connectionRequest,
       maxAttempts: request.maxAttempts,
       expiresAt: fromTimestamp(request.expireTime),
+      awaitEventCode: request.awaitEventCode,
       waitTimeoutMs: request.waitTimeoutMs,
       answerWithinMs: remainingMs(call),
     });

@@ -92,6 +92,7 @@ export function taskToProto(task: Task, options: { withResult: boolean } = { wit
     fault: task.fault ? taskFaultToProto(task.fault) : undefined,
     revision: task.revision,
     resultSummary: summary ? taskResultSummaryToProto(summary) : undefined,
+    awaitEventCode: task.awaitEventCode ?? '',
   };
 }
 

@@ -72,6 +72,12 @@ export interface Task {
   completedAt?: number;
   /** Wake the device with a connection request when the task is dispatched (and on each retry). */
   connectionRequest?: boolean;
+  /**
+   * The Inform event code (canonical spelling, e.g. `8 DIAGNOSTICS COMPLETE`) the task waits for: pending with no
+   * attempt and queued nowhere until an Inform of the device carries it, then dispatched before that session is marked
+   * planned, so the session runs it. Its retries (after a transient fault) are due like any task's: the event came.
+   */
+  awaitEventCode?: string;
   /** Work items queued for the current attempt, in order. */
   workItemIds: string[];
   /**

@@ -100,8 +100,13 @@ export function toStoredTask(task: Task): StoredDocument {
   const { id, result, ...rest } = task;
   const stored: Record<string, unknown> = { _id: id, ...withoutUndefined(rest) };
   if (result !== undefined) stored.resultJson = JSON.stringify(result);
-  if (task.status === 'pending') stored.dueAt = task.notBefore ?? task.createdAt;
+  // A task still waiting for its Inform event has no due time: the tick must not start it (TaskLifecycle.createAwaiting).
+  if (task.status === 'pending' && !awaitsEvent(task)) stored.dueAt = task.notBefore ?? task.createdAt;
   return stored as StoredDocument;
+}
+
+function awaitsEvent(task: Task): boolean {
+  return task.awaitEventCode !== undefined && task.attempts === 0;
 }
 
 export function fromStoredTask(doc: StoredDocument): Task {

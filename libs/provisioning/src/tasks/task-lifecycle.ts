@@ -33,6 +33,8 @@ export interface CreateTaskInput {
   connectionRequest?: boolean;
   expiresInMs?: number;
   maxAttempts?: number;
+  /** Hold the task pending, unqueued, until an Inform carries this (canonical) event code: dispatchAwaited. */
+  awaitEventCode?: string;
 }
 
 export interface TaskLifecycleDeps {
@@ -96,6 +98,7 @@ export class TaskLifecycle {
    * attempt, and FerretDB does not isolate one (ADR 6): its CPE got the task's RPC twice (ADR 24).
    */
   async create(input: CreateTaskInput): Promise<Task> {
+    if (input.awaitEventCode !== undefined) return this.createAwaiting(input, input.awaitEventCode);
     const now = this.now();
     const id = randomUUID();
     const device = await this.deps.devices.get(input.deviceId);
@@ -120,6 +123,48 @@ export class TaskLifecycle {
     await this.deps.tasks.create(task);
     await this.startAttempt(task, items, device);
     return task;
+  }
+
+  /**
+   * A task waiting for an Inform event: pending with no attempt and no work items. The tick's `due` never returns it
+   * (the repository gives it no due time), so only dispatchAwaited starts it — or expiry ends it.
+   */
+  private async createAwaiting(input: CreateTaskInput, awaitEventCode: string): Promise<Task> {
+    const now = this.now();
+    const task: Task = {
+      id: randomUUID(),
+      deviceId: input.deviceId,
+      spec: input.spec,
+      status: 'pending',
+      source: input.source ?? 'api',
+      channel: input.channel ?? 'default',
+      attempts: 0,
+      maxAttempts: input.maxAttempts ?? this.deps.config.maxAttempts,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + (input.expiresInMs ?? this.deps.config.defaultExpiryMs),
+      awaitEventCode,
+      workItemIds: [],
+      revision: 1,
+    };
+    await this.deps.tasks.create(task);
+    return task;
+  }
+
+  /**
+   * Starts the first attempt of tasks that waited for one of an Inform's event codes (canonical spellings), during
+   * that Inform's planning, so its session runs them. The dispatch is a compare-and-set: should the Inform be
+   * redelivered to another pod, only one queues the work.
+   */
+  async dispatchAwaited(active: Task[], eventCodes: readonly string[]): Promise<Task[]> {
+    const codes = new Set(eventCodes);
+    const dispatched: Task[] = [];
+    for (const task of active) {
+      if (task.status !== 'pending' || task.attempts !== 0 || task.awaitEventCode === undefined || !codes.has(task.awaitEventCode)) continue;
+      const started = await this.dispatch(task);
+      if (started.status === 'dispatched' && started.attempts === 1) dispatched.push(started);
+    }
+    return dispatched;
   }
 
   async get(taskId: string): Promise<Task> {

@@ -118,6 +118,56 @@ describe('ApplyInform', () => {
     });
   });
 
+  describe('tasks awaiting an Inform event', () => {
+    const fixture = useProvisioningFixture();
+    const READ = { kind: 'getParameterValues' as const, parameterNames: ['Device.IP.Diagnostics.IPPing.'] };
+
+    it('holds the task, queued nowhere, until an Inform carries its event; that Inform queues it before marking the session planned', async () => {
+      await fixture().useCases.applyInform.execute(informEvent(device, ['1 BOOT']));
+      const { task } = await fixture().useCases.createTask.execute({ deviceId: device.id, spec: READ, awaitEventCode: '8 diagnostics  complete' });
+      expect(task).toMatchObject({ status: 'pending', attempts: 0, awaitEventCode: '8 DIAGNOSTICS COMPLETE', workItemIds: [] });
+      expect(await fixture().queue.list(device.id)).toEqual([]);
+
+      // Neither another event nor the periodic tick starts it.
+      await fixture().useCases.applyInform.execute(informEvent(device, ['2 PERIODIC']));
+      await fixture().core.lifecycle.tick();
+      expect(await fixture().store.tasks.get(task.id)).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(await fixture().queue.list(device.id)).toEqual([]);
+
+      const event = informEvent(device, ['8 DIAGNOSTICS COMPLETE']);
+      await fixture().useCases.applyInform.execute(event);
+      const dispatched = await fixture().store.tasks.get(task.id);
+      expect(dispatched).toMatchObject({ status: 'dispatched', attempts: 1 });
+      expect((await fixture().queue.list(device.id)).map((item) => item.taskId)).toEqual([task.id]);
+      expect(await fixture().sessions.isPlanned(device.id, event.sessionId)).toBe(true);
+      await fixture().nextMessage('acs.task', (m) => m.type === 'acs.task.dispatched' && (m.data as { taskId?: string }).taskId === task.id);
+    });
+
+    it('starts it once when the same Inform is applied twice (a redelivered event)', async () => {
+      await fixture().useCases.applyInform.execute(informEvent(device, ['1 BOOT']));
+      const { task } = await fixture().useCases.createTask.execute({ deviceId: device.id, spec: READ, awaitEventCode: '8 DIAGNOSTICS COMPLETE' });
+      const event = informEvent(device, ['8 DIAGNOSTICS COMPLETE']);
+      await fixture().useCases.applyInform.execute(event);
+      await fixture().useCases.applyInform.execute(event);
+      expect(await fixture().store.tasks.get(task.id)).toMatchObject({ status: 'dispatched', attempts: 1 });
+      expect(await fixture().queue.list(device.id)).toHaveLength(1);
+    });
+
+    it('expires unstarted when the event never comes', async () => {
+      await fixture().useCases.applyInform.execute(informEvent(device, ['1 BOOT']));
+      const { task } = await fixture().useCases.createTask.execute({ deviceId: device.id, spec: READ, awaitEventCode: 'M Reboot', expiresAt: Date.now() + 1 });
+      await fixture().core.lifecycle.tick();
+      const tickAfterExpiry = async () => {
+        for (;;) {
+          await fixture().core.lifecycle.tick();
+          const current = await fixture().store.tasks.get(task.id);
+          if (current?.status !== 'pending') return current;
+        }
+      };
+      expect(await tickAfterExpiry()).toMatchObject({ status: 'expired', attempts: 0 });
+    });
+  });
+
   describe('managing connection-request credentials', () => {
     const fixture = useProvisioningFixture({ manageConnectionRequestCredentials: true });
 

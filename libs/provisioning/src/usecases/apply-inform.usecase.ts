@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isXsdType, rootObjectOf, type Inform } from '@acs/cwmp';
+import { isXsdType, parseEventCode, rootObjectOf, type Inform } from '@acs/cwmp';
 import { AcsDeviceEventType, newEvent, type AcsDeviceEventData, type InformEventData } from '@acs/contracts';
 import { ValidationError, type BusMessage, type EventBus, type Logger, type SessionStore } from '@acs/platform';
 import type { DeviceSummary, InformFacts, ParameterUpdate, RootObject } from '../domain/device';
@@ -28,7 +28,7 @@ export interface ApplyInformDeps {
   /** Presets by name, disabled ones included, for the applyPreset tasks a session plans. */
   presetStore: Pick<PresetRepository, 'get'>;
   /** Starts (or refuses) an applyPreset task's attempt on its plan. */
-  lifecycle: Pick<TaskLifecycle, 'runPreset' | 'refusePreset'>;
+  lifecycle: Pick<TaskLifecycle, 'runPreset' | 'refusePreset' | 'dispatchAwaited'>;
   sessions: SessionStore;
   bus: EventBus;
   logger: Logger;
@@ -79,6 +79,7 @@ export class ApplyInform {
     let active: Promise<Task[]> | undefined;
     const activeTasks = () => (active ??= this.deps.tasks.activeForDevice(device.id));
     try {
+      await this.dispatchAwaitedTasks(codes, activeTasks);
       await this.plan(device, codes, previousInformAt, activeTasks);
       await this.applyRequestedPresets(device.id, activeTasks);
       await this.ensureConnectionRequestCredentials(device, activeTasks);
@@ -86,6 +87,17 @@ export class ApplyInform {
       // Even when planning failed, say so quickly: the gateway then goes on with what is queued instead of waiting.
       await sessions.markPlanned(device.id, event.sessionId, this.deps.planMarkTtlMs);
     }
+  }
+
+  /**
+   * Tasks that waited for one of this Inform's events (a diagnostics result read waits for `8 DIAGNOSTICS COMPLETE`)
+   * are queued first, before the session is marked planned, so this session runs them. Only a device with such a
+   * task pays for the read of its active tasks — the read other steps share.
+   */
+  private async dispatchAwaitedTasks(eventCodes: string[], activeTasks: () => Promise<Task[]>): Promise<void> {
+    const awaiting = (await activeTasks()).filter((t) => t.status === 'pending' && t.awaitEventCode !== undefined);
+    if (awaiting.length === 0) return;
+    await this.deps.lifecycle.dispatchAwaited(awaiting, eventCodes.map((code) => parseEventCode(code).code));
   }
 
   /**

@@ -19,6 +19,19 @@ describe('CreateTask', () => {
     expect((await createTask().execute({ deviceId: device.id, spec: { kind: 'reboot' } })).task.source).toBe('api');
   });
 
+  it('holds a task awaiting an Inform event unqueued, its event code in canonical spelling', async () => {
+    const device = await fixture().registerDevice();
+    const { task } = await createTask().execute({ deviceId: device.id, spec: { kind: 'reboot' }, awaitEventCode: ' X 00d09e  Wake' });
+    expect(task).toMatchObject({ status: 'pending', attempts: 0, awaitEventCode: 'X 00D09E Wake', workItemIds: [] });
+    expect(await fixture().queued(device.id)).toEqual([]);
+  });
+
+  it('refuses an await event code that is none, and a connection request with one', async () => {
+    const device = await fixture().registerDevice();
+    await expect(createTask().execute({ deviceId: device.id, spec: { kind: 'reboot' }, awaitEventCode: '15 SOMETHING' }).catch(fieldsOf)).resolves.toEqual(['await_event_code']);
+    await expect(createTask().execute({ deviceId: device.id, spec: { kind: 'reboot' }, awaitEventCode: '2 PERIODIC', connectionRequest: true }).catch(fieldsOf)).resolves.toEqual(['connection_request']);
+  });
+
   it('takes the source and channel an in-process caller names', async () => {
     const device = await fixture().registerDevice();
     const { task } = await createTask().execute({ deviceId: device.id, spec: { kind: 'reboot' }, source: 'preset:wifi', channel: 'wifi', device });

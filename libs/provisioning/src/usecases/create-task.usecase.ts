@@ -1,3 +1,4 @@
+import { parseEventCode } from '@acs/cwmp';
 import { NotFoundError, type FieldViolation, type Logger } from '@acs/platform';
 
 import type { DeviceRecord } from '../domain/device';
@@ -31,6 +32,11 @@ export interface CreateTaskCommand {
   /** The fault channel; `default` unless a preset names one. */
   channel?: string;
   connectionRequest?: boolean;
+  /**
+   * Hold the task until an Inform of the device carries this event code (`8 DIAGNOSTICS COMPLETE`, `2 PERIODIC`,
+   * `M Reboot`, `X <OUI> <event>`; case and spacing as CPEs send them): that session runs it. Absent or "": now.
+   */
+  awaitEventCode?: string;
   /** 0 or absent: the configured default. */
   maxAttempts?: number;
   /** Epoch ms; absent: the configured expiry. */
@@ -71,7 +77,7 @@ export class CreateTask {
   }
 
   async execute(command: CreateTaskCommand): Promise<CreateTaskResult> {
-    const { spec, expiresInMs } = this.validate(command);
+    const { spec, expiresInMs, awaitEventCode } = this.validate(command);
     if (spec.kind === 'applyPreset' && !(await this.deps.presets.get(spec.name))) {
       throw invalid('invalid CreateTask request', [{ field: 'spec.apply_preset.name', description: `no preset is named ${spec.name}`, reason: 'NOT_FOUND' }]);
     }
@@ -86,6 +92,7 @@ export class CreateTask {
       connectionRequest: command.connectionRequest,
       ...(command.maxAttempts ? { maxAttempts: command.maxAttempts } : {}),
       ...(expiresInMs !== undefined ? { expiresInMs } : {}),
+      ...(awaitEventCode !== undefined ? { awaitEventCode } : {}),
     });
     if (command.source === undefined) this.deps.logger.info({ deviceId: task.deviceId, taskId: task.id, kind: task.spec.kind }, 'task created through the API');
     const waitMs = command.waitTimeoutMs ?? 0;
@@ -96,7 +103,7 @@ export class CreateTask {
     return { task, finished: FINAL_STATUSES.has(task.status) };
   }
 
-  private validate(command: CreateTaskCommand): { spec: TaskSpec; expiresInMs?: number } {
+  private validate(command: CreateTaskCommand): { spec: TaskSpec; expiresInMs?: number; awaitEventCode?: string } {
     const violations: FieldViolation[] = [];
     if (command.deviceId === '') violations.push(required('device_id'));
     const { spec } = command;
@@ -114,9 +121,22 @@ export class CreateTask {
       expiresInMs = command.expiresAt - this.now();
       if (!(expiresInMs > 0)) violations.push({ field: 'expire_time', description: 'must be in the future', reason: 'OUT_OF_RANGE' });
     }
+    const awaitEventCode = command.awaitEventCode ? awaitableEventCode(command.awaitEventCode, command, violations) : undefined;
     if (violations.length > 0 || !spec) throw invalid('invalid CreateTask request', violations);
-    return { spec, expiresInMs };
+    return { spec, expiresInMs, awaitEventCode };
   }
+}
+
+/** The canonical spelling of an event code a task may wait for, or a violation. */
+function awaitableEventCode(raw: string, command: CreateTaskCommand, violations: FieldViolation[]): string | undefined {
+  const field = 'await_event_code';
+  const parsed = parseEventCode(raw);
+  if (parsed.type === 'unknown') {
+    violations.push({ field, description: `${JSON.stringify(raw)} is not an Inform event code ("N NAME" of TR-069, "M <method>" or "X <OUI> <event>")`, reason: 'BAD_FORMAT' });
+    return undefined;
+  }
+  if (command.connectionRequest) violations.push({ field: 'connection_request', description: 'a task awaiting an Inform event waits for the device; it cannot also wake it', reason: 'NOT_ALLOWED' });
+  return parsed.code;
 }
 
 /**

@@ -86,6 +86,7 @@ export interface SecuredServerOptions {
 
 function sampleTask(id: string, deviceId: string): acsV1.Task {
   return {
+    awaitEventCode: '',
     id,
     deviceId,
     status: acsV1.TaskStatus.TASK_STATUS_PENDING,

@@ -282,7 +282,11 @@ export interface Task {
   /** Bumped on every change; lets watchers drop stale updates. */
   revision: number;
   /** What the result holds, without it; unset while the task has no result and no fault. */
-  resultSummary?: TaskResultSummary | undefined;
+  resultSummary?:
+    | TaskResultSummary
+    | undefined;
+  /** The Inform event code the task waits for (PENDING with 0 attempts until one arrives); "" for other tasks. */
+  awaitEventCode: string;
 }
 
 /** Counts of a task's result (and of its fault), small whatever the result's size. */
@@ -323,7 +327,15 @@ export interface CreateTaskRequest {
   /** Attempts before the task is FAULTED; 0 = server default. */
   maxAttempts: number;
   /** When the task expires if not final; unset = server default. */
-  expireTime?: Date | undefined;
+  expireTime?:
+    | Date
+    | undefined;
+  /**
+   * Hold the task, queued nowhere and waking no one, until an Inform of the device carries this event code (e.g.
+   * `8 DIAGNOSTICS COMPLETE`, `2 PERIODIC`, `M Reboot`, `X 00D09E MyEvent`); that Inform's session runs it. "" = run
+   * now. Not with connection_request; expire_time bounds the wait.
+   */
+  awaitEventCode: string;
 }
 
 export interface CreateTaskResponse {
@@ -2461,6 +2473,7 @@ function createBaseTask(): Task {
     fault: undefined,
     revision: 0,
     resultSummary: undefined,
+    awaitEventCode: "",
   };
 }
 
@@ -2522,6 +2535,9 @@ export const Task: MessageFns<Task> = {
     }
     if (message.resultSummary !== undefined) {
       TaskResultSummary.encode(message.resultSummary, writer.uint32(154).fork()).join();
+    }
+    if (message.awaitEventCode !== "") {
+      writer.uint32(162).string(message.awaitEventCode);
     }
     return writer;
   },
@@ -2691,6 +2707,14 @@ export const Task: MessageFns<Task> = {
             message.resultSummary = TaskResultSummary.decode(reader, reader.uint32());
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.awaitEventCode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2764,6 +2788,11 @@ export const Task: MessageFns<Task> = {
         : isSet(object.result_summary)
         ? TaskResultSummary.fromJSON(object.result_summary)
         : undefined,
+      awaitEventCode: isSet(object.awaitEventCode)
+        ? globalThis.String(object.awaitEventCode)
+        : isSet(object.await_event_code)
+        ? globalThis.String(object.await_event_code)
+        : "",
     };
   },
 
@@ -2826,6 +2855,9 @@ export const Task: MessageFns<Task> = {
     if (message.resultSummary !== undefined) {
       obj.resultSummary = TaskResultSummary.toJSON(message.resultSummary);
     }
+    if (message.awaitEventCode !== "") {
+      obj.awaitEventCode = message.awaitEventCode;
+    }
     return obj;
   },
 
@@ -2857,6 +2889,7 @@ export const Task: MessageFns<Task> = {
     message.resultSummary = (object.resultSummary !== undefined && object.resultSummary !== null)
       ? TaskResultSummary.fromPartial(object.resultSummary)
       : undefined;
+    message.awaitEventCode = object.awaitEventCode ?? "";
     return message;
   },
 };
@@ -3066,6 +3099,7 @@ function createBaseCreateTaskRequest(): CreateTaskRequest {
     waitTimeoutMs: 0,
     maxAttempts: 0,
     expireTime: undefined,
+    awaitEventCode: "",
   };
 }
 
@@ -3088,6 +3122,9 @@ export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
     }
     if (message.expireTime !== undefined) {
       Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(50).fork()).join();
+    }
+    if (message.awaitEventCode !== "") {
+      writer.uint32(58).string(message.awaitEventCode);
     }
     return writer;
   },
@@ -3153,6 +3190,14 @@ export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
             message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.awaitEventCode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3193,6 +3238,11 @@ export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
         : isSet(object.expire_time)
         ? fromJsonTimestamp(object.expire_time)
         : undefined,
+      awaitEventCode: isSet(object.awaitEventCode)
+        ? globalThis.String(object.awaitEventCode)
+        : isSet(object.await_event_code)
+        ? globalThis.String(object.await_event_code)
+        : "",
     };
   },
 
@@ -3216,6 +3266,9 @@ export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
     if (message.expireTime !== undefined) {
       obj.expireTime = message.expireTime.toISOString();
     }
+    if (message.awaitEventCode !== "") {
+      obj.awaitEventCode = message.awaitEventCode;
+    }
     return obj;
   },
 
@@ -3230,6 +3283,7 @@ export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
     message.waitTimeoutMs = object.waitTimeoutMs ?? 0;
     message.maxAttempts = object.maxAttempts ?? 0;
     message.expireTime = object.expireTime ?? undefined;
+    message.awaitEventCode = object.awaitEventCode ?? "";
     return message;
   },
 };
