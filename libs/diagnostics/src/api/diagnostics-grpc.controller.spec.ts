@@ -6,6 +6,16 @@ import { errorDetailsOf, GrpcServerHost } from '@acs/platform';
 import { DiagnosticsFixture, TR098_DEVICE, TR181_DEVICE } from '../testing/diagnostics-fixture';
 import { DiagnosticsGrpcController } from './diagnostics-grpc.controller';
 
+/** The error a call that must fail failed with. */
+async function refusal<E>(call: Promise<unknown>): Promise<E> {
+  const outcome = await call.then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
+  if (!outcome) throw new Error('the call succeeded');
+  return outcome.error as E;
+}
+
 const TRACE = 'Device.IP.Diagnostics.TraceRoute.';
 const DOWNLOAD = 'InternetGatewayDevice.DownloadDiagnostics.';
 
@@ -136,16 +146,14 @@ describe('DiagnosticsService (in process, through the client other services use)
     await expect(client.runs.getDiagnostic({ runId: 'nope' })).rejects.toMatchObject({ code: status.NOT_FOUND });
 
     await ping();
-    const conflict = await ping().catch((error: unknown) => error as { code: number; details: string });
+    const conflict = await refusal<{ code: number; details: string }>(ping());
     expect(conflict).toMatchObject({ code: status.ALREADY_EXISTS });
     expect(conflict.details).toContain('run-2');
 
-    const invalid = await client.runs
-      .runDiagnostic({ deviceId: TR098_DEVICE, kind: pb.DiagnosticKind.DIAGNOSTIC_KIND_IP_LAYER_CAPACITY, inputs: {} })
-      .catch((error: unknown) => error as { code: number; metadata: Metadata });
+    const invalid = await refusal<{ code: number; metadata: Metadata }>(client.runs.runDiagnostic({ deviceId: TR098_DEVICE, kind: pb.DiagnosticKind.DIAGNOSTIC_KIND_IP_LAYER_CAPACITY, inputs: {} }));
     expect(invalid.code).toBe(status.INVALID_ARGUMENT);
     expect(errorDetailsOf(invalid).badRequest?.fieldViolations).toEqual([expect.objectContaining({ field: 'kind', reason: 'NOT_IN_DATA_MODEL' })]);
-    const unspecified = await client.runs.runDiagnostic({ deviceId: TR181_DEVICE, kind: 0, inputs: {} }).catch((error: unknown) => error as { code: number; metadata: Metadata });
+    const unspecified = await refusal<{ metadata: Metadata }>(client.runs.runDiagnostic({ deviceId: TR181_DEVICE, kind: 0, inputs: {} }));
     expect(errorDetailsOf(unspecified).badRequest?.fieldViolations).toEqual([expect.objectContaining({ field: 'kind', reason: 'REQUIRED' })]);
   });
 });
