@@ -183,8 +183,9 @@ export interface DiagnosticRun {
   valuesSet: ParameterValue[];
   status: DiagnosticStatus;
   /**
-   * The DiagnosticsState that ended the run (`Complete`, `Error_CannotResolveHostName`…), or `Timeout`, `Cancelled`,
-   * `Rejected` (the device refused the inputs); "" while running.
+   * The DiagnosticsState that ended the run (`Complete`, `Error_CannotResolveHostName`…), or `Rejected` (the device
+   * faulted the SetParameterValues), `ReadFailed` (it faulted the read of the results), `Timeout`, `Cancelled`; ""
+   * while running.
    */
   state: string;
   /** The NBI client that asked for the run; "" when unknown. */
@@ -237,7 +238,10 @@ export interface DiagnosticRun_FieldsEntry {
 }
 
 export interface DiagnosticFailure {
-  /** The device's `Error_*` state, `Rejected` (its fault to the SetParameterValues), `Timeout` or `Cancelled`. */
+  /**
+   * The device's `Error_*` state (or `None`), `Rejected` (its fault to the SetParameterValues), `ReadFailed`, `Timeout`
+   * or `Cancelled`.
+   */
   state: string;
   /** For a person: what the state means, the CPE's fault, or how long the ACS waited. */
   reason: string;
@@ -272,7 +276,10 @@ export interface TraceRouteResult {
   ipAddressUsed: string;
 }
 
-/** Download or upload (TR-143 HTTP/FTP transfer). Times are the device's, to the microsecond. */
+/**
+ * Download or upload (TR-143 HTTP/FTP transfer). Times are the device's, to the millisecond here (DiagnosticRun.fields
+ * has them as sent, to the microsecond); durations and throughputs are computed from the microseconds.
+ */
 export interface TransferResult {
   /** Request, first byte, last byte of the transfer (ROM, BOM, EOM); TCP open request and response. */
   romTime?: Date | undefined;
@@ -3861,6 +3868,7 @@ export const DiagnosticsServiceService = {
    * every wrong input (`inputs.<Name>`), and `kind` with reason NOT_IN_DATA_MODEL when the device's data model has no
    * such test; ALREADY_EXISTS (the run's id in the message) while another run of the same test object of that device
    * is still going — a device runs one test per object at a time and a second request would overwrite its inputs.
+   * FAILED_PRECONDITION (DATA_MODEL_UNKNOWN) for a device that never informed.
    */
   runDiagnostic: {
     path: "/acs.v1.DiagnosticsService/RunDiagnostic" as const,
@@ -3920,6 +3928,7 @@ export interface DiagnosticsServiceServer extends UntypedServiceImplementation {
    * every wrong input (`inputs.<Name>`), and `kind` with reason NOT_IN_DATA_MODEL when the device's data model has no
    * such test; ALREADY_EXISTS (the run's id in the message) while another run of the same test object of that device
    * is still going — a device runs one test per object at a time and a second request would overwrite its inputs.
+   * FAILED_PRECONDITION (DATA_MODEL_UNKNOWN) for a device that never informed.
    */
   runDiagnostic: handleUnaryCall<RunDiagnosticRequest, RunDiagnosticResponse>;
   /** One run, with its result when it has one. NOT_FOUND when unknown. */
@@ -3941,6 +3950,7 @@ export interface DiagnosticsServiceClient extends Client {
    * every wrong input (`inputs.<Name>`), and `kind` with reason NOT_IN_DATA_MODEL when the device's data model has no
    * such test; ALREADY_EXISTS (the run's id in the message) while another run of the same test object of that device
    * is still going — a device runs one test per object at a time and a second request would overwrite its inputs.
+   * FAILED_PRECONDITION (DATA_MODEL_UNKNOWN) for a device that never informed.
    */
   runDiagnostic(
     request: RunDiagnosticRequest,
