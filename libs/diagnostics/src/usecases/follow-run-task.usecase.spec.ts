@@ -87,6 +87,16 @@ describe('FollowRunTask', () => {
     expect(fixture.testEvents()).toEqual(['test-failed run-1 Rejected']);
   });
 
+  it('says the test could not be started when the device was not reached', async () => {
+    const run = await fixture.ping();
+    await fixture.setFaulted(run, { code: 'cr-unreachable', message: 'connection request failed: ECONNREFUSED', transient: true });
+    expect(await fixture.useCases.getDiagnostic.execute({ runId: run.id })).toMatchObject({
+      status: 'failed',
+      state: 'Rejected',
+      reason: 'the test could not be started: cr-unreachable connection request failed: ECONNREFUSED',
+    });
+  });
+
   it('fails the run ReadFailed when the read faults', async () => {
     const run = await fixture.ping();
     await fixture.useCases.followRunTask.onTask(fixture.tasks.finish(run.readTaskId!, 'faulted', { fault: { code: '9005', message: 'Invalid parameter name', transient: false } }));

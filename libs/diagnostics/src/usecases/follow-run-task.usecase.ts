@@ -8,8 +8,8 @@ import type { RunUseCaseDeps } from './run-usecase-deps';
 
 /**
  * Follows a run's two tasks from their `acs.task` events (service/run-task-events.consumer.ts):
- * - the SetParameterValues done: the device took the inputs (the run records when); faulted: the run fails
- *   `Rejected` with the CPE's fault as the reason.
+ * - the SetParameterValues done: the device took the inputs (the run records when); faulted (the CPE refused, or it
+ *   was not reached): the run fails `Rejected` with the fault as the reason.
  * - the read done: its values are parsed. A test still `Requested` means the `8 DIAGNOSTICS COMPLETE` was another
  *   test's (one Inform reports every completion): a new read is armed, the deadline unchanged. Otherwise the run ends
  *   complete with the measurement, or failed with the device's `Error_*` state. Faulted: the run fails `ReadFailed`.
@@ -32,7 +32,10 @@ export class FollowRunTask {
     if (task.status === 'done') {
       await this.deps.store.runs.updateRunning(run.id, { startedAt: this.deps.now() });
     } else if (task.status === 'faulted') {
-      await endRun(this.deps, run, { status: 'failed', state: RunState.rejected, reason: `the device refused to start the test: ${faultText(task.fault)}` });
+      // A CPE fault code (9xxx) is the device's refusal; an ACS code (`cr-unreachable`, `timeout`) says it was not reached.
+      const refused = /^\d+$/.test(task.fault?.code ?? '');
+      const reason = `${refused ? 'the device refused to start the test' : 'the test could not be started'}: ${faultText(task.fault)}`;
+      await endRun(this.deps, run, { status: 'failed', state: RunState.rejected, reason });
     }
   }
 
