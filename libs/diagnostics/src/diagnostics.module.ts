@@ -23,6 +23,7 @@ import type { DiagnosticsStore } from './repositories/ports';
 import { RunEventPublisher } from './service/run-event.publisher';
 import { RunTaskEventsConsumer } from './service/run-task-events.consumer';
 import { RunTimeoutSweeper } from './service/run-timeout.sweeper';
+import { MeteredRunEvents } from './service/run.metrics';
 import { createRunUseCases, type RunUseCases } from './usecases/run-usecases';
 
 export const DIAGNOSTICS_STORE = Symbol('DiagnosticsStore');
@@ -113,16 +114,16 @@ export class DiagnosticsModule {
         },
         {
           provide: DIAGNOSTICS_RUNS,
-          useFactory: (store: DiagnosticsStore, config: DiagnosticsConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient): RunUseCases =>
+          useFactory: (store: DiagnosticsStore, config: DiagnosticsConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient, metrics: Registry): RunUseCases =>
             createRunUseCases({
               store,
               devices: new ProvisioningDiagnosticsDevices(provisioning),
               tasks: new ProvisioningDiagnosticsTasks(provisioning),
-              events: new RunEventPublisher({ bus, logger }),
+              events: new MeteredRunEvents(new RunEventPublisher({ bus, logger }), metrics),
               logger,
               defaultTimeoutMs: config.runs.timeoutMs,
             }),
-          inject: [DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, LOGGER, EVENT_BUS, DIAGNOSTICS_PROVISIONING],
+          inject: [DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, LOGGER, EVENT_BUS, DIAGNOSTICS_PROVISIONING, METRICS_REGISTRY],
         },
         {
           provide: DIAGNOSTICS_RUN_RUNTIME,

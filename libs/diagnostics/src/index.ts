@@ -8,4 +8,5 @@ export * from './repositories';
 export * from './service/run-event.publisher';
 export * from './service/run-task-events.consumer';
 export * from './service/run-timeout.sweeper';
+export * from './service/run.metrics';
 export * from './usecases';
