@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DIAGNOSTICS_API, diagnosticsClient } from '@acs/clients';
-import { GRPC_HOSTS, inProcessAdapters, PlatformModule, type GrpcHostRegistry } from '@acs/platform';
+import { AcsDiagnosticsEventType, isEvent, Topics, type AcsDiagnosticsTestEventData } from '@acs/contracts';
+import { GRPC_HOSTS, inProcessAdapters, PlatformModule, type GrpcHostRegistry, type PlatformAdapters } from '@acs/platform';
 import pino from 'pino';
 
 import { loadDiagnosticsConfig } from './diagnostics.config';
@@ -15,13 +16,13 @@ import { openSqliteDiagnosticsStore, type SqliteDiagnosticsStore } from './repos
 
 @Module({})
 class DiagnosticsSpecModule {
-  static forRoot(store: SqliteDiagnosticsStore, sweepMs: number): DynamicModule {
+  static forRoot(store: SqliteDiagnosticsStore, sweepMs: number, adapters: PlatformAdapters): DynamicModule {
     // Port 0: the pod's gRPC API on a free port, never the default another process on the box may hold.
     const config = { ...loadDiagnosticsConfig({}), grpc: { host: '127.0.0.1', port: 0 }, runs: { timeoutMs: 600_000, sweepMs } };
     return {
       module: DiagnosticsSpecModule,
       imports: [
-        PlatformModule.forRoot({ service: 'acs-diagnostics', adapters: inProcessAdapters(), logger: pino({ level: 'silent' }) }),
+        PlatformModule.forRoot({ service: 'acs-diagnostics', adapters, logger: pino({ level: 'silent' }) }),
         // Provisioning is never called: the spec starts no run.
         DiagnosticsModule.forRoot({ store, config, provisioning: { address: '127.0.0.1:1' }, listen: false }),
       ],
@@ -57,16 +58,18 @@ describe('DiagnosticsModule', () => {
       deadline: 1,
     });
     await store.runSlots.claim('dev-1', 'Device.IP.Diagnostics.IPPing.', { runId: 'r-1', deadline: 1 });
-    app = await NestFactory.createApplicationContext(DiagnosticsSpecModule.forRoot(store, 10), { logger: false });
+    const adapters = inProcessAdapters();
+    // test-failed is published once the run is stored ended and its slot freed: wait for it, however long the box takes.
+    let heard!: (data: AcsDiagnosticsTestEventData) => void;
+    const failed = new Promise<AcsDiagnosticsTestEventData>((resolve) => (heard = resolve));
+    await adapters.eventBus.subscribe(Topics.acsDiagnostics, { group: 'spec', fromBeginning: true }, async (message) => {
+      if (isEvent(message, AcsDiagnosticsEventType.testFailed)) heard(message.data);
+    });
+    app = await NestFactory.createApplicationContext(DiagnosticsSpecModule.forRoot(store, 10, adapters), { logger: false });
     await app.init();
+    expect(await failed).toMatchObject({ runId: 'r-1', state: 'Timeout' });
     const client = diagnosticsClient({ host: () => app!.get<GrpcHostRegistry>(GRPC_HOSTS).get(DIAGNOSTICS_API.dependency) });
-    // The sweeper ends the run at one of its rounds: wait for that, however long the box takes.
-    let run = (await client.runs.getDiagnostic({ runId: 'r-1' })).run!;
-    while (run.state === '') {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      run = (await client.runs.getDiagnostic({ runId: 'r-1' })).run!;
-    }
-    expect(run).toMatchObject({ state: 'Timeout', failure: { state: 'Timeout' } });
+    expect((await client.runs.getDiagnostic({ runId: 'r-1' })).run).toMatchObject({ state: 'Timeout', failure: { state: 'Timeout' } });
     expect(await store.runSlots.claim('dev-1', 'Device.IP.Diagnostics.IPPing.', { runId: 'r-2', deadline: 2 })).toBeNull();
     client.close();
     await app.close();

@@ -69,10 +69,14 @@ export class DiagnosticsFixture {
     await this.useCases.followRunTask.onTask(this.tasks.finish(run.setTaskId!, 'faulted', { fault }));
   }
 
-  /** The device reported 8 DIAGNOSTICS COMPLETE and the current read read `values`. */
+  /**
+   * The device took the inputs (when its SetParameterValues is still pending), then reported 8 DIAGNOSTICS COMPLETE
+   * and the current read read `values`.
+   */
   async read(runId: string, values: ReadValues, options: { inline?: boolean } = {}): Promise<void> {
-    const run = await this.store.runs.get(runId);
-    await this.useCases.followRunTask.onTask(this.tasks.finish(run!.readTaskId!, 'done', { result: values, ...options }));
+    const run = (await this.store.runs.get(runId))!;
+    if (run.setTaskId && this.tasks.get(run.setTaskId).status === 'pending') await this.setDone(run);
+    await this.useCases.followRunTask.onTask(this.tasks.finish(run.readTaskId!, 'done', { result: values, ...options }));
   }
 
   /** The published acs.diagnostics events since `from`: `<type without acs.diagnostics.> <runId> [state]`. */

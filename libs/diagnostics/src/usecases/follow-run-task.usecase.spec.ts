@@ -75,6 +75,17 @@ describe('FollowRunTask', () => {
     expect(fixture.testEvents()).toEqual(['test-completed run-1']);
   });
 
+  it("waits again when the read ran before the device took the inputs: an earlier test's late completion", async () => {
+    const run = await fixture.ping();
+    // The read's session came first (its Inform carried an earlier run's 8 DIAGNOSTICS COMPLETE), with that run's values.
+    await fixture.useCases.followRunTask.onTask(fixture.tasks.finish(run.readTaskId!, 'done', { result: completePing }));
+    const waiting = await fixture.useCases.getDiagnostic.execute({ runId: run.id });
+    expect(waiting).toMatchObject({ status: 'running' });
+    expect(waiting.readTaskId).not.toBe(run.readTaskId);
+    await fixture.read(run.id, { ...completePing, [`${PING}SuccessCount`]: '4', [`${PING}FailureCount`]: '0' });
+    expect((await fixture.useCases.getDiagnostic.execute({ runId: run.id })).measurement?.fields).toMatchObject({ successCount: 4, failureCount: 0 });
+  });
+
   it("fails the run Rejected with the CPE's fault when the device refuses the inputs, cancelling the read", async () => {
     const run = await fixture.ping();
     await fixture.setFaulted(run, { code: '9007', message: 'Invalid parameter value', transient: false, parameters: [{ path: `${PING}Host`, code: 9007, message: 'bad host' }] });

@@ -11,7 +11,8 @@ import type { RunUseCaseDeps } from './run-usecase-deps';
  * - the SetParameterValues done: the device took the inputs (the run records when); faulted (the CPE refused, or it
  *   was not reached): the run fails `Rejected` with the fault as the reason.
  * - the read done: its values are parsed. A test still `Requested` means the `8 DIAGNOSTICS COMPLETE` was another
- *   test's (one Inform reports every completion): a new read is armed, the deadline unchanged. Otherwise the run ends
+ *   test's (one Inform reports every completion): a new read is armed, the deadline unchanged. So is a read done
+ *   before the SetParameterValues was (an earlier test's late completion: the values are that test's). Otherwise the run ends
  *   complete with the measurement, or failed with the device's `Error_*` state. Faulted: the run fails `ReadFailed`.
  * Expired and cancelled tasks change nothing: the deadline (the sweeper) or the cancel ended the run already or will.
  * Redelivered events are harmless: ends and re-arms are conditional on the run's state.
@@ -45,10 +46,16 @@ export class FollowRunTask {
       return;
     }
     if (task.status !== 'done') return;
+    if (run.startedAt === undefined) {
+      // The device had not taken this run's inputs when it read (task events of a device come in order): the
+      // completion was of a test asked before (a cancelled or timed-out run's, finishing late), its values are not ours.
+      await this.rearm(run, 'a completion from before the test was started: waiting again');
+      return;
+    }
     const values = inlineValuesOf(task) ?? (await this.deps.tasks.readValues(task.taskId));
     const outcome = parseResult(run.kind, run.root, values);
     if (outcome.status === 'failed' && outcome.state === 'Requested') {
-      await this.rearm(run);
+      await this.rearm(run, 'diagnostic still requested after a completion of another test: waiting again');
       return;
     }
     if (outcome.status === 'complete') await endRun(this.deps, run, { status: 'complete', state: outcome.state, measurement: outcome.measurement });
@@ -56,10 +63,10 @@ export class FollowRunTask {
   }
 
   /** A read that woke for another test's completion: wait again for the next `8 DIAGNOSTICS COMPLETE`. */
-  private async rearm(run: DiagnosticRun): Promise<void> {
+  private async rearm(run: DiagnosticRun, why: string): Promise<void> {
     const { taskId } = await this.deps.tasks.createRead({ runId: run.id, deviceId: run.deviceId, objectPath: run.objectPath, expiresAt: run.deadline });
     if (await this.deps.store.runs.updateRunning(run.id, { readTaskId: taskId }, run.readTaskId)) {
-      this.deps.logger.info({ deviceId: run.deviceId, runId: run.id, taskId }, 'diagnostic still requested after a completion of another test: waiting again');
+      this.deps.logger.info({ deviceId: run.deviceId, runId: run.id, taskId }, why);
     } else {
       // The run ended (or another delivery re-armed it) meanwhile: this read waits for nothing.
       await this.deps.tasks.cancel(taskId).catch(() => undefined);
