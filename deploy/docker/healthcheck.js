@@ -14,6 +14,7 @@ const DEFAULT_MGMT_PORTS = {
   nbi: 9466,
   firmware: 9467,
   grouping: 9468,
+  diagnostics: 9469,
 };
 
 const app = process.env.ACS_APP || 'standalone';

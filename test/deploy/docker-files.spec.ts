@@ -79,9 +79,10 @@ function seconds(duration: string): number {
 }
 
 describe('deploy/docker-compose.yml', () => {
-  it('has the infrastructure, two gateways, provisioning, firmware, grouping, the NBI, the index job, and the standalone as a profile', () => {
+  it('has the infrastructure, two gateways, provisioning, firmware, grouping, diagnostics, the NBI, the index job, and the standalone as a profile', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'db-indexes',
+      'diagnostics',
       'firmware',
       'gateway-1',
       'gateway-2',
@@ -94,13 +95,14 @@ describe('deploy/docker-compose.yml', () => {
       'standalone',
     ]);
     expect(compose.services.standalone.profiles).toEqual(['standalone']);
-    for (const name of ['gateway-1', 'gateway-2', 'provisioning', 'firmware', 'grouping', 'nbi', 'db-indexes', ...INFRA]) {
+    for (const name of ['gateway-1', 'gateway-2', 'provisioning', 'firmware', 'grouping', 'diagnostics', 'nbi', 'db-indexes', ...INFRA]) {
       expect(compose.services[name].profiles).toBeUndefined();
     }
     expect(env('gateway-1').ACS_APP).toBe('cwmp-gateway');
     expect(env('gateway-2').ACS_APP).toBe('cwmp-gateway');
     expect(env('provisioning').ACS_APP).toBe('provisioning');
     expect(env('firmware').ACS_APP).toBe('firmware');
+    expect(env('diagnostics').ACS_APP).toBe('diagnostics');
     expect(env('nbi').ACS_APP).toBe('nbi');
     expect(env('db-indexes').ACS_APP).toBe('db-indexes');
     expect(env('standalone').ACS_APP).toBe('standalone');
@@ -137,7 +139,8 @@ describe('deploy/docker-compose.yml', () => {
     expect(dependencies('db-indexes')).toEqual(['mongo']);
     expect(dependencies('provisioning')).toEqual(['db-indexes', 'kafka', 'mongo', 'redis']);
     expect(dependencies('firmware')).toEqual(['db-indexes', 'kafka', 'mongo', 'redis']);
-    expect(dependencies('nbi')).toEqual(['db-indexes', 'firmware', 'grouping', 'kafka', 'mongo', 'provisioning']);
+    expect(dependencies('nbi')).toEqual(['db-indexes', 'diagnostics', 'firmware', 'grouping', 'kafka', 'mongo', 'provisioning']);
+    expect(dependencies('diagnostics')).toEqual(['db-indexes', 'kafka', 'mongo']);
     expect(compose.services.standalone.depends_on).toBeUndefined();
   });
 
@@ -236,6 +239,7 @@ describe('deploy/docker-compose.yml', () => {
         ...(e.ACS_KAFKA_BROKERS ? String(e.ACS_KAFKA_BROKERS).split(',').map((broker) => broker.split(':')[0]) : []),
         ...(e.ACS_NBI_PROVISIONING_ADDRESS ? [String(e.ACS_NBI_PROVISIONING_ADDRESS).split(':')[0]] : []),
         ...(e.ACS_NBI_FIRMWARE_ADDRESS ? [String(e.ACS_NBI_FIRMWARE_ADDRESS).split(':')[0]] : []),
+        ...(e.ACS_NBI_DIAGNOSTICS_ADDRESS ? [String(e.ACS_NBI_DIAGNOSTICS_ADDRESS).split(':')[0]] : []),
       ];
       for (const host of hosts) {
         expect(compose.services[host]).toBeDefined();
@@ -260,6 +264,13 @@ describe('deploy/docker-compose.yml', () => {
     expect(Number(grouping.environment?.ACS_GROUPING_REEVALUATE_MS)).toBeGreaterThan(0);
     // The lease's owner is ACS_POD_NAME, by default the host name: it must name this pod alone.
     expect(grouping.environment?.ACS_POD_NAME ?? grouping.hostname).toBe('grouping');
+  });
+
+  it("gives the NBI the diagnostics pod's API where it listens on the compose network, unpublished", () => {
+    expect(env('diagnostics').ACS_GRPC_HOST).toBe('0.0.0.0');
+    expect(env('nbi').ACS_NBI_DIAGNOSTICS_ADDRESS).toBe(`diagnostics:${env('diagnostics').ACS_GRPC_PORT}`);
+    expect((compose.services.diagnostics.ports ?? []).map((p) => p.split(':')[2])).not.toContain(String(env('diagnostics').ACS_GRPC_PORT));
+    expect(env('diagnostics').ACS_DIAGNOSTICS_PROVISIONING_ADDRESS).toBe(`provisioning:${env('provisioning').ACS_GRPC_PORT}`);
   });
 
   it("reaches the firmware pod's API from the grouping pod, for the campaign jobs' campaigns", () => {

@@ -1,4 +1,5 @@
 import type { ServiceCollections } from '@acs/infra-mongo';
+import { diagnosticsCollections } from '@acs/diagnostics';
 import { firmwareCollections } from '@acs/firmware';
 import { groupingCollections } from '@acs/grouping';
 import { nbiCollections } from '@acs/nbi';
@@ -9,4 +10,4 @@ import { provisioningCollections } from '@acs/provisioning';
  * ServiceCollections from its lib and adds it here (e.g. `provisioningCollections` from @acs/provisioning); the
  * command then builds its indexes with everyone else's.
  */
-export const serviceCollections: readonly ServiceCollections[] = [provisioningCollections, firmwareCollections, groupingCollections, nbiCollections];
+export const serviceCollections: readonly ServiceCollections[] = [provisioningCollections, firmwareCollections, groupingCollections, diagnosticsCollections, nbiCollections];

@@ -7,6 +7,7 @@ import { DataDirectoryInUseError, lockDataDirectory, openSqliteGatewayStore } fr
 import { AuditRetention, ClientRegistryFile, createNbiServerCredentials, ensureBootstrapClients, loadNbiConfig, SqliteAuditLog, loadNbiSecurityConfig } from '@acs/nbi';
 import { loadFileServerConfig, loadFirmwareConfig, loadOrCreateDownloadSecret, openSqliteFirmwareStore } from '@acs/firmware';
 import { loadGroupingConfig, openSqliteGroupingStore } from '@acs/grouping';
+import { loadDiagnosticsConfig, openSqliteDiagnosticsStore } from '@acs/diagnostics';
 import { closeOnSignals, createLogger, EnvReader, InProcessAuthLockoutStore, InProcessEventBus, InProcessSessionStore, logStarting, type PlatformAdapters } from '@acs/platform';
 import { isSqliteProvisioningStore, loadProvisioningConfig, openConfiguredEmbeddedStore } from '@acs/provisioning';
 import { importLegacyStore } from './import-legacy-store';
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
   // Groups and memberships in grouping.sqlite in the data directory.
   const groupingConfig = loadGroupingConfig();
   const groupingStore = openSqliteGroupingStore({ dataDir: provisioning.dataDir, cacheMiB: provisioning.store.cacheMiB, synchronous: provisioning.store.synchronous });
+  // Diagnostic runs (and the service's other parts) in diagnostics.sqlite in the data directory.
+  const diagnosticsConfig = loadDiagnosticsConfig();
+  const diagnosticsStore = openSqliteDiagnosticsStore({ dataDir: provisioning.dataDir, cacheMiB: provisioning.store.cacheMiB, synchronous: provisioning.store.synchronous });
   // Campaigns call provisioning in this process; this process also serves the file server CPEs download from, signing
   // with ACS_FIRMWARE_URL_SECRET or the secret kept in the data directory.
   const fileServer = loadFileServerConfig();
@@ -78,11 +82,12 @@ async function main(): Promise<void> {
     ...(isSqliteProvisioningStore(store) ? [{ name: 'provisioning', database: store.database }] : []),
     { name: 'firmware', database: firmwareStore.database },
     { name: 'grouping', database: groupingStore.database },
+    { name: 'diagnostics', database: diagnosticsStore.database },
     { name: 'gateway', database: gatewayStore.database },
     { name: 'nbi/audit', database: auditLog.database },
   ];
-  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, firmware: { store: firmwareStore, config: firmwareConfig, campaigns }, grouping: { store: groupingStore, config: groupingConfig }, nbi, logger, storeDatabases }), { logger: ['error', 'warn'] });
-  // The app's shutdown closes the provisioning, firmware and grouping stores (after their consumers stopped); then the gateway's, then the lock.
+  const app = await NestFactory.create(StandaloneModule.forRoot({ store, adapters, gateway, provisioning, firmware: { store: firmwareStore, config: firmwareConfig, campaigns }, grouping: { store: groupingStore, config: groupingConfig }, diagnostics: { store: diagnosticsStore, config: diagnosticsConfig }, nbi, logger, storeDatabases }), { logger: ['error', 'warn'] });
+  // The app's shutdown closes the provisioning, firmware, grouping and diagnostics stores (after their consumers stopped); then the gateway's, then the lock.
   closeOnSignals(app, {
     timeoutMs: env.int('ACS_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 1000 }),
     logger,

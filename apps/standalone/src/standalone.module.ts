@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { GatewayModule, type GatewayConfig } from '@acs/gateway';
 import { registerSqliteStoreMetrics, sqliteStoreHealthCheck, type NamedSqliteDatabase } from '@acs/infra-sqlite';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, PlatformModule, type HealthRegistry, type Logger, type PlatformAdapters } from '@acs/platform';
+import { DiagnosticsModule, type DiagnosticsConfig, type DiagnosticsStore } from '@acs/diagnostics';
 import { FirmwareModule, type FirmwareConfig, type FirmwareModuleOptions, type FirmwareStore } from '@acs/firmware';
 import { GroupingModule, type GroupingConfig, type GroupingStore } from '@acs/grouping';
 import { NbiModule, type NbiOptions } from '@acs/nbi';
@@ -23,6 +24,8 @@ export class StandaloneModule {
     firmware?: { store: FirmwareStore; config?: FirmwareConfig; campaigns?: FirmwareModuleOptions['campaigns'] };
     /** The grouping service's store (grouping.sqlite in the data directory); absent in tests of the CWMP side. */
     grouping?: { store: GroupingStore; config?: GroupingConfig };
+    /** The diagnostics service's store (diagnostics.sqlite in the data directory); absent in tests of the CWMP side. */
+    diagnostics?: { store: DiagnosticsStore; config?: DiagnosticsConfig };
     /** The public API; absent in tests that need only the CWMP side. */
     nbi?: NbiOptions;
     /** The embedded store's SQLite databases, for the size gauges on /metrics and the `embedded-store` health check. */
@@ -45,7 +48,11 @@ export class StandaloneModule {
         ...(options.grouping
           ? [GroupingModule.forRoot({ store: options.grouping.store, config: options.grouping.config, provisioning: 'in-process', firmware: options.firmware ? 'in-process' : 'none', listen: false })]
           : []),
-        ...(options.nbi ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined, grouping: options.grouping !== undefined })] : []),
+        // Creates its runs' tasks in provisioning in process and follows them on the in-process bus.
+        ...(options.diagnostics ? [DiagnosticsModule.forRoot({ store: options.diagnostics.store, config: options.diagnostics.config, provisioning: 'in-process', listen: false })] : []),
+        ...(options.nbi
+          ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined, grouping: options.grouping !== undefined, diagnostics: options.diagnostics !== undefined })]
+          : []),
       ],
       providers: [
         ...(storeDatabases

@@ -4,3 +4,4 @@ export * from './service-client';
 export * from './provisioning.client';
 export * from './firmware.client';
 export * from './grouping.client';
+export * from './diagnostics.client';

@@ -2,6 +2,7 @@
 export * from './generated/acs/v1/audit';
 export * from './generated/acs/v1/campaigns';
 export * from './generated/acs/v1/devices';
+export * from './generated/acs/v1/diagnostics';
 export * from './generated/acs/v1/events';
 export * from './generated/acs/v1/faults';
 export * from './generated/acs/v1/files';

@@ -9,12 +9,12 @@ export const REQUESTED_BY_METADATA_KEY = 'x-acs-requested-by';
 
 /**
  * Set by another ACS service creating device work through provisioning's internal API (the firmware service:
- * `firmware:<campaign>`; the grouping service's bulk jobs: `job:<jobId>`): the task's source, so its `acs.task` events lead back to the work it belongs to. Only
+ * `firmware:<campaign>`; the grouping service's bulk jobs: `job:<jobId>`; the diagnostics service's test runs: `diagnostics:run:<runId>`): the task's source, so its `acs.task` events lead back to the work it belongs to. Only
  * values of the form `<service>:<id>` for the services in INTERNAL_TASK_SOURCES are taken; the NBI never relays a
  * public caller's metadata, so an API client cannot set it.
  */
 export const TASK_SOURCE_METADATA_KEY = 'x-acs-task-source';
-export const INTERNAL_TASK_SOURCES = ['firmware', 'job'] as const;
+export const INTERNAL_TASK_SOURCES = ['firmware', 'job', 'diagnostics'] as const;
 
 /** The task source an internal caller named, or undefined when absent or not of an internal service. */
 export function internalTaskSourceOf(value: unknown): string | undefined {

@@ -17,6 +17,12 @@ export interface NbiConfig {
    * dependency, and clients with group-scoped roles are refused (their scope cannot be checked).
    */
   groupingAddress?: string;
+  /**
+   * The diagnostics service's gRPC API (ACS_NBI_DIAGNOSTICS_ADDRESS, e.g. `diagnostics:50055`), when the NBI reaches it
+   * over gRPC. Unset: no diagnostics service behind this NBI: DiagnosticsService is not served (UNIMPLEMENTED) and its
+   * health is not a dependency.
+   */
+  diagnosticsAddress?: string;
   /** Largest request and response message. */
   maxMessageBytes: number;
   /** How often the dependencies behind the health statuses are checked. */
@@ -48,6 +54,7 @@ export function loadNbiConfig(env: Record<string, string | undefined> = process.
     provisioningAddress: e.string('ACS_NBI_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
     firmwareAddress: e.optionalString('ACS_NBI_FIRMWARE_ADDRESS'),
     groupingAddress: e.optionalString('ACS_NBI_GROUPING_ADDRESS'),
+    diagnosticsAddress: e.optionalString('ACS_NBI_DIAGNOSTICS_ADDRESS'),
     maxMessageBytes: e.int('ACS_NBI_MAX_MESSAGE_BYTES', 4 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 * 1024 }),
     healthIntervalMs: e.int('ACS_NBI_HEALTH_INTERVAL_MS', 2000, { min: 100 }),
     shutdownTimeoutMs: e.int('ACS_NBI_SHUTDOWN_TIMEOUT_MS', 5000, { min: 0 }),

@@ -67,6 +67,11 @@ export interface NbiOptions {
    * enforced). Default: when `config.groupingAddress` is set. The standalone, which runs grouping in process, says true.
    */
   grouping?: boolean;
+  /**
+   * Whether a diagnostics service is behind this NBI (DiagnosticsService relayed, its health a dependency). Default:
+   * when `config.diagnosticsAddress` is set. The standalone, which runs diagnostics in process, says true.
+   */
+  diagnostics?: boolean;
 }
 
 /** The public API's server: services, dependencies behind the health statuses, the event hub. */
@@ -125,7 +130,11 @@ export class NbiServer implements OnApplicationBootstrap, OnApplicationShutdown 
       descriptorSets: [acsV1DescriptorSet],
       logger,
     });
-    const registrations = nbiBackends(config, options.backends ?? 'grpc', hosts, { firmware: options.firmware ?? config.firmwareAddress !== undefined, grouping });
+    const registrations = nbiBackends(config, options.backends ?? 'grpc', hosts, {
+      firmware: options.firmware ?? config.firmwareAddress !== undefined,
+      grouping,
+      diagnostics: options.diagnostics ?? config.diagnosticsAddress !== undefined,
+    });
     this.backends = registrations.map((registration) => new BackendRelay(registration, scopes ? { checker: scopes } : undefined));
     for (const backend of this.backends) for (const [definition, implementation] of backend.services()) this.host.addService(definition, implementation);
     this.hub = new EventHub(bus, logger, { maxEvents: config.eventReplayEvents, maxAgeMs: config.eventReplayMs });

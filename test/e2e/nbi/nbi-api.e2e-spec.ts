@@ -119,6 +119,7 @@ describe('public API acs.v1 (standalone)', () => {
         'AuditService',
         'CampaignService',
         'DeviceService',
+        'DiagnosticsService',
         'EventService',
         'FaultService',
         'FileService',

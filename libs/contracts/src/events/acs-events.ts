@@ -149,6 +149,69 @@ export interface AcsJobEventData {
   counts?: { succeeded: number; failed: number; skipped: number };
 }
 
+/** Event types of the public `acs.diagnostics` topic (the diagnostics service: TR-143 test runs, threshold alarms). */
+export const AcsDiagnosticsEventType = {
+  /** A test run ended with the device's results (`summary`). Subject: the device id. */
+  testCompleted: 'acs.diagnostics.test-completed',
+  /** A test run ended without results: the device's `Error_*` state, `Rejected`, `Timeout` or `Cancelled` (`state`, `reason`). */
+  testFailed: 'acs.diagnostics.test-failed',
+  /** A threshold rule's metric crossed its threshold on a device. */
+  alarmRaised: 'acs.diagnostics.alarm-raised',
+  /** A raised alarm's metric came back within its threshold. */
+  alarmCleared: 'acs.diagnostics.alarm-cleared',
+  /** An operator acknowledged an alarm. */
+  alarmAcknowledged: 'acs.diagnostics.alarm-acknowledged',
+} as const;
+export type AcsDiagnosticsEventType = (typeof AcsDiagnosticsEventType)[keyof typeof AcsDiagnosticsEventType];
+
+/** The `acs.diagnostics` event types about test runs (their `data` is AcsDiagnosticsTestEventData). */
+export const ACS_DIAGNOSTICS_TEST_EVENT_TYPES = [AcsDiagnosticsEventType.testCompleted, AcsDiagnosticsEventType.testFailed] as const;
+
+/** `data` of acs.diagnostics.test-completed and test-failed. */
+export interface AcsDiagnosticsTestEventData {
+  runId: string;
+  deviceId: string;
+  /** `ipPing`, `traceRoute`, `download`, `upload`, `udpEcho`, `serverSelection`, `nsLookup`, `ipLayerCapacity`. */
+  kind: string;
+  /** The device's test object, e.g. `Device.IP.Diagnostics.IPPing.`. */
+  objectPath: string;
+  dataModel: 'tr-181' | 'tr-098';
+  /** The API client that asked for the run. */
+  requestedBy?: string;
+  /** ISO 8601 times the run was asked for and ended. */
+  requestedAt: string;
+  completedAt: string;
+  /**
+   * Test-completed: the headline figures, flat (ping `successCount`, `failureCount`, `minRttMs`, `avgRttMs`,
+   * `maxRttMs`, `lossRatio`; download/upload `throughputBitsPerSecond`…; docs/events.md lists them per kind).
+   */
+  summary?: Record<string, string | number>;
+  /** Test-failed: the device's `Error_*` state, `Rejected` (it refused the inputs), `Timeout` or `Cancelled`. */
+  state?: string;
+  /** Test-failed: why, for a person. */
+  reason?: string;
+}
+
+/** `data` of the acs.diagnostics alarm events. */
+export interface AcsDiagnosticsAlarmEventData {
+  alarmId: string;
+  ruleId: string;
+  ruleName: string;
+  /** The device whose metric crossed the threshold. */
+  deviceId?: string;
+  metric: string;
+  severity: 'critical' | 'major' | 'minor' | 'warning';
+  direction: 'above' | 'below';
+  threshold: number;
+  /** The metric's value that raised (or cleared) the alarm. */
+  value: number;
+  /** ISO 8601 times. */
+  raisedAt: string;
+  clearedAt?: string;
+  acknowledgedBy?: string;
+  acknowledgedAt?: string;
+}
+
 /** `data` of every `acs.device` event (`eventCodes` on Inform-caused ones, `parameters` on parameters-changed). */
 export interface AcsDeviceEventData {
   deviceId: string;
@@ -226,13 +289,15 @@ export interface AcsTaskResultSummary {
 }
 
 /** A public event as a Kafka record carries it: CloudEvents 1.0, structured mode, JSON. */
-export interface AcsCloudEvent<T = AcsDeviceEventData | AcsTaskEventData | AcsFirmwareEventData | AcsGroupEventData | AcsJobEventData> {
+export interface AcsCloudEvent<
+  T = AcsDeviceEventData | AcsTaskEventData | AcsFirmwareEventData | AcsGroupEventData | AcsJobEventData | AcsDiagnosticsTestEventData | AcsDiagnosticsAlarmEventData,
+> {
   specversion: '1.0';
   id: string;
   /** `/acs/` + the topic, with the installation's topic prefix if any. */
   source: string;
   type: string;
-  /** The device id (also the record key); for acs.firmware campaign events the campaign id, for acs.group group events the group id, for job events the job id. */
+  /** The device id (also the record key); for acs.firmware campaign events the campaign id, for acs.group group events the group id, for job events the job id; for acs.diagnostics the device id. */
   subject: string;
   time: string;
   datacontenttype: 'application/json';

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   AcsDeviceEventType,
+  AcsDiagnosticsEventType,
   AcsFirmwareEventType,
   AcsGroupEventType,
   AcsTaskEventType,
   type AcsDeviceEventData,
+  type AcsDiagnosticsAlarmEventData,
+  type AcsDiagnosticsTestEventData,
   type AcsFirmwareEventData,
   type AcsGroupEventData,
   type AcsJobEventData,
@@ -36,6 +39,7 @@ export const Topics = {
   acsTask: 'acs.task',
   acsFirmware: 'acs.firmware',
   acsGroup: 'acs.group',
+  acsDiagnostics: 'acs.diagnostics',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -47,10 +51,11 @@ export const TopicEventTypes = {
   [Topics.acsTask]: AcsTaskEventType,
   [Topics.acsFirmware]: AcsFirmwareEventType,
   [Topics.acsGroup]: AcsGroupEventType,
+  [Topics.acsDiagnostics]: AcsDiagnosticsEventType,
 } as const satisfies Record<Topic, Record<string, string>>;
 
 /** The topics whose events are a published contract (CloudEvents checked against libs/contracts/schemas). */
-export const PUBLIC_TOPICS = [Topics.acsDevice, Topics.acsTask, Topics.acsFirmware, Topics.acsGroup] as const;
+export const PUBLIC_TOPICS = [Topics.acsDevice, Topics.acsTask, Topics.acsFirmware, Topics.acsGroup, Topics.acsDiagnostics] as const;
 export type PublicTopic = (typeof PUBLIC_TOPICS)[number];
 
 /** The payload (`data`) of each event type. */
@@ -95,6 +100,11 @@ export interface EventPayloads {
   [AcsGroupEventType.jobRunResumed]: AcsJobEventData;
   [AcsGroupEventType.jobRunCompleted]: AcsJobEventData;
   [AcsGroupEventType.jobCancelled]: AcsJobEventData;
+  [AcsDiagnosticsEventType.testCompleted]: AcsDiagnosticsTestEventData;
+  [AcsDiagnosticsEventType.testFailed]: AcsDiagnosticsTestEventData;
+  [AcsDiagnosticsEventType.alarmRaised]: AcsDiagnosticsAlarmEventData;
+  [AcsDiagnosticsEventType.alarmCleared]: AcsDiagnosticsAlarmEventData;
+  [AcsDiagnosticsEventType.alarmAcknowledged]: AcsDiagnosticsAlarmEventData;
 }
 
 type TypesByTopic = { [P in Topic]: (typeof TopicEventTypes)[P][keyof (typeof TopicEventTypes)[P]] };

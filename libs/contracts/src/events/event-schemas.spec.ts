@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { AcsDeviceEventType, AcsTaskEventType, type AcsCloudEvent, type AcsDeviceEventData as DeviceEventData, type AcsTaskEventData as TaskEventData, type AcsFirmwareEventData as FirmwareEventData, type AcsGroupEventData as GroupEventData, type AcsJobEventData as JobEventData } from './acs-events';
+import { AcsDeviceEventType, AcsTaskEventType, type AcsCloudEvent, type AcsDeviceEventData as DeviceEventData, type AcsTaskEventData as TaskEventData, type AcsFirmwareEventData as FirmwareEventData, type AcsGroupEventData as GroupEventData, type AcsJobEventData as JobEventData, type AcsDiagnosticsTestEventData as TestEventData, type AcsDiagnosticsAlarmEventData as AlarmEventData } from './acs-events';
 import { newEvent, PUBLIC_TOPICS, TopicEventTypes, type CatalogEvent, type EventPayload, type EventTypeOf, type PublicTopic } from './event-catalog';
 
 // The TypeScript shapes of the event catalog's public topics (what provisioning publishes) checked against the JSON
@@ -162,6 +162,46 @@ describe('acs.group v1 schema', () => {
   });
 });
 
+const test: TestEventData = {
+  runId: 'r-1',
+  deviceId,
+  kind: 'ipPing',
+  objectPath: 'Device.IP.Diagnostics.IPPing.',
+  dataModel: 'tr-181',
+  requestedBy: 'noc',
+  requestedAt: '2026-11-22T02:59:50.000Z',
+  completedAt: '2026-11-22T03:00:00.000Z',
+};
+const alarm: AlarmEventData = {
+  alarmId: 'a-1',
+  ruleId: 'rule-1',
+  ruleName: 'WAN latency',
+  deviceId,
+  metric: 'ipPing.avgRttMs',
+  severity: 'major',
+  direction: 'above',
+  threshold: 100,
+  value: 180,
+  raisedAt: '2026-11-22T03:00:00.000Z',
+};
+
+describe('acs.diagnostics v1 schema', () => {
+  const validateDiagnostics = ajv.compile(loadSchema('acs-diagnostics.v1.schema.json'));
+
+  it.each([
+    ['a completed test without its summary', event('acs.diagnostics', 'acs.diagnostics.test-completed', test)],
+    ['a failed test without its reason', event('acs.diagnostics', 'acs.diagnostics.test-failed', { ...test, state: 'Timeout' })],
+    ['a test of an unknown data model', event('acs.diagnostics', 'acs.diagnostics.test-completed', { ...test, dataModel: 'tr-104', summary: {} })],
+    ['a test summary with a nested value', event('acs.diagnostics', 'acs.diagnostics.test-completed', { ...test, summary: { hops: [1] } })],
+    ['an alarm without its severity', event('acs.diagnostics', 'acs.diagnostics.alarm-raised', { ...alarm, severity: undefined })],
+    ['an unknown severity', event('acs.diagnostics', 'acs.diagnostics.alarm-raised', { ...alarm, severity: 'fatal' })],
+    ['a cleared alarm without its time', event('acs.diagnostics', 'acs.diagnostics.alarm-cleared', alarm)],
+    ['an alarm event with a test\'s data', event('acs.diagnostics', 'acs.diagnostics.alarm-raised', test)],
+  ])('refuses %s', (_, sample) => {
+    expect(validateDiagnostics(JSON.parse(JSON.stringify(sample)))).toBe(false);
+  });
+});
+
 describe('the event catalog and the published schemas', () => {
   /** `acs.device` → `acs-device.v1.schema.json`. */
   const schemaFileOf = (topic: PublicTopic) => `${topic.replace('.', '-')}.v1.schema.json`;
@@ -203,6 +243,11 @@ describe('the event catalog and the published schemas', () => {
     'acs.group.job-run-resumed': run,
     'acs.group.job-run-completed': { ...run, counts: { succeeded: 990, failed: 10, skipped: 0 } },
     'acs.group.job-cancelled': run,
+    'acs.diagnostics.test-completed': { ...test, summary: { successCount: 4, failureCount: 0, minRttMs: 8.1, avgRttMs: 9.4, maxRttMs: 12, lossRatio: 0, ipAddressUsed: '192.0.2.7' } },
+    'acs.diagnostics.test-failed': { ...test, state: 'Timeout', reason: 'the device did not report 8 DIAGNOSTICS COMPLETE within 600 s' },
+    'acs.diagnostics.alarm-raised': alarm,
+    'acs.diagnostics.alarm-cleared': { ...alarm, value: 40, clearedAt: '2026-11-22T03:05:00.000Z' },
+    'acs.diagnostics.alarm-acknowledged': { ...alarm, acknowledgedBy: 'noc', acknowledgedAt: '2026-11-22T03:01:00.000Z' },
   };
 
   /** The record a public event becomes on Kafka (the adapter's CloudEvents codec does the same, without undefined). */

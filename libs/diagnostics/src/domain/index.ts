@@ -3,3 +3,5 @@ export * from './diagnostics-request';
 export * from './diagnostics-result';
 export * from './diagnostics-values';
 export * from './metric-point';
+export * from './diagnostic-run';
+export * from './run-summary';

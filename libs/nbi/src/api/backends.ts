@@ -1,4 +1,4 @@
-import { FIRMWARE_API, GROUPING_API, PROVISIONING_API, type ServiceTransport } from '@acs/clients';
+import { DIAGNOSTICS_API, FIRMWARE_API, GROUPING_API, PROVISIONING_API, type ServiceTransport } from '@acs/clients';
 import { acsV1 } from '@acs/contracts';
 import type { GrpcHostRegistry } from '@acs/platform';
 import type { NbiConfig } from '../nbi.config';
@@ -11,7 +11,7 @@ export type BackendTransport = 'grpc' | 'in-process';
  * The services behind the public API, one registration each. A new service's public API is added here (its
  * services, its dependency name, its address in NbiConfig), besides its proto and its method-policy rows.
  */
-export function nbiBackends(config: NbiConfig, transport: BackendTransport, hosts: GrpcHostRegistry, options: { firmware: boolean; grouping: boolean }): BackendRegistration[] {
+export function nbiBackends(config: NbiConfig, transport: BackendTransport, hosts: GrpcHostRegistry, options: { firmware: boolean; grouping: boolean; diagnostics: boolean }): BackendRegistration[] {
   const reach = (dependency: string, address: string): ServiceTransport =>
     transport === 'in-process' ? { host: () => hosts.get(dependency) } : { address, maxMessageBytes: config.maxMessageBytes };
   return [
@@ -39,6 +39,15 @@ export function nbiBackends(config: NbiConfig, transport: BackendTransport, host
             dependency: GROUPING_API.dependency,
             services: Object.values(GROUPING_API.services),
             transport: reach(GROUPING_API.dependency, config.groupingAddress ?? ''),
+          },
+        ]
+      : []),
+    ...(options.diagnostics
+      ? [
+          {
+            dependency: DIAGNOSTICS_API.dependency,
+            services: Object.values(DIAGNOSTICS_API.services),
+            transport: reach(DIAGNOSTICS_API.dependency, config.diagnosticsAddress ?? ''),
           },
         ]
       : []),

@@ -9,11 +9,12 @@ const services = Object.entries(acsV1).filter(
 ) as Array<[string, Record<string, { path: string }>]>;
 
 describe('acs.v1 method policies', () => {
-  it('finds the ten services of acs.v1', () => {
+  it('finds the eleven services of acs.v1', () => {
     expect(services.map(([name]) => name).sort()).toEqual([
       'AuditServiceService',
       'CampaignServiceService',
       'DeviceServiceService',
+      'DiagnosticsServiceService',
       'EventServiceService',
       'FaultServiceService',
       'FileServiceService',
@@ -91,6 +92,10 @@ describe('acs.v1 method policies', () => {
       'GroupService/ListGroupMembers': 'groups:view',
       'GroupService/ListDeviceGroups': 'groups:view',
       'GroupService/EvaluateGroup': 'groups:change',
+      'DiagnosticsService/RunDiagnostic': 'diagnostics:add',
+      'DiagnosticsService/GetDiagnostic': 'diagnostics:view',
+      'DiagnosticsService/ListDiagnostics': 'diagnostics:view',
+      'DiagnosticsService/CancelDiagnostic': 'diagnostics:delete',
     });
     for (const policy of ACS_V1_METHOD_POLICIES.values()) expect(policy.mutating).toBe(policy.action !== 'view');
   });

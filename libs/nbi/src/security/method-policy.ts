@@ -64,6 +64,7 @@ const NAMES_TASK: DeviceScopeRule = { task: (request) => (request as { taskId: s
 const { AuditServiceService: audit, DeviceServiceService: devices, EventServiceService: events } = acsV1;
 const { FaultServiceService: faults, PresetServiceService: presets, TaskServiceService: tasks } = acsV1;
 const { FileServiceService: files, CampaignServiceService: campaigns, GroupServiceService: groups, JobServiceService: jobs } = acsV1;
+const { DiagnosticsServiceService: diagnostics } = acsV1;
 
 // Listings over devices, narrowed to a scoped client's devices: a page may come back shorter than asked (AIP-158
 // allows it) and its total is not given (it would count devices the client may not see).
@@ -133,6 +134,11 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(jobs.pauseJob, 'jobs', 'change', (r) => r.jobId),
   rule(jobs.resumeJob, 'jobs', 'change', (r) => r.jobId),
   rule(jobs.cancelJob, 'jobs', 'delete', (r) => r.jobId),
+
+  rule(diagnostics.runDiagnostic, 'diagnostics', 'add', (r) => r.deviceId),
+  rule(diagnostics.getDiagnostic, 'diagnostics', 'view', (r) => r.runId),
+  rule(diagnostics.listDiagnostics, 'diagnostics', 'view', (r) => r.deviceId),
+  rule(diagnostics.cancelDiagnostic, 'diagnostics', 'delete', (r) => r.runId),
 
   rule(groups.createGroup, 'groups', 'add', (r) => r.name),
   rule(groups.getGroup, 'groups', 'view', (r) => r.groupId),

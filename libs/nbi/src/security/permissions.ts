@@ -1,8 +1,8 @@
 /**
  * What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`, FileService
- * `files`, CampaignService `campaigns`, GroupService `groups`, JobService `jobs`).
+ * `files`, CampaignService `campaigns`, GroupService `groups`, JobService `jobs`, DiagnosticsService `diagnostics`).
  */
-export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns', 'groups', 'jobs'] as const;
+export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns', 'groups', 'jobs', 'diagnostics'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** `view` reads; the other three change something and are audited. */
@@ -56,10 +56,11 @@ const EVERY_ACTION: readonly Action[] = ACTIONS;
  * `operator` runs day-to-day work: tags devices (deleting them is not theirs), manages tasks, clears faults, and reads
  * presets (a preset changes the whole fleet, so editing one is an administrator's job), reads and uploads files
  * (deleting an image others may plan a campaign with is an administrator's job), reads groups, and runs bulk jobs (a
- * job is the tasks an operator may create one by one, with a rate limit, a failure threshold and a stop button: ADR 32).
+ * job is the tasks an operator may create one by one, with a rate limit, a failure threshold and a stop button: ADR 32),
+ * and runs and cancels diagnostic tests (a ping or a speed test is first-line troubleshooting).
  */
 export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
-  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'] })],
+  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'], diagnostics: ['view'] })],
   [
     'operator',
     permissionsOf({
@@ -75,6 +76,7 @@ export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
       // changing its filter, parent or list changes who sees which devices, an administrator's decision.
       groups: ['view'],
       jobs: EVERY_ACTION,
+      diagnostics: ['view', 'add', 'delete'],
     }),
   ],
   ['admin', permissionsOf(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, EVERY_ACTION])))],
@@ -83,7 +85,8 @@ export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
 /**
  * The resources a role scoped to device groups (`scope: { groups: [...] }` in the clients file) may grant: those whose
  * calls name a device, or a task of one, or list devices' things, so each call can be held to the groups' members
- * (security/device-scope.ts). Presets, files, campaigns, groups and the audit log act on or reveal the whole fleet:
+ * (security/device-scope.ts). Presets, files, campaigns, groups, diagnostics (runs are read and cancelled by run id,
+ * which no scope check resolves to a device yet) and the audit log act on or reveal the whole fleet:
  * a scoped role granting them is refused when the file is loaded (an unscoped role of the client may grant them).
  */
 export const DEVICE_SCOPED_RESOURCES: readonly ResourceType[] = ['devices', 'tasks', 'faults', 'events'];

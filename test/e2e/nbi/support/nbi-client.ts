@@ -149,6 +149,7 @@ export class NbiChannel {
       campaigns: make(acsV1.CampaignServiceClient),
       groups: make(acsV1.GroupServiceClient),
       jobs: make(acsV1.JobServiceClient),
+      diagnostics: make(acsV1.DiagnosticsServiceClient),
     };
   }
 
@@ -169,6 +170,7 @@ export interface AcsV1Clients {
   campaigns: acsV1.CampaignServiceClient;
   groups: acsV1.GroupServiceClient;
   jobs: acsV1.JobServiceClient;
+  diagnostics: acsV1.DiagnosticsServiceClient;
 }
 
 /**

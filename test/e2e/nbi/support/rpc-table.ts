@@ -10,7 +10,7 @@ export interface Fixtures {
 }
 
 /** The resource types and actions of the NBI's roles (docs/nbi-security.md). */
-export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit' | 'files' | 'campaigns' | 'groups' | 'jobs';
+export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit' | 'files' | 'campaigns' | 'groups' | 'jobs' | 'diagnostics';
 export type Action = 'view' | 'add' | 'change' | 'delete';
 
 /** One method of acs.v1 as the acceptance matrix drives it. */
@@ -61,10 +61,14 @@ const { DeviceServiceService: D, TaskServiceService: T, PresetServiceService: P 
 const { FaultServiceService: F, EventServiceService: E, AuditServiceService: A } = acsV1;
 const { FileServiceService: FS, CampaignServiceService: C } = acsV1;
 const { GroupServiceService: G, JobServiceService: J } = acsV1;
+const { DiagnosticsServiceService: DG } = acsV1;
 
 /** Group and job ids for the refusal cases: refused before anything is looked up. */
 const REFUSED_GROUP_ID = 'group-refused';
 const REFUSED_JOB_ID = 'job-refused';
+
+/** A diagnostic run id for the refusal cases: refused before anything is looked up. */
+const REFUSED_RUN_ID = 'run-refused';
 
 /** A campaign id for the refusal cases: refused before anything is looked up. */
 const REFUSED_CAMPAIGN_ID = 'campaign-refused';
@@ -411,5 +415,30 @@ export const RPC_TABLE: readonly RpcCase[] = [
     invalid: () => acsV1.CancelJobRequest.fromPartial({ jobId: '' }),
     invalidField: 'job_id',
     target: () => REFUSED_JOB_ID,
+  }),
+
+  rpc(DG.runDiagnostic, 'diagnostics', 'add', {
+    valid: (f) => acsV1.RunDiagnosticRequest.fromPartial({ deviceId: f.deviceId, kind: acsV1.DiagnosticKind.DIAGNOSTIC_KIND_IP_PING, inputs: { Host: '192.0.2.1' } }),
+    invalid: (f) => acsV1.RunDiagnosticRequest.fromPartial({ deviceId: f.deviceId, kind: acsV1.DiagnosticKind.DIAGNOSTIC_KIND_UNSPECIFIED }),
+    invalidField: 'kind',
+    target: (f) => f.deviceId,
+  }),
+  rpc(DG.getDiagnostic, 'diagnostics', 'view', {
+    valid: () => acsV1.GetDiagnosticRequest.fromPartial({ runId: REFUSED_RUN_ID }),
+    invalid: () => acsV1.GetDiagnosticRequest.fromPartial({ runId: '' }),
+    invalidField: 'run_id',
+    target: () => REFUSED_RUN_ID,
+  }),
+  rpc(DG.listDiagnostics, 'diagnostics', 'view', {
+    valid: (f) => acsV1.ListDiagnosticsRequest.fromPartial({ deviceId: f.deviceId, pageSize: 10 }),
+    invalid: () => acsV1.ListDiagnosticsRequest.fromPartial({ pageToken: 'not-a-page-token' }),
+    invalidField: 'page_token',
+    target: (f) => f.deviceId,
+  }),
+  rpc(DG.cancelDiagnostic, 'diagnostics', 'delete', {
+    valid: () => acsV1.CancelDiagnosticRequest.fromPartial({ runId: REFUSED_RUN_ID }),
+    invalid: () => acsV1.CancelDiagnosticRequest.fromPartial({ runId: '' }),
+    invalidField: 'run_id',
+    target: () => REFUSED_RUN_ID,
   }),
 ];

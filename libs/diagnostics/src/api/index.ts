@@ -1,0 +1,2 @@
+export * from './diagnostics-grpc.controller';
+export * from './diagnostics.mappers';

@@ -1,0 +1,38 @@
+import { EnvReader } from '@acs/platform';
+
+export interface DiagnosticsConfig {
+  /** Where a diagnostics pod's gRPC API (DiagnosticsService) listens (ACS_GRPC_HOST, ACS_GRPC_PORT, default 50055). */
+  grpc: { host: string; port: number };
+  /** Where the standalone keeps `diagnostics.sqlite` (ACS_DATA_DIR). */
+  dataDir: string;
+  /** The standalone's SQLite settings, shared with the other services' stores (ACS_STORE_CACHE_MIB, ACS_STORE_SYNC). */
+  store: { cacheMiB: number; synchronous: 'normal' | 'full' };
+  /** Provisioning's gRPC API, for a diagnostics pod (ACS_DIAGNOSTICS_PROVISIONING_ADDRESS); the standalone calls it in process. */
+  provisioningAddress: string;
+  runs: {
+    /**
+     * How long a run waits for `8 DIAGNOSTICS COMPLETE` when its caller gives no timeout (ACS_DIAGNOSTICS_RUN_TIMEOUT_MS,
+     * default 10 min: a download or IP-capacity test of tens of seconds on a device that informs late still fits).
+     */
+    timeoutMs: number;
+    /** How often runs past their deadline are ended timed out (ACS_DIAGNOSTICS_SWEEP_MS). */
+    sweepMs: number;
+  };
+}
+
+export function loadDiagnosticsConfig(env: Record<string, string | undefined> = process.env): DiagnosticsConfig {
+  const e = new EnvReader(env);
+  return {
+    grpc: { host: e.string('ACS_GRPC_HOST', '127.0.0.1'), port: e.int('ACS_GRPC_PORT', 50055, { min: 0, max: 65535 }) },
+    dataDir: e.string('ACS_DATA_DIR', './data'),
+    store: {
+      cacheMiB: e.int('ACS_STORE_CACHE_MIB', 64, { min: 1 }),
+      synchronous: e.oneOf('ACS_STORE_SYNC', ['normal', 'full'] as const, 'normal'),
+    },
+    provisioningAddress: e.string('ACS_DIAGNOSTICS_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
+    runs: {
+      timeoutMs: e.int('ACS_DIAGNOSTICS_RUN_TIMEOUT_MS', 600_000, { min: 1000, max: 86_400_000 }),
+      sweepMs: e.int('ACS_DIAGNOSTICS_SWEEP_MS', 5000, { min: 10 }),
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { status } from '@grpc/grpc-js';
+import { acsV1 } from '@acs/contracts';
+import { createAttemptTask, type ProvisioningClient } from '@acs/clients';
+import { ConflictError, NotFoundError } from '@acs/platform';
+
+import type { DataModelRoot } from '../domain/diagnostics-catalog';
+import type { DiagnosticsSetValue } from '../domain/diagnostics-request';
+import type { ReadValues } from '../domain/diagnostics-values';
+import { runTaskSource } from '../domain/diagnostic-run';
+import type { DiagnosticsDevices, DiagnosticsTasks } from '../usecases/run-ports';
+
+/** The Inform event code a device sends when a test it was asked for has ended (TR-069 Table 7). */
+export const DIAGNOSTICS_COMPLETE = '8 DIAGNOSTICS COMPLETE';
+
+/** Entries per GetTaskResult page when a read's result was too large to travel in its event. */
+const RESULT_PAGE_SIZE = 1000;
+
+/** The device's data model through provisioning's GetDevice (in process in the standalone, gRPC in a pod). */
+export class ProvisioningDiagnosticsDevices implements DiagnosticsDevices {
+  constructor(private readonly provisioning: Pick<ProvisioningClient, 'devices'>) {}
+
+  async rootOf(deviceId: string): Promise<DataModelRoot> {
+    let device: acsV1.Device | undefined;
+    try {
+      // One parameter's prefix keeps the answer small: only the device's own fields are read.
+      ({ device } = await this.provisioning.devices.getDevice({ deviceId, parameterPrefix: 'Device.DeviceInfo.ManufacturerOUI' }));
+    } catch (error) {
+      if ((error as { code?: unknown }).code === status.NOT_FOUND) throw new NotFoundError('device', deviceId);
+      throw error;
+    }
+    switch (device?.rootObject) {
+      case acsV1.RootObject.ROOT_OBJECT_DEVICE:
+        return 'Device';
+      case acsV1.RootObject.ROOT_OBJECT_INTERNET_GATEWAY_DEVICE:
+        return 'InternetGatewayDevice';
+      default:
+        throw new ConflictError(`the data model of device ${deviceId} is not known yet (it has not informed)`, { reason: 'DATA_MODEL_UNKNOWN', subject: `device ${deviceId}` });
+    }
+  }
+}
+
+/** A run's tasks through provisioning's TaskService, filed under `diagnostics:run:<runId>`, each tried once. */
+export class ProvisioningDiagnosticsTasks implements DiagnosticsTasks {
+  constructor(private readonly provisioning: Pick<ProvisioningClient, 'tasks'>) {}
+
+  createRead(request: { runId: string; deviceId: string; objectPath: string; expiresAt: number }): Promise<{ taskId: string }> {
+    return createAttemptTask(this.provisioning.tasks, {
+      deviceId: request.deviceId,
+      source: runTaskSource(request.runId),
+      spec: { kind: { $case: 'getParameterValues', getParameterValues: { parameterNames: [request.objectPath] } } },
+      connectionRequest: false,
+      expiresAt: request.expiresAt,
+      awaitEventCode: DIAGNOSTICS_COMPLETE,
+    });
+  }
+
+  createSet(request: { runId: string; deviceId: string; values: readonly DiagnosticsSetValue[]; expiresAt: number }): Promise<{ taskId: string }> {
+    const values = request.values.map((value) => ({ path: value.path, value: String(value.value), type: `xsd:${value.type}` }));
+    return createAttemptTask(this.provisioning.tasks, {
+      deviceId: request.deviceId,
+      source: runTaskSource(request.runId),
+      spec: { kind: { $case: 'setParameterValues', setParameterValues: { values } } },
+      connectionRequest: true,
+      expiresAt: request.expiresAt,
+    });
+  }
+
+  async cancel(taskId: string): Promise<void> {
+    try {
+      await this.provisioning.tasks.cancelTask({ taskId });
+    } catch (error) {
+      // Final already (done, faulted, expired) or forgotten with its device: nothing is left to cancel.
+      const code = (error as { code?: unknown }).code;
+      if (code === status.FAILED_PRECONDITION || code === status.NOT_FOUND) return;
+      throw error;
+    }
+  }
+
+  async readValues(taskId: string): Promise<ReadValues> {
+    const values: Record<string, string> = {};
+    let pageToken = '';
+    do {
+      const page = await this.provisioning.tasks.getTaskResult({ taskId, pageSize: RESULT_PAGE_SIZE, pageToken });
+      for (const value of page.parameterValues) values[value.path] = value.value;
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '');
+    return values;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './diagnostics-fixture';
+export * from './in-memory-diagnostics';
+export * from './run-repository.contract';

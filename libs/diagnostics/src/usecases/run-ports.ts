@@ -1,0 +1,35 @@
+import type { DataModelRoot } from '../domain/diagnostics-catalog';
+import type { DiagnosticsSetValue } from '../domain/diagnostics-request';
+import type { ReadValues } from '../domain/diagnostics-values';
+import type { DiagnosticRun } from '../domain/diagnostic-run';
+
+/** The inventory as runs need it: which data model a device has. */
+export interface DiagnosticsDevices {
+  /** The device's root object; NotFoundError when the device is unknown. */
+  rootOf(deviceId: string): Promise<DataModelRoot>;
+}
+
+/**
+ * The provisioning tasks of a run (adapter: provisioning/provisioning-diagnostics-tasks.ts over @acs/clients), each
+ * filed under the run's source (`diagnostics:run:<runId>`) and tried once: the run's deadline bounds them.
+ */
+export interface DiagnosticsTasks {
+  /**
+   * The read of the results: a GetParameterValues of the test object that waits, neither queued nor with a
+   * connection request, for an Inform carrying `8 DIAGNOSTICS COMPLETE`, and runs in that session; it expires at
+   * `expiresAt`.
+   */
+  createRead(request: { runId: string; deviceId: string; objectPath: string; expiresAt: number }): Promise<{ taskId: string }>;
+  /** The SetParameterValues that starts the test, with a connection request; it expires at `expiresAt`. */
+  createSet(request: { runId: string; deviceId: string; values: readonly DiagnosticsSetValue[]; expiresAt: number }): Promise<{ taskId: string }>;
+  /** Cancels a task unless it is final already (then nothing happens). */
+  cancel(taskId: string): Promise<void>;
+  /** Every value a done read task read, by path (paged from provisioning when the result is too large to travel inline). */
+  readValues(taskId: string): Promise<ReadValues>;
+}
+
+/** The runs' news on `acs.diagnostics` (service/run-event.publisher.ts). */
+export interface DiagnosticsRunEvents {
+  completed(run: DiagnosticRun): Promise<void>;
+  failed(run: DiagnosticRun): Promise<void>;
+}
