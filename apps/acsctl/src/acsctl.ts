@@ -4,6 +4,7 @@ import type { CliIo } from './cli/cli-io';
 import type { CommandSpec } from './cli/command';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/cli-errors';
 import { commandUsage, generalUsage, groupUsage, parseCommandLine, type CommandLine } from './cli/command-line.parser';
+import { ALARM_COMMANDS } from './commands/alarms.command';
 import { AUDIT_COMMANDS } from './commands/audit.command';
 import { DEVICE_COMMANDS } from './commands/devices.command';
 import { EVENT_COMMANDS } from './commands/events.command';
@@ -14,6 +15,7 @@ import { JOB_COMMANDS } from './commands/jobs.command';
 import { DEVICE_GROUPS_COMMAND, GROUP_COMMANDS } from './commands/groups.command';
 import { PRESET_COMMANDS } from './commands/presets.command';
 import { TASK_COMMANDS } from './commands/tasks.command';
+import { THRESHOLD_COMMANDS } from './commands/thresholds.command';
 import { TOKEN_COMMANDS } from './commands/token.command';
 import { AcsConnection } from './connection/acs-connection';
 import { DEFAULT_CALL_TIMEOUT_MS, resolveConnectionSettings } from './connection/connection-settings';
@@ -33,6 +35,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...CAMPAIGN_COMMANDS,
   ...JOB_COMMANDS,
   ...GROUP_COMMANDS,
+  ...THRESHOLD_COMMANDS,
+  ...ALARM_COMMANDS,
   ...EVENT_COMMANDS,
   ...AUDIT_COMMANDS,
   ...TOKEN_COMMANDS,

@@ -46,7 +46,9 @@ export function parseCommandLine(argv: readonly string[], catalog: readonly Comm
   } catch (error) {
     // Not `instanceof Error`: under a VM context (jest) Node's own errors come from another realm.
     const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
-    throw new UsageError(message.split('\n')[0], name);
+    // An option value starting with a dash (`--below -25`): Node's last line says how to write it.
+    const lines = message.split('\n');
+    throw new UsageError(/ambiguous/.test(lines[0]) ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0], name);
   }
   if (parsed.values.help === true) return { kind: 'help', topic: [group, action], requested: true };
   // The command's words are the first positionals: parseArgs and commandWords agree on which tokens are option values.

@@ -25,6 +25,8 @@ export class AcsConnection {
   readonly campaigns: acsV1.CampaignServiceClient;
   readonly jobs: acsV1.JobServiceClient;
   readonly groups: acsV1.GroupServiceClient;
+  /** Threshold rules and alarms (and, later, monitoring profiles and samples): the diagnostics service. */
+  readonly monitoring: acsV1.MonitoringServiceClient;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -42,6 +44,7 @@ export class AcsConnection {
     this.campaigns = new acsV1.CampaignServiceClient(settings.server, settings.credentials, options);
     this.jobs = new acsV1.JobServiceClient(settings.server, settings.credentials, options);
     this.groups = new acsV1.GroupServiceClient(settings.server, settings.credentials, options);
+    this.monitoring = new acsV1.MonitoringServiceClient(settings.server, settings.credentials, options);
   }
 
   get server(): string {
@@ -114,7 +117,7 @@ export class AcsConnection {
   }
 
   close(): void {
-    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.groups, this.jobs]) client.close();
+    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.groups, this.jobs, this.monitoring]) client.close();
   }
 
   private metadata(): Metadata {
