@@ -9,6 +9,7 @@ export const DIAGNOSTICS_API = {
   dependency: 'diagnostics',
   services: {
     runs: acsV1.DiagnosticsServiceService,
+    monitoring: acsV1.MonitoringServiceService,
   },
 } as const;
 
@@ -26,6 +27,6 @@ export type DiagnosticsClient = { [K in keyof DiagnosticsServices]: ServiceClien
  */
 export function diagnosticsClient(transport: ServiceTransport): DiagnosticsClient {
   const { dependency, services } = DIAGNOSTICS_API;
-  const clients = { runs: serviceClient(services.runs, transport, dependency) };
+  const clients = { runs: serviceClient(services.runs, transport, dependency), monitoring: serviceClient(services.monitoring, transport, dependency) };
   return { ...clients, close: () => Object.values(clients).forEach((client) => client.close()) };
 }

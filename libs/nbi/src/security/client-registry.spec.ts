@@ -99,12 +99,14 @@ clients:
       groups: ['view'],
       jobs: ['view', 'add', 'change', 'delete'],
       diagnostics: ['view', 'add', 'delete'],
+      alarms: ['view', 'add', 'change'],
+      samples: ['view'],
     });
     expect(grants('root')).toEqual(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, [...ACTIONS]])));
     // viewer ∪ support: everything but audit read, plus adding tasks.
-    expect(grants('helpdesk')).toEqual({ devices: ['view'], tasks: ['view', 'add'], presets: ['view'], faults: ['view'], events: ['view'], audit: [], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'], diagnostics: ['view'] });
+    expect(grants('helpdesk')).toEqual({ devices: ['view'], tasks: ['view', 'add'], presets: ['view'], faults: ['view'], events: ['view'], audit: [], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'], diagnostics: ['view'], alarms: ['view'], samples: ['view'] });
     // '*' as resource type and as action.
-    expect(grants('reader')).toEqual({ devices: ['view'], tasks: [...ACTIONS], presets: ['view'], faults: ['view'], events: ['view'], audit: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'], diagnostics: ['view'] });
+    expect(grants('reader')).toEqual({ devices: ['view'], tasks: [...ACTIONS], presets: ['view'], faults: ['view'], events: ['view'], audit: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'], diagnostics: ['view'], alarms: ['view'], samples: ['view'] });
   });
 
   describe('roles scoped to device groups', () => {
@@ -170,7 +172,7 @@ clients:
     expect(problems).toEqual([
       'roles.viewer: "viewer" is a built-in role and cannot be redefined; choose another name',
       'roles.Bad Name: role names are lower-case letters, digits, _ and - and start with a letter',
-      'roles.broken.gadgets: unknown resource type (known: devices, tasks, presets, faults, events, audit, files, campaigns, groups, jobs, diagnostics, or \'*\' for all; \'scope\' for device groups)',
+      'roles.broken.gadgets: unknown resource type (known: devices, tasks, presets, faults, events, audit, files, campaigns, groups, jobs, diagnostics, alarms, samples, or \'*\' for all; \'scope\' for device groups)',
       'roles.broken.devices: unknown action "explode" (known: view, add, change, delete, or \'*\')',
       'clients[0] (oss).roles[1]: unknown role "superuser" (known: viewer, operator, admin, broken)',
       'clients[0] (oss).tokens[0].sha256: must be the SHA-256 of the token, 64 hex digits (`printf %s "$TOKEN" | sha256sum` prints it)',

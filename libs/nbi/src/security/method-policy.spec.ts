@@ -9,7 +9,7 @@ const services = Object.entries(acsV1).filter(
 ) as Array<[string, Record<string, { path: string }>]>;
 
 describe('acs.v1 method policies', () => {
-  it('finds the eleven services of acs.v1', () => {
+  it('finds the twelve services of acs.v1', () => {
     expect(services.map(([name]) => name).sort()).toEqual([
       'AuditServiceService',
       'CampaignServiceService',
@@ -20,6 +20,7 @@ describe('acs.v1 method policies', () => {
       'FileServiceService',
       'GroupServiceService',
       'JobServiceService',
+      'MonitoringServiceService',
       'PresetServiceService',
       'TaskServiceService',
     ]);
@@ -81,6 +82,14 @@ describe('acs.v1 method policies', () => {
       'JobService/ListJobDevices': 'jobs:view',
       'JobService/PauseJob': 'jobs:change',
       'JobService/ResumeJob': 'jobs:change',
+      'MonitoringService/CreateThresholdRule': 'alarms:add',
+      'MonitoringService/GetThresholdRule': 'alarms:view',
+      'MonitoringService/ListThresholdRules': 'alarms:view',
+      'MonitoringService/UpdateThresholdRule': 'alarms:change',
+      'MonitoringService/DeleteThresholdRule': 'alarms:delete',
+      'MonitoringService/ListAlarms': 'alarms:view',
+      'MonitoringService/GetAlarm': 'alarms:view',
+      'MonitoringService/AcknowledgeAlarm': 'alarms:change',
       'JobService/CancelJob': 'jobs:delete',
       'GroupService/CreateGroup': 'groups:add',
       'GroupService/GetGroup': 'groups:view',

@@ -64,7 +64,7 @@ const NAMES_TASK: DeviceScopeRule = { task: (request) => (request as { taskId: s
 const { AuditServiceService: audit, DeviceServiceService: devices, EventServiceService: events } = acsV1;
 const { FaultServiceService: faults, PresetServiceService: presets, TaskServiceService: tasks } = acsV1;
 const { FileServiceService: files, CampaignServiceService: campaigns, GroupServiceService: groups, JobServiceService: jobs } = acsV1;
-const { DiagnosticsServiceService: diagnostics } = acsV1;
+const { DiagnosticsServiceService: diagnostics, MonitoringServiceService: monitoring } = acsV1;
 
 // Listings over devices, narrowed to a scoped client's devices: a page may come back shorter than asked (AIP-158
 // allows it) and its total is not given (it would count devices the client may not see).
@@ -139,6 +139,15 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(diagnostics.getDiagnostic, 'diagnostics', 'view', (r) => r.runId),
   rule(diagnostics.listDiagnostics, 'diagnostics', 'view', (r) => r.deviceId),
   rule(diagnostics.cancelDiagnostic, 'diagnostics', 'delete', (r) => r.runId),
+
+  rule(monitoring.createThresholdRule, 'alarms', 'add', (r) => r.name),
+  rule(monitoring.getThresholdRule, 'alarms', 'view', (r) => r.ruleId),
+  rule(monitoring.listThresholdRules, 'alarms', 'view'),
+  rule(monitoring.updateThresholdRule, 'alarms', 'change', (r) => r.ruleId),
+  rule(monitoring.deleteThresholdRule, 'alarms', 'delete', (r) => r.ruleId),
+  rule(monitoring.listAlarms, 'alarms', 'view', (r) => r.deviceId),
+  rule(monitoring.getAlarm, 'alarms', 'view', (r) => r.alarmId),
+  rule(monitoring.acknowledgeAlarm, 'alarms', 'change', (r) => r.alarmId),
 
   rule(groups.createGroup, 'groups', 'add', (r) => r.name),
   rule(groups.getGroup, 'groups', 'view', (r) => r.groupId),

@@ -1,8 +1,9 @@
 /**
  * What the public API's roles grant permissions on: one per acs.v1 service (AuditService is `audit`, FileService
- * `files`, CampaignService `campaigns`, GroupService `groups`, JobService `jobs`, DiagnosticsService `diagnostics`).
+ * `files`, CampaignService `campaigns`, GroupService `groups`, JobService `jobs`, DiagnosticsService `diagnostics`; MonitoringService's threshold rules and alarms `alarms`, its
+ * monitoring profiles and samples `samples`).
  */
-export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns', 'groups', 'jobs', 'diagnostics'] as const;
+export const RESOURCE_TYPES = ['devices', 'tasks', 'presets', 'faults', 'events', 'audit', 'files', 'campaigns', 'groups', 'jobs', 'diagnostics', 'alarms', 'samples'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** `view` reads; the other three change something and are audited. */
@@ -57,10 +58,11 @@ const EVERY_ACTION: readonly Action[] = ACTIONS;
  * presets (a preset changes the whole fleet, so editing one is an administrator's job), reads and uploads files
  * (deleting an image others may plan a campaign with is an administrator's job), reads groups, and runs bulk jobs (a
  * job is the tasks an operator may create one by one, with a rate limit, a failure threshold and a stop button: ADR 32),
- * and runs and cancels diagnostic tests (a ping or a speed test is first-line troubleshooting).
+ * runs and cancels diagnostic tests (a ping or a speed test is first-line troubleshooting), acknowledges alarms and
+ * tunes threshold rules, and reads samples.
  */
 export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
-  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'], diagnostics: ['view'] })],
+  ['viewer', permissionsOf({ devices: ['view'], tasks: ['view'], presets: ['view'], faults: ['view'], events: ['view'], files: ['view'], campaigns: ['view'], groups: ['view'], jobs: ['view'], diagnostics: ['view'], alarms: ['view'], samples: ['view'] })],
   [
     'operator',
     permissionsOf({
@@ -77,6 +79,10 @@ export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
       groups: ['view'],
       jobs: EVERY_ACTION,
       diagnostics: ['view', 'add', 'delete'],
+      // Acknowledging alarms and tuning the rules that raise them is the NOC's daily work (a rule touches no device);
+      // deleting one, and monitoring profiles (which configure BulkData on the CPEs), are the fleet owner's.
+      alarms: ['view', 'add', 'change'],
+      samples: ['view'],
     }),
   ],
   ['admin', permissionsOf(Object.fromEntries(RESOURCE_TYPES.map((resource) => [resource, EVERY_ACTION])))],
