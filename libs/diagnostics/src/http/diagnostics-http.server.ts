@@ -228,7 +228,8 @@ export class DiagnosticsHttpServer {
     } finally {
       this.deps.metrics.bytes.labels('upload').inc(Math.min(bytes, grant.bytes));
       const complete = req.complete && !overLimit;
-      const outcome = overLimit ? 'too-large' : watch.end(complete);
+      const watched = watch.end(complete);
+      const outcome = overLimit ? 'too-large' : watched;
       this.release(client);
       this.finishTransfer('upload', grant.runId, outcome, Math.min(bytes, grant.bytes), startedAt, req);
       if (overLimit) this.refuse(req, res, 'too-large', 413);
@@ -453,7 +454,7 @@ export class DiagnosticsHttpServer {
     if (bodyPending) {
       req.removeAllListeners('data');
       req.resume();
-      const linger = setTimeout(() => req.socket.destroy(), REFUSED_BODY_LINGER_MS);
+      const linger = setTimeout(() => req.socket.destroy(), REFUSED_BODY_LINGER_MS).unref();
       req.once('close', () => clearTimeout(linger));
     }
   }
