@@ -11,3 +11,4 @@ export * from './service/run-timeout.sweeper';
 export * from './service/run.metrics';
 export * from './usecases';
 export * from './alarms';
+export * from './http';

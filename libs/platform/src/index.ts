@@ -1,5 +1,6 @@
 export * from './adapters';
 export * from './config/env';
+export * from './config/secret-file';
 export * from './logging/logger';
 export * from './nest';
 export * from './observability/health';
