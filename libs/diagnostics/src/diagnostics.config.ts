@@ -9,6 +9,16 @@ export interface DiagnosticsConfig {
   store: { cacheMiB: number; synchronous: 'normal' | 'full' };
   /** Provisioning's gRPC API, for a diagnostics pod (ACS_DIAGNOSTICS_PROVISIONING_ADDRESS); the standalone calls it in process. */
   provisioningAddress: string;
+  /** Grouping's gRPC API, whose groups threshold rules may target, for a diagnostics pod (ACS_DIAGNOSTICS_GROUPING_ADDRESS). */
+  groupingAddress: string;
+  alarms: {
+    /** A gap between two points of a (rule, device) longer than this breaks a duration (ACS_DIAGNOSTICS_ALARM_STALE_S; ADR 36). */
+    staleAfterSeconds: number;
+    /** Cleared alarms are deleted this many days after they cleared (ACS_DIAGNOSTICS_ALARM_RETENTION_DAYS). */
+    retentionDays: number;
+    /** How often the retention runs (ACS_DIAGNOSTICS_ALARM_PURGE_MS; any pod may: it is one idempotent delete). */
+    purgeMs: number;
+  };
   runs: {
     /**
      * How long a run waits for `8 DIAGNOSTICS COMPLETE` when its caller gives no timeout (ACS_DIAGNOSTICS_RUN_TIMEOUT_MS,
@@ -30,6 +40,12 @@ export function loadDiagnosticsConfig(env: Record<string, string | undefined> = 
       synchronous: e.oneOf('ACS_STORE_SYNC', ['normal', 'full'] as const, 'normal'),
     },
     provisioningAddress: e.string('ACS_DIAGNOSTICS_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
+    groupingAddress: e.string('ACS_DIAGNOSTICS_GROUPING_ADDRESS', '127.0.0.1:50054'),
+    alarms: {
+      staleAfterSeconds: e.int('ACS_DIAGNOSTICS_ALARM_STALE_S', 900, { min: 1, max: 604_800 }),
+      retentionDays: e.int('ACS_DIAGNOSTICS_ALARM_RETENTION_DAYS', 90, { min: 1, max: 3650 }),
+      purgeMs: e.int('ACS_DIAGNOSTICS_ALARM_PURGE_MS', 3_600_000, { min: 1000 }),
+    },
     runs: {
       timeoutMs: e.int('ACS_DIAGNOSTICS_RUN_TIMEOUT_MS', 600_000, { min: 1000, max: 86_400_000 }),
       sweepMs: e.int('ACS_DIAGNOSTICS_SWEEP_MS', 5000, { min: 10 }),

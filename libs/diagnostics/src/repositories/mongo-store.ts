@@ -1,6 +1,7 @@
 import type { MongoConnection } from '@acs/infra-mongo';
 
 import type { DiagnosticsStore } from './ports';
+import { openMongoAlarmStore } from '../alarms/repositories/mongo-alarm-store';
 import { openMongoRunStore } from './run-stores';
 
 /**
@@ -8,5 +9,5 @@ import { openMongoRunStore } from './run-stores';
  * `close()` leaves the shared connection open: the app owns it.
  */
 export async function openMongoDiagnosticsStore(connection: MongoConnection): Promise<DiagnosticsStore> {
-  return { ...(await openMongoRunStore(connection)), close: async () => undefined };
+  return { ...(await openMongoRunStore(connection)), alarms: await openMongoAlarmStore(connection), close: async () => undefined };
 }

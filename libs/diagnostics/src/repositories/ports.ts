@@ -1,10 +1,12 @@
+import type { AlarmStore } from '../alarms/repositories/ports';
 import type { RunStore } from './run-ports';
 
 /**
  * The diagnostics service's persistence, as the module and the use cases take it: one store (`diagnostics.sqlite` in
  * the standalone, the `diagnostics.*` collections on MongoDB) whose parts each open their own repositories on it —
- * the test runs (RunStore) here; monitoring and alarms add theirs to this interface and to the two openers.
+ * the test runs (RunStore) here, the threshold rules and alarms under `alarms`; monitoring adds its own likewise.
  */
 export interface DiagnosticsStore extends RunStore {
+  alarms: AlarmStore;
   close(): Promise<void>;
 }

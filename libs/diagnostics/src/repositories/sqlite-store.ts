@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { closeSqliteStore, openSqliteDatabase, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 
 import type { DiagnosticsStore } from './ports';
+import { openSqliteAlarmStore } from '../alarms/repositories/sqlite-alarm-store';
 import { openSqliteRunStore } from './run-stores';
 
 export const DIAGNOSTICS_DATABASE_FILE = 'diagnostics.sqlite';
@@ -30,6 +31,7 @@ export function openSqliteDiagnosticsStore(options: SqliteDiagnosticsStoreOption
   return {
     database,
     ...openSqliteRunStore({ database, writes }),
+    alarms: openSqliteAlarmStore({ database, writes }),
     close: async () => {
       if (closed) return;
       closed = true;

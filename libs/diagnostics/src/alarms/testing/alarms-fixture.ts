@@ -2,12 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { closeSqliteStore, openSqliteDatabase, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 import pino from 'pino';
 
 import type { AlarmEventKind, AlarmEventPayload } from '../domain/alarm';
 import type { AlarmStore } from '../repositories/ports';
-import { openSqliteAlarmStore } from '../repositories/sqlite-alarm-store';
+import { openSqliteDiagnosticsStore, type SqliteDiagnosticsStore } from '../../repositories/sqlite-store';
 import type { AlarmEvents } from '../usecases/alarm-ports';
 import { createAlarmUseCases, type AlarmCoreDeps, type AlarmUseCases } from '../usecases/alarm-usecases';
 import { InMemoryRuleTargets, type TargetDevice } from './in-memory-rule-targets';
@@ -45,8 +44,7 @@ export class AlarmsFixture {
     readonly store: AlarmStore,
     readonly targets: InMemoryRuleTargets,
     readonly clock: { now: number },
-    private readonly database: SqliteDatabase,
-    private readonly writes: SqliteWriteBatcher,
+    private readonly diagnostics: SqliteDiagnosticsStore,
     private readonly dataDir: string,
     options: Pick<AlarmCoreDeps, 'staleAfterSeconds'>,
   ) {
@@ -55,10 +53,10 @@ export class AlarmsFixture {
 
   static async open(devices: readonly TargetDevice[] = [], options: Pick<AlarmCoreDeps, 'staleAfterSeconds'> & { now?: number } = {}): Promise<AlarmsFixture> {
     const dataDir = await mkdtemp(join(tmpdir(), 'acs-alarms-'));
-    const database = openSqliteDatabase(join(dataDir, 'diagnostics.sqlite'));
-    const writes = new SqliteWriteBatcher(database);
+    // The service's own store (its alarms part): the database and group commit every part shares.
+    const diagnostics = openSqliteDiagnosticsStore({ dataDir });
     const clock = { now: options.now ?? Date.UTC(2027, 2, 1, 8) };
-    return new AlarmsFixture(openSqliteAlarmStore({ database, writes }), new InMemoryRuleTargets(devices), clock, database, writes, dataDir, options.staleAfterSeconds !== undefined ? { staleAfterSeconds: options.staleAfterSeconds } : {});
+    return new AlarmsFixture(diagnostics.alarms, new InMemoryRuleTargets(devices), clock, diagnostics, dataDir, options.staleAfterSeconds !== undefined ? { staleAfterSeconds: options.staleAfterSeconds } : {});
   }
 
   /** Use cases of another pod on the same store and events (a device's evaluation continued elsewhere). */
@@ -75,7 +73,7 @@ export class AlarmsFixture {
   }
 
   async close(): Promise<void> {
-    closeSqliteStore(this.database, this.writes);
+    await this.diagnostics.close();
     await rm(this.dataDir, { recursive: true, force: true });
   }
 }
