@@ -36,7 +36,8 @@ const depConstraints = [
  * schemas and stores included) and the Nest modules that choose adapters. Everything else in a domain lib works on
  * ports, so a use case that imports Kafka, Redis or Mongo code fails lint (test/lint/module-boundaries.spec.ts).
  */
-const persistence = ['libs/**/src/repositories/**/*.ts'];
+// A service lib in parts (libs/diagnostics: runs, monitoring, alarms) gives each part its own repositories/ folder.
+const persistence = ['libs/**/src/repositories/**/*.ts', 'libs/*/src/*/repositories/**/*.ts'];
 const wiring = ['libs/**/src/**/*.module.ts'];
 const adapterLibsAllowed = depConstraints.map((constraint) =>
   constraint.sourceTag === 'type:domain'

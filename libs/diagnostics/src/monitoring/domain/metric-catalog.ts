@@ -1,6 +1,6 @@
 import { ValidationError, type FieldViolation } from '@acs/platform';
 
-import type { DataModelRoot } from '../../domain/diagnostics-catalog';
+import { dataModelRootOf, type DataModelRoot } from '../../domain/diagnostics-catalog';
 import type { CounterBits } from './counter-rate';
 
 /**
@@ -171,13 +171,6 @@ export const MAX_METRIC_NAME_LENGTH = 64;
 const PATH_PATTERN = /^(Device|InternetGatewayDevice)(\.([A-Za-z_][A-Za-z0-9_-]*|[0-9]+|\{[a-z][A-Za-z0-9]*\}))+$/;
 const PLACEHOLDER = /\{([a-z][A-Za-z0-9]*)\}/g;
 
-/** The data model of a parameter path, from its root; undefined for another root. */
-export function rootOfPath(path: string): DataModelRoot | undefined {
-  if (path.startsWith('Device.')) return 'Device';
-  if (path.startsWith('InternetGatewayDevice.')) return 'InternetGatewayDevice';
-  return undefined;
-}
-
 /** A path with its placeholders replaced by the device's instances (1 where it has none). */
 export function resolvePath(template: string, instances: Readonly<Record<string, string>>): string {
   return template.replace(PLACEHOLDER, (_all, name: string) => instances[name] ?? '1');
@@ -220,7 +213,7 @@ export function customMetricViolations(inputs: readonly CustomMetricInput[], fie
     if (paths.length === 0) violations.push({ field: `${at}.paths`, description: 'names the parameter on Device and/or InternetGatewayDevice', reason: 'REQUIRED' });
     for (const [root, path] of paths) {
       if (root !== 'Device' && root !== 'InternetGatewayDevice') violations.push({ field: `${at}.paths.${root}`, description: 'is Device or InternetGatewayDevice', reason: 'BAD_FORMAT' });
-      else if (typeof path !== 'string' || !PATH_PATTERN.test(path) || rootOfPath(path) !== root || path.length > 256) {
+      else if (typeof path !== 'string' || !PATH_PATTERN.test(path) || dataModelRootOf(path) !== root || path.length > 256) {
         violations.push({ field: `${at}.paths.${root}`, description: `is a parameter path under ${root}. (instance numbers or {placeholder}s)`, reason: 'BAD_FORMAT' });
       }
     }
@@ -269,7 +262,7 @@ export class MetricCatalog {
 
   /** The metric a parameter path is, on a device with these instance bindings; undefined for any other path. */
   metricOfPath(path: string, instances: Readonly<Record<string, string>>): MetricDefinition | undefined {
-    const root = rootOfPath(path);
+    const root = dataModelRootOf(path);
     if (root === undefined) return undefined;
     return this.pathsOn(root, instances).get(path);
   }
