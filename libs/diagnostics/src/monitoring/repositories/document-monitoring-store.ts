@@ -3,7 +3,7 @@ import { ConflictError, DuplicateKeyError, withoutUndefined, type DocumentCollec
 import type { DataModelRoot } from '../../domain/diagnostics-catalog';
 import type { ResetReason } from '../domain/counter-rate';
 import type { MonitoringProfile } from '../domain/monitoring-profile';
-import { bucketPeriod, bucketPeriodsBetween, OFFSET_UNIT_MS, type RawSample, type RollupPoint, type Tier } from '../domain/sample-series';
+import { bucketPeriod, bucketPeriodsBetween, DAY_MS, OFFSET_UNIT_MS, type RawSample, type RollupPoint, type Tier } from '../domain/sample-series';
 import type {
   LastReading,
   MetricSample,
@@ -177,15 +177,17 @@ export class StoredSampleRepository implements SampleRepository {
   ) {}
 
   async append(deviceId: string, samples: readonly MetricSample[]): Promise<void> {
-    const byBucket = new Map<string, MetricSample[]>();
+    // By UTC day number: epoch milliseconds have no leap seconds, so a day is every 86,400,000 ms.
+    const byBucket = new Map<number, MetricSample[]>();
     for (const sample of samples) {
-      const { label } = bucketPeriod('raw', sample.at);
-      const list = byBucket.get(label);
+      const day = Math.floor(sample.at / DAY_MS);
+      const list = byBucket.get(day);
       if (list) list.push(sample);
-      else byBucket.set(label, [sample]);
+      else byBucket.set(day, [sample]);
     }
-    for (const [label, bucketSamples] of byBucket) {
+    for (const bucketSamples of byBucket.values()) {
       const period = bucketPeriod('raw', bucketSamples[0].at);
+      const label = period.label;
       const push: Record<string, unknown[]> = {};
       const resets: StoredReset[] = [];
       for (const sample of bucketSamples) {

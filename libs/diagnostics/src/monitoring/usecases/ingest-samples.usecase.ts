@@ -47,7 +47,7 @@ export const MAX_SAMPLES_PER_CALL = 10_000;
 const MAX_DEVICE_ID_LENGTH = 256;
 const MAX_VALUES_PER_SAMPLE = 2_000;
 /** Devices written at once: enough to keep a MongoDB pool busy; SQLite groups them into one commit anyway. */
-const DEVICE_CONCURRENCY = 32;
+const DEVICE_CONCURRENCY = 256;
 /** A device whose state another writer changed meanwhile is recomputed from the new state, this many times. */
 const MAX_ATTEMPTS = 5;
 const INSTANCE_KEY = /^[a-z][A-Za-z0-9]*$/;
