@@ -2,8 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { openSqliteDatabase } from '@acs/infra-sqlite';
-
 import type { MetricPoint } from '../../domain/metric-point';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../domain/sample-series';
 import type { MonitoringStore } from '../repositories/ports';
@@ -60,8 +58,7 @@ export interface MonitoringFixture {
 
 export async function openMonitoringFixture(options: { now: number; retention?: RetentionPolicy }): Promise<MonitoringFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'acs-monitoring-usecases-'));
-  const database = openSqliteDatabase(join(dataDir, 'diagnostics.sqlite'));
-  const store = openSqliteMonitoringStore({ database });
+  const store = openSqliteMonitoringStore({ file: join(dataDir, 'diagnostics.sqlite') });
   const clock = new FixedClock(options.now);
   const listener = new RecordingPointListener();
   const catalog = new MetricCatalogSource(store.profiles, clock.now);
@@ -83,7 +80,6 @@ export async function openMonitoringFixture(options: { now: number; retention?: 
     deleteProfile: new DeleteMonitoringProfile(deps),
     async close() {
       await store.close();
-      database.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
