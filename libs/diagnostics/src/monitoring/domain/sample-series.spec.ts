@@ -3,15 +3,15 @@ import { autoResolution, bucketPeriod, bucketPeriodsBetween, DAY_MS, DEFAULT_RET
 const NOW = Date.UTC(2026, 11, 8, 12, 0, 0);
 
 describe('bucket periods', () => {
-  it('are UTC days, months and years', () => {
+  it('are UTC days for raw and hourly points, UTC months for daily ones', () => {
     expect(bucketPeriod('raw', NOW)).toEqual({ start: Date.UTC(2026, 11, 8), end: Date.UTC(2026, 11, 9), label: '2026-12-08' });
-    expect(bucketPeriod('hour', NOW)).toEqual({ start: Date.UTC(2026, 11, 1), end: Date.UTC(2027, 0, 1), label: '2026-12' });
-    expect(bucketPeriod('day', NOW)).toEqual({ start: Date.UTC(2026, 0, 1), end: Date.UTC(2027, 0, 1), label: '2026' });
+    expect(bucketPeriod('hour', NOW)).toEqual({ start: Date.UTC(2026, 11, 8), end: Date.UTC(2026, 11, 9), label: '2026-12-08' });
+    expect(bucketPeriod('day', NOW)).toEqual({ start: Date.UTC(2026, 11, 1), end: Date.UTC(2027, 0, 1), label: '2026-12' });
   });
 
   it('lists those overlapping a range', () => {
     expect(bucketPeriodsBetween('raw', NOW - DAY_MS, NOW).map((p) => p.label)).toEqual(['2026-12-07', '2026-12-08']);
-    expect(bucketPeriodsBetween('hour', Date.UTC(2026, 10, 30), Date.UTC(2027, 0, 1)).map((p) => p.label)).toEqual(['2026-11', '2026-12']);
+    expect(bucketPeriodsBetween('day', Date.UTC(2026, 10, 30), Date.UTC(2027, 0, 1)).map((p) => p.label)).toEqual(['2026-11', '2026-12']);
   });
 });
 

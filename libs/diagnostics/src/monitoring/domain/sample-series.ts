@@ -2,8 +2,9 @@ import type { ResetReason } from './counter-rate';
 
 /**
  * A device's samples as a time series in three tiers (ADR 35): raw samples in one bucket per device and UTC day,
- * hourly min/avg/max/count in one bucket per device and UTC month, daily ones in one bucket per device and UTC year.
- * Each tier is kept for its own retention; the periods and the folding are here, the documents in the repositories.
+ * hourly min/avg/max/count in one bucket per device and UTC day (written once, when the day is folded), daily ones in
+ * one bucket per device and UTC month (a point appended per day). Each tier is kept for its own retention; the
+ * periods and the folding are here, the documents in the repositories.
  */
 
 export type SampleSource = 'inform' | 'read' | 'bulkdata';
@@ -58,14 +59,13 @@ export function bucketPeriod(tier: Tier, at: number): BucketPeriod {
   const year = date.getUTCFullYear();
   const month = date.getUTCMonth();
   switch (tier) {
-    case 'raw': {
+    case 'raw':
+    case 'hour': {
       const start = Date.UTC(year, month, date.getUTCDate());
       return { start, end: start + DAY_MS, label: new Date(start).toISOString().slice(0, 10) };
     }
-    case 'hour':
-      return { start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1), label: new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 7) };
     case 'day':
-      return { start: Date.UTC(year, 0, 1), end: Date.UTC(year + 1, 0, 1), label: String(year).padStart(4, '0') };
+      return { start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1), label: new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 7) };
   }
 }
 
@@ -116,5 +116,5 @@ export function autoResolution(since: number, until: number, now: number, retent
   return 'day';
 }
 
-/** The widest span a read of each tier may ask for: bounds the buckets one read loads (31 days, 2 and 10 years). */
-export const MAX_SPAN_MS: Record<Tier, number> = { raw: 31 * DAY_MS, hour: 731 * DAY_MS, day: 3_653 * DAY_MS };
+/** The widest span a read of each tier may ask for: bounds the buckets one read loads (31, 92 and 120 of them). */
+export const MAX_SPAN_MS: Record<Tier, number> = { raw: 31 * DAY_MS, hour: 92 * DAY_MS, day: 3_653 * DAY_MS };

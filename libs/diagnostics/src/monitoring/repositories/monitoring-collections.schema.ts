@@ -5,7 +5,7 @@ import { diagnosticsCollections } from '../../repositories/diagnostics-collectio
 /*
  * Performance monitoring's collections in the diagnostics service (`diagnostics.*`). Sizing assumption: 1,000,000
  * devices sampled every 15 minutes (docs/diagnostics.md, "Performance monitoring"; ADR 35): one raw bucket per device
- * and UTC day, one hourly bucket per device and UTC month, one daily bucket per device and UTC year. Buckets are read
+ * and UTC day, one hourly bucket per device and UTC day, one daily bucket per device and UTC month. Buckets are read
  * by `_id` (`<deviceId>|<period>`, computed from the range asked for), so no index serves reads; the indexes serve
  * the rollup and the retention.
  */
@@ -61,19 +61,22 @@ export const rawSampleCollection = diagnosticsCollections.define({
   ],
 });
 
-/** An hourly (per month) or daily (per year) bucket: `m.<metric key>.{t, n, min, avg, max}` parallel arrays. */
+/**
+ * An hourly (per day, written once when the day is folded) or daily (per month, a point appended per day) bucket:
+ * `m.<metric key>.{t, n, min, avg, max}` parallel arrays, `t` in hours into the day or days into the month.
+ */
 const rollupBucketSchema = new Schema({ _id: { type: String, required: true }, deviceId: String, start: Number, end: Number, m: Schema.Types.Mixed }, options);
 
 export const hourlySampleCollection = diagnosticsCollections.define({
   name: 'hourlySamples',
   schema: rollupBucketSchema,
-  indexes: [{ fields: { end: 1 }, why: 'the retention: hourly buckets (months) that ended before the hourly retention, deleted by the rollup' }],
+  indexes: [{ fields: { end: 1 }, why: 'the retention: hourly buckets (days) that ended before the hourly retention, deleted by the rollup' }],
 });
 
 export const dailySampleCollection = diagnosticsCollections.define({
   name: 'dailySamples',
   schema: rollupBucketSchema.clone(),
-  indexes: [{ fields: { end: 1 }, why: 'the retention: daily buckets (years) that ended before the daily retention, deleted by the rollup' }],
+  indexes: [{ fields: { end: 1 }, why: 'the retention: daily buckets (months) that ended before the daily retention, deleted by the rollup' }],
 });
 
 export const MONITORING_COLLECTIONS = [monitoringProfileCollection, monitoredDeviceCollection, rawSampleCollection, hourlySampleCollection, dailySampleCollection] as const;

@@ -67,7 +67,7 @@ export interface SampleRepository {
   readRollups(tier: RollupTier, deviceId: string, metric: string, since: number, until: number): Promise<RollupPoint[]>;
   /** Raw buckets that ended before `endedBefore` with samples not yet folded, oldest first. */
   dueBuckets(endedBefore: number, limit: number): Promise<RawBucket[]>;
-  /** Appends a device's rollup points to the buckets (month or year) of their periods. */
+  /** Appends a device's rollup points to the buckets of their periods (hourly: the day's; daily: the month's). */
   appendRollups(tier: RollupTier, deviceId: string, points: ReadonlyArray<{ metric: string; point: RollupPoint }>): Promise<void>;
   /** Marks a bucket folded unless samples were appended since it was read; whether it was. */
   markFolded(bucket: Pick<RawBucket, 'id' | 'appended'>): Promise<boolean>;

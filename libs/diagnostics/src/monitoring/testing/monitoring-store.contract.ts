@@ -128,7 +128,7 @@ export function describeMonitoringStoreContract(name: string, open: () => Promis
         expect(await store.samples.readRaw('dev-2', 'system.cpuUsage', DAY, DAY + 2 * DAY_MS)).toHaveLength(1);
       });
 
-      it('appends hourly and daily points to their month and year, the last of a period winning, and deletes ended ones', async () => {
+      it("appends hourly points to their day's bucket and daily ones to their month's, the last of a period winning, and deletes ended ones", async () => {
         const point = (at: number, avg: number) => ({ at, count: 4, min: avg - 1, avg, max: avg + 1 });
         await store.samples.appendRollups('hour', 'dev-1', [
           { metric: 'wan.bytesReceived', point: point(DAY, 10) },
