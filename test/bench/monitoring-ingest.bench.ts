@@ -3,7 +3,8 @@
  * parameter path (mapped through the catalog, counters turned into rates), into the diagnostics service's store
  * (`diagnostics.sqlite`, or MongoDB/FerretDB at ACS_MONGO_URL with `--mongo`).
  *
- *   node test/bench/run.js monitoring-ingest [--devices 1000] [--metrics 12] [--rounds 96] [--batch 500] [--reads 100] [--mongo]
+ *   node test/bench/run.js monitoring-ingest [--devices 1000] [--metrics 12] [--rounds 96] [--batch 500] [--reads 100]
+ *     [--concurrency 256 (SQLite) | 16 (--mongo)] [--mongo]
  *
  * `--rounds 96` is one day of 15-minute samples per device (one raw bucket each). Prints samples/s (one sample = one
  * device's report of M metrics) and values/s, bytes per stored value on disk, the time to read a device's 24 h series
@@ -29,6 +30,7 @@ import {
 } from '@acs/diagnostics';
 import { MongoTestDatabase } from '@acs/infra-mongo';
 import { openSqliteDatabase, type SqliteDatabase } from '@acs/infra-sqlite';
+import { mongo as driver } from 'mongoose';
 
 interface Options {
   devices: number;
@@ -36,11 +38,12 @@ interface Options {
   rounds: number;
   batch: number;
   reads: number;
+  concurrency: number;
   mongo: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { devices: 1_000, metrics: 12, rounds: 96, batch: 500, reads: 100, mongo: false };
+  const options: Options = { devices: 1_000, metrics: 12, rounds: 96, batch: 500, reads: 100, concurrency: 0, mongo: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => Number(argv[++i]);
@@ -49,9 +52,12 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--rounds') options.rounds = value();
     else if (flag === '--batch') options.batch = value();
     else if (flag === '--reads') options.reads = value();
+    else if (flag === '--concurrency') options.concurrency = value();
     else if (flag === '--mongo') options.mongo = true;
     else throw new Error(`unknown flag ${flag}`);
   }
+  // FerretDB answers "database is locked" to hundreds of concurrent updates.
+  if (options.concurrency === 0) options.concurrency = options.mongo ? 16 : 256;
   for (const [name, n] of Object.entries(options)) if (typeof n === 'number' && (!Number.isInteger(n) || n < 1)) throw new Error(`--${name} must be a positive integer`);
   const tr181 = BUILTIN_METRICS.filter((metric) => metric.paths.Device);
   if (options.metrics > tr181.length) throw new Error(`--metrics is at most ${tr181.length} (the built-in TR-181 metrics)`);
@@ -95,11 +101,11 @@ async function main(): Promise<void> {
   const clock = () => now;
   const catalog = new MetricCatalogSource(store.profiles, clock);
   let points = 0;
-  const ingest = new IngestSamples({ store, catalog, now: clock, listener: { onPoints: async (handed) => void (points += handed.length) } });
+  const ingest = new IngestSamples({ store, catalog, now: clock, concurrency: options.concurrency, listener: { onPoints: async (handed) => void (points += handed.length) } });
 
   console.log(
     `monitoring-ingest: ${options.devices} devices × ${options.rounds} rounds (15 min apart) × ${paths.length} metrics ` +
-      `(${metrics.filter((m) => m.kind === 'counter').length} counters), batches of ${options.batch} devices, store ${options.mongo ? 'MongoDB (ACS_MONGO_URL)' : 'SQLite'}`,
+      `(${metrics.filter((m) => m.kind === 'counter').length} counters), batches of ${options.batch} devices, ${options.concurrency} at once, store ${options.mongo ? 'MongoDB (ACS_MONGO_URL)' : 'SQLite'}`,
   );
   const started = process.hrtime.bigint();
   let lastReport = started;
@@ -140,9 +146,13 @@ async function main(): Promise<void> {
   } else {
     const db = (await mongo!.connect()).connection.db!;
     const stats = (await db.command({ collStats: 'diagnostics.sampleBuckets' })) as { size?: number; count?: number; storageSize?: number; totalIndexSize?: number };
+    // BSON as MongoDB stores it (FerretDB keeps its own encoding: its collStats are what it reports).
+    const bucketBytes = (await db.collection('diagnostics.sampleBuckets').find({}).limit(50).toArray()).map((doc) => driver.BSON.calculateObjectSize(doc));
+    const bson = bucketBytes.reduce((a, b) => a + b, 0) / Math.max(1, bucketBytes.length);
     console.log(
-      `disk: diagnostics.sampleBuckets ${stats.count} buckets, size ${((stats.size ?? 0) / 1e6).toFixed(1)} MB (${((stats.size ?? 0) / values).toFixed(1)} bytes per value), ` +
-        `storage ${((stats.storageSize ?? 0) / 1e6).toFixed(1)} MB, indexes ${((stats.totalIndexSize ?? 0) / 1e6).toFixed(1)} MB`,
+      `disk: diagnostics.sampleBuckets ${stats.count} buckets, collStats size ${((stats.size ?? 0) / 1e6).toFixed(1)} MB (${((stats.size ?? 0) / values).toFixed(1)} bytes per value), ` +
+        `storage ${((stats.storageSize ?? 0) / 1e6).toFixed(1)} MB, indexes ${((stats.totalIndexSize ?? 0) / 1e6).toFixed(1)} MB; ` +
+        `a bucket is ${(bson / 1024).toFixed(1)} KiB of BSON = ${(bson / (options.rounds * paths.length)).toFixed(1)} bytes per value`,
     );
   }
 
@@ -172,6 +182,17 @@ async function main(): Promise<void> {
   }
   const rollSeconds = Number(process.hrtime.bigint() - rollStart) / 1e9;
   console.log(`rollup: ${folded} raw buckets folded into hourly and daily points in ${rollSeconds.toFixed(1)} s (${(folded / rollSeconds).toFixed(0)} buckets/s)`);
+  if (sqlite) {
+    const size = (table: string) => (sqlite!.database.prepare(`SELECT avg(length(doc)) AS avg FROM ${table}`).get() as { avg: number }).avg;
+    console.log(`rollup buckets: hourly (device, day) ${(size('hourlySamples') / 1024).toFixed(1)} KiB, daily (device, month) ${(size('dailySamples') / 1024).toFixed(2)} KiB after one day (JSONB)`);
+  } else {
+    const db = (await mongo!.connect()).connection.db!;
+    const size = async (collection: string) => {
+      const docs = await db.collection(collection).find({}).limit(50).toArray();
+      return docs.map((doc) => driver.BSON.calculateObjectSize(doc)).reduce((a, b) => a + b, 0) / Math.max(1, docs.length);
+    };
+    console.log(`rollup buckets: hourly (device, day) ${((await size('diagnostics.hourlySamples')) / 1024).toFixed(1)} KiB, daily (device, month) ${((await size('diagnostics.dailySamples')) / 1024).toFixed(2)} KiB after one day (BSON)`);
+  }
   await reopened.close();
 
   if (sqlite) {
