@@ -1,7 +1,7 @@
 import type { ResetReason } from './counter-rate';
 
 /**
- * A device's samples as a time series in three tiers (ADR 35): raw samples in one bucket per device and UTC day,
+ * A device's samples as a time series in three tiers (ADR 37): raw samples in one bucket per device and UTC day,
  * hourly min/avg/max/count in one bucket per device and UTC day (written once, when the day is folded), daily ones in
  * one bucket per device and UTC month (a point appended per day). Each tier is kept for its own retention; the
  * periods and the folding are here, the documents in the repositories.

@@ -3,7 +3,7 @@ import { ConflictError, DuplicateKeyError, withoutUndefined, type DocumentCollec
 import type { DataModelRoot } from '../../domain/diagnostics-catalog';
 import type { ResetReason } from '../domain/counter-rate';
 import type { MonitoringProfile } from '../domain/monitoring-profile';
-import { bucketPeriod, bucketPeriodsBetween, DAY_MS, OFFSET_UNIT_MS, type RawSample, type RollupPoint, type Tier } from '../domain/sample-series';
+import { bucketPeriod, bucketPeriodsBetween, DAY_MS, OFFSET_UNIT_MS, type BucketPeriod, type RawSample, type RollupPoint, type Tier } from '../domain/sample-series';
 import type {
   LastReading,
   MetricSample,
@@ -212,7 +212,7 @@ export class StoredSampleRepository implements SampleRepository {
   async readRaw(deviceId: string, metric: string, since: number, until: number): Promise<RawSample[]> {
     const key = seriesKey(metric);
     const periods = bucketPeriodsBetween('raw', since, until);
-    const docs = await this.raw.find({ _id: { $in: periods.map((period) => bucketId(deviceId, period.label)) } }, { projection: ['start', `m.${key}`, 'resets'] });
+    const docs = await bucketsById(this.raw, deviceId, periods, ['start', `m.${key}`, 'resets']);
     const samples: RawSample[] = [];
     for (const doc of docs) {
       const series = (doc.m as Record<string, RawSeries> | undefined)?.[key];
@@ -237,7 +237,7 @@ export class StoredSampleRepository implements SampleRepository {
     const key = seriesKey(metric);
     const bucketTier: Tier = tier;
     const periods = bucketPeriodsBetween(bucketTier, since, until);
-    const docs = await this.rollupCollection(tier).find({ _id: { $in: periods.map((period) => bucketId(deviceId, period.label)) } }, { projection: ['start', `m.${key}`] });
+    const docs = await bucketsById(this.rollupCollection(tier), deviceId, periods, ['start', `m.${key}`]);
     // A period folded again (late samples) was appended again: the last point of a period wins.
     const byAt = new Map<number, RollupPoint>();
     for (const doc of docs) {
@@ -308,6 +308,15 @@ export class StoredSampleRepository implements SampleRepository {
   private rollupCollection(tier: RollupTier): DocumentCollection {
     return tier === 'hour' ? this.hourly : this.daily;
   }
+}
+
+/**
+ * A range's buckets, each read by its `_id` (at once): FerretDB 1.24 serves an `_id` equality from its index but
+ * scans the collection for an `$in` (measured: 0.34 s for a day's series among 100 buckets).
+ */
+async function bucketsById(collection: DocumentCollection, deviceId: string, periods: readonly BucketPeriod[], projection: string[]): Promise<StoredDocument[]> {
+  const docs = await Promise.all(periods.map((period) => collection.findOne({ _id: bucketId(deviceId, period.label) }, projection)));
+  return docs.filter((doc): doc is StoredDocument => doc !== null);
 }
 
 /**

@@ -4,7 +4,7 @@ import { diagnosticsCollections } from '../../repositories/diagnostics-collectio
 
 /*
  * Performance monitoring's collections in the diagnostics service (`diagnostics.*`). Sizing assumption: 1,000,000
- * devices sampled every 15 minutes (docs/diagnostics.md, "Performance monitoring"; ADR 35): one raw bucket per device
+ * devices sampled every 15 minutes (docs/diagnostics.md, "Performance monitoring"; ADR 37): one raw bucket per device
  * and UTC day, one hourly bucket per device and UTC day, one daily bucket per device and UTC month. Buckets are read
  * by `_id` (`<deviceId>|<period>`, computed from the range asked for), so no index serves reads; the indexes serve
  * the rollup and the retention.
