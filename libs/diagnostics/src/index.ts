@@ -12,3 +12,4 @@ export * from './service/run.metrics';
 export * from './usecases';
 export * from './alarms';
 export * from './http';
+export * from './monitoring';

@@ -109,5 +109,7 @@ function operatorsOf(update: DocumentUpdate): mongo.UpdateFilter<StoredDocument>
   // $pullAll, not $pull with $in: FerretDB 1.24 silently removes nothing for a $pull with a condition.
   const pullAll = Object.entries(update.pullAll ?? {}).filter(([, values]) => values.length > 0);
   if (pullAll.length > 0) operators.$pullAll = Object.fromEntries(pullAll.map(([field, values]) => [field, [...values]]));
+  const push = Object.entries(update.push ?? {}).filter(([, values]) => values.length > 0);
+  if (push.length > 0) operators.$push = Object.fromEntries(push.map(([field, values]) => [field, { $each: [...values] }]));
   return operators as mongo.UpdateFilter<StoredDocument>;
 }

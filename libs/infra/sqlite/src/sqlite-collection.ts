@@ -411,6 +411,14 @@ export class SqliteCollection implements DocumentCollection, FilterLayout {
       setDocumentPath(body, key, list.filter((item) => !removed.has(JSON.stringify(item))));
       touched.add(topField(key));
     }
+    for (const [key, values] of Object.entries(update.push ?? {})) {
+      if (values.length === 0) continue;
+      if (treeTouched(key)) throw new InvalidQueryError(`$push to ${key} inside the parameter tree`);
+      const list = arrayAt(body, key, '$push');
+      for (const value of values) list.push(JSON.parse(JSON.stringify(value)) as unknown);
+      setDocumentPath(body, key, list);
+      touched.add(topField(key));
+    }
     this.writeNodes(row.seq, nodeWrites);
     if (touched.size > 0) {
       const text = JSON.stringify(body);

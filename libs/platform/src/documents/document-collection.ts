@@ -6,7 +6,7 @@
  * instead of two copies that drift.
  *
  * Deliberately missing, because one of the three stores gets it wrong (deploy/local/README.md): `$push` with
- * `$slice`/`$position` (FerretDB ignores them), `$pull` with a condition (FerretDB removes nothing; nedb has no
+ * `$slice`/`$position` (FerretDB ignores them; plain `$push` with `$each` is `push`), `$pull` with a condition (FerretDB removes nothing; nedb has no
  * `$pullAll`, so `pullAll` is translated per store), `$setOnInsert` (nedb has none), transactions, `$expr`.
  */
 export type StoredDocument = { _id: string } & Record<string, unknown>;
@@ -40,6 +40,11 @@ export interface DocumentUpdate {
   addToSet?: Record<string, readonly unknown[]>;
   /** Remove every occurrence of each value. */
   pullAll?: Record<string, readonly unknown[]>;
+  /**
+   * Append the values, in order, to the array at each field (creating it when absent): `$push` with `$each`, so a
+   * time series bucket takes a sample with one atomic update instead of a read and a rewrite.
+   */
+  push?: Record<string, readonly unknown[]>;
 }
 
 export interface DocumentCollection {
@@ -87,7 +92,8 @@ export function isEmptyUpdate(update: DocumentUpdate): boolean {
     (update.unset ?? []).length === 0 &&
     Object.keys(update.inc ?? {}).length === 0 &&
     Object.values(update.addToSet ?? {}).every((values) => values.length === 0) &&
-    Object.values(update.pullAll ?? {}).every((values) => values.length === 0)
+    Object.values(update.pullAll ?? {}).every((values) => values.length === 0) &&
+    Object.values(update.push ?? {}).every((values) => values.length === 0)
   );
 }
 

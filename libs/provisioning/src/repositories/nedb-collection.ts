@@ -99,6 +99,8 @@ function modifiersOf(update: DocumentUpdate): Record<string, Record<string, unkn
   if (addToSet.length > 0) modifiers.$addToSet = Object.fromEntries(addToSet.map(([field, values]) => [field, { $each: [...values] }]));
   const pull = Object.entries(update.pullAll ?? {}).filter(([, values]) => values.length > 0);
   if (pull.length > 0) modifiers.$pull = Object.fromEntries(pull.map(([field, values]) => [field, { $in: [...values] }]));
+  const push = Object.entries(update.push ?? {}).filter(([, values]) => values.length > 0);
+  if (push.length > 0) modifiers.$push = Object.fromEntries(push.map(([field, values]) => [field, { $each: [...values] }]));
   return modifiers;
 }
 

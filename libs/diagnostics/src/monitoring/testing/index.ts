@@ -1,0 +1,2 @@
+export * from './monitoring-fixture';
+export * from './monitoring-store.contract';
