@@ -8,3 +8,4 @@ export * from './metric-catalog-source';
 export * from './monitoring-ports';
 export * from './roll-up-samples.usecase';
 export * from './update-monitoring-profile.usecase';
+export * from './monitoring-usecases';
