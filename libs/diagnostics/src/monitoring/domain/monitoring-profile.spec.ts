@@ -8,6 +8,9 @@ describe('monitoring profile definitions', () => {
   it('accepts a filter target and a group target', () => {
     expect(profileViolations(GOOD)).toEqual([]);
     expect(profileViolations({ ...GOOD, target: { groupId: 'g-1' }, intervalSeconds: 60, enabled: false })).toEqual([]);
+    expect(profileViolations({ ...GOOD, source: 'bulkdata' })).toEqual([]);
+    expect(profileViolations({ ...GOOD, source: 'reads' })).toEqual([]);
+    expect(profileViolations({ ...GOOD, source: 'polls' as never }).map((v) => `${v.field}:${v.reason}`)).toEqual(['source:BAD_FORMAT']);
   });
 
   it('accepts metrics the profile defines itself', () => {

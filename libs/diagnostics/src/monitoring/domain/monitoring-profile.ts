@@ -17,6 +17,8 @@ export interface MonitoringProfile {
   customMetrics: CustomMetricInput[];
   target: MonitoringTarget;
   intervalSeconds: number;
+  /** How the values are collected (reads at the device's periodic Informs, or a BulkData profile on the device). */
+  source: MonitoringSourceKind;
   enabled: boolean;
   createdAt: number;
   createdBy?: string;
@@ -24,6 +26,15 @@ export interface MonitoringProfile {
   /** Starts at 1; each update adds one (an update names the revision it read). */
   revision: number;
 }
+
+/**
+ * How a profile's samples are collected (besides the values every Inform carries, always taken): `reads` — a
+ * GetParameterValues at each device's periodic Inform; `bulkdata` — a TR-181 BulkData HTTP profile set up on each
+ * device, reporting to the service's collector (TR-098 devices, which have no BulkData HTTP, are read instead).
+ */
+export type MonitoringSourceKind = 'reads' | 'bulkdata';
+export const MONITORING_SOURCE_KINDS: readonly MonitoringSourceKind[] = ['reads', 'bulkdata'];
+export const DEFAULT_MONITORING_SOURCE: MonitoringSourceKind = 'reads';
 
 /** The devices a profile samples: those a filter (the @acs/filter language) matches, or a group's members. */
 export type MonitoringTarget = { filter: string } | { groupId: string };
@@ -35,6 +46,8 @@ export interface MonitoringProfileDefinition {
   customMetrics?: CustomMetricInput[];
   target: MonitoringTarget;
   intervalSeconds?: number;
+  /** Default `reads`. */
+  source?: MonitoringSourceKind;
   enabled?: boolean;
 }
 
@@ -84,6 +97,9 @@ export function profileViolations(definition: MonitoringProfileDefinition): Fiel
   const interval = definition.intervalSeconds;
   if (interval !== undefined && (!Number.isInteger(interval) || interval < MIN_INTERVAL_SECONDS || interval > MAX_INTERVAL_SECONDS)) {
     violations.push({ field: 'intervalSeconds', description: `is whole seconds from ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS}`, reason: 'OUT_OF_RANGE' });
+  }
+  if (definition.source !== undefined && !MONITORING_SOURCE_KINDS.includes(definition.source)) {
+    violations.push({ field: 'source', description: `is one of ${MONITORING_SOURCE_KINDS.join(', ')}`, reason: 'BAD_FORMAT' });
   }
   if (definition.enabled !== undefined && typeof definition.enabled !== 'boolean') violations.push({ field: 'enabled', description: 'is true or false', reason: 'BAD_FORMAT' });
   return violations;

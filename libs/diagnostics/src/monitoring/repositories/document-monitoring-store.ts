@@ -2,7 +2,7 @@ import { ConflictError, DuplicateKeyError, withoutUndefined, type DocumentCollec
 
 import type { DataModelRoot } from '../../domain/diagnostics-catalog';
 import type { ResetReason } from '../domain/counter-rate';
-import type { MonitoringProfile } from '../domain/monitoring-profile';
+import { DEFAULT_MONITORING_SOURCE, type MonitoringProfile } from '../domain/monitoring-profile';
 import { bucketPeriod, bucketPeriodsBetween, DAY_MS, OFFSET_UNIT_MS, type BucketPeriod, type RawSample, type RollupPoint, type Tier } from '../domain/sample-series';
 import type {
   LastReading,
@@ -88,7 +88,13 @@ function toProfileDocument(profile: MonitoringProfile): StoredDocument {
 
 function fromProfileDocument(doc: StoredDocument): MonitoringProfile {
   const { _id, ...rest } = doc;
-  return { id: _id, ...(rest as Omit<MonitoringProfile, 'id'>), customMetrics: (rest.customMetrics as MonitoringProfile['customMetrics']) ?? [] };
+  return {
+    id: _id,
+    ...(rest as Omit<MonitoringProfile, 'id'>),
+    customMetrics: (rest.customMetrics as MonitoringProfile['customMetrics']) ?? [],
+    // Profiles stored before collection sources existed were read.
+    source: (rest.source as MonitoringProfile['source'] | undefined) ?? DEFAULT_MONITORING_SOURCE,
+  };
 }
 
 export class StoredMonitoredDeviceRepository implements MonitoredDeviceRepository {

@@ -20,6 +20,7 @@ const profileSchema = new Schema(
     customMetrics: Schema.Types.Mixed,
     target: Schema.Types.Mixed,
     intervalSeconds: Number,
+    source: String,
     enabled: Boolean,
     createdAt: Number,
     createdBy: String,

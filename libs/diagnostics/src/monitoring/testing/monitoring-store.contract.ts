@@ -24,6 +24,7 @@ function profile(id: string, name: string, revision = 1): MonitoringProfile {
     customMetrics: [{ name: 'custom.ponTemperature', kind: 'gauge', unit: 'Cel', paths: { Device: 'Device.X_V.Pon.{pon}.Temperature' } }],
     target: { filter: 'productClass = "ONT"' },
     intervalSeconds: 900,
+    source: 'bulkdata',
     enabled: true,
     createdAt: DAY,
     createdBy: 'api:ops',
@@ -65,6 +66,12 @@ export function describeMonitoringStoreContract(name: string, open: () => Promis
         expect(await store.profiles.delete('p2')).toBe(true);
         expect(await store.profiles.delete('p2')).toBe(false);
         expect(await store.profiles.get('p2')).toBeNull();
+      });
+
+      it('reads a profile stored before collection sources existed as read', async () => {
+        const { source: _source, ...older } = profile('p3', 'Older');
+        await store.profiles.insert(older as MonitoringProfile);
+        expect((await store.profiles.get('p3'))?.source).toBe('reads');
       });
     });
 

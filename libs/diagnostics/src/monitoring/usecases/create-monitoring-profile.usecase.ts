@@ -1,4 +1,4 @@
-import { DEFAULT_INTERVAL_SECONDS, type MonitoringProfile, type MonitoringProfileDefinition } from '../domain/monitoring-profile';
+import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MONITORING_SOURCE, type MonitoringProfile, type MonitoringProfileDefinition } from '../domain/monitoring-profile';
 import type { MonitoringUseCaseDeps } from './monitoring-ports';
 import { checkDefinitionAgainst } from './profile-checks';
 
@@ -21,6 +21,7 @@ export class CreateMonitoringProfile {
       customMetrics: [...(command.customMetrics ?? [])],
       target: 'groupId' in command.target ? { groupId: command.target.groupId } : { filter: command.target.filter },
       intervalSeconds: command.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
+      source: command.source ?? DEFAULT_MONITORING_SOURCE,
       enabled: command.enabled ?? true,
       createdAt: at,
       ...(command.createdBy !== undefined ? { createdBy: command.createdBy } : {}),

@@ -21,6 +21,7 @@ describe('monitoring profile use cases', () => {
       customMetrics: [],
       target: { groupId: 'g-1' },
       intervalSeconds: 900,
+      source: 'reads',
       enabled: true,
       createdAt: NOW,
       createdBy: 'api:ops',
@@ -42,11 +43,20 @@ describe('monitoring profile use cases', () => {
     await f.createProfile.execute({ name: 'WAN', metrics: ['wan.bytesReceived'], target: { filter: 'productClass = "X"' } });
     f.clock.advance(1_000);
     const updated = await f.updateProfile.execute({ id: 'profile-1', revision: 1, name: 'WAN 60s', metrics: ['wan.bytesReceived'], target: { filter: 'productClass = "X"' }, intervalSeconds: 60, enabled: false });
-    expect(updated).toMatchObject({ name: 'WAN 60s', intervalSeconds: 60, enabled: false, revision: 2, createdAt: NOW, updatedAt: NOW + 1_000 });
+    expect(updated).toMatchObject({ name: 'WAN 60s', intervalSeconds: 60, source: 'reads', enabled: false, revision: 2, createdAt: NOW, updatedAt: NOW + 1_000 });
     await expect(f.updateProfile.execute({ id: 'profile-1', revision: 1, name: 'late', metrics: ['wan.bytesReceived'], target: { groupId: 'g' } })).rejects.toBeInstanceOf(ConflictError);
     await expect(f.updateProfile.execute({ id: 'nope', name: 'x', metrics: ['wan.bytesReceived'], target: { groupId: 'g' } })).rejects.toBeInstanceOf(NotFoundError);
     expect((await f.listProfiles.execute({ enabledOnly: true })).map((p) => p.id)).toEqual([]);
     expect((await f.listProfiles.execute()).map((p) => p.name)).toEqual(['WAN 60s']);
+  });
+
+  it('keeps the collection source asked for, BulkData or reads', async () => {
+    const created = await f.createProfile.execute({ name: 'Optical', metrics: ['optical.rxPower'], target: { filter: 'productClass = "ONT"' }, source: 'bulkdata' });
+    expect(created.source).toBe('bulkdata');
+    const updated = await f.updateProfile.execute({ id: created.id, name: 'Optical', metrics: ['optical.rxPower'], target: { filter: 'productClass = "ONT"' } });
+    expect(updated.source).toBe('reads');
+    const error = await f.createProfile.execute({ name: 'X', metrics: ['optical.rxPower'], target: { filter: 'productClass = "ONT"' }, source: 'snmp' as never }).catch((caught: unknown) => caught);
+    expect((error as ValidationError).fieldViolations.map((v) => `${v.field}:${v.reason}`)).toEqual(['source:BAD_FORMAT']);
   });
 
   it('keeps a custom metric name meaning one parameter across profiles', async () => {

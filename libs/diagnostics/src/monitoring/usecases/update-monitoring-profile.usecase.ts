@@ -1,6 +1,6 @@
 import { ConflictError } from '@acs/platform';
 
-import { DEFAULT_INTERVAL_SECONDS, type MonitoringProfile, type MonitoringProfileDefinition } from '../domain/monitoring-profile';
+import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MONITORING_SOURCE, type MonitoringProfile, type MonitoringProfileDefinition } from '../domain/monitoring-profile';
 import type { MonitoringUseCaseDeps } from './monitoring-ports';
 import { checkDefinitionAgainst, profileOrNotFound } from './profile-checks';
 
@@ -27,6 +27,7 @@ export class UpdateMonitoringProfile {
       customMetrics: [...(command.customMetrics ?? [])],
       target: 'groupId' in command.target ? { groupId: command.target.groupId } : { filter: command.target.filter },
       intervalSeconds: command.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
+      source: command.source ?? DEFAULT_MONITORING_SOURCE,
       enabled: command.enabled ?? true,
       updatedAt: now(),
       revision: current.revision + 1,
