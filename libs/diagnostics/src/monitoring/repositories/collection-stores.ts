@@ -1,5 +1,5 @@
 import { MongoDocumentCollection, type MongoConnection } from '@acs/infra-mongo';
-import { SqliteCollection, sqliteIndexesOf, type SqliteDatabase, type SqliteWriteBatcher } from '@acs/infra-sqlite';
+import { closeSqliteStore, openSqliteDatabase, SqliteCollection, sqliteIndexesOf, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 import type { StoredDocument } from '@acs/platform';
 import type { mongo } from 'mongoose';
 
@@ -23,4 +23,11 @@ export function openSqliteCollectionEntries(options: { database: SqliteDatabase;
 export async function openMongoCollectionEntries(connection: MongoConnection): Promise<CollectionEntryRepository> {
   const models = await diagnosticsCollections.attach(connection);
   return new StoredCollectionEntryRepository(new MongoDocumentCollection(models.model(collectionEntryCollection).collection as unknown as mongo.Collection<StoredDocument>));
+}
+
+/** Collection entries in a SQLite file of their own (specs, benchmarks), closed with `close`. */
+export function openSqliteCollectionEntriesFile(file: string): { entries: CollectionEntryRepository; close(): void } {
+  const database = openSqliteDatabase(file);
+  const writes = new SqliteWriteBatcher(database);
+  return { entries: openSqliteCollectionEntries({ database, writes }), close: () => closeSqliteStore(database, writes) };
 }
