@@ -1,6 +1,6 @@
 import { MongoTestDatabase, type MongoConnection } from '@acs/infra-mongo';
 
-import { describeCollectionEntryContract } from '../testing/collection-entry.contract';
+import { describeCollectionEntryContract } from '../collection/testing/collection-entry.contract';
 import { collectionEntryCollection } from './collection-collections.schema';
 import { openMongoCollectionEntries } from './collection-stores';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describeCollectionEntryContract } from '../testing/collection-entry.contract';
+import { describeCollectionEntryContract } from '../collection/testing/collection-entry.contract';
 import { openSqliteCollectionEntriesFile } from './collection-stores';
 
 describeCollectionEntryContract('SQLite', async () => {

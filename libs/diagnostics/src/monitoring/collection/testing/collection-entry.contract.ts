@@ -1,4 +1,4 @@
-import { entryKey, type CollectionEntry, type CollectionEntryRepository } from '../collection/collection-entry';
+import { entryKey, type CollectionEntry, type CollectionEntryRepository } from '../collection-entry';
 
 const T = Date.UTC(2026, 11, 8, 9);
 

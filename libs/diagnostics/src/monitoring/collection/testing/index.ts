@@ -1,0 +1,2 @@
+export * from './collection-entry.contract';
+export * from './in-memory-collection-ports';
