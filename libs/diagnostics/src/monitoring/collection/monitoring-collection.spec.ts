@@ -136,7 +136,7 @@ describe('monitoring collection', () => {
     await readsProfile();
     await collection.round.execute();
     const read = tasks.pending({ deviceId: 'ont-2', kind: 'getParameterValues' })[0];
-    await collection.outcomes.onTask(tasks.end(read.taskId, 'faulted', undefined, { code: '9005', message: 'Invalid parameter name' }), NOW);
+    await collection.outcomes.onTask(tasks.end(read.taskId, 'faulted', undefined, { code: '9005', message: 'Invalid parameter name', transient: false }), NOW);
     expect((await entries.getMany([entryKey(read.profileId, 'ont-2')])).get(entryKey(read.profileId, 'ont-2'))).toMatchObject({ faults: 1, dueAt: NOW + 300_000 });
     f.clock.current = NOW + 300_000;
     await collection.round.execute();
@@ -223,7 +223,7 @@ describe('monitoring collection', () => {
     const profile = await f.createProfile.execute({ name: 'Optical', metrics: ['optical.rxPower'], target: { filter: 'productClass = "ONT"' }, source: 'bulkdata' });
     await collection.round.execute();
     const add = tasks.pending({ deviceId: 'ont-2', kind: 'addObject' })[0];
-    await collection.outcomes.onTask(tasks.end(add.taskId, 'faulted', undefined, { code: '9005', message: 'Invalid parameter name' }), NOW);
+    await collection.outcomes.onTask(tasks.end(add.taskId, 'faulted', undefined, { code: '9005', message: 'Invalid parameter name', transient: false }), NOW);
     expect((await entries.getMany([entryKey(profile.id, 'ont-2')])).get(entryKey(profile.id, 'ont-2'))).toMatchObject({ mode: 'reads', bulkData: { phase: 'refused' } });
     f.clock.advance(60_000);
     await collection.round.execute();
