@@ -6,6 +6,7 @@ import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/cl
 import { commandUsage, generalUsage, groupUsage, parseCommandLine, type CommandLine } from './cli/command-line.parser';
 import { AUDIT_COMMANDS } from './commands/audit.command';
 import { DEVICE_COMMANDS } from './commands/devices.command';
+import { DIAG_COMMANDS } from './commands/diag.command';
 import { EVENT_COMMANDS } from './commands/events.command';
 import { FAULT_COMMANDS } from './commands/faults.command';
 import { CAMPAIGN_COMMANDS } from './commands/campaigns.command';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...CAMPAIGN_COMMANDS,
   ...JOB_COMMANDS,
   ...GROUP_COMMANDS,
+  ...DIAG_COMMANDS,
   ...EVENT_COMMANDS,
   ...AUDIT_COMMANDS,
   ...TOKEN_COMMANDS,

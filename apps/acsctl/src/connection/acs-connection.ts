@@ -25,6 +25,7 @@ export class AcsConnection {
   readonly campaigns: acsV1.CampaignServiceClient;
   readonly jobs: acsV1.JobServiceClient;
   readonly groups: acsV1.GroupServiceClient;
+  readonly diagnostics: acsV1.DiagnosticsServiceClient;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -42,6 +43,7 @@ export class AcsConnection {
     this.campaigns = new acsV1.CampaignServiceClient(settings.server, settings.credentials, options);
     this.jobs = new acsV1.JobServiceClient(settings.server, settings.credentials, options);
     this.groups = new acsV1.GroupServiceClient(settings.server, settings.credentials, options);
+    this.diagnostics = new acsV1.DiagnosticsServiceClient(settings.server, settings.credentials, options);
   }
 
   get server(): string {
@@ -58,6 +60,8 @@ export class AcsConnection {
       });
       const cancel = (): void => call.cancel();
       this.signal?.addEventListener('abort', cancel, { once: true });
+      // A call made after Ctrl-C (a wait polling between sleeps) is cancelled too: 'abort' does not fire again.
+      if (this.signal?.aborted) cancel();
     });
   }
 
@@ -114,7 +118,7 @@ export class AcsConnection {
   }
 
   close(): void {
-    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.groups, this.jobs]) client.close();
+    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.groups, this.jobs, this.diagnostics]) client.close();
   }
 
   private metadata(): Metadata {
