@@ -265,6 +265,28 @@ export function describeRunsAcceptance(world: () => RunsWorld, options: RunsAcce
       expectComplete(await ended(api, again.id, waitMs), 'ping');
     }, caseMs * 2);
 
+    it('every test of the model at once: one completion Inform may report several, each run gets its own result', async () => {
+      const { api, files } = world();
+      cpe().setNetworkConditions(QUIET);
+      const all: Array<[acsV1.DiagnosticKind, Record<string, string>, NonNullable<acsV1.DiagnosticRun['result']>['$case']]> = [
+        [Kind.DIAGNOSTIC_KIND_IP_PING, { Host: 'gw.example', NumberOfRepetitions: '3' }, 'ping'],
+        [Kind.DIAGNOSTIC_KIND_TRACE_ROUTE, { Host: 'target.example', NumberOfTries: '1' }, 'traceRoute'],
+        [Kind.DIAGNOSTIC_KIND_DOWNLOAD, { DownloadURL: `${files.url}/bytes/200000` }, 'download'],
+        [Kind.DIAGNOSTIC_KIND_UPLOAD, { UploadURL: `${files.url}/upload/all-${model}`, TestFileLength: '100000' }, 'upload'],
+        [Kind.DIAGNOSTIC_KIND_NS_LOOKUP, { HostName: 'gw.example' }, 'nsLookup'],
+        ...(model === 'tr181'
+          ? ([
+              [Kind.DIAGNOSTIC_KIND_UDP_ECHO, { Host: 'echo.example', NumberOfRepetitions: '2' }, 'udpEcho'],
+              [Kind.DIAGNOSTIC_KIND_SERVER_SELECTION, { HostList: 'a.example,b.example' }, 'serverSelection'],
+              [Kind.DIAGNOSTIC_KIND_IP_LAYER_CAPACITY, { ServerList: 'capacity.example' }, 'ipLayerCapacity'],
+            ] as const)
+          : []),
+      ];
+      const started = await Promise.all(all.map(([kind, inputs]) => runDiagnostic(api, cpe().deviceId, kind, inputs)));
+      const runs = await Promise.all(started.map((run) => ended(api, run.id, waitMs)));
+      expect(runs.map((run) => `${acsV1.diagnosticStatusToJSON(run.status)} ${run.result?.$case ?? run.failure?.reason}`)).toEqual(all.map(([, , result]) => `DIAGNOSTIC_STATUS_COMPLETE ${result}`));
+    }, caseMs);
+
     it('ListDiagnostics finds the device\'s runs, newest first', async () => {
       const { api } = world();
       const list = await call(api.diagnostics.listDiagnostics.bind(api.diagnostics), acsV1.ListDiagnosticsRequest.fromPartial({ deviceId: cpe().deviceId, status: Status.DIAGNOSTIC_STATUS_TIMED_OUT }));
