@@ -268,7 +268,8 @@ export function describeRunsAcceptance(world: () => RunsWorld, options: RunsAcce
     it('every test of the model at once: one completion Inform may report several, each run gets its own result', async () => {
       const { api, files } = world();
       cpe().setNetworkConditions(QUIET);
-      const all: Array<[acsV1.DiagnosticKind, Record<string, string>, NonNullable<acsV1.DiagnosticRun['result']>['$case']]> = [
+      type Case = readonly [acsV1.DiagnosticKind, Readonly<Record<string, string>>, NonNullable<acsV1.DiagnosticRun['result']>['$case']];
+      const all: Case[] = [
         [Kind.DIAGNOSTIC_KIND_IP_PING, { Host: 'gw.example', NumberOfRepetitions: '3' }, 'ping'],
         [Kind.DIAGNOSTIC_KIND_TRACE_ROUTE, { Host: 'target.example', NumberOfTries: '1' }, 'traceRoute'],
         [Kind.DIAGNOSTIC_KIND_DOWNLOAD, { DownloadURL: `${files.url}/bytes/200000` }, 'download'],
@@ -279,10 +280,10 @@ export function describeRunsAcceptance(world: () => RunsWorld, options: RunsAcce
               [Kind.DIAGNOSTIC_KIND_UDP_ECHO, { Host: 'echo.example', NumberOfRepetitions: '2' }, 'udpEcho'],
               [Kind.DIAGNOSTIC_KIND_SERVER_SELECTION, { HostList: 'a.example,b.example' }, 'serverSelection'],
               [Kind.DIAGNOSTIC_KIND_IP_LAYER_CAPACITY, { ServerList: 'capacity.example' }, 'ipLayerCapacity'],
-            ] as const)
+            ] satisfies Case[])
           : []),
       ];
-      const started = await Promise.all(all.map(([kind, inputs]) => runDiagnostic(api, cpe().deviceId, kind, inputs)));
+      const started = await Promise.all(all.map(([kind, inputs]) => runDiagnostic(api, cpe().deviceId, kind, { ...inputs })));
       const runs = await Promise.all(started.map((run) => ended(api, run.id, waitMs)));
       expect(runs.map((run) => `${acsV1.diagnosticStatusToJSON(run.status)} ${run.result?.$case ?? run.failure?.reason}`)).toEqual(all.map(([, , result]) => `DIAGNOSTIC_STATUS_COMPLETE ${result}`));
     }, caseMs);
