@@ -1,6 +1,7 @@
 import { acsV1 } from '@acs/contracts';
 import type { CommandContext, CommandSpec, OptionSpec } from '../cli/command';
 import { EXIT_OK } from '../cli/cli-errors';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../connection/connection-settings';
 import { followRun, runExitCode, systemFollowClock, type FollowedRun } from '../diagnostics/diag-follow';
 import { DIAG_COMMON_OPTIONS, DIAG_TESTS, diagnosticInputs, diagnosticKindLabel, parseDiagnosticKind, runTimeoutSeconds, type DiagTestCommand } from '../diagnostics/diag-request.builder';
 import { DIAGNOSTIC_COLUMNS, describeDiagnosticRun, diagnosticRunFields, diagnosticStatusLabel, parseDiagnosticStatus } from '../output/diagnostic-result.view';
@@ -34,10 +35,11 @@ function testCommand(test: DiagTestCommand): CommandSpec {
       const { args, options, out, connection } = context;
       const [deviceId, ...targets] = args;
       const inputs = diagnosticInputs(test, targets, options);
+      // --timeout is the run's here: the calls keep the usual deadline, or a short run would starve its own calls.
       const timeoutSeconds = runTimeoutSeconds(options);
       const c = connection();
       const request: acsV1.RunDiagnosticRequest = { deviceId, kind: test.kind, inputs, ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) };
-      const started = (await c.unary<acsV1.RunDiagnosticResponse>((md, o, cb) => c.diagnostics.runDiagnostic(request, md, o, cb))).run;
+      const started = (await c.unary<acsV1.RunDiagnosticResponse>((md, o, cb) => c.diagnostics.runDiagnostic(request, md, o, cb), DEFAULT_CALL_TIMEOUT_MS)).run;
       if (!started) throw new Error('RunDiagnostic answered no run');
       if (!options.flag('wait')) {
         printRun(context, started);

@@ -1,6 +1,7 @@
 import { acsV1 } from '@acs/contracts';
 import { EXIT_OK, EXIT_TASK_NOT_DONE, EXIT_WAIT_TIMED_OUT } from '../cli/cli-errors';
 import type { AcsConnection } from '../connection/acs-connection';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../connection/connection-settings';
 
 /** Polls start here and grow by half up to the cap: a ping ends in a second, a download test may take minutes. */
 const FIRST_POLL_MS = 250;
@@ -24,7 +25,8 @@ export interface FollowClock {
 
 /**
  * Follows a run with GetDiagnostic, backing off between calls, until it has ended or its deadline (plus a grace for
- * the service's sweep) has passed. `onUpdate` gets each state whose status changed.
+ * the service's sweep) has passed. `onUpdate` gets each state whose status changed. Each call has the usual deadline
+ * (DEFAULT_CALL_TIMEOUT_MS): `--timeout` of a test command is the run's own.
  */
 export async function followRun(
   connection: AcsConnection,
@@ -39,7 +41,7 @@ export async function followRun(
     if (clock.now() >= giveUpAt) return { run, timedOut: true };
     await clock.sleep(Math.min(pause, Math.max(0, giveUpAt - clock.now())));
     pause = Math.min(MAX_POLL_MS, Math.round(pause * 1.5));
-    const response = await connection.unary<acsV1.GetDiagnosticResponse>((md, o, cb) => connection.diagnostics.getDiagnostic({ runId: started.id }, md, o, cb));
+    const response = await connection.unary<acsV1.GetDiagnosticResponse>((md, o, cb) => connection.diagnostics.getDiagnostic({ runId: started.id }, md, o, cb), DEFAULT_CALL_TIMEOUT_MS);
     if (!response.run) continue;
     if (response.run.status !== run.status) onUpdate(response.run);
     run = response.run;
