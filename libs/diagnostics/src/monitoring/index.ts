@@ -3,3 +3,4 @@
 export * from './domain';
 export * from './repositories';
 export * from './usecases';
+export * from './service/bulkdata-ingest';
