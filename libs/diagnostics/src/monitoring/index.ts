@@ -4,3 +4,4 @@ export * from './domain';
 export * from './repositories';
 export * from './usecases';
 export * from './collection';
+export * from './service/bulkdata-ingest';
