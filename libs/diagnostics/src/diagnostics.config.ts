@@ -26,6 +26,15 @@ export interface DiagnosticsConfig {
      * answers "database is locked" beyond a few.
      */
     ingestConcurrency: number;
+    /** Sample collection's rounds (docs/diagnostics.md, "Collection"). */
+    collection: {
+      /** Time between rounds (ACS_DIAGNOSTICS_COLLECTION_ROUND_MS). */
+      roundMs: number;
+      /** Devices a round walks per profile and reads it arms at most (ACS_DIAGNOSTICS_COLLECTION_BATCH). */
+      devicesPerRound: number;
+      /** A profile's target is walked again at most this often (ACS_DIAGNOSTICS_COLLECTION_WALK_MS). */
+      walkMs: number;
+    };
   };
   alarms: {
     /** A gap between two points of a (rule, device) longer than this breaks a duration (ACS_DIAGNOSTICS_ALARM_STALE_S; ADR 36). */
@@ -66,6 +75,11 @@ export function loadDiagnosticsConfig(env: Record<string, string | undefined> = 
       },
       rollupMs: e.int('ACS_DIAGNOSTICS_ROLLUP_MS', 600_000, { min: 1000 }),
       ingestConcurrency: e.int('ACS_DIAGNOSTICS_INGEST_CONCURRENCY', 8, { min: 1, max: 1024 }),
+      collection: {
+        roundMs: e.int('ACS_DIAGNOSTICS_COLLECTION_ROUND_MS', 10_000, { min: 100 }),
+        devicesPerRound: e.int('ACS_DIAGNOSTICS_COLLECTION_BATCH', 2000, { min: 1, max: 100_000 }),
+        walkMs: e.int('ACS_DIAGNOSTICS_COLLECTION_WALK_MS', 60_000, { min: 0 }),
+      },
     },
     alarms: {
       staleAfterSeconds: e.int('ACS_DIAGNOSTICS_ALARM_STALE_S', 900, { min: 1, max: 604_800 }),

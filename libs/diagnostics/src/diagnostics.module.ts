@@ -28,6 +28,8 @@ import { DiagnosticsGrpcController } from './api/diagnostics-grpc.controller';
 import { DiagnosticsHttpMetrics } from './http/diagnostics-http.metrics';
 import { resolveDiagnosticsHttpSecret } from './http/diagnostics-http.secret';
 import { DiagnosticsHttpServer } from './http/diagnostics-http.server';
+import { MonitoringCollection } from './monitoring/collection/monitoring-collection';
+import { ProvisioningCollectionTasks, ServiceTargetMembers } from './monitoring/collection/service-collection-adapters';
 import { BulkDataIngest } from './monitoring/service/bulkdata-ingest';
 import { createMonitoringUseCases, type MonitoringUseCases } from './monitoring/usecases/monitoring-usecases';
 import { loadDiagnosticsConfig, type DiagnosticsConfig } from './diagnostics.config';
@@ -56,6 +58,10 @@ export const DIAGNOSTICS_HTTP = Symbol('DiagnosticsHttp');
 export const DIAGNOSTICS_ALARMS = Symbol('DiagnosticsAlarms');
 /** The runs' running parts: the acs.task consumer and the timeout sweeper, started after the app is wired. */
 const DIAGNOSTICS_RUN_RUNTIME = Symbol('DiagnosticsRunRuntime');
+/** Sample collection (MonitoringCollection): Inform values, reads at periodic Informs, BulkData set-up. */
+export const DIAGNOSTICS_COLLECTION = Symbol('DiagnosticsCollection');
+/** Sample collection's rounds walk the profiles' targets on one pod at a time. */
+const COLLECTION_LEASE = 'monitoring-collection';
 /** This process's name on the service's leases. */
 const POD_ID = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -104,6 +110,7 @@ export class DiagnosticsLifecycle implements OnApplicationBootstrap, OnApplicati
     @Inject(DIAGNOSTICS_RUN_RUNTIME) private readonly runs: RunRuntime,
     @Inject(DIAGNOSTICS_GRPC_HOST) private readonly grpc: GrpcServerHost,
     @Inject(DIAGNOSTICS_HTTP) private readonly http: DiagnosticsHttpServer,
+    @Inject(DIAGNOSTICS_COLLECTION) private readonly collection: MonitoringCollection,
     @Inject(DIAGNOSTICS_CONFIG) private readonly config: DiagnosticsConfig,
     @Inject(DIAGNOSTICS_MODULE_OPTIONS) private readonly options: { listen: boolean },
     @Inject(LOGGER) private readonly logger: Logger,
@@ -120,6 +127,8 @@ export class DiagnosticsLifecycle implements OnApplicationBootstrap, OnApplicati
     this.runs.rollup.start();
     const { http, https } = await this.http.start();
     this.logger.info({ lifecycle: 'listening', port: http.port, ...(https ? { tlsPort: https.port } : {}), url: this.http.baseUrl }, 'diagnostics HTTP (test transfers, BulkData collector) listening');
+    // After the HTTP server: BulkData profiles are set up with its URL.
+    await this.collection.start();
     if (!this.options.listen) return;
     const port = await this.grpc.start();
     this.logger.info({ lifecycle: 'listening', host: this.config.grpc.host, port }, 'diagnostics gRPC API listening');
@@ -128,6 +137,7 @@ export class DiagnosticsLifecycle implements OnApplicationBootstrap, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     this.logger.info({ lifecycle: 'draining' }, 'diagnostics draining: the gRPC API, the timeout sweeper and task events stop, then the store closes');
     await this.grpc.stop();
+    await this.collection.stop();
     // Transfers under way get a few seconds to finish: a CPE whose test is cut reports Error_TransferFailed, no data lost.
     await this.http.stop(5000);
     await this.runs.sweeper.stop();
@@ -209,6 +219,42 @@ export class DiagnosticsModule {
           inject: [DIAGNOSTICS_CONFIG, DIAGNOSTICS_MONITORING, LOGGER, METRICS_REGISTRY],
         },
         {
+          provide: DIAGNOSTICS_COLLECTION,
+          useFactory: (
+            store: DiagnosticsStore,
+            config: DiagnosticsConfig,
+            monitoring: MonitoringUseCases,
+            http: DiagnosticsHttpServer,
+            provisioning: ProvisioningClient,
+            hosts: GrpcHostRegistry,
+            bus: EventBus,
+            logger: Logger,
+          ): MonitoringCollection => {
+            const transport = options.grouping ?? { address: config.groupingAddress };
+            const grouping = groupingClient(transport === 'in-process' ? { host: () => hosts.get(GROUPING_API.dependency) } : transport);
+            const { roundMs, devicesPerRound, walkMs } = config.monitoring.collection;
+            return new MonitoringCollection({
+              bus,
+              entries: store.collectionEntries,
+              profiles: store.monitoring.profiles,
+              catalog: monitoring.catalog,
+              deviceStates: store.monitoring.devices,
+              ingest: monitoring.ingestSamples,
+              members: new ServiceTargetMembers(provisioning, grouping),
+              tasks: new ProvisioningCollectionTasks(provisioning),
+              bulkDataUrls: http,
+              logger,
+              roundMs,
+              roundGate: async () => {
+                const now = Date.now();
+                return store.leases.acquire(COLLECTION_LEASE, POD_ID, now, now + 2 * roundMs + 60_000);
+              },
+              settings: { devicesPerRound, minWalkMs: walkMs },
+            });
+          },
+          inject: [DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, DIAGNOSTICS_MONITORING, DIAGNOSTICS_HTTP, DIAGNOSTICS_PROVISIONING, GRPC_HOSTS, EVENT_BUS, LOGGER],
+        },
+        {
           provide: DIAGNOSTICS_RUN_RUNTIME,
           useFactory: (runs: RunUseCases, alarms: AlarmUseCases, monitoring: MonitoringUseCases, store: DiagnosticsStore, config: DiagnosticsConfig, bus: EventBus, logger: Logger): RunRuntime => ({
             consumer: new RunTaskEventsConsumer(bus, runs.followRunTask, logger),
@@ -253,7 +299,7 @@ export class DiagnosticsModule {
         },
         DiagnosticsLifecycle,
       ],
-      exports: [DIAGNOSTICS_RUNS, DIAGNOSTICS_ALARMS, DIAGNOSTICS_MONITORING, DIAGNOSTICS_HTTP, DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, DIAGNOSTICS_GRPC_HOST, DIAGNOSTICS_PROVISIONING],
+      exports: [DIAGNOSTICS_RUNS, DIAGNOSTICS_ALARMS, DIAGNOSTICS_MONITORING, DIAGNOSTICS_HTTP, DIAGNOSTICS_COLLECTION, DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, DIAGNOSTICS_GRPC_HOST, DIAGNOSTICS_PROVISIONING],
     };
   }
 }

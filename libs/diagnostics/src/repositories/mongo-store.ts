@@ -4,6 +4,7 @@ import type { mongo } from 'mongoose';
 
 import type { DiagnosticsStore } from './ports';
 import { openMongoAlarmStore } from '../alarms/repositories/mongo-alarm-store';
+import { openMongoCollectionEntries } from '../monitoring/repositories/collection-stores';
 import { openMongoMonitoringStore } from '../monitoring/repositories/mongo-monitoring-store';
 import { diagnosticsCollections, diagnosticsLeaseCollection } from './diagnostics-collections.schema';
 import { openMongoRunStore } from './run-stores';
@@ -19,6 +20,7 @@ export async function openMongoDiagnosticsStore(connection: MongoConnection): Pr
     ...(await openMongoRunStore(connection)),
     alarms: await openMongoAlarmStore(connection),
     monitoring: await openMongoMonitoringStore(connection),
+    collectionEntries: await openMongoCollectionEntries(connection),
     leases: new DocumentLeases(leases),
     close: async () => undefined,
   };

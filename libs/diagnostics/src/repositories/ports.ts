@@ -1,6 +1,7 @@
 import type { LeaseRepository } from '@acs/platform';
 
 import type { AlarmStore } from '../alarms/repositories/ports';
+import type { CollectionEntryRepository } from '../monitoring/collection/collection-entry';
 import type { MonitoringStore } from '../monitoring/repositories/ports';
 import type { RunStore } from './run-ports';
 
@@ -13,6 +14,8 @@ import type { RunStore } from './run-ports';
 export interface DiagnosticsStore extends RunStore {
   alarms: AlarmStore;
   monitoring: MonitoringStore;
+  /** Sample collection's entries (per monitoring profile and device). */
+  collectionEntries: CollectionEntryRepository;
   leases: LeaseRepository;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { DocumentLeases } from '@acs/platform';
 
 import type { DiagnosticsStore } from './ports';
 import { openSqliteAlarmStore } from '../alarms/repositories/sqlite-alarm-store';
+import { openSqliteCollectionEntries } from '../monitoring/repositories/collection-stores';
 import { openSqliteMonitoringStore } from '../monitoring/repositories/sqlite-monitoring-store';
 import { diagnosticsLeaseCollection } from './diagnostics-collections.schema';
 import { openSqliteRunStore } from './run-stores';
@@ -36,6 +37,7 @@ export function openSqliteDiagnosticsStore(options: SqliteDiagnosticsStoreOption
     ...openSqliteRunStore({ database, writes }),
     alarms: openSqliteAlarmStore({ database, writes }),
     monitoring: openSqliteMonitoringStore({ database, writes }),
+    collectionEntries: openSqliteCollectionEntries({ database, writes }),
     leases: new DocumentLeases(new SqliteCollection(database, { name: diagnosticsLeaseCollection.name, indexes: sqliteIndexesOf(diagnosticsLeaseCollection) }, { prefix: 'diagnostics', writes })),
     close: async () => {
       if (closed) return;

@@ -30,6 +30,11 @@ export interface MonitoringCollectionDeps {
   logger: Logger;
   /** Time between the end of a round and the start of the next (default 10 s). */
   roundMs?: number;
+  /**
+   * Whether this pod runs the next round (the service's wiring: whether it holds the collection's lease). Rounds on
+   * several pods at once are safe (every change is a compare-and-set) but walk the targets twice. Default: always.
+   */
+  roundGate?: () => Promise<boolean>;
   settings?: Partial<CollectionSettings>;
   now?: () => number;
 }
@@ -76,6 +81,7 @@ export class MonitoringCollection {
       name: 'monitoring collection round',
       intervalMs: deps.roundMs ?? DEFAULT_COLLECTION_ROUND_MS,
       round: async () => {
+        if (deps.roundGate && !(await deps.roundGate())) return;
         this.lastRound = await this.round.execute();
         const { visited, added, removed, armed, bulkDataStarted } = this.lastRound;
         if (added + removed + armed + bulkDataStarted > 0) deps.logger.debug({ visited, added, removed, armed, bulkDataStarted }, 'monitoring collection round');
