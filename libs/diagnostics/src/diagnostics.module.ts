@@ -158,7 +158,7 @@ export class DiagnosticsModule {
         },
         {
           provide: DIAGNOSTICS_RUNS,
-          useFactory: (store: DiagnosticsStore, config: DiagnosticsConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient, metrics: Registry): RunUseCases =>
+          useFactory: (store: DiagnosticsStore, config: DiagnosticsConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient, metrics: Registry, http: DiagnosticsHttpServer): RunUseCases =>
             createRunUseCases({
               store,
               devices: new ProvisioningDiagnosticsDevices(provisioning),
@@ -166,8 +166,13 @@ export class DiagnosticsModule {
               events: new MeteredRunEvents(new RunEventPublisher({ bus, logger }), metrics),
               logger,
               defaultTimeoutMs: config.runs.timeoutMs,
+              testUrls: {
+                maxBytes: config.http.transfers.maxBytes,
+                issueDownloadUrl: (grant) => http.issueDownloadUrl(grant),
+                issueUploadUrl: (grant) => http.issueUploadUrl(grant),
+              },
             }),
-          inject: [DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, LOGGER, EVENT_BUS, DIAGNOSTICS_PROVISIONING, METRICS_REGISTRY],
+          inject: [DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, LOGGER, EVENT_BUS, DIAGNOSTICS_PROVISIONING, METRICS_REGISTRY, DIAGNOSTICS_HTTP],
         },
         {
           provide: DIAGNOSTICS_ALARMS,
