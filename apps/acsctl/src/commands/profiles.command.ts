@@ -70,7 +70,12 @@ function showProfile(out: OutputWriter, profile: acsV1.MonitoringProfile, json: 
 function intervalOption(options: ParsedOptions): number | undefined {
   const text = options.string('interval');
   if (text === undefined) return undefined;
-  const ms = parseDuration(text, '--interval');
+  let ms: number;
+  try {
+    ms = parseDuration(text, '--interval');
+  } catch {
+    throw options.usage(`--interval: "${text}" is not a duration (e.g. 15m, 1h)`);
+  }
   if (ms % 1000 !== 0) throw options.usage(`--interval: "${text}" is not a whole number of seconds`);
   return ms / 1000;
 }
