@@ -7,6 +7,7 @@ import { commandUsage, generalUsage, groupUsage, parseCommandLine, type CommandL
 import { ALARM_COMMANDS } from './commands/alarms.command';
 import { AUDIT_COMMANDS } from './commands/audit.command';
 import { DEVICE_COMMANDS } from './commands/devices.command';
+import { DIAG_COMMANDS } from './commands/diag.command';
 import { EVENT_COMMANDS } from './commands/events.command';
 import { FAULT_COMMANDS } from './commands/faults.command';
 import { CAMPAIGN_COMMANDS } from './commands/campaigns.command';
@@ -41,6 +42,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...PROFILE_COMMANDS,
   ...THRESHOLD_COMMANDS,
   ...ALARM_COMMANDS,
+  ...DIAG_COMMANDS,
   ...EVENT_COMMANDS,
   ...AUDIT_COMMANDS,
   ...TOKEN_COMMANDS,

@@ -49,7 +49,7 @@ export class StandaloneModule {
           ? [GroupingModule.forRoot({ store: options.grouping.store, config: options.grouping.config, provisioning: 'in-process', firmware: options.firmware ? 'in-process' : 'none', listen: false })]
           : []),
         // Creates its runs' tasks in provisioning in process and follows them on the in-process bus; asks grouping in process which devices a threshold rule's group holds.
-        ...(options.diagnostics ? [DiagnosticsModule.forRoot({ store: options.diagnostics.store, config: options.diagnostics.config, provisioning: 'in-process', grouping: options.grouping ? 'in-process' : undefined, listen: false })] : []),
+        ...(options.diagnostics ? [DiagnosticsModule.forRoot({ store: options.diagnostics.store, config: options.diagnostics.config, provisioning: 'in-process', grouping: options.grouping ? 'in-process' : undefined, httpSecretDir: options.diagnostics.config?.dataDir, listen: false })] : []),
         ...(options.nbi
           ? [NbiModule.forRoot({ ...options.nbi, firmware: options.firmware !== undefined, grouping: options.grouping !== undefined, diagnostics: options.diagnostics !== undefined })]
           : []),

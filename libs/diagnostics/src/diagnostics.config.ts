@@ -1,5 +1,8 @@
 import { EnvReader } from '@acs/platform';
 
+import { loadDiagnosticsHttpConfig, type DiagnosticsHttpConfig } from './http/diagnostics-http.config';
+import type { RetentionPolicy } from './monitoring/domain/sample-series';
+
 export interface DiagnosticsConfig {
   /** Where a diagnostics pod's gRPC API (DiagnosticsService) listens (ACS_GRPC_HOST, ACS_GRPC_PORT, default 50055). */
   grpc: { host: string; port: number };
@@ -11,6 +14,19 @@ export interface DiagnosticsConfig {
   provisioningAddress: string;
   /** Grouping's gRPC API, whose groups threshold rules may target, for a diagnostics pod (ACS_DIAGNOSTICS_GROUPING_ADDRESS). */
   groupingAddress: string;
+  /** The HTTP server of TR-143 test transfers and the BulkData collector (ACS_DIAGNOSTICS_HTTP_*; docs/diagnostics.md). */
+  http: DiagnosticsHttpConfig;
+  monitoring: {
+    /** How long each tier of samples is kept (ACS_DIAGNOSTICS_RAW_DAYS, _HOURLY_DAYS, _DAILY_DAYS; ADR 37). */
+    retention: RetentionPolicy;
+    /** How often one pod folds finished days into rollups and deletes expired buckets (ACS_DIAGNOSTICS_ROLLUP_MS). */
+    rollupMs: number;
+    /**
+     * Devices whose samples are written at once (ACS_DIAGNOSTICS_INGEST_CONCURRENCY): SQLite takes many; FerretDB
+     * answers "database is locked" beyond a few.
+     */
+    ingestConcurrency: number;
+  };
   alarms: {
     /** A gap between two points of a (rule, device) longer than this breaks a duration (ACS_DIAGNOSTICS_ALARM_STALE_S; ADR 36). */
     staleAfterSeconds: number;
@@ -41,6 +57,16 @@ export function loadDiagnosticsConfig(env: Record<string, string | undefined> = 
     },
     provisioningAddress: e.string('ACS_DIAGNOSTICS_PROVISIONING_ADDRESS', '127.0.0.1:50051'),
     groupingAddress: e.string('ACS_DIAGNOSTICS_GROUPING_ADDRESS', '127.0.0.1:50054'),
+    http: loadDiagnosticsHttpConfig(env),
+    monitoring: {
+      retention: {
+        rawDays: e.int('ACS_DIAGNOSTICS_RAW_DAYS', 7, { min: 1, max: 366 }),
+        hourlyDays: e.int('ACS_DIAGNOSTICS_HOURLY_DAYS', 90, { min: 1, max: 3660 }),
+        dailyDays: e.int('ACS_DIAGNOSTICS_DAILY_DAYS', 730, { min: 1, max: 36600 }),
+      },
+      rollupMs: e.int('ACS_DIAGNOSTICS_ROLLUP_MS', 600_000, { min: 1000 }),
+      ingestConcurrency: e.int('ACS_DIAGNOSTICS_INGEST_CONCURRENCY', 8, { min: 1, max: 1024 }),
+    },
     alarms: {
       staleAfterSeconds: e.int('ACS_DIAGNOSTICS_ALARM_STALE_S', 900, { min: 1, max: 604_800 }),
       retentionDays: e.int('ACS_DIAGNOSTICS_ALARM_RETENTION_DAYS', 90, { min: 1, max: 3650 }),

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { DIAGNOSTICS_API, GROUPING_API, groupingClient, PROVISIONING_API, provisioningClient, type ProvisioningClient, type ServiceTransport } from '@acs/clients';
@@ -22,6 +25,11 @@ import { AlarmEventPublisher } from './alarms/service/alarm-event.publisher';
 import { ServiceRuleTargets } from './alarms/service/service-rule-targets';
 import { createAlarmUseCases, type AlarmUseCases } from './alarms/usecases/alarm-usecases';
 import { DiagnosticsGrpcController } from './api/diagnostics-grpc.controller';
+import { DiagnosticsHttpMetrics } from './http/diagnostics-http.metrics';
+import { resolveDiagnosticsHttpSecret } from './http/diagnostics-http.secret';
+import { DiagnosticsHttpServer } from './http/diagnostics-http.server';
+import { BulkDataIngest } from './monitoring/service/bulkdata-ingest';
+import { createMonitoringUseCases, type MonitoringUseCases } from './monitoring/usecases/monitoring-usecases';
 import { loadDiagnosticsConfig, type DiagnosticsConfig } from './diagnostics.config';
 import { ProvisioningDiagnosticsDevices, ProvisioningDiagnosticsTasks } from './provisioning/provisioning-diagnostics';
 import type { DiagnosticsStore } from './repositories/ports';
@@ -40,17 +48,28 @@ export const DIAGNOSTICS_GRPC_HOST = Symbol('DiagnosticsGrpcHost');
 /** Provisioning's client as the diagnostics service reaches it (in process or over gRPC): the parts' adapters share it. */
 export const DIAGNOSTICS_PROVISIONING = Symbol('DiagnosticsProvisioningClient');
 const DIAGNOSTICS_MODULE_OPTIONS = Symbol('DiagnosticsModuleOptions');
+/** Monitoring's use cases (MonitoringUseCases): samples, profiles, the rollup. */
+export const DIAGNOSTICS_MONITORING = Symbol('DiagnosticsMonitoring');
+/** The HTTP server of TR-143 test transfers and the BulkData collector (DiagnosticsHttpServer). */
+export const DIAGNOSTICS_HTTP = Symbol('DiagnosticsHttp');
 /** The threshold rules' and alarms' use cases (AlarmUseCases). */
 export const DIAGNOSTICS_ALARMS = Symbol('DiagnosticsAlarms');
 /** The runs' running parts: the acs.task consumer and the timeout sweeper, started after the app is wired. */
 const DIAGNOSTICS_RUN_RUNTIME = Symbol('DiagnosticsRunRuntime');
+/** This process's name on the service's leases. */
+const POD_ID = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 interface RunRuntime {
   consumer: RunTaskEventsConsumer;
   sweeper: RunTimeoutSweeper;
   /** The retention of cleared alarms. */
   alarmPurge: PeriodicRounds;
+  /** Monitoring's rollup and retention of samples, on the pod holding its lease. */
+  rollup: PeriodicRounds;
 }
+
+/** How long a pod keeps the rollup lease past a round: two rounds, so a pod that stops is replaced within that. */
+const ROLLUP_LEASE = 'monitoring-rollup';
 
 export interface DiagnosticsModuleOptions {
   store: DiagnosticsStore;
@@ -62,6 +81,11 @@ export interface DiagnosticsModuleOptions {
   provisioning?: ServiceTransport | 'in-process';
   /** Grouping (the groups threshold rules target) likewise. Default: the configured address. */
   grouping?: ServiceTransport | 'in-process';
+  /**
+   * Where the standalone keeps the HTTP server's generated URL secret when ACS_DIAGNOSTICS_HTTP_SECRET is unset (its
+   * data directory, so BulkData URLs configured on CPEs survive a restart). Pods: none (a secret per process, warned).
+   */
+  httpSecretDir?: string;
   /**
    * Whether the gRPC API listens on config.grpc (a diagnostics pod) or is only reached in process through the host
    * registry (the standalone, where the NBI is its only caller). Default: listens.
@@ -79,6 +103,7 @@ export class DiagnosticsLifecycle implements OnApplicationBootstrap, OnApplicati
     @Inject(DIAGNOSTICS_STORE) private readonly store: DiagnosticsStore,
     @Inject(DIAGNOSTICS_RUN_RUNTIME) private readonly runs: RunRuntime,
     @Inject(DIAGNOSTICS_GRPC_HOST) private readonly grpc: GrpcServerHost,
+    @Inject(DIAGNOSTICS_HTTP) private readonly http: DiagnosticsHttpServer,
     @Inject(DIAGNOSTICS_CONFIG) private readonly config: DiagnosticsConfig,
     @Inject(DIAGNOSTICS_MODULE_OPTIONS) private readonly options: { listen: boolean },
     @Inject(LOGGER) private readonly logger: Logger,
@@ -92,6 +117,9 @@ export class DiagnosticsLifecycle implements OnApplicationBootstrap, OnApplicati
     await this.runs.consumer.start();
     this.runs.sweeper.start();
     this.runs.alarmPurge.start();
+    this.runs.rollup.start();
+    const { http, https } = await this.http.start();
+    this.logger.info({ lifecycle: 'listening', port: http.port, ...(https ? { tlsPort: https.port } : {}), url: this.http.baseUrl }, 'diagnostics HTTP (test transfers, BulkData collector) listening');
     if (!this.options.listen) return;
     const port = await this.grpc.start();
     this.logger.info({ lifecycle: 'listening', host: this.config.grpc.host, port }, 'diagnostics gRPC API listening');
@@ -100,8 +128,11 @@ export class DiagnosticsLifecycle implements OnApplicationBootstrap, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     this.logger.info({ lifecycle: 'draining' }, 'diagnostics draining: the gRPC API, the timeout sweeper and task events stop, then the store closes');
     await this.grpc.stop();
+    // Transfers under way get a few seconds to finish: a CPE whose test is cut reports Error_TransferFailed, no data lost.
+    await this.http.stop(5000);
     await this.runs.sweeper.stop();
     await this.runs.alarmPurge.stop();
+    await this.runs.rollup.stop();
     await this.runs.consumer.stop();
     await this.store.close();
   }
@@ -154,8 +185,32 @@ export class DiagnosticsModule {
           inject: [DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, LOGGER, EVENT_BUS, DIAGNOSTICS_PROVISIONING, GRPC_HOSTS],
         },
         {
+          provide: DIAGNOSTICS_MONITORING,
+          useFactory: (store: DiagnosticsStore, config: DiagnosticsConfig, alarms: AlarmUseCases): MonitoringUseCases =>
+            createMonitoringUseCases({
+              store: store.monitoring,
+              // Every point ingested is held against the threshold rules once its samples are stored.
+              listener: { onPoints: async (points) => void (await alarms.evaluateThresholds.execute([...points])) },
+              retention: config.monitoring.retention,
+              ingestConcurrency: config.monitoring.ingestConcurrency,
+            }),
+          inject: [DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, DIAGNOSTICS_ALARMS],
+        },
+        {
+          provide: DIAGNOSTICS_HTTP,
+          useFactory: async (config: DiagnosticsConfig, monitoring: MonitoringUseCases, logger: Logger, metrics: Registry): Promise<DiagnosticsHttpServer> =>
+            new DiagnosticsHttpServer({
+              config: config.http,
+              secret: await resolveDiagnosticsHttpSecret({ config: config.http, logger, dataDir: options.httpSecretDir }),
+              sink: new BulkDataIngest(monitoring.ingestSamples),
+              metrics: new DiagnosticsHttpMetrics(metrics),
+              logger,
+            }),
+          inject: [DIAGNOSTICS_CONFIG, DIAGNOSTICS_MONITORING, LOGGER, METRICS_REGISTRY],
+        },
+        {
           provide: DIAGNOSTICS_RUN_RUNTIME,
-          useFactory: (runs: RunUseCases, alarms: AlarmUseCases, config: DiagnosticsConfig, bus: EventBus, logger: Logger): RunRuntime => ({
+          useFactory: (runs: RunUseCases, alarms: AlarmUseCases, monitoring: MonitoringUseCases, store: DiagnosticsStore, config: DiagnosticsConfig, bus: EventBus, logger: Logger): RunRuntime => ({
             consumer: new RunTaskEventsConsumer(bus, runs.followRunTask, logger),
             sweeper: new RunTimeoutSweeper(runs.timeOutRuns, { intervalMs: config.runs.sweepMs }, logger),
             alarmPurge: new PeriodicRounds({
@@ -164,8 +219,19 @@ export class DiagnosticsModule {
               round: () => alarms.purgeClearedAlarms.execute(config.alarms.retentionDays),
               logger,
             }),
+            rollup: new PeriodicRounds({
+              name: 'monitoring rollup',
+              intervalMs: config.monitoring.rollupMs,
+              // Rollups append to the hourly and daily buckets: two pods folding one day would append it twice.
+              round: async () => {
+                const now = Date.now();
+                if (!(await store.leases.acquire(ROLLUP_LEASE, POD_ID, now, now + 2 * config.monitoring.rollupMs + 60_000))) return;
+                await monitoring.rollUpSamples.execute();
+              },
+              logger,
+            }),
           }),
-          inject: [DIAGNOSTICS_RUNS, DIAGNOSTICS_ALARMS, DIAGNOSTICS_CONFIG, EVENT_BUS, LOGGER],
+          inject: [DIAGNOSTICS_RUNS, DIAGNOSTICS_ALARMS, DIAGNOSTICS_MONITORING, DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, EVENT_BUS, LOGGER],
         },
         {
           provide: DIAGNOSTICS_GRPC_HOST,
@@ -179,7 +245,7 @@ export class DiagnosticsModule {
               logger,
             });
             host.addService(acsV1.DiagnosticsServiceService, new DiagnosticsGrpcController(runs).implementation);
-            host.addService(acsV1.MonitoringServiceService, new AlarmGrpcController(alarms).implementation);
+            host.addService(acsV1.MonitoringServiceService, { ...new AlarmGrpcController(alarms).implementation });
             hosts.register(DIAGNOSTICS_API.dependency, host);
             return host;
           },
@@ -187,7 +253,7 @@ export class DiagnosticsModule {
         },
         DiagnosticsLifecycle,
       ],
-      exports: [DIAGNOSTICS_RUNS, DIAGNOSTICS_ALARMS, DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, DIAGNOSTICS_GRPC_HOST, DIAGNOSTICS_PROVISIONING],
+      exports: [DIAGNOSTICS_RUNS, DIAGNOSTICS_ALARMS, DIAGNOSTICS_MONITORING, DIAGNOSTICS_HTTP, DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, DIAGNOSTICS_GRPC_HOST, DIAGNOSTICS_PROVISIONING],
     };
   }
 }

@@ -14,3 +14,4 @@ export * from './logging/lifecycle';
 export * from './network/source-address';
 export * from './network/http-listeners';
 export * from './scheduling/periodic-rounds';
+export * from './scheduling/document-leases';

@@ -46,6 +46,9 @@ async function appEnv(name: string, env: Record<string, string>): Promise<NodeJS
     ACS_FIRMWARE_FILES_HOST: '127.0.0.1',
     ACS_FIRMWARE_FILES_PORT: String(await freePort()),
     ...(name === 'firmware' ? { ACS_FIRMWARE_URL_SECRET: 'e2e-firmware-download-secret' } : {}),
+    // The diagnostics HTTP server (test transfers, BulkData collector): standalone and diagnostics pods.
+    ACS_DIAGNOSTICS_HTTP_HOST: '127.0.0.1',
+    ACS_DIAGNOSTICS_HTTP_PORT: String(await freePort()),
     ACS_LOG_LEVEL: 'warn',
     // A fresh embedded store per process: no state carried over between tests or runs.
     ACS_DATA_DIR: env.ACS_DATA_DIR ?? mkdtempSync(join(tmpdir(), `acs-${name}-data-`)),

@@ -27,6 +27,7 @@ export class AcsConnection {
   readonly groups: acsV1.GroupServiceClient;
   /** Threshold rules and alarms (and, later, monitoring profiles and samples): the diagnostics service. */
   readonly monitoring: acsV1.MonitoringServiceClient;
+  readonly diagnostics: acsV1.DiagnosticsServiceClient;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -45,6 +46,7 @@ export class AcsConnection {
     this.jobs = new acsV1.JobServiceClient(settings.server, settings.credentials, options);
     this.groups = new acsV1.GroupServiceClient(settings.server, settings.credentials, options);
     this.monitoring = new acsV1.MonitoringServiceClient(settings.server, settings.credentials, options);
+    this.diagnostics = new acsV1.DiagnosticsServiceClient(settings.server, settings.credentials, options);
   }
 
   get server(): string {
@@ -61,6 +63,8 @@ export class AcsConnection {
       });
       const cancel = (): void => call.cancel();
       this.signal?.addEventListener('abort', cancel, { once: true });
+      // A call made after Ctrl-C (a wait polling between sleeps) is cancelled too: 'abort' does not fire again.
+      if (this.signal?.aborted) cancel();
     });
   }
 
@@ -117,7 +121,7 @@ export class AcsConnection {
   }
 
   close(): void {
-    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.groups, this.jobs, this.monitoring]) client.close();
+    for (const client of [this.devices, this.tasks, this.presets, this.faults, this.events, this.audit, this.files, this.campaigns, this.groups, this.jobs, this.monitoring, this.diagnostics]) client.close();
   }
 
   private metadata(): Metadata {

@@ -4,3 +4,4 @@ export * from './api';
 export * from './domain';
 export * from './repositories';
 export * from './usecases';
+export * from './service/bulkdata-ingest';

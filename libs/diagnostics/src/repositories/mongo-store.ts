@@ -1,7 +1,11 @@
-import type { MongoConnection } from '@acs/infra-mongo';
+import { MongoDocumentCollection, type MongoConnection } from '@acs/infra-mongo';
+import { DocumentLeases, type StoredDocument } from '@acs/platform';
+import type { mongo } from 'mongoose';
 
 import type { DiagnosticsStore } from './ports';
 import { openMongoAlarmStore } from '../alarms/repositories/mongo-alarm-store';
+import { openMongoMonitoringStore } from '../monitoring/repositories/mongo-monitoring-store';
+import { diagnosticsCollections, diagnosticsLeaseCollection } from './diagnostics-collections.schema';
 import { openMongoRunStore } from './run-stores';
 
 /**
@@ -9,5 +13,13 @@ import { openMongoRunStore } from './run-stores';
  * `close()` leaves the shared connection open: the app owns it.
  */
 export async function openMongoDiagnosticsStore(connection: MongoConnection): Promise<DiagnosticsStore> {
-  return { ...(await openMongoRunStore(connection)), alarms: await openMongoAlarmStore(connection), close: async () => undefined };
+  const models = await diagnosticsCollections.attach(connection);
+  const leases = new MongoDocumentCollection(models.model(diagnosticsLeaseCollection).collection as unknown as mongo.Collection<StoredDocument>);
+  return {
+    ...(await openMongoRunStore(connection)),
+    alarms: await openMongoAlarmStore(connection),
+    monitoring: await openMongoMonitoringStore(connection),
+    leases: new DocumentLeases(leases),
+    close: async () => undefined,
+  };
 }

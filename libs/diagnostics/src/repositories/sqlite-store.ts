@@ -1,9 +1,12 @@
 import { join, resolve } from 'node:path';
 
-import { closeSqliteStore, openSqliteDatabase, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
+import { closeSqliteStore, openSqliteDatabase, SqliteCollection, sqliteIndexesOf, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
+import { DocumentLeases } from '@acs/platform';
 
 import type { DiagnosticsStore } from './ports';
 import { openSqliteAlarmStore } from '../alarms/repositories/sqlite-alarm-store';
+import { openSqliteMonitoringStore } from '../monitoring/repositories/sqlite-monitoring-store';
+import { diagnosticsLeaseCollection } from './diagnostics-collections.schema';
 import { openSqliteRunStore } from './run-stores';
 
 export const DIAGNOSTICS_DATABASE_FILE = 'diagnostics.sqlite';
@@ -32,6 +35,8 @@ export function openSqliteDiagnosticsStore(options: SqliteDiagnosticsStoreOption
     database,
     ...openSqliteRunStore({ database, writes }),
     alarms: openSqliteAlarmStore({ database, writes }),
+    monitoring: openSqliteMonitoringStore({ database, writes }),
+    leases: new DocumentLeases(new SqliteCollection(database, { name: diagnosticsLeaseCollection.name, indexes: sqliteIndexesOf(diagnosticsLeaseCollection) }, { prefix: 'diagnostics', writes })),
     close: async () => {
       if (closed) return;
       closed = true;

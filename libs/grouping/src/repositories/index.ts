@@ -1,6 +1,5 @@
 export * from './grouping-collections.schema';
 export * from './group.repository';
-export * from './lease.repository';
 export * from './membership.repository';
 export * from './mongo-store';
 export * from './ports';

@@ -1,11 +1,10 @@
 import { MongoDocumentCollection, type MongoConnection } from '@acs/infra-mongo';
-import type { StoredDocument } from '@acs/platform';
+import { DocumentLeases, type StoredDocument } from '@acs/platform';
 import type { mongo } from 'mongoose';
 
 import { openMongoRolloutStore } from '@acs/rollout';
 
 import { explicitMemberCollection, groupCollection, groupingCollections, groupingRolloutCollections, groupNameCollection, jobCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
-import { StoredLeaseRepository } from './lease.repository';
 import { StoredGroupRepository } from './group.repository';
 import { StoredJobRepository } from './job.repository';
 import { StoredMembershipRepository } from './membership.repository';
@@ -24,7 +23,7 @@ export async function openMongoGroupingStore(connection: MongoConnection): Promi
     groups: new StoredGroupRepository(collectionOf(groupCollection), collectionOf(groupNameCollection)),
     members: new StoredMembershipRepository(collectionOf(memberCollection)),
     explicitMembers: new StoredMembershipRepository(collectionOf(explicitMemberCollection)),
-    leases: new StoredLeaseRepository(collectionOf(leaseCollection)),
+    leases: new DocumentLeases(collectionOf(leaseCollection)),
     jobs: new StoredJobRepository(collectionOf(jobCollection)),
     rollouts,
     close: async () => undefined,

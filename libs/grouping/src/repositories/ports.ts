@@ -1,4 +1,4 @@
-import type { Page, Paged } from '@acs/platform';
+import type { LeaseRepository, Page, Paged } from '@acs/platform';
 import type { RolloutStore } from '@acs/rollout';
 
 import type { Group } from '../domain/group';
@@ -48,20 +48,6 @@ export interface MembershipRepository {
   removeDevice(deviceId: string): Promise<number>;
 }
 
-/**
- * Leases on work one pod at a time does for every pod (`grouping.leases`, one document per work): the holder renews
- * its lease before each run; another pod takes it only once it expired (its holder is gone or stuck).
- */
-export interface LeaseRepository {
-  /**
-   * Takes or renews the lease `name` for `owner` until `expiresAt`: true when `owner` holds it now. Of two pods taking
-   * an expired lease at once, at most one is answered true.
-   */
-  acquire(name: string, owner: string, now: number, expiresAt: number): Promise<boolean>;
-  /** Gives the lease up (a pod shutting down), when `owner` holds it, so another takes it at its next try. */
-  release(name: string, owner: string): Promise<void>;
-}
-
 /** The bulk jobs (`grouping.jobs`); their runs are rollouts (RolloutStore). One contract (testing/job-repository.contract.ts) on both stores. */
 export interface JobRepository {
   /** ConflictError (already-exists) when the id is taken. */
@@ -82,6 +68,7 @@ export interface GroupingStore {
   groups: GroupRepository;
   members: MembershipRepository;
   explicitMembers: MembershipRepository;
+  /** Leases (`grouping.leases`): the platform's DocumentLeases. */
   leases: LeaseRepository;
   jobs: JobRepository;
   /** The jobs' runs (`grouping.rollouts`, `grouping.rolloutTargets`, `grouping.rolloutObservations`). */

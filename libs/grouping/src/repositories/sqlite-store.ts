@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
 
+import { DocumentLeases } from '@acs/platform';
 import { openSqliteRolloutStore } from '@acs/rollout';
 import { closeSqliteStore, openSqliteDatabase, SqliteCollection, sqliteIndexesOf, SqliteWriteBatcher, type SqliteDatabase } from '@acs/infra-sqlite';
 
 import { explicitMemberCollection, groupCollection, groupNameCollection, jobCollection, leaseCollection, memberCollection } from './grouping-collections.schema';
-import { StoredLeaseRepository } from './lease.repository';
 import { StoredGroupRepository } from './group.repository';
 import { StoredJobRepository } from './job.repository';
 import { StoredMembershipRepository } from './membership.repository';
@@ -37,7 +37,7 @@ export function openSqliteGroupingStore(options: SqliteGroupingStoreOptions): Sq
     groups: new StoredGroupRepository(collection(groupCollection), collection(groupNameCollection)),
     members: new StoredMembershipRepository(collection(memberCollection)),
     explicitMembers: new StoredMembershipRepository(collection(explicitMemberCollection)),
-    leases: new StoredLeaseRepository(collection(leaseCollection)),
+    leases: new DocumentLeases(collection(leaseCollection)),
     jobs: new StoredJobRepository(collection(jobCollection)),
     rollouts,
     close: async () => {

@@ -1,6 +1,6 @@
 import type { Logger } from '@acs/platform';
 
-import type { LeaseRepository } from '../repositories/ports';
+import type { LeaseRepository } from '@acs/platform';
 import type { ReevaluateUneventedGroups, ReevaluationSummary } from '../usecases/reevaluate-unevented-groups.usecase';
 
 /** The lease document (`grouping.leases`) of the periodic re-evaluation: its holder is the one pod doing it. */

@@ -1,4 +1,5 @@
-import type { GroupRepository, LeaseRepository, MembershipRepository } from '../repositories/ports';
+import type { LeaseRepository } from '@acs/platform';
+import type { GroupRepository, MembershipRepository } from '../repositories/ports';
 import type { Group } from '../domain/group';
 
 export interface GroupingRepositoriesUnderTest {

@@ -1,13 +1,22 @@
-import { DuplicateKeyError, type DocumentCollection } from '@acs/platform';
+import { DuplicateKeyError, type DocumentCollection } from '../documents/document-collection';
 
-import type { LeaseRepository } from './ports';
+/** Named leases: which pod does a periodic work (a re-evaluation, a rollup) until when. */
+export interface LeaseRepository {
+  /**
+   * Takes or renews the lease `name` for `owner` until `expiresAt`: true when `owner` holds it now. Of two pods taking
+   * an expired lease at once, at most one is answered true.
+   */
+  acquire(name: string, owner: string, now: number, expiresAt: number): Promise<boolean>;
+  /** Gives the lease up (a pod shutting down), when `owner` holds it, so another takes it at its next try. */
+  release(name: string, owner: string): Promise<void>;
+}
 
 /**
- * Leases over DocumentCollection (SQLite or MongoDB), the way the rollout store leases a rollout's driver: a renewal
+ * Leases over DocumentCollection (SQLite or MongoDB; one document per lease, `_id` = its name), the way the rollout store leases a rollout's driver: a renewal
  * by the holder, a takeover conditional on the epoch read (of two pods one wins), then a read back, because a server
  * that does not isolate concurrent updates of one document (FerretDB 1.24) may let both takeovers match.
  */
-export class StoredLeaseRepository implements LeaseRepository {
+export class DocumentLeases implements LeaseRepository {
   constructor(private readonly leases: DocumentCollection) {}
 
   async acquire(name: string, owner: string, now: number, expiresAt: number): Promise<boolean> {
