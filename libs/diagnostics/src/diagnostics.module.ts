@@ -28,6 +28,7 @@ import { DiagnosticsGrpcController } from './api/diagnostics-grpc.controller';
 import { DiagnosticsHttpMetrics } from './http/diagnostics-http.metrics';
 import { resolveDiagnosticsHttpSecret } from './http/diagnostics-http.secret';
 import { DiagnosticsHttpServer } from './http/diagnostics-http.server';
+import { MonitoringSamplesGrpcController } from './monitoring/api/monitoring-samples-grpc.controller';
 import { BulkDataIngest } from './monitoring/service/bulkdata-ingest';
 import { createMonitoringUseCases, type MonitoringUseCases } from './monitoring/usecases/monitoring-usecases';
 import { loadDiagnosticsConfig, type DiagnosticsConfig } from './diagnostics.config';
@@ -240,7 +241,7 @@ export class DiagnosticsModule {
         },
         {
           provide: DIAGNOSTICS_GRPC_HOST,
-          useFactory: (runs: RunUseCases, alarms: AlarmUseCases, config: DiagnosticsConfig, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry): GrpcServerHost => {
+          useFactory: (runs: RunUseCases, alarms: AlarmUseCases, monitoring: MonitoringUseCases, config: DiagnosticsConfig, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry): GrpcServerHost => {
             // The one place the diagnostics gRPC services are added: each public service of DIAGNOSTICS_API is one addService here.
             const host = new GrpcServerHost({
               host: config.grpc.host,
@@ -250,11 +251,11 @@ export class DiagnosticsModule {
               logger,
             });
             host.addService(acsV1.DiagnosticsServiceService, new DiagnosticsGrpcController(runs).implementation);
-            host.addService(acsV1.MonitoringServiceService, { ...new AlarmGrpcController(alarms).implementation });
+            host.addService(acsV1.MonitoringServiceService, { ...new MonitoringSamplesGrpcController(monitoring).implementation, ...new AlarmGrpcController(alarms).implementation });
             hosts.register(DIAGNOSTICS_API.dependency, host);
             return host;
           },
-          inject: [DIAGNOSTICS_RUNS, DIAGNOSTICS_ALARMS, DIAGNOSTICS_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS],
+          inject: [DIAGNOSTICS_RUNS, DIAGNOSTICS_ALARMS, DIAGNOSTICS_MONITORING, DIAGNOSTICS_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS],
         },
         DiagnosticsLifecycle,
       ],
