@@ -15,6 +15,8 @@ import { FILE_COMMANDS } from './commands/files.command';
 import { JOB_COMMANDS } from './commands/jobs.command';
 import { DEVICE_GROUPS_COMMAND, GROUP_COMMANDS } from './commands/groups.command';
 import { PRESET_COMMANDS } from './commands/presets.command';
+import { PROFILE_COMMANDS } from './commands/profiles.command';
+import { SAMPLE_COMMANDS } from './commands/samples.command';
 import { TASK_COMMANDS } from './commands/tasks.command';
 import { THRESHOLD_COMMANDS } from './commands/thresholds.command';
 import { TOKEN_COMMANDS } from './commands/token.command';
@@ -36,6 +38,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...CAMPAIGN_COMMANDS,
   ...JOB_COMMANDS,
   ...GROUP_COMMANDS,
+  ...SAMPLE_COMMANDS,
+  ...PROFILE_COMMANDS,
   ...THRESHOLD_COMMANDS,
   ...ALARM_COMMANDS,
   ...DIAG_COMMANDS,
@@ -118,7 +122,7 @@ function showHelp(topic: string[], requested: boolean, io: CliIo): number {
 function usageText(topic: string[]): string {
   const [group, action] = topic;
   if (group === undefined) return generalUsage(COMMANDS);
-  const command = COMMANDS.find((c) => c.group === group && c.action === action);
+  const command = COMMANDS.find((c) => c.group === group && (c.action === action || c.action === ''));
   if (command) return commandUsage(command);
   return COMMANDS.some((c) => c.group === group) ? groupUsage(COMMANDS, group) : generalUsage(COMMANDS);
 }

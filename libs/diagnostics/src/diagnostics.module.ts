@@ -28,6 +28,7 @@ import { DiagnosticsGrpcController } from './api/diagnostics-grpc.controller';
 import { DiagnosticsHttpMetrics } from './http/diagnostics-http.metrics';
 import { resolveDiagnosticsHttpSecret } from './http/diagnostics-http.secret';
 import { DiagnosticsHttpServer } from './http/diagnostics-http.server';
+import { MonitoringSamplesGrpcController } from './monitoring/api/monitoring-samples-grpc.controller';
 import { MonitoringCollection } from './monitoring/collection/monitoring-collection';
 import { ProvisioningCollectionTasks, ServiceTargetMembers } from './monitoring/collection/service-collection-adapters';
 import { BulkDataIngest } from './monitoring/service/bulkdata-ingest';
@@ -168,7 +169,7 @@ export class DiagnosticsModule {
         },
         {
           provide: DIAGNOSTICS_RUNS,
-          useFactory: (store: DiagnosticsStore, config: DiagnosticsConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient, metrics: Registry): RunUseCases =>
+          useFactory: (store: DiagnosticsStore, config: DiagnosticsConfig, logger: Logger, bus: EventBus, provisioning: ProvisioningClient, metrics: Registry, http: DiagnosticsHttpServer): RunUseCases =>
             createRunUseCases({
               store,
               devices: new ProvisioningDiagnosticsDevices(provisioning),
@@ -176,8 +177,13 @@ export class DiagnosticsModule {
               events: new MeteredRunEvents(new RunEventPublisher({ bus, logger }), metrics),
               logger,
               defaultTimeoutMs: config.runs.timeoutMs,
+              testUrls: {
+                maxBytes: config.http.transfers.maxBytes,
+                issueDownloadUrl: (grant) => http.issueDownloadUrl(grant),
+                issueUploadUrl: (grant) => http.issueUploadUrl(grant),
+              },
             }),
-          inject: [DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, LOGGER, EVENT_BUS, DIAGNOSTICS_PROVISIONING, METRICS_REGISTRY],
+          inject: [DIAGNOSTICS_STORE, DIAGNOSTICS_CONFIG, LOGGER, EVENT_BUS, DIAGNOSTICS_PROVISIONING, METRICS_REGISTRY, DIAGNOSTICS_HTTP],
         },
         {
           provide: DIAGNOSTICS_ALARMS,
@@ -281,7 +287,7 @@ export class DiagnosticsModule {
         },
         {
           provide: DIAGNOSTICS_GRPC_HOST,
-          useFactory: (runs: RunUseCases, alarms: AlarmUseCases, config: DiagnosticsConfig, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry): GrpcServerHost => {
+          useFactory: (runs: RunUseCases, alarms: AlarmUseCases, monitoring: MonitoringUseCases, config: DiagnosticsConfig, logger: Logger, metrics: Registry, hosts: GrpcHostRegistry): GrpcServerHost => {
             // The one place the diagnostics gRPC services are added: each public service of DIAGNOSTICS_API is one addService here.
             const host = new GrpcServerHost({
               host: config.grpc.host,
@@ -291,11 +297,11 @@ export class DiagnosticsModule {
               logger,
             });
             host.addService(acsV1.DiagnosticsServiceService, new DiagnosticsGrpcController(runs).implementation);
-            host.addService(acsV1.MonitoringServiceService, { ...new AlarmGrpcController(alarms).implementation });
+            host.addService(acsV1.MonitoringServiceService, { ...new MonitoringSamplesGrpcController(monitoring).implementation, ...new AlarmGrpcController(alarms).implementation });
             hosts.register(DIAGNOSTICS_API.dependency, host);
             return host;
           },
-          inject: [DIAGNOSTICS_RUNS, DIAGNOSTICS_ALARMS, DIAGNOSTICS_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS],
+          inject: [DIAGNOSTICS_RUNS, DIAGNOSTICS_ALARMS, DIAGNOSTICS_MONITORING, DIAGNOSTICS_CONFIG, LOGGER, METRICS_REGISTRY, GRPC_HOSTS],
         },
         DiagnosticsLifecycle,
       ],

@@ -125,6 +125,7 @@ describe('public API acs.v1 (standalone)', () => {
         'FileService',
         'GroupService',
         'JobService',
+        'MonitoringService',
         'PresetService',
         'TaskService',
       ]);

@@ -12,6 +12,8 @@ export interface CliIo {
   cwd: string;
   /** The clock (epoch ms) ages are counted from; the system's when absent. */
   now?: () => number;
+  /** The terminal's width in characters when standard output is one (charts fit it); absent otherwise. */
+  columns?: number;
   /** Aborted on Ctrl-C: streaming commands stop and exit cleanly. */
   signal?: AbortSignal;
 }

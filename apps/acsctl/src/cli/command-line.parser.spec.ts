@@ -97,6 +97,17 @@ describe('parseCommandLine', () => {
     expect(() => command(['devices', 'list', '--filter', '-3x']).options.integer('filter')).toThrow();
   });
 
+  it('runs a one-word command with the words after it as its arguments', () => {
+    const samples: CommandSpec = { group: 'samples', action: '', argsUsage: 'DEVICE METRIC', minArgs: 2, maxArgs: 2, summary: 'a series', options: { since: { type: 'string', description: 's' } }, run: noop };
+    const catalog = [...CATALOG, samples];
+    const line = parseCommandLine(['samples', 'OUI-PC-SN', '--since', '6h', 'cpu.load'], catalog);
+    expect(line).toMatchObject({ kind: 'command', command: samples, args: ['OUI-PC-SN', 'cpu.load'] });
+    expect(parseCommandLine(['samples', '--help'], catalog)).toEqual({ kind: 'help', topic: ['samples', ''], requested: true });
+    expect(() => parseCommandLine(['samples', 'OUI-PC-SN'], catalog)).toThrow(new UsageError('samples: missing arguments'));
+    expect(generalUsage(catalog)).toMatch(/^ {2}samples DEVICE METRIC +a series$/m);
+    expect(commandUsage(samples)).toContain('usage: acsctl samples DEVICE METRIC [options]');
+  });
+
   it('writes usage texts naming every command and option', () => {
     const general = generalUsage(CATALOG);
     expect(general).toContain('devices tag ID TAG...');

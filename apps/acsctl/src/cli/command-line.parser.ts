@@ -34,12 +34,13 @@ export function parseCommandLine(argv: readonly string[], catalog: readonly Comm
   const [group, action] = words;
   if (group === 'help') return { kind: 'help', topic: words.slice(1), requested: true };
   if (!catalog.some((c) => c.group === group)) throw new UsageError(`unknown command "${group}"`);
-  const command = catalog.find((c) => c.group === group && c.action === action);
+  // A one-word command (`samples DEVICE METRIC`) is its group's only command: the words after it are its arguments.
+  const command = catalog.find((c) => c.group === group && c.action === '') ?? catalog.find((c) => c.group === group && c.action === action);
   if (!command) {
     if (helpFlag) return { kind: 'help', topic: [group], requested: true };
     throw new UsageError(action === undefined ? `${group}: which one?` : `unknown command "${group} ${action}"`, group);
   }
-  const name = `${group} ${action}`;
+  const name = commandName(command);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: true });
@@ -50,9 +51,9 @@ export function parseCommandLine(argv: readonly string[], catalog: readonly Comm
     const lines = message.split('\n');
     throw new UsageError(/ambiguous/.test(lines[0]) ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0], name);
   }
-  if (parsed.values.help === true) return { kind: 'help', topic: [group, action], requested: true };
+  if (parsed.values.help === true) return { kind: 'help', topic: [group, command.action], requested: true };
   // The command's words are the first positionals: parseArgs and commandWords agree on which tokens are option values.
-  const args = parsed.positionals.slice(2);
+  const args = parsed.positionals.slice(command.action === '' ? 1 : 2);
   if (args.length < command.minArgs) throw new UsageError(`${name}: missing arguments`, name);
   if (args.length > command.maxArgs) throw new UsageError(`${name}: unexpected argument "${args[command.maxArgs]}"`, name);
   return { kind: 'command', command, options: new ParsedOptions(parsed.values, name), args };
@@ -89,10 +90,15 @@ function commandWords(argv: readonly string[], catalog: readonly CommandSpec[]):
   return words;
 }
 
+/** `devices list`, or `samples` for a one-word command. */
+export function commandName(command: Pick<CommandSpec, 'group' | 'action'>): string {
+  return command.action === '' ? command.group : `${command.group} ${command.action}`;
+}
+
 export function generalUsage(catalog: readonly CommandSpec[]): string {
   const lines = ['usage: acsctl [global options] COMMAND [arguments] [options]', '', 'commands:'];
-  const width = Math.max(...catalog.map((c) => `${c.group} ${c.action} ${c.argsUsage}`.trimEnd().length));
-  for (const c of catalog) lines.push(`  ${`${c.group} ${c.action} ${c.argsUsage}`.trimEnd().padEnd(width)}  ${c.summary}`);
+  const width = Math.max(...catalog.map((c) => `${commandName(c)} ${c.argsUsage}`.trimEnd().length));
+  for (const c of catalog) lines.push(`  ${`${commandName(c)} ${c.argsUsage}`.trimEnd().padEnd(width)}  ${c.summary}`);
   lines.push('  help [COMMAND]'.padEnd(width + 2) + '  this help, or a command\'s');
   lines.push('', 'global options:', ...formatOptions(GLOBAL_OPTIONS));
   lines.push('', 'exit codes: 0 done, 1 failed (gRPC error, bad input), 2 usage error, 3 waited-for task not DONE,', '4 wait timed out.');
@@ -102,14 +108,14 @@ export function generalUsage(catalog: readonly CommandSpec[]): string {
 export function groupUsage(catalog: readonly CommandSpec[], group: string): string {
   const commands = catalog.filter((c) => c.group === group);
   const lines = [`usage: acsctl ${group} ACTION [arguments] [options]`, '', 'actions:'];
-  for (const c of commands) lines.push(`  ${`${c.group} ${c.action} ${c.argsUsage}`.trimEnd()}`, `      ${c.summary}`);
+  for (const c of commands) lines.push(`  ${`${commandName(c)} ${c.argsUsage}`.trimEnd()}`, `      ${c.summary}`);
   lines.push('', `\`acsctl ${group} ACTION --help\` for an action's options; \`acsctl help\` for the global options.`);
   return `${lines.join('\n')}\n`;
 }
 
 export function commandUsage(command: CommandSpec): string {
   const options = formatOptions(command.options);
-  const lines = [`usage: acsctl ${command.group} ${command.action}${command.argsUsage ? ` ${command.argsUsage}` : ''}${options.length ? ' [options]' : ''}`, '', command.summary];
+  const lines = [`usage: acsctl ${commandName(command)}${command.argsUsage ? ` ${command.argsUsage}` : ''}${options.length ? ' [options]' : ''}`, '', command.summary];
   for (const paragraph of command.details ?? []) lines.push('', paragraph);
   if (options.length) lines.push('', 'options:', ...options);
   lines.push('', 'global options (--server, --token, --output, --timeout, TLS…): `acsctl help`.');

@@ -1,10 +1,10 @@
 import { UsageError } from './cli-errors';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds, as milliseconds. */
+/** `500ms`, `30s`, `2m`, `1h`, `7d`, or a bare number of seconds, as milliseconds. */
 export function parseDuration(text: string, option: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
   if (!match) throw new UsageError(`${option}: "${text}" is not a duration (e.g. 30s, 500ms, 2m)`);
   const ms = Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 's']);
   if (ms <= 0) throw new UsageError(`${option}: the duration must be positive`);

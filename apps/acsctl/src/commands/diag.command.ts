@@ -3,7 +3,7 @@ import type { CommandContext, CommandSpec, OptionSpec } from '../cli/command';
 import { EXIT_OK } from '../cli/cli-errors';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../connection/connection-settings';
 import { followRun, runExitCode, systemFollowClock, type FollowedRun } from '../diagnostics/diag-follow';
-import { DIAG_COMMON_OPTIONS, DIAG_TESTS, diagnosticInputs, diagnosticKindLabel, parseDiagnosticKind, runTimeoutSeconds, type DiagTestCommand } from '../diagnostics/diag-request.builder';
+import { acsEndpointBytes, DIAG_COMMON_OPTIONS, DIAG_TESTS, diagnosticInputs, diagnosticKindLabel, parseDiagnosticKind, runTimeoutSeconds, type DiagTestCommand } from '../diagnostics/diag-request.builder';
 import { DIAGNOSTIC_COLUMNS, describeDiagnosticRun, diagnosticRunFields, diagnosticStatusLabel, parseDiagnosticStatus } from '../output/diagnostic-result.view';
 import { formatTime } from '../output/output-writer';
 import { collectPages } from './paging';
@@ -38,7 +38,14 @@ function testCommand(test: DiagTestCommand): CommandSpec {
       // --timeout is the run's here: the calls keep the usual deadline, or a short run would starve its own calls.
       const timeoutSeconds = runTimeoutSeconds(options);
       const c = connection();
-      const request: acsV1.RunDiagnosticRequest = { deviceId, kind: test.kind, inputs, ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) };
+      const endpointBytes = acsEndpointBytes(test, targets, options);
+      const request: acsV1.RunDiagnosticRequest = {
+        deviceId,
+        kind: test.kind,
+        inputs,
+        ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+        ...(endpointBytes === undefined ? {} : { acsEndpointBytes: endpointBytes }),
+      };
       const started = (await c.unary<acsV1.RunDiagnosticResponse>((md, o, cb) => c.diagnostics.runDiagnostic(request, md, o, cb), DEFAULT_CALL_TIMEOUT_MS)).run;
       if (!started) throw new Error('RunDiagnostic answered no run');
       if (!options.flag('wait')) {

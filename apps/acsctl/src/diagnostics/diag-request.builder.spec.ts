@@ -2,16 +2,17 @@ import { acsV1 } from '@acs/contracts';
 import { COMMANDS } from '../acsctl';
 import { UsageError } from '../cli/cli-errors';
 import { parseCommandLine } from '../cli/command-line.parser';
-import { DIAG_TESTS, diagnosticInputs, parseDiagnosticKind, runTimeoutSeconds } from './diag-request.builder';
+import { acsEndpointBytes, DIAG_TESTS, diagnosticInputs, parseDiagnosticKind, runTimeoutSeconds } from './diag-request.builder';
 
 /** The inputs and run timeout `acsctl diag <test> …` would send. */
-function request(argv: string[]): { inputs: Record<string, string>; timeoutSeconds?: number } {
+function request(argv: string[]): { inputs: Record<string, string>; timeoutSeconds?: number; acsEndpointBytes?: number } {
   const line = parseCommandLine(['diag', ...argv], COMMANDS);
   if (line.kind !== 'command') throw new Error(`not a command: ${argv.join(' ')}`);
   const test = DIAG_TESTS.find((t) => t.action === line.command.action)!;
   const [, ...targets] = line.args;
   const timeoutSeconds = runTimeoutSeconds(line.options);
-  return { inputs: diagnosticInputs(test, targets, line.options), ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) };
+  const bytes = acsEndpointBytes(test, targets, line.options);
+  return { inputs: diagnosticInputs(test, targets, line.options), ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }), ...(bytes === undefined ? {} : { acsEndpointBytes: bytes }) };
 }
 
 function usageError(argv: string[]): string {
@@ -66,10 +67,18 @@ describe('acsctl diag: options to TR-143 inputs', () => {
     });
   });
 
+  it('download and upload without a URL use the ACS\'s own test endpoint, sized by --bytes', () => {
+    expect(request(['download', 'dev-1'])).toEqual({ inputs: {}, acsEndpointBytes: 10_000_000 });
+    expect(request(['download', 'dev-1', '--bytes', '2000000'])).toEqual({ inputs: {}, acsEndpointBytes: 2_000_000 });
+    expect(request(['upload', 'dev-1', '--bytes', '1000'])).toEqual({ inputs: { TestFileLength: '1000' }, acsEndpointBytes: 1000 });
+    expect(request(['download', 'dev-1', 'http://speed.example/10MB'])).toEqual({ inputs: { DownloadURL: 'http://speed.example/10MB' } });
+  });
+
   it('refuses what cannot be sent, naming the option', () => {
     expect(() => parseCommandLine(['diag', 'ping', 'dev-1'], COMMANDS)).not.toThrow();
     expect(usageError(['ping', 'dev-1'])).toBe('diag ping: missing HOST');
-    expect(usageError(['download', 'dev-1'])).toBe('diag download: missing URL');
+    expect(usageError(['upload', 'dev-1'])).toBe("diag upload: --bytes N is required (the size to send to the ACS's test endpoint, or give a URL)");
+    expect(usageError(['download', 'dev-1', '--bytes', '1.5'])).toBe('--bytes: "1.5" is not a positive whole number of bytes');
     expect(usageError(['ping', 'dev-1', 'gw.example', '--ip-version', '5'])).toBe('--ip-version: "5" is not 4, 6 or any');
     expect(usageError(['ping', 'dev-1', 'gw.example', '-W', 'soon'])).toBe('--reply-timeout: "soon" is not a duration (e.g. 30s, 500ms, 2m)');
     expect(usageError(['ping', 'dev-1', 'gw.example', '--input', 'NoEquals'])).toMatch(/^--input: "NoEquals" is not NAME=VALUE/);

@@ -13,11 +13,17 @@ export interface DiagTestCommand {
   summary: string;
   /** The positional target: its usage word, the input it fills, whether it is required, and many (a list). */
   target?: { usage: string; input: string; required: boolean; many?: boolean };
+  /**
+   * Download and upload: without a URL the test runs against the ACS's own test endpoint, with a payload of `--bytes`
+   * (RunDiagnostic's acs_endpoint_bytes; the service signs the URL for the run).
+   */
+  acsEndpoint?: { defaultBytes?: number };
   options: Record<string, InputOption>;
 }
 
 /** An option that sets one input: its text as is, or converted (a duration to ms, a word to the model's enum). */
 export interface InputOption extends OptionSpec {
+  /** The input it sets; '' for an option of the run itself (a download's --bytes of the ACS's endpoint). */
   input: string;
   convert?: (text: string, options: ParsedOptions, name: string) => string;
 }
@@ -73,9 +79,12 @@ export const DIAG_TESTS: readonly DiagTestCommand[] = [
   {
     action: 'download',
     kind: acsV1.DiagnosticKind.DIAGNOSTIC_KIND_DOWNLOAD,
-    summary: 'HTTP/FTP download test (DownloadDiagnostics); with --wait, prints bytes, times and throughput',
-    target: { usage: 'URL', input: 'DownloadURL', required: true },
+    summary: 'HTTP/FTP download test (DownloadDiagnostics); without URL, from the ACS\'s own test endpoint; with --wait, prints bytes, times and throughput',
+    target: { usage: 'URL', input: 'DownloadURL', required: false },
+    acsEndpoint: { defaultBytes: 10_000_000 },
     options: {
+      // Not an input of the device's: the size the ACS's test endpoint serves (no URL given).
+      bytes: { type: 'string', valueName: 'N', input: '', description: 'without URL: the payload the ACS\'s test endpoint serves (default 10000000)' },
       connections: { type: 'string', valueName: 'N', input: 'NumberOfConnections', description: 'parallel connections (NumberOfConnections; TR-181)' },
       duration: { type: 'string', valueName: 'SECONDS', input: 'TimeBasedTestDuration', description: 'a time-based test of this many seconds, 0-999 (TimeBasedTestDuration; TR-181)' },
       dscp,
@@ -85,8 +94,9 @@ export const DIAG_TESTS: readonly DiagTestCommand[] = [
   {
     action: 'upload',
     kind: acsV1.DiagnosticKind.DIAGNOSTIC_KIND_UPLOAD,
-    summary: 'HTTP/FTP upload test (UploadDiagnostics); with --wait, prints bytes, times and throughput',
-    target: { usage: 'URL', input: 'UploadURL', required: true },
+    summary: 'HTTP/FTP upload test (UploadDiagnostics); without URL, to the ACS\'s own test endpoint; with --wait, prints bytes, times and throughput',
+    target: { usage: 'URL', input: 'UploadURL', required: false },
+    acsEndpoint: {},
     options: {
       bytes: { type: 'string', valueName: 'N', input: 'TestFileLength', description: 'how many bytes to send (TestFileLength; required)' },
       connections: { type: 'string', valueName: 'N', input: 'NumberOfConnections', description: 'parallel connections (NumberOfConnections; TR-181)' },
@@ -195,7 +205,7 @@ export function diagnosticInputs(test: DiagTestCommand, targets: readonly string
   }
   for (const [name, spec] of Object.entries(test.options)) {
     const text = options.string(name);
-    if (text === undefined) continue;
+    if (text === undefined || spec.input === '') continue;
     inputs[spec.input] = spec.convert ? spec.convert(text, options, name) : text.trim();
   }
   for (const pair of options.strings('input')) {
@@ -205,6 +215,22 @@ export function diagnosticInputs(test: DiagTestCommand, targets: readonly string
     inputs[name] = pair.slice(eq + 1);
   }
   return inputs;
+}
+
+/**
+ * The payload size of a download or upload run against the ACS's own test endpoint (no URL given), or undefined when
+ * the test names its own server. Download: `--bytes` (default 10 MB); upload: its `--bytes` (TestFileLength), required.
+ */
+export function acsEndpointBytes(test: DiagTestCommand, targets: readonly string[], options: ParsedOptions): number | undefined {
+  if (!test.acsEndpoint || targets.length > 0) return undefined;
+  const text = options.string('bytes');
+  if (text === undefined) {
+    if (test.acsEndpoint.defaultBytes !== undefined) return test.acsEndpoint.defaultBytes;
+    throw options.usage(`diag ${test.action}: --bytes N is required (the size to send to the ACS's test endpoint, or give a URL)`);
+  }
+  const bytes = Number(text.trim());
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw options.usage(`--bytes: "${text}" is not a positive whole number of bytes`);
+  return bytes;
 }
 
 /**

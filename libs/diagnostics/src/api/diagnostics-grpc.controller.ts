@@ -30,6 +30,7 @@ export class DiagnosticsGrpcController {
       kind: kindFromProto(request.kind),
       inputs: request.inputs,
       ...(request.timeoutSeconds !== undefined ? { timeoutSeconds: request.timeoutSeconds } : {}),
+      ...(request.acsEndpointBytes !== undefined ? { acsEndpointBytes: request.acsEndpointBytes } : {}),
       ...(requestedBy ? { requestedBy } : {}),
     });
     return { run: runToProto(run) };

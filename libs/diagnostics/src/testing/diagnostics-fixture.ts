@@ -11,6 +11,7 @@ import type { ReadValues } from '../domain/diagnostics-values';
 import type { DiagnosticRun } from '../domain/diagnostic-run';
 import { openSqliteDiagnosticsStore, type SqliteDiagnosticsStore } from '../repositories/sqlite-store';
 import { RunEventPublisher } from '../service/run-event.publisher';
+import type { DiagnosticsTestUrls } from '../usecases/run-ports';
 import { createRunUseCases, type RunUseCases } from '../usecases/run-usecases';
 import { InMemoryDiagnosticsDevices, InMemoryDiagnosticsTasks } from './in-memory-diagnostics';
 
@@ -34,6 +35,7 @@ export class DiagnosticsFixture {
     private readonly dataDir: string,
     devices: Record<string, DataModelRoot>,
     defaultTimeoutMs: number,
+    testUrls?: DiagnosticsTestUrls,
   ) {
     const bus = { publish: async (messages: BusMessage[]) => void this.published.push(...messages) };
     const logger = pino({ level: 'silent' });
@@ -46,13 +48,14 @@ export class DiagnosticsFixture {
       now: () => clock.now,
       newId: () => `run-${++this.ids}`,
       defaultTimeoutMs,
+      ...(testUrls ? { testUrls } : {}),
     });
   }
 
-  static async open(options: { devices?: Record<string, DataModelRoot>; defaultTimeoutMs?: number } = {}): Promise<DiagnosticsFixture> {
+  static async open(options: { devices?: Record<string, DataModelRoot>; defaultTimeoutMs?: number; testUrls?: DiagnosticsTestUrls } = {}): Promise<DiagnosticsFixture> {
     const dataDir = await mkdtemp(join(tmpdir(), 'acs-diagnostics-'));
     const devices = options.devices ?? { [TR181_DEVICE]: 'Device', [TR098_DEVICE]: 'InternetGatewayDevice' };
-    return new DiagnosticsFixture(openSqliteDiagnosticsStore({ dataDir }), { now: Date.UTC(2027, 0, 4, 12) }, dataDir, devices, options.defaultTimeoutMs ?? 600_000);
+    return new DiagnosticsFixture(openSqliteDiagnosticsStore({ dataDir }), { now: Date.UTC(2027, 0, 4, 12) }, dataDir, devices, options.defaultTimeoutMs ?? 600_000, options.testUrls);
   }
 
   /** A ping of 192.0.2.1 on the TR-181 device unless told otherwise. */

@@ -94,4 +94,34 @@ describe('RunDiagnostic', () => {
   it('is a ValidationError, not a crash, for a kind given as an unknown string', async () => {
     await expect(fixture.useCases.runDiagnostic.execute({ deviceId: TR181_DEVICE, kind: 'IPPing', inputs: {} })).rejects.toThrow(ValidationError);
   });
+
+  describe('against the ACS\'s own test endpoint', () => {
+    const testUrls = {
+      maxBytes: 1_000_000,
+      issueDownloadUrl: (g: { runId: string; bytes: number; expiresAt: number }) => `http://acs.test/diagnostics/download/${g.runId}?n=${g.bytes}&e=${g.expiresAt}`,
+      issueUploadUrl: (g: { runId: string; maxBytes: number; expiresAt: number }) => `http://acs.test/diagnostics/upload/${g.runId}?n=${g.maxBytes}&e=${g.expiresAt}`,
+    };
+    let withEndpoint: DiagnosticsFixture;
+    beforeEach(async () => {
+      withEndpoint = await DiagnosticsFixture.open({ testUrls });
+    });
+    afterEach(() => withEndpoint.close());
+
+    it('sets a download\'s URL, and an upload\'s URL and length, signed for the run until its deadline', async () => {
+      const download = await withEndpoint.useCases.runDiagnostic.execute({ deviceId: TR181_DEVICE, kind: 'download', inputs: {}, timeoutSeconds: 60, acsEndpointBytes: 500_000 });
+      expect(download.inputs).toEqual({ DownloadURL: `http://acs.test/diagnostics/download/${download.id}?n=500000&e=${download.deadline}` });
+      const upload = await withEndpoint.useCases.runDiagnostic.execute({ deviceId: TR098_DEVICE, kind: 'upload', inputs: {}, acsEndpointBytes: 1000 });
+      expect(upload.inputs).toEqual({ UploadURL: `http://acs.test/diagnostics/upload/${upload.id}?n=1000&e=${upload.deadline}`, TestFileLength: '1000' });
+      expect(upload.valuesSet.map((v) => v.path)).toContain('InternetGatewayDevice.UploadDiagnostics.UploadURL');
+    });
+
+    it('refuses it with a URL of the caller\'s, for another kind, or over the endpoint\'s maximum', async () => {
+      const fields = (promise: Promise<unknown>) => promise.then(() => [], (error: unknown) => (error instanceof ValidationError ? error.fieldViolations.map((v) => v.field) : error));
+      const run = (kind: string, inputs: Record<string, string>, bytes: number) => withEndpoint.useCases.runDiagnostic.execute({ deviceId: TR181_DEVICE, kind, inputs, acsEndpointBytes: bytes });
+      expect(await fields(run('download', { DownloadURL: 'http://elsewhere/x' }, 10))).toEqual(['inputs.DownloadURL']);
+      expect(await fields(run('ipPing', { Host: 'x' }, 10))).toEqual(['acs_endpoint_bytes']);
+      expect(await fields(run('download', {}, 2_000_000))).toEqual(['acs_endpoint_bytes']);
+      await expect(fixture.useCases.runDiagnostic.execute({ deviceId: TR181_DEVICE, kind: 'download', inputs: {}, acsEndpointBytes: 10 })).rejects.toThrow(UnavailableError);
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { ConflictError, ValidationError, type FieldViolation } from '@acs/platform';
+import { ConflictError, UnavailableError, ValidationError, type FieldViolation } from '@acs/platform';
 
 import { DIAGNOSTICS_KINDS, type DiagnosticsKind } from '../domain/diagnostics-catalog';
 import { requestValues, requireDiagnostics } from '../domain/diagnostics-request';
@@ -13,6 +13,8 @@ export interface RunDiagnosticCommand {
   inputs: Readonly<Record<string, string>>;
   /** How long to wait for `8 DIAGNOSTICS COMPLETE`; default the service's. */
   timeoutSeconds?: number;
+  /** Download/upload against the ACS's own test endpoint, with a payload of this many bytes. */
+  acsEndpointBytes?: number;
   requestedBy?: string;
 }
 
@@ -33,20 +35,23 @@ export class RunDiagnostic {
     const kind = checkCommand(command);
     const root = await devices.rootOf(command.deviceId);
     const diagnostics = requireDiagnostics(kind, root);
-    const valuesSet = requestValues(kind, root, command.inputs);
     const createdAt = now();
+    const id = newId();
+    const deadline = createdAt + (command.timeoutSeconds !== undefined ? command.timeoutSeconds * 1000 : this.deps.defaultTimeoutMs);
+    const inputs = command.acsEndpointBytes !== undefined ? this.withAcsEndpoint(kind, command, { runId: id, bytes: command.acsEndpointBytes, expiresAt: deadline }) : { ...command.inputs };
+    const valuesSet = requestValues(kind, root, inputs);
     const run: DiagnosticRun = {
-      id: newId(),
+      id,
       deviceId: command.deviceId,
       kind,
       root,
       objectPath: diagnostics.path,
-      inputs: { ...command.inputs },
+      inputs,
       valuesSet,
       status: 'running',
       ...(command.requestedBy ? { requestedBy: command.requestedBy } : {}),
       createdAt,
-      deadline: createdAt + (command.timeoutSeconds !== undefined ? command.timeoutSeconds * 1000 : this.deps.defaultTimeoutMs),
+      deadline,
     };
     await this.claim(run);
     let readTaskId: string | undefined;
@@ -64,6 +69,27 @@ export class RunDiagnostic {
       await store.runSlots.release(run.deviceId, run.objectPath, run.id).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * The inputs of a download or upload measured against the ACS's own endpoint: the URL signed for this run until its
+   * deadline (and an upload's TestFileLength), so the operator needs no third-party server and the URL is worth
+   * nothing once the run is over.
+   */
+  private withAcsEndpoint(kind: DiagnosticsKind, command: RunDiagnosticCommand, grant: { runId: string; bytes: number; expiresAt: number }): Record<string, string> {
+    const field = 'acs_endpoint_bytes';
+    const urls = this.deps.testUrls;
+    const urlInput = kind === 'download' ? 'DownloadURL' : 'UploadURL';
+    const violations: FieldViolation[] = [];
+    if (kind !== 'download' && kind !== 'upload') violations.push({ field, description: `only for download and upload tests (not ${kind})`, reason: 'NOT_ALLOWED' });
+    else if (command.inputs[urlInput] !== undefined) violations.push({ field: `inputs.${urlInput}`, description: `set by the service with ${field}: give one or the other`, reason: 'NOT_ALLOWED' });
+    if (!Number.isInteger(grant.bytes) || grant.bytes < 1 || (urls && grant.bytes > urls.maxBytes)) {
+      violations.push({ field, description: `a whole number of bytes from 1 to ${urls?.maxBytes ?? 'the endpoint maximum'} (got ${grant.bytes})`, reason: 'OUT_OF_RANGE' });
+    }
+    if (violations.length > 0) throw new ValidationError(`invalid diagnostic run: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}`, violations);
+    if (!urls) throw new UnavailableError('diagnostics-http', 'the diagnostics test endpoint is not running in this service');
+    if (kind === 'download') return { ...command.inputs, DownloadURL: urls.issueDownloadUrl(grant) };
+    return { ...command.inputs, UploadURL: urls.issueUploadUrl({ runId: grant.runId, maxBytes: grant.bytes, expiresAt: grant.expiresAt }), TestFileLength: String(grant.bytes) };
   }
 
   /**

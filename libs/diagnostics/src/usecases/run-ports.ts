@@ -33,3 +33,14 @@ export interface DiagnosticsRunEvents {
   completed(run: DiagnosticRun): Promise<void>;
   failed(run: DiagnosticRun): Promise<void>;
 }
+
+/**
+ * The ACS's own TR-143 test endpoint (http/DiagnosticsHttpServer): URLs signed for one run, valid until its deadline,
+ * for a payload (download) or a body (upload) of a given size.
+ */
+export interface DiagnosticsTestUrls {
+  /** The largest payload a URL is issued for (ACS_DIAGNOSTICS_HTTP_MAX_BYTES). */
+  readonly maxBytes: number;
+  issueDownloadUrl(grant: { runId: string; bytes: number; expiresAt: number }): string;
+  issueUploadUrl(grant: { runId: string; maxBytes: number; expiresAt: number }): string;
+}

@@ -82,6 +82,13 @@ describe('acs.v1 method policies', () => {
       'JobService/ListJobDevices': 'jobs:view',
       'JobService/PauseJob': 'jobs:change',
       'JobService/ResumeJob': 'jobs:change',
+      'MonitoringService/CreateMonitoringProfile': 'samples:add',
+      'MonitoringService/GetMonitoringProfile': 'samples:view',
+      'MonitoringService/ListMonitoringProfiles': 'samples:view',
+      'MonitoringService/UpdateMonitoringProfile': 'samples:change',
+      'MonitoringService/DeleteMonitoringProfile': 'samples:delete',
+      'MonitoringService/ListMetrics': 'samples:view',
+      'MonitoringService/ListSamples': 'samples:view',
       'MonitoringService/CreateThresholdRule': 'alarms:add',
       'MonitoringService/GetThresholdRule': 'alarms:view',
       'MonitoringService/ListThresholdRules': 'alarms:view',
@@ -127,6 +134,8 @@ describe('acs.v1 method policies', () => {
     expect(target('GroupService/CreateGroup', { name: 'north' })).toBe('north');
     expect(target('GroupService/AddGroupMembers', { groupId: 'g-1' })).toBe('g-1');
     expect(target('GroupService/ListDeviceGroups', { deviceId: 'dev-1' })).toBe('dev-1');
+    expect(target('MonitoringService/ListSamples', { deviceId: 'dev-1', metric: 'wan.bytesReceived' })).toBe('dev-1/wan.bytesReceived');
+    expect(target('MonitoringService/UpdateMonitoringProfile', { profileId: 'p-1' })).toBe('p-1');
   });
 
   it('has a device-scope rule for every method of a resource a scoped role may grant, and for no other', () => {

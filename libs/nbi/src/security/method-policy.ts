@@ -140,6 +140,14 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(diagnostics.listDiagnostics, 'diagnostics', 'view', (r) => r.deviceId),
   rule(diagnostics.cancelDiagnostic, 'diagnostics', 'delete', (r) => r.runId),
 
+  rule(monitoring.createMonitoringProfile, 'samples', 'add', (r) => r.name),
+  rule(monitoring.getMonitoringProfile, 'samples', 'view', (r) => r.profileId),
+  rule(monitoring.listMonitoringProfiles, 'samples', 'view'),
+  rule(monitoring.updateMonitoringProfile, 'samples', 'change', (r) => r.profileId),
+  rule(monitoring.deleteMonitoringProfile, 'samples', 'delete', (r) => r.profileId),
+  rule(monitoring.listMetrics, 'samples', 'view'),
+  rule(monitoring.listSamples, 'samples', 'view', (r) => (r.deviceId === '' ? '' : `${r.deviceId}/${r.metric}`)),
+
   rule(monitoring.createThresholdRule, 'alarms', 'add', (r) => r.name),
   rule(monitoring.getThresholdRule, 'alarms', 'view', (r) => r.ruleId),
   rule(monitoring.listThresholdRules, 'alarms', 'view'),

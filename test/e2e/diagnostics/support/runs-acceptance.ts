@@ -43,8 +43,8 @@ export async function startDiagnosticsCpe(acsUrl: string, model: 'tr181' | 'tr09
 }
 
 /** Runs a test and answers the run as RunDiagnostic returned it (RUNNING). */
-export async function runDiagnostic(api: AcsV1Clients, deviceId: string, kind: acsV1.DiagnosticKind, inputs: Record<string, string>, timeoutSeconds = 120): Promise<acsV1.DiagnosticRun> {
-  const response = await call(api.diagnostics.runDiagnostic.bind(api.diagnostics), acsV1.RunDiagnosticRequest.fromPartial({ deviceId, kind, inputs, timeoutSeconds }));
+export async function runDiagnostic(api: AcsV1Clients, deviceId: string, kind: acsV1.DiagnosticKind, inputs: Record<string, string>, timeoutSeconds = 120, acsEndpointBytes?: number): Promise<acsV1.DiagnosticRun> {
+  const response = await call(api.diagnostics.runDiagnostic.bind(api.diagnostics), acsV1.RunDiagnosticRequest.fromPartial({ deviceId, kind, inputs, timeoutSeconds, acsEndpointBytes }));
   expect(response.run?.status).toBe(Status.DIAGNOSTIC_STATUS_RUNNING);
   return response.run!;
 }
@@ -142,6 +142,34 @@ export function describeRunsAcceptance(world: () => RunsWorld, options: RunsAcce
       expect(transfer.bomTime!.getTime()).toBeLessThanOrEqual(transfer.eomTime!.getTime());
       expect(transfer.romTime!.getTime()).toBeLessThanOrEqual(transfer.bomTime!.getTime());
       // The link paces the transfer: a busy machine can only make it slower, never faster.
+      expect(transfer.throughputBps).toBeGreaterThan(rate * 0.3);
+      expect(transfer.throughputBps).toBeLessThan(rate * 1.1);
+    }, caseMs);
+
+    it('download from the ACS\'s own test endpoint: the size asked for, at the simulated link rate', async () => {
+      const { api } = world();
+      const rate = 20e6;
+      cpe().setNetworkConditions({ ...QUIET, downloadBitsPerSecond: rate });
+      const started = await runDiagnostic(api, cpe().deviceId, Kind.DIAGNOSTIC_KIND_DOWNLOAD, {}, 120, 2_000_000);
+      // The URL the service gave the CPE: its own endpoint, signed for this run.
+      expect(started.inputs.DownloadURL).toMatch(new RegExp(`/diagnostics/download/${started.id}\\?`));
+      const run = await ended(api, started.id, waitMs);
+      expectComplete(run, 'download');
+      const transfer = (run.result as { download: acsV1.TransferResult }).download;
+      expect(transfer.testBytes).toBeGreaterThanOrEqual(2_000_000);
+      expect(transfer.testBytes).toBeLessThan(2_001_000);
+      expect(transfer.throughputBps).toBeGreaterThan(rate * 0.3);
+      expect(transfer.throughputBps).toBeLessThan(rate * 1.1);
+    }, caseMs);
+
+    it('upload to the ACS\'s own test endpoint: the length asked for, at the simulated link rate', async () => {
+      const { api } = world();
+      const rate = 10e6;
+      cpe().setNetworkConditions({ ...QUIET, uploadBitsPerSecond: rate });
+      const started = await runDiagnostic(api, cpe().deviceId, Kind.DIAGNOSTIC_KIND_UPLOAD, {}, 120, 1_000_000);
+      const run = await ended(api, started.id, waitMs);
+      expectComplete(run, 'upload');
+      const transfer = (run.result as { upload: acsV1.TransferResult }).upload;
       expect(transfer.throughputBps).toBeGreaterThan(rate * 0.3);
       expect(transfer.throughputBps).toBeLessThan(rate * 1.1);
     }, caseMs);

@@ -10,7 +10,7 @@ export interface Fixtures {
 }
 
 /** The resource types and actions of the NBI's roles (docs/nbi-security.md). */
-export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit' | 'files' | 'campaigns' | 'groups' | 'jobs' | 'diagnostics';
+export type ResourceType = 'devices' | 'tasks' | 'presets' | 'faults' | 'events' | 'audit' | 'files' | 'campaigns' | 'groups' | 'jobs' | 'diagnostics' | 'alarms' | 'samples';
 export type Action = 'view' | 'add' | 'change' | 'delete';
 
 /** One method of acs.v1 as the acceptance matrix drives it. */
@@ -61,7 +61,7 @@ const { DeviceServiceService: D, TaskServiceService: T, PresetServiceService: P 
 const { FaultServiceService: F, EventServiceService: E, AuditServiceService: A } = acsV1;
 const { FileServiceService: FS, CampaignServiceService: C } = acsV1;
 const { GroupServiceService: G, JobServiceService: J } = acsV1;
-const { DiagnosticsServiceService: DG } = acsV1;
+const { DiagnosticsServiceService: DG, MonitoringServiceService: M } = acsV1;
 
 /** Group and job ids for the refusal cases: refused before anything is looked up. */
 const REFUSED_GROUP_ID = 'group-refused';
@@ -69,6 +69,11 @@ const REFUSED_JOB_ID = 'job-refused';
 
 /** A diagnostic run id for the refusal cases: refused before anything is looked up. */
 const REFUSED_RUN_ID = 'run-refused';
+
+/** Threshold rule, alarm and monitoring profile ids for the refusal cases: refused before anything is looked up. */
+const REFUSED_RULE_ID = 'rule-refused';
+const REFUSED_ALARM_ID = 'alarm-refused';
+const REFUSED_PROFILE_ID = 'profile-refused';
 
 /** A campaign id for the refusal cases: refused before anything is looked up. */
 const REFUSED_CAMPAIGN_ID = 'campaign-refused';
@@ -440,5 +445,91 @@ export const RPC_TABLE: readonly RpcCase[] = [
     invalid: () => acsV1.CancelDiagnosticRequest.fromPartial({ runId: '' }),
     invalidField: 'run_id',
     target: () => REFUSED_RUN_ID,
+  }),
+
+  rpc(M.createMonitoringProfile, 'samples', 'add', {
+    valid: () => acsV1.CreateMonitoringProfileRequest.fromPartial({ name: 'e2e-refused', metrics: ['system.cpuUsage'], target: { kind: { $case: 'filter', filter: '' } } }),
+    invalid: () => acsV1.CreateMonitoringProfileRequest.fromPartial({ name: 'e2e-refused', metrics: ['system.cpuUsage'] }),
+    invalidField: 'target',
+    target: () => 'e2e-refused',
+  }),
+  rpc(M.getMonitoringProfile, 'samples', 'view', {
+    valid: () => acsV1.GetMonitoringProfileRequest.fromPartial({ profileId: REFUSED_PROFILE_ID }),
+    invalid: () => acsV1.GetMonitoringProfileRequest.fromPartial({ profileId: '' }),
+    invalidField: 'profile_id',
+    target: () => REFUSED_PROFILE_ID,
+  }),
+  rpc(M.listMonitoringProfiles, 'samples', 'view', {
+    valid: () => acsV1.ListMonitoringProfilesRequest.fromPartial({}),
+  }),
+  rpc(M.updateMonitoringProfile, 'samples', 'change', {
+    valid: () => acsV1.UpdateMonitoringProfileRequest.fromPartial({ profileId: REFUSED_PROFILE_ID, intervalSeconds: 300 }),
+    invalid: () => acsV1.UpdateMonitoringProfileRequest.fromPartial({ profileId: '' }),
+    invalidField: 'profile_id',
+    target: () => REFUSED_PROFILE_ID,
+  }),
+  rpc(M.deleteMonitoringProfile, 'samples', 'delete', {
+    valid: () => acsV1.DeleteMonitoringProfileRequest.fromPartial({ profileId: REFUSED_PROFILE_ID }),
+    invalid: () => acsV1.DeleteMonitoringProfileRequest.fromPartial({ profileId: '' }),
+    invalidField: 'profile_id',
+    target: () => REFUSED_PROFILE_ID,
+  }),
+  rpc(M.listMetrics, 'samples', 'view', {
+    valid: () => acsV1.ListMetricsRequest.fromPartial({}),
+  }),
+  rpc(M.listSamples, 'samples', 'view', {
+    valid: (f) => acsV1.ListSamplesRequest.fromPartial({ deviceId: f.deviceId, metric: 'system.cpuUsage' }),
+    invalid: () => acsV1.ListSamplesRequest.fromPartial({ deviceId: '', metric: 'system.cpuUsage' }),
+    invalidField: 'device_id',
+    target: (f) => `${f.deviceId}/system.cpuUsage`,
+  }),
+
+  rpc(M.createThresholdRule, 'alarms', 'add', {
+    valid: () =>
+      acsV1.CreateThresholdRuleRequest.fromPartial({ name: 'e2e-refused', metric: 'system.cpuUsage', target: { kind: { $case: 'filter', filter: '' } }, direction: 'above', raiseAt: 90, severity: 'major' }),
+    invalid: () => acsV1.CreateThresholdRuleRequest.fromPartial({ name: 'e2e-refused', metric: 'system.cpuUsage', direction: 'above', raiseAt: 90, severity: 'major' }),
+    invalidField: 'target',
+    target: () => 'e2e-refused',
+  }),
+  rpc(M.getThresholdRule, 'alarms', 'view', {
+    valid: () => acsV1.GetThresholdRuleRequest.fromPartial({ ruleId: REFUSED_RULE_ID }),
+    invalid: () => acsV1.GetThresholdRuleRequest.fromPartial({ ruleId: '' }),
+    invalidField: 'rule_id',
+    target: () => REFUSED_RULE_ID,
+  }),
+  rpc(M.listThresholdRules, 'alarms', 'view', {
+    valid: () => acsV1.ListThresholdRulesRequest.fromPartial({ pageSize: 10 }),
+    invalid: () => acsV1.ListThresholdRulesRequest.fromPartial({ pageToken: 'not-a-page-token' }),
+    invalidField: 'page_token',
+  }),
+  rpc(M.updateThresholdRule, 'alarms', 'change', {
+    valid: () => acsV1.UpdateThresholdRuleRequest.fromPartial({ ruleId: REFUSED_RULE_ID, severity: 'minor' }),
+    invalid: () => acsV1.UpdateThresholdRuleRequest.fromPartial({ ruleId: '' }),
+    invalidField: 'rule_id',
+    target: () => REFUSED_RULE_ID,
+  }),
+  rpc(M.deleteThresholdRule, 'alarms', 'delete', {
+    valid: () => acsV1.DeleteThresholdRuleRequest.fromPartial({ ruleId: REFUSED_RULE_ID }),
+    invalid: () => acsV1.DeleteThresholdRuleRequest.fromPartial({ ruleId: '' }),
+    invalidField: 'rule_id',
+    target: () => REFUSED_RULE_ID,
+  }),
+  rpc(M.listAlarms, 'alarms', 'view', {
+    valid: (f) => acsV1.ListAlarmsRequest.fromPartial({ deviceId: f.deviceId, pageSize: 10 }),
+    invalid: () => acsV1.ListAlarmsRequest.fromPartial({ state: 'smouldering' }),
+    invalidField: 'state',
+    target: (f) => f.deviceId,
+  }),
+  rpc(M.getAlarm, 'alarms', 'view', {
+    valid: () => acsV1.GetAlarmRequest.fromPartial({ alarmId: REFUSED_ALARM_ID }),
+    invalid: () => acsV1.GetAlarmRequest.fromPartial({ alarmId: '' }),
+    invalidField: 'alarm_id',
+    target: () => REFUSED_ALARM_ID,
+  }),
+  rpc(M.acknowledgeAlarm, 'alarms', 'change', {
+    valid: () => acsV1.AcknowledgeAlarmRequest.fromPartial({ alarmId: REFUSED_ALARM_ID, comment: 'e2e' }),
+    invalid: () => acsV1.AcknowledgeAlarmRequest.fromPartial({ alarmId: '' }),
+    invalidField: 'alarm_id',
+    target: () => REFUSED_ALARM_ID,
   }),
 ];

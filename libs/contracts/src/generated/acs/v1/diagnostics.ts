@@ -368,7 +368,16 @@ export interface RunDiagnosticRequest {
    */
   inputs: { [key: string]: string };
   /** How long to wait for `8 DIAGNOSTICS COMPLETE`; unset = the service's default (ACS_DIAGNOSTICS_RUN_TIMEOUT_MS). */
-  timeoutSeconds?: number | undefined;
+  timeoutSeconds?:
+    | number
+    | undefined;
+  /**
+   * Download and upload only: measure against the ACS's own test endpoint (docs/diagnostics.md, "Test endpoints")
+   * with a payload of this many bytes. The service sets DownloadURL (and, for an upload, UploadURL and
+   * TestFileLength) to a URL signed for this run until its deadline; INVALID_ARGUMENT with a DownloadURL/UploadURL
+   * input, for another kind, or over ACS_DIAGNOSTICS_HTTP_MAX_BYTES.
+   */
+  acsEndpointBytes?: number | undefined;
 }
 
 export interface RunDiagnosticRequest_InputsEntry {
@@ -3014,7 +3023,7 @@ export const IpLayerCapacityResult: MessageFns<IpLayerCapacityResult> = {
 };
 
 function createBaseRunDiagnosticRequest(): RunDiagnosticRequest {
-  return { deviceId: "", kind: 0, inputs: {}, timeoutSeconds: undefined };
+  return { deviceId: "", kind: 0, inputs: {}, timeoutSeconds: undefined, acsEndpointBytes: undefined };
 }
 
 export const RunDiagnosticRequest: MessageFns<RunDiagnosticRequest> = {
@@ -3030,6 +3039,9 @@ export const RunDiagnosticRequest: MessageFns<RunDiagnosticRequest> = {
     });
     if (message.timeoutSeconds !== undefined) {
       writer.uint32(32).uint32(message.timeoutSeconds);
+    }
+    if (message.acsEndpointBytes !== undefined) {
+      writer.uint32(40).uint64(message.acsEndpointBytes);
     }
     return writer;
   },
@@ -3082,6 +3094,14 @@ export const RunDiagnosticRequest: MessageFns<RunDiagnosticRequest> = {
             message.timeoutSeconds = reader.uint32();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.acsEndpointBytes = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3121,6 +3141,11 @@ export const RunDiagnosticRequest: MessageFns<RunDiagnosticRequest> = {
         : isSet(object.timeout_seconds)
         ? globalThis.Number(object.timeout_seconds)
         : undefined,
+      acsEndpointBytes: isSet(object.acsEndpointBytes)
+        ? globalThis.Number(object.acsEndpointBytes)
+        : isSet(object.acs_endpoint_bytes)
+        ? globalThis.Number(object.acs_endpoint_bytes)
+        : undefined,
     };
   },
 
@@ -3144,6 +3169,9 @@ export const RunDiagnosticRequest: MessageFns<RunDiagnosticRequest> = {
     if (message.timeoutSeconds !== undefined) {
       obj.timeoutSeconds = Math.round(message.timeoutSeconds);
     }
+    if (message.acsEndpointBytes !== undefined) {
+      obj.acsEndpointBytes = Math.round(message.acsEndpointBytes);
+    }
     return obj;
   },
 
@@ -3164,6 +3192,7 @@ export const RunDiagnosticRequest: MessageFns<RunDiagnosticRequest> = {
       {},
     );
     message.timeoutSeconds = object.timeoutSeconds ?? undefined;
+    message.acsEndpointBytes = object.acsEndpointBytes ?? undefined;
     return message;
   },
 };

@@ -26,6 +26,280 @@ import { Timestamp } from "../../google/protobuf/timestamp";
  * "Thresholds and alarms"; ADR 36).
  */
 
+export enum SampleResolution {
+  /** SAMPLE_RESOLUTION_UNSPECIFIED - = AUTO in a request. */
+  SAMPLE_RESOLUTION_UNSPECIFIED = 0,
+  /** SAMPLE_RESOLUTION_AUTO - Raw for up to two days within the raw retention, hourly for up to 62 days within theirs, else daily. */
+  SAMPLE_RESOLUTION_AUTO = 1,
+  /** SAMPLE_RESOLUTION_RAW - Every sample as stored. */
+  SAMPLE_RESOLUTION_RAW = 2,
+  /** SAMPLE_RESOLUTION_HOUR - One min/avg/max/count point per hour (rolled up once the device's UTC day is over). */
+  SAMPLE_RESOLUTION_HOUR = 3,
+  /** SAMPLE_RESOLUTION_DAY - One point per UTC day. */
+  SAMPLE_RESOLUTION_DAY = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function sampleResolutionFromJSON(object: any): SampleResolution {
+  switch (object) {
+    case 0:
+    case "SAMPLE_RESOLUTION_UNSPECIFIED":
+      return SampleResolution.SAMPLE_RESOLUTION_UNSPECIFIED;
+    case 1:
+    case "SAMPLE_RESOLUTION_AUTO":
+      return SampleResolution.SAMPLE_RESOLUTION_AUTO;
+    case 2:
+    case "SAMPLE_RESOLUTION_RAW":
+      return SampleResolution.SAMPLE_RESOLUTION_RAW;
+    case 3:
+    case "SAMPLE_RESOLUTION_HOUR":
+      return SampleResolution.SAMPLE_RESOLUTION_HOUR;
+    case 4:
+    case "SAMPLE_RESOLUTION_DAY":
+      return SampleResolution.SAMPLE_RESOLUTION_DAY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SampleResolution.UNRECOGNIZED;
+  }
+}
+
+export function sampleResolutionToJSON(object: SampleResolution): string {
+  switch (object) {
+    case SampleResolution.SAMPLE_RESOLUTION_UNSPECIFIED:
+      return "SAMPLE_RESOLUTION_UNSPECIFIED";
+    case SampleResolution.SAMPLE_RESOLUTION_AUTO:
+      return "SAMPLE_RESOLUTION_AUTO";
+    case SampleResolution.SAMPLE_RESOLUTION_RAW:
+      return "SAMPLE_RESOLUTION_RAW";
+    case SampleResolution.SAMPLE_RESOLUTION_HOUR:
+      return "SAMPLE_RESOLUTION_HOUR";
+    case SampleResolution.SAMPLE_RESOLUTION_DAY:
+      return "SAMPLE_RESOLUTION_DAY";
+    case SampleResolution.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Which devices a profile samples (exactly one is set). */
+export interface MonitoringTarget {
+  kind?:
+    | //
+    /** The devices matching a filter (docs/filter-language.md); "" = every device. */
+    { $case: "filter"; filter: string }
+    | //
+    /** A group's members. */
+    { $case: "groupId"; groupId: string }
+    | undefined;
+}
+
+/**
+ * A metric an operator defines by parameter path (in a profile). Its name means one parameter everywhere: another
+ * profile may name it too, with the same definition only.
+ */
+export interface CustomMetric {
+  /** Lower camel case words joined by dots (`custom.ponTemperature`), not a built-in metric's name. */
+  name: string;
+  /** `gauge` (a level) or `counter` (a running total: its samples are per-second rates). */
+  kind: string;
+  /** A counter's width, where it wraps: 32 or 64 (0 = 64). A gauge has none (0). */
+  bits: number;
+  /** The unit of the reported value times `scale` (`C`, `bytes`); "" = none. */
+  unit: string;
+  /** Multiplies the reported value into `unit` (0.001 for thousandths); unset = 1. */
+  scale?:
+    | number
+    | undefined;
+  /**
+   * The parameter path by data model root: `Device` and/or `InternetGatewayDevice` (at least one). Instance numbers
+   * may be named placeholders (`Device.Optical.Interface.{optical}.X_Temp`; unbound = instance 1).
+   */
+  paths: { [key: string]: string };
+}
+
+export interface CustomMetric_PathsEntry {
+  key: string;
+  value: string;
+}
+
+/** A list of custom metrics; in an update, set (even empty) = replace them, unset = unchanged. */
+export interface CustomMetrics {
+  metrics: CustomMetric[];
+}
+
+export interface MonitoringProfile {
+  id: string;
+  name: string;
+  /** Metric names: built-in ones (ListMetrics) and this profile's custom ones. */
+  metrics: string[];
+  customMetrics: CustomMetric[];
+  target?:
+    | MonitoringTarget
+    | undefined;
+  /** How often the devices are sampled: 60 to 86400 seconds. */
+  intervalSeconds: number;
+  enabled: boolean;
+  createTime?: Date | undefined;
+  createdBy: string;
+  updateTime?:
+    | Date
+    | undefined;
+  /** Moves on with every change; UpdateMonitoringProfileRequest.revision compares against it. */
+  revision: number;
+}
+
+export interface CreateMonitoringProfileRequest {
+  name: string;
+  /** At least one, at most 64. */
+  metrics: string[];
+  customMetrics: CustomMetric[];
+  target?:
+    | MonitoringTarget
+    | undefined;
+  /** Unset = 900 (15 minutes). */
+  intervalSeconds?:
+    | number
+    | undefined;
+  /** Unset = enabled. */
+  enabled?: boolean | undefined;
+}
+
+export interface CreateMonitoringProfileResponse {
+  profile?: MonitoringProfile | undefined;
+}
+
+export interface GetMonitoringProfileRequest {
+  profileId: string;
+}
+
+export interface GetMonitoringProfileResponse {
+  profile?: MonitoringProfile | undefined;
+}
+
+export interface ListMonitoringProfilesRequest {
+  /** Only the enabled profiles (what the collectors run). */
+  enabledOnly: boolean;
+}
+
+export interface ListMonitoringProfilesResponse {
+  profiles: MonitoringProfile[];
+}
+
+export interface UpdateMonitoringProfileRequest {
+  profileId: string;
+  /** The revision read: the update applies only to it (ABORTED otherwise). Unset = whatever is stored. */
+  revision?:
+    | number
+    | undefined;
+  /** Each field unset (empty `metrics`) = unchanged. */
+  name?: string | undefined;
+  metrics: string[];
+  customMetrics?: CustomMetrics | undefined;
+  target?: MonitoringTarget | undefined;
+  intervalSeconds?: number | undefined;
+  enabled?: boolean | undefined;
+}
+
+export interface UpdateMonitoringProfileResponse {
+  profile?: MonitoringProfile | undefined;
+}
+
+export interface DeleteMonitoringProfileRequest {
+  profileId: string;
+}
+
+export interface DeleteMonitoringProfileResponse {
+}
+
+/** Where a metric is on one data model. */
+export interface MetricPath {
+  /** `Device` (TR-181) or `InternetGatewayDevice` (TR-098). */
+  root: string;
+  /** With `{placeholder}`s for instance numbers a device's bindings resolve (unbound = 1). */
+  path: string;
+  /** A counter's width on this model (TR-098's counters are 32-bit); 0 for a gauge. */
+  bits: number;
+  /** Where the standard defines it (`tr-181-2-17-0-cwmp-full.xml:55110`); "" for a custom metric. */
+  source: string;
+}
+
+export interface Metric {
+  name: string;
+  /** `gauge` or `counter` (its samples are per-second rates of it). */
+  kind: string;
+  /** The unit of the stored value (a counter's reading: its samples are `unit`/s). */
+  unit: string;
+  /** What the reported value is multiplied by into `unit` (1 when as reported). */
+  scale: number;
+  paths: MetricPath[];
+  description: string;
+  /** Defined by a monitoring profile, not built in. */
+  custom: boolean;
+}
+
+export interface ListMetricsRequest {
+}
+
+export interface ListMetricsResponse {
+  /** Built-in metrics first, in catalog order, then the custom ones. */
+  metrics: Metric[];
+}
+
+export interface ListSamplesRequest {
+  deviceId: string;
+  metric: string;
+  /** Inclusive; unset = a day before `until`. */
+  since?:
+    | Date
+    | undefined;
+  /** Exclusive; unset = now. */
+  until?: Date | undefined;
+  resolution: SampleResolution;
+}
+
+/**
+ * One point of a series. Raw: a gauge's value, a counter's per-second rate (unset after a first reading or a reset).
+ * Hourly and daily: min/avg/max/count of the gauge's values or the counter's rates over the hour or day starting at
+ * `time`, and `value` = avg.
+ */
+export interface SamplePoint {
+  time?: Date | undefined;
+  value?:
+    | number
+    | undefined;
+  /** A raw counter sample's reading (the device's running total) for a counter; unset otherwise. */
+  reading?:
+    | number
+    | undefined;
+  /** A raw counter sample after which the counter restarted: `reboot` (uptime fell) or `counter-fell`; "" otherwise. */
+  reset: string;
+  /** Rollups only (0 in raw points). */
+  count: number;
+  min: number;
+  avg: number;
+  max: number;
+}
+
+export interface ListSamplesResponse {
+  deviceId: string;
+  metric: string;
+  /** `gauge` or `counter`. */
+  kind: string;
+  /** The unit of the points' values: the metric's, per second for a counter (`bytes/s`). */
+  unit: string;
+  /** The resolution used (RAW, HOUR or DAY; AUTO resolved). */
+  resolution: SampleResolution;
+  since?: Date | undefined;
+  until?:
+    | Date
+    | undefined;
+  /** Oldest first. */
+  points: SamplePoint[];
+  /** Raw points that were counter resets (reboots, falls): the gaps in a counter's rates. */
+  resets: number;
+}
+
 /**
  * Which devices a rule watches (exactly one is set), asked as points arrive: a device that stops matching clears its
  * alarm (clear_reason `target-left`).
@@ -243,6 +517,2574 @@ export interface AcknowledgeAlarmRequest {
 export interface AcknowledgeAlarmResponse {
   alarm?: Alarm | undefined;
 }
+
+function createBaseMonitoringTarget(): MonitoringTarget {
+  return { kind: undefined };
+}
+
+export const MonitoringTarget: MessageFns<MonitoringTarget> = {
+  encode(message: MonitoringTarget, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.kind?.$case) {
+      case "filter":
+        writer.uint32(10).string(message.kind.filter);
+        break;
+      case "groupId":
+        writer.uint32(18).string(message.kind.groupId);
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MonitoringTarget {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMonitoringTarget();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = { $case: "filter", filter: reader.string() };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = { $case: "groupId", groupId: reader.string() };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MonitoringTarget {
+    return {
+      kind: isSet(object.filter)
+        ? { $case: "filter", filter: globalThis.String(object.filter) }
+        : isSet(object.groupId)
+        ? { $case: "groupId", groupId: globalThis.String(object.groupId) }
+        : isSet(object.group_id)
+        ? { $case: "groupId", groupId: globalThis.String(object.group_id) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: MonitoringTarget): unknown {
+    const obj: any = {};
+    if (message.kind?.$case === "filter") {
+      obj.filter = message.kind.filter;
+    } else if (message.kind?.$case === "groupId") {
+      obj.groupId = message.kind.groupId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MonitoringTarget>, I>>(base?: I): MonitoringTarget {
+    return MonitoringTarget.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MonitoringTarget>, I>>(object: I): MonitoringTarget {
+    const message = createBaseMonitoringTarget();
+    switch (object.kind?.$case) {
+      case "filter": {
+        if (object.kind?.filter !== undefined && object.kind?.filter !== null) {
+          message.kind = { $case: "filter", filter: object.kind.filter };
+        }
+        break;
+      }
+      case "groupId": {
+        if (object.kind?.groupId !== undefined && object.kind?.groupId !== null) {
+          message.kind = { $case: "groupId", groupId: object.kind.groupId };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseCustomMetric(): CustomMetric {
+  return { name: "", kind: "", bits: 0, unit: "", scale: undefined, paths: {} };
+}
+
+export const CustomMetric: MessageFns<CustomMetric> = {
+  encode(message: CustomMetric, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.bits !== 0) {
+      writer.uint32(24).uint32(message.bits);
+    }
+    if (message.unit !== "") {
+      writer.uint32(34).string(message.unit);
+    }
+    if (message.scale !== undefined) {
+      writer.uint32(41).double(message.scale);
+    }
+    globalThis.Object.entries(message.paths).forEach(([key, value]: [string, string]) => {
+      CustomMetric_PathsEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomMetric {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomMetric();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.bits = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.unit = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.scale = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = CustomMetric_PathsEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.paths[entry6.key] = entry6.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomMetric {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      bits: isSet(object.bits) ? globalThis.Number(object.bits) : 0,
+      unit: isSet(object.unit) ? globalThis.String(object.unit) : "",
+      scale: isSet(object.scale) ? globalThis.Number(object.scale) : undefined,
+      paths: isObject(object.paths)
+        ? (globalThis.Object.entries(object.paths) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: CustomMetric): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.bits !== 0) {
+      obj.bits = Math.round(message.bits);
+    }
+    if (message.unit !== "") {
+      obj.unit = message.unit;
+    }
+    if (message.scale !== undefined) {
+      obj.scale = floatToJson(message.scale);
+    }
+    if (message.paths) {
+      const entries = globalThis.Object.entries(message.paths) as [string, string][];
+      if (entries.length > 0) {
+        obj.paths = {};
+        entries.forEach(([k, v]) => {
+          obj.paths[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomMetric>, I>>(base?: I): CustomMetric {
+    return CustomMetric.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomMetric>, I>>(object: I): CustomMetric {
+    const message = createBaseCustomMetric();
+    message.name = object.name ?? "";
+    message.kind = object.kind ?? "";
+    message.bits = object.bits ?? 0;
+    message.unit = object.unit ?? "";
+    message.scale = object.scale ?? undefined;
+    message.paths = (globalThis.Object.entries(object.paths ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseCustomMetric_PathsEntry(): CustomMetric_PathsEntry {
+  return { key: "", value: "" };
+}
+
+export const CustomMetric_PathsEntry: MessageFns<CustomMetric_PathsEntry> = {
+  encode(message: CustomMetric_PathsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomMetric_PathsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomMetric_PathsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomMetric_PathsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: CustomMetric_PathsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomMetric_PathsEntry>, I>>(base?: I): CustomMetric_PathsEntry {
+    return CustomMetric_PathsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomMetric_PathsEntry>, I>>(object: I): CustomMetric_PathsEntry {
+    const message = createBaseCustomMetric_PathsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseCustomMetrics(): CustomMetrics {
+  return { metrics: [] };
+}
+
+export const CustomMetrics: MessageFns<CustomMetrics> = {
+  encode(message: CustomMetrics, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.metrics) {
+      CustomMetric.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomMetrics {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomMetrics();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metrics.push(CustomMetric.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomMetrics {
+    return {
+      metrics: globalThis.Array.isArray(object?.metrics)
+        ? object.metrics.map((e: any) => CustomMetric.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CustomMetrics): unknown {
+    const obj: any = {};
+    if (message.metrics?.length) {
+      obj.metrics = message.metrics.map((e) => CustomMetric.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomMetrics>, I>>(base?: I): CustomMetrics {
+    return CustomMetrics.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomMetrics>, I>>(object: I): CustomMetrics {
+    const message = createBaseCustomMetrics();
+    message.metrics = object.metrics?.map((e) => CustomMetric.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMonitoringProfile(): MonitoringProfile {
+  return {
+    id: "",
+    name: "",
+    metrics: [],
+    customMetrics: [],
+    target: undefined,
+    intervalSeconds: 0,
+    enabled: false,
+    createTime: undefined,
+    createdBy: "",
+    updateTime: undefined,
+    revision: 0,
+  };
+}
+
+export const MonitoringProfile: MessageFns<MonitoringProfile> = {
+  encode(message: MonitoringProfile, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    for (const v of message.metrics) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.customMetrics) {
+      CustomMetric.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.target !== undefined) {
+      MonitoringTarget.encode(message.target, writer.uint32(42).fork()).join();
+    }
+    if (message.intervalSeconds !== 0) {
+      writer.uint32(48).uint32(message.intervalSeconds);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(56).bool(message.enabled);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(66).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(74).string(message.createdBy);
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(82).fork()).join();
+    }
+    if (message.revision !== 0) {
+      writer.uint32(88).uint64(message.revision);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MonitoringProfile {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMonitoringProfile();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.metrics.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.customMetrics.push(CustomMetric.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.target = MonitoringTarget.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.intervalSeconds = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.revision = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MonitoringProfile {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      metrics: globalThis.Array.isArray(object?.metrics) ? object.metrics.map((e: any) => globalThis.String(e)) : [],
+      customMetrics: globalThis.Array.isArray(object?.customMetrics)
+        ? object.customMetrics.map((e: any) => CustomMetric.fromJSON(e))
+        : globalThis.Array.isArray(object?.custom_metrics)
+        ? object.custom_metrics.map((e: any) => CustomMetric.fromJSON(e))
+        : [],
+      target: isSet(object.target) ? MonitoringTarget.fromJSON(object.target) : undefined,
+      intervalSeconds: isSet(object.intervalSeconds)
+        ? globalThis.Number(object.intervalSeconds)
+        : isSet(object.interval_seconds)
+        ? globalThis.Number(object.interval_seconds)
+        : 0,
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+    };
+  },
+
+  toJSON(message: MonitoringProfile): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.metrics?.length) {
+      obj.metrics = message.metrics;
+    }
+    if (message.customMetrics?.length) {
+      obj.customMetrics = message.customMetrics.map((e) => CustomMetric.toJSON(e));
+    }
+    if (message.target !== undefined) {
+      obj.target = MonitoringTarget.toJSON(message.target);
+    }
+    if (message.intervalSeconds !== 0) {
+      obj.intervalSeconds = Math.round(message.intervalSeconds);
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.revision !== 0) {
+      obj.revision = Math.round(message.revision);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MonitoringProfile>, I>>(base?: I): MonitoringProfile {
+    return MonitoringProfile.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MonitoringProfile>, I>>(object: I): MonitoringProfile {
+    const message = createBaseMonitoringProfile();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.metrics = object.metrics?.map((e) => e) || [];
+    message.customMetrics = object.customMetrics?.map((e) => CustomMetric.fromPartial(e)) || [];
+    message.target = (object.target !== undefined && object.target !== null)
+      ? MonitoringTarget.fromPartial(object.target)
+      : undefined;
+    message.intervalSeconds = object.intervalSeconds ?? 0;
+    message.enabled = object.enabled ?? false;
+    message.createTime = object.createTime ?? undefined;
+    message.createdBy = object.createdBy ?? "";
+    message.updateTime = object.updateTime ?? undefined;
+    message.revision = object.revision ?? 0;
+    return message;
+  },
+};
+
+function createBaseCreateMonitoringProfileRequest(): CreateMonitoringProfileRequest {
+  return {
+    name: "",
+    metrics: [],
+    customMetrics: [],
+    target: undefined,
+    intervalSeconds: undefined,
+    enabled: undefined,
+  };
+}
+
+export const CreateMonitoringProfileRequest: MessageFns<CreateMonitoringProfileRequest> = {
+  encode(message: CreateMonitoringProfileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    for (const v of message.metrics) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.customMetrics) {
+      CustomMetric.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.target !== undefined) {
+      MonitoringTarget.encode(message.target, writer.uint32(34).fork()).join();
+    }
+    if (message.intervalSeconds !== undefined) {
+      writer.uint32(40).uint32(message.intervalSeconds);
+    }
+    if (message.enabled !== undefined) {
+      writer.uint32(48).bool(message.enabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateMonitoringProfileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateMonitoringProfileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.metrics.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.customMetrics.push(CustomMetric.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.target = MonitoringTarget.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.intervalSeconds = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateMonitoringProfileRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      metrics: globalThis.Array.isArray(object?.metrics) ? object.metrics.map((e: any) => globalThis.String(e)) : [],
+      customMetrics: globalThis.Array.isArray(object?.customMetrics)
+        ? object.customMetrics.map((e: any) => CustomMetric.fromJSON(e))
+        : globalThis.Array.isArray(object?.custom_metrics)
+        ? object.custom_metrics.map((e: any) => CustomMetric.fromJSON(e))
+        : [],
+      target: isSet(object.target) ? MonitoringTarget.fromJSON(object.target) : undefined,
+      intervalSeconds: isSet(object.intervalSeconds)
+        ? globalThis.Number(object.intervalSeconds)
+        : isSet(object.interval_seconds)
+        ? globalThis.Number(object.interval_seconds)
+        : undefined,
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
+    };
+  },
+
+  toJSON(message: CreateMonitoringProfileRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.metrics?.length) {
+      obj.metrics = message.metrics;
+    }
+    if (message.customMetrics?.length) {
+      obj.customMetrics = message.customMetrics.map((e) => CustomMetric.toJSON(e));
+    }
+    if (message.target !== undefined) {
+      obj.target = MonitoringTarget.toJSON(message.target);
+    }
+    if (message.intervalSeconds !== undefined) {
+      obj.intervalSeconds = Math.round(message.intervalSeconds);
+    }
+    if (message.enabled !== undefined) {
+      obj.enabled = message.enabled;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateMonitoringProfileRequest>, I>>(base?: I): CreateMonitoringProfileRequest {
+    return CreateMonitoringProfileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateMonitoringProfileRequest>, I>>(
+    object: I,
+  ): CreateMonitoringProfileRequest {
+    const message = createBaseCreateMonitoringProfileRequest();
+    message.name = object.name ?? "";
+    message.metrics = object.metrics?.map((e) => e) || [];
+    message.customMetrics = object.customMetrics?.map((e) => CustomMetric.fromPartial(e)) || [];
+    message.target = (object.target !== undefined && object.target !== null)
+      ? MonitoringTarget.fromPartial(object.target)
+      : undefined;
+    message.intervalSeconds = object.intervalSeconds ?? undefined;
+    message.enabled = object.enabled ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCreateMonitoringProfileResponse(): CreateMonitoringProfileResponse {
+  return { profile: undefined };
+}
+
+export const CreateMonitoringProfileResponse: MessageFns<CreateMonitoringProfileResponse> = {
+  encode(message: CreateMonitoringProfileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.profile !== undefined) {
+      MonitoringProfile.encode(message.profile, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateMonitoringProfileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateMonitoringProfileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.profile = MonitoringProfile.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateMonitoringProfileResponse {
+    return { profile: isSet(object.profile) ? MonitoringProfile.fromJSON(object.profile) : undefined };
+  },
+
+  toJSON(message: CreateMonitoringProfileResponse): unknown {
+    const obj: any = {};
+    if (message.profile !== undefined) {
+      obj.profile = MonitoringProfile.toJSON(message.profile);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateMonitoringProfileResponse>, I>>(base?: I): CreateMonitoringProfileResponse {
+    return CreateMonitoringProfileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateMonitoringProfileResponse>, I>>(
+    object: I,
+  ): CreateMonitoringProfileResponse {
+    const message = createBaseCreateMonitoringProfileResponse();
+    message.profile = (object.profile !== undefined && object.profile !== null)
+      ? MonitoringProfile.fromPartial(object.profile)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetMonitoringProfileRequest(): GetMonitoringProfileRequest {
+  return { profileId: "" };
+}
+
+export const GetMonitoringProfileRequest: MessageFns<GetMonitoringProfileRequest> = {
+  encode(message: GetMonitoringProfileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.profileId !== "") {
+      writer.uint32(10).string(message.profileId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMonitoringProfileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMonitoringProfileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.profileId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMonitoringProfileRequest {
+    return {
+      profileId: isSet(object.profileId)
+        ? globalThis.String(object.profileId)
+        : isSet(object.profile_id)
+        ? globalThis.String(object.profile_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetMonitoringProfileRequest): unknown {
+    const obj: any = {};
+    if (message.profileId !== "") {
+      obj.profileId = message.profileId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetMonitoringProfileRequest>, I>>(base?: I): GetMonitoringProfileRequest {
+    return GetMonitoringProfileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetMonitoringProfileRequest>, I>>(object: I): GetMonitoringProfileRequest {
+    const message = createBaseGetMonitoringProfileRequest();
+    message.profileId = object.profileId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetMonitoringProfileResponse(): GetMonitoringProfileResponse {
+  return { profile: undefined };
+}
+
+export const GetMonitoringProfileResponse: MessageFns<GetMonitoringProfileResponse> = {
+  encode(message: GetMonitoringProfileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.profile !== undefined) {
+      MonitoringProfile.encode(message.profile, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMonitoringProfileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMonitoringProfileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.profile = MonitoringProfile.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMonitoringProfileResponse {
+    return { profile: isSet(object.profile) ? MonitoringProfile.fromJSON(object.profile) : undefined };
+  },
+
+  toJSON(message: GetMonitoringProfileResponse): unknown {
+    const obj: any = {};
+    if (message.profile !== undefined) {
+      obj.profile = MonitoringProfile.toJSON(message.profile);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetMonitoringProfileResponse>, I>>(base?: I): GetMonitoringProfileResponse {
+    return GetMonitoringProfileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetMonitoringProfileResponse>, I>>(object: I): GetMonitoringProfileResponse {
+    const message = createBaseGetMonitoringProfileResponse();
+    message.profile = (object.profile !== undefined && object.profile !== null)
+      ? MonitoringProfile.fromPartial(object.profile)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListMonitoringProfilesRequest(): ListMonitoringProfilesRequest {
+  return { enabledOnly: false };
+}
+
+export const ListMonitoringProfilesRequest: MessageFns<ListMonitoringProfilesRequest> = {
+  encode(message: ListMonitoringProfilesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enabledOnly !== false) {
+      writer.uint32(8).bool(message.enabledOnly);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListMonitoringProfilesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListMonitoringProfilesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.enabledOnly = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListMonitoringProfilesRequest {
+    return {
+      enabledOnly: isSet(object.enabledOnly)
+        ? globalThis.Boolean(object.enabledOnly)
+        : isSet(object.enabled_only)
+        ? globalThis.Boolean(object.enabled_only)
+        : false,
+    };
+  },
+
+  toJSON(message: ListMonitoringProfilesRequest): unknown {
+    const obj: any = {};
+    if (message.enabledOnly !== false) {
+      obj.enabledOnly = message.enabledOnly;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListMonitoringProfilesRequest>, I>>(base?: I): ListMonitoringProfilesRequest {
+    return ListMonitoringProfilesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListMonitoringProfilesRequest>, I>>(
+    object: I,
+  ): ListMonitoringProfilesRequest {
+    const message = createBaseListMonitoringProfilesRequest();
+    message.enabledOnly = object.enabledOnly ?? false;
+    return message;
+  },
+};
+
+function createBaseListMonitoringProfilesResponse(): ListMonitoringProfilesResponse {
+  return { profiles: [] };
+}
+
+export const ListMonitoringProfilesResponse: MessageFns<ListMonitoringProfilesResponse> = {
+  encode(message: ListMonitoringProfilesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.profiles) {
+      MonitoringProfile.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListMonitoringProfilesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListMonitoringProfilesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.profiles.push(MonitoringProfile.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListMonitoringProfilesResponse {
+    return {
+      profiles: globalThis.Array.isArray(object?.profiles)
+        ? object.profiles.map((e: any) => MonitoringProfile.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListMonitoringProfilesResponse): unknown {
+    const obj: any = {};
+    if (message.profiles?.length) {
+      obj.profiles = message.profiles.map((e) => MonitoringProfile.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListMonitoringProfilesResponse>, I>>(base?: I): ListMonitoringProfilesResponse {
+    return ListMonitoringProfilesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListMonitoringProfilesResponse>, I>>(
+    object: I,
+  ): ListMonitoringProfilesResponse {
+    const message = createBaseListMonitoringProfilesResponse();
+    message.profiles = object.profiles?.map((e) => MonitoringProfile.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateMonitoringProfileRequest(): UpdateMonitoringProfileRequest {
+  return {
+    profileId: "",
+    revision: undefined,
+    name: undefined,
+    metrics: [],
+    customMetrics: undefined,
+    target: undefined,
+    intervalSeconds: undefined,
+    enabled: undefined,
+  };
+}
+
+export const UpdateMonitoringProfileRequest: MessageFns<UpdateMonitoringProfileRequest> = {
+  encode(message: UpdateMonitoringProfileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.profileId !== "") {
+      writer.uint32(10).string(message.profileId);
+    }
+    if (message.revision !== undefined) {
+      writer.uint32(16).uint64(message.revision);
+    }
+    if (message.name !== undefined) {
+      writer.uint32(26).string(message.name);
+    }
+    for (const v of message.metrics) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.customMetrics !== undefined) {
+      CustomMetrics.encode(message.customMetrics, writer.uint32(42).fork()).join();
+    }
+    if (message.target !== undefined) {
+      MonitoringTarget.encode(message.target, writer.uint32(50).fork()).join();
+    }
+    if (message.intervalSeconds !== undefined) {
+      writer.uint32(56).uint32(message.intervalSeconds);
+    }
+    if (message.enabled !== undefined) {
+      writer.uint32(64).bool(message.enabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateMonitoringProfileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateMonitoringProfileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.profileId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.revision = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.metrics.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.customMetrics = CustomMetrics.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.target = MonitoringTarget.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.intervalSeconds = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateMonitoringProfileRequest {
+    return {
+      profileId: isSet(object.profileId)
+        ? globalThis.String(object.profileId)
+        : isSet(object.profile_id)
+        ? globalThis.String(object.profile_id)
+        : "",
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : undefined,
+      name: isSet(object.name) ? globalThis.String(object.name) : undefined,
+      metrics: globalThis.Array.isArray(object?.metrics) ? object.metrics.map((e: any) => globalThis.String(e)) : [],
+      customMetrics: isSet(object.customMetrics)
+        ? CustomMetrics.fromJSON(object.customMetrics)
+        : isSet(object.custom_metrics)
+        ? CustomMetrics.fromJSON(object.custom_metrics)
+        : undefined,
+      target: isSet(object.target) ? MonitoringTarget.fromJSON(object.target) : undefined,
+      intervalSeconds: isSet(object.intervalSeconds)
+        ? globalThis.Number(object.intervalSeconds)
+        : isSet(object.interval_seconds)
+        ? globalThis.Number(object.interval_seconds)
+        : undefined,
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
+    };
+  },
+
+  toJSON(message: UpdateMonitoringProfileRequest): unknown {
+    const obj: any = {};
+    if (message.profileId !== "") {
+      obj.profileId = message.profileId;
+    }
+    if (message.revision !== undefined) {
+      obj.revision = Math.round(message.revision);
+    }
+    if (message.name !== undefined) {
+      obj.name = message.name;
+    }
+    if (message.metrics?.length) {
+      obj.metrics = message.metrics;
+    }
+    if (message.customMetrics !== undefined) {
+      obj.customMetrics = CustomMetrics.toJSON(message.customMetrics);
+    }
+    if (message.target !== undefined) {
+      obj.target = MonitoringTarget.toJSON(message.target);
+    }
+    if (message.intervalSeconds !== undefined) {
+      obj.intervalSeconds = Math.round(message.intervalSeconds);
+    }
+    if (message.enabled !== undefined) {
+      obj.enabled = message.enabled;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateMonitoringProfileRequest>, I>>(base?: I): UpdateMonitoringProfileRequest {
+    return UpdateMonitoringProfileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateMonitoringProfileRequest>, I>>(
+    object: I,
+  ): UpdateMonitoringProfileRequest {
+    const message = createBaseUpdateMonitoringProfileRequest();
+    message.profileId = object.profileId ?? "";
+    message.revision = object.revision ?? undefined;
+    message.name = object.name ?? undefined;
+    message.metrics = object.metrics?.map((e) => e) || [];
+    message.customMetrics = (object.customMetrics !== undefined && object.customMetrics !== null)
+      ? CustomMetrics.fromPartial(object.customMetrics)
+      : undefined;
+    message.target = (object.target !== undefined && object.target !== null)
+      ? MonitoringTarget.fromPartial(object.target)
+      : undefined;
+    message.intervalSeconds = object.intervalSeconds ?? undefined;
+    message.enabled = object.enabled ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateMonitoringProfileResponse(): UpdateMonitoringProfileResponse {
+  return { profile: undefined };
+}
+
+export const UpdateMonitoringProfileResponse: MessageFns<UpdateMonitoringProfileResponse> = {
+  encode(message: UpdateMonitoringProfileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.profile !== undefined) {
+      MonitoringProfile.encode(message.profile, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateMonitoringProfileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateMonitoringProfileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.profile = MonitoringProfile.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateMonitoringProfileResponse {
+    return { profile: isSet(object.profile) ? MonitoringProfile.fromJSON(object.profile) : undefined };
+  },
+
+  toJSON(message: UpdateMonitoringProfileResponse): unknown {
+    const obj: any = {};
+    if (message.profile !== undefined) {
+      obj.profile = MonitoringProfile.toJSON(message.profile);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateMonitoringProfileResponse>, I>>(base?: I): UpdateMonitoringProfileResponse {
+    return UpdateMonitoringProfileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateMonitoringProfileResponse>, I>>(
+    object: I,
+  ): UpdateMonitoringProfileResponse {
+    const message = createBaseUpdateMonitoringProfileResponse();
+    message.profile = (object.profile !== undefined && object.profile !== null)
+      ? MonitoringProfile.fromPartial(object.profile)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteMonitoringProfileRequest(): DeleteMonitoringProfileRequest {
+  return { profileId: "" };
+}
+
+export const DeleteMonitoringProfileRequest: MessageFns<DeleteMonitoringProfileRequest> = {
+  encode(message: DeleteMonitoringProfileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.profileId !== "") {
+      writer.uint32(10).string(message.profileId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteMonitoringProfileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteMonitoringProfileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.profileId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteMonitoringProfileRequest {
+    return {
+      profileId: isSet(object.profileId)
+        ? globalThis.String(object.profileId)
+        : isSet(object.profile_id)
+        ? globalThis.String(object.profile_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteMonitoringProfileRequest): unknown {
+    const obj: any = {};
+    if (message.profileId !== "") {
+      obj.profileId = message.profileId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteMonitoringProfileRequest>, I>>(base?: I): DeleteMonitoringProfileRequest {
+    return DeleteMonitoringProfileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteMonitoringProfileRequest>, I>>(
+    object: I,
+  ): DeleteMonitoringProfileRequest {
+    const message = createBaseDeleteMonitoringProfileRequest();
+    message.profileId = object.profileId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteMonitoringProfileResponse(): DeleteMonitoringProfileResponse {
+  return {};
+}
+
+export const DeleteMonitoringProfileResponse: MessageFns<DeleteMonitoringProfileResponse> = {
+  encode(_: DeleteMonitoringProfileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteMonitoringProfileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteMonitoringProfileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteMonitoringProfileResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteMonitoringProfileResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteMonitoringProfileResponse>, I>>(base?: I): DeleteMonitoringProfileResponse {
+    return DeleteMonitoringProfileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteMonitoringProfileResponse>, I>>(_: I): DeleteMonitoringProfileResponse {
+    const message = createBaseDeleteMonitoringProfileResponse();
+    return message;
+  },
+};
+
+function createBaseMetricPath(): MetricPath {
+  return { root: "", path: "", bits: 0, source: "" };
+}
+
+export const MetricPath: MessageFns<MetricPath> = {
+  encode(message: MetricPath, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.root !== "") {
+      writer.uint32(10).string(message.root);
+    }
+    if (message.path !== "") {
+      writer.uint32(18).string(message.path);
+    }
+    if (message.bits !== 0) {
+      writer.uint32(24).uint32(message.bits);
+    }
+    if (message.source !== "") {
+      writer.uint32(34).string(message.source);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MetricPath {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMetricPath();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.root = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.bits = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MetricPath {
+    return {
+      root: isSet(object.root) ? globalThis.String(object.root) : "",
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      bits: isSet(object.bits) ? globalThis.Number(object.bits) : 0,
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+    };
+  },
+
+  toJSON(message: MetricPath): unknown {
+    const obj: any = {};
+    if (message.root !== "") {
+      obj.root = message.root;
+    }
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.bits !== 0) {
+      obj.bits = Math.round(message.bits);
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MetricPath>, I>>(base?: I): MetricPath {
+    return MetricPath.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MetricPath>, I>>(object: I): MetricPath {
+    const message = createBaseMetricPath();
+    message.root = object.root ?? "";
+    message.path = object.path ?? "";
+    message.bits = object.bits ?? 0;
+    message.source = object.source ?? "";
+    return message;
+  },
+};
+
+function createBaseMetric(): Metric {
+  return { name: "", kind: "", unit: "", scale: 0, paths: [], description: "", custom: false };
+}
+
+export const Metric: MessageFns<Metric> = {
+  encode(message: Metric, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.unit !== "") {
+      writer.uint32(26).string(message.unit);
+    }
+    if (message.scale !== 0) {
+      writer.uint32(33).double(message.scale);
+    }
+    for (const v of message.paths) {
+      MetricPath.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.description !== "") {
+      writer.uint32(50).string(message.description);
+    }
+    if (message.custom !== false) {
+      writer.uint32(56).bool(message.custom);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Metric {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMetric();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.unit = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.scale = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.paths.push(MetricPath.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.custom = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Metric {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      unit: isSet(object.unit) ? globalThis.String(object.unit) : "",
+      scale: isSet(object.scale) ? globalThis.Number(object.scale) : 0,
+      paths: globalThis.Array.isArray(object?.paths) ? object.paths.map((e: any) => MetricPath.fromJSON(e)) : [],
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      custom: isSet(object.custom) ? globalThis.Boolean(object.custom) : false,
+    };
+  },
+
+  toJSON(message: Metric): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.unit !== "") {
+      obj.unit = message.unit;
+    }
+    if (message.scale !== 0) {
+      obj.scale = floatToJson(message.scale);
+    }
+    if (message.paths?.length) {
+      obj.paths = message.paths.map((e) => MetricPath.toJSON(e));
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.custom !== false) {
+      obj.custom = message.custom;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Metric>, I>>(base?: I): Metric {
+    return Metric.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Metric>, I>>(object: I): Metric {
+    const message = createBaseMetric();
+    message.name = object.name ?? "";
+    message.kind = object.kind ?? "";
+    message.unit = object.unit ?? "";
+    message.scale = object.scale ?? 0;
+    message.paths = object.paths?.map((e) => MetricPath.fromPartial(e)) || [];
+    message.description = object.description ?? "";
+    message.custom = object.custom ?? false;
+    return message;
+  },
+};
+
+function createBaseListMetricsRequest(): ListMetricsRequest {
+  return {};
+}
+
+export const ListMetricsRequest: MessageFns<ListMetricsRequest> = {
+  encode(_: ListMetricsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListMetricsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListMetricsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListMetricsRequest {
+    return {};
+  },
+
+  toJSON(_: ListMetricsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListMetricsRequest>, I>>(base?: I): ListMetricsRequest {
+    return ListMetricsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListMetricsRequest>, I>>(_: I): ListMetricsRequest {
+    const message = createBaseListMetricsRequest();
+    return message;
+  },
+};
+
+function createBaseListMetricsResponse(): ListMetricsResponse {
+  return { metrics: [] };
+}
+
+export const ListMetricsResponse: MessageFns<ListMetricsResponse> = {
+  encode(message: ListMetricsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.metrics) {
+      Metric.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListMetricsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListMetricsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metrics.push(Metric.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListMetricsResponse {
+    return {
+      metrics: globalThis.Array.isArray(object?.metrics) ? object.metrics.map((e: any) => Metric.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListMetricsResponse): unknown {
+    const obj: any = {};
+    if (message.metrics?.length) {
+      obj.metrics = message.metrics.map((e) => Metric.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListMetricsResponse>, I>>(base?: I): ListMetricsResponse {
+    return ListMetricsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListMetricsResponse>, I>>(object: I): ListMetricsResponse {
+    const message = createBaseListMetricsResponse();
+    message.metrics = object.metrics?.map((e) => Metric.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListSamplesRequest(): ListSamplesRequest {
+  return { deviceId: "", metric: "", since: undefined, until: undefined, resolution: 0 };
+}
+
+export const ListSamplesRequest: MessageFns<ListSamplesRequest> = {
+  encode(message: ListSamplesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceId !== "") {
+      writer.uint32(10).string(message.deviceId);
+    }
+    if (message.metric !== "") {
+      writer.uint32(18).string(message.metric);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(26).fork()).join();
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(34).fork()).join();
+    }
+    if (message.resolution !== 0) {
+      writer.uint32(40).int32(message.resolution);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSamplesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSamplesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.metric = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.resolution = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSamplesRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+      resolution: isSet(object.resolution) ? sampleResolutionFromJSON(object.resolution) : 0,
+    };
+  },
+
+  toJSON(message: ListSamplesRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.metric !== "") {
+      obj.metric = message.metric;
+    }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    if (message.resolution !== 0) {
+      obj.resolution = sampleResolutionToJSON(message.resolution);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSamplesRequest>, I>>(base?: I): ListSamplesRequest {
+    return ListSamplesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSamplesRequest>, I>>(object: I): ListSamplesRequest {
+    const message = createBaseListSamplesRequest();
+    message.deviceId = object.deviceId ?? "";
+    message.metric = object.metric ?? "";
+    message.since = object.since ?? undefined;
+    message.until = object.until ?? undefined;
+    message.resolution = object.resolution ?? 0;
+    return message;
+  },
+};
+
+function createBaseSamplePoint(): SamplePoint {
+  return { time: undefined, value: undefined, reading: undefined, reset: "", count: 0, min: 0, avg: 0, max: 0 };
+}
+
+export const SamplePoint: MessageFns<SamplePoint> = {
+  encode(message: SamplePoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(10).fork()).join();
+    }
+    if (message.value !== undefined) {
+      writer.uint32(17).double(message.value);
+    }
+    if (message.reading !== undefined) {
+      writer.uint32(25).double(message.reading);
+    }
+    if (message.reset !== "") {
+      writer.uint32(34).string(message.reset);
+    }
+    if (message.count !== 0) {
+      writer.uint32(40).uint32(message.count);
+    }
+    if (message.min !== 0) {
+      writer.uint32(49).double(message.min);
+    }
+    if (message.avg !== 0) {
+      writer.uint32(57).double(message.avg);
+    }
+    if (message.max !== 0) {
+      writer.uint32(65).double(message.max);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SamplePoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSamplePoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.value = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.reading = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reset = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.count = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.min = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.avg = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.max = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SamplePoint {
+    return {
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+      value: isSet(object.value) ? globalThis.Number(object.value) : undefined,
+      reading: isSet(object.reading) ? globalThis.Number(object.reading) : undefined,
+      reset: isSet(object.reset) ? globalThis.String(object.reset) : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      min: isSet(object.min) ? globalThis.Number(object.min) : 0,
+      avg: isSet(object.avg) ? globalThis.Number(object.avg) : 0,
+      max: isSet(object.max) ? globalThis.Number(object.max) : 0,
+    };
+  },
+
+  toJSON(message: SamplePoint): unknown {
+    const obj: any = {};
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    if (message.value !== undefined) {
+      obj.value = floatToJson(message.value);
+    }
+    if (message.reading !== undefined) {
+      obj.reading = floatToJson(message.reading);
+    }
+    if (message.reset !== "") {
+      obj.reset = message.reset;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.min !== 0) {
+      obj.min = floatToJson(message.min);
+    }
+    if (message.avg !== 0) {
+      obj.avg = floatToJson(message.avg);
+    }
+    if (message.max !== 0) {
+      obj.max = floatToJson(message.max);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SamplePoint>, I>>(base?: I): SamplePoint {
+    return SamplePoint.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SamplePoint>, I>>(object: I): SamplePoint {
+    const message = createBaseSamplePoint();
+    message.time = object.time ?? undefined;
+    message.value = object.value ?? undefined;
+    message.reading = object.reading ?? undefined;
+    message.reset = object.reset ?? "";
+    message.count = object.count ?? 0;
+    message.min = object.min ?? 0;
+    message.avg = object.avg ?? 0;
+    message.max = object.max ?? 0;
+    return message;
+  },
+};
+
+function createBaseListSamplesResponse(): ListSamplesResponse {
+  return {
+    deviceId: "",
+    metric: "",
+    kind: "",
+    unit: "",
+    resolution: 0,
+    since: undefined,
+    until: undefined,
+    points: [],
+    resets: 0,
+  };
+}
+
+export const ListSamplesResponse: MessageFns<ListSamplesResponse> = {
+  encode(message: ListSamplesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceId !== "") {
+      writer.uint32(10).string(message.deviceId);
+    }
+    if (message.metric !== "") {
+      writer.uint32(18).string(message.metric);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.unit !== "") {
+      writer.uint32(34).string(message.unit);
+    }
+    if (message.resolution !== 0) {
+      writer.uint32(40).int32(message.resolution);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(50).fork()).join();
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(58).fork()).join();
+    }
+    for (const v of message.points) {
+      SamplePoint.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.resets !== 0) {
+      writer.uint32(72).uint32(message.resets);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSamplesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSamplesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.metric = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.unit = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.resolution = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.points.push(SamplePoint.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.resets = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSamplesResponse {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      unit: isSet(object.unit) ? globalThis.String(object.unit) : "",
+      resolution: isSet(object.resolution) ? sampleResolutionFromJSON(object.resolution) : 0,
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+      points: globalThis.Array.isArray(object?.points) ? object.points.map((e: any) => SamplePoint.fromJSON(e)) : [],
+      resets: isSet(object.resets) ? globalThis.Number(object.resets) : 0,
+    };
+  },
+
+  toJSON(message: ListSamplesResponse): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.metric !== "") {
+      obj.metric = message.metric;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.unit !== "") {
+      obj.unit = message.unit;
+    }
+    if (message.resolution !== 0) {
+      obj.resolution = sampleResolutionToJSON(message.resolution);
+    }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    if (message.points?.length) {
+      obj.points = message.points.map((e) => SamplePoint.toJSON(e));
+    }
+    if (message.resets !== 0) {
+      obj.resets = Math.round(message.resets);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSamplesResponse>, I>>(base?: I): ListSamplesResponse {
+    return ListSamplesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSamplesResponse>, I>>(object: I): ListSamplesResponse {
+    const message = createBaseListSamplesResponse();
+    message.deviceId = object.deviceId ?? "";
+    message.metric = object.metric ?? "";
+    message.kind = object.kind ?? "";
+    message.unit = object.unit ?? "";
+    message.resolution = object.resolution ?? 0;
+    message.since = object.since ?? undefined;
+    message.until = object.until ?? undefined;
+    message.points = object.points?.map((e) => SamplePoint.fromPartial(e)) || [];
+    message.resets = object.resets ?? 0;
+    return message;
+  },
+};
 
 function createBaseThresholdRuleTarget(): ThresholdRuleTarget {
   return { kind: undefined };
@@ -2925,6 +5767,107 @@ export const AcknowledgeAlarmResponse: MessageFns<AcknowledgeAlarmResponse> = {
 export type MonitoringServiceService = typeof MonitoringServiceService;
 export const MonitoringServiceService = {
   /**
+   * Records a monitoring profile: which metrics to sample on which devices, how often; the collectors read it from
+   * then on. INVALID_ARGUMENT names every wrong field (an unknown metric, a custom metric that redefines a built-in
+   * one or one of another profile differently, a filter that does not parse, an interval out of range).
+   */
+  createMonitoringProfile: {
+    path: "/acs.v1.MonitoringService/CreateMonitoringProfile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateMonitoringProfileRequest): Buffer =>
+      Buffer.from(CreateMonitoringProfileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateMonitoringProfileRequest => CreateMonitoringProfileRequest.decode(value),
+    responseSerialize: (value: CreateMonitoringProfileResponse): Buffer =>
+      Buffer.from(CreateMonitoringProfileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateMonitoringProfileResponse =>
+      CreateMonitoringProfileResponse.decode(value),
+  },
+  /** One profile. NOT_FOUND when unknown. */
+  getMonitoringProfile: {
+    path: "/acs.v1.MonitoringService/GetMonitoringProfile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetMonitoringProfileRequest): Buffer =>
+      Buffer.from(GetMonitoringProfileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetMonitoringProfileRequest => GetMonitoringProfileRequest.decode(value),
+    responseSerialize: (value: GetMonitoringProfileResponse): Buffer =>
+      Buffer.from(GetMonitoringProfileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetMonitoringProfileResponse => GetMonitoringProfileResponse.decode(value),
+  },
+  /** Every profile by name (profiles are few: tens; no paging). */
+  listMonitoringProfiles: {
+    path: "/acs.v1.MonitoringService/ListMonitoringProfiles" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListMonitoringProfilesRequest): Buffer =>
+      Buffer.from(ListMonitoringProfilesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListMonitoringProfilesRequest => ListMonitoringProfilesRequest.decode(value),
+    responseSerialize: (value: ListMonitoringProfilesResponse): Buffer =>
+      Buffer.from(ListMonitoringProfilesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListMonitoringProfilesResponse =>
+      ListMonitoringProfilesResponse.decode(value),
+  },
+  /**
+   * Changes a profile: the fields set replace the stored ones. ABORTED (concurrent-write) when `revision` is set and
+   * the profile has moved on since (or another change lands while this one is applied).
+   */
+  updateMonitoringProfile: {
+    path: "/acs.v1.MonitoringService/UpdateMonitoringProfile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateMonitoringProfileRequest): Buffer =>
+      Buffer.from(UpdateMonitoringProfileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateMonitoringProfileRequest => UpdateMonitoringProfileRequest.decode(value),
+    responseSerialize: (value: UpdateMonitoringProfileResponse): Buffer =>
+      Buffer.from(UpdateMonitoringProfileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateMonitoringProfileResponse =>
+      UpdateMonitoringProfileResponse.decode(value),
+  },
+  /**
+   * Deletes a profile. Its samples stay for their retention; its custom metrics leave the catalog (their series are
+   * not readable by name until a profile defines them again). NOT_FOUND when unknown.
+   */
+  deleteMonitoringProfile: {
+    path: "/acs.v1.MonitoringService/DeleteMonitoringProfile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteMonitoringProfileRequest): Buffer =>
+      Buffer.from(DeleteMonitoringProfileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteMonitoringProfileRequest => DeleteMonitoringProfileRequest.decode(value),
+    responseSerialize: (value: DeleteMonitoringProfileResponse): Buffer =>
+      Buffer.from(DeleteMonitoringProfileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteMonitoringProfileResponse =>
+      DeleteMonitoringProfileResponse.decode(value),
+  },
+  /**
+   * The metric catalog: the built-in metrics and the profiles' custom ones, with their kind, unit and parameter path
+   * on each data model.
+   */
+  listMetrics: {
+    path: "/acs.v1.MonitoringService/ListMetrics" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListMetricsRequest): Buffer => Buffer.from(ListMetricsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListMetricsRequest => ListMetricsRequest.decode(value),
+    responseSerialize: (value: ListMetricsResponse): Buffer => Buffer.from(ListMetricsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListMetricsResponse => ListMetricsResponse.decode(value),
+  },
+  /**
+   * A device's series of one metric over a time range: raw samples (a counter's per-second rates) or hourly/daily
+   * min/avg/max/count. INVALID_ARGUMENT for an unknown metric, since not before until, or a range wider than the
+   * resolution allows (raw 31 days, hourly 92, daily 3653).
+   */
+  listSamples: {
+    path: "/acs.v1.MonitoringService/ListSamples" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListSamplesRequest): Buffer => Buffer.from(ListSamplesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSamplesRequest => ListSamplesRequest.decode(value),
+    responseSerialize: (value: ListSamplesResponse): Buffer => Buffer.from(ListSamplesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListSamplesResponse => ListSamplesResponse.decode(value),
+  },
+  /**
    * Records a threshold rule; it applies to the points evaluated from then on. INVALID_ARGUMENT names every wrong
    * field (a filter that does not parse, with the position; clear_at on the wrong side of raise_at; a duration out of
    * range); NOT_FOUND when the target group is unknown.
@@ -3037,6 +5980,37 @@ export const MonitoringServiceService = {
 
 export interface MonitoringServiceServer extends UntypedServiceImplementation {
   /**
+   * Records a monitoring profile: which metrics to sample on which devices, how often; the collectors read it from
+   * then on. INVALID_ARGUMENT names every wrong field (an unknown metric, a custom metric that redefines a built-in
+   * one or one of another profile differently, a filter that does not parse, an interval out of range).
+   */
+  createMonitoringProfile: handleUnaryCall<CreateMonitoringProfileRequest, CreateMonitoringProfileResponse>;
+  /** One profile. NOT_FOUND when unknown. */
+  getMonitoringProfile: handleUnaryCall<GetMonitoringProfileRequest, GetMonitoringProfileResponse>;
+  /** Every profile by name (profiles are few: tens; no paging). */
+  listMonitoringProfiles: handleUnaryCall<ListMonitoringProfilesRequest, ListMonitoringProfilesResponse>;
+  /**
+   * Changes a profile: the fields set replace the stored ones. ABORTED (concurrent-write) when `revision` is set and
+   * the profile has moved on since (or another change lands while this one is applied).
+   */
+  updateMonitoringProfile: handleUnaryCall<UpdateMonitoringProfileRequest, UpdateMonitoringProfileResponse>;
+  /**
+   * Deletes a profile. Its samples stay for their retention; its custom metrics leave the catalog (their series are
+   * not readable by name until a profile defines them again). NOT_FOUND when unknown.
+   */
+  deleteMonitoringProfile: handleUnaryCall<DeleteMonitoringProfileRequest, DeleteMonitoringProfileResponse>;
+  /**
+   * The metric catalog: the built-in metrics and the profiles' custom ones, with their kind, unit and parameter path
+   * on each data model.
+   */
+  listMetrics: handleUnaryCall<ListMetricsRequest, ListMetricsResponse>;
+  /**
+   * A device's series of one metric over a time range: raw samples (a counter's per-second rates) or hourly/daily
+   * min/avg/max/count. INVALID_ARGUMENT for an unknown metric, since not before until, or a range wider than the
+   * resolution allows (raw 31 days, hourly 92, daily 3653).
+   */
+  listSamples: handleUnaryCall<ListSamplesRequest, ListSamplesResponse>;
+  /**
    * Records a threshold rule; it applies to the points evaluated from then on. INVALID_ARGUMENT names every wrong
    * field (a filter that does not parse, with the position; clear_at on the wrong side of raise_at; a duration out of
    * range); NOT_FOUND when the target group is unknown.
@@ -3072,6 +6046,135 @@ export interface MonitoringServiceServer extends UntypedServiceImplementation {
 }
 
 export interface MonitoringServiceClient extends Client {
+  /**
+   * Records a monitoring profile: which metrics to sample on which devices, how often; the collectors read it from
+   * then on. INVALID_ARGUMENT names every wrong field (an unknown metric, a custom metric that redefines a built-in
+   * one or one of another profile differently, a filter that does not parse, an interval out of range).
+   */
+  createMonitoringProfile(
+    request: CreateMonitoringProfileRequest,
+    callback: (error: ServiceError | null, response: CreateMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  createMonitoringProfile(
+    request: CreateMonitoringProfileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  createMonitoringProfile(
+    request: CreateMonitoringProfileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  /** One profile. NOT_FOUND when unknown. */
+  getMonitoringProfile(
+    request: GetMonitoringProfileRequest,
+    callback: (error: ServiceError | null, response: GetMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  getMonitoringProfile(
+    request: GetMonitoringProfileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  getMonitoringProfile(
+    request: GetMonitoringProfileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  /** Every profile by name (profiles are few: tens; no paging). */
+  listMonitoringProfiles(
+    request: ListMonitoringProfilesRequest,
+    callback: (error: ServiceError | null, response: ListMonitoringProfilesResponse) => void,
+  ): ClientUnaryCall;
+  listMonitoringProfiles(
+    request: ListMonitoringProfilesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListMonitoringProfilesResponse) => void,
+  ): ClientUnaryCall;
+  listMonitoringProfiles(
+    request: ListMonitoringProfilesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListMonitoringProfilesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Changes a profile: the fields set replace the stored ones. ABORTED (concurrent-write) when `revision` is set and
+   * the profile has moved on since (or another change lands while this one is applied).
+   */
+  updateMonitoringProfile(
+    request: UpdateMonitoringProfileRequest,
+    callback: (error: ServiceError | null, response: UpdateMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  updateMonitoringProfile(
+    request: UpdateMonitoringProfileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  updateMonitoringProfile(
+    request: UpdateMonitoringProfileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Deletes a profile. Its samples stay for their retention; its custom metrics leave the catalog (their series are
+   * not readable by name until a profile defines them again). NOT_FOUND when unknown.
+   */
+  deleteMonitoringProfile(
+    request: DeleteMonitoringProfileRequest,
+    callback: (error: ServiceError | null, response: DeleteMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  deleteMonitoringProfile(
+    request: DeleteMonitoringProfileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  deleteMonitoringProfile(
+    request: DeleteMonitoringProfileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteMonitoringProfileResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The metric catalog: the built-in metrics and the profiles' custom ones, with their kind, unit and parameter path
+   * on each data model.
+   */
+  listMetrics(
+    request: ListMetricsRequest,
+    callback: (error: ServiceError | null, response: ListMetricsResponse) => void,
+  ): ClientUnaryCall;
+  listMetrics(
+    request: ListMetricsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListMetricsResponse) => void,
+  ): ClientUnaryCall;
+  listMetrics(
+    request: ListMetricsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListMetricsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * A device's series of one metric over a time range: raw samples (a counter's per-second rates) or hourly/daily
+   * min/avg/max/count. INVALID_ARGUMENT for an unknown metric, since not before until, or a range wider than the
+   * resolution allows (raw 31 days, hourly 92, daily 3653).
+   */
+  listSamples(
+    request: ListSamplesRequest,
+    callback: (error: ServiceError | null, response: ListSamplesResponse) => void,
+  ): ClientUnaryCall;
+  listSamples(
+    request: ListSamplesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListSamplesResponse) => void,
+  ): ClientUnaryCall;
+  listSamples(
+    request: ListSamplesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListSamplesResponse) => void,
+  ): ClientUnaryCall;
   /**
    * Records a threshold rule; it applies to the points evaluated from then on. INVALID_ARGUMENT names every wrong
    * field (a filter that does not parse, with the position; clear_at on the wrong side of raise_at; a duration out of
@@ -3276,6 +6379,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

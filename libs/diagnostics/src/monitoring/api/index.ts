@@ -1,0 +1,2 @@
+export { MonitoringSamplesGrpcController, type MonitoringSamplesRpc } from './monitoring-samples-grpc.controller';
+export * from './monitoring-samples.mappers';
