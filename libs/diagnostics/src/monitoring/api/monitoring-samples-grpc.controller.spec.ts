@@ -61,6 +61,7 @@ describe('MonitoringService profiles, metrics and samples: mapping', () => {
       target: { kind: { $case: 'filter', filter: 'productClass = "HG8245H"' } },
       intervalSeconds: 900,
       enabled: true,
+      source: 'reads',
       createTime: new Date(DAY),
       createdBy: 'alice',
       updateTime: new Date(DAY),
@@ -74,6 +75,17 @@ describe('MonitoringService profiles, metrics and samples: mapping', () => {
     expect((await controller.getMonitoringProfile({ profileId: 'profile-1' })).profile).toEqual(profile);
     expect((await controller.listMonitoringProfiles({ enabledOnly: false })).profiles.map((p) => p.name)).toEqual(['fibre health', 'wan']);
     expect((await controller.listMonitoringProfiles({ enabledOnly: true })).profiles.map((p) => p.name)).toEqual(['fibre health']);
+  });
+
+  it('keeps the collection source asked for through create and updates that leave it unset, and refuses another word', async () => {
+    const { profile } = await controller.createMonitoringProfile({ ...createRequest, source: 'bulkdata' }, asClient('alice'));
+    expect(profile?.source).toBe('bulkdata');
+    const renamed = await controller.updateMonitoringProfile({ profileId: profile!.id, name: 'renamed', metrics: [] });
+    expect(renamed.profile?.source).toBe('bulkdata');
+    const read = await controller.updateMonitoringProfile({ profileId: profile!.id, metrics: [], source: 'reads' });
+    expect(read.profile?.source).toBe('reads');
+    const error = await controller.createMonitoringProfile({ ...createRequest, name: 'other', source: 'snmp' }, asClient('alice')).catch((caught: unknown) => caught);
+    expect((error as ValidationError).fieldViolations.map((v) => v.field)).toEqual(['source']);
   });
 
   it('refuses a request without a target, an unknown metric, a counter of a wrong width, a short interval: every field at once', async () => {

@@ -4,7 +4,7 @@ import { ValidationError } from '@acs/platform';
 import type { DataModelRoot } from '../../domain/diagnostics-catalog';
 import type { CounterBits } from '../domain/counter-rate';
 import type { CustomMetricInput, MetricDefinition, MetricKind } from '../domain/metric-catalog';
-import type { MonitoringProfile, MonitoringProfileDefinition, MonitoringTarget } from '../domain/monitoring-profile';
+import type { MonitoringProfile, MonitoringProfileDefinition, MonitoringSourceKind, MonitoringTarget } from '../domain/monitoring-profile';
 import type { Resolution, Tier } from '../domain/sample-series';
 import type { CreateMonitoringProfileCommand } from '../usecases/create-monitoring-profile.usecase';
 import type { ListSamplesQuery, SampleSeries } from '../usecases/list-samples.usecase';
@@ -61,6 +61,7 @@ export function monitoringProfileToProto(profile: MonitoringProfile): pb.Monitor
     target: monitoringTargetToProto(profile.target),
     intervalSeconds: profile.intervalSeconds,
     enabled: profile.enabled,
+    source: profile.source,
     createTime: new Date(profile.createdAt),
     createdBy: profile.createdBy ?? '',
     updateTime: new Date(profile.updatedAt),
@@ -76,6 +77,8 @@ export function createProfileCommandFromProto(request: pb.CreateMonitoringProfil
     target: monitoringTargetFromProto(request.target),
     ...(request.intervalSeconds !== undefined ? { intervalSeconds: request.intervalSeconds } : {}),
     ...(request.enabled !== undefined ? { enabled: request.enabled } : {}),
+    // Checked by the use case: another word is a field violation on `source`.
+    ...(request.source !== undefined ? { source: request.source as MonitoringSourceKind } : {}),
     ...(createdBy !== '' ? { createdBy } : {}),
   };
 }
@@ -93,6 +96,7 @@ export function updateProfileCommandFromProto(request: pb.UpdateMonitoringProfil
     target: request.target ? monitoringTargetFromProto(request.target) : current.target,
     intervalSeconds: request.intervalSeconds ?? current.intervalSeconds,
     enabled: request.enabled ?? current.enabled,
+    source: (request.source as MonitoringSourceKind | undefined) ?? current.source,
   };
   return { id: current.id, revision: request.revision ?? current.revision, ...definition };
 }

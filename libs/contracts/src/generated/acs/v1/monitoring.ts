@@ -147,6 +147,11 @@ export interface MonitoringProfile {
     | undefined;
   /** Moves on with every change; UpdateMonitoringProfileRequest.revision compares against it. */
   revision: number;
+  /**
+   * How the values are collected besides those Informs carry: `reads` (a GetParameterValues at each device's periodic
+   * Inform) or `bulkdata` (a BulkData HTTP profile set up on each TR-181 device; TR-098 devices are read).
+   */
+  source: string;
 }
 
 export interface CreateMonitoringProfileRequest {
@@ -162,7 +167,11 @@ export interface CreateMonitoringProfileRequest {
     | number
     | undefined;
   /** Unset = enabled. */
-  enabled?: boolean | undefined;
+  enabled?:
+    | boolean
+    | undefined;
+  /** `reads` or `bulkdata`; unset = `reads`. */
+  source?: string | undefined;
 }
 
 export interface CreateMonitoringProfileResponse {
@@ -199,6 +208,7 @@ export interface UpdateMonitoringProfileRequest {
   target?: MonitoringTarget | undefined;
   intervalSeconds?: number | undefined;
   enabled?: boolean | undefined;
+  source?: string | undefined;
 }
 
 export interface UpdateMonitoringProfileResponse {
@@ -969,6 +979,7 @@ function createBaseMonitoringProfile(): MonitoringProfile {
     createdBy: "",
     updateTime: undefined,
     revision: 0,
+    source: "",
   };
 }
 
@@ -1006,6 +1017,9 @@ export const MonitoringProfile: MessageFns<MonitoringProfile> = {
     }
     if (message.revision !== 0) {
       writer.uint32(88).uint64(message.revision);
+    }
+    if (message.source !== "") {
+      writer.uint32(98).string(message.source);
     }
     return writer;
   },
@@ -1111,6 +1125,14 @@ export const MonitoringProfile: MessageFns<MonitoringProfile> = {
             message.revision = longToNumber(reader.uint64());
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1156,6 +1178,7 @@ export const MonitoringProfile: MessageFns<MonitoringProfile> = {
         ? fromJsonTimestamp(object.update_time)
         : undefined,
       revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
     };
   },
 
@@ -1194,6 +1217,9 @@ export const MonitoringProfile: MessageFns<MonitoringProfile> = {
     if (message.revision !== 0) {
       obj.revision = Math.round(message.revision);
     }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
     return obj;
   },
 
@@ -1215,6 +1241,7 @@ export const MonitoringProfile: MessageFns<MonitoringProfile> = {
     message.createdBy = object.createdBy ?? "";
     message.updateTime = object.updateTime ?? undefined;
     message.revision = object.revision ?? 0;
+    message.source = object.source ?? "";
     return message;
   },
 };
@@ -1227,6 +1254,7 @@ function createBaseCreateMonitoringProfileRequest(): CreateMonitoringProfileRequ
     target: undefined,
     intervalSeconds: undefined,
     enabled: undefined,
+    source: undefined,
   };
 }
 
@@ -1249,6 +1277,9 @@ export const CreateMonitoringProfileRequest: MessageFns<CreateMonitoringProfileR
     }
     if (message.enabled !== undefined) {
       writer.uint32(48).bool(message.enabled);
+    }
+    if (message.source !== undefined) {
+      writer.uint32(58).string(message.source);
     }
     return writer;
   },
@@ -1314,6 +1345,14 @@ export const CreateMonitoringProfileRequest: MessageFns<CreateMonitoringProfileR
             message.enabled = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1342,6 +1381,7 @@ export const CreateMonitoringProfileRequest: MessageFns<CreateMonitoringProfileR
         ? globalThis.Number(object.interval_seconds)
         : undefined,
       enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
+      source: isSet(object.source) ? globalThis.String(object.source) : undefined,
     };
   },
 
@@ -1365,6 +1405,9 @@ export const CreateMonitoringProfileRequest: MessageFns<CreateMonitoringProfileR
     if (message.enabled !== undefined) {
       obj.enabled = message.enabled;
     }
+    if (message.source !== undefined) {
+      obj.source = message.source;
+    }
     return obj;
   },
 
@@ -1383,6 +1426,7 @@ export const CreateMonitoringProfileRequest: MessageFns<CreateMonitoringProfileR
       : undefined;
     message.intervalSeconds = object.intervalSeconds ?? undefined;
     message.enabled = object.enabled ?? undefined;
+    message.source = object.source ?? undefined;
     return message;
   },
 };
@@ -1758,6 +1802,7 @@ function createBaseUpdateMonitoringProfileRequest(): UpdateMonitoringProfileRequ
     target: undefined,
     intervalSeconds: undefined,
     enabled: undefined,
+    source: undefined,
   };
 }
 
@@ -1786,6 +1831,9 @@ export const UpdateMonitoringProfileRequest: MessageFns<UpdateMonitoringProfileR
     }
     if (message.enabled !== undefined) {
       writer.uint32(64).bool(message.enabled);
+    }
+    if (message.source !== undefined) {
+      writer.uint32(74).string(message.source);
     }
     return writer;
   },
@@ -1867,6 +1915,14 @@ export const UpdateMonitoringProfileRequest: MessageFns<UpdateMonitoringProfileR
             message.enabled = reader.bool();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1901,6 +1957,7 @@ export const UpdateMonitoringProfileRequest: MessageFns<UpdateMonitoringProfileR
         ? globalThis.Number(object.interval_seconds)
         : undefined,
       enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
+      source: isSet(object.source) ? globalThis.String(object.source) : undefined,
     };
   },
 
@@ -1930,6 +1987,9 @@ export const UpdateMonitoringProfileRequest: MessageFns<UpdateMonitoringProfileR
     if (message.enabled !== undefined) {
       obj.enabled = message.enabled;
     }
+    if (message.source !== undefined) {
+      obj.source = message.source;
+    }
     return obj;
   },
 
@@ -1952,6 +2012,7 @@ export const UpdateMonitoringProfileRequest: MessageFns<UpdateMonitoringProfileR
       : undefined;
     message.intervalSeconds = object.intervalSeconds ?? undefined;
     message.enabled = object.enabled ?? undefined;
+    message.source = object.source ?? undefined;
     return message;
   },
 };
