@@ -162,12 +162,12 @@ describe(`monitoring collection (in process, ${CPES} simulated TR-181 CPEs)`, ()
     await bulkFleet.reportBulkDataNow();
     const seconds = (Date.now() - started) / 1000;
     const cpe = bulkFleet.cpes[0];
-    const rx = await monitoring.listSamples.execute({ deviceId: cpe.deviceId, metric: 'wan.bytesReceived', since: clock.current - 120_000, until: clock.current + 1, resolution: 'raw' });
+    const rx = await monitoring.listSamples.execute({ deviceId: cpe.deviceId, metric: 'wan.bytesReceived', since: clock.current - 120_000, until: clock.current + 1_000, resolution: 'raw' });
     expect(rx.points).toHaveLength(2);
     expect(rx.points[1].rate).toBeCloseTo(DOWN_BPS / 8, 0);
-    const tx = await monitoring.listSamples.execute({ deviceId: cpe.deviceId, metric: 'wan.bytesSent', since: clock.current - 120_000, until: clock.current + 1, resolution: 'raw' });
+    const tx = await monitoring.listSamples.execute({ deviceId: cpe.deviceId, metric: 'wan.bytesSent', since: clock.current - 120_000, until: clock.current + 1_000, resolution: 'raw' });
     expect(tx.points[1].rate).toBeCloseTo(UP_BPS / 8, 0);
-    const optical = await monitoring.listSamples.execute({ deviceId: cpe.deviceId, metric: 'optical.rxPower', since: clock.current - 120_000, until: clock.current + 1, resolution: 'raw' });
+    const optical = await monitoring.listSamples.execute({ deviceId: cpe.deviceId, metric: 'optical.rxPower', since: clock.current - 120_000, until: clock.current + 1_000, resolution: 'raw' });
     expect(optical.points.map((p) => p.value)).toEqual([-18, -18]);
     // Each report carries 4 values (3 metrics and the uptime) of one device.
     const reports = 2 * HALF;
