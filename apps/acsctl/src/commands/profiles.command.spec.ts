@@ -27,6 +27,7 @@ describe('acsctl profiles against the MonitoringService', () => {
       'metrics:       optical.rxPower, custom.ponTemperature',
       'custom metric: custom.ponTemperature=gauge C ×0.1 Device.Optical.Interface.{optical}.X_Temp',
       'interval:      5m',
+      'source:        reads',
       'enabled:       yes',
       `target:        ${HG}`,
       'created:       2027-03-01T08:00:00Z by alice',
@@ -34,7 +35,8 @@ describe('acsctl profiles against the MonitoringService', () => {
       'revision:      1',
       '',
     ]);
-    const wan = await server.json<{ profile: acsV1.MonitoringProfile }>(['profiles', 'create', 'wan', '-m', 'wan.bytesReceived', '-m', 'wan.bytesSent', '--group', 'g-1', '--disabled']);
+    const wan = await server.json<{ profile: acsV1.MonitoringProfile }>(['profiles', 'create', 'wan', '-m', 'wan.bytesReceived', '-m', 'wan.bytesSent', '--group', 'g-1', '--disabled', '--source', 'bulkdata']);
+    expect(wan.profile.source).toBe('bulkdata');
     expect(wan.profile).toMatchObject({ id: 'profile-2', metrics: ['wan.bytesReceived', 'wan.bytesSent'], intervalSeconds: 900, target: { groupId: 'g-1' } });
     expect(wan.profile.enabled).toBeUndefined(); // toJSON leaves false out
 

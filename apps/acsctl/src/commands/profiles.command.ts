@@ -57,6 +57,7 @@ function showProfile(out: OutputWriter, profile: acsV1.MonitoringProfile, json: 
     ['metrics', profile.metrics.join(', ')],
     ...profile.customMetrics.map((metric): [string, string] => ['custom metric', customMetricText(metric)]),
     ['interval', formatSeconds(profile.intervalSeconds)],
+    ['source', profile.source || 'reads'],
     ['enabled', profile.enabled ? 'yes' : 'no'],
     ['target', targetText(profile.target)],
     ['created', `${formatTime(profile.createTime)}${profile.createdBy ? ` by ${profile.createdBy}` : ''}`],
@@ -120,6 +121,7 @@ const DEFINITION_OPTIONS: Record<string, OptionSpec> = {
   filter: { type: 'string', short: 'f', valueName: 'EXPR', description: 'the devices sampled: a device filter ("" = every device)' },
   group: { type: 'string', valueName: 'GROUP', description: "the devices sampled: a group's members (name or id)" },
   interval: { type: 'string', valueName: 'DURATION', description: 'how often (1m to 24h; create default 15m)' },
+  source: { type: 'string', valueName: 'reads|bulkdata', description: 'how the values are collected: reads at periodic Informs (create default), or a BulkData profile on each TR-181 device' },
   custom: {
     type: 'string',
     multiple: true,
@@ -195,6 +197,7 @@ export const PROFILE_COMMANDS: CommandSpec[] = [
         target,
         ...(intervalSeconds !== undefined ? { intervalSeconds } : {}),
         ...(options.flag('disabled') ? { enabled: false } : {}),
+        ...(options.has('source') ? { source: options.string('source')! } : {}),
       };
       const c = connection();
       const response = await c.unary<acsV1.CreateMonitoringProfileResponse>((md, o, cb) => c.monitoring.createMonitoringProfile(request, md, o, cb));
@@ -223,7 +226,7 @@ export const PROFILE_COMMANDS: CommandSpec[] = [
       revision: { type: 'string', valueName: 'N', description: 'only if the profile is at this revision' },
     },
     async run({ args, options, out, connection }) {
-      const changes = ['name', 'metrics', 'filter', 'group', 'interval', 'custom', 'no-custom', 'enabled', 'disabled'];
+      const changes = ['name', 'metrics', 'filter', 'group', 'interval', 'source', 'custom', 'no-custom', 'enabled', 'disabled'];
       if (!changes.some((name) => options.has(name))) throw options.usage('nothing to change: give --metrics, --filter/--group, --interval, --custom, --enabled/--disabled…');
       if (options.flag('enabled') && options.flag('disabled')) throw options.usage('give --enabled or --disabled, not both');
       if (options.has('custom') && options.flag('no-custom')) throw options.usage('give --custom or --no-custom, not both');
@@ -242,6 +245,7 @@ export const PROFILE_COMMANDS: CommandSpec[] = [
         ...(target ? { target } : {}),
         ...(intervalSeconds !== undefined ? { intervalSeconds } : {}),
         ...(options.flag('enabled') ? { enabled: true } : options.flag('disabled') ? { enabled: false } : {}),
+        ...(options.has('source') ? { source: options.string('source')! } : {}),
       };
       const response = await c.unary<acsV1.UpdateMonitoringProfileResponse>((md, o, cb) => c.monitoring.updateMonitoringProfile(request, md, o, cb));
       return showProfile(out, response.profile!, acsV1.UpdateMonitoringProfileResponse.toJSON(response));
