@@ -86,6 +86,7 @@ describe(`performance monitoring (standalone, ${CPES} simulated TR-181 CPEs)`, (
     rpc<acsV1.ListSamplesRequest, acsV1.ListSamplesResponse>(monitoring.listSamples, acsV1.ListSamplesRequest.fromPartial({ deviceId, metric, since: new Date(since), until: new Date(until), resolution: acsV1.SampleResolution.SAMPLE_RESOLUTION_RAW }));
   const target = (filter: string) => ({ kind: { $case: 'filter' as const, filter } });
   const metrics = ['wan.bytesReceived', 'wan.bytesSent', 'optical.rxPower'];
+  let readsSource = '';
 
   it('creates a BulkData profile and a reads profile: BulkData is set up on its devices', async () => {
     const bulk = await rpc<acsV1.CreateMonitoringProfileRequest, acsV1.CreateMonitoringProfileResponse>(
@@ -98,6 +99,7 @@ describe(`performance monitoring (standalone, ${CPES} simulated TR-181 CPEs)`, (
       acsV1.CreateMonitoringProfileRequest.fromPartial({ name: 'Optical and WAN (reads)', metrics, target: target('productClass = "MonRead"'), intervalSeconds: 60 }),
     );
     expect(reads.profile?.source).toBe('reads');
+    readsSource = `diagnostics:monitoring:${reads.profile!.id}`;
 
     // The set-up goes with each device's next sessions: sessions until every MonBulk CPE reports to the collector.
     const configured = () => bulkFleet.cpes.filter((cpe) => cpe.model.value('Device.BulkData.Profile.1.Enable') === 'true' && String(cpe.model.value('Device.BulkData.Profile.1.HTTP.URL')).includes('/bulkdata?d=')).length;
@@ -139,14 +141,25 @@ describe(`performance monitoring (standalone, ${CPES} simulated TR-181 CPEs)`, (
     const started = Date.now();
     await readFleet.runSessions(['2 PERIODIC']);
     const since = started - 600_000;
-    const read = async () => {
-      let count = 0;
-      for (const cpe of readFleet.cpes) if ((await series(cpe.deviceId, 'optical.rxPower', since, Date.now() + 60_000)).points.length > 0) count++;
-      return count;
+    // Each read is a task of the profile's source that ends done in the session of the device's periodic Inform.
+    const readDevices = async () => {
+      const devices = new Set<string>();
+      let pageToken = '';
+      do {
+        const page = await call(api.tasks.listTasks.bind(api.tasks), acsV1.ListTasksRequest.fromPartial({ source: readsSource, statuses: [acsV1.TaskStatus.TASK_STATUS_DONE], pageSize: 1000, pageToken }));
+        for (const task of page.tasks) devices.add(task.deviceId);
+        pageToken = page.nextPageToken;
+      } while (pageToken !== '');
+      return devices.size;
     };
-    const count = await eventually(read, (n) => n === CPES - HALF, WAIT_MS, 200);
+    const count = await eventually(readDevices, (n) => n === CPES - HALF, WAIT_MS, 200);
     const seconds = (Date.now() - started) / 1000;
-    process.stdout.write(`monitoring e2e (NBI): ${count} CPEs read at their periodic Informs within ${seconds.toFixed(2)} s (sessions and ListSamples included)\n`);
+    process.stdout.write(`monitoring e2e (NBI): ${count} CPEs read at their periodic Informs within ${seconds.toFixed(2)} s (sessions included)\n`);
+    // Their values are samples (ingested as the task's done event is followed: wait for the last CPE's).
+    for (const cpe of [readFleet.cpes[0], readFleet.cpes[CPES - HALF - 1]]) {
+      const optical = await eventually(() => series(cpe.deviceId, 'optical.rxPower', since, Date.now() + 60_000), (r) => r.points.length > 0, WAIT_MS, 200);
+      expect(optical.points.map((p) => p.value)).toEqual([-18]);
+    }
     const rx = await series(readFleet.cpes[0].deviceId, 'wan.bytesReceived', since, Date.now() + 60_000);
     // A first reading of a counter: its running total, no rate yet (the next read is due after 54 s, at an Inform).
     expect(rx.points).toHaveLength(1);
