@@ -85,6 +85,31 @@ export async function createAttemptTask(
 }
 
 /**
+ * A task of another service's `source` done now, for a caller that answers its own caller with the outcome (the
+ * diagnostics service's UDP echo responder): tried once, with a connection request, waiting up to `waitMs` for the
+ * device (provisioning's CreateTask wait). The task as it stood when the wait ended: final, or still under way.
+ */
+export async function runTaskNow(
+  tasks: ProvisioningClient['tasks'],
+  request: { deviceId: string; source: string; spec: acsV1.TaskSpec; waitMs: number },
+): Promise<{ task: acsV1.Task; finished: boolean }> {
+  const response = await tasks.createTask(
+    {
+      deviceId: request.deviceId,
+      spec: request.spec,
+      connectionRequest: true,
+      waitTimeoutMs: request.waitMs,
+      maxAttempts: 1,
+      expireTime: undefined,
+      awaitEventCode: '',
+    },
+    { metadata: taskSourceMetadata(request.source), deadline: Date.now() + request.waitMs + 5000 },
+  );
+  if (!response.task) throw new Error(`provisioning created no task for ${request.deviceId}`);
+  return { task: response.task, finished: response.finished };
+}
+
+/**
  * The newest task of `source` for the device created at or after `createdSince` (epoch ms), other than `except`:
  * whether a start whose pod died got as far as provisioning (a rollout executor's recover). A source gives a device a
  * handful of tasks: one page.
