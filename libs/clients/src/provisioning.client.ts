@@ -51,6 +51,11 @@ const TASK_STATUS_NAMES: Partial<Record<acsV1.TaskStatus, TaskStatusName>> = {
   [acsV1.TaskStatus.TASK_STATUS_CANCELLED]: 'cancelled',
 };
 
+/** A task's status by name ('pending' for one this client does not know). */
+export function taskStatusName(status: acsV1.TaskStatus): TaskStatusName {
+  return TASK_STATUS_NAMES[status] ?? 'pending';
+}
+
 /** Call metadata filing the created task under another service's source (`firmware:<campaign>`, `job:<id>`). */
 function taskSourceMetadata(source: string): Metadata {
   const metadata = new Metadata();
@@ -122,5 +127,5 @@ export async function findNewestTask(
   const newest = found
     .filter((task) => task.id !== query.except && task.createTime !== undefined && task.createTime.getTime() >= query.createdSince)
     .sort((a, b) => b.createTime!.getTime() - a.createTime!.getTime())[0];
-  return newest ? { taskId: newest.id, status: TASK_STATUS_NAMES[newest.status] ?? 'pending' } : null;
+  return newest ? { taskId: newest.id, status: taskStatusName(newest.status) } : null;
 }

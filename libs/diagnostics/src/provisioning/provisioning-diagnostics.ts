@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
-import { createAttemptTask, runTaskNow, type ProvisioningClient } from '@acs/clients';
+import { createAttemptTask, runTaskNow, taskStatusName, type ProvisioningClient } from '@acs/clients';
 import { ConflictError, NotFoundError } from '@acs/platform';
 
 import type { DataModelRoot } from '../domain/diagnostics-catalog';
@@ -91,15 +91,6 @@ export class ProvisioningDiagnosticsTasks implements DiagnosticsTasks {
 /** The source of the tasks the UDP echo responder's calls create (INTERNAL_TASK_SOURCES has `diagnostics`). */
 export const UDP_ECHO_RESPONDER_SOURCE = 'diagnostics:udp-echo-responder';
 
-const NOW_STATUSES: Partial<Record<acsV1.TaskStatus, TaskNowOutcome['status']>> = {
-  [acsV1.TaskStatus.TASK_STATUS_PENDING]: 'pending',
-  [acsV1.TaskStatus.TASK_STATUS_DISPATCHED]: 'dispatched',
-  [acsV1.TaskStatus.TASK_STATUS_DONE]: 'done',
-  [acsV1.TaskStatus.TASK_STATUS_FAULTED]: 'faulted',
-  [acsV1.TaskStatus.TASK_STATUS_EXPIRED]: 'expired',
-  [acsV1.TaskStatus.TASK_STATUS_CANCELLED]: 'cancelled',
-};
-
 /** Tasks done now through provisioning's CreateTask wait, results paged with GetTaskResult when large. */
 export class ProvisioningDiagnosticsTasksNow implements DiagnosticsTasksNow {
   private readonly reads: ProvisioningDiagnosticsTasks;
@@ -124,7 +115,7 @@ export class ProvisioningDiagnosticsTasksNow implements DiagnosticsTasksNow {
 function outcomeOf(task: acsV1.Task): TaskNowOutcome {
   return {
     taskId: task.id,
-    status: NOW_STATUSES[task.status] ?? 'pending',
+    status: taskStatusName(task.status),
     ...(task.fault ? { fault: `${task.fault.code}: ${task.fault.message}` } : {}),
   };
 }
