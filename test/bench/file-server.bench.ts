@@ -9,18 +9,17 @@
  * connection each time as CPEs do, again and again until the duration ends; a download cut by the end counts for the
  * bytes it received.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { get } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { DirectoryFileSource, DownloadAuthorizer, DownloadSigner, FileDownloadServer, FileServerMetrics, loadFileServerConfig } from '@acs/firmware';
-import { cpuSeconds, pin, rssMiB } from './process-measures';
+import { downloadRound, startBenchServer } from './download-load';
+import { pin } from './process-measures';
 
 const FILE_ID = 'image64';
 const MiB = 1024 * 1024;
@@ -61,40 +60,7 @@ async function serve(dir: string, secret: string): Promise<void> {
 }
 
 function startServer(dir: string, secret: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [join(__dirname, 'run.js'), __filename, '--serve', dir], {
-    env: { ...process.env, BENCH_SECRET: secret },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the file server exited (${code}) before listening`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, port: (JSON.parse(line) as { port: number }).port }));
-  });
-}
-
-/** One download: resolves with the body bytes received; stops early (and cuts the connection) at `stopAt`. */
-function download(url: string, stopAt: number, expected: number): Promise<{ bytes: number; complete: boolean }> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { agent: false }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        reject(new Error(`download answered ${res.statusCode}`));
-        return;
-      }
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (performance.now() >= stopAt) {
-          req.destroy();
-          resolve({ bytes, complete: false });
-        }
-      });
-      res.on('end', () => {
-        if (bytes !== expected) reject(new Error(`received ${bytes} of ${expected} bytes`));
-        else resolve({ bytes, complete: true });
-      });
-    });
-    req.on('error', (error) => (performance.now() >= stopAt ? resolve({ bytes: 0, complete: false }) : reject(error)));
-  });
+  return startBenchServer(__filename, [dir], { BENCH_SECRET: secret }, 'the file server');
 }
 
 async function run(options: Options): Promise<void> {
@@ -118,32 +84,7 @@ async function run(options: Options): Promise<void> {
     for (const clients of options.clients) {
       const urls = Array.from({ length: clients }, (_, i) =>
         signer.sign({ fileId: FILE_ID, name: 'image.bin', deviceId: `bench-cpe-${i}`, expiresAt: Date.now() + 3_600_000, baseUrl: `http://127.0.0.1:${port}` }).url);
-      let peakRss = rssMiB(child.pid!);
-      const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(child.pid!))), 100);
-      const rssBefore = rssMiB(child.pid!);
-      const cpuBefore = cpuSeconds(child.pid!);
-      const started = performance.now();
-      const stopAt = started + options.duration * 1000;
-      let bytes = 0;
-      let completed = 0;
-      await Promise.all(
-        urls.map(async (url) => {
-          while (performance.now() < stopAt) {
-            const result = await download(url, stopAt, size);
-            bytes += result.bytes;
-            if (result.complete) completed += 1;
-          }
-        }),
-      );
-      const elapsed = (performance.now() - started) / 1000;
-      clearInterval(sampler);
-      const cpu = cpuSeconds(child.pid!) - cpuBefore;
-      const gib = bytes / (1024 * MiB);
-      process.stdout.write(
-        `${String(clients).padStart(4)} clients: ${(bytes / 1e6 / elapsed).toFixed(0).padStart(6)} MB/s, ` +
-          `${completed} downloads completed, ${gib.toFixed(1)} GiB in ${elapsed.toFixed(1)} s, ` +
-          `server RSS ${rssBefore.toFixed(0)} → peak ${peakRss.toFixed(0)} MiB, server CPU ${(cpu / gib).toFixed(2)} s/GiB\n`,
-      );
+      await downloadRound(child, urls, size, options.duration, 'downloads');
     }
   } finally {
     child.kill('SIGTERM');

@@ -51,6 +51,11 @@ const TASK_STATUS_NAMES: Partial<Record<acsV1.TaskStatus, TaskStatusName>> = {
   [acsV1.TaskStatus.TASK_STATUS_CANCELLED]: 'cancelled',
 };
 
+/** A task's status by name ('pending' for one this client does not know). */
+export function taskStatusName(status: acsV1.TaskStatus): TaskStatusName {
+  return TASK_STATUS_NAMES[status] ?? 'pending';
+}
+
 /** Call metadata filing the created task under another service's source (`firmware:<campaign>`, `job:<id>`). */
 function taskSourceMetadata(source: string): Metadata {
   const metadata = new Metadata();
@@ -85,6 +90,31 @@ export async function createAttemptTask(
 }
 
 /**
+ * A task of another service's `source` done now, for a caller that answers its own caller with the outcome (the
+ * diagnostics service's UDP echo responder): tried once, with a connection request, waiting up to `waitMs` for the
+ * device (provisioning's CreateTask wait). The task as it stood when the wait ended: final, or still under way.
+ */
+export async function runTaskNow(
+  tasks: ProvisioningClient['tasks'],
+  request: { deviceId: string; source: string; spec: acsV1.TaskSpec; waitMs: number },
+): Promise<{ task: acsV1.Task; finished: boolean }> {
+  const response = await tasks.createTask(
+    {
+      deviceId: request.deviceId,
+      spec: request.spec,
+      connectionRequest: true,
+      waitTimeoutMs: request.waitMs,
+      maxAttempts: 1,
+      expireTime: undefined,
+      awaitEventCode: '',
+    },
+    { metadata: taskSourceMetadata(request.source), deadline: Date.now() + request.waitMs + 5000 },
+  );
+  if (!response.task) throw new Error(`provisioning created no task for ${request.deviceId}`);
+  return { task: response.task, finished: response.finished };
+}
+
+/**
  * The newest task of `source` for the device created at or after `createdSince` (epoch ms), other than `except`:
  * whether a start whose pod died got as far as provisioning (a rollout executor's recover). A source gives a device a
  * handful of tasks: one page.
@@ -97,5 +127,5 @@ export async function findNewestTask(
   const newest = found
     .filter((task) => task.id !== query.except && task.createTime !== undefined && task.createTime.getTime() >= query.createdSince)
     .sort((a, b) => b.createTime!.getTime() - a.createTime!.getTime())[0];
-  return newest ? { taskId: newest.id, status: TASK_STATUS_NAMES[newest.status] ?? 'pending' } : null;
+  return newest ? { taskId: newest.id, status: taskStatusName(newest.status) } : null;
 }

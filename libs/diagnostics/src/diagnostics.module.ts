@@ -34,7 +34,7 @@ import { ProvisioningCollectionTasks, ServiceTargetMembers } from './monitoring/
 import { BulkDataIngest } from './monitoring/service/bulkdata-ingest';
 import { createMonitoringUseCases, type MonitoringUseCases } from './monitoring/usecases/monitoring-usecases';
 import { loadDiagnosticsConfig, type DiagnosticsConfig } from './diagnostics.config';
-import { ProvisioningDiagnosticsDevices, ProvisioningDiagnosticsTasks } from './provisioning/provisioning-diagnostics';
+import { ProvisioningDiagnosticsDevices, ProvisioningDiagnosticsTasks, ProvisioningDiagnosticsTasksNow } from './provisioning/provisioning-diagnostics';
 import type { DiagnosticsStore } from './repositories/ports';
 import { RunEventPublisher } from './service/run-event.publisher';
 import { RunTaskEventsConsumer } from './service/run-task-events.consumer';
@@ -174,6 +174,7 @@ export class DiagnosticsModule {
               store,
               devices: new ProvisioningDiagnosticsDevices(provisioning),
               tasks: new ProvisioningDiagnosticsTasks(provisioning),
+              tasksNow: new ProvisioningDiagnosticsTasksNow(provisioning),
               events: new MeteredRunEvents(new RunEventPublisher({ bus, logger }), metrics),
               logger,
               defaultTimeoutMs: config.runs.timeoutMs,

@@ -133,6 +133,57 @@ export const DIAG_COMMANDS: CommandSpec[] = [
       return EXIT_OK;
     },
   },
+  {
+    group: 'diag',
+    action: 'responder',
+    argsUsage: 'DEVICE_ID',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "the device's UDP echo responder (UDPEchoConfig): shows its settings and counters, or changes them",
+    details: [
+      'Without a change option it reads the responder now (a connection request); with one it sets what is given (enabling last) ' +
+        'and prints how the change stands. A device not reached within --wait-seconds gets a change at its next session. ' +
+        'Exit codes: 0 read or applied; 3 the device refused it or could not be reached; 4 not answered within the wait.',
+    ],
+    options: {
+      enable: { type: 'boolean', description: 'answer UDP echo packets (Enable=true)' },
+      disable: { type: 'boolean', description: 'stop answering them (Enable=false)' },
+      port: { type: 'string', valueName: 'N', description: 'the UDP port it listens on (UDPPort)' },
+      source: { type: 'string', valueName: 'IP', description: 'answer only this address, "" for any (SourceIPAddress)' },
+      interface: { type: 'string', short: 'I', valueName: 'PATH', description: 'listen on this interface (Interface)' },
+      'echo-plus': { type: 'boolean', description: 'add TR-143 UDPEchoPlus fields to the answers (EchoPlusEnabled=true)' },
+      'no-echo-plus': { type: 'boolean', description: 'plain echoes (EchoPlusEnabled=false)' },
+      'wait-seconds': { type: 'string', valueName: 'N', description: 'how long to wait for the device (default 30, at most 120)' },
+    },
+    async run(context) {
+      const { options, out } = context;
+      if (options.flag('enable') && options.flag('disable')) throw options.usage('--enable or --disable, not both');
+      if (options.flag('echo-plus') && options.flag('no-echo-plus')) throw options.usage('--echo-plus or --no-echo-plus, not both');
+      const port = options.integer('port', 1);
+      const waitSeconds = options.integer('wait-seconds');
+      const change = {
+        ...(options.flag('enable') ? { enabled: true } : options.flag('disable') ? { enabled: false } : {}),
+        ...(port !== undefined ? { udpPort: port } : {}),
+        ...(options.string('source') !== undefined ? { sourceIpAddress: options.string('source') } : {}),
+        ...(options.string('interface') !== undefined ? { interface: options.string('interface') } : {}),
+        ...(options.flag('echo-plus') ? { echoPlusEnabled: true } : options.flag('no-echo-plus') ? { echoPlusEnabled: false } : {}),
+      };
+      const deviceId = context.args[0];
+      const wait = waitSeconds === undefined ? {} : { waitSeconds };
+      const deadline = Date.now() + ((waitSeconds ?? 30) + 10) * 1000;
+      const c = context.connection();
+      if (Object.keys(change).length > 0) {
+        const response = await c.unary<acsV1.SetUdpEchoResponderResponse>((md, o, cb) => c.diagnostics.setUdpEchoResponder(acsV1.SetUdpEchoResponderRequest.fromPartial({ deviceId, ...change, ...wait }), md, o, cb), deadline - Date.now());
+        if (out.json) out.document(acsV1.SetUdpEchoResponderResponse.toJSON(response));
+        else out.fields(responderTaskFields(response.task));
+        return responderExitCode(response.task);
+      }
+      const response = await c.unary<acsV1.GetUdpEchoResponderResponse>((md, o, cb) => c.diagnostics.getUdpEchoResponder(acsV1.GetUdpEchoResponderRequest.fromPartial({ deviceId, ...wait }), md, o, cb), deadline - Date.now());
+      if (out.json) out.document(acsV1.GetUdpEchoResponderResponse.toJSON(response));
+      else out.fields([...responderTaskFields(response.task), ...(response.responder ? responderFields(response.responder) : [])]);
+      return responderExitCode(response.task);
+    },
+  },
 ];
 
 /** The run's fields, then its result (or failure) as the tools print it; `-o json` the run. */
@@ -154,4 +205,34 @@ function finish({ out }: CommandContext, followed: FollowedRun): number {
   else if (followed.timedOut) out.note(`${diagnosticKindLabel(run.kind)} ${run.id}: still RUNNING when the wait ended (its deadline ${formatTime(run.deadlineTime)} has passed)`);
   else for (const line of describeDiagnosticRun(run)) out.line(line);
   return runExitCode(followed);
+}
+
+function responderTaskFields(task: acsV1.UdpEchoResponderTask | undefined): Array<[string, string | undefined]> {
+  return [
+    ['task', task?.taskId],
+    ['status', task?.status],
+    ['fault', task?.fault || undefined],
+  ];
+}
+
+function responderFields(r: acsV1.UdpEchoResponder): Array<[string, string | undefined]> {
+  const text = (value: unknown) => (value === undefined ? undefined : String(value));
+  return [
+    ['enabled', text(r.enabled)],
+    ['udp port', text(r.udpPort)],
+    ['source', r.sourceIpAddress === '' ? '(any)' : r.sourceIpAddress],
+    ['interface', r.interface === '' ? '(device\'s choice)' : r.interface],
+    ['echo plus', r.echoPlusSupported === false ? 'not supported' : text(r.echoPlusEnabled)],
+    ['packets', r.packetsReceived === undefined ? undefined : `${r.packetsReceived} received, ${r.packetsResponded ?? '?'} answered`],
+    ['bytes', r.bytesReceived === undefined ? undefined : `${r.bytesReceived} received, ${r.bytesResponded ?? '?'} answered`],
+    ['first packet', r.timeFirstPacketReceived],
+    ['last packet', r.timeLastPacketReceived],
+  ];
+}
+
+/** 0 done, 3 refused or unreachable (faulted, expired, cancelled), 4 not answered within the wait. */
+function responderExitCode(task: acsV1.UdpEchoResponderTask | undefined): number {
+  if (task?.status === 'DONE') return EXIT_OK;
+  if (task?.status === 'PENDING' || task?.status === 'DISPATCHED') return 4;
+  return 3;
 }

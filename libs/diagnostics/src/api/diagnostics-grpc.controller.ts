@@ -3,7 +3,7 @@ import { decodePageToken, nextPageToken, pageSizeOf, unary, ValidationError } fr
 import type { Metadata } from '@grpc/grpc-js';
 
 import type { RunUseCases } from '../usecases/run-usecases';
-import { kindFromProto, runToProto, statusFromProto } from './diagnostics.mappers';
+import { kindFromProto, responderTaskToProto, runToProto, statusFromProto, udpEchoResponderToProto } from './diagnostics.mappers';
 
 /**
  * acs.v1 DiagnosticsService, served by the diagnostics service (the NBI relays it): transport and mapping only. The
@@ -20,6 +20,8 @@ export class DiagnosticsGrpcController {
       getDiagnostic: unary((request: pb.GetDiagnosticRequest) => this.getDiagnostic(request)),
       listDiagnostics: unary((request: pb.ListDiagnosticsRequest) => this.listDiagnostics(request)),
       cancelDiagnostic: unary((request: pb.CancelDiagnosticRequest, call) => this.cancelDiagnostic(request, call.metadata)),
+      setUdpEchoResponder: unary((request: pb.SetUdpEchoResponderRequest) => this.setUdpEchoResponder(request)),
+      getUdpEchoResponder: unary((request: pb.GetUdpEchoResponderRequest) => this.getUdpEchoResponder(request)),
     };
   }
 
@@ -53,10 +55,31 @@ export class DiagnosticsGrpcController {
     const requestedBy = requestedByOf(metadata);
     return { run: runToProto(await this.useCases.cancelDiagnostic.execute({ runId: request.runId, ...(requestedBy ? { requestedBy } : {}) })) };
   }
+
+  async setUdpEchoResponder(request: pb.SetUdpEchoResponderRequest): Promise<pb.SetUdpEchoResponderResponse> {
+    const settings = {
+      ...(request.enabled !== undefined ? { enabled: request.enabled } : {}),
+      ...(request.interface !== undefined ? { interface: request.interface } : {}),
+      ...(request.sourceIpAddress !== undefined ? { sourceIpAddress: request.sourceIpAddress } : {}),
+      ...(request.udpPort !== undefined ? { udpPort: request.udpPort } : {}),
+      ...(request.echoPlusEnabled !== undefined ? { echoPlusEnabled: request.echoPlusEnabled } : {}),
+    };
+    const outcome = await this.useCases.setUdpEchoResponder.execute({ deviceId: request.deviceId, settings, ...waitOf(request.waitSeconds) });
+    return { task: responderTaskToProto(outcome) };
+  }
+
+  async getUdpEchoResponder(request: pb.GetUdpEchoResponderRequest): Promise<pb.GetUdpEchoResponderResponse> {
+    const outcome = await this.useCases.getUdpEchoResponder.execute({ deviceId: request.deviceId, ...waitOf(request.waitSeconds) });
+    return { task: responderTaskToProto(outcome), responder: outcome.responder ? udpEchoResponderToProto(outcome.responder) : undefined };
+  }
 }
 
 /** Who asked for the call: the NBI's authenticated client, in the REQUESTED_BY_METADATA_KEY entry; '' when absent. */
 function requestedByOf(metadata: Metadata): string {
   const [value] = metadata.get(REQUESTED_BY_METADATA_KEY);
   return typeof value === 'string' ? value : '';
+}
+
+function waitOf(waitSeconds: number | undefined): { waitMs?: number } {
+  return waitSeconds === undefined ? {} : { waitMs: waitSeconds * 1000 };
 }

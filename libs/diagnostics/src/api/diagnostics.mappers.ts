@@ -1,3 +1,5 @@
+import type { UdpEchoResponder } from '../domain/udp-echo-responder';
+import type { TaskNowOutcome } from '../usecases/run-ports';
 import { acsV1 as pb } from '@acs/contracts';
 import { ValidationError } from '@acs/platform';
 
@@ -190,4 +192,13 @@ function times<K extends string>(f: FieldReader, keys: readonly K[]): Partial<Re
 
 function opt<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+/** How a UDP echo responder call's task stands. */
+export function responderTaskToProto(outcome: Omit<TaskNowOutcome, 'values'>): pb.UdpEchoResponderTask {
+  return { taskId: outcome.taskId, status: outcome.status.toUpperCase(), fault: outcome.fault ?? '' };
+}
+
+export function udpEchoResponderToProto(responder: UdpEchoResponder): pb.UdpEchoResponder {
+  return { ...responder };
 }

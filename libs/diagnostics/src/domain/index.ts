@@ -5,3 +5,4 @@ export * from './diagnostics-values';
 export * from './metric-point';
 export * from './diagnostic-run';
 export * from './run-summary';
+export * from './udp-echo-responder';

@@ -1,13 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
-import { createAttemptTask, type ProvisioningClient } from '@acs/clients';
+import { createAttemptTask, runTaskNow, taskStatusName, type ProvisioningClient } from '@acs/clients';
 import { ConflictError, NotFoundError } from '@acs/platform';
 
 import type { DataModelRoot } from '../domain/diagnostics-catalog';
 import type { DiagnosticsSetValue } from '../domain/diagnostics-request';
 import type { ReadValues } from '../domain/diagnostics-values';
 import { runTaskSource } from '../domain/diagnostic-run';
-import type { DiagnosticsDevices, DiagnosticsTasks } from '../usecases/run-ports';
+import type { DiagnosticsDevices, DiagnosticsTasks, DiagnosticsTasksNow, TaskNowOutcome } from '../usecases/run-ports';
 
 /** The Inform event code a device sends when a test it was asked for has ended (TR-069 Table 7). */
 export const DIAGNOSTICS_COMPLETE = '8 DIAGNOSTICS COMPLETE';
@@ -86,4 +86,36 @@ export class ProvisioningDiagnosticsTasks implements DiagnosticsTasks {
     } while (pageToken !== '');
     return values;
   }
+}
+
+/** The source of the tasks the UDP echo responder's calls create (INTERNAL_TASK_SOURCES has `diagnostics`). */
+export const UDP_ECHO_RESPONDER_SOURCE = 'diagnostics:udp-echo-responder';
+
+/** Tasks done now through provisioning's CreateTask wait, results paged with GetTaskResult when large. */
+export class ProvisioningDiagnosticsTasksNow implements DiagnosticsTasksNow {
+  private readonly reads: ProvisioningDiagnosticsTasks;
+
+  constructor(private readonly provisioning: Pick<ProvisioningClient, 'tasks'>) {
+    this.reads = new ProvisioningDiagnosticsTasks(provisioning);
+  }
+
+  async set(request: { deviceId: string; values: readonly DiagnosticsSetValue[]; waitMs: number }): Promise<TaskNowOutcome> {
+    const values = request.values.map((value) => ({ path: value.path, value: String(value.value), type: `xsd:${value.type}` }));
+    const { task } = await runTaskNow(this.provisioning.tasks, { deviceId: request.deviceId, source: UDP_ECHO_RESPONDER_SOURCE, spec: { kind: { $case: 'setParameterValues', setParameterValues: { values } } }, waitMs: request.waitMs });
+    return outcomeOf(task);
+  }
+
+  async read(request: { deviceId: string; path: string; waitMs: number }): Promise<TaskNowOutcome> {
+    const { task } = await runTaskNow(this.provisioning.tasks, { deviceId: request.deviceId, source: UDP_ECHO_RESPONDER_SOURCE, spec: { kind: { $case: 'getParameterValues', getParameterValues: { parameterNames: [request.path] } } }, waitMs: request.waitMs });
+    const outcome = outcomeOf(task);
+    return outcome.status === 'done' ? { ...outcome, values: await this.reads.readValues(task.id) } : outcome;
+  }
+}
+
+function outcomeOf(task: acsV1.Task): TaskNowOutcome {
+  return {
+    taskId: task.id,
+    status: taskStatusName(task.status),
+    ...(task.fault ? { fault: `${task.fault.code}: ${task.fault.message}` } : {}),
+  };
 }

@@ -8,3 +8,4 @@ export * from './run-ports';
 export * from './run-usecase-deps';
 export * from './run-usecases';
 export * from './time-out-runs.usecase';
+export * from './udp-echo-responder.usecase';

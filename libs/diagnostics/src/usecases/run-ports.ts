@@ -44,3 +44,22 @@ export interface DiagnosticsTestUrls {
   issueDownloadUrl(grant: { runId: string; bytes: number; expiresAt: number }): string;
   issueUploadUrl(grant: { runId: string; maxBytes: number; expiresAt: number }): string;
 }
+
+/** What became of a task done now (provisioning's CreateTask wait): final, or still under way when the wait ended. */
+export interface TaskNowOutcome {
+  taskId: string;
+  status: 'done' | 'faulted' | 'expired' | 'cancelled' | 'pending' | 'dispatched';
+  /** Faulted: the CPE's fault (or the ACS's reason: unreachable…), as `code: message`. */
+  fault?: string;
+  /** Done reads: the values read, by path. */
+  values?: ReadValues;
+}
+
+/**
+ * Tasks done at once for an operator waiting on the answer (the UDP echo responder): with a connection request, tried
+ * once, filed under the diagnostics service's source, waiting up to `waitMs` for the device.
+ */
+export interface DiagnosticsTasksNow {
+  set(request: { deviceId: string; values: readonly DiagnosticsSetValue[]; waitMs: number }): Promise<TaskNowOutcome>;
+  read(request: { deviceId: string; path: string; waitMs: number }): Promise<TaskNowOutcome>;
+}

@@ -1,7 +1,7 @@
 import type { Logger } from '@acs/platform';
 
 import type { RunStore } from '../repositories/run-ports';
-import type { DiagnosticsDevices, DiagnosticsRunEvents, DiagnosticsTasks, DiagnosticsTestUrls } from './run-ports';
+import type { DiagnosticsDevices, DiagnosticsRunEvents, DiagnosticsTasks, DiagnosticsTasksNow, DiagnosticsTestUrls } from './run-ports';
 
 /** What the run use cases are built on: the store, the ports, a clock and ids. */
 export interface RunUseCaseDeps {
@@ -16,4 +16,6 @@ export interface RunUseCaseDeps {
   defaultTimeoutMs: number;
   /** The ACS's own test endpoint, for download/upload runs that ask for it (absent: such runs are refused). */
   testUrls?: DiagnosticsTestUrls;
+  /** Tasks done at once for a waiting operator (the UDP echo responder). */
+  tasksNow?: DiagnosticsTasksNow;
 }

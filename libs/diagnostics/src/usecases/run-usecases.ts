@@ -7,8 +7,11 @@ import { ListDiagnostics } from './list-diagnostics.usecase';
 import { RunDiagnostic } from './run-diagnostic.usecase';
 import type { RunUseCaseDeps } from './run-usecase-deps';
 import { TimeOutRuns } from './time-out-runs.usecase';
+import { GetUdpEchoResponder, SetUdpEchoResponder } from './udp-echo-responder.usecase';
 
 export interface RunUseCases {
+  setUdpEchoResponder: SetUdpEchoResponder;
+  getUdpEchoResponder: GetUdpEchoResponder;
   runDiagnostic: RunDiagnostic;
   getDiagnostic: GetDiagnostic;
   listDiagnostics: ListDiagnostics;
@@ -27,5 +30,7 @@ export function createRunUseCases(deps: Omit<RunUseCaseDeps, 'now' | 'newId'> & 
     cancelDiagnostic: new CancelDiagnostic(shared),
     followRunTask: new FollowRunTask(shared),
     timeOutRuns: new TimeOutRuns(shared),
+    setUdpEchoResponder: new SetUdpEchoResponder(shared),
+    getUdpEchoResponder: new GetUdpEchoResponder(shared),
   };
 }

@@ -98,7 +98,7 @@ clients:
       campaigns: ['view', 'change'],
       groups: ['view'],
       jobs: ['view', 'add', 'change', 'delete'],
-      diagnostics: ['view', 'add', 'delete'],
+      diagnostics: ['view', 'add', 'change', 'delete'],
       alarms: ['view', 'add', 'change'],
       samples: ['view'],
     });

@@ -112,6 +112,8 @@ describe('acs.v1 method policies', () => {
       'DiagnosticsService/GetDiagnostic': 'diagnostics:view',
       'DiagnosticsService/ListDiagnostics': 'diagnostics:view',
       'DiagnosticsService/CancelDiagnostic': 'diagnostics:delete',
+      'DiagnosticsService/SetUdpEchoResponder': 'diagnostics:change',
+      'DiagnosticsService/GetUdpEchoResponder': 'diagnostics:view',
     });
     for (const policy of ACS_V1_METHOD_POLICIES.values()) expect(policy.mutating).toBe(policy.action !== 'view');
   });

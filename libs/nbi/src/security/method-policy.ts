@@ -139,6 +139,8 @@ export const ACS_V1_METHOD_POLICIES: ReadonlyMap<string, MethodPolicy> = new Map
   rule(diagnostics.getDiagnostic, 'diagnostics', 'view', (r) => r.runId),
   rule(diagnostics.listDiagnostics, 'diagnostics', 'view', (r) => r.deviceId),
   rule(diagnostics.cancelDiagnostic, 'diagnostics', 'delete', (r) => r.runId),
+  rule(diagnostics.setUdpEchoResponder, 'diagnostics', 'change', (r) => r.deviceId),
+  rule(diagnostics.getUdpEchoResponder, 'diagnostics', 'view', (r) => r.deviceId),
 
   rule(monitoring.createMonitoringProfile, 'samples', 'add', (r) => r.name),
   rule(monitoring.getMonitoringProfile, 'samples', 'view', (r) => r.profileId),

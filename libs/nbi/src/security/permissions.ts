@@ -78,7 +78,7 @@ export const BUILT_IN_ROLES: ReadonlyMap<string, Permissions> = new Map([
       // changing its filter, parent or list changes who sees which devices, an administrator's decision.
       groups: ['view'],
       jobs: EVERY_ACTION,
-      diagnostics: ['view', 'add', 'delete'],
+      diagnostics: EVERY_ACTION,
       // Acknowledging alarms and tuning the rules that raise them is the NOC's daily work (a rule touches no device);
       // deleting one, and monitoring profiles (which configure BulkData on the CPEs), are the fleet owner's.
       alarms: ['view', 'add', 'change'],

@@ -146,6 +146,17 @@ export function describeRunsAcceptance(world: () => RunsWorld, options: RunsAcce
       expect(transfer.throughputBps).toBeLessThan(rate * 1.1);
     }, caseMs);
 
+    it('UDP echo responder (UDPEchoConfig): changed, then read back with its counters, from the model\'s own object', async () => {
+      const { api } = world();
+      const set = await call(api.diagnostics.setUdpEchoResponder.bind(api.diagnostics), acsV1.SetUdpEchoResponderRequest.fromPartial({ deviceId: cpe().deviceId, enabled: true, udpPort: 8007, sourceIpAddress: '198.51.100.10', waitSeconds: 60 }));
+      expect(set.task).toMatchObject({ status: 'DONE', fault: '' });
+      const prefix = model === 'tr181' ? 'Device.IP.Diagnostics.UDPEchoConfig.' : 'InternetGatewayDevice.UDPEchoConfig.';
+      expect([cpe().model.value(`${prefix}Enable`), cpe().model.value(`${prefix}UDPPort`), cpe().model.value(`${prefix}SourceIPAddress`)]).toEqual(['true', '8007', '198.51.100.10']);
+      const read = await call(api.diagnostics.getUdpEchoResponder.bind(api.diagnostics), acsV1.GetUdpEchoResponderRequest.fromPartial({ deviceId: cpe().deviceId, waitSeconds: 60 }));
+      expect(read.task?.status).toBe('DONE');
+      expect(read.responder).toMatchObject({ enabled: true, udpPort: 8007, sourceIpAddress: '198.51.100.10', packetsReceived: 0 });
+    }, caseMs);
+
     it('download from the ACS\'s own test endpoint: the size asked for, at the simulated link rate', async () => {
       const { api } = world();
       const rate = 20e6;
@@ -331,5 +342,17 @@ export function describeRunsAcceptance(world: () => RunsWorld, options: RunsAcce
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.slice(-3, -1)).toEqual(['--- gw.example ping statistics ---', '5 packets transmitted, 5 received, 0% packet loss']);
     expect(lines[lines.length - 1]).toMatch(/^rtt min\/avg\/max = \d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3} ms$/);
+  }, caseMs);
+
+  it('acsctl diag responder changes the UDP echo responder, then shows it with its counters', async () => {
+    const { acsctl, tr181 } = world();
+    const set = await acsctl(['diag', 'responder', tr181.deviceId, '--enable', '--port', '9007', '--wait-seconds', '60']);
+    expect({ code: set.code, stderr: set.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(set.stdout).toMatch(/^status:\s+DONE$/m);
+    const shown = await acsctl(['diag', 'responder', tr181.deviceId, '--wait-seconds', '60']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^enabled:\s+true$/m);
+    expect(shown.stdout).toMatch(/^udp port:\s+9007$/m);
+    expect(shown.stdout).toMatch(/^packets:\s+0 received, 0 answered$/m);
   }, caseMs);
 }

@@ -446,6 +446,18 @@ export const RPC_TABLE: readonly RpcCase[] = [
     invalidField: 'run_id',
     target: () => REFUSED_RUN_ID,
   }),
+  rpc(DG.setUdpEchoResponder, 'diagnostics', 'change', {
+    valid: (f) => acsV1.SetUdpEchoResponderRequest.fromPartial({ deviceId: f.deviceId, enabled: true, waitSeconds: 0 }),
+    invalid: (f) => acsV1.SetUdpEchoResponderRequest.fromPartial({ deviceId: f.deviceId, udpPort: 70000, waitSeconds: 0 }),
+    invalidField: 'responder.udp_port',
+    target: (f) => f.deviceId,
+  }),
+  rpc(DG.getUdpEchoResponder, 'diagnostics', 'view', {
+    valid: (f) => acsV1.GetUdpEchoResponderRequest.fromPartial({ deviceId: f.deviceId, waitSeconds: 0 }),
+    invalid: (f) => acsV1.GetUdpEchoResponderRequest.fromPartial({ deviceId: f.deviceId, waitSeconds: 1000 }),
+    invalidField: 'wait_seconds',
+    target: (f) => f.deviceId,
+  }),
 
   rpc(M.createMonitoringProfile, 'samples', 'add', {
     valid: () => acsV1.CreateMonitoringProfileRequest.fromPartial({ name: 'e2e-refused', metrics: ['system.cpuUsage'], target: { kind: { $case: 'filter', filter: '' } } }),

@@ -1,6 +1,7 @@
 import { acsV1 as pb } from '@acs/contracts';
 import { ValidationError } from '@acs/platform';
 
+import { deviceTargetFromProto, deviceTargetToProto } from '../../api/device-target.mappers';
 import type { Alarm, AlarmState } from '../domain/alarm';
 import type { AlarmSeverity, RuleTarget, ThresholdDirection, ThresholdRule } from '../domain/threshold-rule';
 import type { AlarmQuery } from '../repositories/ports';
@@ -8,19 +9,12 @@ import type { CreateThresholdRuleCommand } from '../usecases/create-threshold-ru
 import type { UpdateThresholdRuleCommand } from '../usecases/update-threshold-rule.usecase';
 
 export function ruleTargetToProto(target: RuleTarget): pb.ThresholdRuleTarget {
-  return { kind: 'groupId' in target ? { $case: 'groupId', groupId: target.groupId } : { $case: 'filter', filter: target.filter } };
+  return deviceTargetToProto(target);
 }
 
 /** A request's target; INVALID_ARGUMENT when neither a filter nor a group is set. */
 export function ruleTargetFromProto(target: pb.ThresholdRuleTarget | undefined): RuleTarget {
-  switch (target?.kind?.$case) {
-    case 'filter':
-      return { filter: target.kind.filter };
-    case 'groupId':
-      return { groupId: target.kind.groupId };
-    case undefined:
-      throw ValidationError.forField('target', 'required: filter or group_id', 'REQUIRED');
-  }
+  return deviceTargetFromProto(target);
 }
 
 export function thresholdRuleToProto(rule: ThresholdRule): pb.ThresholdRule {

@@ -1,6 +1,7 @@
 import { acsV1 as pb } from '@acs/contracts';
 import { ValidationError } from '@acs/platform';
 
+import { deviceTargetFromProto, deviceTargetToProto } from '../../api/device-target.mappers';
 import type { DataModelRoot } from '../../domain/diagnostics-catalog';
 import type { CounterBits } from '../domain/counter-rate';
 import type { CustomMetricInput, MetricDefinition, MetricKind } from '../domain/metric-catalog';
@@ -13,19 +14,12 @@ import type { UpdateMonitoringProfileCommand } from '../usecases/update-monitori
 const { SampleResolution } = pb;
 
 export function monitoringTargetToProto(target: MonitoringTarget): pb.MonitoringTarget {
-  return { kind: 'groupId' in target ? { $case: 'groupId', groupId: target.groupId } : { $case: 'filter', filter: target.filter } };
+  return deviceTargetToProto(target);
 }
 
 /** A request's target; INVALID_ARGUMENT when neither a filter nor a group is set. */
 export function monitoringTargetFromProto(target: pb.MonitoringTarget | undefined): MonitoringTarget {
-  switch (target?.kind?.$case) {
-    case 'filter':
-      return { filter: target.kind.filter };
-    case 'groupId':
-      return { groupId: target.kind.groupId };
-    case undefined:
-      throw ValidationError.forField('target', 'required: filter or group_id', 'REQUIRED');
-  }
+  return deviceTargetFromProto(target);
 }
 
 export function customMetricToProto(metric: CustomMetricInput): pb.CustomMetric {

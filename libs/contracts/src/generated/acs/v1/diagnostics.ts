@@ -169,6 +169,69 @@ export function diagnosticStatusToJSON(object: DiagnosticStatus): string {
   }
 }
 
+/** A device's UDP echo responder as it reported it; unset fields it did not report (or reported unusably). */
+export interface UdpEchoResponder {
+  enabled?: boolean | undefined;
+  interface?:
+    | string
+    | undefined;
+  /** Only packets from this address are answered; "" = any. */
+  sourceIpAddress?: string | undefined;
+  udpPort?: number | undefined;
+  echoPlusEnabled?: boolean | undefined;
+  echoPlusSupported?: boolean | undefined;
+  packetsReceived?: number | undefined;
+  packetsResponded?: number | undefined;
+  bytesReceived?: number | undefined;
+  bytesResponded?:
+    | number
+    | undefined;
+  /** As the device sent them (TR-143: microsecond precision); unset for its unknown time. */
+  timeFirstPacketReceived?: string | undefined;
+  timeLastPacketReceived?: string | undefined;
+}
+
+/**
+ * How the task of a responder call stands when the call answers: DONE (applied / read), FAULTED (`fault` says why:
+ * the device's fault, or unreachable), or still PENDING/DISPATCHED when the wait ended (a change then applies at the
+ * device's next session).
+ */
+export interface UdpEchoResponderTask {
+  taskId: string;
+  status: string;
+  fault: string;
+}
+
+export interface SetUdpEchoResponderRequest {
+  deviceId: string;
+  enabled?: boolean | undefined;
+  interface?: string | undefined;
+  sourceIpAddress?: string | undefined;
+  udpPort?: number | undefined;
+  echoPlusEnabled?:
+    | boolean
+    | undefined;
+  /** How long to wait for the device; unset = 30, at most 120. */
+  waitSeconds?: number | undefined;
+}
+
+export interface SetUdpEchoResponderResponse {
+  task?: UdpEchoResponderTask | undefined;
+}
+
+export interface GetUdpEchoResponderRequest {
+  deviceId: string;
+  waitSeconds?: number | undefined;
+}
+
+export interface GetUdpEchoResponderResponse {
+  task?:
+    | UdpEchoResponderTask
+    | undefined;
+  /** Set once the device answered (task DONE). */
+  responder?: UdpEchoResponder | undefined;
+}
+
 export interface DiagnosticRun {
   id: string;
   deviceId: string;
@@ -421,6 +484,853 @@ export interface CancelDiagnosticRequest {
 export interface CancelDiagnosticResponse {
   run?: DiagnosticRun | undefined;
 }
+
+function createBaseUdpEchoResponder(): UdpEchoResponder {
+  return {
+    enabled: undefined,
+    interface: undefined,
+    sourceIpAddress: undefined,
+    udpPort: undefined,
+    echoPlusEnabled: undefined,
+    echoPlusSupported: undefined,
+    packetsReceived: undefined,
+    packetsResponded: undefined,
+    bytesReceived: undefined,
+    bytesResponded: undefined,
+    timeFirstPacketReceived: undefined,
+    timeLastPacketReceived: undefined,
+  };
+}
+
+export const UdpEchoResponder: MessageFns<UdpEchoResponder> = {
+  encode(message: UdpEchoResponder, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enabled !== undefined) {
+      writer.uint32(8).bool(message.enabled);
+    }
+    if (message.interface !== undefined) {
+      writer.uint32(18).string(message.interface);
+    }
+    if (message.sourceIpAddress !== undefined) {
+      writer.uint32(26).string(message.sourceIpAddress);
+    }
+    if (message.udpPort !== undefined) {
+      writer.uint32(32).uint32(message.udpPort);
+    }
+    if (message.echoPlusEnabled !== undefined) {
+      writer.uint32(40).bool(message.echoPlusEnabled);
+    }
+    if (message.echoPlusSupported !== undefined) {
+      writer.uint32(48).bool(message.echoPlusSupported);
+    }
+    if (message.packetsReceived !== undefined) {
+      writer.uint32(56).uint64(message.packetsReceived);
+    }
+    if (message.packetsResponded !== undefined) {
+      writer.uint32(64).uint64(message.packetsResponded);
+    }
+    if (message.bytesReceived !== undefined) {
+      writer.uint32(72).uint64(message.bytesReceived);
+    }
+    if (message.bytesResponded !== undefined) {
+      writer.uint32(80).uint64(message.bytesResponded);
+    }
+    if (message.timeFirstPacketReceived !== undefined) {
+      writer.uint32(90).string(message.timeFirstPacketReceived);
+    }
+    if (message.timeLastPacketReceived !== undefined) {
+      writer.uint32(98).string(message.timeLastPacketReceived);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UdpEchoResponder {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUdpEchoResponder();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.interface = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sourceIpAddress = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.udpPort = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.echoPlusEnabled = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.echoPlusSupported = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.packetsReceived = longToNumber(reader.uint64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.packetsResponded = longToNumber(reader.uint64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.bytesReceived = longToNumber(reader.uint64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.bytesResponded = longToNumber(reader.uint64());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.timeFirstPacketReceived = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.timeLastPacketReceived = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UdpEchoResponder {
+    return {
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
+      interface: isSet(object.interface) ? globalThis.String(object.interface) : undefined,
+      sourceIpAddress: isSet(object.sourceIpAddress)
+        ? globalThis.String(object.sourceIpAddress)
+        : isSet(object.source_ip_address)
+        ? globalThis.String(object.source_ip_address)
+        : undefined,
+      udpPort: isSet(object.udpPort)
+        ? globalThis.Number(object.udpPort)
+        : isSet(object.udp_port)
+        ? globalThis.Number(object.udp_port)
+        : undefined,
+      echoPlusEnabled: isSet(object.echoPlusEnabled)
+        ? globalThis.Boolean(object.echoPlusEnabled)
+        : isSet(object.echo_plus_enabled)
+        ? globalThis.Boolean(object.echo_plus_enabled)
+        : undefined,
+      echoPlusSupported: isSet(object.echoPlusSupported)
+        ? globalThis.Boolean(object.echoPlusSupported)
+        : isSet(object.echo_plus_supported)
+        ? globalThis.Boolean(object.echo_plus_supported)
+        : undefined,
+      packetsReceived: isSet(object.packetsReceived)
+        ? globalThis.Number(object.packetsReceived)
+        : isSet(object.packets_received)
+        ? globalThis.Number(object.packets_received)
+        : undefined,
+      packetsResponded: isSet(object.packetsResponded)
+        ? globalThis.Number(object.packetsResponded)
+        : isSet(object.packets_responded)
+        ? globalThis.Number(object.packets_responded)
+        : undefined,
+      bytesReceived: isSet(object.bytesReceived)
+        ? globalThis.Number(object.bytesReceived)
+        : isSet(object.bytes_received)
+        ? globalThis.Number(object.bytes_received)
+        : undefined,
+      bytesResponded: isSet(object.bytesResponded)
+        ? globalThis.Number(object.bytesResponded)
+        : isSet(object.bytes_responded)
+        ? globalThis.Number(object.bytes_responded)
+        : undefined,
+      timeFirstPacketReceived: isSet(object.timeFirstPacketReceived)
+        ? globalThis.String(object.timeFirstPacketReceived)
+        : isSet(object.time_first_packet_received)
+        ? globalThis.String(object.time_first_packet_received)
+        : undefined,
+      timeLastPacketReceived: isSet(object.timeLastPacketReceived)
+        ? globalThis.String(object.timeLastPacketReceived)
+        : isSet(object.time_last_packet_received)
+        ? globalThis.String(object.time_last_packet_received)
+        : undefined,
+    };
+  },
+
+  toJSON(message: UdpEchoResponder): unknown {
+    const obj: any = {};
+    if (message.enabled !== undefined) {
+      obj.enabled = message.enabled;
+    }
+    if (message.interface !== undefined) {
+      obj.interface = message.interface;
+    }
+    if (message.sourceIpAddress !== undefined) {
+      obj.sourceIpAddress = message.sourceIpAddress;
+    }
+    if (message.udpPort !== undefined) {
+      obj.udpPort = Math.round(message.udpPort);
+    }
+    if (message.echoPlusEnabled !== undefined) {
+      obj.echoPlusEnabled = message.echoPlusEnabled;
+    }
+    if (message.echoPlusSupported !== undefined) {
+      obj.echoPlusSupported = message.echoPlusSupported;
+    }
+    if (message.packetsReceived !== undefined) {
+      obj.packetsReceived = Math.round(message.packetsReceived);
+    }
+    if (message.packetsResponded !== undefined) {
+      obj.packetsResponded = Math.round(message.packetsResponded);
+    }
+    if (message.bytesReceived !== undefined) {
+      obj.bytesReceived = Math.round(message.bytesReceived);
+    }
+    if (message.bytesResponded !== undefined) {
+      obj.bytesResponded = Math.round(message.bytesResponded);
+    }
+    if (message.timeFirstPacketReceived !== undefined) {
+      obj.timeFirstPacketReceived = message.timeFirstPacketReceived;
+    }
+    if (message.timeLastPacketReceived !== undefined) {
+      obj.timeLastPacketReceived = message.timeLastPacketReceived;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UdpEchoResponder>, I>>(base?: I): UdpEchoResponder {
+    return UdpEchoResponder.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UdpEchoResponder>, I>>(object: I): UdpEchoResponder {
+    const message = createBaseUdpEchoResponder();
+    message.enabled = object.enabled ?? undefined;
+    message.interface = object.interface ?? undefined;
+    message.sourceIpAddress = object.sourceIpAddress ?? undefined;
+    message.udpPort = object.udpPort ?? undefined;
+    message.echoPlusEnabled = object.echoPlusEnabled ?? undefined;
+    message.echoPlusSupported = object.echoPlusSupported ?? undefined;
+    message.packetsReceived = object.packetsReceived ?? undefined;
+    message.packetsResponded = object.packetsResponded ?? undefined;
+    message.bytesReceived = object.bytesReceived ?? undefined;
+    message.bytesResponded = object.bytesResponded ?? undefined;
+    message.timeFirstPacketReceived = object.timeFirstPacketReceived ?? undefined;
+    message.timeLastPacketReceived = object.timeLastPacketReceived ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUdpEchoResponderTask(): UdpEchoResponderTask {
+  return { taskId: "", status: "", fault: "" };
+}
+
+export const UdpEchoResponderTask: MessageFns<UdpEchoResponderTask> = {
+  encode(message: UdpEchoResponderTask, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.taskId !== "") {
+      writer.uint32(10).string(message.taskId);
+    }
+    if (message.status !== "") {
+      writer.uint32(18).string(message.status);
+    }
+    if (message.fault !== "") {
+      writer.uint32(26).string(message.fault);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UdpEchoResponderTask {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUdpEchoResponderTask();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fault = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UdpEchoResponderTask {
+    return {
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      fault: isSet(object.fault) ? globalThis.String(object.fault) : "",
+    };
+  },
+
+  toJSON(message: UdpEchoResponderTask): unknown {
+    const obj: any = {};
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.fault !== "") {
+      obj.fault = message.fault;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UdpEchoResponderTask>, I>>(base?: I): UdpEchoResponderTask {
+    return UdpEchoResponderTask.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UdpEchoResponderTask>, I>>(object: I): UdpEchoResponderTask {
+    const message = createBaseUdpEchoResponderTask();
+    message.taskId = object.taskId ?? "";
+    message.status = object.status ?? "";
+    message.fault = object.fault ?? "";
+    return message;
+  },
+};
+
+function createBaseSetUdpEchoResponderRequest(): SetUdpEchoResponderRequest {
+  return {
+    deviceId: "",
+    enabled: undefined,
+    interface: undefined,
+    sourceIpAddress: undefined,
+    udpPort: undefined,
+    echoPlusEnabled: undefined,
+    waitSeconds: undefined,
+  };
+}
+
+export const SetUdpEchoResponderRequest: MessageFns<SetUdpEchoResponderRequest> = {
+  encode(message: SetUdpEchoResponderRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceId !== "") {
+      writer.uint32(10).string(message.deviceId);
+    }
+    if (message.enabled !== undefined) {
+      writer.uint32(16).bool(message.enabled);
+    }
+    if (message.interface !== undefined) {
+      writer.uint32(26).string(message.interface);
+    }
+    if (message.sourceIpAddress !== undefined) {
+      writer.uint32(34).string(message.sourceIpAddress);
+    }
+    if (message.udpPort !== undefined) {
+      writer.uint32(40).uint32(message.udpPort);
+    }
+    if (message.echoPlusEnabled !== undefined) {
+      writer.uint32(48).bool(message.echoPlusEnabled);
+    }
+    if (message.waitSeconds !== undefined) {
+      writer.uint32(56).uint32(message.waitSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetUdpEchoResponderRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetUdpEchoResponderRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.interface = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sourceIpAddress = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.udpPort = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.echoPlusEnabled = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.waitSeconds = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetUdpEchoResponderRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
+      interface: isSet(object.interface) ? globalThis.String(object.interface) : undefined,
+      sourceIpAddress: isSet(object.sourceIpAddress)
+        ? globalThis.String(object.sourceIpAddress)
+        : isSet(object.source_ip_address)
+        ? globalThis.String(object.source_ip_address)
+        : undefined,
+      udpPort: isSet(object.udpPort)
+        ? globalThis.Number(object.udpPort)
+        : isSet(object.udp_port)
+        ? globalThis.Number(object.udp_port)
+        : undefined,
+      echoPlusEnabled: isSet(object.echoPlusEnabled)
+        ? globalThis.Boolean(object.echoPlusEnabled)
+        : isSet(object.echo_plus_enabled)
+        ? globalThis.Boolean(object.echo_plus_enabled)
+        : undefined,
+      waitSeconds: isSet(object.waitSeconds)
+        ? globalThis.Number(object.waitSeconds)
+        : isSet(object.wait_seconds)
+        ? globalThis.Number(object.wait_seconds)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SetUdpEchoResponderRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.enabled !== undefined) {
+      obj.enabled = message.enabled;
+    }
+    if (message.interface !== undefined) {
+      obj.interface = message.interface;
+    }
+    if (message.sourceIpAddress !== undefined) {
+      obj.sourceIpAddress = message.sourceIpAddress;
+    }
+    if (message.udpPort !== undefined) {
+      obj.udpPort = Math.round(message.udpPort);
+    }
+    if (message.echoPlusEnabled !== undefined) {
+      obj.echoPlusEnabled = message.echoPlusEnabled;
+    }
+    if (message.waitSeconds !== undefined) {
+      obj.waitSeconds = Math.round(message.waitSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetUdpEchoResponderRequest>, I>>(base?: I): SetUdpEchoResponderRequest {
+    return SetUdpEchoResponderRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetUdpEchoResponderRequest>, I>>(object: I): SetUdpEchoResponderRequest {
+    const message = createBaseSetUdpEchoResponderRequest();
+    message.deviceId = object.deviceId ?? "";
+    message.enabled = object.enabled ?? undefined;
+    message.interface = object.interface ?? undefined;
+    message.sourceIpAddress = object.sourceIpAddress ?? undefined;
+    message.udpPort = object.udpPort ?? undefined;
+    message.echoPlusEnabled = object.echoPlusEnabled ?? undefined;
+    message.waitSeconds = object.waitSeconds ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSetUdpEchoResponderResponse(): SetUdpEchoResponderResponse {
+  return { task: undefined };
+}
+
+export const SetUdpEchoResponderResponse: MessageFns<SetUdpEchoResponderResponse> = {
+  encode(message: SetUdpEchoResponderResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== undefined) {
+      UdpEchoResponderTask.encode(message.task, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetUdpEchoResponderResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetUdpEchoResponderResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = UdpEchoResponderTask.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetUdpEchoResponderResponse {
+    return { task: isSet(object.task) ? UdpEchoResponderTask.fromJSON(object.task) : undefined };
+  },
+
+  toJSON(message: SetUdpEchoResponderResponse): unknown {
+    const obj: any = {};
+    if (message.task !== undefined) {
+      obj.task = UdpEchoResponderTask.toJSON(message.task);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetUdpEchoResponderResponse>, I>>(base?: I): SetUdpEchoResponderResponse {
+    return SetUdpEchoResponderResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetUdpEchoResponderResponse>, I>>(object: I): SetUdpEchoResponderResponse {
+    const message = createBaseSetUdpEchoResponderResponse();
+    message.task = (object.task !== undefined && object.task !== null)
+      ? UdpEchoResponderTask.fromPartial(object.task)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetUdpEchoResponderRequest(): GetUdpEchoResponderRequest {
+  return { deviceId: "", waitSeconds: undefined };
+}
+
+export const GetUdpEchoResponderRequest: MessageFns<GetUdpEchoResponderRequest> = {
+  encode(message: GetUdpEchoResponderRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceId !== "") {
+      writer.uint32(10).string(message.deviceId);
+    }
+    if (message.waitSeconds !== undefined) {
+      writer.uint32(16).uint32(message.waitSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUdpEchoResponderRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUdpEchoResponderRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.waitSeconds = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetUdpEchoResponderRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      waitSeconds: isSet(object.waitSeconds)
+        ? globalThis.Number(object.waitSeconds)
+        : isSet(object.wait_seconds)
+        ? globalThis.Number(object.wait_seconds)
+        : undefined,
+    };
+  },
+
+  toJSON(message: GetUdpEchoResponderRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.waitSeconds !== undefined) {
+      obj.waitSeconds = Math.round(message.waitSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetUdpEchoResponderRequest>, I>>(base?: I): GetUdpEchoResponderRequest {
+    return GetUdpEchoResponderRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUdpEchoResponderRequest>, I>>(object: I): GetUdpEchoResponderRequest {
+    const message = createBaseGetUdpEchoResponderRequest();
+    message.deviceId = object.deviceId ?? "";
+    message.waitSeconds = object.waitSeconds ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetUdpEchoResponderResponse(): GetUdpEchoResponderResponse {
+  return { task: undefined, responder: undefined };
+}
+
+export const GetUdpEchoResponderResponse: MessageFns<GetUdpEchoResponderResponse> = {
+  encode(message: GetUdpEchoResponderResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== undefined) {
+      UdpEchoResponderTask.encode(message.task, writer.uint32(10).fork()).join();
+    }
+    if (message.responder !== undefined) {
+      UdpEchoResponder.encode(message.responder, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUdpEchoResponderResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUdpEchoResponderResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = UdpEchoResponderTask.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.responder = UdpEchoResponder.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetUdpEchoResponderResponse {
+    return {
+      task: isSet(object.task) ? UdpEchoResponderTask.fromJSON(object.task) : undefined,
+      responder: isSet(object.responder) ? UdpEchoResponder.fromJSON(object.responder) : undefined,
+    };
+  },
+
+  toJSON(message: GetUdpEchoResponderResponse): unknown {
+    const obj: any = {};
+    if (message.task !== undefined) {
+      obj.task = UdpEchoResponderTask.toJSON(message.task);
+    }
+    if (message.responder !== undefined) {
+      obj.responder = UdpEchoResponder.toJSON(message.responder);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetUdpEchoResponderResponse>, I>>(base?: I): GetUdpEchoResponderResponse {
+    return GetUdpEchoResponderResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUdpEchoResponderResponse>, I>>(object: I): GetUdpEchoResponderResponse {
+    const message = createBaseGetUdpEchoResponderResponse();
+    message.task = (object.task !== undefined && object.task !== null)
+      ? UdpEchoResponderTask.fromPartial(object.task)
+      : undefined;
+    message.responder = (object.responder !== undefined && object.responder !== null)
+      ? UdpEchoResponder.fromPartial(object.responder)
+      : undefined;
+    return message;
+  },
+};
 
 function createBaseDiagnosticRun(): DiagnosticRun {
   return {
@@ -3887,7 +4797,10 @@ export const CancelDiagnosticResponse: MessageFns<CancelDiagnosticResponse> = {
   },
 };
 
-/** Resource type `diagnostics` for roles: view (Get, List), add (Run), delete (Cancel). */
+/**
+ * Resource type `diagnostics` for roles: view (Get, List, GetUdpEchoResponder), add (Run), change (SetUdpEchoResponder),
+ * delete (Cancel).
+ */
 export type DiagnosticsServiceService = typeof DiagnosticsServiceService;
 export const DiagnosticsServiceService = {
   /**
@@ -3947,6 +4860,35 @@ export const DiagnosticsServiceService = {
       Buffer.from(CancelDiagnosticResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CancelDiagnosticResponse => CancelDiagnosticResponse.decode(value),
   },
+  /**
+   * Changes the device's UDP echo responder (UDPEchoConfig: a test server elsewhere measures the line by sending it UDP
+   * packets it echoes), with a connection request, waiting up to `wait_seconds` for the device. Only the fields set
+   * change; enabling is written last. INVALID_ARGUMENT (`responder.<field>`) for a bad port or address or nothing to
+   * change; NOT_FOUND for an unknown device.
+   */
+  setUdpEchoResponder: {
+    path: "/acs.v1.DiagnosticsService/SetUdpEchoResponder" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetUdpEchoResponderRequest): Buffer =>
+      Buffer.from(SetUdpEchoResponderRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetUdpEchoResponderRequest => SetUdpEchoResponderRequest.decode(value),
+    responseSerialize: (value: SetUdpEchoResponderResponse): Buffer =>
+      Buffer.from(SetUdpEchoResponderResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetUdpEchoResponderResponse => SetUdpEchoResponderResponse.decode(value),
+  },
+  /** Reads the device's UDP echo responder now (settings and counters), waiting up to `wait_seconds` for it. */
+  getUdpEchoResponder: {
+    path: "/acs.v1.DiagnosticsService/GetUdpEchoResponder" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetUdpEchoResponderRequest): Buffer =>
+      Buffer.from(GetUdpEchoResponderRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetUdpEchoResponderRequest => GetUdpEchoResponderRequest.decode(value),
+    responseSerialize: (value: GetUdpEchoResponderResponse): Buffer =>
+      Buffer.from(GetUdpEchoResponderResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetUdpEchoResponderResponse => GetUdpEchoResponderResponse.decode(value),
+  },
 } as const;
 
 export interface DiagnosticsServiceServer extends UntypedServiceImplementation {
@@ -3969,6 +4911,15 @@ export interface DiagnosticsServiceServer extends UntypedServiceImplementation {
    * device may still finish the test; what it reports is then ignored). FAILED_PRECONDITION when the run has ended.
    */
   cancelDiagnostic: handleUnaryCall<CancelDiagnosticRequest, CancelDiagnosticResponse>;
+  /**
+   * Changes the device's UDP echo responder (UDPEchoConfig: a test server elsewhere measures the line by sending it UDP
+   * packets it echoes), with a connection request, waiting up to `wait_seconds` for the device. Only the fields set
+   * change; enabling is written last. INVALID_ARGUMENT (`responder.<field>`) for a bad port or address or nothing to
+   * change; NOT_FOUND for an unknown device.
+   */
+  setUdpEchoResponder: handleUnaryCall<SetUdpEchoResponderRequest, SetUdpEchoResponderResponse>;
+  /** Reads the device's UDP echo responder now (settings and counters), waiting up to `wait_seconds` for it. */
+  getUdpEchoResponder: handleUnaryCall<GetUdpEchoResponderRequest, GetUdpEchoResponderResponse>;
 }
 
 export interface DiagnosticsServiceClient extends Client {
@@ -4046,6 +4997,43 @@ export interface DiagnosticsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CancelDiagnosticResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Changes the device's UDP echo responder (UDPEchoConfig: a test server elsewhere measures the line by sending it UDP
+   * packets it echoes), with a connection request, waiting up to `wait_seconds` for the device. Only the fields set
+   * change; enabling is written last. INVALID_ARGUMENT (`responder.<field>`) for a bad port or address or nothing to
+   * change; NOT_FOUND for an unknown device.
+   */
+  setUdpEchoResponder(
+    request: SetUdpEchoResponderRequest,
+    callback: (error: ServiceError | null, response: SetUdpEchoResponderResponse) => void,
+  ): ClientUnaryCall;
+  setUdpEchoResponder(
+    request: SetUdpEchoResponderRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetUdpEchoResponderResponse) => void,
+  ): ClientUnaryCall;
+  setUdpEchoResponder(
+    request: SetUdpEchoResponderRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetUdpEchoResponderResponse) => void,
+  ): ClientUnaryCall;
+  /** Reads the device's UDP echo responder now (settings and counters), waiting up to `wait_seconds` for it. */
+  getUdpEchoResponder(
+    request: GetUdpEchoResponderRequest,
+    callback: (error: ServiceError | null, response: GetUdpEchoResponderResponse) => void,
+  ): ClientUnaryCall;
+  getUdpEchoResponder(
+    request: GetUdpEchoResponderRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetUdpEchoResponderResponse) => void,
+  ): ClientUnaryCall;
+  getUdpEchoResponder(
+    request: GetUdpEchoResponderRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetUdpEchoResponderResponse) => void,
   ): ClientUnaryCall;
 }
 
