@@ -1,10 +1,10 @@
-import { acsV1, AcsDeviceEventType, newEvent } from '@acs/contracts';
+import { acsV1, AcsDeviceEventType, AcsDiagnosticsEventType, AcsTaskEventType, newEvent } from '@acs/contracts';
 import { GrpcServerHost, InProcessEventBus, type BusMessage } from '@acs/platform';
 import { credentials, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 
 import { eventually } from '../testing/eventually';
 import { EventHub } from './event-hub';
-import { eventServiceOf, MAX_PENDING_EVENTS } from './event.service';
+import { eventServiceOf, isWatchableEventType, MAX_PENDING_EVENTS } from './event.service';
 
 const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as never;
 
@@ -103,5 +103,17 @@ describe('EventService.WatchEvents, a client that stops reading', () => {
     const error = await ended;
     expect(error?.code).toBe(status.UNAVAILABLE);
     expect(error?.details).toBe('server shutting down');
+  });
+});
+
+describe('WatchEvents type filters', () => {
+  it('takes every event type of the catalog, hyphenated ones included, and prefixes ending with "."', () => {
+    for (const type of [...Object.values(AcsDeviceEventType), ...Object.values(AcsDiagnosticsEventType), ...Object.values(AcsTaskEventType)]) {
+      expect([type, isWatchableEventType(type)]).toEqual([type, true]);
+    }
+    expect(isWatchableEventType('acs.diagnostics.')).toBe(true);
+    expect(isWatchableEventType('cwmp.inform')).toBe(false);
+    expect(isWatchableEventType('acs.Device.booted')).toBe(false);
+    expect(isWatchableEventType('acs..x')).toBe(false);
   });
 });

@@ -7,7 +7,13 @@ import { ReplayOutOfRangeError, type EventHub } from './event-hub';
 /** Events a slow client may have waiting in its stream's buffer before it is cut off. */
 export const MAX_PENDING_EVENTS = 10_000;
 const MAX_FILTER_ENTRIES = 100;
-const TYPE_PATTERN = /^acs\.[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.?$/;
+// Segments as the event catalog names them: lower case, digits, `_` and `-` (`acs.device.parameters-changed`).
+const TYPE_PATTERN = /^acs\.[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*\.?$/;
+
+/** Whether WatchEvents takes `type` as a filter entry: an acs.* event type, or a prefix of types ending with `.`. */
+export function isWatchableEventType(type: string): boolean {
+  return TYPE_PATTERN.test(type);
+}
 
 type Call = ServerWritableStream<acsV1.WatchEventsRequest, acsV1.WatchEventsResponse>;
 
@@ -106,7 +112,7 @@ function validate(request: acsV1.WatchEventsRequest): void {
   const violations: FieldViolation[] = [];
   if (request.types.length > MAX_FILTER_ENTRIES) violations.push({ field: 'types', description: `at most ${MAX_FILTER_ENTRIES} entries`, reason: 'TOO_MANY' });
   request.types.forEach((type, i) => {
-    if (!TYPE_PATTERN.test(type)) {
+    if (!isWatchableEventType(type)) {
       violations.push({ field: `types[${i}]`, description: `"${type}" is not an acs.* event type or a prefix ending with "."`, reason: 'BAD_VALUE' });
     }
   });
