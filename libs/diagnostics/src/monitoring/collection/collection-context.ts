@@ -100,13 +100,17 @@ export class CollectionContext {
     return updated;
   }
 
-  /** Completes an added BulkData profile: a Parameter per path, then its settings (enabled last). The SPV's task id. */
-  async configureBulkData(entry: CollectionEntry, profile: MonitoringProfile, instance: string, paths: readonly string[], url: string): Promise<string> {
+  /** The Parameter instances of an added BulkData profile: one AddObject (with its Reference) per path. */
+  async addBulkDataParameters(entry: CollectionEntry, profile: MonitoringProfile, instance: string, paths: readonly string[]): Promise<void> {
     const expiresAt = this.deps.now() + this.deps.settings.setupExpiryMs;
-    // Created in order: a device's tasks run in the order they were created, so the settings (Enable) come last.
     for (const path of paths) {
       await this.deps.tasks.createAddObject({ profileId: profile.id, deviceId: entry.deviceId, object: `${instance}.Parameter.`, values: [{ name: 'Reference', value: path, type: 'xsd:string' }], expiresAt });
     }
+  }
+
+  /** The settings of a BulkData profile whose Parameters are all set: one SetParameterValues, Enable last. Its task id. */
+  async configureBulkData(entry: CollectionEntry, profile: MonitoringProfile, instance: string, url: string): Promise<string> {
+    const expiresAt = this.deps.now() + this.deps.settings.setupExpiryMs;
     const { taskId } = await this.deps.tasks.createSet({ profileId: profile.id, deviceId: entry.deviceId, values: bulkDataSettings(instance, profile.intervalSeconds, url), expiresAt });
     return taskId;
   }

@@ -21,12 +21,20 @@ export type CollectionMode = 'reads' | 'bulkdata' | 'idle';
 /** Where setting up (or taking down) a device's BulkData profile stands. */
 export interface BulkDataSetup {
   /**
-   * adding: the AddObject of the profile; configuring: its parameters and settings; configured: it reports;
-   * refused: the device refused it (no BulkData HTTP): it is read instead until the profile changes.
+   * adding: the AddObject of the profile; parameters: its Parameter instances (each an AddObject with its Reference);
+   * configuring: its settings, enabled last; configured: it reports; refused: the device refused it (no BulkData
+   * HTTP): it is read instead until the profile changes.
    */
-  phase: 'adding' | 'configuring' | 'configured' | 'refused';
-  /** The task the phase waits for. */
+  phase: 'adding' | 'parameters' | 'configuring' | 'configured' | 'refused';
+  /** The task the phase waits for (adding, configuring). */
   taskId?: string;
+  /**
+   * parameters: how many Parameter tasks are not done yet. The settings (Enable) wait for all of them: an AddObject
+   * with values is two RPCs, and its second is queued behind work queued meanwhile — a profile enabled before its
+   * References are set would report without them. Counted, not named: the phase is stored before the tasks are
+   * created, so a device that answers at once finds it.
+   */
+  parametersLeft?: number;
   /** The device's instance (`Device.BulkData.Profile.3`), once added. */
   instance?: string;
   /** What was set up (metrics, interval, collector URL): a profile changed since is set up again. */

@@ -28,6 +28,7 @@ export class CollectionTaskOutcomes {
     if (!entry) return;
     if (entry.readTaskId === task.taskId) await this.onRead(entry, task, at);
     else if (entry.bulkData?.taskId === task.taskId) await this.onBulkDataSetup(entry, task);
+    else if (entry.bulkData?.phase === 'parameters' && task.kind === 'addObject') await this.onBulkDataParameter(entry, task);
   }
 
   private async onRead(entry: CollectionEntry, task: AcsTaskEventData, at: number): Promise<void> {
@@ -83,10 +84,11 @@ export class CollectionTaskOutcomes {
         await deps.entries.update(key, entry.revision, { unset: ['bulkData'] });
         return;
       }
-      const taskId = await this.context.configureBulkData(entry, profile, instance, plan.paths, plan.url);
-      if (!(await deps.entries.update(key, entry.revision, { set: { bulkData: { ...setup, phase: 'configuring', instance, taskId, at: deps.now() } } }))) {
-        await this.context.cancelQuietly(taskId);
-      }
+      const { taskId: _added, ...added } = setup;
+      void _added;
+      // The phase first: a Parameter's task may end before anything written after its creation.
+      if (!(await deps.entries.update(key, entry.revision, { set: { bulkData: { ...added, phase: 'parameters', instance, parametersLeft: plan.paths.length, at: deps.now() } } }))) return;
+      await this.context.addBulkDataParameters(entry, profile, instance, plan.paths);
       return;
     }
     if (task.status === 'done') {
@@ -106,6 +108,42 @@ export class CollectionTaskOutcomes {
     if (setup.instance) await this.context.release({ ...entry, readTaskId: undefined, bulkData: { ...setup, taskId: undefined } });
     await deps.entries.update(key, entry.revision, { unset: ['bulkData'] });
   }
+
+  /**
+   * A Parameter of the BulkData profile done: once none is left the settings follow, Enable last, so the profile
+   * reports with every Reference set. Faulted: the device refused the profile (read instead); expired or cancelled:
+   * set up again at the walk's next visit — as for the profile's own tasks.
+   */
+  private async onBulkDataParameter(entry: CollectionEntry, task: AcsTaskEventData): Promise<void> {
+    const { deps } = this.context;
+    const key = entryKey(entry.profileId, entry.deviceId);
+    const setup = entry.bulkData!;
+    if (task.status !== 'done') {
+      // The others are withdrawn with the instance (release deletes it) or left to fail on it.
+      await this.onBulkDataSetup(entry, { ...task, taskId: setup.taskId ?? task.taskId });
+      return;
+    }
+    const left = Math.max(0, (setup.parametersLeft ?? 1) - 1);
+    if (left > 0) {
+      // Another Parameter's event may have moved the entry on meanwhile: read it again rather than lose this one.
+      if (!(await deps.entries.update(key, entry.revision, { set: { bulkData: { ...setup, parametersLeft: left } } }))) {
+        const current = (await deps.entries.getMany([key])).get(key);
+        if (current?.bulkData?.phase === 'parameters') await this.onBulkDataParameter(current, task);
+      }
+      return;
+    }
+    const profile = (await this.context.enabledProfiles()).get(entry.profileId);
+    const url = profile ? this.context.bulkDataPlan(profile, await deps.catalog.current(), entry.deviceId, (await deps.deviceStates.getMany([entry.deviceId])).get(entry.deviceId)?.instances ?? {})?.url : undefined;
+    // The profile went meanwhile: the round releases the entry (and the instance with it).
+    if (!profile || !url || !setup.instance) return;
+    const taskId = await this.context.configureBulkData(entry, profile, setup.instance, url);
+    const { parametersLeft: _done, ...rest } = setup;
+    void _done;
+    if (!(await deps.entries.update(key, entry.revision, { set: { bulkData: { ...rest, phase: 'configuring', taskId, at: deps.now() } } }))) {
+      await this.context.cancelQuietly(taskId);
+    }
+  }
+
 }
 
 /** The values of a read's inline result (`{ values: [{ path, value }] }`), or undefined when it was too large to travel. */

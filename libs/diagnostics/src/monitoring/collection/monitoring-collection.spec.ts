@@ -190,8 +190,13 @@ describe('monitoring collection', () => {
     expect(parameters.map((t) => [t.object, t.values])).toEqual(
       [WAN_RX, OPTICAL, UPTIME].map((path) => ['Device.BulkData.Profile.2.Parameter.', [{ name: 'Reference', value: path, type: 'xsd:string' }]]),
     );
-    for (const parameter of parameters) await collection.outcomes.onTask(tasks.end(parameter.taskId, 'done', { status: 0 }), NOW);
-    const set = tasks.pending({ deviceId: 'ont-1', kind: 'setParameterValues' })[0];
+    // The settings (Enable) wait for every Parameter: an AddObject with values is two RPCs, the second queued behind
+    // whatever was queued meanwhile, so a profile enabled earlier could report before its References are set.
+    for (const parameter of parameters) {
+      expect(tasks.pending({ deviceId: 'ont-1', kind: 'setParameterValues' })).toEqual([]);
+      await collection.outcomes.onTask(tasks.end(parameter.taskId, 'done', { status: 0 }), NOW);
+    }
+    const [set] = tasks.pending({ deviceId: 'ont-1', kind: 'setParameterValues' });
     expect(Object.fromEntries(set.values!.map((v) => [(v as { path: string }).path, v.value]))).toEqual({
       'Device.BulkData.Profile.2.Protocol': 'HTTP',
       'Device.BulkData.Profile.2.EncodingType': 'JSON',
