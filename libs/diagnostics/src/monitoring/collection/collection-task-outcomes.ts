@@ -16,7 +16,13 @@ import { faultBackOffMs, nextReadDue } from './collection-plan';
  *   walk's next visit.
  * A redelivered event finds the entry moved on and changes nothing (ingesting twice stores nothing twice).
  */
+/** Times one set-up step is applied again to an entry that keeps changing under it. */
+const MAX_STEP_RETRIES = 5;
+
 export class CollectionTaskOutcomes {
+  /** Set-up steps being applied again, by task id (bounds `again`). */
+  private readonly retries = new Map<string, number>();
+
   constructor(private readonly context: CollectionContext) {}
 
   async onTask(task: AcsTaskEventData, at: number): Promise<void> {
@@ -87,14 +93,17 @@ export class CollectionTaskOutcomes {
       const { taskId: _added, ...added } = setup;
       void _added;
       // The phase first: a Parameter's task may end before anything written after its creation.
-      if (!(await deps.entries.update(key, entry.revision, { set: { bulkData: { ...added, phase: 'parameters', instance, parametersLeft: plan.paths.length, at: deps.now() } } }))) return;
+      if (!(await deps.entries.update(key, entry.revision, { set: { bulkData: { ...added, phase: 'parameters', instance, parametersLeft: plan.paths.length, at: deps.now() } } }))) {
+        await this.again(entry, task);
+        return;
+      }
       await this.context.addBulkDataParameters(entry, profile, instance, plan.paths);
       return;
     }
     if (task.status === 'done') {
       const { taskId: _done, ...rest } = setup;
       void _done;
-      await deps.entries.update(key, entry.revision, { set: { bulkData: { ...rest, phase: 'configured', at: deps.now() } } });
+      if (!(await deps.entries.update(key, entry.revision, { set: { bulkData: { ...rest, phase: 'configured', at: deps.now() } } }))) await this.again(entry, task);
       return;
     }
     if (task.status === 'faulted') {
@@ -107,6 +116,26 @@ export class CollectionTaskOutcomes {
     // Expired or cancelled: the walk's next visit sets it up again; a half-made instance goes.
     if (setup.instance) await this.context.release({ ...entry, readTaskId: undefined, bulkData: { ...setup, taskId: undefined } });
     await deps.entries.update(key, entry.revision, { unset: ['bulkData'] });
+  }
+
+  /**
+   * The entry moved on while a set-up step was applied (a round's walk stamps it each visit): the step is applied
+   * again to the entry as it is now, if it still waits for that task — else it was another writer's to apply.
+   */
+  private async again(entry: CollectionEntry, task: AcsTaskEventData): Promise<void> {
+    if ((this.retries.get(task.taskId) ?? 0) >= MAX_STEP_RETRIES) {
+      this.context.deps.logger.warn({ deviceId: entry.deviceId, profileId: entry.profileId, taskId: task.taskId }, 'a BulkData set-up step kept meeting a changed entry: the walk sets the profile up again');
+      this.retries.delete(task.taskId);
+      return;
+    }
+    this.retries.set(task.taskId, (this.retries.get(task.taskId) ?? 0) + 1);
+    try {
+      const key = entryKey(entry.profileId, entry.deviceId);
+      const current = (await this.context.deps.entries.getMany([key])).get(key);
+      if (current?.bulkData?.taskId === task.taskId && current.bulkData.phase === entry.bulkData?.phase) await this.onBulkDataSetup(current, task);
+    } finally {
+      this.retries.delete(task.taskId);
+    }
   }
 
   /**
