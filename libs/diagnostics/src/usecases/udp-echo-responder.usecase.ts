@@ -36,6 +36,8 @@ export class SetUdpEchoResponder {
   async execute(command: { deviceId: string; settings: UdpEchoResponderSettings; waitMs?: number }): Promise<UdpEchoResponderOutcome> {
     if (command.deviceId.trim() === '') throw ValidationError.forField('device_id', 'required', 'REQUIRED');
     const waitMs = waitOf(command.waitMs);
+    // The settings are checked before the device is looked up: a bad request is INVALID_ARGUMENT whatever the device.
+    udpEchoResponderValues('Device', command.settings);
     const root = await this.deps.devices.rootOf(command.deviceId);
     const values = udpEchoResponderValues(root, command.settings);
     const outcome = await tasksNowOf(this.deps).set({ deviceId: command.deviceId, values, waitMs });

@@ -153,18 +153,20 @@ describe('ApplyInform', () => {
       expect(await fixture().queue.list(device.id)).toHaveLength(1);
     });
 
-    it('expires unstarted when the event never comes', async () => {
+  });
+
+  describe('a task awaiting an Inform event that never comes', () => {
+    let now = Date.parse('2026-12-08T00:00:00Z');
+    const fixture = useProvisioningFixture({ now: () => now });
+
+    it('expires unstarted', async () => {
       await fixture().useCases.applyInform.execute(informEvent(device, ['1 BOOT']));
-      const { task } = await fixture().useCases.createTask.execute({ deviceId: device.id, spec: READ, awaitEventCode: 'M Reboot', expiresAt: Date.now() + 1 });
+      const { task } = await fixture().useCases.createTask.execute({ deviceId: device.id, spec: { kind: 'getParameterValues', parameterNames: ['Device.'] }, awaitEventCode: 'M Reboot', expiresAt: now + 60_000 });
       await fixture().core.lifecycle.tick();
-      const tickAfterExpiry = async () => {
-        for (;;) {
-          await fixture().core.lifecycle.tick();
-          const current = await fixture().store.tasks.get(task.id);
-          if (current?.status !== 'pending') return current;
-        }
-      };
-      expect(await tickAfterExpiry()).toMatchObject({ status: 'expired', attempts: 0 });
+      expect(await fixture().store.tasks.get(task.id)).toMatchObject({ status: 'pending', attempts: 0 });
+      now += 60_001;
+      await fixture().core.lifecycle.tick();
+      expect(await fixture().store.tasks.get(task.id)).toMatchObject({ status: 'expired', attempts: 0 });
     });
   });
 
