@@ -108,3 +108,11 @@ export function fieldName(field: FieldRef): string {
       return field.path;
   }
 }
+
+/**
+ * `text` as a string literal of the filter language, for filters a program writes (`id = "…"`, `id IN (…)`): the
+ * backslash and the double quote escaped, everything else as it is (an `=` or `IN` compares it literally).
+ */
+export function filterStringLiteral(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

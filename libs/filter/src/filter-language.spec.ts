@@ -1,6 +1,6 @@
 import Datastore from '@seald-io/nedb';
 
-import { equalityForms, likeHasWildcard, likePatternToRegExp } from './filter-ast';
+import { equalityForms, filterStringLiteral, likeHasWildcard, likePatternToRegExp } from './filter-ast';
 import { evaluateFilter } from './filter-evaluator';
 import { compileFilterToMongo } from './filter-mongo-compiler';
 import { parseFilter } from './filter-parser';
@@ -166,5 +166,13 @@ describe('the filter language over a shape the caller passes in', () => {
     expect(likeHasWildcard('50\\%')).toBe(false);
     expect(likeHasWildcard('50\\%_')).toBe(true);
     expect(likeHasWildcard('ABC')).toBe(false);
+  });
+});
+
+describe('filterStringLiteral', () => {
+  it('writes a literal the language reads back as the same text, compared as it is', () => {
+    for (const text of ['00259E-HG8245-ABC123', 'quoted"id', 'back\\slash', '50%_*?']) {
+      expect(parseFilter(`version = ${filterStringLiteral(text)}`, IMAGE_SHAPE)).toEqual({ kind: 'compare', field: { kind: 'device', name: 'version' }, operator: '=', value: text });
+    }
   });
 });

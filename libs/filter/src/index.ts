@@ -1,4 +1,4 @@
-export { equalityForms, fieldName, likeHasWildcard, likePatternToRegExp, type ComparisonOperator, type FieldRef, type FilterExpr, type Literal, type ValueFieldRef } from './filter-ast';
+export { equalityForms, fieldName, filterStringLiteral, likeHasWildcard, likePatternToRegExp, type ComparisonOperator, type FieldRef, type FilterExpr, type Literal, type ValueFieldRef } from './filter-ast';
 export type { FilterDocumentReader, FilterShape, FilterStoredShape, FilterValue, FilterVocabulary } from './filter-shape';
 export { FilterSyntaxError } from './filter-syntax-error';
 export { parseFilter } from './filter-parser';

@@ -1,7 +1,7 @@
 import { acsV1, DEVICE_FILTER_FIELDS, type DeviceFilterField } from '@acs/contracts';
 import type { ProvisioningClient } from '@acs/clients';
 import { parseValue } from '@acs/cwmp';
-import type { FilterValue } from '@acs/filter';
+import { filterStringLiteral, type FilterValue } from '@acs/filter';
 
 import type { DeviceView } from '../domain/device-view';
 import type { DeviceInventory } from '../usecases/grouping-ports';
@@ -23,7 +23,7 @@ export class ProvisioningDeviceInventory implements DeviceInventory {
 
   async device(id: string, parameterPaths: readonly string[]): Promise<DeviceView | null> {
     // An empty projection returns no parameters; the device's own fields always come.
-    const response = await this.provisioning.devices.listDevices({ filter: `id = ${quoted(id)}`, projection: [...parameterPaths], sort: [], pageSize: 1, pageToken: '', omitTotal: true });
+    const response = await this.provisioning.devices.listDevices({ filter: `id = ${filterStringLiteral(id)}`, projection: [...parameterPaths], sort: [], pageSize: 1, pageToken: '', omitTotal: true });
     const device = response.devices[0];
     return device ? deviceViewOf(device) : null;
   }
@@ -54,9 +54,4 @@ export function deviceViewOf(device: acsV1.Device): DeviceView {
     if (parameter.value !== undefined) parameters[parameter.path] = parseValue(parameter.value, parameter.type || undefined).value;
   }
   return { id: device.id, fields, parameters, tags: [...device.tags], known };
-}
-
-/** A filter string literal (docs/filter-language.md escapes). */
-function quoted(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

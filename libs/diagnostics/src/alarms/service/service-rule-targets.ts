@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import type { GroupingClient, ProvisioningClient } from '@acs/clients';
+import { filterStringLiteral } from '@acs/filter';
 
 import type { RuleTarget } from '../domain/threshold-rule';
 import type { RuleTargets } from '../usecases/alarm-ports';
@@ -63,7 +64,7 @@ export class ServiceRuleTargets implements RuleTargets {
     for (let i = 0; i < unknown.length; i += IDS_PER_QUERY) {
       const chunk = unknown.slice(i, i + IDS_PER_QUERY);
       const response = await this.provisioning.devices.listDevices({
-        filter: `(${filter}) AND id IN (${chunk.map(quoted).join(', ')})`,
+        filter: `(${filter}) AND id IN (${chunk.map(filterStringLiteral).join(', ')})`,
         projection: [],
         sort: [],
         pageSize: chunk.length,
@@ -98,8 +99,4 @@ export class ServiceRuleTargets implements RuleTargets {
     if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(key, value);
   }
-}
-
-function quoted(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

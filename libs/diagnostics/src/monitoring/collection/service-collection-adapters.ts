@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { createAttemptTask, type GroupingClient, type ProvisioningClient } from '@acs/clients';
 import { acsV1 } from '@acs/contracts';
+import { filterStringLiteral } from '@acs/filter';
 
 import type { DataModelRoot } from '../../domain/diagnostics-catalog';
 import type { MonitoringTarget } from '../domain/monitoring-profile';
@@ -18,10 +19,6 @@ function rootOf(device: acsV1.Device): DataModelRoot | undefined {
   if (device.rootObject === acsV1.RootObject.ROOT_OBJECT_DEVICE) return 'Device';
   if (device.rootObject === acsV1.RootObject.ROOT_OBJECT_INTERNET_GATEWAY_DEVICE) return 'InternetGatewayDevice';
   return undefined;
-}
-
-function quoted(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /**
@@ -50,7 +47,7 @@ export class ServiceTargetMembers implements TargetMembers {
     const roots = new Map<string, DataModelRoot | undefined>();
     for (let i = 0; i < members.deviceIds.length; i += IDS_PER_QUERY) {
       const chunk = members.deviceIds.slice(i, i + IDS_PER_QUERY);
-      const response = await this.provisioning.devices.listDevices({ filter: `id IN (${chunk.map(quoted).join(', ')})`, projection: [], sort: [], pageSize: chunk.length, pageToken: '', omitTotal: true });
+      const response = await this.provisioning.devices.listDevices({ filter: `id IN (${chunk.map(filterStringLiteral).join(', ')})`, projection: [], sort: [], pageSize: chunk.length, pageToken: '', omitTotal: true });
       for (const device of response.devices) roots.set(device.id, rootOf(device));
     }
     // A member provisioning does not know (deleted meanwhile) is left out.
