@@ -1,4 +1,4 @@
-import { Metadata } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { acsV1, TASK_SOURCE_METADATA_KEY } from '@acs/contracts';
 import { serviceClient, type ServiceClient, type ServiceTransport } from './service-client';
 
@@ -128,4 +128,27 @@ export async function findNewestTask(
     .filter((task) => task.id !== query.except && task.createTime !== undefined && task.createTime.getTime() >= query.createdSince)
     .sort((a, b) => b.createTime!.getTime() - a.createTime!.getTime())[0];
   return newest ? { taskId: newest.id, status: taskStatusName(newest.status) } : null;
+}
+
+/** Cancels a task unless it has ended (done, faulted, expired) or was forgotten with its device: then nothing is left. */
+export async function cancelTaskIfActive(tasks: ProvisioningClient['tasks'], taskId: string): Promise<void> {
+  try {
+    await tasks.cancelTask({ taskId });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === status.FAILED_PRECONDITION || code === status.NOT_FOUND) return;
+    throw error;
+  }
+}
+
+/** Every parameter value a done task read, by path, paged with GetTaskResult (a result too large for its event). */
+export async function readTaskValues(tasks: ProvisioningClient['tasks'], taskId: string, pageSize = 1000): Promise<Record<string, string>> {
+  const values: Record<string, string> = {};
+  let pageToken = '';
+  do {
+    const page = await tasks.getTaskResult({ taskId, pageSize, pageToken });
+    for (const value of page.parameterValues) values[value.path] = value.value;
+    pageToken = page.nextPageToken;
+  } while (pageToken !== '');
+  return values;
 }

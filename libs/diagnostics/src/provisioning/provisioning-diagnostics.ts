@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { acsV1 } from '@acs/contracts';
-import { createAttemptTask, runTaskNow, taskStatusName, type ProvisioningClient } from '@acs/clients';
+import { createAttemptTask, runTaskNow, taskStatusName, type ProvisioningClient, cancelTaskIfActive, readTaskValues } from '@acs/clients';
 import { ConflictError, NotFoundError } from '@acs/platform';
 
 import type { DataModelRoot } from '../domain/diagnostics-catalog';
@@ -65,27 +65,15 @@ export class ProvisioningDiagnosticsTasks implements DiagnosticsTasks {
     });
   }
 
-  async cancel(taskId: string): Promise<void> {
-    try {
-      await this.provisioning.tasks.cancelTask({ taskId });
-    } catch (error) {
-      // Final already (done, faulted, expired) or forgotten with its device: nothing is left to cancel.
-      const code = (error as { code?: unknown }).code;
-      if (code === status.FAILED_PRECONDITION || code === status.NOT_FOUND) return;
-      throw error;
-    }
+  cancel(taskId: string): Promise<void> {
+    return cancelTaskIfActive(this.provisioning.tasks, taskId);
   }
 
-  async readValues(taskId: string): Promise<ReadValues> {
-    const values: Record<string, string> = {};
-    let pageToken = '';
-    do {
-      const page = await this.provisioning.tasks.getTaskResult({ taskId, pageSize: RESULT_PAGE_SIZE, pageToken });
-      for (const value of page.parameterValues) values[value.path] = value.value;
-      pageToken = page.nextPageToken;
-    } while (pageToken !== '');
-    return values;
+
+  readValues(taskId: string): Promise<ReadValues> {
+    return readTaskValues(this.provisioning.tasks, taskId, RESULT_PAGE_SIZE);
   }
+
 }
 
 /** The source of the tasks the UDP echo responder's calls create (INTERNAL_TASK_SOURCES has `diagnostics`). */
@@ -93,11 +81,7 @@ export const UDP_ECHO_RESPONDER_SOURCE = 'diagnostics:udp-echo-responder';
 
 /** Tasks done now through provisioning's CreateTask wait, results paged with GetTaskResult when large. */
 export class ProvisioningDiagnosticsTasksNow implements DiagnosticsTasksNow {
-  private readonly reads: ProvisioningDiagnosticsTasks;
-
-  constructor(private readonly provisioning: Pick<ProvisioningClient, 'tasks'>) {
-    this.reads = new ProvisioningDiagnosticsTasks(provisioning);
-  }
+  constructor(private readonly provisioning: Pick<ProvisioningClient, 'tasks'>) {}
 
   async set(request: { deviceId: string; values: readonly DiagnosticsSetValue[]; waitMs: number }): Promise<TaskNowOutcome> {
     const values = request.values.map((value) => ({ path: value.path, value: String(value.value), type: `xsd:${value.type}` }));
@@ -108,7 +92,7 @@ export class ProvisioningDiagnosticsTasksNow implements DiagnosticsTasksNow {
   async read(request: { deviceId: string; path: string; waitMs: number }): Promise<TaskNowOutcome> {
     const { task } = await runTaskNow(this.provisioning.tasks, { deviceId: request.deviceId, source: UDP_ECHO_RESPONDER_SOURCE, spec: { kind: { $case: 'getParameterValues', getParameterValues: { parameterNames: [request.path] } } }, waitMs: request.waitMs });
     const outcome = outcomeOf(task);
-    return outcome.status === 'done' ? { ...outcome, values: await this.reads.readValues(task.id) } : outcome;
+    return outcome.status === 'done' ? { ...outcome, values: await readTaskValues(this.provisioning.tasks, task.id, RESULT_PAGE_SIZE) } : outcome;
   }
 }
 

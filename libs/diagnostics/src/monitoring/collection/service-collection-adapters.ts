@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { createAttemptTask, type GroupingClient, type ProvisioningClient } from '@acs/clients';
+import { createAttemptTask, type GroupingClient, type ProvisioningClient, cancelTaskIfActive, readTaskValues } from '@acs/clients';
 import { acsV1 } from '@acs/contracts';
 import { filterStringLiteral } from '@acs/filter';
 
@@ -106,25 +106,13 @@ export class ProvisioningCollectionTasks implements CollectionTasks {
     });
   }
 
-  async cancel(taskId: string): Promise<void> {
-    try {
-      await this.provisioning.tasks.cancelTask({ taskId });
-    } catch (error) {
-      // Final already (done, faulted, expired) or forgotten with its device: nothing is left to cancel.
-      const code = (error as { code?: unknown }).code;
-      if (code === status.FAILED_PRECONDITION || code === status.NOT_FOUND) return;
-      throw error;
-    }
+  cancel(taskId: string): Promise<void> {
+    return cancelTaskIfActive(this.provisioning.tasks, taskId);
   }
 
-  async readValues(taskId: string): Promise<Record<string, string>> {
-    const values: Record<string, string> = {};
-    let pageToken = '';
-    do {
-      const page = await this.provisioning.tasks.getTaskResult({ taskId, pageSize: RESULT_PAGE_SIZE, pageToken });
-      for (const value of page.parameterValues) values[value.path] = value.value;
-      pageToken = page.nextPageToken;
-    } while (pageToken !== '');
-    return values;
+
+  readValues(taskId: string): Promise<Record<string, string>> {
+    return readTaskValues(this.provisioning.tasks, taskId, RESULT_PAGE_SIZE);
   }
+
 }
