@@ -1,6 +1,6 @@
 import { ValidationError } from '@acs/platform';
 
-import { parseUdpEchoResponder, udpEchoResponderPath, udpEchoResponderValues } from './udp-echo-responder';
+import { parseUdpEchoResponder, udpEchoResponderChanges, udpEchoResponderPath, udpEchoResponderValues } from './udp-echo-responder';
 
 const fields = (run: () => unknown) => {
   try {
@@ -19,18 +19,18 @@ describe('UDP echo responder (UDPEchoConfig)', () => {
   });
 
   it('sets only what changes, typed, enabling last', () => {
-    expect(udpEchoResponderValues('InternetGatewayDevice', { enabled: true, udpPort: 8007, sourceIpAddress: ' 198.51.100.10 ', echoPlusEnabled: true })).toEqual([
+    expect(udpEchoResponderValues('InternetGatewayDevice', udpEchoResponderChanges({ enabled: true, udpPort: 8007, sourceIpAddress: ' 198.51.100.10 ', echoPlusEnabled: true }))).toEqual([
       { path: 'InternetGatewayDevice.UDPEchoConfig.SourceIPAddress', value: '198.51.100.10', type: 'string' },
       { path: 'InternetGatewayDevice.UDPEchoConfig.UDPPort', value: 8007, type: 'unsignedInt' },
       { path: 'InternetGatewayDevice.UDPEchoConfig.EchoPlusEnabled', value: true, type: 'boolean' },
       { path: 'InternetGatewayDevice.UDPEchoConfig.Enable', value: true, type: 'boolean' },
     ]);
-    expect(udpEchoResponderValues('Device', { sourceIpAddress: '2001:db8::1' })).toEqual([{ path: 'Device.IP.Diagnostics.UDPEchoConfig.SourceIPAddress', value: '2001:db8::1', type: 'string' }]);
+    expect(udpEchoResponderValues('Device', udpEchoResponderChanges({ sourceIpAddress: '2001:db8::1' }))).toEqual([{ path: 'Device.IP.Diagnostics.UDPEchoConfig.SourceIPAddress', value: '2001:db8::1', type: 'string' }]);
   });
 
   it('refuses every bad setting at once, and nothing to change', () => {
-    expect(fields(() => udpEchoResponderValues('Device', { udpPort: 0, sourceIpAddress: 'test-server' }))).toEqual(['responder.source_ip_address', 'responder.udp_port']);
-    expect(fields(() => udpEchoResponderValues('Device', {}))).toEqual(['responder']);
+    expect(fields(() => udpEchoResponderChanges({ udpPort: 0, sourceIpAddress: 'test-server' }))).toEqual(['responder.source_ip_address', 'responder.udp_port']);
+    expect(fields(() => udpEchoResponderChanges({}))).toEqual(['responder']);
   });
 
   it('reads settings and counters, leaving out what the device reported unusably', () => {

@@ -46,36 +46,49 @@ export interface UdpEchoResponder {
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
 
+/** One setting of a change, by its name in UDPEchoConfig (the same on both models). */
+export interface UdpEchoResponderChange {
+  name: 'Interface' | 'SourceIPAddress' | 'UDPPort' | 'EchoPlusEnabled' | 'Enable';
+  value: string | number | boolean;
+  type: DiagnosticsSetValue['type'];
+}
+
 /**
- * The SetParameterValues of a change, in the model's names; every bad setting is reported at once (`responder.<field>`).
- * Enabling is written last, so a CPE that applies values in order starts answering with the new port and source.
+ * The settings of a change, checked (every bad one reported at once, `responder.<field>`) before any device is looked
+ * up, in write order: enabling last, so a CPE that applies values in order starts answering with the new port and
+ * source.
  */
-export function udpEchoResponderValues(root: DataModelRoot, settings: UdpEchoResponderSettings): DiagnosticsSetValue[] {
+export function udpEchoResponderChanges(settings: UdpEchoResponderSettings): UdpEchoResponderChange[] {
   const violations: FieldViolation[] = [];
-  const path = udpEchoResponderPath(root);
-  const values: DiagnosticsSetValue[] = [];
+  const changes: UdpEchoResponderChange[] = [];
   if (settings.interface !== undefined) {
     if (settings.interface.length > 256) violations.push({ field: 'responder.interface', description: 'at most 256 characters', reason: 'OUT_OF_RANGE' });
-    values.push({ path: `${path}Interface`, value: settings.interface, type: 'string' });
+    changes.push({ name: 'Interface', value: settings.interface, type: 'string' });
   }
   if (settings.sourceIpAddress !== undefined) {
     const address = settings.sourceIpAddress.trim();
     if (address !== '' && !IPV4.test(address) && !(address.includes(':') && IPV6.test(address))) {
       violations.push({ field: 'responder.source_ip_address', description: `${JSON.stringify(settings.sourceIpAddress)} is not an IPv4 or IPv6 address`, reason: 'BAD_FORMAT' });
     }
-    values.push({ path: `${path}SourceIPAddress`, value: address, type: 'string' });
+    changes.push({ name: 'SourceIPAddress', value: address, type: 'string' });
   }
   if (settings.udpPort !== undefined) {
     if (!Number.isInteger(settings.udpPort) || settings.udpPort < 1 || settings.udpPort > 65535) {
       violations.push({ field: 'responder.udp_port', description: `a UDP port, 1 to 65535 (got ${settings.udpPort})`, reason: 'OUT_OF_RANGE' });
     }
-    values.push({ path: `${path}UDPPort`, value: settings.udpPort, type: 'unsignedInt' });
+    changes.push({ name: 'UDPPort', value: settings.udpPort, type: 'unsignedInt' });
   }
-  if (settings.echoPlusEnabled !== undefined) values.push({ path: `${path}EchoPlusEnabled`, value: settings.echoPlusEnabled, type: 'boolean' });
-  if (settings.enabled !== undefined) values.push({ path: `${path}Enable`, value: settings.enabled, type: 'boolean' });
-  if (values.length === 0) violations.push({ field: 'responder', description: 'nothing to change: give at least one setting', reason: 'REQUIRED' });
+  if (settings.echoPlusEnabled !== undefined) changes.push({ name: 'EchoPlusEnabled', value: settings.echoPlusEnabled, type: 'boolean' });
+  if (settings.enabled !== undefined) changes.push({ name: 'Enable', value: settings.enabled, type: 'boolean' });
+  if (changes.length === 0) violations.push({ field: 'responder', description: 'nothing to change: give at least one setting', reason: 'REQUIRED' });
   if (violations.length > 0) throw new ValidationError(`invalid UDP echo responder settings: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}`, violations);
-  return values;
+  return changes;
+}
+
+/** The SetParameterValues of checked changes on the device's model. */
+export function udpEchoResponderValues(root: DataModelRoot, changes: readonly UdpEchoResponderChange[]): DiagnosticsSetValue[] {
+  const path = udpEchoResponderPath(root);
+  return changes.map((change) => ({ path: `${path}${change.name}`, value: change.value, type: change.type }));
 }
 
 /** The responder read from a GetParameterValues of its object; sloppy values are absent, not zero. */

@@ -1,6 +1,6 @@
 import { UnavailableError, ValidationError } from '@acs/platform';
 
-import { parseUdpEchoResponder, udpEchoResponderPath, udpEchoResponderValues, type UdpEchoResponder, type UdpEchoResponderSettings } from '../domain/udp-echo-responder';
+import { parseUdpEchoResponder, udpEchoResponderChanges, udpEchoResponderPath, udpEchoResponderValues, type UdpEchoResponder, type UdpEchoResponderSettings } from '../domain/udp-echo-responder';
 import type { TaskNowOutcome } from './run-ports';
 import type { RunUseCaseDeps } from './run-usecase-deps';
 
@@ -36,10 +36,10 @@ export class SetUdpEchoResponder {
   async execute(command: { deviceId: string; settings: UdpEchoResponderSettings; waitMs?: number }): Promise<UdpEchoResponderOutcome> {
     if (command.deviceId.trim() === '') throw ValidationError.forField('device_id', 'required', 'REQUIRED');
     const waitMs = waitOf(command.waitMs);
-    // The settings are checked before the device is looked up: a bad request is INVALID_ARGUMENT whatever the device.
-    udpEchoResponderValues('Device', command.settings);
+    // Checked before the device is looked up: a bad request is INVALID_ARGUMENT whatever the device.
+    const changes = udpEchoResponderChanges(command.settings);
     const root = await this.deps.devices.rootOf(command.deviceId);
-    const values = udpEchoResponderValues(root, command.settings);
+    const values = udpEchoResponderValues(root, changes);
     const outcome = await tasksNowOf(this.deps).set({ deviceId: command.deviceId, values, waitMs });
     this.deps.logger.info({ deviceId: command.deviceId, taskId: outcome.taskId, status: outcome.status }, 'UDP echo responder change');
     return outcome;
